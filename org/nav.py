@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, Scope
+from spm.nav import MenuItem, Panel
+
+
+def menu(scope: Scope) -> list[MenuItem]:
+    items = [MenuItem(_("Org tree"), "org-tree", "diagram-3")]
+    if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
+        items.append(MenuItem(_("People"), "employee-list", "people"))
+    return items
+
+
+def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
+    from org import selectors
+
+    context: dict[str, Any] = {"scope": scope}
+    if scope.employee_id is not None:
+        context["me"] = selectors.employee_get(request.user, scope.employee_id)
+    if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
+        context["roots"] = selectors.org_tree_roots(request.user)
+        context["headcount"] = selectors.employees(request.user).filter(active=True).count()
+    return [Panel("org/_home_panel.html", context, order=90)]

@@ -1,0 +1,166 @@
+"""The one scoping mechanism of SPM.
+
+Every read a user makes starts from :meth:`ScopedQuerySet.restrict`, modelled on NetBox's
+``RestrictedQuerySet.restrict(user, action)``. A model says *where its org unit is* (a
+lookup such as ``"unit"`` or ``"scorecard__unit"``) and *who owns it* (a lookup to an
+``Employee``), and which roles may take which action. ``restrict`` turns the user's role
+assignments into one ``WHERE`` clause:
+
+- a manager, HR, executive or admin sees the subtree of each unit they were granted
+  (``path LIKE '<unit path>%'``, cheap thanks to the materialised path);
+- an employee sees what they own (role ``SELF``);
+- a superuser sees everything.
+
+Objects outside the result do not exist for that user: selectors fetch with
+``get_object_or_404(Model.objects.restrict(user, action), pk=...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+# Role names. ``SELF`` is not assigned: every active employee has it for their own records.
+EMPLOYEE = "employee"
+MANAGER = "manager"
+HR = "hr"
+EXECUTIVE = "executive"
+ADMIN = "admin"
+SELF = "self"
+
+VIEW = "view"
+CHANGE = "change"
+
+
+def minimal_paths(paths: Iterable[str]) -> tuple[str, ...]:
+    """Drop every path that lies inside another one; the rest cover the same subtrees."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return tuple(kept)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see: unit subtrees per role, their own employee record."""
+
+    user_id: int | None = None
+    superuser: bool = False
+    employee_id: int | None = None
+    employee_unit_id: int | None = None
+    # role -> materialised paths of the units granted with that role
+    unit_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # role -> ids of those units (for showing "your units")
+    unit_ids: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        roles = {role for role, paths in self.unit_paths.items() if paths}
+        if self.employee_id is not None:
+            roles.add(EMPLOYEE)
+        return frozenset(roles)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.superuser or bool(self.roles & set(roles))
+
+    def paths(self, roles: Iterable[str]) -> tuple[str, ...]:
+        return minimal_paths(p for role in roles for p in self.unit_paths.get(role, ()))
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+
+ANONYMOUS = Scope()
+
+
+def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
+    """The user's scope, computed once per user object (two small queries)."""
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, "_spm_scope", None)
+    if cached is not None:
+        return cached
+    from org.models import Employee, RoleAssignment
+
+    unit_paths: dict[str, list[str]] = {}
+    unit_ids: dict[str, list[int]] = {}
+    rows = RoleAssignment.objects.filter(user_id=user.pk, unit__active=True).values_list(
+        "role", "unit_id", "unit__path"
+    )
+    for role, unit_id, path in rows:
+        unit_paths.setdefault(role, []).append(path)
+        unit_ids.setdefault(role, []).append(unit_id)
+    employee = (
+        Employee.objects.filter(user_id=user.pk, active=True).values("id", "unit_id").first()
+    )
+    scope = Scope(
+        user_id=user.pk,
+        superuser=bool(getattr(user, "is_superuser", False)),
+        employee_id=employee["id"] if employee else None,
+        employee_unit_id=employee["unit_id"] if employee else None,
+        unit_paths={role: minimal_paths(paths) for role, paths in unit_paths.items()},
+        unit_ids={role: tuple(ids) for role, ids in unit_ids.items()},
+    )
+    user._spm_scope = scope  # type: ignore[union-attr]
+    return scope
+
+
+class ScopedQuerySet(models.QuerySet[Any]):
+    """A queryset that knows how its rows hang on the org tree.
+
+    Subclasses set:
+
+    - ``scope_unit_lookup``: lookup from the model to its ``OrgUnit`` (``""`` for OrgUnit);
+    - ``scope_self_lookup``: lookup from the model to the owning ``Employee`` (or ``None``);
+    - ``scope_rules``: action -> roles that may take it (``SELF`` for the owner).
+    """
+
+    scope_unit_lookup: ClassVar[str] = "unit"
+    scope_self_lookup: ClassVar[str | None] = None
+    scope_rules: ClassVar[dict[str, frozenset[str]]] = {
+        VIEW: frozenset({MANAGER, HR, EXECUTIVE, ADMIN, SELF}),
+        CHANGE: frozenset({ADMIN}),
+    }
+
+    def _path_lookup(self) -> str:
+        prefix = f"{self.scope_unit_lookup}__" if self.scope_unit_lookup else ""
+        return f"{prefix}path__startswith"
+
+    def self_q(self, scope: Scope) -> Q:
+        """Rows the scope's employee owns. Override when ownership is not one lookup."""
+        if self.scope_self_lookup is None or scope.employee_id is None:
+            return Q(pk__in=[])
+        return Q(**{self.scope_self_lookup: scope.employee_id})
+
+    def scope_q(self, scope: Scope, action: str = VIEW) -> Q | None:
+        """The filter for ``scope`` and ``action``; ``None`` means no restriction."""
+        if scope.superuser:
+            return None
+        roles = self.scope_rules.get(action, frozenset())
+        q = Q(pk__in=[])
+        for path in scope.paths(roles - {SELF}):
+            q |= Q(**{self._path_lookup(): path})
+        if SELF in roles:
+            q |= self.self_q(scope)
+        return q
+
+    def restrict(self, user: Any, action: str = VIEW) -> Self:
+        """Only the rows ``user`` may ``action``. Anonymous users get nothing."""
+        scope = scope_of(user)
+        if not scope.is_authenticated:
+            return self.none()
+        q = self.scope_q(scope, action)
+        return self if q is None else self.filter(q)
+
+    def can(self, user: Any, action: str, pk: Any) -> bool:
+        """Whether ``user`` may ``action`` the row ``pk`` (used to re-check after a write)."""
+        return self.restrict(user, action).filter(pk=pk).exists()

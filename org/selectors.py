@@ -1,0 +1,113 @@
+"""Reads of the organisation that a user makes. Each starts from ``restrict``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from org.models import Employee, OrgUnit
+from org.scoping import VIEW, scope_of
+
+
+def _count_of(model: Any, field: str) -> Coalesce:
+    """A correlated COUNT subquery: no join fan-out, one query for the whole list."""
+    sub = (
+        model.objects.filter(**{field: OuterRef("pk"), "active": True})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
+
+
+def org_units(user: Any, action: str = VIEW) -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.restrict(user, action)
+
+
+def org_unit_get(user: Any, pk: Any, action: str = VIEW) -> OrgUnit:
+    return get_object_or_404(org_units(user, action).select_related("parent", "head"), pk=pk)
+
+
+def with_counts(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+    return units.annotate(
+        child_count=_count_of(OrgUnit, "parent"),
+        employee_count=_count_of(Employee, "unit"),
+    ).select_related("head")
+
+
+def org_tree_roots(user: Any) -> QuerySet[OrgUnit]:
+    """The top units of the user's scope: where their tree browser starts."""
+    scope = scope_of(user)
+    units = org_units(user).filter(active=True)
+    if scope.superuser:
+        return with_counts(units.filter(parent__isnull=True))
+    paths = scope.paths(scope.unit_paths.keys())
+    q = Q(path__in=paths)
+    if scope.employee_unit_id is not None:
+        q |= Q(pk=scope.employee_unit_id)
+    roots = units.filter(q)
+    for path in paths:
+        # An employee's own unit inside a granted subtree is not a second root.
+        roots = roots.exclude(Q(path__startswith=path) & ~Q(path=path))
+    return with_counts(roots).order_by("path")
+
+
+def org_unit_children(user: Any, unit: OrgUnit) -> QuerySet[OrgUnit]:
+    return with_counts(org_units(user).filter(parent=unit, active=True)).order_by(
+        "sort_order", "name"
+    )
+
+
+def org_unit_ancestors(user: Any, unit: OrgUnit) -> list[OrgUnit]:
+    """The in-scope ancestors of ``unit``, root first (for the breadcrumb)."""
+    ids = unit.ancestor_ids()
+    return list(org_units(user).filter(pk__in=ids).order_by("depth")) if ids else []
+
+
+def org_unit_search(user: Any, text: str) -> QuerySet[OrgUnit]:
+    return with_counts(
+        org_units(user).filter(Q(name__icontains=text) | Q(code__icontains=text))
+    ).order_by("path")
+
+
+def employees(user: Any, action: str = VIEW) -> QuerySet[Employee]:
+    return Employee.objects.restrict(user, action)
+
+
+def employee_get(user: Any, pk: Any, action: str = VIEW) -> Employee:
+    return get_object_or_404(
+        employees(user, action).select_related("unit", "line_manager", "user"), pk=pk
+    )
+
+
+def employee_directory(
+    user: Any,
+    *,
+    text: str = "",
+    unit: OrgUnit | None = None,
+    job_title: str = "",
+    include_inactive: bool = False,
+) -> QuerySet[Employee]:
+    """Employees in scope, filtered; ``unit`` means the unit and everything under it."""
+    qs = employees(user).select_related("unit", "line_manager")
+    if not include_inactive:
+        qs = qs.filter(active=True)
+    if text:
+        qs = qs.filter(
+            Q(name__icontains=text) | Q(employee_no__icontains=text) | Q(job_title__icontains=text)
+        )
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if job_title:
+        qs = qs.filter(job_title=job_title)
+    return qs.order_by("name", "employee_no")
+
+
+def job_titles(user: Any) -> list[str]:
+    return list(
+        employees(user).filter(active=True).order_by("job_title").values_list("job_title", flat=True).distinct()
+    )

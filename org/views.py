@@ -1,0 +1,135 @@
+"""Org pages: the tree browser, a unit, the employee directory, a profile."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from org import selectors
+from org.scoping import scope_of
+from org.tasks import employee_directory_export
+from spm.htmx import is_htmx_partial
+from spm.jobs import job_create
+
+PAGE_SIZE = 50
+
+
+@login_required
+def org_tree(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()
+    context: dict[str, object] = {"q": text}
+    if text:
+        context["unit_matches"] = selectors.org_unit_search(request.user, text)[:PAGE_SIZE]
+        context["employee_matches"] = selectors.employee_directory(request.user, text=text)[
+            :PAGE_SIZE
+        ]
+    else:
+        context["roots"] = selectors.org_tree_roots(request.user)
+    if is_htmx_partial(request):
+        return render(request, "org/_tree_body.html", context)
+    return render(request, "org/tree.html", context)
+
+
+@login_required
+def org_unit_children(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.org_unit_get(request.user, pk)
+    children = selectors.org_unit_children(request.user, unit)
+    return render(request, "org/_tree_children.html", {"unit": unit, "children": children})
+
+
+@login_required
+def org_unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.org_unit_get(request.user, pk)
+    people = selectors.employee_directory(request.user, unit=unit).filter(unit=unit)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": selectors.org_unit_ancestors(request.user, unit),
+            "children": selectors.org_unit_children(request.user, unit),
+            "page": page,
+        },
+    )
+
+
+def _directory_filters(request: HttpRequest, data: QueryDict) -> dict[str, object]:
+    unit = None
+    unit_id = data.get("unit", "")
+    if unit_id.isdigit():
+        unit = selectors.org_unit_get(request.user, int(unit_id))
+    return {
+        "text": data.get("q", "").strip(),
+        "unit": unit,
+        "job_title": data.get("job_title", "").strip(),
+    }
+
+
+@login_required
+def employee_list(request: HttpRequest) -> HttpResponse:
+    filters = _directory_filters(request, request.GET)
+    people = selectors.employee_directory(request.user, **filters)  # type: ignore[arg-type]
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "job_titles": selectors.job_titles(request.user),
+        "units": selectors.org_units(request.user).filter(active=True).only("id", "name", "depth"),
+    }
+    if is_htmx_partial(request):
+        return render(request, "org/_employee_rows.html", context)
+    return render(request, "org/employee_list.html", context)
+
+
+@login_required
+@require_POST
+def employee_export(request: HttpRequest) -> HttpResponse:
+    filters = _directory_filters(request, request.POST)
+    unit = filters.get("unit")
+    job = job_create(
+        kind="employee_directory_export",
+        user=request.user,
+        params={
+            "text": filters.get("text", ""),
+            "unit_id": unit.pk if unit is not None else None,  # type: ignore[attr-defined]
+            "job_title": filters.get("job_title", ""),
+        },
+        task=employee_directory_export,
+    )
+    return redirect("job-detail", pk=job.pk)
+
+
+@login_required
+def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    employee = selectors.employee_get(request.user, pk)
+    reports = selectors.employees(request.user).filter(line_manager=employee, active=True)
+    return render(
+        request,
+        "org/employee_detail.html",
+        {
+            "employee": employee,
+            "reports": reports.select_related("unit"),
+            "ancestors": selectors.org_unit_ancestors(request.user, employee.unit),
+            "is_me": employee.pk == scope_of(request.user).employee_id,
+        },
+    )
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own profile; a user without an employee record sees roles only."""
+    scope = scope_of(request.user)
+    if scope.employee_id is not None:
+        return redirect("employee-detail", pk=scope.employee_id)
+    if not request.user.is_authenticated:
+        raise Http404
+    return render(
+        request,
+        "org/profile_no_employee.html",
+        {"message": _("Your login has no employee record.")},
+    )

@@ -1,0 +1,13 @@
+"""Every app's API under /api/v1/, on one router."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from org import api as org_api
+
+router = DefaultRouter()
+org_api.register(router)
+
+urlpatterns = [
+    path("", include(router.urls)),
+]

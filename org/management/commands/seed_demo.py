@@ -8,7 +8,15 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from org.demo import DEMO_PASSWORD, LOGINS, seed_org
-from spm.nav import APPS
+
+# Each app adds its part of the demo, in dependency order; a missing module is skipped.
+SEEDS = (
+    "strategy.demo",
+    "scorecard.demo",
+    "scorecard.demo_tracking",
+    "assessment.demo",
+    "incentives.demo",
+)
 
 
 class Command(BaseCommand):
@@ -17,15 +25,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         demo = seed_org()
         self.stdout.write(f"org: {len(demo.units)} units, logins {', '.join(sorted(demo.logins))}")
-        for app in APPS[1:]:
+        for name in SEEDS:
             try:
-                module = import_module(f"{app}.demo")
+                module = import_module(name)
             except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
+                if exc.name != name:
                     raise
                 continue
             summary = module.seed(demo)
-            self.stdout.write(f"{app}: {summary}")
+            self.stdout.write(f"{name}: {summary}")
         self.stdout.write("")
         self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
         for username, name, _unit, title, role in LOGINS:

@@ -1,0 +1,165 @@
+"""A synthetic group of any size, built with bulk inserts, for benchmarks.
+
+Shape: group → headquarters with 10 departments, and affiliated companies → 5 plants each →
+teams of about 40 people; every unit has a head who manages it. Later apps add their part
+(scorecards, actuals) through ``GENERATORS``, each given the :class:`GeneratedOrg`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import import_module
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from org.models import Employee, OrgUnit, RoleAssignment
+
+GENERATORS = ("strategy.generate", "scorecard.generate")
+TEAM_SIZE = 40
+PLANTS_PER_COMPANY = 5
+BATCH = 5000
+
+
+@dataclass
+class GeneratedOrg:
+    prefix: str
+    group: OrgUnit
+    unit_ids: list[int] = field(default_factory=list)
+    employee_ids: list[int] = field(default_factory=list)
+    head_by_unit: dict[int, int] = field(default_factory=dict)  # unit id -> employee id
+
+
+def _create_level(
+    prefix: str, specs: list[tuple[str, str, str, OrgUnit]], order_start: int = 0
+) -> list[OrgUnit]:
+    units = [
+        OrgUnit(code=f"{prefix}-{code}", name=name, kind=kind, parent=parent, sort_order=i)
+        for i, (code, name, kind, parent) in enumerate(specs, start=order_start)
+    ]
+    created = OrgUnit.objects.bulk_create(units, batch_size=BATCH)
+    for unit in created:
+        unit.depth = unit.parent.depth + 1  # type: ignore[union-attr]
+        unit.path = OrgUnit.path_for(unit.parent.path, unit.pk)  # type: ignore[union-attr]
+    OrgUnit.objects.bulk_update(created, ["path", "depth"], batch_size=BATCH)
+    return created
+
+
+def build_units(prefix: str, employees: int) -> tuple[OrgUnit, list[OrgUnit]]:
+    """The unit tree for ``employees`` people; returns the group and the leaf units."""
+    group = OrgUnit(code=f"{prefix}-GRP", name=f"{prefix} Group", kind=OrgUnit.Kind.GROUP)
+    group.save()
+    hq = _create_level(prefix, [("HQ", f"{prefix} Headquarters", "headquarters", group)])[0]
+    teams_needed = max(1, employees // TEAM_SIZE)
+    companies_needed = max(1, -(-teams_needed // (PLANTS_PER_COMPANY * 4)))
+    departments = _create_level(
+        prefix, [(f"D{i:02d}", f"Department {i}", "department", hq) for i in range(1, 11)]
+    )
+    companies = _create_level(
+        prefix,
+        [(f"C{i:03d}", f"Company {i}", "company", group) for i in range(1, companies_needed + 1)],
+    )
+    plants = _create_level(
+        prefix,
+        [
+            (f"C{ci:03d}P{p}", f"Plant {ci}.{p}", "plant", company)
+            for ci, company in enumerate(companies, start=1)
+            for p in range(1, PLANTS_PER_COMPANY + 1)
+        ],
+    )
+    per_plant = -(-teams_needed // len(plants))
+    teams = _create_level(
+        prefix,
+        [
+            (f"{plant.code.split('-', 1)[1]}T{t}", f"Team {plant.name[6:]}.{t}", "team", plant)
+            for plant in plants
+            for t in range(1, per_plant + 1)
+        ][:teams_needed],
+    )
+    return group, [hq, *departments, *companies, *plants, *teams]
+
+
+@transaction.atomic
+def generate_enterprise(
+    *, employees: int, prefix: str = "SYN", seed: int = 1, progress: Callable[[str], None] = print
+) -> GeneratedOrg:
+    if OrgUnit.objects.filter(code=f"{prefix}-GRP").exists():
+        raise ValueError(f"A synthetic group with prefix {prefix!r} already exists.")
+    rng = random.Random(seed)
+    group, units = build_units(prefix, employees)
+    progress(f"units: {len(units) + 1}")
+    result = GeneratedOrg(prefix=prefix, group=group, unit_ids=[group.pk] + [u.pk for u in units])
+
+    # One head per unit first, so that everybody else can name a line manager.
+    password = make_password("synthetic-password-1")
+    User = get_user_model()
+    leaves = [u for u in units if u.kind == OrgUnit.Kind.TEAM] or units
+    staff_per_leaf = max(0, employees - len(units)) // len(leaves)
+    extra = max(0, employees - len(units)) - staff_per_leaf * len(leaves)
+    plan: list[tuple[OrgUnit, bool]] = [(u, True) for u in units]
+    for i, leaf in enumerate(leaves):
+        plan += [(leaf, False)] * (staff_per_leaf + (1 if i < extra else 0))
+    plan = plan[:employees]
+
+    lower = prefix.lower()
+    users = [
+        User(
+            username=f"{lower}{n:07d}", password=password, email=f"{lower}{n:07d}@synthetic.example"
+        )
+        for n in range(len(plan))
+    ]
+    users = User.objects.bulk_create(users, batch_size=BATCH)
+    progress(f"users: {len(users)}")
+    heads: dict[int, Employee] = {}
+    people: list[Employee] = []
+    for n, ((unit, is_head), user) in enumerate(zip(plan, users, strict=True)):
+        people.append(
+            Employee(
+                user_id=user.pk,
+                employee_no=f"{prefix}{n:07d}",
+                name=f"Person {n}",
+                unit_id=unit.pk,
+                job_title="Head of unit"
+                if is_head
+                else rng.choice(("Engineer", "Technician", "Analyst", "Operator")),
+                base_bonus=Decimal(rng.randrange(50, 300) * 1000),
+            )
+        )
+    people = Employee.objects.bulk_create(people, batch_size=BATCH)
+    for (unit, is_head), person in zip(plan, people, strict=True):
+        if is_head:
+            heads[unit.pk] = person
+    for (unit, is_head), person in zip(plan, people, strict=True):
+        boss = heads.get(unit.parent_id) if is_head else heads.get(unit.pk)  # type: ignore[arg-type]
+        person.line_manager_id = boss.pk if boss else None
+    Employee.objects.bulk_update(people, ["line_manager"], batch_size=BATCH)
+    for unit in units:
+        if unit.pk in heads:
+            unit.head_id = heads[unit.pk].pk
+    OrgUnit.objects.bulk_update([u for u in units if u.pk in heads], ["head"], batch_size=BATCH)
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(
+                user_id=heads[u.pk].user_id, role=RoleAssignment.Role.MANAGER, unit_id=u.pk
+            )
+            for u in units
+            if u.pk in heads
+        ],
+        batch_size=BATCH,
+    )
+    progress(f"employees: {len(people)}")
+    result.employee_ids = [p.pk for p in people]
+    result.head_by_unit = {unit_id: e.pk for unit_id, e in heads.items()}
+    for name in GENERATORS:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        progress(f"{name}: {module.generate(result)}")
+    return result

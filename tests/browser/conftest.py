@@ -1,0 +1,89 @@
+"""Browser tests: pytest-playwright driving Debian's Chromium against the live server.
+
+No browser is downloaded: ``SPM_TEST_CHROMIUM`` (set by the harness) or ``/usr/bin/chromium``
+is used. Running as root needs ``--no-sandbox``; on a closed network Chromium must not try
+to phone home, hence the background-networking flags.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.conftest import need
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+# make around it are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("SPM_TEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict[str, Any], live_server: Any) -> dict[str, Any]:
+    return {**browser_context_args, "base_url": live_server.url, "locale": "en-US"}
+
+
+@pytest.fixture
+def chromium() -> None:
+    need(chromium_available(), f"Chromium at {CHROMIUM}")
+
+
+@pytest.fixture
+def signed_in(
+    chromium: None, context: Any, live_server: Any, transactional_db: Any
+) -> Iterator[Callable[[Any], Any]]:
+    """``signed_in(user)`` -> a Playwright page on the live server, logged in as ``user``."""
+    pages: list[Any] = []
+
+    def sign_in(user: Any) -> Any:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        pages.append(page)
+        return page
+
+    yield sign_in
+    for page in pages:
+        page.close()

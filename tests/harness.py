@@ -1,0 +1,244 @@
+"""``make test``: start throwaway PostgreSQL and Redis where their binaries exist, then pytest.
+
+Run as ``python -m tests.harness [pytest args]``. PostgreSQL is initialised into a
+temporary directory and listens on loopback only; as root (CI), ``initdb`` and ``postgres``
+run as ``nobody`` because PostgreSQL refuses to run as root. Redis runs on a free loopback
+port with persistence off. Both are stopped and deleted at the end.
+
+What ran and what was skipped is printed plainly at the start and the end. With
+``SPM_REQUIRE_SERVICES=1`` a missing tier is an error here, and every test of that tier
+fails instead of skipping (see ``tests/conftest.need``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout} s")
+
+
+def postgres_bindir() -> Path | None:
+    initdb = shutil.which("initdb")
+    if initdb:
+        return Path(os.path.realpath(initdb)).parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
+    return Path(candidates[0]).parent if candidates else None
+
+
+@dataclass
+class Tier:
+    name: str
+    detail: str = ""
+    available: bool = False
+    env: dict[str, str] = field(default_factory=dict)
+
+
+class Postgres:
+    def __init__(self, bindir: Path, workdir: Path) -> None:
+        self.bindir = bindir
+        self.datadir = workdir / "pgdata"
+        self.sockdir = workdir / "pgsock"
+        self.logfile = workdir / "postgres.log"
+        self.port = free_port()
+        self.as_root = os.geteuid() == 0
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bindir / args[0]), *args[1:]]
+        if self.as_root:
+            command = ["runuser", "-u", "nobody", "--", *command]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def start(self) -> str:
+        for path in (self.datadir, self.sockdir):
+            path.mkdir()
+        self.logfile.touch()
+        if self.as_root:
+            for path in (self.datadir, self.sockdir, self.logfile):
+                shutil.chown(path, "nobody")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.datadir),
+            "-U",
+            "spm",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+            "--no-instructions",
+        )
+        options = (
+            f"-h 127.0.0.1 -p {self.port} -k {self.sockdir} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.datadir),
+            "-o",
+            options,
+            "-l",
+            str(self.logfile),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
+        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "spm", "spm")
+        return f"postgres://spm@127.0.0.1:{self.port}/spm"
+
+    def stop(self) -> None:
+        with contextlib.suppress(Exception):
+            self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "-w", "stop")
+
+
+class Redis:
+    def __init__(self, binary: str, workdir: Path) -> None:
+        self.binary = binary
+        self.workdir = workdir
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> str:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(10)
+
+
+@contextlib.contextmanager
+def services(require: bool) -> Iterator[list[Tier]]:
+    workdir = Path(tempfile.mkdtemp(prefix="spm-test-"))
+    workdir.chmod(0o755)  # nobody must reach the PostgreSQL data directory inside
+    started: list[Postgres | Redis] = []
+    tiers = [Tier("PostgreSQL"), Tier("Redis + Celery worker"), Tier("Chromium (browser tests)")]
+    try:
+        bindir = postgres_bindir()
+        if bindir is None:
+            tiers[0].detail = "initdb not found"
+        else:
+            pg = Postgres(bindir, workdir)
+            try:
+                url = pg.start()
+                started.append(pg)
+                tiers[0] = Tier(
+                    "PostgreSQL", f"{bindir} on 127.0.0.1:{pg.port}", True, {"DATABASE_URL": url}
+                )
+            except (subprocess.CalledProcessError, OSError, TimeoutError) as exc:
+                stderr = getattr(exc, "stderr", b"") or b""
+                tiers[0].detail = f"failed to start: {exc} {stderr.decode(errors='replace')[-500:]}"
+        redis_binary = shutil.which("redis-server")
+        if redis_binary is None:
+            tiers[1].detail = "redis-server not found"
+        else:
+            redis = Redis(redis_binary, workdir)
+            try:
+                url = redis.start()
+                started.append(redis)
+                tiers[1] = Tier(
+                    "Redis + Celery worker",
+                    f"{redis_binary} on 127.0.0.1:{redis.port}",
+                    True,
+                    {"REDIS_URL": url},
+                )
+            except (OSError, TimeoutError) as exc:
+                tiers[1].detail = f"failed to start: {exc}"
+        chromium = os.environ.get("SPM_TEST_CHROMIUM") or shutil.which("chromium")
+        if chromium:
+            tiers[2] = Tier(
+                "Chromium (browser tests)", chromium, True, {"SPM_TEST_CHROMIUM": chromium}
+            )
+        else:
+            tiers[2].detail = "chromium not found"
+        yield tiers
+    finally:
+        for service in reversed(started):
+            service.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def report(tiers: list[Tier]) -> str:
+    lines = ["", "Test tiers:"]
+    for tier in tiers:
+        state = "RAN " if tier.available else "SKIPPED"
+        lines.append(f"  {state:8} {tier.name}: {tier.detail}")
+    if not all(t.available for t in tiers):
+        lines.append(
+            "  Without these, the suite ran on what was there (SQLite, in-process tasks); "
+            "the skipped tests are listed by pytest as SKIPPED."
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    require = os.environ.get("SPM_REQUIRE_SERVICES") == "1"
+    with services(require) as tiers:
+        summary = report(tiers)
+        print(summary, flush=True)
+        missing = [t for t in tiers if not t.available]
+        if require and missing:
+            print(
+                "SPM_REQUIRE_SERVICES=1 and these tiers are missing: "
+                + ", ".join(t.name for t in missing),
+                file=sys.stderr,
+            )
+            return 2
+        env = dict(os.environ)
+        for tier in tiers:
+            env.update(tier.env)
+        env.setdefault("SPM_TASKS_EAGER", "")
+        command = [sys.executable, "-m", "pytest", *argv]
+        code = subprocess.call(command, cwd=ROOT, env=env)
+        print(summary, flush=True)
+        return code
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

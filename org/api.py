@@ -6,9 +6,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
@@ -30,10 +28,13 @@ class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
 
     def validate_parent(self, value: OrgUnit | None) -> OrgUnit | None:
         # A parent the caller cannot see does not exist for them.
-        if value is not None and not OrgUnit.objects.restrict(
-            self.context["request"].user
-        ).filter(pk=value.pk).exists():
-            raise serializers.ValidationError("Invalid pk \"%s\" - object does not exist." % value.pk)
+        if (
+            value is not None
+            and not OrgUnit.objects.restrict(self.context["request"].user)
+            .filter(pk=value.pk)
+            .exists()
+        ):
+            raise serializers.ValidationError(f'Invalid pk "{value.pk}" - object does not exist.')
         return value
 
 
@@ -44,7 +45,9 @@ class OrgUnitFilter(django_filters.FilterSet):
         model = OrgUnit
         fields = ["parent", "kind", "active", "depth"]
 
-    def filter_within(self, queryset: QuerySet[OrgUnit], name: str, value: Any) -> QuerySet[OrgUnit]:
+    def filter_within(
+        self, queryset: QuerySet[OrgUnit], name: str, value: Any
+    ) -> QuerySet[OrgUnit]:
         unit = OrgUnit.objects.filter(pk=value).only("path").first()
         return queryset.filter(path__startswith=unit.path) if unit else queryset.none()
 
@@ -106,7 +109,10 @@ class EmployeeSerializer(serializers.ModelSerializer[Employee]):
         if unit is not None and not OrgUnit.objects.restrict(user).filter(pk=unit.pk).exists():
             raise serializers.ValidationError({"unit": "Invalid pk - object does not exist."})
         manager = attrs.get("line_manager")
-        if manager is not None and not Employee.objects.restrict(user).filter(pk=manager.pk).exists():
+        if (
+            manager is not None
+            and not Employee.objects.restrict(user).filter(pk=manager.pk).exists()
+        ):
             raise serializers.ValidationError(
                 {"line_manager": "Invalid pk - object does not exist."}
             )
@@ -120,7 +126,9 @@ class EmployeeFilter(django_filters.FilterSet):
         model = Employee
         fields = ["unit", "job_title", "active", "line_manager"]
 
-    def filter_within(self, queryset: QuerySet[Employee], name: str, value: Any) -> QuerySet[Employee]:
+    def filter_within(
+        self, queryset: QuerySet[Employee], name: str, value: Any
+    ) -> QuerySet[Employee]:
         unit = OrgUnit.objects.filter(pk=value).only("path").first()
         return queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
 
@@ -155,10 +163,13 @@ class MeSerializer(serializers.Serializer[Any]):
     employee = EmployeeSerializer(allow_null=True)
 
 
-class MeViewSet(viewsets.ViewSet):
+class MeViewSet(viewsets.GenericViewSet[Any]):
     """The signed-in user: their roles and employee record."""
 
-    @extend_schema(responses=MeSerializer)
+    serializer_class = MeSerializer
+    pagination_class = None
+    filter_backends: list[Any] = []
+
     def list(self, request: Request) -> Response:
         scope = scope_of(request.user)
         employee = (
@@ -175,12 +186,6 @@ class MeViewSet(viewsets.ViewSet):
             else None,
         }
         return Response(data)
-
-    @action(detail=False, methods=["get"])
-    def scope(self, request: Request) -> Response:
-        """The unit ids the caller holds each role over."""
-        scope = scope_of(request.user)
-        return Response({role: list(ids) for role, ids in scope.unit_ids.items()})
 
 
 def register(router: BaseRouter) -> None:

@@ -17,32 +17,86 @@ from django.db import transaction
 
 from org.models import Employee, OrgUnit, RoleAssignment
 
-DEMO_PASSWORD = "spm-demo-2026!"
+DEMO_PASSWORD = "spm-demo-2026!"  # noqa: S105  (printed by seed_demo on purpose)
 
 # (code, name, kind, parent code, job titles of its staff)
 UNITS: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
     ("ZNE", "Zhongneng Energy Group", "group", None, ()),
     ("HQ", "Group Headquarters", "headquarters", "ZNE", ("Executive assistant",)),
     ("HQ-SP", "Strategy & Planning", "department", "HQ", ("Strategy analyst", "Planning engineer")),
-    ("HQ-FIN", "Finance", "department", "HQ", ("Accountant", "Financial analyst", "Treasury officer")),
+    (
+        "HQ-FIN",
+        "Finance",
+        "department",
+        "HQ",
+        ("Accountant", "Financial analyst", "Treasury officer"),
+    ),
     ("HQ-HR", "Human Resources", "department", "HQ", ("HR partner", "Compensation specialist")),
-    ("HQ-SE", "Safety & Environment", "department", "HQ", ("Safety engineer", "Environmental engineer")),
-    ("HQ-EC", "Engineering & Construction", "department", "HQ", ("Project engineer", "Cost engineer", "Site supervisor")),
-    ("HQ-MKT", "Marketing", "department", "HQ", ("Power trading specialist", "Key account manager")),
-    ("HQ-ST", "Science & Technology", "department", "HQ", ("R&D engineer", "Digitalisation engineer")),
+    (
+        "HQ-SE",
+        "Safety & Environment",
+        "department",
+        "HQ",
+        ("Safety engineer", "Environmental engineer"),
+    ),
+    (
+        "HQ-EC",
+        "Engineering & Construction",
+        "department",
+        "HQ",
+        ("Project engineer", "Cost engineer", "Site supervisor"),
+    ),
+    (
+        "HQ-MKT",
+        "Marketing",
+        "department",
+        "HQ",
+        ("Power trading specialist", "Key account manager"),
+    ),
+    (
+        "HQ-ST",
+        "Science & Technology",
+        "department",
+        "HQ",
+        ("R&D engineer", "Digitalisation engineer"),
+    ),
     ("HQ-AUD", "Audit", "department", "HQ", ("Auditor", "Compliance officer")),
     ("WS", "Wind & Solar Power Co.", "company", "ZNE", ("Operations engineer",)),
-    ("WS-ZB", "Zhangbei Wind Farm", "plant", "WS", ("Wind turbine technician", "Operations engineer")),
+    (
+        "WS-ZB",
+        "Zhangbei Wind Farm",
+        "plant",
+        "WS",
+        ("Wind turbine technician", "Operations engineer"),
+    ),
     ("WS-QH", "Qinghai Solar Park", "plant", "WS", ("PV technician", "Operations engineer")),
-    ("WS-RD", "Rudong Offshore Wind Farm", "plant", "WS", ("Offshore technician", "Marine coordinator")),
+    (
+        "WS-RD",
+        "Rudong Offshore Wind Farm",
+        "plant",
+        "WS",
+        ("Offshore technician", "Marine coordinator"),
+    ),
     ("WS-ZB-OPS", "Zhangbei Operations Team", "team", "WS-ZB", ("Wind turbine technician",)),
     ("TP", "Thermal Power Co.", "company", "ZNE", ("Production engineer",)),
     ("TP-TS", "Tangshan Thermal Plant", "plant", "TP", ("Boiler engineer", "Shift supervisor")),
     ("TP-HY", "Huaiyin Thermal Plant", "plant", "TP", ("Turbine engineer", "Shift supervisor")),
     ("TP-TS-MNT", "Tangshan Maintenance Team", "team", "TP-TS", ("Maintenance technician",)),
     ("HP", "Hydropower Co.", "company", "ZNE", ("Dispatch engineer",)),
-    ("HP-JS", "Jinsha River Hydropower Station", "plant", "HP", ("Hydro engineer", "Dam safety engineer")),
-    ("HP-LC", "Lancang Hydropower Station", "plant", "HP", ("Hydro engineer", "Operations engineer")),
+    (
+        "HP-JS",
+        "Jinsha River Hydropower Station",
+        "plant",
+        "HP",
+        ("Hydro engineer", "Dam safety engineer"),
+    ),
+    (
+        "HP-LC",
+        "Lancang Hydropower Station",
+        "plant",
+        "HP",
+        ("Hydro engineer", "Operations engineer"),
+    ),
 ]
 
 HEAD_TITLES = {
@@ -71,7 +125,14 @@ LOGINS: list[tuple[str, str, str, str, str | None]] = [
     ("employee", "Li Xiaoming", "HQ-EC", "Project engineer", None),
     ("admin", "System Administrator", "HQ", "IT administrator", RoleAssignment.Role.ADMIN),
 ]
-STAFF_PER_UNIT = {"group": 0, "headquarters": 3, "department": 6, "company": 4, "plant": 9, "team": 8}
+STAFF_PER_UNIT = {
+    "group": 0,
+    "headquarters": 3,
+    "department": 6,
+    "company": 4,
+    "plant": 9,
+    "team": 8,
+}
 
 
 @dataclass
@@ -99,7 +160,8 @@ def _employee(
         return existing
     User = get_user_model()
     user, _created = User.objects.get_or_create(
-        username=username, defaults={"email": f"{username}@zhongneng.example", "password": password_hash}
+        username=username,
+        defaults={"email": f"{username}@zhongneng.example", "password": password_hash},
     )
     return Employee.objects.create(
         user=user,

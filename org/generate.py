@@ -50,7 +50,7 @@ def _create_level(
 
 
 def build_units(prefix: str, employees: int) -> tuple[OrgUnit, list[OrgUnit]]:
-    """The unit tree for ``employees`` people; returns the group and the leaf units."""
+    """The unit tree for ``employees`` people; returns the group and all units, group first."""
     group = OrgUnit(code=f"{prefix}-GRP", name=f"{prefix} Group", kind=OrgUnit.Kind.GROUP)
     group.save()
     hq = _create_level(prefix, [("HQ", f"{prefix} Headquarters", "headquarters", group)])[0]
@@ -80,7 +80,7 @@ def build_units(prefix: str, employees: int) -> tuple[OrgUnit, list[OrgUnit]]:
             for t in range(1, per_plant + 1)
         ][:teams_needed],
     )
-    return group, [hq, *departments, *companies, *plants, *teams]
+    return group, [group, hq, *departments, *companies, *plants, *teams]
 
 
 @transaction.atomic
@@ -91,8 +91,8 @@ def generate_enterprise(
         raise ValueError(f"A synthetic group with prefix {prefix!r} already exists.")
     rng = random.Random(seed)
     group, units = build_units(prefix, employees)
-    progress(f"units: {len(units) + 1}")
-    result = GeneratedOrg(prefix=prefix, group=group, unit_ids=[group.pk] + [u.pk for u in units])
+    progress(f"units: {len(units)}")
+    result = GeneratedOrg(prefix=prefix, group=group, unit_ids=[u.pk for u in units])
 
     # One head per unit first, so that everybody else can name a line manager.
     password = make_password("synthetic-password-1")

@@ -83,27 +83,13 @@ class OrgUnit(models.Model):
         verbose_name = _("org unit")
         verbose_name_plural = _("org units")
         constraints = [
-            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="orgunit_not_own_parent")
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="orgunit_not_own_parent"
+            )
         ]
 
     def __str__(self) -> str:
         return self.name
-
-    @staticmethod
-    def path_for(parent_path: str | None, pk: int) -> str:
-        return f"{parent_path or '/'}{pk}/"
-
-    def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
-
-    def is_within(self, other: OrgUnit) -> bool:
-        return self.path.startswith(other.path)
-
-    def clean(self) -> None:
-        if self.parent_id is not None and self.pk is not None:
-            parent = self.parent
-            if parent is not None and (parent.pk == self.pk or parent.path.startswith(self.path)):
-                raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
@@ -121,6 +107,22 @@ class OrgUnit(models.Model):
                 path=Concat(Value(expected), Substr("path", len(old_path) + 1)),
                 depth=models.F("depth") + (self.depth - old_depth),
             )
+
+    def clean(self) -> None:
+        if self.parent_id is not None and self.pk is not None:
+            parent = self.parent
+            if parent is not None and (parent.pk == self.pk or parent.path.startswith(self.path)):
+                raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+
+    @staticmethod
+    def path_for(parent_path: str | None, pk: int) -> str:
+        return f"{parent_path or '/'}{pk}/"
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+    def is_within(self, other: OrgUnit) -> bool:
+        return self.path.startswith(other.path)
 
 
 class EmployeeQuerySet(ScopedQuerySet):

@@ -99,9 +99,7 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
     for role, unit_id, path in rows:
         unit_paths.setdefault(role, []).append(path)
         unit_ids.setdefault(role, []).append(unit_id)
-    employee = (
-        Employee.objects.filter(user_id=user.pk, active=True).values("id", "unit_id").first()
-    )
+    employee = Employee.objects.filter(user_id=user.pk, active=True).values("id", "unit_id").first()
     scope = Scope(
         user_id=user.pk,
         superuser=bool(getattr(user, "is_superuser", False)),

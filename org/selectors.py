@@ -109,5 +109,9 @@ def employee_directory(
 
 def job_titles(user: Any) -> list[str]:
     return list(
-        employees(user).filter(active=True).order_by("job_title").values_list("job_title", flat=True).distinct()
+        employees(user)
+        .filter(active=True)
+        .order_by("job_title")
+        .values_list("job_title", flat=True)
+        .distinct()
     )

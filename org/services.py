@@ -102,7 +102,10 @@ def employee_create(
     base_bonus: Decimal = Decimal("0.00"),
 ) -> Employee:
     """Create the login and the employee record together."""
-    if actor is not None and not OrgUnit.objects.restrict(actor, "view").filter(pk=unit.pk).exists():
+    if (
+        actor is not None
+        and not OrgUnit.objects.restrict(actor, "view").filter(pk=unit.pk).exists()
+    ):
         raise Http404
     user = User(username=username, email=email)
     user.password = make_password(password) if password else make_password(None)

@@ -34,7 +34,14 @@ def _export(job: Job) -> dict[str, Any]:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Employees"))
     sheet.append(
-        [_("Employee number"), _("Name"), _("Unit"), _("Job title"), _("Line manager"), _("Base bonus")]
+        [
+            _("Employee number"),
+            _("Name"),
+            _("Unit"),
+            _("Job title"),
+            _("Line manager"),
+            _("Base bonus"),
+        ]
     )
     done = 0
     # Chunks keep memory flat on a 100,000-person group and move the progress bar.

@@ -22,9 +22,13 @@ def _celery_setting_names() -> set[str]:
 def unknown_environment_names(environ: dict[str, str]) -> list[str]:
     """``SPM_*`` variables in ``environ`` that SPM does not read."""
     return sorted(
-        name for name in environ if name.startswith("SPM_") and name not in ENVIRONMENT
+        name
+        for name in environ
+        if name.startswith("SPM_")
+        and name not in ENVIRONMENT
         # The test harness's own switches are read by the harness, not by Django.
-        and not name.startswith("SPM_TEST_") and name != "SPM_REQUIRE_SERVICES"
+        and not name.startswith("SPM_TEST_")
+        and name != "SPM_REQUIRE_SERVICES"
     )
 
 
@@ -57,7 +61,5 @@ def check_setting_names(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         for name in unknown_celery_settings(dir(settings))
     ]
     if not settings.DEBUG and not settings.SECRET_KEY:
-        errors.append(
-            Error("SPM_SECRET_KEY must be set when SPM_DEBUG=0.", id="spm.E003")
-        )
+        errors.append(Error("SPM_SECRET_KEY must be set when SPM_DEBUG=0.", id="spm.E003"))
     return errors

@@ -56,7 +56,9 @@ class Cast:
 @pytest.fixture
 def cast(db: Any) -> Cast:
     group = OrgUnitFactory(code="GRP", name="Group", kind=OrgUnit.Kind.GROUP)
-    hq = OrgUnitFactory(code="HQ", name="Headquarters", kind=OrgUnit.Kind.HEADQUARTERS, parent=group)
+    hq = OrgUnitFactory(
+        code="HQ", name="Headquarters", kind=OrgUnit.Kind.HEADQUARTERS, parent=group
+    )
     engineering = OrgUnitFactory(code="ENG", name="Engineering", parent=hq)
     site = OrgUnitFactory(code="SITE", name="Site team", kind=OrgUnit.Kind.TEAM, parent=engineering)
     finance = OrgUnitFactory(code="FIN", name="Finance", parent=hq)

@@ -16,8 +16,24 @@ VISIBLE_PEOPLE = {
     "employee": {"employee"},
     "manager": {"manager", "employee", "site_worker"},
     "sibling_manager": {"sibling_manager", "finance_clerk"},
-    "hr": {"employee", "manager", "sibling_manager", "hr", "executive", "site_worker", "finance_clerk"},
-    "executive": {"employee", "manager", "sibling_manager", "hr", "executive", "site_worker", "finance_clerk"},
+    "hr": {
+        "employee",
+        "manager",
+        "sibling_manager",
+        "hr",
+        "executive",
+        "site_worker",
+        "finance_clerk",
+    },
+    "executive": {
+        "employee",
+        "manager",
+        "sibling_manager",
+        "hr",
+        "executive",
+        "site_worker",
+        "finance_clerk",
+    },
     "anonymous": set(),
 }
 VISIBLE_UNITS = {
@@ -28,7 +44,15 @@ VISIBLE_UNITS = {
     "executive": {"group", "hq", "engineering", "site", "finance"},
     "anonymous": set(),
 }
-PEOPLE = ("employee", "manager", "sibling_manager", "hr", "executive", "site_worker", "finance_clerk")
+PEOPLE = (
+    "employee",
+    "manager",
+    "sibling_manager",
+    "hr",
+    "executive",
+    "site_worker",
+    "finance_clerk",
+)
 UNITS = ("group", "hq", "engineering", "site", "finance")
 
 
@@ -204,7 +228,9 @@ def test_token_authentication_works_for_the_api(cast: Cast) -> None:
     token = Token.objects.create(user=cast.manager.user)
     response = Client().get("/api/v1/employees/", HTTP_AUTHORIZATION=f"Token {token.key}")
     assert response.status_code == 200
-    assert {row["id"] for row in response.json()["results"]} == _ids(cast, VISIBLE_PEOPLE["manager"])
+    assert {row["id"] for row in response.json()["results"]} == _ids(
+        cast, VISIBLE_PEOPLE["manager"]
+    )
 
 
 @pytest.mark.parametrize("role", CAST)

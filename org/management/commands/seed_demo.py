@@ -35,7 +35,7 @@ class Command(BaseCommand):
             summary = module.seed(demo)
             self.stdout.write(f"{name}: {summary}")
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for username, name, _unit, title, role in LOGINS:
             shown = role or ("manager" if username == "manager" else "employee")
             self.stdout.write(f"  {username:<10} {shown:<10} {name} — {title}")

@@ -1,0 +1,81 @@
+"""Lists cost the same number of queries whatever their size (no N+1)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import Cast
+from tests.factories import EmployeeFactory, OrgUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(cast: Cast, units: int, people: int) -> None:
+    for i in range(units):
+        unit = OrgUnitFactory(parent=cast.engineering, name=f"Grown {i}")
+        EmployeeFactory.create_batch(people, unit=unit, line_manager=cast.manager)
+
+
+# Queries of any signed-in request: session, user, scope (role assignments, employee
+# record), and the session renewal of the idle timeout (savepoint, update, release).
+PAGE_BASE = 7
+
+
+@pytest.mark.parametrize("units,people", [(1, 1), (12, 5)])
+def test_org_tree_page_query_count_is_constant(
+    cast: Cast, django_assert_num_queries: Any, units: int, people: int
+) -> None:
+    grow(cast, units, people)
+    client = cast.client("hr")
+    # + the roots with their child and people counts (one query with subqueries)
+    with django_assert_num_queries(PAGE_BASE + 1):
+        client.get(reverse("org-tree"))
+
+
+@pytest.mark.parametrize("units,people", [(1, 1), (12, 5)])
+def test_tree_children_fragment_query_count_is_constant(
+    cast: Cast, django_assert_num_queries: Any, units: int, people: int
+) -> None:
+    grow(cast, units, people)
+    client = cast.client("hr")
+    # + the unit, + its children with counts
+    with django_assert_num_queries(PAGE_BASE + 2):
+        client.get(reverse("org-unit-children", args=[cast.engineering.pk]))
+
+
+@pytest.mark.parametrize("units,people", [(1, 1), (12, 5)])
+def test_directory_page_query_count_is_constant(
+    cast: Cast, django_assert_num_queries: Any, units: int, people: int
+) -> None:
+    grow(cast, units, people)
+    client = cast.client("manager")
+    # + count, + page of people with unit and manager, + job titles, + units for the filter
+    with django_assert_num_queries(PAGE_BASE + 4):
+        client.get(reverse("employee-list"))
+
+
+@pytest.mark.parametrize("units,people", [(1, 1), (12, 5)])
+def test_unit_page_query_count_is_constant(
+    cast: Cast, django_assert_num_queries: Any, units: int, people: int
+) -> None:
+    grow(cast, units, people)
+    client = cast.client("hr")
+    # + unit, + ancestors, + children with counts, + people count, + people page
+    with django_assert_num_queries(PAGE_BASE + 5):
+        client.get(reverse("org-unit-detail", args=[cast.engineering.pk]))
+
+
+# API lists: the signed-in base, then count and page.
+@pytest.mark.parametrize("units,people", [(1, 1), (12, 5)])
+@pytest.mark.parametrize("url", ["/api/v1/org-units/", "/api/v1/employees/"])
+def test_api_list_query_count_is_constant(
+    cast: Cast, django_assert_num_queries: Any, units: int, people: int, url: str
+) -> None:
+    grow(cast, units, people)
+    client = cast.client("executive")
+    with django_assert_num_queries(PAGE_BASE + 2):
+        response = client.get(url)
+    assert response.status_code == 200

@@ -1,0 +1,206 @@
+"""Reads around monthly actuals. Each starts from ``restrict`` (the one scoping function).
+
+Who may *enter* an item's actuals is wider than the model's ``CHANGE`` rule: besides the
+managers, HR, executives and admins over the unit, an employee enters the actuals of their
+own scorecard (they are its owner). :func:`entry_q` is that rule, used by pages, the API,
+the import and the services alike.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+
+from org.models import OrgUnit
+from org.scoping import CHANGE, VIEW, scope_of
+from scorecard.models import (
+    ActualStatus,
+    ClosedPeriod,
+    ItemKind,
+    MonthlyActual,
+    ScorecardItem,
+)
+
+
+def entry_q(user: Any) -> Q | None:
+    """Items ``user`` may enter actuals for, as a filter on ``ScorecardItem``; ``None``
+    means every item (a superuser)."""
+    scope = scope_of(user)
+    q = ScorecardItem.objects.all().scope_q(scope, CHANGE)
+    if q is None:
+        return None
+    if scope.employee_id is not None:
+        q |= Q(scorecard__employee_id=scope.employee_id)
+    return q
+
+
+def enterable_items(user: Any) -> QuerySet[ScorecardItem]:
+    """Quantitative and other items whose actuals ``user`` may enter."""
+    if not scope_of(user).is_authenticated:
+        return ScorecardItem.objects.none()
+    q = entry_q(user)
+    return ScorecardItem.objects.all() if q is None else ScorecardItem.objects.filter(q)
+
+
+def may_enter(user: Any, item_id: int) -> bool:
+    return enterable_items(user).filter(pk=item_id).exists()
+
+
+def item_get(user: Any, pk: Any) -> ScorecardItem:
+    """An item the user may see (404 otherwise), with what its pages show."""
+    return get_object_or_404(
+        ScorecardItem.objects.restrict(user, VIEW).select_related(
+            "scorecard__unit", "scorecard__employee", "indicator"
+        ),
+        pk=pk,
+    )
+
+
+def actuals(user: Any, action: str = VIEW) -> QuerySet[MonthlyActual]:
+    return MonthlyActual.objects.restrict(user, action)
+
+
+def actual_get(user: Any, pk: Any, action: str = VIEW) -> MonthlyActual:
+    return get_object_or_404(
+        actuals(user, action).select_related(
+            "item__scorecard__unit", "item__scorecard__employee", "entered_by", "approved_by"
+        ),
+        pk=pk,
+    )
+
+
+def _can_enter_annotation(user: Any) -> Case | Value:
+    q = entry_q(user)
+    if q is None:
+        return Value(True, output_field=BooleanField())
+    return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def actual_entry_rows(
+    user: Any,
+    *,
+    year: int,
+    month: int,
+    unit: OrgUnit | None = None,
+    text: str = "",
+    mine: bool = False,
+) -> QuerySet[ScorecardItem]:
+    """The quantitative items of ``year`` in scope, each with ``can_enter`` and, in
+    ``month_actuals``, its actual of ``month`` (one query for the page, one for actuals)."""
+    items = (
+        ScorecardItem.objects.restrict(user, VIEW)
+        .filter(kind=ItemKind.QUANTITATIVE, scorecard__year=year)
+        .select_related("scorecard__unit", "scorecard__employee")
+        .annotate(can_enter=_can_enter_annotation(user))
+        .prefetch_related(
+            Prefetch(
+                "actuals",
+                queryset=MonthlyActual.objects.filter(month=month).select_related("entered_by"),
+                to_attr="month_actuals",
+            )
+        )
+        .order_by("scorecard__unit__path", "scorecard__employee__name", "order", "pk")
+    )
+    if unit is not None:
+        items = items.filter(scorecard__unit__path__startswith=unit.path)
+    if text:
+        items = items.filter(
+            Q(name__icontains=text)
+            | Q(scorecard__unit__name__icontains=text)
+            | Q(scorecard__employee__name__icontains=text)
+        )
+    if mine:
+        items = items.filter(can_enter=True)
+    return items
+
+
+def approval_queue(user: Any) -> QuerySet[MonthlyActual]:
+    """Submitted actuals the user may approve: in their change scope, not entered by them."""
+    return (
+        actuals(user, CHANGE)
+        .filter(status=ActualStatus.SUBMITTED)
+        .exclude(entered_by_id=user.pk)
+        .select_related("item__scorecard__unit", "item__scorecard__employee", "entered_by")
+        .order_by("item__scorecard__year", "month", "item__scorecard__unit__path", "item__order")
+    )
+
+
+def item_actuals(item: ScorecardItem) -> list[MonthlyActual]:
+    """The item's actuals by month (the caller has fetched ``item`` through a selector)."""
+    return list(item.actuals.select_related("entered_by", "approved_by").order_by("month"))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited change of an actual: who, when, and each field before → after."""
+
+    when: datetime.datetime
+    who: str
+    month: int
+    kind: str
+    reason: str
+    fields: list[tuple[str, str, str]]
+
+
+AUDITED = (("value", "value"), ("note", "note"), ("status", "status"), ("evidence", "evidence"))
+
+
+def actual_changes(item: ScorecardItem) -> list[Change]:
+    """Every recorded change of the item's actuals, newest first, with before and after.
+
+    One query: the history rows of all months, paired in memory with the row before.
+    """
+    rows = (
+        MonthlyActual.history.filter(item_id=item.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    previous: dict[int, Any] = {}
+    changes: list[Change] = []
+    for row in rows:
+        before = previous.get(row.id)
+        fields = []
+        for label, name in AUDITED:
+            after_value = str(getattr(row, name) or "")
+            before_value = str(getattr(before, name) or "") if before is not None else ""
+            if before is None and not after_value:
+                continue
+            if before is None or before_value != after_value:
+                fields.append((label, before_value, after_value))
+        previous[row.id] = row
+        if not fields and before is not None:
+            continue
+        changes.append(
+            Change(
+                when=row.history_date,
+                who=row.history_user.get_username() if row.history_user else "",
+                month=row.month,
+                kind=row.history_type,
+                reason=row.history_change_reason or "",
+                fields=fields,
+            )
+        )
+    changes.reverse()
+    return changes
+
+
+def closed_months(year: int) -> set[int]:
+    return set(ClosedPeriod.objects.filter(year=year).values_list("month", flat=True))
+
+
+def closed_periods(year: int) -> QuerySet[ClosedPeriod]:
+    return ClosedPeriod.objects.filter(year=year).select_related("closed_by")
+
+
+def template_items(user: Any, year: int) -> QuerySet[ScorecardItem]:
+    """The quantitative items an import template lists: those the user may enter."""
+    return (
+        enterable_items(user)
+        .filter(kind=ItemKind.QUANTITATIVE, scorecard__year=year)
+        .select_related("scorecard__unit", "scorecard__employee")
+        .order_by("scorecard__unit__path", "scorecard__employee__name", "order", "pk")
+    )

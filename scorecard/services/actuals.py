@@ -1,0 +1,270 @@
+"""Monthly actuals: record, approve or reject a value; close and reopen a month.
+
+Every change goes through ``save()`` with the actor as history user, so django-simple-history
+keeps who, when, before and after. Concurrent edits are settled by compare-and-set on
+``MonthlyActual.version``: an edit based on a version that is no longer stored is refused
+(:class:`StaleActual`), never silently written over the newer value.
+
+Recording progress is allowed on a signed scorecard (it does not change a goal), but not in
+a month HR has closed, nor in a month that has not started.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.scoping import CHANGE, HR, VIEW, scope_of
+from scorecard.models import (
+    ActualStatus,
+    ClosedPeriod,
+    ItemKind,
+    MonthlyActual,
+    ScorecardItem,
+)
+from scorecard.selectors.actuals import may_enter
+
+
+class StaleActual(ValidationError):
+    """The value changed since the editor loaded it; ``current`` is what is stored now."""
+
+    def __init__(self, current: MonthlyActual | None) -> None:
+        self.current = current
+        if current is None:
+            message = _("This value was removed while you were editing it.")
+        else:
+            message = _(
+                "Someone else changed this value while you were editing it (it is now "
+                "%(value)s). Your entry was not saved: check the current value and submit "
+                "again to replace it."
+            ) % {"value": current.value}
+        super().__init__(message, code="stale")
+
+
+def period_problem(
+    year: int,
+    month: int,
+    *,
+    today: datetime.date | None = None,
+    closed: set[tuple[int, int]] | None = None,
+) -> str | None:
+    """Why actuals of ``year``-``month`` may not change now, or ``None`` if they may.
+
+    ``closed`` is the set of closed ``(year, month)`` pairs when the caller has read it
+    already (an import checks thousands of rows against one read).
+    """
+    if not 1 <= month <= 12:
+        return _("Month %(month)s does not exist.") % {"month": month}
+    today = today or timezone.localdate()
+    if datetime.date(year, month, 1) > today:
+        return _("%(year)s-%(month)02d has not started yet.") % {"year": year, "month": month}
+    is_closed = (
+        (year, month) in closed
+        if closed is not None
+        else ClosedPeriod.objects.filter(year=year, month=month).exists()
+    )
+    if is_closed:
+        return _("%(year)s-%(month)02d is closed for actuals.") % {"year": year, "month": month}
+    return None
+
+
+def _check_period(year: int, month: int) -> None:
+    problem = period_problem(year, month)
+    if problem:
+        raise ValidationError({"month": problem})
+
+
+def to_decimal(value: Any) -> Decimal:
+    """A finite Decimal from a number or text (``1,234.5`` and ``1 234,5`` are refused:
+    a thousands separator is ambiguous)."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationError(
+            {"value": _("“%(value)s” is not a number.") % {"value": value}}
+        ) from exc
+    if not number.is_finite():
+        raise ValidationError({"value": _("“%(value)s” is not a number.") % {"value": value}})
+    return number
+
+
+def _require_entry(actor: Any, item: ScorecardItem) -> ScorecardItem:
+    found = ScorecardItem.objects.select_related("scorecard").filter(pk=item.pk).first()
+    if found is None:
+        raise Http404
+    item = found
+    if actor is not None:
+        if not ScorecardItem.objects.can(actor, VIEW, item.pk):
+            raise Http404
+        if not may_enter(actor, item.pk):
+            raise PermissionDenied(_("You may not enter actuals for this item."))
+    if item.kind != ItemKind.QUANTITATIVE:
+        raise ValidationError(_("Only quantitative items have monthly actuals."))
+    return item
+
+
+def _save(actual: MonthlyActual, actor: Any, reason: str = "") -> None:
+    actual._history_user = actor  # type: ignore[attr-defined]
+    if reason:
+        actual._change_reason = reason[:100]  # type: ignore[attr-defined]
+    actual.save()
+
+
+def _claim(actual: MonthlyActual, expected_version: int | None) -> None:
+    """Compare-and-set on ``version``: move it on by one, or refuse a stale edit."""
+    stored = actual.version
+    if expected_version is not None and expected_version != stored:
+        raise StaleActual(MonthlyActual.objects.get(pk=actual.pk))
+    claimed = MonthlyActual.objects.filter(pk=actual.pk, version=stored).update(version=stored + 1)
+    if not claimed:
+        raise StaleActual(MonthlyActual.objects.filter(pk=actual.pk).first())
+    actual.version = stored + 1
+
+
+def _clean(actual: MonthlyActual) -> None:
+    exclude = [f for f in ("entered_by", "approved_by") if getattr(actual, f"{f}_id") is None]
+    actual.full_clean(exclude=exclude, validate_unique=False)
+
+
+@transaction.atomic
+def actual_record(
+    *,
+    actor: Any = None,
+    item: ScorecardItem,
+    month: int,
+    value: Any,
+    note: str = "",
+    evidence: UploadedFile | None = None,
+    expected_version: int | None = None,
+) -> MonthlyActual:
+    """Enter or correct the actual of ``item`` for ``month``.
+
+    ``expected_version`` is the version the editor saw (``0``: no value yet); ``None``
+    skips the check (system jobs). A changed value goes back to *submitted*.
+    """
+    item = _require_entry(actor, item)
+    _check_period(item.scorecard.year, month)
+    number = to_decimal(value)
+    actual = MonthlyActual.objects.filter(item=item, month=month).first()
+    if actual is None:
+        if expected_version not in (None, 0):
+            raise StaleActual(None)
+        actual = MonthlyActual(item=item, month=month, value=number, note=note, entered_by=actor)
+        if evidence is not None:
+            actual.evidence = evidence
+        _clean(actual)
+        try:
+            with transaction.atomic():
+                _save(actual, actor)
+        except IntegrityError as exc:
+            # Someone created the same month between our read and our insert.
+            raise StaleActual(MonthlyActual.objects.filter(item=item, month=month).first()) from exc
+        return actual
+    if expected_version is not None and expected_version != actual.version:
+        raise StaleActual(actual)
+    if actual.value == number and actual.note == note and evidence is None:
+        return actual
+    if actual.value != number:
+        actual.status = ActualStatus.SUBMITTED
+        actual.approved_by = None
+        actual.approved_at = None
+    actual.value, actual.note, actual.entered_by = number, note, actor
+    if evidence is not None:
+        actual.evidence = evidence
+    _clean(actual)
+    _claim(actual, expected_version)
+    _save(actual, actor)
+    return actual
+
+
+def _require_reviewer(actor: Any, actual: MonthlyActual) -> MonthlyActual:
+    found = MonthlyActual.objects.select_related("item__scorecard").filter(pk=actual.pk).first()
+    if found is None:
+        raise Http404
+    actual = found
+    if actor is not None:
+        if not MonthlyActual.objects.can(actor, VIEW, actual.pk):
+            raise Http404
+        if not MonthlyActual.objects.can(actor, CHANGE, actual.pk):
+            raise PermissionDenied(_("Only the head of the unit approves its actuals."))
+        if actual.entered_by_id == actor.pk:
+            raise PermissionDenied(_("You cannot approve a value you entered yourself."))
+    _check_period(actual.item.scorecard.year, actual.month)
+    return actual
+
+
+@transaction.atomic
+def actual_approve(
+    *, actor: Any = None, actual: MonthlyActual, expected_version: int | None = None
+) -> MonthlyActual:
+    """The unit head confirms a submitted value."""
+    actual = _require_reviewer(actor, actual)
+    if actual.status != ActualStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted value can be approved."))
+    actual.status = ActualStatus.APPROVED
+    actual.approved_by = actor
+    actual.approved_at = timezone.now()
+    _clean(actual)
+    _claim(actual, expected_version)
+    _save(actual, actor)
+    return actual
+
+
+@transaction.atomic
+def actual_reject(
+    *,
+    actor: Any = None,
+    actual: MonthlyActual,
+    reason: str,
+    expected_version: int | None = None,
+) -> MonthlyActual:
+    """The unit head sends a submitted value back; the reason goes into the audit trail."""
+    actual = _require_reviewer(actor, actual)
+    if actual.status != ActualStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted value can be rejected."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the value is rejected.")})
+    actual.status = ActualStatus.REJECTED
+    actual.approved_by = None
+    actual.approved_at = None
+    _clean(actual)
+    _claim(actual, expected_version)
+    _save(actual, actor, reason=reason.strip())
+    return actual
+
+
+def _require_hr(actor: Any) -> None:
+    if actor is not None and not scope_of(actor).has_role(HR):
+        raise PermissionDenied(_("Only HR closes and reopens periods."))
+
+
+@transaction.atomic
+def period_close(*, actor: Any = None, year: int, month: int) -> ClosedPeriod:
+    """Close a month: no entry, import or approval may change its actuals any more."""
+    _require_hr(actor)
+    period = ClosedPeriod(year=year, month=month, closed_by=actor)
+    period.full_clean(exclude=["closed_by"] if actor is None else [], validate_constraints=False)
+    existing = ClosedPeriod.objects.filter(year=year, month=month).first()
+    if existing is not None:
+        return existing
+    period.save()
+    return period
+
+
+@transaction.atomic
+def period_reopen(*, actor: Any = None, year: int, month: int) -> None:
+    """Reopen a closed month for corrections."""
+    _require_hr(actor)
+    deleted, _rows = ClosedPeriod.objects.filter(year=year, month=month).delete()
+    if not deleted:
+        raise ValidationError(
+            _("%(year)s-%(month)02d is not closed.") % {"year": year, "month": month}
+        )

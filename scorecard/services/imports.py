@@ -1,0 +1,411 @@
+"""Import monthly actuals from CSV or XLSX, all or nothing, with a per-row report.
+
+Every row is checked before anything is written: the item exists in the importer's scope,
+may be entered by them and is quantitative; the period is the item's year, a real month,
+started and not closed; the value is a number; the (item, month) pair appears once. One bad
+row and nothing is written: the report names each bad line and why. A good file is written
+in one transaction with bulk inserts and updates that write their history rows too
+(``bulk_create_with_history`` / ``bulk_update_with_history``), so the audit trail is the
+same as for an entry made through the form.
+
+Rows whose value cell is empty are skipped (a downloaded template lists every item; the
+importer fills in the ones they have).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import BooleanField, Case, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from org.scoping import VIEW
+from scorecard.models import ActualStatus, ClosedPeriod, ItemKind, MonthlyActual, ScorecardItem
+from scorecard.selectors.actuals import entry_q, template_items
+from scorecard.services.actuals import period_problem, to_decimal
+
+REQUIRED = ("item_id", "year", "month", "value")
+COLUMNS = ("item_id", "scorecard", "item", "unit_of_measure", "year", "month", "value", "note")
+MAX_ROWS = 50_000
+MAX_BYTES = 10 * 1024 * 1024
+CHUNK = 900  # ids per IN (...) list: below SQLite's classic bound on query parameters
+BATCH = 500
+MAX_INTEGER_DIGITS = 14  # value is DECIMAL(18, 4)
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass
+class RowError:
+    """One bad line of the file and every reason it is bad."""
+
+    line: int
+    messages: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "messages": self.messages}
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or — when ``errors`` is not empty — why it wrote nothing."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+@dataclass
+class _Row:
+    line: int
+    item_id: int
+    month: int
+    value: Decimal
+    note: str
+
+
+class ImportFileError(ValidationError):
+    """The file as a whole cannot be read (format, header, size)."""
+
+
+# --- Reading ---------------------------------------------------------------------------
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        # Excel stores 12.3 as a float; repr gives the shortest text that reads back the same.
+        return repr(value).removesuffix(".0") if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GB18030
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("The file is neither UTF-8 nor GB18030 text."))
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    text = _decode(data)
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    for cells in reader:
+        yield reader.line_num, [c.strip() for c in cells]
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+    try:
+        sheet = book.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell(c) for c in cells]
+    finally:
+        book.close()
+
+
+def read_table(upload: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line number, {column: text})`` for each non-empty data row of a CSV or XLSX file."""
+    data = upload.read()
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 10 MB."))
+    lowered = name.lower()
+    if lowered.endswith(".xlsx"):
+        rows = _xlsx_rows(data)
+    elif lowered.endswith((".csv", ".txt")):
+        rows = _csv_rows(data)
+    else:
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    header: list[str] | None = None
+    for line, cells in rows:
+        if not any(cells):
+            continue
+        if header is None:
+            header = [c.strip().lower() for c in cells]
+            missing = [c for c in REQUIRED if c not in header]
+            if missing:
+                raise ImportFileError(
+                    _("Line %(line)s: the header lacks the column(s) %(columns)s.")
+                    % {"line": line, "columns": ", ".join(missing)}
+                )
+            continue
+        yield line, {name: cells[i] if i < len(cells) else "" for i, name in enumerate(header)}
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
+
+
+# --- Checking --------------------------------------------------------------------------
+
+
+def _items(actor: Any, ids: set[int]) -> dict[int, dict[str, Any]]:
+    """id -> kind, year, may_enter for the items among ``ids`` the actor may see."""
+    q = entry_q(actor)
+    can_enter = (
+        Value(True, output_field=BooleanField())
+        if q is None
+        else Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+    found: dict[int, dict[str, Any]] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        rows = (
+            ScorecardItem.objects.restrict(actor, VIEW)
+            .filter(pk__in=ordered[start : start + CHUNK])
+            .annotate(may_enter=can_enter)
+            .values("id", "kind", "scorecard__year", "may_enter")
+        )
+        found.update({row["id"]: row for row in rows})
+    return found
+
+
+def _int(text: str) -> int | None:
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    return int(number) if number.is_finite() and number == number.to_integral_value() else None
+
+
+def _check_value(text: str) -> tuple[Decimal | None, str | None]:
+    try:
+        value = to_decimal(text)
+    except ValidationError:
+        return None, _("value “%(value)s” is not a number") % {"value": text}
+    _sign, digits, exponent = value.as_tuple()
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    if decimals > 4 or len(digits) - decimals > MAX_INTEGER_DIGITS:
+        return None, _("value %(value)s is out of range (at most 14 digits and 4 decimals)") % {
+            "value": text
+        }
+    return value, None
+
+
+def check_rows(
+    actor: Any, table: list[tuple[int, dict[str, str]]], today: datetime.date
+) -> tuple[list[_Row], list[RowError], int]:
+    """The good rows, the bad lines with their reasons, and how many rows were skipped."""
+    ids = {i for _line, cells in table if (i := _int(cells.get("item_id", ""))) is not None}
+    items = _items(actor, ids)
+    years = {item["scorecard__year"] for item in items.values()}
+    closed = set(ClosedPeriod.objects.filter(year__in=years).values_list("year", "month"))
+    seen: dict[tuple[int, int], int] = {}
+    good: list[_Row] = []
+    errors: list[RowError] = []
+    skipped = 0
+    for line, cells in table:
+        if not cells.get("value", "") and not cells.get("note", ""):
+            skipped += 1
+            continue
+        messages: list[str] = []
+        raw_id = cells.get("item_id", "")
+        item_id = _int(raw_id)
+        item = items.get(item_id) if item_id is not None else None
+        if item is None:
+            messages.append(_("unknown item “%(item)s”") % {"item": raw_id})
+        elif not item["may_enter"]:
+            messages.append(
+                _("item %(item)s is not in your scope for entering actuals") % {"item": item_id}
+            )
+        elif item["kind"] != ItemKind.QUANTITATIVE:
+            messages.append(_("item %(item)s is not quantitative") % {"item": item_id})
+        year, month = _int(cells.get("year", "")), _int(cells.get("month", ""))
+        if year is None or month is None or not 1 <= month <= 12:
+            messages.append(
+                _("wrong period “%(year)s-%(month)s”")
+                % {"year": cells.get("year", ""), "month": cells.get("month", "")}
+            )
+        elif item is not None and item["scorecard__year"] != year:
+            messages.append(
+                _("wrong period: item %(item)s belongs to %(expected)s, not %(year)s")
+                % {"item": item_id, "expected": item["scorecard__year"], "year": year}
+            )
+        elif problem := period_problem(year, month, today=today, closed=closed):
+            messages.append(problem)
+        value, value_problem = _check_value(cells.get("value", ""))
+        if value_problem:
+            messages.append(value_problem)
+        if item_id is not None and month is not None:
+            first = seen.setdefault((item_id, month), line)
+            if first != line:
+                messages.append(_("duplicate of line %(line)s") % {"line": first})
+        if messages:
+            errors.append(RowError(line, messages))
+        elif item_id is not None and month is not None and value is not None:
+            good.append(_Row(line, item_id, month, value, cells.get("note", "")))
+    return good, errors, skipped
+
+
+# --- Writing ---------------------------------------------------------------------------
+
+
+def _existing(rows: list[_Row]) -> dict[tuple[int, int], MonthlyActual]:
+    ids = sorted({row.item_id for row in rows})
+    months = sorted({row.month for row in rows})
+    found: dict[tuple[int, int], MonthlyActual] = {}
+    for start in range(0, len(ids), CHUNK):
+        # Locked until the import commits (PostgreSQL): a form edit waits, then sees the
+        # new version and is refused as stale instead of overwriting the import.
+        chunk = MonthlyActual.objects.select_for_update().filter(
+            item_id__in=ids[start : start + CHUNK], month__in=months
+        )
+        found.update({(a.item_id, a.month): a for a in chunk})
+    return found
+
+
+def _write(actor: Any, rows: list[_Row], report: ImportReport) -> None:
+    existing = _existing(rows)
+    now = timezone.now()
+    user = actor if getattr(actor, "pk", None) else None
+    new: list[MonthlyActual] = []
+    changed: list[MonthlyActual] = []
+    for row in rows:
+        actual = existing.get((row.item_id, row.month))
+        if actual is None:
+            new.append(
+                MonthlyActual(
+                    item_id=row.item_id,
+                    month=row.month,
+                    value=row.value,
+                    note=row.note,
+                    entered_by=user,
+                    entered_at=now,
+                )
+            )
+            continue
+        if actual.value == row.value and actual.note == row.note:
+            report.unchanged += 1
+            continue
+        if actual.value != row.value:
+            actual.status = ActualStatus.SUBMITTED
+            actual.approved_by = None
+            actual.approved_at = None
+        actual.value, actual.note, actual.entered_by, actual.entered_at = (
+            row.value,
+            row.note,
+            user,
+            now,
+        )
+        actual.version += 1
+        changed.append(actual)
+    reason = _("import")
+    if new:
+        bulk_create_with_history(
+            new,
+            MonthlyActual,
+            batch_size=BATCH,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=now,
+        )
+    if changed:
+        bulk_update_with_history(
+            changed,
+            MonthlyActual,
+            [
+                "value",
+                "note",
+                "status",
+                "approved_by",
+                "approved_at",
+                "entered_by",
+                "entered_at",
+                "version",
+            ],
+            batch_size=BATCH,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=now,
+        )
+    report.created, report.updated = len(new), len(changed)
+
+
+def actuals_import(*, actor: Any, upload: IO[bytes], name: str) -> ImportReport:
+    """Check every row of the file, then write all of it in one transaction — or nothing.
+
+    Raises :class:`ImportFileError` when the file cannot be read at all; returns a report
+    with ``errors`` (and writes nothing) when any row is bad.
+    """
+    table = list(read_table(upload, name))
+    if len(table) > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
+    report = ImportReport(rows=len(table))
+    with transaction.atomic():
+        good, errors, report.skipped = check_rows(actor, table, timezone.localdate())
+        if errors:
+            report.errors = errors
+            return report
+        _write(actor, good, report)
+    return report
+
+
+# --- Template --------------------------------------------------------------------------
+
+
+def import_template(
+    *, actor: Any, year: int, month: int | None, fmt: str
+) -> tuple[bytes, str, str]:
+    """A file listing every item the actor may enter for ``year``: ``(content, content
+    type, file name)``. Descriptive columns are ignored on import."""
+    header = list(COLUMNS)
+    rows: list[list[Any]] = []
+    for item in template_items(actor, year):
+        owner = (
+            item.scorecard.employee.name if item.scorecard.employee_id else item.scorecard.unit.name
+        )
+        rows.append([item.pk, owner, item.name, item.unit_of_measure, year, month or "", "", ""])
+    suffix = f"{year}" + (f"-{month:02d}" if month else "")
+    if fmt == "xlsx":
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet(_("Actuals"))
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return buffer.getvalue(), CONTENT_TYPES["xlsx"], f"actuals-{suffix}.xlsx"
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(header)
+    writer.writerows(rows)
+    # A BOM, so that Excel opens Chinese names correctly.
+    return ("\ufeff" + text.getvalue()).encode(), CONTENT_TYPES["csv"], f"actuals-{suffix}.csv"

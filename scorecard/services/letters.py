@@ -1,0 +1,378 @@
+"""Responsibility letters: issue, sign, countersign, acknowledge, and amend a signed scorecard.
+
+The life of a letter::
+
+    scorecard draft --letter_issue--> letter awaiting the head   (scorecard: signing)
+        --letter_sign (unit head, or the employee)--> awaiting the issuer
+        --letter_countersign (the issuer)--> signed              (scorecard: signed, locked)
+    signed scorecard --scorecard_amend--> draft again (the signed letter stays in force)
+        --letter_issue (with a reason)--> version n+1 ... both signatures again
+
+Each letter keeps a snapshot of the scorecard as issued; pages and PDFs render from the
+snapshot, never from live rows, so every version stays readable as it was signed. The
+snapshot carries a fingerprint of the goals: if the scorecard is edited while a letter
+awaits signatures, the signatures are refused until a new letter is issued.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from org.models import Employee
+from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, VIEW, scope_of
+from scorecard.models import (
+    ItemKind,
+    LetterStatus,
+    ResponsibilityLetter,
+    Scorecard,
+    ScorecardItem,
+    ScorecardStatus,
+)
+
+SNAPSHOT_SCHEMA = 1
+_GOAL_FIELDS = (
+    "floor",
+    "baseline",
+    "target",
+    "challenge",
+    "range_low",
+    "range_high",
+    "last_year",
+    "benchmark",
+)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _person(employee: Employee) -> dict[str, Any]:
+    return {
+        "id": employee.pk,
+        "name": employee.name,
+        "employee_no": employee.employee_no,
+        "job_title": employee.job_title,
+        "unit": employee.unit.name,
+    }
+
+
+def _items(scorecard: Scorecard) -> list[dict[str, Any]]:
+    items = (
+        ScorecardItem.objects.filter(scorecard=scorecard)
+        .select_related("indicator", "objective", "parent")
+        .prefetch_related(
+            "milestones__responsible_unit", "milestones__counterpart_unit", "monthly_plans"
+        )
+        .order_by("order", "pk")
+    )
+    rows = []
+    for item in items:
+        rows.append(
+            {
+                "id": item.pk,
+                "kind": item.kind,
+                "name": item.name,
+                "description": item.description,
+                "weight": str(item.weight),
+                "objective": str(item.objective) if item.objective_id else None,
+                "indicator": (
+                    {"code": item.indicator.code, "name": item.indicator.name}
+                    if item.indicator_id
+                    else None
+                ),
+                "decomposed_from": item.parent.name if item.parent_id else None,
+                "polarity": item.polarity,
+                "aggregation": item.aggregation,
+                "unit_of_measure": item.unit_of_measure,
+                **{name: _text(getattr(item, name)) for name in _GOAL_FIELDS},
+                "monthly_plans": {str(p.month): str(p.value) for p in item.monthly_plans.all()},
+                "milestones": [
+                    {
+                        "name": m.name,
+                        "due_date": m.due_date.isoformat(),
+                        "completion_standard": m.completion_standard,
+                        "weight": _text(m.weight),
+                        "responsible_unit": m.responsible_unit.name,
+                        "counterpart_unit": m.counterpart_unit.name if m.counterpart_unit else None,
+                    }
+                    for m in item.milestones.all()
+                ],
+            }
+        )
+    return rows
+
+
+def goals_fingerprint(items: list[dict[str, Any]]) -> str:
+    """A digest of the goals as issued: any edit of an item, target or milestone changes it."""
+    canonical = json.dumps(items, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def letter_snapshot(*, scorecard: Scorecard, signer: Employee, issuer: Employee) -> dict[str, Any]:
+    """The content of a letter: the scorecard, its goals and both parties, as plain JSON."""
+    items = _items(scorecard)
+    weight = sum((float(i["weight"]) for i in items if i["kind"] != ItemKind.KEY_TASK), start=0.0)
+    return {
+        "schema": SNAPSHOT_SCHEMA,
+        "scorecard": {
+            "id": scorecard.pk,
+            "year": scorecard.year,
+            "unit": {
+                "id": scorecard.unit_id,
+                "code": scorecard.unit.code,
+                "name": scorecard.unit.name,
+            },
+            "employee": _person(scorecard.employee) if scorecard.employee_id else None,
+            "plan": str(scorecard.plan) if scorecard.plan_id else None,
+        },
+        "signer": _person(signer),
+        "issuer": _person(issuer),
+        "items": items,
+        "total_weight": f"{weight:.2f}",
+        "fingerprint": goals_fingerprint(items),
+    }
+
+
+# --- Who is who ----------------------------------------------------------------------
+
+
+def default_signer(scorecard: Scorecard) -> Employee | None:
+    """The unit head signs a unit scorecard; the employee signs their own."""
+    if scorecard.employee_id:
+        return scorecard.employee
+    return scorecard.unit.head
+
+
+def default_issuer(scorecard: Scorecard) -> Employee | None:
+    """The head one level up: of the employee's unit, else of the parent unit."""
+    signer = default_signer(scorecard)
+    candidates = []
+    if scorecard.employee_id:
+        candidates.append(scorecard.unit.head)
+    if scorecard.unit.parent_id:
+        candidates.append(scorecard.unit.parent.head)  # type: ignore[union-attr]
+    for candidate in candidates:
+        if candidate is not None and candidate != signer:
+            return candidate
+    return None
+
+
+def _is_executive_over(employee: Employee, scorecard: Scorecard) -> bool:
+    scope = scope_of(employee.user)
+    return scope.superuser or any(
+        scorecard.unit.path.startswith(path) for path in scope.paths([EXECUTIVE])
+    )
+
+
+def may_issue(actor: Any, scorecard: Scorecard) -> bool:
+    """Letters are issued from above: HR, an executive or admin over the unit, or the
+    issuer in person (the head one level up). A unit head does not issue their own."""
+    scope = scope_of(actor)
+    if scope.superuser:
+        return True
+    if any(scorecard.unit.path.startswith(p) for p in scope.paths([HR, EXECUTIVE, ADMIN])):
+        return True
+    issuer = default_issuer(scorecard)
+    return issuer is not None and issuer.pk == scope.employee_id
+
+
+def _require(actor: Any, queryset: Any, pk: Any, action: str = VIEW) -> None:
+    if actor is not None and not queryset.can(actor, action, pk):
+        raise Http404
+
+
+def _require_issuing_side(actor: Any, scorecard: Scorecard) -> None:
+    _require(actor, Scorecard.objects, scorecard.pk, CHANGE)
+    if actor is not None and not may_issue(actor, scorecard):
+        raise PermissionDenied(_("Only the issuing side may issue or amend this letter."))
+
+
+def _locked_scorecard(scorecard: Scorecard) -> Scorecard:
+    # Lock the row (PostgreSQL) so two signatures or two issues cannot interleave.
+    return (
+        Scorecard.objects.select_for_update(of=("self",))
+        .select_related("unit__parent__head", "unit__head", "employee__unit", "plan")
+        .get(pk=scorecard.pk)
+    )
+
+
+def _check_goals(scorecard: Scorecard) -> None:
+    items = list(scorecard.items.values_list("kind", "weight"))
+    if not items:
+        raise ValidationError(_("The scorecard has no items; there is nothing to sign."))
+    weight = sum((w for kind, w in items if kind != ItemKind.KEY_TASK), start=0)
+    if weight != 100:
+        raise ValidationError(
+            _("Quantitative and milestone weights add up to %(weight)s, not 100.")
+            % {"weight": weight}
+        )
+
+
+@transaction.atomic
+def letter_issue(
+    *,
+    actor: Any = None,
+    scorecard: Scorecard,
+    issuer: Employee | None = None,
+    reason: str = "",
+) -> ResponsibilityLetter:
+    """Render the scorecard as the next letter version and send it for signature.
+
+    A pending (unsigned) letter is superseded. After a signed version, a reason for the
+    amendment is required. The scorecard moves to ``signing``.
+    """
+    _require_issuing_side(actor, scorecard)
+    scorecard = _locked_scorecard(scorecard)
+    if scorecard.status == ScorecardStatus.SIGNED:
+        raise ValidationError(_("The scorecard is signed and locked; amend it first."))
+    _check_goals(scorecard)
+    signer = default_signer(scorecard)
+    if signer is None:
+        raise ValidationError(_("The unit has no head to sign the letter."))
+    issuer = issuer or default_issuer(scorecard)
+    if issuer is None and actor is not None:
+        issuer = Employee.objects.filter(user_id=actor.pk, active=True).first()
+    if issuer is None or issuer == signer:
+        raise ValidationError(_("Nobody above the signer can issue this letter."))
+    if issuer != default_issuer(scorecard) and not _is_executive_over(issuer, scorecard):
+        raise ValidationError(
+            {"issuer": _("The issuer must head the unit above, or be an executive over it.")}
+        )
+    letters = ResponsibilityLetter.objects.filter(scorecard=scorecard)
+    if letters.filter(countersigned_at__isnull=False).exists() and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the amendment.")})
+    letters.filter(status__in=[LetterStatus.AWAITING_HEAD, LetterStatus.AWAITING_ISSUER]).update(
+        status=LetterStatus.SUPERSEDED
+    )
+    version = (letters.aggregate(v=Max("version"))["v"] or 0) + 1
+    letter = ResponsibilityLetter(
+        scorecard=scorecard,
+        version=version,
+        status=LetterStatus.AWAITING_HEAD,
+        snapshot=letter_snapshot(scorecard=scorecard, signer=signer, issuer=issuer),
+        reason=reason.strip(),
+        issuer=issuer,
+        signer=signer,
+        created_by=actor,
+    )
+    letter.full_clean()
+    letter._history_user = actor  # type: ignore[attr-defined]
+    letter.save()
+    scorecard.status = ScorecardStatus.SIGNING
+    scorecard._history_user = actor  # type: ignore[attr-defined]
+    scorecard.save(update_fields=["status"])
+    _require(actor, ResponsibilityLetter.objects, letter.pk)
+    return letter
+
+
+def _fresh_letter(letter: ResponsibilityLetter) -> ResponsibilityLetter:
+    return (
+        ResponsibilityLetter.objects.select_for_update(of=("self",))
+        .select_related("scorecard", "signer__user", "issuer__user")
+        .get(pk=letter.pk)
+    )
+
+
+def _check_unchanged(letter: ResponsibilityLetter) -> None:
+    items = _items(letter.scorecard)
+    if goals_fingerprint(items) != letter.snapshot.get("fingerprint"):
+        raise ValidationError(
+            _("The scorecard changed after this letter was issued; issue a new letter.")
+        )
+
+
+def _is(actor: Any, employee: Employee) -> bool:
+    return actor is None or employee.user_id == actor.pk
+
+
+def _save(letter: ResponsibilityLetter, actor: Any, fields: list[str]) -> None:
+    letter.full_clean()
+    letter._history_user = actor  # type: ignore[attr-defined]
+    letter.save(update_fields=fields)
+
+
+@transaction.atomic
+def letter_sign(*, actor: Any = None, letter: ResponsibilityLetter) -> ResponsibilityLetter:
+    """The unit head (or, for an employee scorecard, the employee) signs."""
+    _require(actor, ResponsibilityLetter.objects, letter.pk)
+    letter = _fresh_letter(letter)
+    if not _is(actor, letter.signer):
+        raise PermissionDenied(_("Only %(name)s signs this letter.") % {"name": letter.signer.name})
+    if letter.status != LetterStatus.AWAITING_HEAD:
+        raise ValidationError(_("This letter is not awaiting your signature."))
+    _check_unchanged(letter)
+    letter.status = LetterStatus.AWAITING_ISSUER
+    letter.signed_by_head_at = timezone.now()
+    _save(letter, actor, ["status", "signed_by_head_at"])
+    return letter
+
+
+@transaction.atomic
+def letter_countersign(*, actor: Any = None, letter: ResponsibilityLetter) -> ResponsibilityLetter:
+    """The issuer countersigns: the letter is in force and the scorecard locks."""
+    _require(actor, ResponsibilityLetter.objects, letter.pk)
+    letter = _fresh_letter(letter)
+    if not _is(actor, letter.issuer):
+        raise PermissionDenied(
+            _("Only %(name)s countersigns this letter.") % {"name": letter.issuer.name}
+        )
+    if letter.status != LetterStatus.AWAITING_ISSUER:
+        raise ValidationError(_("This letter is not awaiting a countersignature."))
+    _check_unchanged(letter)
+    letter.status = LetterStatus.SIGNED
+    letter.countersigned_at = timezone.now()
+    _save(letter, actor, ["status", "countersigned_at"])
+    for older in ResponsibilityLetter.objects.filter(
+        scorecard_id=letter.scorecard_id, status=LetterStatus.SIGNED
+    ).exclude(pk=letter.pk):
+        older.status = LetterStatus.SUPERSEDED
+        _save(older, actor, ["status"])
+    scorecard = letter.scorecard
+    scorecard.status = ScorecardStatus.SIGNED
+    scorecard._history_user = actor  # type: ignore[attr-defined]
+    scorecard.save(update_fields=["status"])
+    return letter
+
+
+@transaction.atomic
+def letter_acknowledge(*, actor: Any = None, letter: ResponsibilityLetter) -> ResponsibilityLetter:
+    """The employee confirms they received their signed letter (once)."""
+    _require(actor, ResponsibilityLetter.objects, letter.pk)
+    letter = _fresh_letter(letter)
+    employee = letter.scorecard.employee
+    if employee is None or not _is(actor, employee):
+        raise PermissionDenied(_("Only the employee acknowledges their own letter."))
+    if letter.status != LetterStatus.SIGNED:
+        raise ValidationError(_("Only a signed letter can be acknowledged."))
+    if letter.acknowledged_at is None:
+        letter.acknowledged_at = timezone.now()
+        _save(letter, actor, ["acknowledged_at"])
+    return letter
+
+
+@transaction.atomic
+def scorecard_amend(*, actor: Any = None, scorecard: Scorecard, reason: str) -> Scorecard:
+    """Unlock a signed scorecard for an amendment. The signed letter stays in force until
+    the next version is countersigned; ``reason`` is recorded in the scorecard's history."""
+    _require_issuing_side(actor, scorecard)
+    scorecard = _locked_scorecard(scorecard)
+    if scorecard.status != ScorecardStatus.SIGNED:
+        raise ValidationError(_("Only a signed scorecard can be amended."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the amendment.")})
+    scorecard.status = ScorecardStatus.DRAFT
+    scorecard.full_clean()
+    scorecard._history_user = actor  # type: ignore[attr-defined]
+    scorecard._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]
+    scorecard.save(update_fields=["status"])
+    _require(actor, Scorecard.objects, scorecard.pk)
+    return scorecard

@@ -80,15 +80,25 @@ def unit_scorecard(
 ) -> Scorecard:
     """A draft unit scorecard whose weights sum to 100: ``quantitative`` quantitative items
     sharing 60 points and one milestone item of 40 (or all 100 without it)."""
+    status = kwargs.pop("status", ScorecardStatus.DRAFT)
     scorecard = ScorecardFactory(unit=unit, **kwargs)
     _fill(scorecard, quantitative=quantitative, milestone=milestone)
-    return scorecard
+    return _with_status(scorecard, status)
 
 
 def employee_scorecard(employee: Employee, **kwargs: Any) -> Scorecard:
     """A draft scorecard of ``employee`` (one quantitative item of 100)."""
+    status = kwargs.pop("status", ScorecardStatus.DRAFT)
     scorecard = ScorecardFactory(unit=employee.unit, employee=employee, **kwargs)
     _fill(scorecard, quantitative=1, milestone=False)
+    return _with_status(scorecard, status)
+
+
+def _with_status(scorecard: Scorecard, status: str) -> Scorecard:
+    # Items are added to a draft; a signed scorecard is locked against them.
+    if status != scorecard.status:
+        scorecard.status = status
+        scorecard.save(update_fields=["status"])
     return scorecard
 
 

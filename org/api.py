@@ -17,7 +17,7 @@ from org.scoping import CHANGE, scope_of
 
 
 class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
-    parent = serializers.PrimaryKeyRelatedField(
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=OrgUnit.objects.all(), allow_null=True, required=False
     )
 
@@ -71,13 +71,14 @@ class OrgUnitViewSet(
         action_name = CHANGE if self.action in {"update", "partial_update"} else "view"
         return selectors.org_units(self.request.user, action_name)
 
-    def perform_create(self, serializer: OrgUnitSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[OrgUnit]) -> None:
         serializer.instance = services.org_unit_create(
             actor=self.request.user,
             **{k: v for k, v in serializer.validated_data.items() if k != "active"},
         )
 
-    def perform_update(self, serializer: OrgUnitSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[OrgUnit]) -> None:
+        assert serializer.instance is not None
         serializer.instance = services.org_unit_update(
             actor=self.request.user, unit=serializer.instance, **serializer.validated_data
         )
@@ -151,7 +152,8 @@ class EmployeeViewSet(
         action_name = CHANGE if self.action in {"update", "partial_update"} else "view"
         return selectors.employees(self.request.user, action_name).select_related("unit", "user")
 
-    def perform_update(self, serializer: EmployeeSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Employee]) -> None:
+        assert serializer.instance is not None
         serializer.instance = services.employee_update(
             actor=self.request.user, employee=serializer.instance, **serializer.validated_data
         )

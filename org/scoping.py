@@ -108,7 +108,7 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
         unit_paths={role: minimal_paths(paths) for role, paths in unit_paths.items()},
         unit_ids={role: tuple(ids) for role, ids in unit_ids.items()},
     )
-    user._spm_scope = scope  # type: ignore[union-attr]
+    user._spm_scope = scope  # type: ignore[union-attr,attr-defined]
     return scope
 
 

@@ -21,6 +21,8 @@ CHUNK = 2000
 def _export(job: Job) -> dict[str, Any]:
     from org import selectors
 
+    if job.created_by_id is None:
+        raise ValueError("The user who asked for this export no longer exists.")
     user = get_user_model().objects.get(pk=job.created_by_id)
     params = job.params
     unit = None

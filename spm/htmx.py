@@ -8,4 +8,6 @@ from django.http import HttpRequest
 def is_htmx_partial(request: HttpRequest) -> bool:
     """True for an HTMX request that swaps part of a page (not a boosted navigation)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.boosted and not htmx.history_restore_request

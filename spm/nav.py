@@ -12,15 +12,18 @@ from importlib import import_module
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
 
 from org.scoping import Scope
+
+StrOrPromise = str | Promise
 
 APPS = ("org", "strategy", "scorecard", "assessment", "incentives")
 
 
 @dataclass(frozen=True)
 class MenuItem:
-    label: str
+    label: StrOrPromise
     url_name: str
     icon: str = ""
     args: tuple[Any, ...] = ()

@@ -35,4 +35,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("spm.api_urls")),
     path("org/", include("org.urls")),
+    path("strategy/", include("strategy.urls")),
 ]

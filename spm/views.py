@@ -93,5 +93,5 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         job.result_file.open("rb"),
         as_attachment=True,
-        filename=job.result.get("filename") or job.result_file.name.rsplit("/", 1)[-1],
+        filename=job.result.get("filename") or str(job.result_file.name).rsplit("/", 1)[-1],
     )

@@ -1,0 +1,39 @@
+"""The strategy map for a board pack: the same SVG the page shows, on a landscape PDF page."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reportlab.graphics import renderPDF
+from reportlab.lib.pagesizes import A3, landscape
+from reportlab.pdfgen import canvas
+from svglib.svglib import svg2rlg
+
+PAGE_MARGIN = 28.0
+
+
+def map_pdf(svg_text: str, *, title: str) -> bytes:
+    """One landscape A3 page with the map scaled to fit, titled and dated in the footer."""
+    drawing = svg2rlg(io.BytesIO(svg_text.encode("utf-8")))
+    if drawing is None:
+        raise ValueError("the strategy map SVG could not be read")
+    page_w, page_h = landscape(A3)
+    room_w, room_h = page_w - 2 * PAGE_MARGIN, page_h - 3 * PAGE_MARGIN
+    scale = min(room_w / drawing.width, room_h / drawing.height, 1.5)
+    drawing.scale(scale, scale)
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=(page_w, page_h), pageCompression=1)
+    pdf.setTitle(title)
+    pdf.setAuthor("SPM")
+    x = (page_w - drawing.width * scale) / 2
+    y = page_h - PAGE_MARGIN - drawing.height * scale
+    renderPDF.draw(drawing, pdf, x, y)
+    pdf.setFont("Helvetica", 8)
+    pdf.setFillGray(0.4)
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    pdf.drawString(PAGE_MARGIN, PAGE_MARGIN / 2, f"{title} · {_('Generated')} {stamp}")
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()

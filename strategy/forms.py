@@ -1,0 +1,172 @@
+"""Forms for editing the strategy in the browser. They validate input; services save it.
+
+Choice lists only offer what the user may see and what belongs to the plan, so a form
+cannot be used to probe other plans or units.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from org.models import OrgUnit
+from org.scoping import ADMIN, EXECUTIVE, scope_of
+from strategy.models import (
+    CauseEffectLink,
+    Objective,
+    Perspective,
+    StrategicPlan,
+    Strategy,
+    Theme,
+)
+
+
+class BootstrapMixin:
+    """Give every widget its Bootstrap 5 class."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs.setdefault("class", css)
+            if isinstance(widget, forms.Textarea):
+                widget.attrs.setdefault("rows", 3)
+
+
+def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's validation error on the form, on the field it names when it has one."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        # NON_FIELD_ERRORS and model fields the form does not show go to the top.
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def executive_units(user: Any) -> QuerySet[OrgUnit]:
+    """Units whose plans ``user`` may create: their executive or admin subtrees."""
+    scope = scope_of(user)
+    units = OrgUnit.objects.restrict(user).filter(active=True)
+    if scope.superuser:
+        return units
+    q = Q(pk__in=[])
+    for path in scope.paths({EXECUTIVE, ADMIN}):
+        q |= Q(path__startswith=path)
+    return units.filter(q)
+
+
+def plan_units(user: Any, plan: StrategicPlan) -> QuerySet[OrgUnit]:
+    """Units that may own a strategy or objective of ``plan``: its unit and those below."""
+    return (
+        OrgUnit.objects.restrict(user)
+        .filter(active=True, path__startswith=plan.owner_unit.path)
+        .order_by("path")
+    )
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{'· ' * obj.depth}{obj.name}"
+
+
+class PlanForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = StrategicPlan
+        fields = ["name", "start_year", "end_year", "mission", "vision", "core_values"]
+
+
+class PlanCreateForm(PlanForm):
+    owner_unit = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("Owner unit"))
+
+    class Meta(PlanForm.Meta):
+        fields = ["owner_unit", *PlanForm.Meta.fields]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = executive_units(user).order_by("path")
+
+
+class PerspectiveForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Perspective
+        fields = ["name", "code"]
+        help_texts = {"code": _("A short identifier; left empty, it is made from the name.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].required = False
+
+
+class ThemeForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "description"]
+
+
+class StrategyForm(BootstrapMixin, forms.ModelForm):
+    unit = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit"))
+
+    class Meta:
+        model = Strategy
+        fields = ["level", "unit", "function", "name", "mission", "description"]
+
+    def __init__(self, *args: Any, user: Any, plan: StrategicPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = plan_units(user, plan)
+
+
+class ObjectiveForm(BootstrapMixin, forms.ModelForm):
+    owner_unit = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("Owner unit"))
+
+    class Meta:
+        model = Objective
+        fields = ["perspective", "code", "name", "owner_unit", "theme", "description", "parent"]
+
+    def __init__(self, *args: Any, user: Any, plan: StrategicPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        choices: dict[str, QuerySet[Any]] = {
+            "perspective": Perspective.objects.restrict(user).filter(plan=plan).order_by("order"),
+            "theme": Theme.objects.restrict(user).filter(plan=plan).order_by("order", "name"),
+            "owner_unit": plan_units(user, plan),
+            "parent": Objective.objects.restrict(user)
+            .filter(plan=plan)
+            .exclude(pk=self.instance.pk)
+            .order_by("code"),
+        }
+        for name, queryset in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+
+class LinkForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = CauseEffectLink
+        fields = ["cause", "effect", "note"]
+        labels = {"cause": _("Cause (drives…)"), "effect": _("Effect (…this objective)")}
+
+    def __init__(self, *args: Any, user: Any, plan: StrategicPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        options = (
+            Objective.objects.restrict(user)
+            .filter(plan=plan)
+            .select_related("perspective")
+            .order_by("perspective__order", "code")
+        )
+        for name in ("cause", "effect"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = options
+            field.label_from_instance = lambda o: f"{o.code} {o.name} ({o.perspective.name})"  # type: ignore[method-assign]

@@ -1,0 +1,58 @@
+"""What every strategy write checks first: scope, and that the plan version is a draft."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import ProtectedError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from org.scoping import CHANGE
+from strategy.models import PlanStatus, StrategicPlan
+
+
+def require(actor: Any, queryset: Any, pk: Any) -> None:
+    """Out of scope is "not found", as for reads (never reveal what exists)."""
+    if actor is not None and not queryset.can(actor, CHANGE, pk):
+        raise Http404
+
+
+def require_draft(actor: Any, plan: StrategicPlan | int) -> StrategicPlan:
+    """The plan, re-read and locked for the transaction, if ``actor`` may edit it.
+
+    Out of the actor's scope: 404. Approved or superseded: a validation error, because an
+    approved plan changes only through a new version (earlier versions stay as they were).
+    """
+    pk = getattr(plan, "pk", plan)
+    plans = StrategicPlan.objects.select_for_update()
+    if actor is not None:
+        plans = plans.restrict(actor, CHANGE)
+    fresh = plans.select_related("owner_unit").filter(pk=pk).first()
+    if fresh is None:
+        raise Http404
+    if fresh.status != PlanStatus.DRAFT:
+        raise ValidationError(
+            _("Version %(version)s is %(status)s and locked; start a new version to change it.")
+            % {"version": fresh.version, "status": fresh.get_status_display().lower()}
+        )
+    return fresh
+
+
+def apply(instance: models.Model, fields: dict[str, Any], allowed: set[str]) -> None:
+    """Set ``fields`` on ``instance``; a field outside ``allowed`` is a programming error."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"cannot change {', '.join(sorted(unknown))} of {type(instance).__name__}")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+def delete_or_explain(instance: models.Model, message: str) -> None:
+    """Delete, turning "still used elsewhere" into a validation error the user can read."""
+    try:
+        instance.delete()
+    except ProtectedError as exc:
+        raise ValidationError(message) from exc

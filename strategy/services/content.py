@@ -1,0 +1,161 @@
+"""Writes to what a draft plan holds besides its objectives: perspectives, themes and the
+strategies of the units ("one department, one strategy")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from org.models import OrgUnit
+from strategy.models import Perspective, StrategicPlan, Strategy, Theme
+from strategy.services._common import apply, delete_or_explain, require, require_draft
+
+
+def _next_order(model: Any, plan: StrategicPlan) -> int:
+    return (model.objects.filter(plan=plan).aggregate(top=Max("order"))["top"] or 0) + 1
+
+
+def _free_code(plan: StrategicPlan, name: str, exclude: int | None = None) -> str:
+    """A slug for a perspective, unique within the plan (``risk``, ``risk-2``, …)."""
+    base = slugify(name)[:36] or "perspective"
+    taken = set(
+        Perspective.objects.filter(plan=plan).exclude(pk=exclude).values_list("code", flat=True)
+    )
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+# --- Perspectives --------------------------------------------------------------------------
+@transaction.atomic
+def perspective_create(
+    *, actor: Any = None, plan: StrategicPlan, name: str, code: str = "", order: int | None = None
+) -> Perspective:
+    """Add a band to the map (e.g. "Risk & compliance"), at the bottom unless ``order`` says."""
+    plan = require_draft(actor, plan)
+    perspective = Perspective(
+        plan=plan,
+        name=name,
+        code=code or _free_code(plan, name),
+        order=order if order is not None else _next_order(Perspective, plan),
+    )
+    perspective.full_clean()
+    perspective.save()
+    return perspective
+
+
+@transaction.atomic
+def perspective_update(
+    *, actor: Any = None, perspective: Perspective, **fields: Any
+) -> Perspective:
+    require_draft(actor, perspective.plan_id)
+    apply(perspective, fields, {"name", "code"})
+    if not perspective.code:
+        perspective.code = _free_code(perspective.plan, perspective.name, exclude=perspective.pk)
+    perspective.full_clean()
+    perspective.save()
+    return perspective
+
+
+@transaction.atomic
+def perspective_move(*, actor: Any = None, perspective: Perspective, offset: int) -> Perspective:
+    """Move a band up (``offset`` < 0) or down the map, renumbering the bands 1, 2, 3, …"""
+    plan = require_draft(actor, perspective.plan_id)
+    bands = list(Perspective.objects.filter(plan=plan).order_by("order", "id"))
+    at = next(i for i, p in enumerate(bands) if p.pk == perspective.pk)
+    to = max(0, min(len(bands) - 1, at + offset))
+    bands.insert(to, bands.pop(at))
+    for order, band in enumerate(bands, start=1):
+        if band.order != order:
+            band.order = order
+            band.save(update_fields=["order"])
+    return next(p for p in bands if p.pk == perspective.pk)
+
+
+@transaction.atomic
+def perspective_delete(*, actor: Any = None, perspective: Perspective) -> None:
+    require_draft(actor, perspective.plan_id)
+    delete_or_explain(perspective, _("Move or delete the objectives of this perspective first."))
+
+
+# --- Themes --------------------------------------------------------------------------------
+@transaction.atomic
+def theme_create(
+    *, actor: Any = None, plan: StrategicPlan, name: str, description: str = ""
+) -> Theme:
+    plan = require_draft(actor, plan)
+    theme = Theme(plan=plan, name=name, description=description, order=_next_order(Theme, plan))
+    theme.full_clean()
+    theme.save()
+    return theme
+
+
+@transaction.atomic
+def theme_update(*, actor: Any = None, theme: Theme, **fields: Any) -> Theme:
+    require_draft(actor, theme.plan_id)
+    apply(theme, fields, {"name", "description", "order"})
+    theme.full_clean()
+    theme.save()
+    return theme
+
+
+@transaction.atomic
+def theme_delete(*, actor: Any = None, theme: Theme) -> None:
+    """Delete a theme; its objectives stay on the map, without a theme."""
+    require_draft(actor, theme.plan_id)
+    theme.delete()
+
+
+# --- Strategies ----------------------------------------------------------------------------
+STRATEGY_FIELDS = {"level", "unit", "function", "name", "mission", "description"}
+
+
+@transaction.atomic
+def strategy_create(
+    *,
+    actor: Any = None,
+    plan: StrategicPlan,
+    level: str,
+    unit: OrgUnit,
+    name: str,
+    function: str = "",
+    mission: str = "",
+    description: str = "",
+) -> Strategy:
+    plan = require_draft(actor, plan)
+    strategy = Strategy(
+        plan=plan,
+        level=level,
+        unit=unit,
+        name=name,
+        function=function,
+        mission=mission,
+        description=description,
+    )
+    strategy.full_clean()
+    strategy.save()
+    require(actor, Strategy.objects, strategy.pk)
+    return strategy
+
+
+@transaction.atomic
+def strategy_update(*, actor: Any = None, strategy: Strategy, **fields: Any) -> Strategy:
+    require_draft(actor, strategy.plan_id)
+    require(actor, Strategy.objects, strategy.pk)
+    apply(strategy, fields, STRATEGY_FIELDS)
+    strategy.full_clean()
+    strategy.save()
+    require(actor, Strategy.objects, strategy.pk)
+    return strategy
+
+
+@transaction.atomic
+def strategy_delete(*, actor: Any = None, strategy: Strategy) -> None:
+    require_draft(actor, strategy.plan_id)
+    require(actor, Strategy.objects, strategy.pk)
+    strategy.delete()

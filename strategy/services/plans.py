@@ -1,0 +1,242 @@
+"""Writes to a strategic plan and its versions: create, edit, approve, new version, delete.
+
+One transaction each; ``actor`` is the user making the change (``None`` for system jobs
+such as the demo seed) and must hold the executive or admin role over the plan's unit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from org.models import OrgUnit
+from org.scoping import CHANGE
+from strategy.models import (
+    CauseEffectLink,
+    Objective,
+    Perspective,
+    PlanStatus,
+    StrategicPlan,
+    Strategy,
+    Theme,
+)
+from strategy.services._common import apply, delete_or_explain, require, require_draft
+
+
+def default_perspectives() -> list[tuple[str, str]]:
+    """The four Balanced Scorecard perspectives, top band first."""
+    return [
+        ("financial", _("Financial")),
+        ("customer", _("Customer")),
+        ("internal", _("Internal process")),
+        ("learning", _("Learning & growth")),
+    ]
+
+
+PLAN_FIELDS = {"name", "start_year", "end_year", "mission", "vision", "core_values"}
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor: Any = None,
+    owner_unit: OrgUnit,
+    name: str,
+    start_year: int,
+    end_year: int,
+    mission: str = "",
+    vision: str = "",
+    core_values: str = "",
+    perspectives: list[tuple[str, str]] | None = None,
+) -> StrategicPlan:
+    """A new draft plan (version 1), with the four BSC perspectives unless told otherwise."""
+    plan = StrategicPlan(
+        owner_unit=owner_unit,
+        name=name,
+        start_year=start_year,
+        end_year=end_year,
+        mission=mission,
+        vision=vision,
+        core_values=core_values,
+    )
+    plan.full_clean()
+    plan.save()
+    require(actor, StrategicPlan.objects, plan.pk)
+    for order, (code, title) in enumerate(perspectives or default_perspectives(), start=1):
+        perspective = Perspective(plan=plan, code=code, name=title, order=order)
+        perspective.full_clean()
+        perspective.save()
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor: Any = None, plan: StrategicPlan, **fields: Any) -> StrategicPlan:
+    """Edit name, period, mission, vision or core values of a draft."""
+    fresh = require_draft(actor, plan)
+    apply(fresh, fields, PLAN_FIELDS)
+    fresh.full_clean()
+    fresh.save()
+    return fresh
+
+
+@transaction.atomic
+def plan_approve(*, actor: Any = None, plan: StrategicPlan) -> StrategicPlan:
+    """Approve a draft; the version it revises becomes superseded (and stays readable)."""
+    fresh = require_draft(actor, plan)
+    problems = []
+    if not fresh.mission.strip():
+        problems.append(_("Write the mission before approving."))
+    if not fresh.vision.strip():
+        problems.append(_("Write the vision before approving."))
+    if not fresh.objectives.exists():
+        problems.append(_("Add at least one objective before approving."))
+    overlapping = (
+        StrategicPlan.objects.filter(
+            owner_unit_id=fresh.owner_unit_id,
+            status=PlanStatus.APPROVED,
+            start_year__lte=fresh.end_year,
+            end_year__gte=fresh.start_year,
+        )
+        .exclude(pk=fresh.pk)
+        .exclude(pk=fresh.previous_id)
+        .first()
+    )
+    if overlapping is not None:
+        problems.append(
+            _("%(plan)s is already approved for these years; revise it with a new version.")
+            % {"plan": overlapping}
+        )
+    if problems:
+        raise ValidationError(problems)
+    previous = StrategicPlan.objects.filter(
+        pk=fresh.previous_id, status=PlanStatus.APPROVED
+    ).first()
+    if previous is not None:
+        previous.status = PlanStatus.SUPERSEDED
+        previous.save(update_fields=["status"])
+    fresh.status = PlanStatus.APPROVED
+    fresh.approved_at = timezone.now()
+    fresh.approved_by = actor if actor is not None and actor.is_authenticated else None
+    fresh.full_clean()
+    fresh.save()
+    return fresh
+
+
+@transaction.atomic
+def plan_new_version(*, actor: Any = None, plan: StrategicPlan) -> StrategicPlan:
+    """A draft copy of the approved ``plan`` — perspectives, themes, strategies, objectives
+    and links — to revise and approve in its place."""
+    plans = StrategicPlan.objects.select_for_update()
+    if actor is not None:
+        plans = plans.restrict(actor, CHANGE)
+    source = plans.filter(pk=plan.pk).first()
+    if source is None:
+        raise Http404
+    if source.status != PlanStatus.APPROVED:
+        raise ValidationError(_("Only the approved version can be revised."))
+    if source.next_versions.filter(status=PlanStatus.DRAFT).exists():
+        raise ValidationError(_("A draft of the next version already exists."))
+    latest = (
+        StrategicPlan.objects.filter(Q(pk=source.pk) | Q(previous=source))
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    draft = StrategicPlan(
+        owner_unit_id=source.owner_unit_id,
+        name=source.name,
+        start_year=source.start_year,
+        end_year=source.end_year,
+        mission=source.mission,
+        vision=source.vision,
+        core_values=source.core_values,
+        version=(latest or source.version) + 1,
+        previous=source,
+    )
+    draft.full_clean()
+    draft.save()
+    perspectives = {
+        old.pk: new
+        for old, new in _copy(
+            Perspective.objects.filter(plan=source),
+            lambda p: Perspective(plan=draft, code=p.code, name=p.name, order=p.order),
+        )
+    }
+    themes = {
+        old.pk: new
+        for old, new in _copy(
+            Theme.objects.filter(plan=source),
+            lambda t: Theme(plan=draft, name=t.name, description=t.description, order=t.order),
+        )
+    }
+    _copy(
+        Strategy.objects.filter(plan=source),
+        lambda s: Strategy(
+            plan=draft,
+            level=s.level,
+            unit_id=s.unit_id,
+            function=s.function,
+            name=s.name,
+            mission=s.mission,
+            description=s.description,
+        ),
+    )
+    old_objectives = list(Objective.objects.filter(plan=source).order_by("pk"))
+    objective_pairs = _copy(
+        old_objectives,
+        lambda o: Objective(
+            plan=draft,
+            perspective=perspectives[o.perspective_id],
+            theme=themes.get(o.theme_id) if o.theme_id else None,
+            owner_unit_id=o.owner_unit_id,
+            code=o.code,
+            name=o.name,
+            description=o.description,
+            carried_from=o,
+        ),
+    )
+    objectives = {old.pk: new for old, new in objective_pairs}
+    cascaded = []
+    for old, new in objective_pairs:
+        if old.parent_id in objectives:
+            new.parent = objectives[old.parent_id]
+            cascaded.append(new)
+    if cascaded:
+        bulk_update_with_history(cascaded, Objective, ["parent"])
+    _copy(
+        CauseEffectLink.objects.filter(plan=source),
+        lambda link: CauseEffectLink(
+            plan=draft,
+            cause=objectives[link.cause_id],
+            effect=objectives[link.effect_id],
+            note=link.note,
+        ),
+    )
+    require(actor, StrategicPlan.objects, draft.pk)
+    return draft
+
+
+def _copy(rows: Any, make: Any) -> list[tuple[Any, Any]]:
+    """Copy ``rows`` with ``make`` in one insert, keeping the history rows the audit needs."""
+    old = list(rows)
+    new = [make(row) for row in old]
+    if new:
+        created = bulk_create_with_history(new, type(new[0]))
+        # Some databases do not return primary keys from bulk inserts; SQLite and
+        # PostgreSQL do, which is what SPM runs on.
+        new = list(created)
+    return list(zip(old, new, strict=True))
+
+
+@transaction.atomic
+def plan_delete(*, actor: Any = None, plan: StrategicPlan) -> None:
+    """Delete a draft (e.g. an abandoned revision); approved versions are kept for good."""
+    fresh = require_draft(actor, plan)
+    delete_or_explain(fresh, _("This draft is already used elsewhere and cannot be deleted."))

@@ -1,0 +1,1 @@
+"""Strategy pages: reading (``pages``) and executives' editing (``editing``)."""

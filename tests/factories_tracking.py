@@ -16,13 +16,16 @@ from org.models import Employee, OrgUnit
 from scorecard.models import (
     Aggregation,
     ItemKind,
+    LetterStatus,
     Milestone,
     MonthlyActual,
     Polarity,
+    ResponsibilityLetter,
     Scorecard,
     ScorecardItem,
     ScorecardStatus,
 )
+from scorecard.services.letters import letter_snapshot
 from tests.factories import OrgUnitFactory
 
 YEAR = 2026
@@ -64,6 +67,22 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     due_date = datetime.date(YEAR, 6, 30)
     completion_standard = "Signed acceptance certificate"
     responsible_unit = factory.LazyAttribute(lambda o: o.item.scorecard.unit)
+
+
+class LetterFactory(factory.django.DjangoModelFactory):
+    """A letter row as the services leave it; ``snapshot`` is built from the scorecard."""
+
+    class Meta:
+        model = ResponsibilityLetter
+
+    scorecard = factory.SubFactory(ScorecardFactory)
+    version = 1
+    status = LetterStatus.AWAITING_HEAD
+    signer = factory.LazyAttribute(lambda o: o.scorecard.employee or o.scorecard.unit.head)
+    issuer = factory.SubFactory("tests.factories.EmployeeFactory")
+    snapshot = factory.LazyAttribute(
+        lambda o: letter_snapshot(scorecard=o.scorecard, signer=o.signer, issuer=o.issuer)
+    )
 
 
 class ActualFactory(factory.django.DjangoModelFactory):
@@ -125,3 +144,48 @@ def _fill(scorecard: Scorecard, *, quantitative: int, milestone: bool) -> None:
         MilestoneFactory(
             item=item, name="Main construction start", due_date=datetime.date(YEAR, 6, 30)
         )
+
+
+# --- Routing --------------------------------------------------------------------------
+# The tracking pages and endpoints are reached through ``scorecard.urls`` and
+# ``scorecard.api``. Where those are not wired into the project yet, the tests route them
+# through this module instead (``pytest.mark.urls``), under the same prefixes.
+
+
+def _fallback_urlpatterns() -> list[Any]:
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.urls import include, path
+    from rest_framework.routers import DefaultRouter
+
+    has_scorecard_urls = find_spec("scorecard.urls") is not None
+    router = DefaultRouter()
+    api = import_module(
+        "scorecard.api" if find_spec("scorecard.api") is not None else "scorecard.api_tracking"
+    )
+    api.register(router)
+    return [
+        path("scorecards/", include("scorecard.urls" if has_scorecard_urls else "scorecard.urls_tracking")),
+        path("api/v1/", include(router.urls)),
+        path("", include("spm.urls")),
+    ]
+
+
+def routing_marks() -> list[Any]:
+    """``pytest.mark.urls`` to this module when the project does not route the pages yet."""
+    import pytest
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("letter-list")
+        reverse("monthlyactual-list")
+    except NoReverseMatch:
+        return [pytest.mark.urls("tests.factories_tracking")]
+    return []
+
+
+def __getattr__(name: str) -> Any:
+    if name == "urlpatterns":
+        return _fallback_urlpatterns()
+    raise AttributeError(name)

@@ -1,0 +1,97 @@
+"""Forms of the letter and actuals pages. They only parse input; the services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+EVIDENCE_EXTENSIONS = [
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "xlsx",
+    "xls",
+    "csv",
+    "docx",
+    "doc",
+    "txt",
+    "zip",
+]
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+
+def _bootstrap(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class BootstrapForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class ActualForm(BootstrapForm):
+    """One month's actual of one item. ``version`` is what the editor loaded (0: none)."""
+
+    value = forms.DecimalField(
+        label=_("Actual value"), max_digits=18, decimal_places=4, localize=False
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.FileField(
+        label=_("Evidence (optional)"),
+        required=False,
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+        help_text=_("PDF, image, Office or text file, up to 10 MB."),
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+    def clean_evidence(self) -> Any:
+        evidence = self.cleaned_data.get("evidence")
+        if evidence is not None and evidence.size > MAX_EVIDENCE_BYTES:
+            raise ValidationError(_("The file is larger than 10 MB."))
+        return evidence
+
+
+class ReasonForm(BootstrapForm):
+    """A reason: for an amendment, a new letter version or a rejected value."""
+
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class IssueForm(BootstrapForm):
+    reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Needed when a signed version exists."),
+    )
+
+
+class ImportForm(BootstrapForm):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        validators=[FileExtensionValidator(["csv", "xlsx", "txt"])],
+    )
+
+
+class PeriodForm(BootstrapForm):
+    year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
+    month = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[("close", _("Close")), ("reopen", _("Reopen"))], widget=forms.HiddenInput
+    )

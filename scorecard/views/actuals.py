@@ -1,0 +1,280 @@
+"""Monthly actuals pages: the month's entry list, one entry form, the audit trail, approvals,
+evidence download, the CSV/XLSX import with its template, and HR's period closing."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from org import selectors as org_selectors
+from org.scoping import HR, scope_of
+from scorecard.forms_tracking import ActualForm, ImportForm, PeriodForm, ReasonForm
+from scorecard.models import MonthlyActual
+from scorecard.selectors import actuals as selectors
+from scorecard.services import actuals as services
+from scorecard.services.imports import ImportFileError, actuals_import, import_template
+from spm.htmx import is_htmx_partial
+
+PAGE_SIZE = 50
+MONTHS = range(1, 13)
+
+
+def _last_month() -> tuple[int, int]:
+    """Actuals are entered for the month that has just ended."""
+    first = timezone.localdate().replace(day=1)
+    previous = first - datetime.timedelta(days=1)
+    return previous.year, previous.month
+
+
+def _period(request: HttpRequest) -> tuple[int, int]:
+    year, month = _last_month()
+    text_year, text_month = request.GET.get("year", ""), request.GET.get("month", "")
+    if text_year.isdigit() and 2000 <= int(text_year) <= 2100:
+        year = int(text_year)
+    if text_month.isdigit() and 1 <= int(text_month) <= 12:
+        month = int(text_month)
+    return year, month
+
+
+@login_required
+def actual_list(request: HttpRequest) -> HttpResponse:
+    """The quantitative items in scope with their actual of the chosen month."""
+    year, month = _period(request)
+    unit = None
+    if request.GET.get("unit", "").isdigit():
+        unit = org_selectors.org_unit_get(request.user, int(request.GET["unit"]))
+    filters = {
+        "text": request.GET.get("q", "").strip(),
+        "unit": unit,
+        "mine": request.GET.get("mine") == "1",
+    }
+    rows = selectors.actual_entry_rows(request.user, year=year, month=month, **filters)  # type: ignore[arg-type]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "year": year,
+        "month": month,
+        "months": MONTHS,
+        "filters": filters,
+        "problem": services.period_problem(year, month),
+    }
+    if is_htmx_partial(request):
+        return render(request, "scorecard/actuals/_actual_rows.html", context)
+    return render(request, "scorecard/actuals/actual_list.html", context)
+
+
+def _edit_page(
+    request: HttpRequest, item: Any, month: int, form: ActualForm, current: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "scorecard/actuals/actual_edit.html",
+        {
+            "item": item,
+            "month": month,
+            "form": form,
+            "current": current,
+            "problem": services.period_problem(item.scorecard.year, month),
+            "may_enter": selectors.may_enter(request.user, item.pk),
+        },
+    )
+
+
+@login_required
+def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
+    """Enter or correct one month's actual. A stale edit is refused and the form keeps
+    what the user typed, with the stored value shown beside it."""
+    item = selectors.item_get(request.user, pk)
+    if not 1 <= month <= 12:
+        raise Http404
+    current = MonthlyActual.objects.filter(item=item, month=month).first()
+    if request.method != "POST":
+        initial = {"version": current.version if current else 0}
+        if current is not None:
+            initial.update(value=current.value.normalize(), note=current.note)
+        return _edit_page(request, item, month, ActualForm(initial=initial), current)
+    form = ActualForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.actual_record(
+                actor=request.user,
+                item=item,
+                month=month,
+                value=data["value"],
+                note=data["note"],
+                evidence=data["evidence"],
+                expected_version=data["version"],
+            )
+        except services.StaleActual as exc:
+            current = exc.current
+            # Keep the typed value and note; move the version on, so that submitting
+            # again (after reading the stored value) deliberately replaces it.
+            fresh = request.POST.copy()
+            fresh["version"] = str(current.version if current else 0)
+            form = ActualForm(fresh)
+            form.is_valid()
+            form.add_error(None, exc.messages[0])
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Saved the actual of %(item)s for %(year)s-%(month)02d.")
+                % {"item": item.name, "year": item.scorecard.year, "month": month},
+            )
+            url = reverse("actual-list")
+            return redirect(f"{url}?year={item.scorecard.year}&month={month}")
+    return _edit_page(request, item, month, form, current)
+
+
+@login_required
+def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The audit trail of an item's actuals: who changed what, when, before → after."""
+    item = selectors.item_get(request.user, pk)
+    page = Paginator(selectors.actual_changes(item), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "scorecard/actuals/actual_history.html",
+        {"item": item, "page": page, "actuals": selectors.item_actuals(item)},
+    )
+
+
+@login_required
+def actual_approvals(request: HttpRequest) -> HttpResponse:
+    """Submitted values waiting for the unit head."""
+    page = Paginator(selectors.approval_queue(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "scorecard/actuals/approvals.html", {"page": page, "reject_form": ReasonForm()}
+    )
+
+
+def _review(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
+    actual = selectors.actual_get(request.user, pk)
+    version = request.POST.get("version", "")
+    expected = int(version) if version.isdigit() else None
+    try:
+        if approve:
+            services.actual_approve(actor=request.user, actual=actual, expected_version=expected)
+            messages.success(request, _("Approved."))
+        else:
+            services.actual_reject(
+                actor=request.user,
+                actual=actual,
+                reason=request.POST.get("reason", ""),
+                expected_version=expected,
+            )
+            messages.success(request, _("Sent back to the owner."))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("actual-approvals")
+
+
+@login_required
+@require_POST
+def actual_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, approve=True)
+
+
+@login_required
+@require_POST
+def actual_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, approve=False)
+
+
+@login_required
+def actual_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """The evidence file of an actual, for whoever may see the actual."""
+    actual = selectors.actual_get(request.user, pk)
+    if not actual.evidence:
+        raise Http404
+    return FileResponse(
+        actual.evidence.open("rb"),
+        as_attachment=True,
+        filename=actual.evidence.name.rsplit("/", 1)[-1],
+    )
+
+
+@login_required
+def actual_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV or XLSX file; nothing is written unless every row is good."""
+    year, month = _period(request)
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = actuals_import(actor=request.user, upload=upload, name=upload.name)
+        except ImportFileError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            if report.ok:
+                messages.success(
+                    request,
+                    _("Imported %(rows)s rows: %(created)s new, %(updated)s changed.")
+                    % {"rows": report.rows, "created": report.created, "updated": report.updated},
+                )
+    return render(
+        request,
+        "scorecard/actuals/import.html",
+        {"form": form, "report": report, "year": year, "month": month, "months": MONTHS},
+    )
+
+
+@login_required
+def actual_import_template(request: HttpRequest) -> HttpResponse:
+    year, month = _period(request)
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    content, content_type, filename = import_template(
+        actor=request.user, year=year, month=month if request.GET.get("month") else None, fmt=fmt
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def period_list(request: HttpRequest) -> HttpResponse:
+    """The months of a year, open or closed; HR closes and reopens them."""
+    year, _month = _period(request)
+    is_hr = scope_of(request.user).has_role(HR)
+    if request.method == "POST":
+        if not is_hr:
+            raise Http404
+        form = PeriodForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            service = services.period_close if data["action"] == "close" else services.period_reopen
+            try:
+                service(actor=request.user, year=data["year"], month=data["month"])
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Saved."))
+            return redirect(f"{request.path}?year={data['year']}")
+    closed = {p.month: p for p in selectors.closed_periods(year)}
+    return render(
+        request,
+        "scorecard/actuals/periods.html",
+        {
+            "year": year,
+            "rows": [(m, closed.get(m)) for m in MONTHS],
+            "is_hr": is_hr,
+            "years": range(year - 2, year + 2),
+        },
+    )

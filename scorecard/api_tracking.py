@@ -205,6 +205,8 @@ class ActualSerializer(serializers.ModelSerializer[MonthlyActual]):
             "version",
         ]
         read_only_fields = ["status", "entered_by", "entered_at", "approved_by", "approved_at"]
+        # A second entry of the same month is a stale edit (409), decided by the service.
+        validators: list[Any] = []
 
 
 class ActualFilter(django_filters.FilterSet):

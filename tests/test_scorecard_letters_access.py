@@ -13,7 +13,12 @@ from scorecard.models import LetterStatus, ResponsibilityLetter, ScorecardStatus
 from scorecard.services.letters import letter_countersign, letter_issue, letter_sign
 from tests.conftest import CAST, Cast
 from tests.factories import make_manager
-from tests.factories_tracking import LetterFactory, employee_scorecard, routing_marks, unit_scorecard
+from tests.factories_tracking import (
+    LetterFactory,
+    employee_scorecard,
+    routing_marks,
+    unit_scorecard,
+)
 
 pytestmark = [pytest.mark.django_db, *routing_marks()]
 
@@ -35,9 +40,13 @@ def _sign_through(letter: ResponsibilityLetter) -> ResponsibilityLetter:
 def letters(cast: Cast) -> Letters:
     execu = cast.executive.user
     return Letters(
-        engineering=_sign_through(letter_issue(actor=execu, scorecard=unit_scorecard(cast.engineering))),
+        engineering=_sign_through(
+            letter_issue(actor=execu, scorecard=unit_scorecard(cast.engineering))
+        ),
         finance=letter_issue(actor=execu, scorecard=unit_scorecard(cast.finance)),
-        employee=_sign_through(letter_issue(actor=execu, scorecard=employee_scorecard(cast.employee))),
+        employee=_sign_through(
+            letter_issue(actor=execu, scorecard=employee_scorecard(cast.employee))
+        ),
         site_worker=_sign_through(
             letter_issue(actor=execu, scorecard=employee_scorecard(cast.site_worker))
         ),
@@ -89,7 +98,9 @@ def test_scorecard_letter_versions_answer_404_outside_scope(
 
 
 @pytest.mark.parametrize("role", CAST)
-def test_letter_list_holds_exactly_the_letters_in_scope(cast: Cast, letters: Letters, role: str) -> None:
+def test_letter_list_holds_exactly_the_letters_in_scope(
+    cast: Cast, letters: Letters, role: str
+) -> None:
     response = cast.client(role).get(reverse("letter-list"))
     if role == "anonymous":
         assert response.status_code == 302
@@ -140,7 +151,9 @@ def test_only_the_named_party_acts_on_a_letter(
 @pytest.mark.parametrize("role", CAST)
 def test_only_the_issuing_side_issues_and_amends(cast: Cast, letters: Letters, role: str) -> None:
     scorecard = letters.engineering.scorecard
-    amend = cast.client(role).post(reverse("scorecard-amend", args=[scorecard.pk]), {"reason": "Reorg"})
+    amend = cast.client(role).post(
+        reverse("scorecard-amend", args=[scorecard.pk]), {"reason": "Reorg"}
+    )
     scorecard.refresh_from_db()
     expected = {"anonymous": 302, "employee": 404, "sibling_manager": 404, "manager": 403}
     if role in ("hr", "executive"):
@@ -196,7 +209,9 @@ def test_the_pdf_renders_chinese_with_a_cjk_font(cast: Cast) -> None:
         assert b"/FontFile2" in response.content
 
 
-def test_an_old_version_renders_from_its_snapshot_not_from_live_data(cast: Cast, letters: Letters) -> None:
+def test_an_old_version_renders_from_its_snapshot_not_from_live_data(
+    cast: Cast, letters: Letters
+) -> None:
     letter = letters.engineering
     item = letter.scorecard.items.filter(kind="quantitative").get()
     ResponsibilityLetter.objects.filter(pk=letter.pk)  # the stored snapshot says "Indicator item"
@@ -210,7 +225,9 @@ def test_an_old_version_renders_from_its_snapshot_not_from_live_data(cast: Cast,
 
 
 @pytest.mark.parametrize("role", CAST)
-def test_api_letter_list_holds_exactly_the_letters_in_scope(cast: Cast, letters: Letters, role: str) -> None:
+def test_api_letter_list_holds_exactly_the_letters_in_scope(
+    cast: Cast, letters: Letters, role: str
+) -> None:
     response = cast.client(role).get("/api/v1/letters/")
     if role == "anonymous":
         assert response.status_code == 401
@@ -220,7 +237,9 @@ def test_api_letter_list_holds_exactly_the_letters_in_scope(cast: Cast, letters:
 
 @pytest.mark.parametrize("role", CAST)
 @pytest.mark.parametrize("which", sorted(ALL))
-def test_api_letter_detail_is_404_outside_scope(cast: Cast, letters: Letters, role: str, which: str) -> None:
+def test_api_letter_detail_is_404_outside_scope(
+    cast: Cast, letters: Letters, role: str, which: str
+) -> None:
     response = cast.client(role).get(f"/api/v1/letters/{getattr(letters, which).pk}/")
     if role == "anonymous":
         assert response.status_code == 401
@@ -270,7 +289,9 @@ def _many_letters(cast: Cast, n: int) -> None:
     for i in range(n):
         unit = OrgUnitFactory(parent=cast.engineering, name=f"Team {i}")
         head = make_manager(unit, name=f"Head {i}")
-        LetterFactory(scorecard=unit_scorecard(unit, milestone=False), signer=head, issuer=cast.manager)
+        LetterFactory(
+            scorecard=unit_scorecard(unit, milestone=False), signer=head, issuer=cast.manager
+        )
 
 
 @pytest.mark.parametrize("n", [2, 12])

@@ -252,7 +252,7 @@ def _coordinates(graph: _Graph, layers: list[list[int]], passes: int = 3) -> dic
     x: dict[int, float] = {}
     for layer, g, width in zip(layers, gaps, widths, strict=True):
         left = (widest - width) / 2
-        for v, offset in zip(layer, [0.0, *_accumulate(g)], strict=True):
+        for v, offset in zip(layer, [0.0, *_accumulate(g)][: len(layer)], strict=True):
             x[v] = left + offset
 
     def settle(b: int, neighbours: list[list[int]]) -> None:

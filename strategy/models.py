@@ -268,10 +268,12 @@ class Objective(models.Model):
     """
 
     plan = models.ForeignKey(StrategicPlan, on_delete=models.CASCADE, related_name="objectives")
+    # RESTRICT, not PROTECT: a perspective holding objectives cannot be deleted on its own,
+    # but deleting a whole draft plan takes its perspectives and objectives together.
     perspective = models.ForeignKey(
         Perspective,
         verbose_name=_("perspective"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="objectives",
     )
     theme = models.ForeignKey(

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -54,5 +54,5 @@ def delete_or_explain(instance: models.Model, message: str) -> None:
     """Delete, turning "still used elsewhere" into a validation error the user can read."""
     try:
         instance.delete()
-    except ProtectedError as exc:
+    except (ProtectedError, RestrictedError) as exc:
         raise ValidationError(message) from exc

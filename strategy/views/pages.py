@@ -157,7 +157,8 @@ def strategy_map(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _export_name(plan: StrategicPlan, extension: str) -> str:
-    return f"strategy-map-{slugify(plan.name) or 'plan'}-{plan.period}-v{plan.version}.{extension}"
+    period = f"{plan.start_year}-{plan.end_year}"  # ASCII: a plain header, no encoding
+    return f"strategy-map-{slugify(plan.name) or 'plan'}-{period}-v{plan.version}.{extension}"
 
 
 def _board_title(plan: StrategicPlan) -> str:

@@ -166,7 +166,10 @@ def _fallback_urlpatterns() -> list[Any]:
     )
     api.register(router)
     return [
-        path("scorecards/", include("scorecard.urls" if has_scorecard_urls else "scorecard.urls_tracking")),
+        path(
+            "scorecards/",
+            include("scorecard.urls" if has_scorecard_urls else "scorecard.urls_tracking"),
+        ),
         path("api/v1/", include(router.urls)),
         path("", include("spm.urls")),
     ]

@@ -1,0 +1,198 @@
+"""The demo's tracking: signed letters, ten months of actuals, two milestone completions.
+
+Run by ``seed_demo`` right after ``scorecard.demo`` built the 2026 scorecards. For every
+demo scorecard of 2026 the responsibility letter is issued, signed by the unit head (or the
+employee) and countersigned by the head one level up — or the demo executive at the top.
+Then January-October 2026 actuals are recorded for every quantitative item: most near
+plan, every third item behind plan (so the light board has yellow and red), January to
+September approved and closed by HR, October submitted and waiting for approval. One
+milestone is completed on time and one late.
+
+Idempotent: a scorecard that already has a countersigned letter keeps it, actuals are keyed
+by (item, month), milestones already completed stay as they are, closed months stay closed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from org.demo import DemoOrg
+from scorecard.models import (
+    ActualStatus,
+    ClosedPeriod,
+    ItemKind,
+    ItemMonthlyPlan,
+    Milestone,
+    MonthlyActual,
+    Polarity,
+    Scorecard,
+    ScorecardItem,
+)
+from scorecard.services.letters import (
+    default_issuer,
+    letter_countersign,
+    letter_issue,
+    letter_sign,
+)
+
+YEAR = 2026
+MONTHS = range(1, 11)  # January to October
+APPROVED_UNTIL = 9  # January to September reviewed, approved and closed
+SIGNED_ON = datetime.datetime(YEAR, 1, 15, 10, 0, tzinfo=datetime.UTC)
+FOUR = Decimal("0.0001")
+
+
+def _scorecards(demo: DemoOrg) -> list[Scorecard]:
+    units = [unit.pk for unit in demo.units.values()]
+    return list(
+        Scorecard.objects.filter(year=YEAR, unit_id__in=units)
+        .select_related("unit__parent__head__user", "unit__head__user", "employee__user")
+        .order_by("unit__path", "employee__name", "pk")
+    )
+
+
+def _sign(scorecard: Scorecard, demo: DemoOrg) -> str:
+    """Issue, sign and countersign the scorecard's letter; return what happened."""
+    if scorecard.letters.filter(countersigned_at__isnull=False).exists():
+        return "kept"
+    issuer = default_issuer(scorecard) or demo.logins["exec"]
+    try:
+        letter = letter_issue(scorecard=scorecard, issuer=issuer)
+        letter_sign(letter=letter)
+        letter = letter_countersign(letter=letter)
+    except ValidationError:
+        return "skipped"
+    # The demo year's letters were signed at the January kick-off meeting.
+    type(letter).objects.filter(pk=letter.pk).update(
+        signed_by_head_at=SIGNED_ON, countersigned_at=SIGNED_ON + datetime.timedelta(days=2)
+    )
+    return "signed"
+
+
+def _factor(position: int, month: int) -> Decimal:
+    """How far an item is from plan: every third item lags, the others wobble around it."""
+    if position % 3 == 2:
+        return Decimal("0.78") + Decimal(month % 3) / 100  # 15-20 % behind: red
+    if position % 5 == 4:
+        return Decimal("0.90")  # ~10 % behind: yellow
+    return Decimal("1.00") + Decimal((position + month) % 5 - 1) / 100
+
+
+def _plan(item: ScorecardItem, month: int, plans: dict[tuple[int, int], Decimal]) -> Decimal:
+    """The month's planned value: the monthly plan if given, else an even share or the
+    annual value (for averages and last values)."""
+    if (item.pk, month) in plans:
+        return plans[(item.pk, month)]
+    target = item.target or item.baseline or item.range_high or Decimal("100")
+    if item.aggregation == "sum":
+        return target / 12
+    return target
+
+
+def _value(item: ScorecardItem, position: int, month: int, plans: dict[Any, Decimal]) -> Decimal:
+    if (
+        item.polarity == Polarity.RANGE
+        and item.range_low is not None
+        and item.range_high is not None
+    ):
+        middle = (item.range_low + item.range_high) / 2
+        spread = (item.range_high - item.range_low) / 2
+        out = spread * Decimal("1.2") if position % 3 == 2 and month >= 8 else Decimal("0")
+        return (middle + out).quantize(FOUR, ROUND_HALF_UP)
+    factor = _factor(position, month)
+    if item.polarity == Polarity.LOWER:
+        factor = 2 - factor  # behind plan means above it
+    return (_plan(item, month, plans) * factor).quantize(FOUR, ROUND_HALF_UP)
+
+
+def _owner(scorecard: Scorecard, demo: DemoOrg) -> Any:
+    person = scorecard.employee or scorecard.unit.head or demo.logins["exec"]
+    return person.user
+
+
+def _approver(scorecard: Scorecard, demo: DemoOrg) -> Any:
+    issuer = default_issuer(scorecard) or demo.logins["exec"]
+    return issuer.user
+
+
+def _actuals(scorecards: list[Scorecard], demo: DemoOrg) -> int:
+    items = list(
+        ScorecardItem.objects.filter(scorecard__in=scorecards, kind=ItemKind.QUANTITATIVE)
+        .select_related("scorecard")
+        .order_by("scorecard_id", "order", "pk")
+    )
+    by_scorecard = {s.pk: s for s in scorecards}
+    plans = {
+        (p.item_id, p.month): p.value
+        for p in ItemMonthlyPlan.objects.filter(item__in=items, month__in=MONTHS)
+    }
+    taken = set(MonthlyActual.objects.filter(item__in=items).values_list("item_id", "month"))
+    rows: list[MonthlyActual] = []
+    for position, item in enumerate(items):
+        scorecard = by_scorecard[item.scorecard_id]
+        owner, approver = _owner(scorecard, demo), _approver(scorecard, demo)
+        for month in MONTHS:
+            if (item.pk, month) in taken:
+                continue
+            entered = datetime.datetime(YEAR, month % 12 + 1, 5, 9, 0, tzinfo=datetime.UTC)
+            approved = month <= APPROVED_UNTIL
+            rows.append(
+                MonthlyActual(
+                    item=item,
+                    month=month,
+                    value=_value(item, position, month, plans),
+                    note="Monthly report" if position % 4 else "From the finance system",
+                    status=ActualStatus.APPROVED if approved else ActualStatus.SUBMITTED,
+                    entered_by=owner,
+                    entered_at=entered,
+                    approved_by=approver if approved else None,
+                    approved_at=entered + datetime.timedelta(days=3) if approved else None,
+                )
+            )
+    bulk_create_with_history(rows, MonthlyActual, batch_size=500, default_change_reason="demo")
+    return len(rows)
+
+
+def _close_months(demo: DemoOrg) -> None:
+    hr = demo.logins["hr"].user
+    for month in range(1, APPROVED_UNTIL + 1):
+        ClosedPeriod.objects.get_or_create(year=YEAR, month=month, defaults={"closed_by": hr})
+
+
+def _milestones(scorecards: list[Scorecard]) -> int:
+    """The first two milestones due by October: one done on time, one 20 days late."""
+    due = list(
+        Milestone.objects.filter(
+            item__scorecard__in=scorecards, due_date__lte=datetime.date(YEAR, 10, 31)
+        ).order_by("due_date", "pk")[:2]
+    )
+    done = 0
+    for milestone, days in zip(due, (-3, 20), strict=False):
+        if milestone.completed_on is None:
+            milestone.completed_on = milestone.due_date + datetime.timedelta(days=days)
+            milestone.save(update_fields=["completed_on"])
+            done += 1
+    return done
+
+
+@transaction.atomic
+def seed(demo: DemoOrg) -> str:
+    """Sign the 2026 letters, record January-October actuals, complete two milestones."""
+    scorecards = _scorecards(demo)
+    outcome: dict[str, int] = {"signed": 0, "kept": 0, "skipped": 0}
+    for scorecard in scorecards:
+        outcome[_sign(scorecard, demo)] += 1
+    created = _actuals(scorecards, demo)
+    _close_months(demo)
+    completed = _milestones(scorecards)
+    return (
+        f"{len(scorecards)} scorecards: {outcome['signed']} letters signed, "
+        f"{outcome['kept']} kept, {outcome['skipped']} not signable; "
+        f"{created} actuals (Jan-Oct {YEAR}); {completed} milestones completed"
+    )

@@ -349,3 +349,18 @@ def test_the_demo_group_gets_an_approved_plan_with_realistic_chains(db: Any) -> 
     links = set(plan.links.values_list("cause__code", "effect__code"))
     # talent & digital capability -> efficient delivery -> reliable supply -> profit growth
     assert {("L1", "P1"), ("L2", "P1"), ("P1", "C1"), ("C1", "F1")} <= links
+
+
+def test_a_generated_group_gets_an_approved_plan_with_strategies(db: Any) -> None:
+    from org.generate import generate_enterprise
+    from strategy.generate import build_plan
+
+    org = generate_enterprise(employees=120, prefix="GEN", progress=lambda _s: None)
+    plan = StrategicPlan.objects.get(owner_unit=org.group, name="Synthetic plan")
+    assert plan.status == PlanStatus.APPROVED
+    assert plan.objectives.count() == 20 and plan.links.exists()
+    assert plan.strategies.filter(level="functional").count() == 10
+    big = build_plan(group=org.group, units=[org.group], objectives=60, start_year=2031)
+    for link in big.links.select_related("cause__perspective", "effect__perspective"):
+        # generated links run up the map, as a real strategy map's do
+        assert link.cause.perspective.order > link.effect.perspective.order

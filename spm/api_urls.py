@@ -4,11 +4,13 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from org import api as org_api
+from scorecard import api as scorecard_api
 from strategy import api as strategy_api
 
 router = DefaultRouter()
 org_api.register(router)
 strategy_api.register(router)
+scorecard_api.register(router)
 
 urlpatterns = [
     path("", include(router.urls)),

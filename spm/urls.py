@@ -35,5 +35,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("spm.api_urls")),
     path("org/", include("org.urls")),
+    path("scorecards/", include("scorecard.urls")),
     path("strategy/", include("strategy.urls")),
 ]

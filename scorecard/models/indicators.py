@@ -44,7 +44,8 @@ class IndicatorQuerySet(ScopedQuerySet):
     }
 
     def self_q(self, scope: Scope) -> Q:
-        return Q() if scope.employee_id is not None else Q(pk__in=[])
+        # Not ``Q()``: an empty Q is dropped when OR-ed, which would hide everything.
+        return Q(pk__isnull=False) if scope.employee_id is not None else Q(pk__in=[])
 
 
 class Indicator(models.Model):

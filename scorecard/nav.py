@@ -1,0 +1,60 @@
+"""Menu entries and home panels of the scorecard app (letters and actuals add theirs
+through ``scorecard.nav_tracking`` when present)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, Scope
+from spm.nav import MenuItem, Panel
+
+
+def _tracking() -> ModuleType | None:
+    try:
+        return import_module("scorecard.nav_tracking")
+    except ModuleNotFoundError as exc:
+        if exc.name != "scorecard.nav_tracking":
+            raise
+        return None
+
+
+def menu(scope: Scope) -> list[MenuItem]:
+    items: list[MenuItem] = []
+    if scope.employee_id is not None:
+        items.append(MenuItem(_("My targets"), "my-targets", "bullseye"))
+    items.append(MenuItem(_("Scorecards"), "scorecard-list", "card-checklist"))
+    if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
+        items.append(MenuItem(_("Alignment"), "scorecard-alignment", "diagram-2"))
+    items.append(MenuItem(_("Indicators"), "indicator-list", "book"))
+    tracking = _tracking()
+    if tracking is not None:
+        items += tracking.menu(scope)
+    return items
+
+
+def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
+    from org.models import OrgUnit
+    from scorecard.selectors.scorecards import scorecards, with_summary
+    from scorecard.views.common import year_of
+
+    panels: list[Panel] = []
+    year = year_of(request)
+    context: dict[str, Any] = {"scope": scope, "year": year}
+    if scope.employee_id is not None:
+        mine = scorecards(request.user).filter(employee_id=scope.employee_id, year=year)
+        context["mine"] = with_summary(mine).first()
+    if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
+        ids = [
+            pk for role in (MANAGER, HR, EXECUTIVE, ADMIN) for pk in scope.unit_ids.get(role, ())
+        ]
+        context["units"] = list(OrgUnit.objects.filter(pk__in=ids).order_by("path")[:5])
+    panels.append(Panel("scorecard/_home_panel.html", context, order=50))
+    tracking = _tracking()
+    if tracking is not None and hasattr(tracking, "home_panels"):
+        panels += tracking.home_panels(request, scope)
+    return panels

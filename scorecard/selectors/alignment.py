@@ -1,0 +1,234 @@
+"""The alignment view: objective → unit items → employee items, and what is out of line.
+
+For one unit's subtree, one year and one strategic plan it builds the tree of the unit
+items (down to ``levels`` levels of sub-units) under the objectives they serve, with the
+employee items under each unit item summarised (how many, their targets' total), and it
+checks the rules of DESIGN §2 step 4:
+
+- an objective no item serves ("no KPI"),
+- a scorecard whose quantitative and milestone weights do not sum to 100,
+- decomposed children that do not add up to their parent (sums) or fall short of it
+  (ratios carried down),
+- an item linked to no objective.
+
+Every list of problems is capped (``LIMIT`` rows plus the total count), so the page stays
+fast for a whole group. Queries: a fixed handful, whatever the size of the subtree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+
+from org.models import OrgUnit
+from scorecard import rules
+from scorecard.models import ItemKind, ScorecardItem
+from scorecard.selectors.scorecards import items as scoped_items
+from scorecard.selectors.scorecards import scorecards, with_summary
+from strategy.models import Objective, PlanStatus, StrategicPlan
+
+LIMIT = 50
+HUNDRED = Decimal(100)
+EPSILON = Decimal("0.00005")
+
+
+@dataclass
+class ChildSummary:
+    count: int = 0
+    employees: int = 0
+    total: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+
+@dataclass
+class Node:
+    item: ScorecardItem
+    children: list[Node] = field(default_factory=list)
+    summary: ChildSummary = field(default_factory=ChildSummary)
+    adds_up: bool = True
+
+
+@dataclass
+class Branch:
+    objective: Objective | None
+    nodes: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Problems:
+    rows: list[Any] = field(default_factory=list)
+    total: int = 0
+
+
+@dataclass
+class Alignment:
+    plan: StrategicPlan | None
+    year: int
+    unit: OrgUnit
+    levels: int
+    branches: list[Branch] = field(default_factory=list)
+    uncovered: list[Objective] = field(default_factory=list)
+    weights: Problems = field(default_factory=Problems)
+    sums: Problems = field(default_factory=Problems)
+    unlinked: Problems = field(default_factory=Problems)
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.uncovered) + self.weights.total + self.sums.total + self.unlinked.total
+
+
+def plans_for(user: Any, unit: OrgUnit, year: int) -> QuerySet[StrategicPlan]:
+    """Plans the user may read that cover ``year`` and are owned at or above ``unit``."""
+    owners = [*unit.ancestor_ids(), unit.pk]
+    return (
+        StrategicPlan.objects.restrict(user)
+        .filter(start_year__lte=year, end_year__gte=year, owner_unit_id__in=owners)
+        .order_by("-owner_unit__depth", "-version")
+    )
+
+
+def default_plan(user: Any, unit: OrgUnit, year: int) -> StrategicPlan | None:
+    plans = plans_for(user, unit, year)
+    return plans.filter(status=PlanStatus.APPROVED).first() or plans.first()
+
+
+def _children_summaries(
+    view: QuerySet[ScorecardItem], parent_ids: list[int]
+) -> dict[int, ChildSummary]:
+    rows = (
+        view.filter(parent_id__in=parent_ids)
+        .order_by()
+        .values("parent_id")
+        .annotate(
+            n=Count("pk"),
+            people=Count("pk", filter=Q(scorecard__employee__isnull=False)),
+            total=Sum("target"),
+            low=Min("target"),
+            high=Max("target"),
+        )
+    )
+    return {
+        r["parent_id"]: ChildSummary(r["n"], r["people"], r["total"], r["low"], r["high"])
+        for r in rows
+    }
+
+
+def _adds_up(item: ScorecardItem, summary: ChildSummary) -> bool:
+    if not summary.count or item.kind != ItemKind.QUANTITATIVE or item.target is None:
+        return True
+    if summary.total is None:
+        return True
+    if item.aggregation == rules.SUM:
+        return rules.children_add_up(item.target, [summary.total], rules.SUM, item.polarity)
+    bounds = [b for b in (summary.low, summary.high) if b is not None]
+    return rules.children_add_up(item.target, bounds, item.aggregation, item.polarity)
+
+
+def alignment(
+    user: Any, *, unit: OrgUnit, year: int, plan: StrategicPlan | None, levels: int = 2
+) -> Alignment:
+    result = Alignment(plan=plan, year=year, unit=unit, levels=levels)
+    view = scoped_items(user).filter(
+        scorecard__year=year, scorecard__unit__path__startswith=unit.path
+    )
+    unit_items = list(
+        view.filter(
+            scorecard__employee__isnull=True, scorecard__unit__depth__lte=unit.depth + levels
+        )
+        .select_related("scorecard__unit", "objective", "indicator")
+        .order_by("scorecard__unit__path", "order", "pk")
+    )
+    summaries = _children_summaries(view, [i.pk for i in unit_items])
+    nodes = {i.pk: Node(i, summary=summaries.get(i.pk, ChildSummary())) for i in unit_items}
+    for node in nodes.values():
+        node.adds_up = _adds_up(node.item, node.summary)
+    objectives: list[Objective] = []
+    if plan is not None:
+        objectives = list(
+            Objective.objects.restrict(user)
+            .filter(plan=plan)
+            .select_related("perspective", "owner_unit")
+            .order_by("perspective__order", "code")
+        )
+    branches = {o.pk: Branch(o) for o in objectives}
+    loose = Branch(None)
+    for node in nodes.values():
+        parent = nodes.get(node.item.parent_id) if node.item.parent_id else None  # type: ignore[arg-type]
+        if parent is not None:
+            parent.children.append(node)
+        else:
+            branches.get(node.item.objective_id, loose).nodes.append(node)  # type: ignore[arg-type]
+    result.branches = list(branches.values()) + ([loose] if loose.nodes else [])
+    if plan is not None:
+        served = set(
+            view.filter(objective__plan=plan).values_list("objective_id", flat=True).distinct()
+        )
+        result.uncovered = [o for o in objectives if o.pk not in served]
+    _weight_problems(user, result)
+    _sum_problems(view, result)
+    unlinked = view.filter(objective__isnull=True).select_related(
+        "scorecard__unit", "scorecard__employee"
+    )
+    result.unlinked = Problems(
+        list(unlinked.order_by("scorecard__unit__path", "pk")[:LIMIT]), unlinked.count()
+    )
+    return result
+
+
+def _weight_problems(user: Any, result: Alignment) -> None:
+    cards = with_summary(
+        scorecards(user).filter(year=result.year, unit__path__startswith=result.unit.path)
+    ).exclude(weight_total=HUNDRED)
+    result.weights = Problems(
+        list(cards.order_by("unit__path", "employee__name", "pk")[:LIMIT]), cards.count()
+    )
+
+
+def _child_aggregate(view: QuerySet[ScorecardItem], function: Any) -> Subquery:
+    sub = (
+        view.filter(parent=OuterRef("pk"))
+        .order_by()
+        .values("parent")
+        .annotate(v=function("target"))
+        .values("v")
+    )
+    return Subquery(sub, output_field=DecimalField(max_digits=18, decimal_places=4))
+
+
+def _sum_problems(view: QuerySet[ScorecardItem], result: Alignment) -> None:
+    """Parents whose children do not add up, found by the database (exact count)."""
+    parents = view.filter(
+        kind=ItemKind.QUANTITATIVE, target__isnull=False, pk__in=view.values("parent_id")
+    ).annotate(
+        child_total=_child_aggregate(view, Sum),
+        child_low=_child_aggregate(view, Min),
+        child_high=_child_aggregate(view, Max),
+    )
+    # SQLite sums decimals as floats: compare with half a unit of the last stored place.
+    off = Q(child_total__gt=F("target") + EPSILON) | Q(child_total__lt=F("target") - EPSILON)
+    bad = parents.filter(
+        Q(aggregation=rules.SUM) & off
+        | ~Q(aggregation=rules.SUM) & Q(polarity=rules.HIGHER, child_low__lt=F("target") - EPSILON)
+        | ~Q(aggregation=rules.SUM) & Q(polarity=rules.LOWER, child_high__gt=F("target") + EPSILON)
+    )
+    rows = list(
+        bad.select_related("scorecard__unit", "scorecard__employee").order_by(
+            "scorecard__unit__path", "pk"
+        )[:LIMIT]
+    )
+    result.sums = Problems(rows, bad.count())

@@ -1,0 +1,143 @@
+"""The line from a goal up to the company objective, and an employee's "my targets".
+
+The line of an item is the chain of items it was decomposed from (employee → department →
+company), ending at the strategic objective the top item serves and that objective's own
+"cascaded from" chain. It is part of the goal itself: an employee sees the *names* and
+owners of the goals above theirs even where they may not open those scorecards, which is
+why the steps carry no targets, actuals or links the reader could not follow.
+
+Queries: one per level of the line (items, then objectives), whatever the number of items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from org.scoping import scope_of
+from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, ScorecardItem
+from scorecard.selectors.progress import ItemProgress, progress_of
+from scorecard.selectors.scorecards import scorecard_items, scorecards
+from strategy.models import Objective
+
+MAX_DEPTH = 12  # a guard against a corrupt cycle; real cascades are 3-5 levels deep
+
+
+@dataclass(frozen=True)
+class LineStep:
+    """One goal above the reader's, by name and owner."""
+
+    item_id: int
+    name: str
+    owner: str
+    year: int
+
+
+@dataclass
+class Line:
+    steps: list[LineStep] = field(default_factory=list)  # nearest parent first
+    objectives: list[Objective] = field(default_factory=list)  # served objective first
+
+    @property
+    def company_objective(self) -> Objective | None:
+        return self.objectives[-1] if self.objectives else None
+
+
+def item_lines(items: Iterable[ScorecardItem]) -> dict[int, Line]:
+    """The line of each item (already loaded with ``objective``), by item id."""
+    items = list(items)
+    lines = {item.pk: Line() for item in items}
+    # The objective served: the highest item of the line that names one.
+    served: dict[int, Objective | None] = {
+        item.pk: item.objective if item.objective_id else None for item in items
+    }
+    pending = {item.pk: item.parent_id for item in items if item.parent_id}
+    known: dict[int, ScorecardItem] = {}
+    for _level in range(MAX_DEPTH):
+        wanted = {pid for pid in pending.values() if pid not in known}
+        if wanted:
+            for parent in ScorecardItem.objects.filter(pk__in=wanted).select_related(
+                "scorecard__unit", "scorecard__employee", "objective"
+            ):
+                known[parent.pk] = parent
+        next_pending = {}
+        for item_id, parent_id in pending.items():
+            parent = known.get(parent_id)  # type: ignore[arg-type]
+            if parent is None:
+                continue
+            lines[item_id].steps.append(
+                LineStep(parent.pk, parent.name, parent.scorecard.owner_name, parent.scorecard.year)
+            )
+            if parent.objective_id:
+                served[item_id] = parent.objective
+            if parent.parent_id:
+                next_pending[item_id] = parent.parent_id
+        pending = next_pending
+        if not pending:
+            break
+    _objective_lines(lines, served)
+    return lines
+
+
+def _objective_lines(lines: dict[int, Line], served: dict[int, Objective | None]) -> None:
+    """Each line ends at the served objective and the objectives it was cascaded from."""
+    known: dict[int, Objective] = {o.pk: o for o in served.values() if o is not None}
+    wanted = {o.parent_id for o in known.values() if o.parent_id and o.parent_id not in known}
+    for _level in range(MAX_DEPTH):
+        if not wanted:
+            break
+        for o in Objective.objects.filter(pk__in=wanted).select_related("owner_unit"):
+            known[o.pk] = o
+        wanted = {o.parent_id for o in known.values() if o.parent_id and o.parent_id not in known}
+    for item_id, objective in served.items():
+        chain: list[Objective] = []
+        while objective is not None and objective not in chain and len(chain) < MAX_DEPTH:
+            chain.append(objective)
+            objective = known.get(objective.parent_id) if objective.parent_id else None  # type: ignore[arg-type]
+        lines[item_id].objectives = chain
+
+
+# --- My targets ---------------------------------------------------------------------------
+
+
+@dataclass
+class TargetRow:
+    item: ScorecardItem
+    progress: ItemProgress
+    line: Line
+
+
+@dataclass
+class MyTargets:
+    scorecard: Scorecard | None
+    rows: list[TargetRow]
+    letter: ResponsibilityLetter | None
+    unit_scorecard: Scorecard | None
+
+
+def my_targets(user: Any, year: int) -> MyTargets:
+    """The signed-in employee's scorecard of ``year``: items, lines, progress and letter."""
+    scope = scope_of(user)
+    if scope.employee_id is None:
+        return MyTargets(None, [], None, None)
+    visible = scorecards(user).select_related("unit", "employee", "plan")
+    card = visible.filter(employee_id=scope.employee_id, year=year).first()
+    unit_card = visible.filter(
+        unit_id=scope.employee_unit_id, employee__isnull=True, year=year
+    ).first()
+    if card is None:
+        return MyTargets(None, [], None, unit_card)
+    items = list(scorecard_items(card).select_related("objective__owner_unit"))
+    lines = item_lines(items)
+    progress = progress_of(items)
+    letter = (
+        ResponsibilityLetter.objects.filter(scorecard=card)
+        .filter(~Q(status=LetterStatus.SUPERSEDED))
+        .order_by("-version")
+        .first()
+    )
+    rows = [TargetRow(item, progress[item.pk], lines[item.pk]) for item in items]
+    return MyTargets(card, rows, letter, unit_card)

@@ -1,0 +1,117 @@
+"""An item's progress so far: latest actual, value and plan to date, score to date.
+
+The numbers come from :mod:`scorecard.rules`; this module only gathers the rows (already
+prefetched by the caller, see :func:`with_progress_rows`) and hands plain values over.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from scorecard import rules
+from scorecard.models import (
+    ActualStatus,
+    ItemKind,
+    ItemMonthlyPlan,
+    Milestone,
+    MonthlyActual,
+    ScorecardItem,
+)
+
+
+@dataclass
+class ItemProgress:
+    """What a page shows about an item's progress in its year."""
+
+    item: ScorecardItem
+    latest_month: int | None = None
+    latest_value: Decimal | None = None
+    value_to_date: Decimal | None = None
+    plan_to_date: Decimal | None = None
+    score: Decimal | None = None
+    milestones_done: int = 0
+    milestones_total: int = 0
+
+    @property
+    def score_display(self) -> Decimal | None:
+        return rules.display(self.score)
+
+
+def with_progress_rows(items: QuerySet[ScorecardItem]) -> QuerySet[ScorecardItem]:
+    """Prefetch what :func:`progress_of` reads: three queries for any number of items."""
+    return items.prefetch_related(
+        Prefetch(
+            "actuals",
+            queryset=MonthlyActual.objects.exclude(status=ActualStatus.REJECTED).order_by("month"),
+            to_attr="counted_actuals",
+        ),
+        Prefetch(
+            "monthly_plans", queryset=ItemMonthlyPlan.objects.order_by("month"), to_attr="plan_rows"
+        ),
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.select_related("responsible_unit", "counterpart_unit"),
+            to_attr="milestone_rows",
+        ),
+    )
+
+
+def as_of_for(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The day a year's progress is measured at: today, or the end of a past year."""
+    today = today or timezone.localdate()
+    if today.year > year:
+        return datetime.date(year, 12, 31)
+    if today.year < year:
+        return datetime.date(year, 1, 1)
+    return today
+
+
+def _quantitative(row: ItemProgress) -> None:
+    item = row.item
+    actuals = {a.month: a.value for a in getattr(item, "counted_actuals", [])}
+    plan = {p.month: p.value for p in getattr(item, "plan_rows", [])}
+    if not actuals:
+        return
+    row.latest_month = max(actuals)
+    row.latest_value = actuals[row.latest_month]
+    row.value_to_date = rules.aggregate(actuals, item.aggregation, row.latest_month)
+    tiers = item.tiers
+    if tiers.problems():
+        return
+    if tiers.target is not None:
+        row.plan_to_date = rules.plan_to_date(
+            tiers.target, item.aggregation, row.latest_month, plan
+        )
+    row.score = rules.score_to_date(tiers, item.aggregation, actuals, row.latest_month, plan)
+
+
+def _milestones(row: ItemProgress, as_of: datetime.date) -> None:
+    milestones = getattr(row.item, "milestone_rows", [])
+    row.milestones_total = len(milestones)
+    row.milestones_done = sum(1 for m in milestones if m.completed_on and m.completed_on <= as_of)
+    outcomes = [rules.MilestoneOutcome(m.due_date, m.completed_on, m.weight) for m in milestones]
+    try:
+        row.score = rules.milestone_score_to_date(outcomes, as_of)
+    except ValueError:
+        row.score = None  # mixed weights: shown as a warning on the item, not scored
+
+
+def progress_of(
+    items: Iterable[ScorecardItem], today: datetime.date | None = None
+) -> dict[int, ItemProgress]:
+    """Progress per item id, from rows prefetched by :func:`with_progress_rows`."""
+    found: dict[int, ItemProgress] = {}
+    for item in items:
+        row = ItemProgress(item=item)
+        if item.kind == ItemKind.QUANTITATIVE:
+            _quantitative(row)
+        elif item.kind == ItemKind.MILESTONE:
+            _milestones(row, as_of_for(item.scorecard.year, today))
+        found[item.pk] = row
+    return found

@@ -1,0 +1,243 @@
+"""Reads of scorecards and items that a user makes. Each starts from ``restrict``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from org.models import Employee, OrgUnit
+from org.scoping import CHANGE, VIEW, scope_of
+from scorecard.models import (
+    ItemKind,
+    LetterStatus,
+    Milestone,
+    ResponsibilityLetter,
+    Scorecard,
+    ScorecardItem,
+    ScorecardQuerySet,
+)
+from scorecard.selectors.progress import with_progress_rows
+
+ZERO = Value(0, output_field=DecimalField(max_digits=7, decimal_places=2))
+
+
+def scorecards(user: Any, action: str = VIEW) -> QuerySet[Scorecard]:
+    return Scorecard.objects.restrict(user, action)
+
+
+def scorecard_get(user: Any, pk: Any, action: str = VIEW) -> Scorecard:
+    return get_object_or_404(
+        scorecards(user, action).select_related("unit", "employee", "plan"), pk=pk
+    )
+
+
+def may_change(user: Any, scorecard: Scorecard) -> bool:
+    return Scorecard.objects.can(user, CHANGE, scorecard.pk)
+
+
+def changeable_units(user: Any) -> QuerySet[OrgUnit]:
+    """Units whose scorecards ``user`` may create and edit."""
+    scope = scope_of(user)
+    units = OrgUnit.objects.filter(active=True).order_by("path")
+    if scope.superuser:
+        return units
+    q = Q(pk__in=[])
+    for path in scope.paths(ScorecardQuerySet.scope_rules[CHANGE]):
+        q |= Q(path__startswith=path)
+    return units.filter(q)
+
+
+def _item_count(card: str) -> Coalesce:
+    sub = (
+        ScorecardItem.objects.filter(scorecard=OuterRef(card))
+        .order_by()
+        .values("scorecard")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(sub, output_field=IntegerField()), 0)
+
+
+def _weight_total(card: str) -> Coalesce:
+    sub = (
+        ScorecardItem.objects.filter(scorecard=OuterRef(card))
+        .exclude(kind=ItemKind.KEY_TASK)
+        .order_by()
+        .values("scorecard")
+        .annotate(w=Sum("weight"))
+        .values("w")
+    )
+    return Coalesce(Subquery(sub, output_field=DecimalField(max_digits=7, decimal_places=2)), ZERO)
+
+
+def _letter_status(card: str) -> Subquery:
+    sub = (
+        ResponsibilityLetter.objects.filter(scorecard=OuterRef(card))
+        .exclude(status=LetterStatus.SUPERSEDED)
+        .order_by("-version")
+        .values("status")[:1]
+    )
+    return Subquery(sub)
+
+
+def with_summary(cards: QuerySet[Scorecard]) -> QuerySet[Scorecard]:
+    """Item count, weight total and current letter status, without a join fan-out."""
+    return cards.annotate(
+        item_count=_item_count("pk"),
+        weight_total=_weight_total("pk"),
+        letter_status=_letter_status("pk"),
+    ).select_related("unit", "employee")
+
+
+def scorecard_browse(
+    user: Any,
+    *,
+    year: int | None = None,
+    unit: OrgUnit | None = None,
+    owner: str = "",
+    status: str = "",
+    text: str = "",
+) -> QuerySet[Scorecard]:
+    """Scorecards in scope, filtered; ``unit`` means the unit and everything under it,
+    ``owner`` is ``"unit"`` or ``"employee"``."""
+    qs = scorecards(user)
+    if year:
+        qs = qs.filter(year=year)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if owner == "unit":
+        qs = qs.filter(employee__isnull=True)
+    elif owner == "employee":
+        qs = qs.filter(employee__isnull=False)
+    if status:
+        qs = qs.filter(status=status)
+    if text:
+        qs = qs.filter(
+            Q(unit__name__icontains=text)
+            | Q(unit__code__icontains=text)
+            | Q(employee__name__icontains=text)
+            | Q(employee__employee_no__icontains=text)
+        )
+    return with_summary(qs).order_by("-year", "unit__path", "employee__name", "pk")
+
+
+def years(user: Any) -> list[int]:
+    found = set(scorecards(user).order_by().values_list("year", flat=True).distinct())
+    found.add(timezone.localdate().year)
+    return sorted(found, reverse=True)
+
+
+# --- Items ---------------------------------------------------------------------------------
+
+ITEM_RELATED = (
+    "scorecard__unit",
+    "scorecard__employee",
+    "indicator",
+    "objective",
+    "parent__scorecard__unit",
+    "parent__scorecard__employee",
+)
+
+
+def scorecard_items(scorecard: Scorecard) -> QuerySet[ScorecardItem]:
+    """The items of a scorecard the caller already may see, with all a page shows."""
+    child_count = (
+        ScorecardItem.objects.filter(parent=OuterRef("pk"))
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    items = (
+        ScorecardItem.objects.filter(scorecard=scorecard)
+        .select_related(*ITEM_RELATED)
+        .annotate(child_count=Coalesce(Subquery(child_count, output_field=IntegerField()), 0))
+        .order_by("order", "pk")
+    )
+    return with_progress_rows(items)
+
+
+def items(user: Any, action: str = VIEW) -> QuerySet[ScorecardItem]:
+    return ScorecardItem.objects.restrict(user, action)
+
+
+def item_get(user: Any, pk: Any, action: str = VIEW) -> ScorecardItem:
+    return get_object_or_404(
+        with_progress_rows(items(user, action).select_related(*ITEM_RELATED, "scorecard__plan")),
+        pk=pk,
+    )
+
+
+def item_children(user: Any, item: ScorecardItem) -> QuerySet[ScorecardItem]:
+    """The items decomposed from ``item`` that the user may see."""
+    return (
+        items(user)
+        .filter(parent=item)
+        .select_related("scorecard__unit", "scorecard__employee")
+        .order_by("scorecard__unit__path", "scorecard__employee__name", "pk")
+    )
+
+
+# --- A unit's page: its scorecards, its sub-units, its team, its hand-overs --------------
+
+
+def _with_card(qs: QuerySet[Any], year: int, **match: Any) -> QuerySet[Any]:
+    """Annotate each row with its scorecard of ``year`` (id, status, items, weights)."""
+    card = Scorecard.objects.filter(year=year, **match).order_by()
+    return qs.annotate(
+        card_id=Subquery(card.values("pk")[:1]),
+        card_status=Subquery(card.values("status")[:1]),
+    ).annotate(card_items=_item_count("card_id"), card_weight=_weight_total("card_id"))
+
+
+def unit_card(user: Any, unit: OrgUnit, year: int) -> Scorecard | None:
+    return with_summary(
+        scorecards(user).filter(unit=unit, employee__isnull=True, year=year)
+    ).first()
+
+
+def sub_unit_cards(user: Any, unit: OrgUnit, year: int) -> QuerySet[OrgUnit]:
+    """The unit's direct sub-units in scope, each with its scorecard of ``year``."""
+    units = OrgUnit.objects.restrict(user).filter(parent=unit, active=True)
+    visible = scorecards(user).filter(employee__isnull=True, year=year)
+    return _with_card(
+        units, year, unit=OuterRef("pk"), employee__isnull=True, pk__in=visible.values("pk")
+    ).order_by("sort_order", "name")
+
+
+def team_cards(user: Any, unit: OrgUnit, year: int) -> QuerySet[Employee]:
+    """The people working in the unit, in scope, each with their scorecard of ``year``."""
+    people = Employee.objects.restrict(user).filter(unit=unit, active=True)
+    visible = scorecards(user).filter(employee__isnull=False, year=year)
+    return _with_card(people, year, employee=OuterRef("pk"), pk__in=visible.values("pk")).order_by(
+        "name", "employee_no"
+    )
+
+
+def hand_overs(user: Any, unit: OrgUnit, year: int) -> QuerySet[Milestone]:
+    """Milestones the unit is responsible for or takes over, on any scorecard of ``year``."""
+    return (
+        Milestone.objects.restrict(user)
+        .filter(Q(responsible_unit=unit) | Q(counterpart_unit=unit), item__scorecard__year=year)
+        .select_related(
+            "item__scorecard__unit",
+            "item__scorecard__employee",
+            "responsible_unit",
+            "counterpart_unit",
+        )
+        .order_by("due_date", "pk")
+    )

@@ -1,0 +1,37 @@
+"""Template helpers of the scorecard pages: status labels and badge colours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from scorecard.models import LetterStatus, ScorecardStatus
+
+register = template.Library()
+
+STATUS_BADGES = {
+    ScorecardStatus.DRAFT: "text-bg-secondary",
+    ScorecardStatus.SIGNING: "text-bg-warning",
+    ScorecardStatus.SIGNED: "text-bg-success",
+}
+
+
+@register.filter
+def scorecard_status(value: str | None) -> str:
+    return str(ScorecardStatus(value).label) if value in ScorecardStatus.values else "—"
+
+
+@register.filter
+def status_badge(value: str | None) -> str:
+    return STATUS_BADGES.get(value, "text-bg-light")  # type: ignore[arg-type]
+
+
+@register.filter
+def letter_status(value: str | None) -> str:
+    return str(LetterStatus(value).label) if value in LetterStatus.values else ""
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,210 @@
+"""Item pages: one item, add, edit (with stale-edit refusal), remove, monthly plan."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from org.scoping import CHANGE
+from scorecard import rules
+from scorecard.forms import ItemForm, MonthlyPlanForm
+from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardItem, ScorecardLocked
+from scorecard.selectors import scorecards as selectors
+from scorecard.selectors.lines import item_lines
+from scorecard.selectors.progress import progress_of
+from scorecard.services import scorecards as services
+from scorecard.services.cascade import allowed_modes
+from scorecard.views.common import form_error, url_or_none
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_get(request.user, pk)
+    children = list(selectors.item_children(request.user, item))
+    targets = [c.target for c in children if c.target is not None]
+    adds_up = (
+        rules.children_add_up(item.target, targets, item.aggregation, item.polarity)
+        if item.kind == ItemKind.QUANTITATIVE and item.target is not None and targets
+        else True
+    )
+    actuals = {a.month: a for a in getattr(item, "counted_actuals", [])}
+    plan = {p.month: p.value for p in getattr(item, "plan_rows", [])}
+    months = [{"month": m, "plan": plan.get(m), "actual": actuals.get(m)} for m in range(1, 13)]
+    may_change = not item.scorecard.locked and selectors.may_change(request.user, item.scorecard)
+    context = {
+        "item": item,
+        "progress": progress_of([item])[item.pk],
+        "line": item_lines([item])[item.pk],
+        "children": children,
+        "children_total": sum(targets) if targets else None,
+        "adds_up": adds_up,
+        "months": months,
+        "milestones": getattr(item, "milestone_rows", []),
+        "completable": set(
+            Milestone.objects.restrict(request.user, COMPLETE)
+            .filter(item=item)
+            .values_list("pk", flat=True)
+        ),
+        "can_edit": may_change,
+        "can_cascade": item.scorecard.employee_id is None
+        and selectors.changeable_units(request.user)
+        .filter(path__startswith=item.scorecard.unit.path)
+        .exists(),
+        "modes": allowed_modes(item),
+        "history": item.history.select_related("history_user").order_by("-history_date")[:10],
+        "actual_history_url": url_or_none("actual-history", item.pk)
+        if item.kind == ItemKind.QUANTITATIVE
+        else None,
+    }
+    return render(request, "scorecard/items/detail.html", context)
+
+
+def _locked_redirect(request: HttpRequest, scorecard_pk: int) -> HttpResponse:
+    messages.error(request, _("This scorecard is signed and locked; amend it instead."))
+    return redirect("scorecard-detail", pk=scorecard_pk)
+
+
+@login_required
+def item_new(request: HttpRequest, pk: int) -> HttpResponse:
+    scorecard = selectors.scorecard_get(request.user, pk, CHANGE)
+    kind = request.GET.get("kind") or request.POST.get("kind") or ItemKind.QUANTITATIVE
+    if kind not in ItemKind.values:
+        kind = ItemKind.QUANTITATIVE
+    if scorecard.locked:
+        return _locked_redirect(request, scorecard.pk)
+    data = request.POST if request.method == "POST" else None
+    form = ItemForm(data, user=request.user, scorecard=scorecard, kind=kind)
+    if data is not None and form.is_valid():
+        try:
+            item = services.item_create(
+                actor=request.user, scorecard=scorecard, kind=kind, **form.goal()
+            )
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Item added."))
+            return redirect("scorecard-item", pk=item.pk)
+    return render(
+        request,
+        "scorecard/items/form.html",
+        {"form": form, "scorecard": scorecard, "kind": kind, "kind_label": ItemKind(kind).label},
+    )
+
+
+def _stale_form(request: HttpRequest, item: ScorecardItem, exc: services.StaleItem) -> ItemForm:
+    """The editor's form with everything they typed, now based on the stored version, so
+    saving again knowingly replaces the other person's change."""
+    data = request.POST.copy()
+    if exc.current is not None:
+        data["version"] = str(exc.current.version)
+    form = ItemForm(
+        data, instance=item, user=request.user, scorecard=item.scorecard, kind=item.kind
+    )
+    form.is_valid()
+    form.add_error(None, exc.messages)
+    return form
+
+
+@login_required
+def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_get(request.user, pk, CHANGE)
+    stored: Any = None
+    if item.scorecard.locked and request.method != "POST":
+        return _locked_redirect(request, item.scorecard_id)
+    data = request.POST if request.method == "POST" else None
+    form = ItemForm(
+        data, instance=item, user=request.user, scorecard=item.scorecard, kind=item.kind
+    )
+    if data is not None and form.is_valid():
+        try:
+            services.item_update(
+                actor=request.user,
+                item=item,
+                expected_version=form.cleaned_data.get("version"),
+                **form.goal(),
+            )
+        except services.StaleItem as exc:
+            stored = exc.current
+            form = _stale_form(request, item, exc)
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Item saved."))
+            return redirect("scorecard-item", pk=item.pk)
+    return render(
+        request,
+        "scorecard/items/form.html",
+        {
+            "form": form,
+            "scorecard": item.scorecard,
+            "item": item,
+            "kind": item.kind,
+            "kind_label": ItemKind(item.kind).label,
+            "stored": stored,
+        },
+        status=409 if stored is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.item_get(request.user, pk, CHANGE)
+    version = request.POST.get("version", "")
+    try:
+        services.item_delete(
+            actor=request.user,
+            item=item,
+            expected_version=int(version) if version.isdigit() else None,
+        )
+    except (ValidationError, ScorecardLocked) as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("scorecard-item", pk=item.pk)
+    messages.success(request, _("Item removed."))
+    return redirect("scorecard-detail", pk=item.scorecard_id)
+
+
+@login_required
+def item_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The item's monthly plan, twelve values at once."""
+    item = selectors.item_get(request.user, pk, CHANGE)
+    if item.scorecard.locked:
+        return _locked_redirect(request, item.scorecard_id)
+    if item.kind != ItemKind.QUANTITATIVE:
+        messages.error(request, _("Only quantitative items have a monthly plan."))
+        return redirect("scorecard-item", pk=item.pk)
+    initial: dict[str, Any] = {f"m{p.month}": p.value for p in getattr(item, "plan_rows", [])}
+    initial["version"] = item.version
+    data = request.POST if request.method == "POST" else None
+    form = MonthlyPlanForm(data, initial=initial)
+    if data is not None and form.is_valid():
+        try:
+            services.item_set_monthly_plan(
+                actor=request.user,
+                item=item,
+                expected_version=form.cleaned_data["version"],
+                values=form.values(),
+            )
+        except services.StaleItem as exc:
+            fresh = request.POST.copy()
+            if exc.current is not None:
+                fresh["version"] = str(exc.current.version)
+            form = MonthlyPlanForm(fresh)
+            form.is_valid()
+            form.add_error(None, exc.messages)
+        except ValidationError as exc:
+            form_error(form, exc)
+        else:
+            messages.success(request, _("Monthly plan saved."))
+            return redirect("scorecard-item", pk=item.pk)
+    total = sum(p.value for p in getattr(item, "plan_rows", []))
+    return render(
+        request, "scorecard/items/plan.html", {"form": form, "item": item, "plan_total": total}
+    )

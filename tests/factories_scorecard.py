@@ -1,0 +1,161 @@
+"""factory-boy factories for the indicator dictionary, scorecards, items and milestones,
+plus the smallest approved strategic plan their items can be linked to."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import factory
+
+from org.models import OrgUnit
+from scorecard.models import (
+    Aggregation,
+    Indicator,
+    ItemKind,
+    ItemMonthlyPlan,
+    Milestone,
+    Polarity,
+    Scorecard,
+    ScorecardItem,
+    ScorecardStatus,
+)
+from strategy.models import Objective, Perspective, PlanStatus, StrategicPlan
+from tests.factories import OrgUnitFactory
+
+YEAR = 2026
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StrategicPlan
+
+    owner_unit = factory.SubFactory(OrgUnitFactory)
+    name = "Strategic plan 2026-2030"
+    start_year = 2026
+    end_year = 2030
+    status = PlanStatus.APPROVED
+
+
+class PerspectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Perspective
+
+    plan = factory.SubFactory(PlanFactory)
+    code = factory.Sequence(lambda n: f"perspective-{n}")
+    name = "Financial"
+    order = 1
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    plan = factory.SubFactory(PlanFactory)
+    perspective = factory.LazyAttribute(lambda o: PerspectiveFactory(plan=o.plan))
+    owner_unit = factory.LazyAttribute(lambda o: o.plan.owner_unit)
+    code = factory.Sequence(lambda n: f"F{n}")
+    name = factory.Sequence(lambda n: f"Objective {n}")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    code = factory.Sequence(lambda n: f"IND{n:04d}")
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    definition = "What is counted, from which source, over which period."
+    unit_of_measure = "CNY m"
+    polarity = Polarity.HIGHER
+    owner_unit = factory.SubFactory(OrgUnitFactory)
+    aggregation = Aggregation.SUM
+
+
+class ScorecardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Scorecard
+
+    unit = factory.SubFactory(OrgUnitFactory)
+    employee = None
+    year = YEAR
+    status = ScorecardStatus.DRAFT
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScorecardItem
+
+    scorecard = factory.SubFactory(ScorecardFactory)
+    kind = ItemKind.QUANTITATIVE
+    name = factory.Sequence(lambda n: f"Goal {n}")
+    weight = Decimal("40")
+    polarity = Polarity.HIGHER
+    aggregation = Aggregation.SUM
+    unit_of_measure = "MW"
+    baseline = Decimal("400")
+    target = Decimal("500")
+    challenge = Decimal("600")
+    order = factory.Sequence(lambda n: n)
+
+
+class MilestoneItemFactory(ItemFactory):
+    kind = ItemKind.MILESTONE
+    baseline = None
+    target = None
+    challenge = None
+    unit_of_measure = ""
+
+
+class KeyTaskFactory(ItemFactory):
+    kind = ItemKind.KEY_TASK
+    weight = Decimal("0")
+    baseline = None
+    target = None
+    challenge = None
+    unit_of_measure = ""
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    item = factory.SubFactory(MilestoneItemFactory)
+    name = factory.Sequence(lambda n: f"Milestone {n}")
+    due_date = datetime.date(YEAR, 6, 30)
+    completion_standard = "Acceptance certificate signed"
+    responsible_unit = factory.LazyAttribute(lambda o: o.item.scorecard.unit)
+
+
+class MonthlyPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ItemMonthlyPlan
+
+    item = factory.SubFactory(ItemFactory)
+    month = 1
+    value = Decimal("40")
+
+
+def lock(scorecard: Scorecard) -> Scorecard:
+    """Mark ``scorecard`` signed, as the letter signing would."""
+    scorecard.status = ScorecardStatus.SIGNED
+    scorecard.save(update_fields=["status"])
+    return scorecard
+
+
+def full_scorecard(unit: OrgUnit, *, employee: Any = None, **kwargs: Any) -> Scorecard:
+    """A draft scorecard with the three kinds of item and weights summing to 100."""
+    card = ScorecardFactory(unit=unit, employee=employee, **kwargs)
+    ItemFactory(scorecard=card, weight=Decimal("60"))
+    milestones = MilestoneItemFactory(scorecard=card, weight=Decimal("40"))
+    MilestoneFactory(item=milestones)
+    KeyTaskFactory(scorecard=card)
+    return card
+
+
+def unit_with_people(parent: OrgUnit, people: int, job_title: str = "Engineer") -> OrgUnit:
+    from tests.factories import EmployeeFactory
+
+    unit = OrgUnitFactory(parent=parent)
+    EmployeeFactory.create_batch(people, unit=unit, job_title=job_title)
+    return unit

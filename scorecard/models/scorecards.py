@@ -328,7 +328,8 @@ class ScorecardItem(LockedByScorecard):
 
     def _clean_parent(self, add: Any) -> None:
         parent = self.parent
-        assert parent is not None
+        if parent is None or self.scorecard_id is None:
+            return
         if parent.pk == self.pk or parent.scorecard_id == self.scorecard_id:
             add("parent", _("An item cannot be decomposed from an item of its own scorecard."))
             return

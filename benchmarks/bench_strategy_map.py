@@ -68,7 +68,7 @@ def main() -> None:
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
-    generate.GENERATORS = ()  # the org part only; the plans are built below
+    generate.GENERATORS = ()  # type: ignore[assignment]  # org only; plans come below
     generate.generate_enterprise(employees=800, prefix="BENCH", progress=lambda s: None)
     group = OrgUnit.objects.get(code="BENCH-GRP")
     owners = list(

@@ -25,7 +25,7 @@ from strategy.models import (
     Theme,
 )
 
-PLAN = {
+PLAN: dict[str, Any] = {
     "name": "Clean Power 2030",
     "start_year": 2026,
     "end_year": 2030,
@@ -333,7 +333,7 @@ def seed(demo: DemoOrg) -> str:
         owner_unit=group, start_year=PLAN["start_year"], end_year=PLAN["end_year"], version=1
     ).first()
     if plan is None:
-        plan = services.plan_create(actor=actor, owner_unit=group, **PLAN)  # type: ignore[arg-type]
+        plan = services.plan_create(actor=actor, owner_unit=group, **PLAN)
     if plan.status != PlanStatus.DRAFT:
         return _summary(plan, created=False)
 

@@ -69,9 +69,18 @@ def plan_units(user: Any, plan: StrategicPlan) -> QuerySet[OrgUnit]:
     )
 
 
-class UnitChoiceField(forms.ModelChoiceField):
+class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Units indented by depth, so the tree shows in a plain select."""
+
     def label_from_instance(self, obj: Any) -> str:
         return f"{'· ' * obj.depth}{obj.name}"
+
+
+class ObjectiveChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Objectives with their code and perspective, as an executive recognises them."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.name} ({obj.perspective.name})"
 
 
 class PlanForm(BootstrapMixin, forms.ModelForm):
@@ -151,10 +160,14 @@ class ObjectiveForm(BootstrapMixin, forms.ModelForm):
 
 
 class LinkForm(BootstrapMixin, forms.ModelForm):
+    cause = ObjectiveChoiceField(queryset=Objective.objects.none(), label=_("Cause (drives…)"))
+    effect = ObjectiveChoiceField(
+        queryset=Objective.objects.none(), label=_("Effect (…this objective)")
+    )
+
     class Meta:
         model = CauseEffectLink
         fields = ["cause", "effect", "note"]
-        labels = {"cause": _("Cause (drives…)"), "effect": _("Effect (…this objective)")}
 
     def __init__(self, *args: Any, user: Any, plan: StrategicPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -169,4 +182,3 @@ class LinkForm(BootstrapMixin, forms.ModelForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = options
-            field.label_from_instance = lambda o: f"{o.code} {o.name} ({o.perspective.name})"  # type: ignore[method-assign]

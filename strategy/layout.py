@@ -317,9 +317,9 @@ def layout_map(
     boxes: dict[int, Box] = {}
     for b, layer in enumerate(layers):
         for v in layer:
-            node = graph.real[v]
-            if node is not None:
-                boxes[node] = Box(
+            objective = graph.real[v]
+            if objective is not None:
+                boxes[objective] = Box(
                     x[v] + shift - NODE_W / 2, centre_y[b] - NODE_H / 2, NODE_W, NODE_H
                 )
     routes = _routes(graph, layers, x, shift, centre_y, boxes, links)

@@ -50,10 +50,6 @@ class StrategyScopedQuerySet(ScopedQuerySet):
         prefix = f"{self.plan_lookup}__" if self.plan_lookup else ""
         return Q(**{f"{prefix}status__in": PUBLISHED})
 
-    def of_plan(self, plan: Any) -> StrategyScopedQuerySet:
-        prefix = f"{self.plan_lookup}__" if self.plan_lookup else ""
-        return self.filter(**{f"{prefix}pk": getattr(plan, "pk", plan)})
-
 
 class StrategicPlanQuerySet(StrategyScopedQuerySet):
     scope_unit_lookup = "owner_unit"

@@ -133,25 +133,25 @@ def _warning_rows(
 
 
 def plan_overview(user: Any, plan: StrategicPlan) -> PlanOverview:
-    bands = list(perspectives(user).of_plan(plan).order_by("order", "id"))
-    visible = list(objectives(user).of_plan(plan).order_by("perspective__order", "code"))
+    bands = list(perspectives(user).filter(plan=plan).order_by("order", "id"))
+    visible = list(objectives(user).filter(plan=plan).order_by("perspective__order", "code"))
     by_band: dict[int, list[Objective]] = {p.pk: [] for p in bands}
     for objective in visible:
         by_band.setdefault(objective.perspective_id, []).append(objective)
     ids = {o.pk for o in visible}
     plan_links = [
         link
-        for link in links(user).of_plan(plan).order_by("cause__code", "effect__code")
+        for link in links(user).filter(plan=plan).order_by("cause__code", "effect__code")
         if link.cause_id in ids and link.effect_id in ids
     ]
     grouped: dict[str, list[Strategy]] = {level: [] for level in StrategyLevel.values}
-    for strategy in strategies(user).of_plan(plan).order_by("unit__path", "level"):
+    for strategy in strategies(user).filter(plan=plan).order_by("unit__path", "level"):
         grouped[strategy.level].append(strategy)
     ranks = {o.pk: o.perspective.order for o in visible}
     return PlanOverview(
         plan=plan,
         perspectives=bands,
-        themes=list(themes(user).of_plan(plan).order_by("order", "name")),
+        themes=list(themes(user).filter(plan=plan).order_by("order", "name")),
         strategies=grouped,
         objectives_by_perspective=[(p, by_band.get(p.pk, [])) for p in bands],
         links=plan_links,
@@ -205,18 +205,18 @@ class StrategyMap:
 
 def plan_map(user: Any, plan: StrategicPlan) -> StrategyMap:
     """Three queries (perspectives, objectives, links) plus the status providers' own."""
-    bands = list(perspectives(user).of_plan(plan).order_by("order", "id"))
+    bands = list(perspectives(user).filter(plan=plan).order_by("order", "id"))
     # Starting order inside a band: by theme, so a theme's objectives begin side by side.
     visible = list(
         Objective.objects.restrict(user)
-        .of_plan(plan)
+        .filter(plan=plan)
         .select_related("owner_unit")
         .order_by("theme__order", "code")
     )
     by_id = {o.pk: o for o in visible}
     plan_links = [
         link
-        for link in CauseEffectLink.objects.restrict(user).of_plan(plan).order_by("pk")
+        for link in CauseEffectLink.objects.restrict(user).filter(plan=plan).order_by("pk")
         if link.cause_id in by_id and link.effect_id in by_id
     ]
     edges = [(link.cause_id, link.effect_id) for link in plan_links]
@@ -288,7 +288,7 @@ def unit_strategy(user: Any, plan: StrategicPlan, unit_id: int | None) -> Strate
     ids = [int(part) for part in unit.path.strip("/").split("/") if part]
     return (
         strategies(user)
-        .of_plan(plan)
+        .filter(plan=plan)
         .filter(unit_id__in=ids)
         .order_by("-unit__depth", "level")
         .first()

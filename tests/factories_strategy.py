@@ -100,15 +100,19 @@ class PlanKit:
     bands: dict[str, Perspective] = field(default_factory=dict)
 
     def objective(self, band: str, unit: OrgUnit | None = None, **kwargs: Any) -> Objective:
-        return ObjectiveFactory(
+        objective: Objective = ObjectiveFactory(  # type: ignore[assignment]
             plan=self.plan,
             perspective=self.bands[band],
             owner_unit=unit or self.plan.owner_unit,
             **kwargs,
         )
+        return objective
 
     def link(self, cause: Objective, effect: Objective) -> CauseEffectLink:
-        return LinkFactory(plan=self.plan, cause=cause, effect=effect)
+        link: CauseEffectLink = LinkFactory(  # type: ignore[assignment]
+            plan=self.plan, cause=cause, effect=effect
+        )
+        return link
 
 
 def make_plan(owner_unit: OrgUnit, **kwargs: Any) -> PlanKit:
@@ -117,7 +121,7 @@ def make_plan(owner_unit: OrgUnit, **kwargs: Any) -> PlanKit:
         code: PerspectiveFactory(plan=plan, code=code, name=name, order=i)
         for i, (code, name) in enumerate(BSC, start=1)
     }
-    return PlanKit(plan=plan, bands=bands)
+    return PlanKit(plan=plan, bands=bands)  # type: ignore[arg-type]
 
 
 def grow_map(kit: PlanKit, objectives: int, units: list[OrgUnit] | None = None) -> None:

@@ -23,7 +23,7 @@ from tests.factories_strategy import PlanKit, make_plan
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_an_executive_adds_an_objective_on_the_map_and_it_is_drawn(
             "objective-name": "Reliable supply for customers",
             "objective-owner_unit": cast.engineering.pk,
         },
-        **HTMX,
+        headers=HTMX,
     )
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#map-workspace"
@@ -64,7 +64,7 @@ def test_a_refused_link_shows_its_error_next_to_the_form(cast: Cast, kit: PlanKi
     response = _exec(cast).post(
         reverse("strategy-map", args=[kit.plan.pk]),
         {"form": "link", "link-cause": objective.pk, "link-effect": objective.pk},
-        **HTMX,
+        headers=HTMX,
     )
     assert response.status_code == 200
     assert "An objective cannot drive itself." in response.content.decode()
@@ -98,10 +98,12 @@ def test_an_edit_form_opens_inside_the_plan_page_and_saves_in_place(
 ) -> None:
     client = _exec(cast)
     url = reverse("strategy-theme-create", args=[kit.plan.pk])
-    form = client.get(url, **HTMX)
+    form = client.get(url, headers=HTMX)
     assert form.templates[0].name == "strategy/_form.html"
     assert 'hx-post="' in form.content.decode()
-    saved = client.post(url, {"name": "Green transition", "description": "Wind and solar"}, **HTMX)
+    saved = client.post(
+        url, {"name": "Green transition", "description": "Wind and solar"}, headers=HTMX
+    )
     assert saved["HX-Retarget"] == "#plan-body"
     assert "Green transition" in saved.content.decode()
     assert "Theme added." in saved.content.decode()
@@ -117,7 +119,7 @@ def test_an_invalid_form_comes_back_with_inline_errors(cast: Cast, kit: PlanKit)
             "name": "Duplicate",
             "owner_unit": cast.group.pk,
         },
-        **HTMX,
+        headers=HTMX,
     )
     assert response.status_code == 200
     assert "HX-Retarget" not in response
@@ -182,7 +184,7 @@ def test_perspectives_move_up_and_down_from_the_plan_page(cast: Cast, kit: PlanK
     _exec(cast).post(
         reverse("strategy-perspective-move", args=[kit.bands["learning"].pk]),
         {"direction": "up"},
-        **HTMX,
+        headers=HTMX,
     )
     codes = list(kit.plan.perspectives.order_by("order").values_list("code", flat=True))
     assert codes == ["financial", "customer", "learning", "internal"]
@@ -245,7 +247,7 @@ def test_clicking_an_objective_loads_its_owner_kpis_and_links_into_the_panel(
     register_kpi_provider(kpis)
     try:
         response = cast.client("employee").get(
-            reverse("strategy-objective-detail", args=[delivery.pk]), **HTMX
+            reverse("strategy-objective-detail", args=[delivery.pk]), headers=HTMX
         )
     finally:
         unregister_kpi_provider(kpis)

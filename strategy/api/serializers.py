@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -28,10 +29,10 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[ty
     """A related id the caller cannot see answers "does not exist", like a missing one."""
 
     def get_queryset(self) -> Any:
-        queryset = super().get_queryset()
+        queryset: Any = super().get_queryset()
         request = self.context.get("request")
-        if request is None:
-            return queryset.none()
+        if queryset is None or request is None:
+            return None if queryset is None else queryset.none()
         return queryset.restrict(request.user)
 
 
@@ -63,7 +64,7 @@ class PlanSerializer(serializers.ModelSerializer[StrategicPlan]):
 
     def validate_owner_unit(self, value: OrgUnit) -> OrgUnit:
         if self.instance is not None and value.pk != self.instance.owner_unit_id:
-            raise serializers.ValidationError("A plan cannot move to another unit.")
+            raise serializers.ValidationError(_("A plan cannot move to another unit."))
         return value
 
 
@@ -74,7 +75,7 @@ class PlanChildSerializer(serializers.ModelSerializer[Any]):
 
     def validate_plan(self, value: StrategicPlan) -> StrategicPlan:
         if self.instance is not None and value.pk != self.instance.plan_id:
-            raise serializers.ValidationError("A row cannot move to another plan.")
+            raise serializers.ValidationError(_("A row cannot move to another plan."))
         return value
 
 
@@ -125,7 +126,10 @@ class ObjectiveSerializer(PlanChildSerializer):
     theme = ScopedRelatedField(queryset=Theme.objects.all(), allow_null=True, required=False)
     owner_unit = ScopedRelatedField(queryset=OrgUnit.objects.all())
     owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True)
-    parent = ScopedRelatedField(queryset=Objective.objects.all(), allow_null=True, required=False)
+    # DRF moves declared fields out of the class, so this does not shadow Field.parent.
+    parent = ScopedRelatedField(  # type: ignore[assignment]
+        queryset=Objective.objects.all(), allow_null=True, required=False
+    )
     status = serializers.SerializerMethodField()
 
     class Meta:
@@ -175,12 +179,11 @@ class LinkSerializer(PlanChildSerializer):
     @extend_schema_field(LinkWarningSerializer(many=True))
     def get_warnings(self, obj: CauseEffectLink) -> list[dict[str, Any]]:
         """The plan's warnings that this link takes part in (a cycle, or running down)."""
-        by_plan = self.context.get("warnings_by_plan", {})
-        if obj.plan_id not in by_plan:
+        by_plan = self.context.get("warnings_by_plan") or {}
+        if obj.plan_id not in by_plan:  # a single link: lists pass every plan's warnings in
             from strategy.selectors import warnings_by_plan
 
-            by_plan.update(warnings_by_plan(self.context["request"].user, {obj.plan_id}))
-            self.context["warnings_by_plan"] = by_plan
+            by_plan = warnings_by_plan(self.context["request"].user, {obj.plan_id})
         return [
             {"kind": w.kind.value, "path": list(w.path)}
             for w in by_plan[obj.plan_id]

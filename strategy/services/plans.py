@@ -115,9 +115,11 @@ def plan_approve(*, actor: Any = None, plan: StrategicPlan) -> StrategicPlan:
         )
     if problems:
         raise ValidationError(problems)
-    previous = StrategicPlan.objects.filter(
-        pk=fresh.previous_id, status=PlanStatus.APPROVED
-    ).first()
+    previous = (
+        StrategicPlan.objects.filter(pk=fresh.previous_id, status=PlanStatus.APPROVED).first()
+        if fresh.previous_id is not None
+        else None
+    )
     if previous is not None:
         previous.status = PlanStatus.SUPERSEDED
         previous.save(update_fields=["status"])
@@ -144,7 +146,7 @@ def plan_new_version(*, actor: Any = None, plan: StrategicPlan) -> StrategicPlan
     if source.next_versions.filter(status=PlanStatus.DRAFT).exists():
         raise ValidationError(_("A draft of the next version already exists."))
     latest = (
-        StrategicPlan.objects.filter(Q(pk=source.pk) | Q(previous=source))
+        StrategicPlan.objects.filter(Q(pk=source.id) | Q(previous=source))
         .order_by("-version")
         .values_list("version", flat=True)
         .first()

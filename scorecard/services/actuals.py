@@ -45,7 +45,7 @@ class StaleActual(ValidationError):
                 "Someone else changed this value while you were editing it (it is now "
                 "%(value)s). Your entry was not saved: check the current value and submit "
                 "again to replace it."
-            ) % {"value": current.value}
+            ) % {"value": format(Decimal(current.value).normalize(), "f")}
         super().__init__(message, code="stale")
 
 

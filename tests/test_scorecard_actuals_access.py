@@ -23,9 +23,9 @@ from scorecard.models import (
 from scorecard.services.actuals import actual_record
 from tests.conftest import CAST, Cast
 from tests.factories import OrgUnitFactory, make_manager
-from tests.factories_tracking import employee_scorecard, routing_marks, unit_scorecard
+from tests.factories_tracking import employee_scorecard, unit_scorecard
 
-pytestmark = [pytest.mark.django_db, *routing_marks()]
+pytestmark = pytest.mark.django_db
 
 
 @dataclass

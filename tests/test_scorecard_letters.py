@@ -125,9 +125,7 @@ def test_a_signed_scorecard_refuses_changes_until_amended(cast: Cast, hq_head) -
         letter_issue(actor=cast.executive.user, scorecard=scorecard)
 
 
-def test_an_amendment_makes_a_new_version_that_needs_both_signatures(
-    cast: Cast, hq_head
-) -> None:
+def test_an_amendment_makes_a_new_version_that_needs_both_signatures(cast: Cast, hq_head) -> None:
     scorecard = unit_scorecard(cast.engineering)
     first = _signed(cast, hq_head, scorecard)
     with pytest.raises(PermissionDenied):

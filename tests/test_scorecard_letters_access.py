@@ -16,11 +16,10 @@ from tests.factories import make_manager
 from tests.factories_tracking import (
     LetterFactory,
     employee_scorecard,
-    routing_marks,
     unit_scorecard,
 )
 
-pytestmark = [pytest.mark.django_db, *routing_marks()]
+pytestmark = pytest.mark.django_db
 
 
 @dataclass

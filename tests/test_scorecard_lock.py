@@ -21,9 +21,9 @@ from scorecard.services.letters import (
 )
 from tests.conftest import Cast
 from tests.factories import UserFactory
-from tests.factories_tracking import routing_marks, unit_scorecard
+from tests.factories_tracking import unit_scorecard
 
-pytestmark = [pytest.mark.django_db, *routing_marks()]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

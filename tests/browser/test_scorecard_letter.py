@@ -13,9 +13,9 @@ from scorecard.models import ScorecardStatus
 from scorecard.services.letters import letter_issue
 from tests.conftest import Cast
 from tests.factories import make_manager
-from tests.factories_tracking import routing_marks, unit_scorecard
+from tests.factories_tracking import unit_scorecard
 
-pytestmark = [pytest.mark.browser, *routing_marks()]
+pytestmark = pytest.mark.browser
 
 
 def test_head_signs_issuer_countersigns_and_the_scorecard_is_locked(

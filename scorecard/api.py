@@ -149,7 +149,7 @@ class IndicatorViewSet(
             )
         except expressions.ExpressionError as exc:
             return Response({"value": None, "error": str(exc)}, status=400)
-        return Response({"value": str(value), "error": ""})
+        return Response({"value": format(value.normalize(), "f"), "error": ""})
 
 
 # --- Scorecards ---------------------------------------------------------------------------

@@ -156,8 +156,8 @@ class ItemSerializer(serializers.ModelSerializer[ScorecardItem]):
 
     @extend_schema_field(MonthValueSerializer(many=True))
     def get_monthly_plan(self, item: ScorecardItem) -> list[dict[str, Any]]:
-        rows: list[ItemMonthlyPlan] = getattr(item, "plan_rows", None) or list(
-            item.monthly_plans.all()
+        rows: list[ItemMonthlyPlan] = (
+            item.plan_rows if hasattr(item, "plan_rows") else list(item.monthly_plans.all())
         )
         return [{"month": p.month, "value": str(p.value)} for p in rows]
 

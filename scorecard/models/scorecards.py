@@ -90,11 +90,13 @@ class Scorecard(models.Model):
                 fields=["unit", "year"],
                 condition=Q(employee__isnull=True),
                 name="one_unit_scorecard_per_year",
+                violation_error_message=_("This unit already has a scorecard for that year."),
             ),
             models.UniqueConstraint(
                 fields=["employee", "year"],
                 condition=Q(employee__isnull=False),
                 name="one_employee_scorecard_per_year",
+                violation_error_message=_("This person already has a scorecard for that year."),
             ),
         ]
 

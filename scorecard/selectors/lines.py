@@ -60,7 +60,7 @@ def item_lines(items: Iterable[ScorecardItem]) -> dict[int, Line]:
         wanted = {pid for pid in pending.values() if pid not in known}
         if wanted:
             for parent in ScorecardItem.objects.filter(pk__in=wanted).select_related(
-                "scorecard__unit", "scorecard__employee", "objective"
+                "scorecard__unit", "scorecard__employee", "objective__owner_unit"
             ):
                 known[parent.pk] = parent
         next_pending = {}

@@ -248,12 +248,13 @@ def item_cascade(
         if total != parent.target:
             result.warnings.append(
                 _("The amounts add up to %(total)s, the parent's target is %(target)s.")
-                % {
-                    "total": rules.display(total, 4).normalize(),
-                    "target": parent.target.normalize(),
-                }  # type: ignore[union-attr]
+                % {"total": _plain(total), "target": _plain(parent.target)}  # type: ignore[arg-type]
             )
     return result
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
 
 
 # --- Bulk assignment ------------------------------------------------------------------

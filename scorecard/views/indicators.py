@@ -90,7 +90,8 @@ def indicator_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     result = error = None
     if form.is_valid():
         try:
-            result = selectors.indicator_evaluate(request.user, indicator, form.values())
+            value = selectors.indicator_evaluate(request.user, indicator, form.values())
+            result = format(value.normalize(), "f")
         except expressions.ExpressionError as exc:
             error = str(exc)
     context = {"indicator": indicator, "evaluate": form, "result": result, "error": error}

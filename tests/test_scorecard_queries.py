@@ -1,0 +1,167 @@
+"""Scorecard lists cost the same number of queries whatever their size (no N+1).
+
+Each test builds the cast's scorecards, grows them to a small and a larger size, and asserts
+the exact query count at both; the comment beside each count says what the queries are.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from scorecard.models import MonthlyActual
+from tests.conftest import Cast
+from tests.factories import EmployeeFactory
+from tests.factories_scorecard import (
+    IndicatorFactory,
+    ItemFactory,
+    KeyTaskFactory,
+    MilestoneFactory,
+    MilestoneItemFactory,
+    MonthlyPlanFactory,
+    ScorecardFactory,
+)
+from tests.scorecard_world import World, build_world
+
+pytestmark = pytest.mark.django_db
+SIZES = [1, 8]
+
+# Any signed-in page: session, user, scope (role assignments, employee record) and the
+# session renewal of the idle timeout (savepoint, update, release).
+PAGE_BASE = 7
+API_BASE = 7
+
+
+def grow(world: World, n: int) -> None:
+    """``n`` more people in Engineering, each with a full scorecard decomposed from
+    Engineering's items; ``n`` more items on the employee's and Engineering's scorecards,
+    with actuals and monthly plans; ``n`` more indicators."""
+    cast = world.cast
+    parent = world.items["engineering"]
+    for i in range(n):
+        person = EmployeeFactory(unit=cast.engineering, line_manager=cast.manager)
+        card = ScorecardFactory(unit=cast.engineering, employee=person, plan=world.plan)
+        child = ItemFactory(scorecard=card, parent=parent, objective=world.f1, target=Decimal(20))
+        child.baseline, child.challenge = Decimal(10), Decimal(30)
+        ItemFactory(scorecard=card, weight=Decimal(20))
+        MilestoneFactory(item=MilestoneItemFactory(scorecard=card, weight=Decimal(20)))
+        mine = ItemFactory(
+            scorecard=world.cards["employee"], parent=parent, objective=world.f1, name=f"Mine {i}"
+        )
+        MonthlyPlanFactory(item=mine, month=1)
+        for month in (1, 2, 3):
+            MonthlyActual.objects.create(item=mine, month=month, value=Decimal(30 + i))
+        KeyTaskFactory(scorecard=world.cards["employee"])
+        IndicatorFactory(owner_unit=cast.group)
+    # Engineering's card is signed: the extra items go on the Site team's draft instead.
+    for _ in range(n):
+        MilestoneFactory(item=MilestoneItemFactory(scorecard=world.cards["site"]))
+
+
+@pytest.fixture
+def world(cast: Cast) -> World:
+    return build_world(cast)
+
+
+def _count(
+    django_assert_num_queries: Any, expected: int, client: Any, url: str, **params: Any
+) -> Any:
+    with django_assert_num_queries(expected):
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return response
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_scorecard_list_page(world: World, django_assert_num_queries: Any, n: int) -> None:
+    grow(world, n)
+    # + count, + page of scorecards with counts/weights/letter, + years, + units for the filter
+    _count(
+        django_assert_num_queries, PAGE_BASE + 4, world.cast.client("hr"), reverse("scorecard-list")
+    )
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_scorecard_page(world: World, django_assert_num_queries: Any, n: int) -> None:
+    grow(world, n)
+    # + scorecard, + items with child counts, + actuals, + plans, + milestones, + may change
+    url = reverse("scorecard-detail", args=[world.cards["site"].pk])
+    _count(django_assert_num_queries, PAGE_BASE + 6, world.cast.client("manager"), url)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -> None:
+    grow(world, n)
+    # + my scorecard, + my unit's scorecard, + items, + actuals, + plans, + milestones,
+    # + parents (level 1), + parents (level 2), + current letter, + years
+    # (the objectives' own parents: none here, one query per level otherwise)
+    url = reverse("my-targets")
+    _count(django_assert_num_queries, PAGE_BASE + 10, world.cast.client("employee"), url, year=2026)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_unit_page(world: World, django_assert_num_queries: Any, n: int) -> None:
+    grow(world, n)
+    # + unit, + years, + ancestors, + unit scorecard with summary, + sub-units with their
+    # scorecards, + team count, + team page with their scorecards, + hand-overs
+    url = reverse("scorecard-unit", args=[world.cast.engineering.pk])
+    _count(django_assert_num_queries, PAGE_BASE + 8, world.cast.client("manager"), url, year=2026)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_alignment_page(world: World, django_assert_num_queries: Any, n: int) -> None:
+    grow(world, n)
+    # + top unit, + default plan, + unit items, + children summaries, + objectives,
+    # + objectives served, + weights (rows, count), + sums (rows, count),
+    # + unlinked (rows, count), + plans for the filter, + years, + units for the filter
+    # (the top unit has no ancestors for the breadcrumb)
+    url = reverse("scorecard-alignment")
+    _count(django_assert_num_queries, PAGE_BASE + 15, world.cast.client("hr"), url, year=2026)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_indicator_list_page(world: World, django_assert_num_queries: Any, n: int) -> None:
+    grow(world, n)
+    # + count, + page of indicators with owner unit, + units for the filter
+    _count(
+        django_assert_num_queries, PAGE_BASE + 3, world.cast.client("hr"), reverse("indicator-list")
+    )
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize(
+    ("url", "extra"),
+    [
+        ("/api/v1/scorecards/", 2),  # count, page with summaries
+        ("/api/v1/scorecard-items/", 3),  # count, page with scorecard, monthly plans
+        ("/api/v1/milestones/", 2),  # count, page with units
+        ("/api/v1/indicators/", 2),  # count, page with owner unit
+    ],
+)
+def test_api_lists(
+    world: World, django_assert_num_queries: Any, n: int, url: str, extra: int
+) -> None:
+    grow(world, n)
+    _count(django_assert_num_queries, API_BASE + extra, world.cast.client("hr"), url)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_api_my_targets(world: World, django_assert_num_queries: Any, n: int) -> None:
+    grow(world, n)
+    # as the page, without the years
+    url = "/api/v1/my-targets/"
+    _count(django_assert_num_queries, API_BASE + 9, world.cast.client("employee"), url, year=2026)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_api_alignment(world: World, django_assert_num_queries: Any, n: int) -> None:
+    grow(world, n)
+    # as the page, without the filter lists
+    url = "/api/v1/alignment/"
+    _count(django_assert_num_queries, API_BASE + 12, world.cast.client("hr"), url, year=2026)

@@ -228,16 +228,29 @@ def team_cards(user: Any, unit: OrgUnit, year: int) -> QuerySet[Employee]:
     )
 
 
-def hand_overs(user: Any, unit: OrgUnit, year: int) -> QuerySet[Milestone]:
-    """Milestones the unit is responsible for or takes over, on any scorecard of ``year``."""
-    return (
+def hand_overs(user: Any, unit: OrgUnit, year: int, limit: int = 100) -> list[Milestone]:
+    """Milestones the unit is responsible for or takes over, on the units' scorecards of
+    ``year``. A milestone carried down the cascade is shown once, as the highest unit set it."""
+    rows = (
         Milestone.objects.restrict(user)
-        .filter(Q(responsible_unit=unit) | Q(counterpart_unit=unit), item__scorecard__year=year)
+        .filter(
+            Q(responsible_unit=unit) | Q(counterpart_unit=unit),
+            item__scorecard__year=year,
+            item__scorecard__employee__isnull=True,
+        )
         .select_related(
             "item__scorecard__unit",
             "item__scorecard__employee",
             "responsible_unit",
             "counterpart_unit",
         )
-        .order_by("due_date", "pk")
+        .order_by("due_date", "item__scorecard__unit__depth", "pk")
     )
+    seen: set[tuple[Any, ...]] = set()
+    found: list[Milestone] = []
+    for m in rows[: limit * 4]:
+        key = (m.name, m.due_date, m.responsible_unit_id, m.counterpart_unit_id)
+        if key not in seen:
+            seen.add(key)
+            found.append(m)
+    return found[:limit]

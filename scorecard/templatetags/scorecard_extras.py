@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -35,3 +36,16 @@ def letter_status(value: str | None) -> str:
 @register.filter
 def get(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def num(value: Any) -> str:
+    """A stored number without trailing zeros or exponent (``64.5000`` → ``64.5``)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = format(number.normalize(), "f")
+    return "0" if text in {"-0", ""} else text

@@ -163,7 +163,7 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
         "card": selectors.unit_card(request.user, unit, year),
         "sub_units": selectors.sub_unit_cards(request.user, unit, year),
         "page": team,
-        "hand_overs": list(selectors.hand_overs(request.user, unit, year)[:100]),
+        "hand_overs": selectors.hand_overs(request.user, unit, year),
         "can_create": services.unit_in_change_scope(request.user, unit),
     }
     if is_htmx_partial(request):

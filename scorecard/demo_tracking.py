@@ -5,8 +5,8 @@ demo scorecard of 2026 the responsibility letter is issued, signed by the unit h
 employee) and countersigned by the head one level up — or the demo executive at the top.
 Then January-October 2026 actuals are recorded for every quantitative item: most near
 plan, every third item behind plan (so the light board has yellow and red), January to
-September approved and closed by HR, October submitted and waiting for approval. One
-milestone is completed on time and one late.
+September approved and closed by HR, October submitted and waiting for approval. At least
+one milestone is done on time and one late (the scorecard demo may have recorded them).
 
 Idempotent: a scorecard that already has a countersigned letter keeps it, actuals are keyed
 by (item, month), milestones already completed stay as they are, closed months stay closed.
@@ -45,7 +45,7 @@ YEAR = 2026
 MONTHS = range(1, 11)  # January to October
 APPROVED_UNTIL = 9  # January to September reviewed, approved and closed
 SIGNED_ON = datetime.datetime(YEAR, 1, 15, 10, 0, tzinfo=datetime.UTC)
-FOUR = Decimal("0.0001")
+CENTS = Decimal("0.01")
 
 
 def _scorecards(demo: DemoOrg) -> list[Scorecard]:
@@ -104,11 +104,11 @@ def _value(item: ScorecardItem, position: int, month: int, plans: dict[Any, Deci
         middle = (item.range_low + item.range_high) / 2
         spread = (item.range_high - item.range_low) / 2
         out = spread * Decimal("1.2") if position % 3 == 2 and month >= 8 else Decimal("0")
-        return (middle + out).quantize(FOUR, ROUND_HALF_UP)
+        return (middle + out).quantize(CENTS, ROUND_HALF_UP)
     factor = _factor(position, month)
     if item.polarity == Polarity.LOWER:
         factor = 2 - factor  # behind plan means above it
-    return (_plan(item, month, plans) * factor).quantize(FOUR, ROUND_HALF_UP)
+    return (_plan(item, month, plans) * factor).quantize(CENTS, ROUND_HALF_UP)
 
 
 def _owner(scorecard: Scorecard, demo: DemoOrg) -> Any:
@@ -165,34 +165,38 @@ def _close_months(demo: DemoOrg) -> None:
         ClosedPeriod.objects.get_or_create(year=YEAR, month=month, defaults={"closed_by": hr})
 
 
-def _milestones(scorecards: list[Scorecard]) -> int:
-    """The first two milestones due by October: one done on time, one 20 days late."""
-    due = list(
-        Milestone.objects.filter(
-            item__scorecard__in=scorecards, due_date__lte=datetime.date(YEAR, 10, 31)
-        ).order_by("due_date", "pk")[:2]
-    )
-    done = 0
-    for milestone, days in zip(due, (-3, 20), strict=False):
-        if milestone.completed_on is None:
+def _milestones(scorecards: list[Scorecard]) -> tuple[int, int]:
+    """Make sure one milestone due by October was done on time and one late (20 days, in
+    the grace period); completions already recorded (e.g. by the scorecard demo) count.
+    Returns how many are on time and late."""
+    milestones = Milestone.objects.filter(
+        item__scorecard__in=scorecards, due_date__lte=datetime.date(YEAR, 10, 31)
+    ).order_by("due_date", "pk")
+    done = [m for m in milestones if m.completed_on is not None]
+    on_time = sum(1 for m in done if m.completed_on <= m.due_date)  # type: ignore[operator]
+    late = len(done) - on_time
+    open_ones = [m for m in milestones if m.completed_on is None]
+    for wanted, days in ((on_time == 0, -3), (late == 0, 20)):
+        if wanted and open_ones:
+            milestone = open_ones.pop(0)
             milestone.completed_on = milestone.due_date + datetime.timedelta(days=days)
             milestone.save(update_fields=["completed_on"])
-            done += 1
-    return done
+            on_time, late = (on_time + 1, late) if days < 0 else (on_time, late + 1)
+    return on_time, late
 
 
 @transaction.atomic
 def seed(demo: DemoOrg) -> str:
-    """Sign the 2026 letters, record January-October actuals, complete two milestones."""
+    """Sign the 2026 letters, record January-October actuals, see to the milestones."""
     scorecards = _scorecards(demo)
     outcome: dict[str, int] = {"signed": 0, "kept": 0, "skipped": 0}
     for scorecard in scorecards:
         outcome[_sign(scorecard, demo)] += 1
     created = _actuals(scorecards, demo)
     _close_months(demo)
-    completed = _milestones(scorecards)
+    on_time, late = _milestones(scorecards)
     return (
         f"{len(scorecards)} scorecards: {outcome['signed']} letters signed, "
         f"{outcome['kept']} kept, {outcome['skipped']} not signable; "
-        f"{created} actuals (Jan-Oct {YEAR}); {completed} milestones completed"
+        f"{created} actuals (Jan-Oct {YEAR}); milestones done: {on_time} on time, {late} late"
     )

@@ -142,7 +142,7 @@ def test_every_change_is_audited_with_before_and_after(cast: Cast) -> None:
     changes = actual_changes(item)
     assert [c.who for c in changes] == ["hr", "manager"]
     latest = {f: (b, a) for f, b, a in changes[0].fields}
-    assert latest["value"] == ("10.0000", "12.0000")
+    assert latest["actual value"] == ("10", "12")
     assert latest["note"] == ("", "Corrected")
 
 

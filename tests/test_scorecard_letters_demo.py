@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from importlib import import_module
 from importlib.util import find_spec
 
 import pytest
@@ -29,10 +30,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo() -> DemoOrg:
     demo = seed_org()
-    if find_spec("scorecard.demo") is not None:
-        from scorecard import demo as scorecard_demo
-
-        scorecard_demo.seed(demo)
+    # The seeds that run before this one in ``seed_demo``, when present.
+    for name in ("strategy.demo", "scorecard.demo"):
+        if find_spec(name) is not None:
+            import_module(name).seed(demo)
     if not Scorecard.objects.filter(year=2026).exists():
         for code in ("ZNE", "HQ", "HQ-EC", "WS", "WS-ZB"):
             unit_scorecard(demo.units[code], quantitative=3)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
@@ -146,7 +147,18 @@ class Change:
     fields: list[tuple[str, str, str]]
 
 
-AUDITED = (("value", "value"), ("note", "note"), ("status", "status"), ("evidence", "evidence"))
+AUDITED = ("value", "note", "status", "evidence")
+
+
+def _shown(name: str, value: Any) -> str:
+    """A field's value as the audit page prints it: plain numbers, status labels."""
+    if value is None or value == "":
+        return ""
+    if name == "value":
+        return format(Decimal(value).normalize(), "f")
+    if name == "status":
+        return str(ActualStatus(value).label)
+    return str(value)
 
 
 def actual_changes(item: ScorecardItem) -> list[Change]:
@@ -164,9 +176,10 @@ def actual_changes(item: ScorecardItem) -> list[Change]:
     for row in rows:
         before = previous.get(row.id)
         fields = []
-        for label, name in AUDITED:
-            after_value = str(getattr(row, name) or "")
-            before_value = str(getattr(before, name) or "") if before is not None else ""
+        for name in AUDITED:
+            label = str(MonthlyActual._meta.get_field(name).verbose_name)
+            after_value = _shown(name, getattr(row, name))
+            before_value = _shown(name, getattr(before, name)) if before is not None else ""
             if before is None and not after_value:
                 continue
             if before is None or before_value != after_value:

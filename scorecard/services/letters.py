@@ -131,7 +131,7 @@ def letter_snapshot(*, scorecard: Scorecard, signer: Employee, issuer: Employee)
                 "code": scorecard.unit.code,
                 "name": scorecard.unit.name,
             },
-            "employee": _person(scorecard.employee) if scorecard.employee_id else None,
+            "employee": _person(scorecard.employee) if scorecard.employee is not None else None,
             "plan": str(scorecard.plan) if scorecard.plan_id else None,
         },
         "signer": _person(signer),

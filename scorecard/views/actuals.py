@@ -206,7 +206,7 @@ def actual_evidence(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         actual.evidence.open("rb"),
         as_attachment=True,
-        filename=actual.evidence.name.rsplit("/", 1)[-1],
+        filename=(actual.evidence.name or "evidence").rsplit("/", 1)[-1],
     )
 
 

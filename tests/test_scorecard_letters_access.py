@@ -190,22 +190,29 @@ def test_an_issue_that_fails_shows_why_on_the_form(cast: Cast) -> None:
     assert "no items" in " ".join(response.context["issue_form"].non_field_errors())
 
 
-def test_the_pdf_renders_chinese_with_a_cjk_font(cast: Cast) -> None:
-    from scorecard.pdf import CID_FONT, cjk_font_file
+@pytest.mark.parametrize("font_on_machine", [True, False])
+def test_the_pdf_renders_chinese_with_a_cjk_font(
+    cast: Cast, monkeypatch: Any, font_on_machine: bool
+) -> None:
+    from scorecard import pdf
     from tests.factories import OrgUnitFactory
 
+    if not font_on_machine:
+        monkeypatch.setattr(pdf, "CJK_FONT_FILES", ())
+    pdf.cjk_font_file.cache_clear()
     unit = OrgUnitFactory(parent=cast.engineering, name="工程建设部")
     make_manager(unit, name="陈建国")
     letter = letter_issue(actor=cast.executive.user, scorecard=unit_scorecard(unit))
     response = cast.client("manager").get(reverse("letter-pdf", args=[letter.pk]))
+    pdf.cjk_font_file.cache_clear()
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    if cjk_font_file() is None:
-        # ReportLab's standard Chinese CID font, drawn by the reader's own Song face.
-        assert CID_FONT.encode() in response.content
-    else:
+    if font_on_machine and pdf.cjk_font_file() is not None:
         # The machine's CJK TrueType font, embedded (subset) in the document.
         assert b"/FontFile2" in response.content
+    else:
+        # ReportLab's standard Chinese CID font, drawn by the reader's own Song face.
+        assert pdf.CID_FONT.encode() in response.content
 
 
 def test_an_old_version_renders_from_its_snapshot_not_from_live_data(

@@ -62,6 +62,10 @@ class CascadeForm(BootstrapMixin, forms.Form):
             )
         bootstrap(self)
         self.fields["mode"].widget.attrs["class"] = "form-check-input"
+        # The table shows no label beside each input: name it for screen readers.
+        for name, field in self.fields.items():
+            if name.startswith(("share_", "weight_")):
+                field.widget.attrs["aria-label"] = str(field.label)
 
     @property
     def rows(self) -> list[dict[str, Any]]:

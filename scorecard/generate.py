@@ -1,0 +1,317 @@
+"""Scorecards for a generated group (``generate_enterprise``), by bulk insert.
+
+Every unit gets a scorecard of nine quantitative items and a milestone item; every
+employee a scorecard of nine quantitative items and a key task (ten items), each item
+decomposed from the same item of the unit above, up to the group's items, which serve the
+objectives of the group's plan (made by ``strategy.generate``). Summed targets add up
+exactly from the people to the group; ratio targets are carried down unchanged. Then
+``ACTUAL_MONTHS`` months of actuals are recorded for every employee item.
+
+Built for size: people are processed in chunks of ``CHUNK`` (memory stays flat), actuals
+are written with one prepared ``INSERT`` per batch, and no history rows are written for
+this synthetic data. Set ``ACTUAL_MONTHS = 0`` to skip actuals (see the timings in the
+README of the benchmarks).
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from org.models import Employee, OrgUnit
+from scorecard.models import (
+    ActualStatus,
+    Aggregation,
+    Indicator,
+    ItemKind,
+    Milestone,
+    MonthlyActual,
+    Polarity,
+    Scorecard,
+    ScorecardItem,
+)
+from strategy.models import Objective, PlanStatus, StrategicPlan
+
+YEAR = 2026
+ACTUAL_MONTHS = 10
+CHUNK = 2000
+BATCH = 5000
+# code suffix, name, unit, polarity, aggregation: five sums, four ratios.
+INDICATORS = [
+    ("PROFIT", "Profit contribution", "CNY k", Polarity.HIGHER, Aggregation.SUM),
+    ("OUTPUT", "Power generated", "MWh", Polarity.HIGHER, Aggregation.SUM),
+    ("SALES", "Energy sold", "MWh", Polarity.HIGHER, Aggregation.SUM),
+    ("SAVINGS", "Cost savings", "CNY k", Polarity.HIGHER, Aggregation.SUM),
+    ("TRAINING", "Training hours", "h", Polarity.HIGHER, Aggregation.SUM),
+    ("AVAIL", "Equipment availability", "%", Polarity.HIGHER, Aggregation.AVERAGE),
+    ("DEFECTS", "Defect rate", "%", Polarity.LOWER, Aggregation.LAST),
+    ("SATISFACTION", "Customer satisfaction", "points", Polarity.HIGHER, Aggregation.LAST),
+    ("ONTIME", "Tasks on time", "%", Polarity.HIGHER, Aggregation.AVERAGE),
+]
+SUMS = 5
+RATIO_TARGETS = [Decimal(95), Decimal(2), Decimal(88), Decimal(90)]
+PERSON_WEIGHTS = [Decimal(12)] + [Decimal(11)] * 8
+UNIT_WEIGHT, MILESTONE_WEIGHT = Decimal(8), Decimal(28)
+ACTUAL_COLUMNS = (
+    "item_id",
+    "month",
+    "value",
+    "note",
+    "evidence",
+    "status",
+    "entered_at",
+    "version",
+)
+
+
+def _chunks(rows: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _tiers(target: Decimal, polarity: str) -> dict[str, Decimal]:
+    low, high = target * Decimal("0.8"), target * Decimal("1.2")
+    if polarity == Polarity.LOWER:
+        low, high = high, low
+    return {
+        "baseline": low.quantize(Decimal("0.01")),
+        "target": target,
+        "challenge": high.quantize(Decimal("0.01")),
+    }
+
+
+def _items(
+    card_id: int,
+    targets: list[Decimal],
+    parents: list[int | None],
+    objectives: list[int | None],
+    indicators: list[Indicator],
+    weights: list[Decimal],
+) -> list[ScorecardItem]:
+    return [
+        ScorecardItem(
+            scorecard_id=card_id,
+            kind=ItemKind.QUANTITATIVE,
+            indicator_id=ind.pk,
+            objective_id=objectives[i],
+            parent_id=parents[i],
+            name=ind.name,
+            weight=weights[i],
+            polarity=ind.polarity,
+            aggregation=ind.aggregation,
+            unit_of_measure=ind.unit_of_measure,
+            order=i + 1,
+            **_tiers(targets[i], ind.polarity),
+        )
+        for i, ind in enumerate(indicators)
+    ]
+
+
+class Generator:
+    def __init__(self, result: Any) -> None:
+        self.result = result
+        self.rng = random.Random(11)
+        plan = StrategicPlan.objects.filter(
+            owner_unit=result.group, status=PlanStatus.APPROVED
+        ).first()
+        self.plan = plan
+        ids = (
+            list(Objective.objects.filter(plan=plan).order_by("pk").values_list("pk", flat=True))
+            if plan
+            else []
+        )
+        self.objectives: list[int | None] = [
+            ids[i % len(ids)] if ids else None for i in range(len(INDICATORS))
+        ]
+        self.units = {
+            u["pk"]: u
+            for u in OrgUnit.objects.filter(path__startswith=result.group.path).values(
+                "pk", "parent_id", "path", "depth"
+            )
+        }
+        self.people = list(
+            Employee.objects.filter(unit__path__startswith=result.group.path)
+            .order_by("pk")
+            .values_list("pk", "unit_id")
+        )
+        self.indicators = self._indicators()
+        # Unit id -> the ids of its nine quantitative items, for the children to point at.
+        self.unit_items: dict[int, list[int]] = {}
+        self.counts: dict[str, int] = defaultdict(int)
+
+    def _indicators(self) -> list[Indicator]:
+        prefix, owner = self.result.prefix, self.result.group
+        rows = [
+            Indicator(
+                code=f"{prefix}-{code}",
+                name=name,
+                unit_of_measure=unit,
+                polarity=polarity,
+                aggregation=aggregation,
+                owner_unit=owner,
+                definition=f"{name} (synthetic).",
+                smart_specific=True,
+                smart_measurable=True,
+                smart_agreed=True,
+                smart_realistic=True,
+                smart_time_bound=True,
+            )
+            for code, name, unit, polarity, aggregation in INDICATORS
+        ]
+        return Indicator.objects.bulk_create(rows)
+
+    def person_targets(self) -> dict[int, list[Decimal]]:
+        return {
+            pk: [Decimal(self.rng.randrange(50, 151)) for _ in range(SUMS)] + RATIO_TARGETS
+            for pk, _unit in self.people
+        }
+
+    def unit_targets(self, people: dict[int, list[Decimal]]) -> dict[int, list[Decimal]]:
+        """Summed targets add up through the tree; ratios are the same everywhere."""
+        sums: dict[int, list[Decimal]] = {pk: [Decimal(0)] * SUMS for pk in self.units}
+        for pk, unit_id in self.people:
+            path = self.units[unit_id]["path"]
+            for ancestor in (int(part) for part in path.strip("/").split("/")):
+                if ancestor in sums:
+                    row = sums[ancestor]
+                    for i in range(SUMS):
+                        row[i] += people[pk][i]
+        return {pk: row + RATIO_TARGETS for pk, row in sums.items()}
+
+    def unit_scorecards(self, targets: dict[int, list[Decimal]]) -> None:
+        """Top down, level by level, so every unit item can point at its parent's item."""
+        by_depth: dict[int, list[int]] = defaultdict(list)
+        for pk, unit in self.units.items():
+            by_depth[unit["depth"]].append(pk)
+        weights = [UNIT_WEIGHT] * len(INDICATORS)
+        for depth in sorted(by_depth):
+            level = by_depth[depth]
+            cards = Scorecard.objects.bulk_create(
+                [Scorecard(unit_id=pk, year=YEAR, plan=self.plan) for pk in level], batch_size=BATCH
+            )
+            items: list[ScorecardItem] = []
+            for card in cards:
+                parent = self.units[card.unit_id]["parent_id"]
+                parents = self.unit_items.get(parent, [None] * len(INDICATORS))  # type: ignore[arg-type]
+                items += _items(
+                    card.pk,
+                    targets[card.unit_id],
+                    parents,
+                    self.objectives,
+                    self.indicators,
+                    weights,
+                )
+            items = ScorecardItem.objects.bulk_create(items, batch_size=BATCH)
+            for card, row in zip(cards, _chunks(items, len(INDICATORS)), strict=True):
+                self.unit_items[card.unit_id] = [i.pk for i in row]
+            projects = ScorecardItem.objects.bulk_create(
+                [
+                    ScorecardItem(
+                        scorecard_id=c.pk,
+                        kind=ItemKind.MILESTONE,
+                        name="Annual improvement project",
+                        objective_id=self.objectives[-1],
+                        weight=MILESTONE_WEIGHT,
+                        order=20,
+                    )
+                    for c in cards
+                ],
+                batch_size=BATCH,
+            )
+            Milestone.objects.bulk_create(
+                [
+                    Milestone(
+                        item_id=p.pk,
+                        name=name,
+                        due_date=datetime.date(YEAR, month, 28),
+                        responsible_unit_id=c.unit_id,
+                        counterpart_unit_id=self.units[c.unit_id]["parent_id"],
+                        order=order,
+                    )
+                    for c, p in zip(cards, projects, strict=True)
+                    for order, (name, month) in enumerate(
+                        (("Plan approved", 3), ("Results delivered", 11))
+                    )
+                ],
+                batch_size=BATCH,
+            )
+            self.counts["unit scorecards"] += len(cards)
+            self.counts["items"] += len(items) + len(projects)
+
+    def people_scorecards(self, targets: dict[int, list[Decimal]]) -> None:
+        for chunk in _chunks(self.people, CHUNK):
+            cards = Scorecard.objects.bulk_create(
+                [
+                    Scorecard(unit_id=unit, employee_id=pk, year=YEAR, plan=self.plan)
+                    for pk, unit in chunk
+                ],
+                batch_size=BATCH,
+            )
+            items: list[ScorecardItem] = []
+            for card in cards:
+                parents: list[int | None] = list(self.unit_items[card.unit_id])
+                items += _items(
+                    card.pk,
+                    targets[card.employee_id],
+                    parents,
+                    self.objectives,  # type: ignore[index]
+                    self.indicators,
+                    PERSON_WEIGHTS,
+                )
+                items.append(
+                    ScorecardItem(
+                        scorecard_id=card.pk,
+                        kind=ItemKind.KEY_TASK,
+                        name="Improvement idea",
+                        objective_id=self.objectives[0],
+                        weight=Decimal(0),
+                        order=20,
+                    )
+                )
+            items = ScorecardItem.objects.bulk_create(items, batch_size=BATCH)
+            self.counts["scorecards of people"] += len(cards)
+            self.counts["items"] += len(items)
+            if ACTUAL_MONTHS:
+                self.counts["actuals"] += self.actuals(
+                    [i for i in items if i.kind == ItemKind.QUANTITATIVE]
+                )
+
+    def actuals(self, items: list[ScorecardItem]) -> int:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        rng = self.rng
+        rows = []
+        for item in items:
+            assert item.target is not None
+            per_month = item.target / 12 if item.aggregation == Aggregation.SUM else item.target
+            for month in range(1, ACTUAL_MONTHS + 1):
+                value = (per_month * Decimal(rng.randrange(80, 116)) / 100).quantize(
+                    Decimal("0.01")
+                )
+                rows.append((item.pk, month, str(value), "", "", ActualStatus.APPROVED, now, 1))
+        table = MonthlyActual._meta.db_table
+        sql = (
+            f"INSERT INTO {table} ({', '.join(ACTUAL_COLUMNS)}) "  # noqa: S608 - fixed names
+            f"VALUES ({', '.join(['%s'] * len(ACTUAL_COLUMNS))})"
+        )
+        with connection.cursor() as cursor:
+            for batch in _chunks(rows, BATCH):
+                cursor.executemany(sql, batch)
+        return len(rows)
+
+
+@transaction.atomic
+def generate(result: Any) -> str:
+    """The hook ``generate_enterprise`` calls."""
+    gen = Generator(result)
+    people = gen.person_targets()
+    gen.unit_scorecards(gen.unit_targets(people))
+    gen.people_scorecards(people)
+    counts = ", ".join(f"{n} {what}" for what, n in gen.counts.items())
+    return f"{len(gen.indicators)} indicators, {counts}"

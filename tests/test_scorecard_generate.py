@@ -1,0 +1,50 @@
+"""``generate_enterprise`` gives every synthetic employee a scorecard of ten items whose
+summed targets add up through the tree, and ten months of actuals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db.models import Count, Sum
+
+from org.generate import generate_enterprise
+from scorecard import generate
+from scorecard.models import ItemKind, MonthlyActual, Scorecard, ScorecardItem
+
+pytestmark = pytest.mark.django_db
+
+
+def _generate(employees: int, prefix: str) -> Any:
+    return generate_enterprise(employees=employees, prefix=prefix, progress=lambda _line: None)
+
+
+def test_every_employee_gets_ten_items_linked_up_to_the_group_and_ten_months_of_actuals() -> None:
+    result = _generate(120, "GEN")
+    people = Scorecard.objects.filter(employee_id__in=result.employee_ids, year=generate.YEAR)
+    assert people.count() == 120
+    assert set(people.annotate(n=Count("items")).values_list("n", flat=True)) == {10}
+    assert Scorecard.objects.filter(unit_id__in=result.unit_ids, employee=None).count() == len(
+        result.unit_ids
+    )
+    items = ScorecardItem.objects.filter(scorecard__in=people, kind=ItemKind.QUANTITATIVE)
+    assert not items.filter(parent__isnull=True).exists()
+    assert not items.filter(objective__isnull=True).exists()
+    assert (
+        MonthlyActual.objects.filter(item__in=items).count()
+        == items.count() * generate.ACTUAL_MONTHS
+    )
+    weights = people.annotate(w=Sum("items__weight")).values_list("w", flat=True)
+    assert set(weights) == {100}
+    group_profit = ScorecardItem.objects.get(
+        scorecard__unit=result.group, scorecard__employee=None, indicator__code="GEN-PROFIT"
+    )
+    children = ScorecardItem.objects.filter(parent=group_profit).aggregate(t=Sum("target"))["t"]
+    assert children == group_profit.target
+
+
+def test_actuals_can_be_left_out_for_very_large_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generate, "ACTUAL_MONTHS", 0)
+    result = _generate(40, "NOA")
+    assert Scorecard.objects.filter(employee_id__in=result.employee_ids).count() == 40
+    assert not MonthlyActual.objects.filter(item__scorecard__unit__code__startswith="NOA").exists()

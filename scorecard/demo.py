@@ -27,7 +27,7 @@ from org.models import Employee, OrgUnit
 from scorecard import demo_data as data
 from scorecard import demo_indicators
 from scorecard.models import Indicator, ItemKind, Milestone, Scorecard, ScorecardItem
-from scorecard.services import cascade, indicators, milestones, scorecards
+from scorecard.services import bulk_assign, cascade, indicators, milestones, scorecards
 from strategy.models import Objective, PlanStatus, StrategicPlan
 
 
@@ -242,7 +242,7 @@ class Seeder:
         safety = ScorecardItem.objects.get(scorecard=card, name="Safety culture campaign")
         for title in data.EC_TITLES:
             for parent, weight in ((overrun, data.EC_OVERRUN_WEIGHT), (safety, None)):
-                done = cascade.item_bulk_assign(
+                done = bulk_assign.item_bulk_assign(
                     actor=self.manager,
                     parent=parent,
                     unit=ec,

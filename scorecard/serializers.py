@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -104,7 +105,7 @@ class ScorecardSerializer(serializers.ModelSerializer[Scorecard]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs.get("unit") is None and attrs.get("employee") is None:
-            raise serializers.ValidationError({"unit": "Give a unit or an employee."})
+            raise serializers.ValidationError({"unit": _("Give a unit or an employee.")})
         return attrs
 
 

@@ -20,7 +20,8 @@ from scorecard.models import (
     Scorecard,
     ScorecardItem,
 )
-from scorecard.services.cascade import Allocation, SplitMode, item_bulk_assign, item_cascade
+from scorecard.services.bulk_assign import item_bulk_assign
+from scorecard.services.cascade import Allocation, SplitMode, item_cascade
 from tests.conftest import Cast
 from tests.factories import EmployeeFactory
 from tests.factories_scorecard import (

@@ -14,6 +14,7 @@ from org.models import Employee
 from scorecard.forms_cascade import BulkAssignForm, CascadeForm, receivers
 from scorecard.models import ScorecardItem
 from scorecard.selectors import scorecards as selectors
+from scorecard.services import bulk_assign
 from scorecard.services import cascade as services
 from scorecard.views.common import form_error
 from spm.htmx import is_htmx_partial
@@ -105,7 +106,7 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
         }
         if posting:
             try:
-                result = services.item_bulk_assign(
+                result = bulk_assign.item_bulk_assign(
                     actor=request.user,
                     parent=parent,
                     weight=form.cleaned_data["weight"],
@@ -127,7 +128,7 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
                     },
                 )
                 return redirect("scorecard-item", pk=parent.pk)
-        people = services.bulk_assign_candidates(request.user, parent, **choice)
+        people = bulk_assign.bulk_assign_candidates(request.user, parent, **choice)
         preview = {"count": people.count(), "first": list(people.select_related("unit")[:PREVIEW])}
     context = {"form": form, "item": parent, "preview": preview}
     if is_htmx_partial(request):

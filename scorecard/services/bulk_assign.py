@@ -1,0 +1,202 @@
+"""Bulk assignment: one goal, unchanged, to every employee matching a unit and a job
+title, in one action and a constant number of queries — whether it reaches 6 people or
+6,000 (scorecards are created as drafts where missing, in bulk, with their history)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from org.models import Employee, OrgUnit
+from org.scoping import CHANGE, VIEW, scope_of
+from scorecard.models import (
+    ItemMonthlyPlan,
+    Milestone,
+    Scorecard,
+    ScorecardItem,
+    ScorecardQuerySet,
+    ScorecardStatus,
+)
+from scorecard.services.cascade import CARRIED
+from scorecard.services.scorecards import plan_for, require
+
+BATCH = 500
+
+
+@dataclass
+class BulkAssignResult:
+    created: int = 0
+    already: int = 0
+    locked: int = 0
+    scorecards_created: int = 0
+
+
+def bulk_assign_candidates(
+    actor: Any,
+    parent: ScorecardItem,
+    *,
+    unit: OrgUnit,
+    job_title: str = "",
+    include_subunits: bool = True,
+) -> QuerySet[Employee]:
+    """The active employees a bulk assignment of ``parent`` would reach."""
+    top = parent.scorecard.unit
+    people = Employee.objects.restrict(actor).filter(active=True, unit__path__startswith=top.path)
+    people = (
+        people.filter(unit__path__startswith=unit.path)
+        if include_subunits
+        else people.filter(unit=unit)
+    )
+    if job_title:
+        people = people.filter(job_title=job_title)
+    scope = scope_of(actor)
+    if actor is not None and not scope.superuser:
+        q = Q(pk__in=[])
+        for path in scope.paths(ScorecardQuerySet.scope_rules[CHANGE]):
+            q |= Q(unit__path__startswith=path)
+        people = people.filter(q)
+    return people.order_by("name", "employee_no")
+
+
+@transaction.atomic
+def item_bulk_assign(
+    *,
+    actor: Any = None,
+    parent: ScorecardItem,
+    unit: OrgUnit,
+    job_title: str = "",
+    include_subunits: bool = True,
+    weight: Decimal | None = None,
+) -> BulkAssignResult:
+    """Give ``parent``'s goal, unchanged, to every matching employee in one action.
+
+    People whose scorecard is signed are left out (counted in ``locked``), as are people
+    who already have a goal decomposed from ``parent`` (``already``). Rows are written in
+    bulk with their history; the one prototype item is validated like any other item.
+    """
+    require(actor, ScorecardItem.objects, parent.pk, VIEW)
+    parent = ScorecardItem.objects.select_related("scorecard__unit", "scorecard__plan").get(
+        pk=parent.pk
+    )
+    if parent.scorecard.employee_id is not None:
+        raise ValidationError(_("An employee's item cannot be assigned to others."))
+    if not unit.path.startswith(parent.scorecard.unit.path):
+        raise ValidationError(
+            {"unit": _("Choose a unit under %(unit)s.") % {"unit": parent.scorecard.unit}}
+        )
+    year = parent.scorecard.year
+    people = bulk_assign_candidates(
+        actor, parent, unit=unit, job_title=job_title, include_subunits=include_subunits
+    )
+    cards = {
+        employee_id: (pk, status)
+        for pk, employee_id, status in Scorecard.objects.filter(
+            year=year, employee__in=people
+        ).values_list("pk", "employee_id", "status")
+    }
+    already = set(
+        ScorecardItem.objects.filter(parent=parent, scorecard__employee__in=people).values_list(
+            "scorecard__employee_id", flat=True
+        )
+    )
+    result = BulkAssignResult()
+    targets = list(people.values_list("pk", "unit_id"))
+    plan = parent.scorecard.plan or plan_for(parent.scorecard.unit, year)
+    new_cards = [
+        Scorecard(unit_id=unit_id, employee_id=pk, year=year, plan=plan)
+        for pk, unit_id in targets
+        if pk not in cards
+    ]
+    for card in bulk_create_with_history(
+        new_cards, Scorecard, batch_size=BATCH, default_user=actor
+    ):
+        cards[card.employee_id] = (card.pk, card.status)  # type: ignore[index]
+    result.scorecards_created = len(new_cards)
+    prototype = ScorecardItem(
+        kind=parent.kind,
+        name=parent.name,
+        parent=parent,
+        objective=parent.objective,
+        indicator=parent.indicator,
+        description=parent.description,
+        weight=weight if weight is not None else parent.weight,
+        polarity=parent.polarity,
+        aggregation=parent.aggregation,
+        unit_of_measure=parent.unit_of_measure,
+        **{f: getattr(parent, f) for f in CARRIED},
+    )
+    prototype.full_clean(exclude=["scorecard", "parent"])
+    items = []
+    for pk, _unit_id in targets:
+        card_id, status = cards[pk]
+        if pk in already:
+            result.already += 1
+        elif status == ScorecardStatus.SIGNED:
+            result.locked += 1
+        else:
+            child = ScorecardItem(
+                **{
+                    f.attname: getattr(prototype, f.attname)
+                    for f in ScorecardItem._meta.concrete_fields
+                    if f.name != "id"
+                }
+            )
+            child.scorecard_id = card_id
+            child.order = 100
+            items.append(child)
+    created = bulk_create_with_history(items, ScorecardItem, batch_size=BATCH, default_user=actor)
+    result.created = len(created)
+    if created:
+        _copy_in_bulk(parent, created, actor)
+        ids = [c.pk for c in created]
+        in_scope = ScorecardItem.objects.restrict(actor, CHANGE).filter(
+            parent=parent, pk__gte=min(ids), pk__lte=max(ids)
+        )
+        if actor is not None and in_scope.count() != len(ids):
+            raise Http404
+    return result
+
+
+def _copy_in_bulk(parent: ScorecardItem, children: Sequence[ScorecardItem], actor: Any) -> None:
+    plans = list(parent.monthly_plans.all())
+    if plans:
+        bulk_create_with_history(
+            [
+                ItemMonthlyPlan(item=c, month=p.month, value=p.value)
+                for c in children
+                for p in plans
+            ],
+            ItemMonthlyPlan,
+            batch_size=BATCH,
+            default_user=actor,
+        )
+    milestones = list(parent.milestones.all())
+    if milestones:
+        bulk_create_with_history(
+            [
+                Milestone(
+                    item=c,
+                    name=m.name,
+                    due_date=m.due_date,
+                    completion_standard=m.completion_standard,
+                    weight=m.weight,
+                    responsible_unit_id=m.responsible_unit_id,
+                    counterpart_unit_id=m.counterpart_unit_id,
+                    order=m.order,
+                )
+                for c in children
+                for m in milestones
+            ],
+            Milestone,
+            batch_size=BATCH,
+            default_user=actor,
+        )

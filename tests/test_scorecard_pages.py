@@ -289,3 +289,15 @@ def test_alignment_of_a_sub_unit_shows_only_its_subtree(world: World) -> None:
     assert view.unit == world.cast.engineering
     nodes = [n.item for b in view.branches for n in b.nodes]
     assert world.items["hq"] not in nodes and world.items["engineering"] in nodes
+
+
+def test_a_large_tree_shows_fewer_levels_and_says_so(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorecard.selectors import alignment
+
+    monkeypatch.setattr(alignment, "NODE_LIMIT", 2)
+    response = world.cast.client("hr").get(reverse("scorecard-alignment"), {"year": 2026})
+    view = response.context["view"]
+    assert view.levels == 1
+    assert "Unit items down to 1 level of sub-units" in response.content.decode()

@@ -114,12 +114,13 @@ def test_unit_page(world: World, django_assert_num_queries: Any, n: int) -> None
 @pytest.mark.parametrize("n", SIZES)
 def test_alignment_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + top unit, + default plan, + unit items, + children summaries, + objectives,
+    # + top unit, + default plan, + unit items per level, + unit items, + children
+    # summaries, + objectives,
     # + objectives served, + weights (rows, count), + sums (rows, count),
     # + unlinked (rows, count), + plans for the filter, + years, + units for the filter
     # (the top unit has no ancestors for the breadcrumb)
     url = reverse("scorecard-alignment")
-    _count(django_assert_num_queries, PAGE_BASE + 15, world.cast.client("hr"), url, year=2026)
+    _count(django_assert_num_queries, PAGE_BASE + 16, world.cast.client("hr"), url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -164,4 +165,4 @@ def test_api_alignment(world: World, django_assert_num_queries: Any, n: int) -> 
     grow(world, n)
     # as the page, without the filter lists
     url = "/api/v1/alignment/"
-    _count(django_assert_num_queries, API_BASE + 12, world.cast.client("hr"), url, year=2026)
+    _count(django_assert_num_queries, API_BASE + 13, world.cast.client("hr"), url, year=2026)

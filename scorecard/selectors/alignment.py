@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     F,
     Max,
     Min,
@@ -36,12 +37,13 @@ from django.db.models import (
 
 from org.models import OrgUnit
 from scorecard import rules
-from scorecard.models import ItemKind, ScorecardItem
+from scorecard.models import ItemKind, Scorecard, ScorecardItem
 from scorecard.selectors.scorecards import items as scoped_items
 from scorecard.selectors.scorecards import scorecards, with_summary
 from strategy.models import Objective, PlanStatus, StrategicPlan
 
 LIMIT = 50
+NODE_LIMIT = 400
 HUNDRED = Decimal(100)
 EPSILON = Decimal("0.00005")
 
@@ -139,13 +141,34 @@ def _adds_up(item: ScorecardItem, summary: ChildSummary) -> bool:
     return rules.children_add_up(item.target, bounds, item.aggregation, item.polarity)
 
 
+def _levels_within_limit(view: QuerySet[ScorecardItem], unit: OrgUnit, levels: int) -> int:
+    """Fewer levels of sub-units when the tree would pass ``NODE_LIMIT`` unit items (a large
+    group): the page stays readable, and a sub-unit opens the next levels."""
+    per_depth = dict(
+        view.filter(
+            scorecard__employee__isnull=True, scorecard__unit__depth__lte=unit.depth + levels
+        )
+        .order_by()
+        .values_list("scorecard__unit__depth")
+        .annotate(n=Count("pk"))
+    )
+    shown, total = 0, 0
+    for extra in range(levels + 1):
+        total += per_depth.get(unit.depth + extra, 0)
+        if total > NODE_LIMIT and extra > 0:
+            break
+        shown = extra
+    return shown
+
+
 def alignment(
     user: Any, *, unit: OrgUnit, year: int, plan: StrategicPlan | None, levels: int = 2
 ) -> Alignment:
-    result = Alignment(plan=plan, year=year, unit=unit, levels=levels)
     view = scoped_items(user).filter(
         scorecard__year=year, scorecard__unit__path__startswith=unit.path
     )
+    levels = _levels_within_limit(view, unit, levels)
+    result = Alignment(plan=plan, year=year, unit=unit, levels=levels)
     unit_items = list(
         view.filter(
             scorecard__employee__isnull=True, scorecard__unit__depth__lte=unit.depth + levels
@@ -174,9 +197,12 @@ def alignment(
         else:
             branches.get(node.item.objective_id, loose).nodes.append(node)  # type: ignore[arg-type]
     result.branches = list(branches.values()) + ([loose] if loose.nodes else [])
-    if plan is not None:
+    if objectives:
+        # One EXISTS per objective (indexed), not a scan of every item in the view.
         served = set(
-            view.filter(objective__plan=plan).values_list("objective_id", flat=True).distinct()
+            Objective.objects.filter(pk__in=[o.pk for o in objectives])
+            .filter(Exists(view.filter(objective=OuterRef("pk"))))
+            .values_list("pk", flat=True)
         )
         result.uncovered = [o for o in objectives if o.pk not in served]
     _weight_problems(user, result)
@@ -191,12 +217,25 @@ def alignment(
 
 
 def _weight_problems(user: Any, result: Alignment) -> None:
-    cards = with_summary(
-        scorecards(user).filter(year=result.year, unit__path__startswith=result.unit.path)
-    ).exclude(weight_total=HUNDRED)
-    result.weights = Problems(
-        list(cards.order_by("unit__path", "employee__name", "pk")[:LIMIT]), cards.count()
+    """Scorecards whose weights are not 100: one grouped pass over the items (a card with
+    no weighted item at all counts too)."""
+    cards = scorecards(user).filter(year=result.year, unit__path__startswith=result.unit.path)
+    weighted = ScorecardItem.objects.exclude(kind=ItemKind.KEY_TASK)
+    off = (
+        weighted.filter(scorecard__in=cards)
+        .order_by()
+        .values("scorecard_id")
+        .annotate(w=Sum("weight"))
+        .filter(Q(w__gt=HUNDRED + EPSILON) | Q(w__lt=HUNDRED - EPSILON))
+        .values("scorecard_id")
     )
+    bad = cards.filter(Q(pk__in=off) | ~Exists(weighted.filter(scorecard=OuterRef("pk"))))
+    # The grouped pass runs once: the ids give the count and the first rows to show.
+    ids = list(bad.order_by("unit__path", "employee__name", "pk").values_list("pk", flat=True))
+    rows = with_summary(Scorecard.objects.filter(pk__in=ids[:LIMIT])).order_by(
+        "unit__path", "employee__name", "pk"
+    )
+    result.weights = Problems(list(rows), len(ids))
 
 
 def _child_aggregate(view: QuerySet[ScorecardItem], function: Any) -> Subquery:
@@ -211,24 +250,35 @@ def _child_aggregate(view: QuerySet[ScorecardItem], function: Any) -> Subquery:
 
 
 def _sum_problems(view: QuerySet[ScorecardItem], result: Alignment) -> None:
-    """Parents whose children do not add up, found by the database (exact count)."""
-    parents = view.filter(
-        kind=ItemKind.QUANTITATIVE, target__isnull=False, pk__in=view.values("parent_id")
-    ).annotate(
-        child_total=_child_aggregate(view, Sum),
-        child_low=_child_aggregate(view, Min),
-        child_high=_child_aggregate(view, Max),
+    """Parents whose children do not add up: one grouped pass over the children, compared
+    with the parent in the database (exact count), then totals for the rows shown."""
+    grouped = (
+        view.filter(
+            parent__kind=ItemKind.QUANTITATIVE,
+            parent__target__isnull=False,
+            parent__scorecard__unit__path__startswith=result.unit.path,
+        )
+        .order_by()
+        .values("parent_id", "parent__target", "parent__aggregation", "parent__polarity")
+        .annotate(total=Sum("target"), low=Min("target"), high=Max("target"))
     )
+    target = F("parent__target")
     # SQLite sums decimals as floats: compare with half a unit of the last stored place.
-    off = Q(child_total__gt=F("target") + EPSILON) | Q(child_total__lt=F("target") - EPSILON)
-    bad = parents.filter(
-        Q(aggregation=rules.SUM) & off
-        | ~Q(aggregation=rules.SUM) & Q(polarity=rules.HIGHER, child_low__lt=F("target") - EPSILON)
-        | ~Q(aggregation=rules.SUM) & Q(polarity=rules.LOWER, child_high__gt=F("target") + EPSILON)
+    off = Q(total__gt=target + EPSILON) | Q(total__lt=target - EPSILON)
+    summed = Q(parent__aggregation=rules.SUM)
+    bad_ids = list(
+        grouped.filter(
+            summed & off
+            | ~summed & Q(parent__polarity=rules.HIGHER, low__lt=target - EPSILON)
+            | ~summed & Q(parent__polarity=rules.LOWER, high__gt=target + EPSILON)
+        )
+        .order_by("parent__scorecard__unit__path", "parent_id")
+        .values_list("parent_id", flat=True)
     )
-    rows = list(
-        bad.select_related("scorecard__unit", "scorecard__employee").order_by(
-            "scorecard__unit__path", "pk"
-        )[:LIMIT]
+    rows = (
+        ScorecardItem.objects.filter(pk__in=bad_ids[:LIMIT])
+        .annotate(child_total=_child_aggregate(view, Sum))
+        .select_related("scorecard__unit", "scorecard__employee")
+        .order_by("scorecard__unit__path", "pk")
     )
-    result.sums = Problems(rows, bad.count())
+    result.sums = Problems(list(rows), len(bad_ids))

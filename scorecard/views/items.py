@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Max, Min, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,17 +22,20 @@ from scorecard.selectors.lines import item_lines
 from scorecard.selectors.progress import progress_of
 from scorecard.services import scorecards as services
 from scorecard.services.cascade import allowed_modes
-from scorecard.views.common import form_error, url_or_none
+from scorecard.views.common import form_error, page_of, url_or_none
 
 
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.item_get(request.user, pk)
-    children = list(selectors.item_children(request.user, item))
-    targets = [c.target for c in children if c.target is not None]
+    children = selectors.item_children(request.user, item)
+    totals = children.aggregate(total=Sum("target"), low=Min("target"), high=Max("target"))
+    bounds = [totals["total"]] if item.aggregation == rules.SUM else [totals["low"], totals["high"]]
     adds_up = (
-        rules.children_add_up(item.target, targets, item.aggregation, item.polarity)
-        if item.kind == ItemKind.QUANTITATIVE and item.target is not None and targets
+        rules.children_add_up(item.target, bounds, item.aggregation, item.polarity)
+        if item.kind == ItemKind.QUANTITATIVE
+        and item.target is not None
+        and totals["total"] is not None
         else True
     )
     actuals = {a.month: a for a in getattr(item, "counted_actuals", [])}
@@ -42,8 +46,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "item": item,
         "progress": progress_of([item])[item.pk],
         "line": item_lines([item])[item.pk],
-        "children": children,
-        "children_total": sum(targets) if targets else None,
+        "page": page_of(request, children),
+        "children_total": totals["total"],
         "adds_up": adds_up,
         "months": months,
         "milestones": getattr(item, "milestone_rows", []),

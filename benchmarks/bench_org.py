@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--employees", type=int, default=100_000)
-    parser.add_argument("--db", default="/tmp/bench_org.sqlite3")
+    parser.add_argument("--db", default=str(ROOT / "var" / "bench_org.sqlite3"))
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = f"sqlite:///{args.db}"
@@ -47,7 +47,8 @@ def main() -> None:
             employees=args.employees, prefix="BENCH", progress=lambda s: None
         )
         print(
-            f"generate_enterprise (org part) {args.employees}: {time.perf_counter() - started:.1f} s"
+            f"generate_enterprise (org part) {args.employees}: "
+            f"{time.perf_counter() - started:.1f} s"
         )
     group = OrgUnit.objects.get(code="BENCH-GRP")
     hr = Employee.objects.filter(unit=group).first()
@@ -59,7 +60,8 @@ def main() -> None:
         client.force_login(employee.user)
         pages = {
             "org tree": "/org/",
-            "tree children": f"/org/units/{(plant if employee == hr else employee.unit).pk}/children/",
+            "tree children": f"/org/units/{(plant if employee == hr else employee.unit).pk}"
+            "/children/",
             "unit page": f"/org/units/{team_head.unit_id}/",
             "directory": "/org/people/",
             "directory search": "/org/people/?q=Person+4711",

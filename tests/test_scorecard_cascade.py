@@ -260,6 +260,9 @@ def test_one_goal_to_sixty_people_is_one_action_with_a_constant_number_of_querie
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from org.scoping import scope_of
+
+    scope_of(cast.manager.user)  # the scope is cached on the user after its first use
     with CaptureQueriesContext(connection) as few:
         assign(small)
     with CaptureQueriesContext(connection) as many:

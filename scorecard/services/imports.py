@@ -199,7 +199,7 @@ def _existing(rows: list[_Row]) -> dict[tuple[int, int], MonthlyActual]:
     for start in range(0, len(ids), CHUNK):
         # Locked until the import commits (PostgreSQL): a form edit waits, then sees the
         # new version and is refused as stale instead of overwriting the import.
-        chunk = MonthlyActual.objects.select_for_update().filter(
+        chunk = MonthlyActual.objects.select_for_update(of=("self",)).filter(
             item_id__in=ids[start : start + CHUNK], month__in=months
         )
         found.update({(a.item_id, a.month): a for a in chunk})

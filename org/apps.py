@@ -7,3 +7,10 @@ class OrgConfig(AppConfig):
 
     name = "org"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from org import nav
+        from spm import registry
+
+        registry.menus.register("org", nav.menu, order=10)
+        registry.home_panels.register("org", nav.home_panels, order=10)

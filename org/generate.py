@@ -2,7 +2,7 @@
 
 Shape: group → headquarters with 10 departments, and affiliated companies → 5 plants each →
 teams of about 40 people; every unit has a head who manages it. Later apps add their part
-(scorecards, actuals) through ``GENERATORS``, each given the :class:`GeneratedOrg`.
+(scorecards, actuals) through :data:`spm.registry.generators`, each given the :class:`GeneratedOrg`.
 """
 
 from __future__ import annotations
@@ -11,15 +11,14 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from importlib import import_module
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from org.models import Employee, OrgUnit, RoleAssignment
+from spm import registry
 
-GENERATORS = ("strategy.generate", "scorecard.generate")
 TEAM_SIZE = 40
 PLANTS_PER_COMPANY = 5
 BATCH = 5000
@@ -154,12 +153,6 @@ def generate_enterprise(
     progress(f"employees: {len(people)}")
     result.employee_ids = [p.pk for p in people]
     result.head_by_unit = {unit_id: e.pk for unit_id, e in heads.items()}
-    for name in GENERATORS:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        progress(f"{name}: {module.generate(result)}")
+    for name, generate in registry.generators.items():
+        progress(f"{name}: {generate(result)}")
     return result

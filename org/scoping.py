@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeAlias, final
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import Http404
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -37,6 +38,50 @@ SELF = "self"
 
 VIEW = "view"
 CHANGE = "change"
+
+SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def action_for_method(method: str | None) -> str:
+    """The scope action an HTTP method asks for: reads ``VIEW``, everything else ``CHANGE``."""
+    return VIEW if (method or "GET").upper() in SAFE_METHODS else CHANGE
+
+
+@final
+class SystemActor:
+    """The actor of background jobs, the demo seed and management commands.
+
+    Services require an actor; a job passes :data:`SYSTEM` explicitly instead of ``None``,
+    so "no actor" can never mean "skip every check" by accident. Its scope is the whole
+    group, and history rows it writes have no user (the change reason says "system").
+    """
+
+    pk: None = None
+    is_authenticated: Final = True
+    is_superuser: Final = True
+    is_active: Final = True
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM: Final = SystemActor()
+
+# Whoever makes a change: a signed-in user, or the system for background work.
+Actor: TypeAlias = "AbstractBaseUser | SystemActor"
+
+
+def history_user(actor: Actor) -> AbstractBaseUser | None:
+    """The user to name in an audit row (``None`` for the system)."""
+    return None if isinstance(actor, SystemActor) else actor
+
+
+def audited(row: Any, actor: Actor, reason: str = "") -> Any:
+    """Name the actor (and a reason) in the history row the next save of ``row`` writes."""
+    row._history_user = history_user(actor)
+    if reason or isinstance(actor, SystemActor):
+        row._change_reason = (reason or "system")[:100]
+    return row
 
 
 def minimal_paths(paths: Iterable[str]) -> tuple[str, ...]:
@@ -74,6 +119,37 @@ class Scope:
     def paths(self, roles: Iterable[str]) -> tuple[str, ...]:
         return minimal_paths(p for role in roles for p in self.unit_paths.get(role, ()))
 
+    def covers(self, unit_path: str, roles: Iterable[str]) -> bool:
+        """Whether a unit (by its materialised path) lies in a subtree granted with ``roles``.
+
+        No query: the scope is computed once per user. ``SELF`` in ``roles`` is ignored here
+        (ownership is a row question, see :meth:`ScopedQuerySet.self_q`).
+        """
+        if self.superuser:
+            return True
+        return any(unit_path.startswith(path) for path in self.paths(set(roles) - {SELF}))
+
+    def may(
+        self, queryset: ScopedQuerySet | type[models.Model], action: str, unit_path: str
+    ) -> bool:
+        """Whether the roles a model's rules give ``action`` cover the unit ``unit_path``.
+
+        The question services ask before creating a row in a unit ("may this user add a
+        scorecard/objective/indicator here?") — answered by the model's own ``scope_rules``.
+        """
+        qs: Any = queryset if isinstance(queryset, QuerySet) else queryset._default_manager.all()
+        return self.covers(unit_path, qs.scope_rules.get(action, frozenset()))
+
+    def units_q(self, roles: Iterable[str], lookup: str = "") -> Q:
+        """A filter for rows whose unit (reached by ``lookup``) lies in the ``roles`` subtrees."""
+        if self.superuser:
+            return Q()
+        prefix = f"{lookup}__" if lookup else ""
+        q = Q(pk__in=[])
+        for path in self.paths(set(roles) - {SELF}):
+            q |= Q(**{f"{prefix}path__startswith": path})
+        return q
+
     @property
     def is_authenticated(self) -> bool:
         return self.user_id is not None
@@ -82,8 +158,13 @@ class Scope:
 ANONYMOUS = Scope()
 
 
-def scope_of(user: AbstractBaseUser | AnonymousUser | None) -> Scope:
+SYSTEM_SCOPE: Final = Scope(user_id=0, superuser=True)
+
+
+def scope_of(user: AbstractBaseUser | AnonymousUser | SystemActor | None) -> Scope:
     """The user's scope, computed once per user object (two small queries)."""
+    if isinstance(user, SystemActor):
+        return SYSTEM_SCOPE
     if user is None or not user.is_authenticated:
         return ANONYMOUS
     cached = getattr(user, "_spm_scope", None)
@@ -162,3 +243,39 @@ class ScopedQuerySet(models.QuerySet[Any]):
     def can(self, user: Any, action: str, pk: Any) -> bool:
         """Whether ``user`` may ``action`` the row ``pk`` (used to re-check after a write)."""
         return self.restrict(user, action).filter(pk=pk).exists()
+
+    def within(self, unit_id: Any) -> Self:
+        """Rows whose unit lies in the subtree of ``unit_id`` (none if there is no such unit).
+
+        The "within unit" filter of every list and API; scoping still applies on top.
+        """
+        from org.models import OrgUnit
+
+        try:
+            unit_pk = int(unit_id)
+        except (TypeError, ValueError):
+            return self.none()
+        if not -(2**63) < unit_pk < 2**63:
+            return self.none()
+        path = OrgUnit.objects.filter(pk=unit_pk).values_list("path", flat=True).first()
+        if path is None:
+            return self.none()
+        return self.filter(**{self._path_lookup(): path})
+
+
+def require(actor: Actor, queryset: Any, pk: Any, action: str = CHANGE) -> None:
+    """Raise 404 unless ``actor`` may ``action`` the row ``pk`` of ``queryset``.
+
+    Out of scope is "not found", as for reads (never reveal what exists). Services call it
+    after a write, inside their transaction, to re-check that the row is still theirs.
+    """
+    if not queryset.can(actor, action, pk):
+        raise Http404
+
+
+def get_scoped(queryset: Any, actor: Actor, pk: Any, action: str = CHANGE) -> Any:
+    """The row ``pk`` if ``actor`` may ``action`` it, else 404."""
+    row = queryset.restrict(actor, action).filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row

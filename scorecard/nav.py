@@ -1,26 +1,15 @@
-"""Menu entries and home panels of the scorecard app (letters and actuals add theirs
-through ``scorecard.nav_tracking`` when present)."""
+"""Menu entries and home panels of the scorecard app, letters and actuals included."""
 
 from __future__ import annotations
 
-from importlib import import_module
-from types import ModuleType
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, Scope
+from scorecard import nav_tracking
 from spm.nav import MenuItem, Panel
-
-
-def _tracking() -> ModuleType | None:
-    try:
-        return import_module("scorecard.nav_tracking")
-    except ModuleNotFoundError as exc:
-        if exc.name != "scorecard.nav_tracking":
-            raise
-        return None
 
 
 def menu(scope: Scope) -> list[MenuItem]:
@@ -31,9 +20,7 @@ def menu(scope: Scope) -> list[MenuItem]:
     if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
         items.append(MenuItem(_("Alignment"), "scorecard-alignment", "diagram-2"))
     items.append(MenuItem(_("Indicators"), "indicator-list", "book"))
-    tracking = _tracking()
-    if tracking is not None:
-        items += tracking.menu(scope)
+    items += nav_tracking.menu(scope)
     return items
 
 
@@ -54,7 +41,5 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
         ]
         context["units"] = list(OrgUnit.objects.filter(pk__in=ids).order_by("path")[:5])
     panels.append(Panel("scorecard/_home_panel.html", context, order=50))
-    tracking = _tracking()
-    if tracking is not None and hasattr(tracking, "home_panels"):
-        panels += tracking.home_panels(request, scope)
+    panels += nav_tracking.home_panels(request, scope)
     return panels

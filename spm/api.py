@@ -1,10 +1,32 @@
-"""API plumbing shared by every app's viewsets."""
+"""API plumbing shared by every app's viewsets: pagination, the scoped related field, the
+"within unit" filter, the action a request asks for, and one error shape for the whole API.
+
+Every error answer of ``/api/v1/`` has the same body (:data:`ERROR_SCHEMA`)::
+
+    {"detail": "<one sentence>", "code": "<machine code>", "fields": {"<field>": ["<msg>"]},
+     "current": <the stored object, on a 409 stale edit>}
+
+``fields`` appears on validation errors, ``current`` on conflicts. Service errors become
+answers here and nowhere else: a ``django.core.exceptions.ValidationError`` is a 400, an
+:class:`spm.errors.Conflict` a 409, ``Http404`` a 404.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from org.scoping import action_for_method
+from spm.errors import Conflict
 
 
 class Pagination(PageNumberPagination):
@@ -13,8 +35,181 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
-class ScopedViewSetMixin:
-    """Starts every queryset from the selector, so an API view cannot skip scoping."""
+# --- Scoping helpers for viewsets and serializers -------------------------------------------
 
-    def get_queryset(self) -> Any:  # pragma: no cover - each viewset overrides scoped()
-        return self.scoped()  # type: ignore[attr-defined]
+
+def request_action(request: Any) -> str:
+    """``VIEW`` or ``CHANGE``, from the HTTP method of ``request`` (the one place that decides)."""
+    return action_for_method(getattr(request, "method", None))
+
+
+class ScopedViewSetMixin:
+    """Starts every queryset from the app's selector with the action the method asks for,
+    so an API view cannot skip scoping. Subclasses define ``scoped(user, action)``."""
+
+    request: Any
+
+    def scoped(self, user: Any, action: str) -> QuerySet[Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.scoped(self.request.user, request_action(self.request))
+
+
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A related id: the rows the caller may see, and "does not exist" for any other id —
+    the same answer for an id out of scope and one that never existed."""
+
+    def get_queryset(self) -> Any:
+        queryset: Any = super().get_queryset()
+        request = self.context.get("request")
+        if queryset is None:
+            return None
+        if request is None:
+            return queryset.none()
+        return queryset.restrict(request.user)
+
+    def to_internal_value(self, data: Any) -> Any:
+        # A huge number is "does not exist" too, not an overflow deep in the database.
+        try:
+            if abs(int(data)) >= 2**63:
+                self.fail("does_not_exist", pk_value=data)
+        except (TypeError, ValueError):
+            pass
+        return super().to_internal_value(data)
+
+
+class WithinFilterSet(django_filters.FilterSet):
+    """A FilterSet with ``?within=<unit id>``: rows in that unit's subtree (scoping still
+    applies; an unknown or out-of-scope unit gives an empty list, never an error)."""
+
+    within = django_filters.NumberFilter(
+        method="filter_within", label=gettext_lazy("Within unit (subtree)")
+    )
+
+    def filter_within(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return queryset.within(value)  # type: ignore[attr-defined,no-any-return]
+
+
+# --- One error shape ------------------------------------------------------------------------
+
+
+def _flatten(detail: Any) -> list[str]:
+    if isinstance(detail, dict):
+        return [m for value in detail.values() for m in _flatten(value)]
+    if isinstance(detail, list | tuple):
+        return [m for value in detail for m in _flatten(value)]
+    return [str(detail)]
+
+
+def _fields(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        return {str(name): _flatten(messages) for name, messages in detail.items()}
+    return {"non_field_errors": _flatten(detail)}
+
+
+def _codes(detail: Any) -> list[str]:
+    if isinstance(detail, dict):
+        return [c for value in detail.values() for c in _codes(value)]
+    if isinstance(detail, list | tuple):
+        return [c for value in detail for c in _codes(value)]
+    return [str(getattr(detail, "code", "invalid") or "invalid")]
+
+
+def error_body(
+    detail: str, code: str, *, fields: dict[str, list[str]] | None = None, current: Any = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"detail": detail, "code": code}
+    if fields:
+        body["fields"] = fields
+    if current is not None:
+        body["current"] = current
+    return body
+
+
+def conflict_response(exc: Conflict) -> Response:
+    return Response(
+        error_body(exc.messages[0], exc.code or "conflict", current=exc.current_data()),
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's ``EXCEPTION_HANDLER``: service errors to answers, every answer in one shape."""
+    if isinstance(exc, Conflict):
+        return conflict_response(exc)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        exc = exceptions.ValidationError(detail)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _fields(data)
+        codes = _codes(exc.detail)
+        first = next(iter(m for ms in fields.values() for m in ms), _("Invalid input."))
+        response.data = error_body(
+            first, codes[0] if len(set(codes)) == 1 else "invalid", fields=fields
+        )
+    elif isinstance(exc, exceptions.APIException):
+        message = data.get("detail", data) if isinstance(data, dict) else data
+        code = exc.get_codes()
+        response.data = error_body(
+            " ".join(_flatten(message)), code if isinstance(code, str) else "error"
+        )
+    else:  # Http404 / PermissionDenied turned into answers by DRF
+        message = data.get("detail", "") if isinstance(data, dict) else data
+        code = "not_found" if response.status_code == 404 else "permission_denied"
+        response.data = error_body(str(message), code)
+    return response
+
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "The body of every error answer of the API.",
+    "properties": {
+        "detail": {"type": "string", "description": "What went wrong, in the user's language."},
+        "code": {
+            "type": "string",
+            "description": "Machine-readable kind: invalid, not_found, stale, locked, conflict, …",
+        },
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "description": "Field name -> messages, on validation errors.",
+        },
+        "current": {"nullable": True, "description": "The stored object, on a 409 stale edit."},
+    },
+    "required": ["detail", "code"],
+}
+
+
+def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular post-processing hook: the error answers of every operation.
+
+    401/403 for every operation, 404 where the path names an object, 400 and 409 for writes,
+    all with the one :data:`ERROR_SCHEMA` body.
+    """
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    texts = {
+        "400": "Invalid input; see fields.",
+        "401": "Not signed in.",
+        "403": "Signed in, but not allowed to do this to an object you can see.",
+        "404": "Not found, or outside your scope.",
+        "409": "Stale edit, locked record or lost race; nothing was saved.",
+    }
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = ["401", "403"]
+            if "{" in path:
+                codes.append("404")
+            if method in {"post", "put", "patch"}:
+                codes += ["400", "409"]
+            elif method == "delete":
+                codes.append("409")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(code, {"description": texts[code], "content": ref})
+    return result

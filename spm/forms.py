@@ -1,6 +1,58 @@
+"""Form plumbing shared by every app: Bootstrap styling with accessible error marks, service
+errors shown on the form, and the sign-in form."""
+
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+
+def bootstrap(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget, and ``aria-invalid`` on the fields in error."""
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+        if isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("rows", 3)
+        # Only after validation ran: asking for ``errors`` here would validate too early.
+        if form._errors and name in form._errors and "is-invalid" not in widget.attrs["class"]:
+            widget.attrs["class"] += " is-invalid"
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["aria-describedby"] = f"{form[name].auto_id}-errors"
+
+
+class BootstrapMixin:
+    """Styles a form's widgets on creation and marks the invalid ones after validation."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bootstrap(self)  # type: ignore[arg-type]
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        bootstrap(self)  # type: ignore[arg-type]
+
+
+def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's validation error on the form, on the field it names when it has one."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+    else:
+        for name, errors in exc.message_dict.items():
+            # NON_FIELD_ERRORS and model fields the form does not show go to the top.
+            form.add_error(name if name in form.fields else None, errors)
+    bootstrap(form)
 
 
 class LoginForm(AuthenticationForm):

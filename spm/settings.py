@@ -13,6 +13,7 @@ misspelt name is otherwise silently ignored.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +41,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "SPM_DEFAULT_FROM_EMAIL": ("spm@localhost", "Sender of SPM e-mails."),
     "SPM_MEDIA_ROOT": ("", "Where uploaded and generated files go; default var/media."),
     "SPM_LOG_LEVEL": ("INFO", "Log level of the spm loggers."),
+    "SPM_TODAY": ("", "YYYY-MM-DD pins the app's clock to that day (demos, tests); empty: now."),
 }
 
 
@@ -56,6 +58,8 @@ def env_list(name: str) -> list[str]:
 
 
 DEBUG = env_bool("SPM_DEBUG")
+# The day the clock is pinned to (spm.clock); None follows the real time.
+SPM_TODAY = date.fromisoformat(env("SPM_TODAY")) if env("SPM_TODAY") else None
 SECRET_KEY = env("SPM_SECRET_KEY") or (
     "django-insecure-embedded-development-key-change-me" if DEBUG else ""
 )
@@ -214,6 +218,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
+    "EXCEPTION_HANDLER": "spm.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SPM API",
@@ -227,6 +232,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "spm.api.document_errors",
+    ],
 }
 
 # --- Celery ---------------------------------------------------------------------------

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from org.demo import DEMO_PASSWORD, LOGINS, seed_org
-
-# Each app adds its part of the demo, in dependency order; a missing module is skipped.
-SEEDS = (
-    "strategy.demo",
-    "scorecard.demo",
-    "scorecard.demo_tracking",
-    "assessment.demo",
-    "incentives.demo",
-)
+from spm import registry
 
 
 class Command(BaseCommand):
@@ -25,15 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         demo = seed_org()
         self.stdout.write(f"org: {len(demo.units)} units, logins {', '.join(sorted(demo.logins))}")
-        for name in SEEDS:
-            try:
-                module = import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                continue
-            summary = module.seed(demo)
-            self.stdout.write(f"{name}: {summary}")
+        # Each app adds its part of the demo, in dependency order (registered in ready()).
+        for name, seed in registry.demo_seeders.items():
+            self.stdout.write(f"{name}: {seed(demo)}")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for username, name, _unit, title, role in LOGINS:

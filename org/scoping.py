@@ -247,10 +247,14 @@ class ScopedQuerySet(models.QuerySet[Any]):
     def within(self, unit_id: Any) -> Self:
         """Rows whose unit lies in the subtree of ``unit_id`` (none if there is no such unit).
 
-        The "within unit" filter of every list and API; scoping still applies on top.
+        The "within unit" filter of every list and API; scoping still applies on top. Given
+        a unit itself (anything with a ``path``), no query is needed to find its subtree.
         """
         from org.models import OrgUnit
 
+        path = getattr(unit_id, "path", None)
+        if isinstance(path, str):
+            return self.filter(**{self._path_lookup(): path})
         try:
             unit_pk = int(unit_id)
         except (TypeError, ValueError):

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from org.scoping import SYSTEM
 from strategy import services
 from strategy.models import CauseEffectLink, Objective, PlanStatus, StrategicPlan
 from tests.conftest import CAST, Cast
@@ -320,7 +321,7 @@ def test_api_strategies_hold_the_published_ones_and_the_managers_own(
     cast: Cast, world: World, role: str
 ) -> None:
     published = services.strategy_create(
-        actor=None,
+        actor=SYSTEM,
         plan=world.draft.plan,
         level="functional",
         unit=cast.finance,

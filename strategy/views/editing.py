@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from org.scoping import CHANGE
+from spm.clock import clock
+from spm.forms import attach_errors
 from spm.htmx import is_htmx_partial
 from strategy import selectors, services
 from strategy.forms import (
@@ -32,8 +34,6 @@ from strategy.forms import (
     PlanForm,
     StrategyForm,
     ThemeForm,
-    attach_errors,
-    executive_units,
 )
 from strategy.models import StrategicPlan
 from strategy.views.pages import plan_context
@@ -93,7 +93,7 @@ def _post(request: HttpRequest) -> Any:
 # --- The plan ------------------------------------------------------------------------------
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
-    if not executive_units(request.user).exists():
+    if not selectors.plan_owner_units(request.user).exists():
         raise Http404
     form = PlanCreateForm(_post(request), user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -129,7 +129,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk, CHANGE)
     try:
-        services.plan_approve(actor=request.user, plan=plan)
+        services.plan_approve(actor=request.user, plan=plan, clock=clock())
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django_htmx.http import reswap, retarget
 
 from org.scoping import CHANGE, MANAGER, scope_of
+from spm.forms import attach_errors
 from spm.htmx import is_htmx_partial
 from strategy import selectors, services
 from strategy.export import map_pdf
-from strategy.forms import LinkForm, ObjectiveForm, attach_errors, executive_units
+from strategy.forms import LinkForm, ObjectiveForm
 from strategy.models import StrategicPlan
 
 
@@ -49,7 +50,7 @@ def strategy_home(request: HttpRequest) -> HttpResponse:
     if scope.has_role(MANAGER):
         context["my_objectives"] = selectors.my_units_objectives(request.user)[:100]
     if plan is None:
-        context["can_create"] = executive_units(request.user).exists()
+        context["can_create"] = selectors.plan_owner_units(request.user).exists()
         return render(request, "strategy/no_plan.html", context)
     context.update(plan_context(request, plan))
     context["unit_strategy"] = selectors.unit_strategy(request.user, plan, scope.employee_unit_id)
@@ -62,7 +63,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "strategy/plan_list.html",
-        {"plans": plans, "can_create": executive_units(request.user).exists()},
+        {"plans": plans, "can_create": selectors.plan_owner_units(request.user).exists()},
     )
 
 

@@ -12,7 +12,7 @@ from rest_framework.routers import BaseRouter
 
 from org import selectors, services
 from org.models import Employee, OrgUnit
-from org.scoping import scope_of
+from org.scoping import actor_of, scope_of
 from spm.api import ScopedPrimaryKeyField, ScopedViewSetMixin, WithinFilterSet
 
 
@@ -54,14 +54,14 @@ class OrgUnitViewSet(
 
     def perform_create(self, serializer: serializers.BaseSerializer[OrgUnit]) -> None:
         serializer.instance = services.org_unit_create(
-            actor=self.request.user,
+            actor=actor_of(self.request),
             **{k: v for k, v in serializer.validated_data.items() if k != "active"},
         )
 
     def perform_update(self, serializer: serializers.BaseSerializer[OrgUnit]) -> None:
         assert serializer.instance is not None
         serializer.instance = services.org_unit_update(
-            actor=self.request.user, unit=serializer.instance, **serializer.validated_data
+            actor=actor_of(self.request), unit=serializer.instance, **serializer.validated_data
         )
 
 
@@ -117,7 +117,7 @@ class EmployeeViewSet(
     def perform_update(self, serializer: serializers.BaseSerializer[Employee]) -> None:
         assert serializer.instance is not None
         serializer.instance = services.employee_update(
-            actor=self.request.user, employee=serializer.instance, **serializer.validated_data
+            actor=actor_of(self.request), employee=serializer.instance, **serializer.validated_data
         )
 
 

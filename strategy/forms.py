@@ -25,14 +25,14 @@ from strategy.models import (
 )
 
 
-class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class UnitChoiceField(forms.ModelChoiceField):
     """Units indented by depth, so the tree shows in a plain select."""
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{'· ' * obj.depth}{obj.name}"
 
 
-class ObjectiveChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ObjectiveChoiceField(forms.ModelChoiceField):
     """Objectives with their code and perspective, as an executive recognises them."""
 
     def label_from_instance(self, obj: Any) -> str:

@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from org.scoping import actor_of
 from spm.api import ScopedViewSetMixin
 from spm.clock import clock
 from strategy import selectors, services
@@ -62,30 +63,30 @@ class PlanViewSet(StrategyViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.plan_create(
-            actor=self.request.user, **serializer.validated_data
+            actor=actor_of(self.request), **serializer.validated_data
         )
 
     def perform_update(self, serializer: Any) -> None:
         fields = {k: v for k, v in serializer.validated_data.items() if k != "owner_unit"}
         serializer.instance = services.plan_update(
-            actor=self.request.user, plan=serializer.instance, **fields
+            actor=actor_of(self.request), plan=serializer.instance, **fields
         )
 
     def perform_destroy(self, instance: StrategicPlan) -> None:
-        services.plan_delete(actor=self.request.user, plan=instance)
+        services.plan_delete(actor=actor_of(self.request), plan=instance)
 
     @extend_schema(request=None, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: Any = None) -> Response:
         """Approve this draft; the version it revises becomes superseded."""
-        plan = services.plan_approve(actor=request.user, plan=self.get_object(), clock=clock())
+        plan = services.plan_approve(actor=actor_of(request), plan=self.get_object(), clock=clock())
         return Response(self.get_serializer(plan).data)
 
     @extend_schema(request=None, responses={201: PlanSerializer})
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request: Request, pk: Any = None) -> Response:
         """Start a draft copy of this approved version to revise."""
-        draft = services.plan_new_version(actor=request.user, plan=self.get_object())
+        draft = services.plan_new_version(actor=actor_of(request), plan=self.get_object())
         return Response(self.get_serializer(draft).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=MapSerializer)
@@ -151,18 +152,20 @@ class PerspectiveViewSet(StrategyViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.perspective_create(
-            actor=self.request.user,
+            actor=actor_of(self.request),
             plan=serializer.validated_data["plan"],
             **self._fields(serializer),
         )
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.perspective_update(
-            actor=self.request.user, perspective=serializer.instance, **self._fields(serializer)
+            actor=actor_of(self.request),
+            perspective=serializer.instance,
+            **self._fields(serializer),
         )
 
     def perform_destroy(self, instance: Perspective) -> None:
-        services.perspective_delete(actor=self.request.user, perspective=instance)
+        services.perspective_delete(actor=actor_of(self.request), perspective=instance)
 
     @extend_schema(request=PerspectiveMoveSerializer, responses=PerspectiveSerializer)
     @action(detail=True, methods=["post"])
@@ -171,7 +174,7 @@ class PerspectiveViewSet(StrategyViewSet):
         body = PerspectiveMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         moved = services.perspective_move(
-            actor=request.user,
+            actor=actor_of(request),
             perspective=self.get_object(),
             offset=body.validated_data["offset"],
         )
@@ -188,16 +191,16 @@ class ThemeViewSet(StrategyViewSet):
     def perform_create(self, serializer: Any) -> None:
         fields = {k: v for k, v in self._fields(serializer).items() if k != "order"}
         serializer.instance = services.theme_create(
-            actor=self.request.user, plan=serializer.validated_data["plan"], **fields
+            actor=actor_of(self.request), plan=serializer.validated_data["plan"], **fields
         )
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.theme_update(
-            actor=self.request.user, theme=serializer.instance, **self._fields(serializer)
+            actor=actor_of(self.request), theme=serializer.instance, **self._fields(serializer)
         )
 
     def perform_destroy(self, instance: Theme) -> None:
-        services.theme_delete(actor=self.request.user, theme=instance)
+        services.theme_delete(actor=actor_of(self.request), theme=instance)
 
 
 class StrategyLevelViewSet(StrategyViewSet):
@@ -211,18 +214,18 @@ class StrategyLevelViewSet(StrategyViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.strategy_create(
-            actor=self.request.user,
+            actor=actor_of(self.request),
             plan=serializer.validated_data["plan"],
             **self._fields(serializer),
         )
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.strategy_update(
-            actor=self.request.user, strategy=serializer.instance, **self._fields(serializer)
+            actor=actor_of(self.request), strategy=serializer.instance, **self._fields(serializer)
         )
 
     def perform_destroy(self, instance: Strategy) -> None:
-        services.strategy_delete(actor=self.request.user, strategy=instance)
+        services.strategy_delete(actor=actor_of(self.request), strategy=instance)
 
 
 class ObjectiveViewSet(StrategyViewSet):
@@ -245,18 +248,18 @@ class ObjectiveViewSet(StrategyViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.objective_create(
-            actor=self.request.user,
+            actor=actor_of(self.request),
             plan=serializer.validated_data["plan"],
             **self._fields(serializer),
         )
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.objective_update(
-            actor=self.request.user, objective=serializer.instance, **self._fields(serializer)
+            actor=actor_of(self.request), objective=serializer.instance, **self._fields(serializer)
         )
 
     def perform_destroy(self, instance: Objective) -> None:
-        services.objective_delete(actor=self.request.user, objective=instance)
+        services.objective_delete(actor=actor_of(self.request), objective=instance)
 
 
 class LinkViewSet(StrategyViewSet):
@@ -278,15 +281,15 @@ class LinkViewSet(StrategyViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = services.link_create(
-            actor=self.request.user,
+            actor=actor_of(self.request),
             plan=serializer.validated_data["plan"],
             **self._fields(serializer),
         )
 
     def perform_update(self, serializer: Any) -> None:
         serializer.instance = services.link_update(
-            actor=self.request.user, link=serializer.instance, **self._fields(serializer)
+            actor=actor_of(self.request), link=serializer.instance, **self._fields(serializer)
         )
 
     def perform_destroy(self, instance: CauseEffectLink) -> None:
-        services.link_delete(actor=self.request.user, link=instance)
+        services.link_delete(actor=actor_of(self.request), link=instance)

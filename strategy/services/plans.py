@@ -127,7 +127,7 @@ def plan_approve(*, actor: Actor, plan: StrategicPlan, clock: Clock | None = Non
         previous.save(update_fields=["status"])
     fresh.status = PlanStatus.APPROVED
     fresh.approved_at = (clock or configured_clock()).now()
-    fresh.approved_by = history_user(actor)
+    fresh.approved_by = history_user(actor)  # type: ignore[assignment]  # the user model
     fresh.full_clean()
     fresh.save()
     return fresh

@@ -101,7 +101,7 @@ def employee_directory(
             Q(name__icontains=text) | Q(employee_no__icontains=text) | Q(job_title__icontains=text)
         )
     if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
+        qs = qs.within(unit)
     if job_title:
         qs = qs.filter(job_title=job_title)
     return qs.order_by("name", "employee_no")

@@ -162,6 +162,10 @@ def module_rows(django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
     it. Module-scoped fixtures run before the per-test database fixture (pytest sets fixtures
     up by scope), which keeps this order. Further module fixtures that need these rows build
     inside the same transaction by calling this again.
+
+    Once built, the rows stay until the module (or class) ends, so every test there sees
+    them, asked for or not: give such a fixture to a module whose tests all use it, or make
+    it class-scoped and mark the class with ``usefixtures`` (as the actuals tests do).
     """
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
@@ -209,6 +213,19 @@ def expect(
     statuses["anonymous"] = anonymous
     statuses.update(special)
     return statuses
+
+
+def scope_table(owners: Iterable[str], *, change: bool = False) -> dict[str, frozenset[str]]:
+    """role -> which of ``owners`` it sees (or, with ``change``, may change), for rows named
+    after the unit (``"finance"``) or the person (``"employee"``) of the cast they belong to."""
+    owners = tuple(owners)
+    unknown = set(owners) - set(UNITS) - set(PEOPLE)
+    assert not unknown, f"not a unit or person of the cast: {sorted(unknown)}"
+    units = CHANGEABLE_UNITS if change else VISIBLE_UNITS
+    people = CHANGEABLE_PEOPLE if change else VISIBLE_PEOPLE
+    return {
+        role: frozenset(o for o in owners if o in units[role] or o in people[role]) for role in CAST
+    }
 
 
 def seeing(visible: Mapping[str, Iterable[str]], name: str) -> set[str]:

@@ -36,6 +36,19 @@ def cast(request: pytest.FixtureRequest, cast_rows: Cast, db: Any) -> Cast:
     return fresh(cast_rows)
 
 
+@pytest.fixture(scope="module")
+def scorecard_world_rows(cast_rows: Cast, django_db_blocker: Any) -> Iterator[Any]:
+    """The scorecards of ``tests/scorecard_world.py`` on the module's cast, built once."""
+    from tests.scorecard_world import build_world
+
+    yield from module_rows(django_db_blocker, lambda: build_world(cast_rows))
+
+
+@pytest.fixture
+def scorecard_world(scorecard_world_rows: Any, db: Any) -> Any:
+    return fresh(scorecard_world_rows)
+
+
 @pytest.fixture
 def committed_cast(transactional_db: Any) -> Cast:
     """The cast, committed for one transactional test (flushed after it)."""

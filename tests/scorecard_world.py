@@ -14,12 +14,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from scorecard.models import Indicator, Milestone, Scorecard, ScorecardItem
 from strategy.models import Objective, StrategicPlan
-from tests.conftest import Cast
+from tests.access import Cast, scope_table
 from tests.factories_scorecard import (
     IndicatorFactory,
     ItemFactory,
@@ -32,26 +33,13 @@ from tests.factories_scorecard import (
 )
 
 D = Decimal
+# Each scorecard is named after the unit or person of the cast it belongs to.
 CARDS = ("hq", "engineering", "site", "finance", "employee", "site_worker", "finance_clerk")
 
 # role -> scorecards it may see
-VISIBLE_CARDS = {
-    "employee": {"employee", "engineering"},
-    "manager": {"engineering", "site", "employee", "site_worker"},
-    "sibling_manager": {"finance", "finance_clerk"},
-    "hr": set(CARDS),
-    "executive": set(CARDS),
-    "anonymous": set(),
-}
+VISIBLE_CARDS = scope_table(CARDS)
 # role -> scorecards it may change (ignoring the lock)
-CHANGEABLE_CARDS = {
-    "employee": set(),
-    "manager": {"engineering", "site", "employee", "site_worker"},
-    "sibling_manager": {"finance", "finance_clerk"},
-    "hr": set(CARDS),
-    "executive": set(CARDS),
-    "anonymous": set(),
-}
+CHANGEABLE_CARDS = scope_table(CARDS, change=True)
 
 
 @dataclass
@@ -65,7 +53,7 @@ class World:
     items: dict[str, ScorecardItem] = field(default_factory=dict)
     hand_over: Milestone | None = None
 
-    def card_ids(self, names: set[str]) -> set[int]:
+    def card_ids(self, names: Iterable[str]) -> set[int]:
         return {self.cards[n].pk for n in names}
 
 

@@ -14,31 +14,32 @@ from tests.access import CAST, Cast, build_cast, fresh, module_rows
 __all__ = ["CAST", "Cast", "need"]
 
 
+@pytest.fixture
+def cast(db: Any) -> Cast:
+    """The cast, built for one test."""
+    return build_cast()
+
+
 @pytest.fixture(scope="module")
 def cast_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Cast]:
-    """The cast, written once per test module and rolled back at its end."""
+    """The cast, written once per test module and rolled back at its end.
+
+    A module opts in by overriding ``cast`` with ``shared_cast``; every test of the module
+    then sees these rows, so only a module whose tests all work on the cast should.
+    """
     yield from module_rows(django_db_blocker, build_cast)
 
 
 @pytest.fixture
-def cast(request: pytest.FixtureRequest, cast_rows: Cast, db: Any) -> Cast:
-    """The cast for one test: the module's rows, deep-copied; the test runs in a savepoint.
-
-    A transactional test (live server, real worker) cannot use rows that are never committed:
-    its module overrides ``cast`` with ``committed_cast`` (see ``tests/browser/conftest.py``).
-    """
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server")
-    )
-    if transactional:
-        pytest.fail("a transactional test needs `cast = committed_cast` in its module")
+def shared_cast(cast_rows: Cast, db: Any) -> Cast:
+    """The module's cast for one test: deep-copied rows, the test in its own savepoint."""
     return fresh(cast_rows)
 
 
 @pytest.fixture(scope="module")
 def scorecard_world_rows(cast_rows: Cast, django_db_blocker: Any) -> Iterator[Any]:
-    """The scorecards of ``tests/scorecard_world.py`` on the module's cast, built once."""
+    """The scorecards of ``tests/scorecard_world.py`` on the module's cast, built once (for
+    modules that use ``shared_cast``)."""
     from tests.scorecard_world import build_world
 
     yield from module_rows(django_db_blocker, lambda: build_world(cast_rows))
@@ -47,12 +48,6 @@ def scorecard_world_rows(cast_rows: Cast, django_db_blocker: Any) -> Iterator[An
 @pytest.fixture
 def scorecard_world(scorecard_world_rows: Any, db: Any) -> Any:
     return fresh(scorecard_world_rows)
-
-
-@pytest.fixture
-def committed_cast(transactional_db: Any) -> Cast:
-    """The cast, committed for one transactional test (flushed after it)."""
-    return build_cast()
 
 
 def pytest_configure(config: Any) -> None:

@@ -23,6 +23,12 @@ from tests.conftest import CAST, Cast
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
 @pytest.mark.parametrize("url_name", ["home", "org-tree", "employee-list"])
 def test_pages_need_a_login_and_open_for_every_member(cast: Cast, url_name: str) -> None:
     assert_scoped(cast, reverse(url_name), expect(MEMBERS))

@@ -5,10 +5,17 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.access import MEMBERS, UNITS, VISIBLE_UNITS, assert_scoped, expect, seeing
+from tests.access import MEMBERS, UNITS, VISIBLE_UNITS, Cast, assert_scoped, expect, seeing
 from tests.scorecard_world import CHANGEABLE_CARDS, VISIBLE_CARDS, World
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
 
 MANAGING = {"manager", "sibling_manager", "hr", "executive"}
 # Who runs the Engineering unit's scorecards: its manager, HR and the executives.

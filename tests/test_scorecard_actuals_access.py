@@ -39,6 +39,12 @@ from tests.factories_tracking import employee_scorecard, unit_scorecard
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
 @dataclass
 class Items:
     engineering: ScorecardItem  # signed unit scorecard; M1 entered by HR

@@ -9,11 +9,19 @@ from typing import Any
 import pytest
 
 from scorecard.models import Indicator, Scorecard, ScorecardItem
-from tests.conftest import CAST
+from tests.conftest import CAST, Cast
 from tests.factories_scorecard import lock
 from tests.scorecard_world import CARDS, CHANGEABLE_CARDS, VISIBLE_CARDS, World
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
 D = Decimal
 JSON = "application/json"
 

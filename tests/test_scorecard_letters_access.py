@@ -33,6 +33,12 @@ from tests.factories_tracking import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
 @dataclass
 class Letters:
     engineering: ResponsibilityLetter  # signed unit letter

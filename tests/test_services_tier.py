@@ -28,12 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
 
-@pytest.fixture
-def cast(committed_cast: Cast) -> Cast:
-    """The worker reads through its own connection: it needs committed rows."""
-    return committed_cast
-
-
 @pytest.mark.django_db
 def test_the_suite_runs_on_postgresql_in_the_full_tier() -> None:
     need(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL from the harness)")

@@ -26,6 +26,13 @@ from tests.factories_strategy import PlanKit, make_plan
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
 EDITORS = {"executive"}
 
 

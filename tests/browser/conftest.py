@@ -16,7 +16,6 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.access import Cast
 from tests.conftest import need
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
@@ -44,13 +43,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.fixture
-def cast(committed_cast: Cast) -> Cast:
-    """The live server reads through its own connection: it needs committed rows, not the
-    module-wide rolled-back cast of ``tests/conftest.py``."""
-    return committed_cast
 
 
 @pytest.fixture(scope="session")

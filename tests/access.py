@@ -11,10 +11,14 @@ The cast lives in a small group::
 ``hr`` and ``executive`` hold their roles over the whole group. ``anonymous`` is not logged
 in. Every page and endpoint is checked against all six (``CAST``) with ``assert_scoped``.
 
-The cast is built once per test module (``module_rows``) inside a transaction that is rolled
-back when the module ends; each test still runs in its own savepoint and gets deep copies of
-the rows (as Django's ``TestCase.setUpTestData`` does), so neither the database nor the
-in-memory objects carry anything from one test to the next.
+The ``cast`` fixture builds the cast for each test. A module whose tests all work on it
+overrides ``cast`` with ``shared_cast``: the cast is then built once per module
+(``module_rows``) inside a transaction rolled back when the module ends; each test still runs
+in its own savepoint and gets deep copies of the rows (as Django's ``TestCase.setUpTestData``
+does), so neither the database nor the in-memory objects carry anything from one test to the
+next. Module or class fixtures built on top of it (a world of plans, scorecards, letters)
+use ``module_rows`` too. Tests that need committed rows (live server, real worker) keep the
+per-test ``cast``.
 """
 
 from __future__ import annotations

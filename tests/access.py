@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import transaction
-from django.http import HttpResponse
 from django.test import Client
 
 from org.models import Employee, OrgUnit, RoleAssignment
@@ -118,26 +117,32 @@ class Cast:
 
 
 def build_cast() -> Cast:
-    group = OrgUnitFactory(code="GRP", name="Group", kind=OrgUnit.Kind.GROUP)
-    hq = OrgUnitFactory(
+    group = OrgUnitFactory.create(code="GRP", name="Group", kind=OrgUnit.Kind.GROUP)
+    hq = OrgUnitFactory.create(
         code="HQ", name="Headquarters", kind=OrgUnit.Kind.HEADQUARTERS, parent=group
     )
-    engineering = OrgUnitFactory(code="ENG", name="Engineering", parent=hq)
-    site = OrgUnitFactory(code="SITE", name="Site team", kind=OrgUnit.Kind.TEAM, parent=engineering)
-    finance = OrgUnitFactory(code="FIN", name="Finance", parent=hq)
+    engineering = OrgUnitFactory.create(code="ENG", name="Engineering", parent=hq)
+    site = OrgUnitFactory.create(
+        code="SITE", name="Site team", kind=OrgUnit.Kind.TEAM, parent=engineering
+    )
+    finance = OrgUnitFactory.create(code="FIN", name="Finance", parent=hq)
     manager = make_manager(engineering, name="Manager Ma", user__username="manager")
     sibling_manager = make_manager(finance, name="Sibling Shi", user__username="sibling_manager")
-    employee = EmployeeFactory(
+    employee = EmployeeFactory.create(
         unit=engineering, line_manager=manager, name="Employee Yi", user__username="employee"
     )
-    site_worker = EmployeeFactory(unit=site, line_manager=manager, name="Worker Wu")
-    finance_clerk = EmployeeFactory(unit=finance, line_manager=sibling_manager, name="Clerk Qian")
-    hr = EmployeeFactory(unit=hq, name="HR He", job_title="HR partner", user__username="hr")
-    RoleAssignmentFactory(user=hr.user, role=RoleAssignment.Role.HR, unit=group)
-    executive = EmployeeFactory(
+    site_worker = EmployeeFactory.create(unit=site, line_manager=manager, name="Worker Wu")
+    finance_clerk = EmployeeFactory.create(
+        unit=finance, line_manager=sibling_manager, name="Clerk Qian"
+    )
+    hr = EmployeeFactory.create(unit=hq, name="HR He", job_title="HR partner", user__username="hr")
+    RoleAssignmentFactory.create(user=hr.user, role=RoleAssignment.Role.HR, unit=group)
+    executive = EmployeeFactory.create(
         unit=hq, name="Executive Zhao", job_title="General manager", user__username="executive"
     )
-    RoleAssignmentFactory(user=executive.user, role=RoleAssignment.Role.EXECUTIVE, unit=group)
+    RoleAssignmentFactory.create(
+        user=executive.user, role=RoleAssignment.Role.EXECUTIVE, unit=group
+    )
     return Cast(
         group=group,
         hq=hq,
@@ -244,7 +249,7 @@ def assert_scoped(
     *,
     method: str = "get",
     **kwargs: Any,
-) -> dict[str, HttpResponse]:
+) -> dict[str, Any]:
     """Request ``url`` as every role of the cast and assert each answer's status.
 
     ``expected`` must name all six roles, so no endpoint is checked against part of the cast.
@@ -255,7 +260,7 @@ def assert_scoped(
     from django.urls import reverse
 
     assert set(expected) == set(CAST), f"expected must cover the cast, not {sorted(expected)}"
-    responses: dict[str, HttpResponse] = {}
+    responses: dict[str, Any] = {}
     for role in CAST:
         with transaction.atomic():
             responses[role] = getattr(cast.client(role), method)(url, **kwargs)

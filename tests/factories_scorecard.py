@@ -99,9 +99,10 @@ class ItemFactory(factory.django.DjangoModelFactory[ScorecardItem]):
     polarity = Polarity.HIGHER
     aggregation = Aggregation.SUM
     unit_of_measure = "MW"
-    baseline = Decimal("400")
-    target = Decimal("500")
-    challenge = Decimal("600")
+    # Milestone items and key tasks have no tiers.
+    baseline: Decimal | None = Decimal("400")
+    target: Decimal | None = Decimal("500")
+    challenge: Decimal | None = Decimal("600")
     order = factory.Sequence(lambda n: n)
 
 
@@ -151,7 +152,7 @@ def lock(scorecard: Scorecard) -> Scorecard:
 
 def full_scorecard(unit: OrgUnit, *, employee: Any = None, **kwargs: Any) -> Scorecard:
     """A draft scorecard with the three kinds of item and weights summing to 100."""
-    card = ScorecardFactory(unit=unit, employee=employee, **kwargs)
+    card = ScorecardFactory.create(unit=unit, employee=employee, **kwargs)
     ItemFactory(scorecard=card, weight=Decimal("60"))
     milestones = MilestoneItemFactory(scorecard=card, weight=Decimal("40"))
     MilestoneFactory(item=milestones)
@@ -162,6 +163,6 @@ def full_scorecard(unit: OrgUnit, *, employee: Any = None, **kwargs: Any) -> Sco
 def unit_with_people(parent: OrgUnit, people: int, job_title: str = "Engineer") -> OrgUnit:
     from tests.factories import EmployeeFactory
 
-    unit = OrgUnitFactory(parent=parent)
+    unit = OrgUnitFactory.create(parent=parent)
     EmployeeFactory.create_batch(people, unit=unit, job_title=job_title)
     return unit

@@ -61,7 +61,7 @@ def unit_scorecard(
     """A draft unit scorecard whose weights sum to 100: ``quantitative`` quantitative items
     sharing 60 points and one milestone item of 40 (or all 100 without it)."""
     status = kwargs.pop("status", ScorecardStatus.DRAFT)
-    scorecard = ScorecardFactory(unit=unit, **kwargs)
+    scorecard = ScorecardFactory.create(unit=unit, **kwargs)
     _fill(scorecard, quantitative=quantitative, milestone=milestone)
     return _with_status(scorecard, status)
 
@@ -69,7 +69,7 @@ def unit_scorecard(
 def employee_scorecard(employee: Employee, **kwargs: Any) -> Scorecard:
     """A draft scorecard of ``employee`` (one quantitative item of 100)."""
     status = kwargs.pop("status", ScorecardStatus.DRAFT)
-    scorecard = ScorecardFactory(unit=employee.unit, employee=employee, **kwargs)
+    scorecard = ScorecardFactory.create(unit=employee.unit, employee=employee, **kwargs)
     _fill(scorecard, quantitative=1, milestone=False)
     return _with_status(scorecard, status)
 

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeAlias, final
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -69,6 +70,18 @@ SYSTEM: Final = SystemActor()
 
 # Whoever makes a change: a signed-in user, or the system for background work.
 Actor: TypeAlias = "AbstractBaseUser | SystemActor"
+
+
+def actor_of(request: Any) -> Actor:
+    """The signed-in user of a page or API request, as the actor of a service call.
+
+    Pages and endpoints that write are for signed-in users only; an anonymous request that
+    got this far is refused (403) rather than passed on as an actor.
+    """
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 def history_user(actor: Actor) -> AbstractBaseUser | None:

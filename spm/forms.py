@@ -26,7 +26,8 @@ def bootstrap(form: forms.BaseForm) -> None:
         if isinstance(widget, forms.Textarea):
             widget.attrs.setdefault("rows", 3)
         # Only after validation ran: asking for ``errors`` here would validate too early.
-        if form._errors and name in form._errors and "is-invalid" not in widget.attrs["class"]:
+        errors = getattr(form, "_errors", None)
+        if errors and name in errors and "is-invalid" not in widget.attrs["class"]:
             widget.attrs["class"] += " is-invalid"
             widget.attrs["aria-invalid"] = "true"
             widget.attrs["aria-describedby"] = f"{form[name].auto_id}-errors"

@@ -1,17 +1,17 @@
-"""The demo's tracking seed: signed letters, ten months of actuals, two milestone completions,
-idempotent."""
+"""The demo's letters and actuals: signed letters, actuals up to last month (ten months with
+the clock in November), two milestone completions, idempotent, nothing dated after today."""
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from importlib import import_module
-from importlib.util import find_spec
+from typing import Any
 
 import pytest
 
 from org.demo import DemoOrg, seed_org
-from scorecard import demo_tracking
+from scorecard.demo import letters_actuals as demo_tracking
+from scorecard.demo import scorecards as demo_scorecards
 from scorecard.models import (
     ActualStatus,
     ClosedPeriod,
@@ -22,22 +22,20 @@ from scorecard.models import (
     Scorecard,
     ScorecardStatus,
 )
-from tests.factories_tracking import employee_scorecard, unit_scorecard
 
 pytestmark = pytest.mark.django_db
 
 
+from strategy import demo as strategy_demo
+
+
 @pytest.fixture
-def demo() -> DemoOrg:
+def demo(settings: Any) -> DemoOrg:
+    settings.SPM_TODAY = datetime.date(2026, 11, 15)
     demo = seed_org()
-    # The seeds that run before this one in ``seed_demo``, when present.
-    for name in ("strategy.demo", "scorecard.demo"):
-        if find_spec(name) is not None:
-            import_module(name).seed(demo)
-    if not Scorecard.objects.filter(year=2026).exists():
-        for code in ("ZNE", "HQ", "HQ-EC", "WS", "WS-ZB"):
-            unit_scorecard(demo.units[code], quantitative=3)
-        employee_scorecard(demo.logins["employee"])
+    # The seeds that run before this one in ``seed_demo``.
+    strategy_demo.seed(demo)
+    demo_scorecards.seed(demo)
     return demo
 
 
@@ -102,3 +100,29 @@ def test_the_demo_employee_still_has_a_letter_to_acknowledge(demo: DemoOrg) -> N
     letter = Scorecard.objects.get(employee=employee, year=2026).letters.get(status="signed")
     assert letter.acknowledged_at is None
     assert letter.signed_by_head_at.date() == datetime.date(2026, 1, 15)
+
+
+def test_in_january_the_demo_shows_last_years_twelve_months(settings: Any) -> None:
+    settings.SPM_TODAY = datetime.date(2027, 1, 10)
+    demo = seed_org()
+    strategy_demo.seed(demo)
+    demo_scorecards.seed(demo)
+    demo_tracking.seed(demo)
+    actuals = MonthlyActual.objects.all()
+    assert set(actuals.values_list("item__scorecard__year", flat=True)) == {2026}
+    assert set(actuals.values_list("month", flat=True)) == set(range(1, 13))
+    assert not actuals.filter(month=12).exclude(status=ActualStatus.SUBMITTED).exists()
+    assert max(actuals.values_list("entered_at", flat=True)).date() <= datetime.date(2027, 1, 10)
+
+
+def test_in_february_the_demo_has_januarys_actuals_waiting_for_approval(settings: Any) -> None:
+    settings.SPM_TODAY = datetime.date(2027, 2, 3)
+    demo = seed_org()
+    strategy_demo.seed(demo)
+    demo_scorecards.seed(demo)
+    demo_tracking.seed(demo)
+    actuals = MonthlyActual.objects.all()
+    assert set(actuals.values_list("month", flat=True)) == {1}
+    assert set(actuals.values_list("status", flat=True)) == {ActualStatus.SUBMITTED}
+    # Entered "on the 5th of February" would be after today: entered today instead.
+    assert max(actuals.values_list("entered_at", flat=True)).date() <= datetime.date(2027, 2, 3)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -39,7 +39,7 @@ def _prefixed(q: Q, prefix: str) -> Q:
         if isinstance(child, Q):
             clone.children.append(_prefixed(child, prefix))
         else:
-            key, value = child
+            key, value = cast(tuple[str, Any], child)
             clone.children.append((f"{prefix}{key}", value))
     return clone
 
@@ -134,6 +134,16 @@ class Milestone(LockedByScorecard):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     tracking_fields = frozenset({"completed_on"})
+    # What an editor sets, and what a cascade or bulk assignment copies to the children.
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "due_date",
+        "completion_standard",
+        "weight",
+        "responsible_unit",
+        "counterpart_unit",
+        "order",
+    )
 
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords()
@@ -145,6 +155,11 @@ class Milestone(LockedByScorecard):
 
     def __str__(self) -> str:
         return self.name
+
+    def copy_for(self, item: ScorecardItem) -> Milestone:
+        """An unsaved copy of this milestone on ``item`` (the cascade and bulk assignment)."""
+        attnames = (self._meta.get_field(name).attname for name in self.EDITABLE_FIELDS)  # type: ignore[union-attr]
+        return Milestone(item=item, **{attname: getattr(self, attname) for attname in attnames})
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

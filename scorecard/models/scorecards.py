@@ -14,8 +14,9 @@ from simple_history.models import HistoricalRecords
 
 from org.models import Employee, OrgUnit
 from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, MANAGER, SELF, VIEW, Scope, ScopedQuerySet
-from scorecard import rules
 from scorecard.models.indicators import Aggregation, Indicator, Polarity
+from scorecard.rules import scoring
+from spm.errors import Conflict
 
 
 class ScorecardStatus(models.TextChoices):
@@ -127,11 +128,21 @@ class Scorecard(models.Model):
         return self.employee.name if self.employee_id and self.employee else self.unit.name
 
 
-class ScorecardLocked(ValidationError):
-    """Raised on any attempt to change a signed scorecard outside an amendment."""
+class ScorecardLocked(Conflict):
+    """Raised on any attempt to change a signed scorecard outside an amendment (409)."""
+
+    default_code = "locked"
+
+    def __init__(self, message: Any = None, *, current: Any = None) -> None:
+        super().__init__(
+            message or _("This scorecard is signed and locked; amend it instead."),
+            current=current,
+        )
 
 
+# The scored tiers of a quantitative goal, and the reference values shown beside them.
 TIER_FIELDS = ("floor", "baseline", "target", "challenge", "range_low", "range_high")
+REFERENCE_FIELDS = ("last_year", "benchmark")
 
 
 class ItemKind(models.TextChoices):
@@ -172,12 +183,12 @@ class LockedByScorecard(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._scorecard_locked() and not self._changes_only_tracking():
-            raise ScorecardLocked(_("This scorecard is signed and locked; amend it instead."))
+            raise ScorecardLocked
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if self._scorecard_locked():
-            raise ScorecardLocked(_("This scorecard is signed and locked; amend it instead."))
+            raise ScorecardLocked
         return super().delete(*args, **kwargs)
 
     def _scorecard_locked(self) -> bool:
@@ -189,14 +200,9 @@ class LockedByScorecard(models.Model):
     def _changes_only_tracking(self) -> bool:
         if self.pk is None or not self.tracking_fields:
             return False
-        stored = type(self)._default_manager.filter(pk=self.pk).values().first()
-        if stored is None:
-            return False
-        return all(
-            stored[f.attname] == getattr(self, f.attname)
-            for f in self._meta.concrete_fields
-            if f.name not in self.tracking_fields
-        )
+        goal = [f.attname for f in self._meta.concrete_fields if f.name not in self.tracking_fields]
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list(*goal).first()
+        return stored is not None and list(stored) == [getattr(self, name) for name in goal]
 
 
 class ScorecardItem(LockedByScorecard):
@@ -277,6 +283,29 @@ class ScorecardItem(LockedByScorecard):
     order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # One list per concept; the form, the API, the letter snapshot (and its fingerprint),
+    # the cascade and the update service derive theirs from these.
+    GOAL_FIELDS: ClassVar[tuple[str, ...]] = (*TIER_FIELDS, *REFERENCE_FIELDS)
+    QUANTITATIVE_FIELDS: ClassVar[tuple[str, ...]] = (
+        *GOAL_FIELDS,
+        "indicator",
+        "polarity",
+        "aggregation",
+        "unit_of_measure",
+    )
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "description",
+        "objective",
+        "indicator",
+        "weight",
+        "polarity",
+        "aggregation",
+        "unit_of_measure",
+        *GOAL_FIELDS,
+        "order",
+    )
+
     locked_via = ("pk", "scorecard_id")
     objects = ScorecardChildQuerySet.as_manager()
     history = HistoricalRecords()
@@ -344,8 +373,8 @@ class ScorecardItem(LockedByScorecard):
             add("kind", _("A decomposed item keeps the kind of its parent."))
 
     @property
-    def tiers(self) -> rules.Tiers:
-        return rules.Tiers(
+    def tiers(self) -> scoring.Tiers:
+        return scoring.Tiers(
             target=self.target,
             baseline=self.baseline,
             challenge=self.challenge,

@@ -177,7 +177,7 @@ def actual_changes(item: ScorecardItem) -> list[Change]:
         before = previous.get(row.id)
         fields = []
         for name in AUDITED:
-            label = str(MonthlyActual._meta.get_field(name).verbose_name)
+            label = str(getattr(MonthlyActual._meta.get_field(name), "verbose_name", name))
             after_value = _shown(name, getattr(row, name))
             before_value = _shown(name, getattr(before, name)) if before is not None else ""
             if before is None and not after_value:

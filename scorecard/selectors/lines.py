@@ -11,6 +11,7 @@ Queries: one per level of the line (items, then objectives), whatever the number
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,7 +66,7 @@ def item_lines(items: Iterable[ScorecardItem]) -> dict[int, Line]:
                 known[parent.pk] = parent
         next_pending = {}
         for item_id, parent_id in pending.items():
-            parent = known.get(parent_id)  # type: ignore[arg-type]
+            parent = known.get(parent_id)
             if parent is None:
                 continue
             lines[item_id].steps.append(
@@ -96,7 +97,7 @@ def _objective_lines(lines: dict[int, Line], served: dict[int, Objective | None]
         chain: list[Objective] = []
         while objective is not None and objective not in chain and len(chain) < MAX_DEPTH:
             chain.append(objective)
-            objective = known.get(objective.parent_id) if objective.parent_id else None  # type: ignore[arg-type]
+            objective = known.get(objective.parent_id) if objective.parent_id else None
         lines[item_id].objectives = chain
 
 
@@ -118,7 +119,7 @@ class MyTargets:
     unit_scorecard: Scorecard | None
 
 
-def my_targets(user: Any, year: int) -> MyTargets:
+def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
     """The signed-in employee's scorecard of ``year``: items, lines, progress and letter."""
     scope = scope_of(user)
     if scope.employee_id is None:
@@ -132,7 +133,7 @@ def my_targets(user: Any, year: int) -> MyTargets:
         return MyTargets(None, [], None, unit_card)
     items = list(scorecard_items(card).select_related("objective__owner_unit"))
     lines = item_lines(items)
-    progress = progress_of(items)
+    progress = progress_of(items, today=today)
     letter = (
         ResponsibilityLetter.objects.filter(scorecard=card)
         .filter(~Q(status=LetterStatus.SUPERSEDED))

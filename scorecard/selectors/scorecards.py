@@ -17,7 +17,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from org.models import Employee, OrgUnit
 from org.scoping import CHANGE, VIEW, scope_of
@@ -51,14 +50,10 @@ def may_change(user: Any, scorecard: Scorecard) -> bool:
 
 def changeable_units(user: Any) -> QuerySet[OrgUnit]:
     """Units whose scorecards ``user`` may create and edit."""
-    scope = scope_of(user)
-    units = OrgUnit.objects.filter(active=True).order_by("path")
-    if scope.superuser:
-        return units
-    q = Q(pk__in=[])
-    for path in scope.paths(ScorecardQuerySet.scope_rules[CHANGE]):
-        q |= Q(path__startswith=path)
-    return units.filter(q)
+    roles = ScorecardQuerySet.scope_rules[CHANGE]
+    return (
+        OrgUnit.objects.filter(active=True).filter(scope_of(user).units_q(roles)).order_by("path")
+    )
 
 
 def _item_count(card: str) -> Coalesce:
@@ -135,9 +130,10 @@ def scorecard_browse(
     return with_summary(qs).order_by("-year", "unit__path", "employee__name", "pk")
 
 
-def years(user: Any) -> list[int]:
+def years(user: Any, this_year: int) -> list[int]:
+    """The years with scorecards ``user`` can see, and ``this_year``, newest first."""
     found = set(scorecards(user).order_by().values_list("year", flat=True).distinct())
-    found.add(timezone.localdate().year)
+    found.add(this_year)
     return sorted(found, reverse=True)
 
 

@@ -1,9 +1,9 @@
 """Writes to scorecards and their items: create a scorecard, add, edit and remove items,
 set an item's monthly plan.
 
-``actor`` is the user making the change (``None`` for system jobs such as the demo seed).
-A scorecard outside the actor's ``CHANGE`` scope does not exist for them (404); the check
-is repeated after the write, inside the same transaction.
+``actor`` is the user making the change (:data:`~org.scoping.SYSTEM` for system jobs such
+as the demo seed). A scorecard outside the actor's ``CHANGE`` scope does not exist for them
+(404); the check is repeated after the write, inside the same transaction.
 
 Concurrent edits of an item are settled by compare-and-set on ``ScorecardItem.version``:
 the editor sends the version they opened, and an edit based on an older version is refused
@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from org.models import Employee, OrgUnit
-from org.scoping import CHANGE, VIEW, scope_of
+from org.scoping import CHANGE, VIEW, Actor, audited, require, scope_of
 from scorecard.models import (
     ItemKind,
     ItemMonthlyPlan,
@@ -32,37 +32,17 @@ from scorecard.models import (
     Scorecard,
     ScorecardItem,
     ScorecardLocked,
-    ScorecardQuerySet,
     ScorecardStatus,
 )
-
-# What an editor may set on an item. ``kind`` is chosen once; ``parent`` by the cascade.
-ITEM_FIELDS = (
-    "objective",
-    "indicator",
-    "name",
-    "description",
-    "weight",
-    "polarity",
-    "aggregation",
-    "unit_of_measure",
-    "floor",
-    "baseline",
-    "target",
-    "challenge",
-    "range_low",
-    "range_high",
-    "last_year",
-    "benchmark",
-    "order",
-)
+from spm.errors import Conflict, public_fields
 
 
-class StaleItem(ValidationError):
+class StaleItem(Conflict):
     """The item changed since the editor opened it; ``current`` is what is stored now."""
 
+    default_code = "stale"
+
     def __init__(self, current: ScorecardItem | None) -> None:
-        self.current = current
         if current is None:
             message = _("This item was removed by someone else since you opened it.")
         else:
@@ -70,40 +50,25 @@ class StaleItem(ValidationError):
                 "This item was changed by someone else since you opened it. Nothing was "
                 "saved: compare with the current values and save again to replace them."
             )
-        super().__init__(message, code="stale")
+        super().__init__(message, current=current)
+
+    def current_data(self) -> dict[str, Any] | None:
+        return public_fields(
+            self.current, ("id", "kind", *ScorecardItem.EDITABLE_FIELDS, "version")
+        )
 
 
-# --- Scope helpers, shared by the other scorecard services ----------------------------
+# --- Helpers shared by the other scorecard services ---------------------------------------
 
 
-def unit_in_change_scope(actor: Any, unit: OrgUnit) -> bool:
+def may_change_unit(actor: Actor, unit: OrgUnit) -> bool:
     """Whether ``actor`` may change scorecards of ``unit`` (no query: the scope is cached)."""
-    if actor is None:
-        return True
-    scope = scope_of(actor)
-    if scope.superuser:
-        return True
-    roles = ScorecardQuerySet.scope_rules[CHANGE]
-    return any(unit.path.startswith(path) for path in scope.paths(roles))
-
-
-def require(actor: Any, queryset: Any, pk: Any, action: str = CHANGE) -> None:
-    """Out of scope is "not found", as for reads (never reveal what exists)."""
-    if actor is not None and not queryset.can(actor, action, pk):
-        raise Http404
+    return scope_of(actor).may(Scorecard, CHANGE, unit.path)
 
 
 def require_unlocked(scorecard: Scorecard) -> None:
     if Scorecard.objects.filter(pk=scorecard.pk, status=ScorecardStatus.SIGNED).exists():
-        raise ScorecardLocked(_("This scorecard is signed and locked; amend it instead."))
-
-
-def audited(row: Any, actor: Any, reason: str = "") -> Any:
-    """Name the actor (and a reason) in the history row the next save writes."""
-    row._history_user = actor
-    if reason:
-        row._change_reason = reason[:100]
-    return row
+        raise ScorecardLocked
 
 
 def plan_for(unit: OrgUnit, year: int) -> Any:
@@ -129,7 +94,7 @@ def plan_for(unit: OrgUnit, year: int) -> Any:
 @transaction.atomic
 def scorecard_create(
     *,
-    actor: Any = None,
+    actor: Actor,
     unit: OrgUnit | None = None,
     employee: Employee | None = None,
     year: int,
@@ -140,7 +105,7 @@ def scorecard_create(
         unit = employee.unit
     if unit is None:
         raise ValidationError({"unit": _("Choose a unit or an employee.")})
-    if not unit_in_change_scope(actor, unit):
+    if not may_change_unit(actor, unit):
         raise Http404
     scorecard = Scorecard(
         unit=unit, employee=employee, year=year, plan=plan or plan_for(unit, year)
@@ -152,7 +117,7 @@ def scorecard_create(
 
 
 def scorecard_get_or_create(
-    *, actor: Any, unit: OrgUnit, employee: Employee | None, year: int, plan: Any
+    *, actor: Actor, unit: OrgUnit, employee: Employee | None, year: int, plan: Any
 ) -> tuple[Scorecard, bool]:
     """The unit's (or employee's) scorecard of ``year``, created as a draft if missing."""
     existing = Scorecard.objects.filter(
@@ -173,12 +138,12 @@ def _next_order(scorecard: Scorecard) -> int:
 
 @transaction.atomic
 def item_create(
-    *, actor: Any = None, scorecard: Scorecard, kind: str, name: str, **fields: Any
+    *, actor: Actor, scorecard: Scorecard, kind: str, name: str, **fields: Any
 ) -> ScorecardItem:
     """Add an item. An indicator lends its polarity, aggregation and unit unless given."""
     require(actor, Scorecard.objects, scorecard.pk)
     require_unlocked(scorecard)
-    unknown = set(fields) - set(ITEM_FIELDS) - {"parent"}
+    unknown = set(fields) - set(ScorecardItem.EDITABLE_FIELDS) - {"parent"}
     if unknown:
         raise TypeError(f"unknown item fields: {sorted(unknown)}")
     indicator = fields.get("indicator")
@@ -205,7 +170,7 @@ def _claim(item: ScorecardItem, expected_version: int) -> None:
     item.version = expected_version + 1
 
 
-def _fresh(actor: Any, item: ScorecardItem, expected_version: int | None) -> ScorecardItem:
+def _fresh(actor: Actor, item: ScorecardItem, expected_version: int | None) -> ScorecardItem:
     """The stored item, checked for scope, lock and staleness before an edit."""
     stored = ScorecardItem.objects.select_related("scorecard").filter(pk=item.pk).first()
     if stored is None:
@@ -222,11 +187,11 @@ def _fresh(actor: Any, item: ScorecardItem, expected_version: int | None) -> Sco
 
 @transaction.atomic
 def item_update(
-    *, actor: Any = None, item: ScorecardItem, expected_version: int | None, **fields: Any
+    *, actor: Actor, item: ScorecardItem, expected_version: int | None, **fields: Any
 ) -> ScorecardItem:
     """Change an item's goal. ``expected_version`` is the version the editor opened
     (``None`` skips the check, for system jobs)."""
-    unknown = set(fields) - set(ITEM_FIELDS)
+    unknown = set(fields) - set(ScorecardItem.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"fields that cannot be edited: {sorted(unknown)}")
     stored = _fresh(actor, item, expected_version)
@@ -240,7 +205,7 @@ def item_update(
 
 
 @transaction.atomic
-def item_delete(*, actor: Any = None, item: ScorecardItem, expected_version: int | None) -> None:
+def item_delete(*, actor: Actor, item: ScorecardItem, expected_version: int | None) -> None:
     """Remove an item that nothing was decomposed from and nobody reported on yet."""
     stored = _fresh(actor, item, expected_version)
     children = ScorecardItem.objects.filter(parent=stored).count()
@@ -258,7 +223,7 @@ def item_delete(*, actor: Any = None, item: ScorecardItem, expected_version: int
 @transaction.atomic
 def item_set_monthly_plan(
     *,
-    actor: Any = None,
+    actor: Actor,
     item: ScorecardItem,
     expected_version: int | None,
     values: Mapping[int, Decimal | None],

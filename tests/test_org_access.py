@@ -206,7 +206,7 @@ def test_hr_cannot_move_an_employee_to_a_unit_it_cannot_see(cast: Cast) -> None:
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "unit" in response.json()
+    assert "unit" in response.json()["fields"]
 
 
 @pytest.mark.parametrize("role", CAST)

@@ -310,11 +310,11 @@ def test_api_patch_refuses_a_stale_version_with_409(cast: Cast, items: Items) ->
     url = f"/api/v1/actuals/{items.actual('engineering').pk}/"
     client = cast.client("manager")
     missing = client.patch(url, {"value": "9"}, content_type="application/json")
-    assert missing.status_code == 400 and "version" in missing.json()
+    assert missing.status_code == 400 and "version" in missing.json()["fields"]
     ok = client.patch(url, {"value": "9", "version": 1}, content_type="application/json")
     assert ok.status_code == 200 and ok.json()["version"] == 2
     stale = client.patch(url, {"value": "8", "version": 1}, content_type="application/json")
-    assert stale.status_code == 409
+    assert stale.status_code == 409 and stale.json()["code"] == "stale"
     assert Decimal(stale.json()["current"]["value"]) == Decimal("9")
 
 

@@ -134,4 +134,3 @@ def test_the_demo_year_is_the_year_of_last_month(
     today: datetime.date, period: tuple[int, int]
 ) -> None:
     assert demo_period(today) == period
-

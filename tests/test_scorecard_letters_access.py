@@ -280,7 +280,7 @@ def test_api_cannot_issue_for_a_scorecard_out_of_scope(cast: Cast) -> None:
     response = cast.client("sibling_manager").post(
         "/api/v1/letters/", {"scorecard": scorecard.pk}, content_type="application/json"
     )
-    assert response.status_code == 400 and "scorecard" in response.json()
+    assert response.status_code == 400 and "scorecard" in response.json()["fields"]
 
 
 # --- Query counts ------------------------------------------------------------------------

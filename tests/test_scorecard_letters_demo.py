@@ -22,11 +22,9 @@ from scorecard.models import (
     Scorecard,
     ScorecardStatus,
 )
+from strategy import demo as strategy_demo
 
 pytestmark = pytest.mark.django_db
-
-
-from strategy import demo as strategy_demo
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from scorecard.rules import scoring
-from scorecard.scoring.scoring import MilestoneOutcome, Tiers
+from scorecard.rules.scoring import MilestoneOutcome, Tiers
 
 D = Decimal
 values = st.decimals(min_value=-10_000, max_value=10_000, allow_nan=False, places=2)

@@ -384,6 +384,12 @@ class ScorecardItem(LockedByScorecard):
             range_high=self.range_high,
         )
 
+    def child_goal(self, **overrides: Any) -> dict[str, Any]:
+        """The goal of an item decomposed from this one (cascade, bulk assignment): this
+        item's kind and editable fields but its order, with ``overrides`` applied."""
+        goal = {name: getattr(self, name) for name in self.EDITABLE_FIELDS if name != "order"}
+        return {**goal, "kind": self.kind, "parent": self, **overrides}
+
     @property
     def weighted(self) -> bool:
         """Whether the item's weight counts towards the scorecard's 100."""

@@ -201,10 +201,6 @@ def actual_changes(item: ScorecardItem) -> list[Change]:
     return changes
 
 
-def closed_months(year: int) -> set[int]:
-    return set(ClosedPeriod.objects.filter(year=year).values_list("month", flat=True))
-
-
 def closed_periods(year: int) -> QuerySet[ClosedPeriod]:
     return ClosedPeriod.objects.filter(year=year).select_related("closed_by")
 

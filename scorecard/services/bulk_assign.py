@@ -25,7 +25,6 @@ from scorecard.models import (
     ScorecardQuerySet,
     ScorecardStatus,
 )
-from scorecard.services.cascade import CARRIED
 from scorecard.services.scorecards import plan_for
 
 BATCH = 500
@@ -117,17 +116,7 @@ def item_bulk_assign(
         cards[card.employee_id] = (card.pk, card.status)
     result.scorecards_created = len(new_cards)
     prototype = ScorecardItem(
-        kind=parent.kind,
-        name=parent.name,
-        parent=parent,
-        objective=parent.objective,
-        indicator=parent.indicator,
-        description=parent.description,
-        weight=weight if weight is not None else parent.weight,
-        polarity=parent.polarity,
-        aggregation=parent.aggregation,
-        unit_of_measure=parent.unit_of_measure,
-        **{f: getattr(parent, f) for f in CARRIED},
+        **parent.child_goal(weight=weight if weight is not None else parent.weight)
     )
     prototype.full_clean(exclude=["scorecard", "parent"])
     items = []

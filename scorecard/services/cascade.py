@@ -34,9 +34,9 @@ from scorecard.models import (
 from scorecard.rules import scoring
 from scorecard.services.scorecards import item_create, may_change_unit, scorecard_get_or_create
 
-# The goal values a split scales with the target; a carried goal keeps all of them.
+# The goal values a split scales with the target (the others are left empty); a carried
+# goal keeps all of them.
 SPLIT_TIERS = ("floor", "baseline", "target", "challenge", "last_year")
-CARRIED = ScorecardItem.GOAL_FIELDS
 BATCH = 500
 
 
@@ -115,7 +115,7 @@ def _tiers(
 ) -> list[dict[str, Any]]:
     """The tier values of each child, in allocation order."""
     if mode == SplitMode.SAME:
-        return [{f: getattr(parent, f) for f in CARRIED} for _a in allocations]
+        return [{f: getattr(parent, f) for f in ScorecardItem.GOAL_FIELDS} for _a in allocations]
     target = parent.target
     assert target is not None
     if mode == SplitMode.PERCENTAGES:
@@ -200,21 +200,9 @@ def item_cascade(
                 _("%(name)s already has a goal decomposed from this one.")
                 % {"name": allocation.label}
             )
-        child = item_create(
-            actor=actor,
-            scorecard=scorecard,
-            kind=parent.kind,
-            name=parent.name,
-            parent=parent,
-            objective=parent.objective,
-            indicator=parent.indicator,
-            description=parent.description,
-            weight=allocation.weight if allocation.weight is not None else parent.weight,
-            polarity=parent.polarity,
-            aggregation=parent.aggregation,
-            unit_of_measure=parent.unit_of_measure,
-            **child_tiers,
-        )
+        weight = allocation.weight if allocation.weight is not None else parent.weight
+        goal = parent.child_goal(weight=weight, **dict.fromkeys(ScorecardItem.GOAL_FIELDS))
+        child = item_create(actor=actor, scorecard=scorecard, **{**goal, **child_tiers})
         for month, value in sorted(_child_plan(plan, parent, child_tiers).items()):
             audited(ItemMonthlyPlan(item=child, month=month, value=value), actor).save()
         if parent.kind == ItemKind.MILESTONE:

@@ -12,26 +12,6 @@ from org.models import OrgUnit
 from org.scoping import CHANGE, Actor, audited, require, scope_of
 from scorecard.models import Indicator, IndicatorQuerySet
 
-INDICATOR_FIELDS = (
-    "code",
-    "name",
-    "definition",
-    "unit_of_measure",
-    "polarity",
-    "data_source",
-    "owner_unit",
-    "frequency",
-    "aggregation",
-    "formula",
-    "formula_is_expression",
-    "smart_specific",
-    "smart_measurable",
-    "smart_agreed",
-    "smart_realistic",
-    "smart_time_bound",
-    "active",
-)
-
 
 def may_curate(actor: Actor, unit: OrgUnit | None = None) -> bool:
     """Whether ``actor`` may write indicators (owned by ``unit``, when given)."""
@@ -43,7 +23,7 @@ def may_curate(actor: Actor, unit: OrgUnit | None = None) -> bool:
 
 @transaction.atomic
 def indicator_create(*, actor: Actor, **fields: Any) -> Indicator:
-    unknown = set(fields) - set(INDICATOR_FIELDS)
+    unknown = set(fields) - set(Indicator.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
     owner = fields.get("owner_unit")
@@ -58,7 +38,7 @@ def indicator_create(*, actor: Actor, **fields: Any) -> Indicator:
 
 @transaction.atomic
 def indicator_update(*, actor: Actor, indicator: Indicator, **fields: Any) -> Indicator:
-    unknown = set(fields) - set(INDICATOR_FIELDS)
+    unknown = set(fields) - set(Indicator.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
     require(actor, Indicator.objects, indicator.pk)

@@ -24,16 +24,6 @@ from scorecard.services.scorecards import require_unlocked
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
 
-MILESTONE_FIELDS = (
-    "name",
-    "due_date",
-    "completion_standard",
-    "weight",
-    "responsible_unit",
-    "counterpart_unit",
-    "order",
-)
-
 
 def _require_units(actor: Actor, *units: OrgUnit | None) -> None:
     ids = {u.pk for u in units if u is not None}
@@ -101,7 +91,7 @@ def _stored(actor: Actor, milestone: Milestone, action: str) -> Milestone:
 
 @transaction.atomic
 def milestone_update(*, actor: Actor, milestone: Milestone, **fields: Any) -> Milestone:
-    unknown = set(fields) - set(MILESTONE_FIELDS)
+    unknown = set(fields) - set(Milestone.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"fields that cannot be edited: {sorted(unknown)}")
     stored = _stored(actor, milestone, CHANGE)

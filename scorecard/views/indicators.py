@@ -18,7 +18,6 @@ from scorecard.models import Aggregation, Frequency, Indicator, Polarity
 from scorecard.rules import expressions, smart
 from scorecard.selectors import indicators as selectors
 from scorecard.services import indicators as services
-from scorecard.services.indicators import INDICATOR_FIELDS
 from scorecard.views.common import page_of
 from spm.forms import attach_errors
 from spm.htmx import is_htmx_partial
@@ -112,7 +111,7 @@ def _indicator_form(request: HttpRequest, indicator: Indicator | None) -> HttpRe
     data = request.POST if request.method == "POST" else None
     form = IndicatorForm(data, instance=indicator, user=actor_of(request))
     if data is not None and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in INDICATOR_FIELDS}
+        values = {name: form.cleaned_data[name] for name in Indicator.EDITABLE_FIELDS}
         try:
             if indicator is None:
                 saved = services.indicator_create(actor=actor_of(request), **values)

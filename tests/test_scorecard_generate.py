@@ -4,9 +4,8 @@ November)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import datetime
+from typing import Any
 
 import pytest
 from django.db.models import Count, Sum

@@ -11,7 +11,15 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import OrgUnit
 from org.scoping import Actor
-from scorecard.models import Indicator, ItemKind, Milestone, Polarity, Scorecard, ScorecardItem
+from scorecard.models import (
+    TIER_FIELDS,
+    Indicator,
+    ItemKind,
+    Milestone,
+    Polarity,
+    Scorecard,
+    ScorecardItem,
+)
 from spm.forms import BootstrapMixin, bootstrap
 from strategy.models import Objective
 
@@ -63,7 +71,8 @@ class ItemForm(BootstrapMixin, forms.ModelForm):
         if self.kind == ItemKind.KEY_TASK:
             data["weight"] = Decimal(0)
         if data.get("polarity") == Polarity.RANGE:
-            for name in ("floor", "baseline", "challenge"):
+            # A range is scored by its bounds (and the target inside): no climbing tiers.
+            for name in set(TIER_FIELDS) - {"target", "range_low", "range_high"}:
                 data[name] = None
         return data
 

@@ -18,7 +18,6 @@ from scorecard.models.items import (
     ItemMonthlyPlan,
     Milestone,
     MilestoneQuerySet,
-    _prefixed,
 )
 from scorecard.models.letters import (
     LetterStatus,
@@ -79,5 +78,4 @@ __all__ = [
     "ScorecardLocked",
     "ScorecardQuerySet",
     "ScorecardStatus",
-    "_prefixed",
 ]

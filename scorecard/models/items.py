@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +18,7 @@ from scorecard.models.scorecards import (
     LockedByScorecard,
     ScorecardChildQuerySet,
     ScorecardItem,
+    prefixed,
 )
 
 MONTHS = [MinValueValidator(1), MaxValueValidator(12)]
@@ -27,21 +28,7 @@ class ItemChildQuerySet(ScorecardChildQuerySet):
     scope_unit_lookup = "item__scorecard__unit"
 
     def self_q(self, scope: Scope) -> Q:
-        inner = ScorecardChildQuerySet.self_q(self, scope)
-        return _prefixed(inner, "item__")
-
-
-def _prefixed(q: Q, prefix: str) -> Q:
-    """The same filter, one relation further away."""
-    clone = Q()
-    clone.connector, clone.negated = q.connector, q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            clone.children.append(_prefixed(child, prefix))
-        else:
-            key, value = cast(tuple[str, Any], child)
-            clone.children.append((f"{prefix}{key}", value))
-    return clone
+        return prefixed(ScorecardChildQuerySet.self_q(self, scope), "item__")
 
 
 class ItemMonthlyPlan(LockedByScorecard):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -23,6 +23,19 @@ class ScorecardStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SIGNING = "signing", _("Awaiting signatures")
     SIGNED = "signed", _("Signed (locked)")
+
+
+def prefixed(q: Q, prefix: str) -> Q:
+    """The same filter, one relation further away."""
+    clone = Q()
+    clone.connector, clone.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            clone.children.append(prefixed(child, prefix))
+        else:
+            key, value = cast(tuple[str, Any], child)
+            clone.children.append((f"{prefix}{key}", value))
+    return clone
 
 
 class ScorecardQuerySet(ScopedQuerySet):
@@ -157,13 +170,7 @@ class ScorecardChildQuerySet(ScorecardQuerySet):
     scope_unit_lookup = "scorecard__unit"
 
     def self_q(self, scope: Scope) -> Q:
-        if scope.employee_id is None:
-            return Q(pk__in=[])
-        return Q(scorecard__employee_id=scope.employee_id) | Q(
-            scorecard__unit_id=scope.employee_unit_id,
-            scorecard__employee__isnull=True,
-            scorecard__status=ScorecardStatus.SIGNED,
-        )
+        return prefixed(ScorecardQuerySet.self_q(self, scope), "scorecard__")
 
 
 class LockedByScorecard(models.Model):

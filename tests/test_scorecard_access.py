@@ -89,7 +89,7 @@ def test_unit_page_is_404_outside_scope(world: World, role: str, unit: str) -> N
 @pytest.mark.parametrize("role", CAST)
 def test_unit_page_lists_the_team_and_sub_units_in_scope(world: World, role: str) -> None:
     cast = world.cast
-    response = _get(world, role, reverse("scorecard-unit", args=[cast.engineering.pk]))
+    response = _get(world, role, reverse("scorecard-unit", args=[cast.engineering.pk]), year=2026)
     if role not in {"manager", "hr", "executive"}:
         return
     team = {p.pk: p.card_id for p in response.context["page"].object_list}
@@ -105,7 +105,8 @@ def test_unit_page_lists_the_team_and_sub_units_in_scope(world: World, role: str
 @pytest.mark.parametrize("role", CAST)
 @pytest.mark.parametrize("unit", ["site", "finance"])
 def test_hand_overs_show_on_both_units_pages(world: World, role: str, unit: str) -> None:
-    response = _get(world, role, reverse("scorecard-unit", args=[getattr(world.cast, unit).pk]))
+    url = reverse("scorecard-unit", args=[getattr(world.cast, unit).pk])
+    response = _get(world, role, url, year=2026)
     if response.status_code != 200:
         return
     assert [m.pk for m in response.context["hand_overs"]] == [world.hand_over.pk]  # type: ignore[union-attr]

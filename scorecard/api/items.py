@@ -18,9 +18,9 @@ from rest_framework.response import Response
 from org.models import Employee, OrgUnit
 from org.scoping import CHANGE, VIEW, actor_of
 from scorecard.models import Indicator, ItemMonthlyPlan, Scorecard, ScorecardItem
-from scorecard.selectors import scorecards as selectors
+from scorecard.selectors import items as selectors
 from scorecard.services import bulk_assign, cascade
-from scorecard.services import scorecards as services
+from scorecard.services import items as services
 from scorecard.services.cascade import SplitMode
 from spm.api import (
     RejectUnknownFieldsMixin,

@@ -30,6 +30,7 @@ from scorecard.demo import indicators as demo_indicators
 from scorecard.demo import scorecards_data as data
 from scorecard.models import Indicator, ItemKind, Milestone, Scorecard, ScorecardItem
 from scorecard.services import bulk_assign, cascade, indicators, milestones, scorecards
+from scorecard.services import items as item_services
 from spm.clock import FixedClock, clock
 from strategy.models import Objective, PlanStatus, StrategicPlan
 
@@ -119,7 +120,7 @@ class Seeder:
         if found is not None:
             return found
         self.created += 1
-        return scorecards.item_create(
+        return item_services.item_create(
             actor=actor or self.executive, scorecard=card, name=name, **fields
         )
 
@@ -158,7 +159,7 @@ class Seeder:
             self.quantitative(card, name, code, objective, weight, tiers, last_year, benchmark)
         profit = ScorecardItem.objects.get(scorecard=card, name="Total profit")
         if not profit.monthly_plans.exists() and not card.locked:
-            scorecards.item_set_monthly_plan(
+            item_services.item_set_monthly_plan(
                 actor=self.executive,
                 item=profit,
                 expected_version=profit.version,

@@ -38,7 +38,7 @@ from django.db.models import (
 from org.models import OrgUnit
 from scorecard.models import ItemKind, Scorecard, ScorecardItem
 from scorecard.rules import scoring
-from scorecard.selectors.scorecards import items as scoped_items
+from scorecard.selectors.items import items as scoped_items
 from scorecard.selectors.scorecards import scorecards, with_summary
 from strategy.models import Objective, PlanStatus, StrategicPlan
 

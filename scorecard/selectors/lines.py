@@ -20,8 +20,9 @@ from django.db.models import Q
 
 from org.scoping import scope_of
 from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, ScorecardItem
+from scorecard.selectors.items import scorecard_items
 from scorecard.selectors.progress import ItemProgress, progress_of
-from scorecard.selectors.scorecards import scorecard_items, scorecards
+from scorecard.selectors.scorecards import scorecards
 from strategy.models import Objective
 
 MAX_DEPTH = 12  # a guard against a corrupt cycle; real cascades are 3-5 levels deep

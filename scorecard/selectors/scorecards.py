@@ -29,7 +29,6 @@ from scorecard.models import (
     ScorecardItem,
     ScorecardQuerySet,
 )
-from scorecard.selectors.progress import with_progress_rows
 
 ZERO = Value(0, output_field=DecimalField(max_digits=7, decimal_places=2))
 
@@ -135,57 +134,6 @@ def years(user: Any, this_year: int) -> list[int]:
     found = set(scorecards(user).order_by().values_list("year", flat=True).distinct())
     found.add(this_year)
     return sorted(found, reverse=True)
-
-
-# --- Items ---------------------------------------------------------------------------------
-
-ITEM_RELATED = (
-    "scorecard__unit",
-    "scorecard__employee",
-    "indicator",
-    "objective",
-    "parent__scorecard__unit",
-    "parent__scorecard__employee",
-)
-
-
-def scorecard_items(scorecard: Scorecard) -> QuerySet[ScorecardItem]:
-    """The items of a scorecard the caller already may see, with all a page shows."""
-    child_count = (
-        ScorecardItem.objects.filter(parent=OuterRef("pk"))
-        .order_by()
-        .values("parent")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    items = (
-        ScorecardItem.objects.filter(scorecard=scorecard)
-        .select_related(*ITEM_RELATED)
-        .annotate(child_count=Coalesce(Subquery(child_count, output_field=IntegerField()), 0))
-        .order_by("order", "pk")
-    )
-    return with_progress_rows(items)
-
-
-def items(user: Any, action: str = VIEW) -> QuerySet[ScorecardItem]:
-    return ScorecardItem.objects.restrict(user, action)
-
-
-def item_get(user: Any, pk: Any, action: str = VIEW) -> ScorecardItem:
-    return get_object_or_404(
-        with_progress_rows(items(user, action).select_related(*ITEM_RELATED, "scorecard__plan")),
-        pk=pk,
-    )
-
-
-def item_children(user: Any, item: ScorecardItem) -> QuerySet[ScorecardItem]:
-    """The items decomposed from ``item`` that the user may see."""
-    return (
-        items(user)
-        .filter(parent=item)
-        .select_related("scorecard__unit", "scorecard__employee")
-        .order_by("scorecard__unit__path", "scorecard__employee__name", "pk")
-    )
 
 
 # --- A unit's page: its scorecards, its sub-units, its team, its hand-overs --------------

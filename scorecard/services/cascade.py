@@ -32,7 +32,8 @@ from scorecard.models import (
     ScorecardItem,
 )
 from scorecard.rules import scoring
-from scorecard.services.scorecards import item_create, may_change_unit, scorecard_get_or_create
+from scorecard.services.items import item_create
+from scorecard.services.scorecards import may_change_unit, scorecard_get_or_create
 
 # The goal values a split scales with the target (the others are left empty); a carried
 # goal keeps all of them.

@@ -14,6 +14,7 @@ from org.models import Employee
 from org.scoping import actor_of
 from scorecard.forms.cascade import BulkAssignForm, CascadeForm, receivers
 from scorecard.models import ScorecardItem
+from scorecard.selectors import items as item_selectors
 from scorecard.selectors import scorecards as selectors
 from scorecard.services import bulk_assign
 from scorecard.services import cascade as services
@@ -24,7 +25,7 @@ PREVIEW = 20
 
 
 def _parent(request: HttpRequest, pk: int) -> ScorecardItem:
-    item = selectors.item_get(request.user, pk)
+    item = item_selectors.item_get(request.user, pk)
     if item.scorecard.employee_id is not None:
         raise Http404
     return item

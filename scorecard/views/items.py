@@ -18,10 +18,11 @@ from org.scoping import CHANGE, actor_of
 from scorecard.forms.items import ItemForm, MonthlyPlanForm
 from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardItem, ScorecardLocked
 from scorecard.rules import scoring
+from scorecard.selectors import items as item_selectors
 from scorecard.selectors import scorecards as selectors
 from scorecard.selectors.lines import item_lines
 from scorecard.selectors.progress import progress_of
-from scorecard.services import scorecards as services
+from scorecard.services import items as services
 from scorecard.services.cascade import allowed_modes
 from scorecard.views.common import page_of
 from spm.clock import clock
@@ -30,8 +31,8 @@ from spm.forms import attach_errors
 
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(request.user, pk)
-    children = selectors.item_children(request.user, item)
+    item = item_selectors.item_get(request.user, pk)
+    children = item_selectors.item_children(request.user, item)
     totals = children.aggregate(total=Sum("target"), low=Min("target"), high=Max("target"))
     bounds = (
         [totals["total"]] if item.aggregation == scoring.SUM else [totals["low"], totals["high"]]
@@ -123,7 +124,7 @@ def _stale_form(request: HttpRequest, item: ScorecardItem, exc: services.StaleIt
 
 @login_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(request.user, pk, CHANGE)
+    item = item_selectors.item_get(request.user, pk, CHANGE)
     stored: Any = None
     if item.scorecard.locked and request.method != "POST":
         return _locked_redirect(request, item.scorecard_id)
@@ -165,7 +166,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(request.user, pk, CHANGE)
+    item = item_selectors.item_get(request.user, pk, CHANGE)
     version = request.POST.get("version", "")
     try:
         services.item_delete(
@@ -183,7 +184,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """The item's monthly plan, twelve values at once."""
-    item = selectors.item_get(request.user, pk, CHANGE)
+    item = item_selectors.item_get(request.user, pk, CHANGE)
     if item.scorecard.locked:
         return _locked_redirect(request, item.scorecard_id)
     if item.kind != ItemKind.QUANTITATIVE:

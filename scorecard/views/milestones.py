@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from org.scoping import CHANGE, actor_of
 from scorecard.forms.items import MilestoneCompleteForm, MilestoneForm
 from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardLocked
-from scorecard.selectors import scorecards as selectors
+from scorecard.selectors import items as item_selectors
 from scorecard.services import milestones as services
 from spm.forms import attach_errors
 
@@ -29,7 +29,7 @@ def _milestone(request: HttpRequest, pk: int, action: str) -> Milestone:
 
 @login_required
 def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(request.user, pk, CHANGE)
+    item = item_selectors.item_get(request.user, pk, CHANGE)
     if item.kind != ItemKind.MILESTONE or item.scorecard.locked:
         messages.error(request, _("Milestones are added to milestone items of a draft scorecard."))
         return redirect("scorecard-item", pk=item.pk)

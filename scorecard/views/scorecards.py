@@ -17,6 +17,7 @@ from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, MANAGER, actor_of, scope_o
 from scorecard.forms.scorecards import ScorecardCreateForm
 from scorecard.models import ItemKind, Scorecard, ScorecardItem, ScorecardStatus
 from scorecard.rules import scoring
+from scorecard.selectors import items as item_selectors
 from scorecard.selectors import lines
 from scorecard.selectors import scorecards as selectors
 from scorecard.selectors.progress import progress_of
@@ -75,7 +76,7 @@ def _warnings(items: list[ScorecardItem]) -> list[str]:
 @login_required
 def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = selectors.scorecard_get(request.user, pk)
-    items = list(selectors.scorecard_items(scorecard))
+    items = list(item_selectors.scorecard_items(scorecard))
     progress = progress_of(items, today=clock().today())
     rows = [progress[i.pk] for i in items]
     context = {

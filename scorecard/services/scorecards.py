@@ -4,12 +4,9 @@ and the helpers the other scorecard services share. The items' writes are in
 
 ``actor`` is the user making the change (:data:`~org.scoping.SYSTEM` for system jobs such
 as the demo seed). A scorecard outside the actor's ``CHANGE`` scope does not exist for them
-(404); the check is repeated after the write, inside the same transaction.
-
-Concurrent edits of an item are settled by compare-and-set on ``ScorecardItem.version``:
-the editor sends the version they opened, and an edit based on an older version is refused
-with :class:`StaleItem`, never written over the newer values. A signed scorecard refuses
-every change (:class:`~scorecard.models.ScorecardLocked`) until it is amended.
+(404); the check is repeated after the write, inside the same transaction. A signed
+scorecard refuses every change (:class:`~scorecard.models.ScorecardLocked`, 409) until it
+is amended.
 """
 
 from __future__ import annotations
@@ -23,11 +20,7 @@ from django.utils.translation import gettext as _
 
 from org.models import Employee, OrgUnit
 from org.scoping import CHANGE, Actor, audited, require, scope_of
-from scorecard.models import (
-    Scorecard,
-    ScorecardLocked,
-    ScorecardStatus,
-)
+from scorecard.models import Scorecard, ScorecardLocked, ScorecardStatus
 
 # --- Helpers shared by the other scorecard services ---------------------------------------
 

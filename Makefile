@@ -6,7 +6,12 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test install install-dev lint check serve clean
+.PHONY: demo test test-dates install install-dev lint check serve clean
+
+# Every Django app (a directory with an apps.py): mypy checks each, new ones included.
+APPS := $(sort $(patsubst %/apps.py,%,$(wildcard */apps.py)))
+# Three days of another year for `make test-dates`: January, mid-year, December.
+TEST_DATES ?= 2027-01-15 2027-06-30 2027-12-31
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11+ is required") if sys.version_info < (3, 11) else None'
@@ -36,9 +41,18 @@ demo: $(VENV)/.runtime
 test: $(VENV)/.dev check
 	$(PY) -m tests.harness $(PYTEST_ARGS)
 
+## make test-dates: the SQLite suite three times, with the app's clock pinned to each of
+## TEST_DATES (SPM_TODAY), proving nothing depends on the real date.
+test-dates: $(VENV)/.dev
+	@set -e; for day in $(TEST_DATES); do \
+		echo "== SPM_TODAY=$$day"; \
+		SPM_TODAY=$$day $(PY) -m pytest -q -m "not browser and not services" $(PYTEST_ARGS); \
+	done
+
 check: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy $(APPS)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null

@@ -63,6 +63,7 @@ def main() -> None:
 
     from org import generate
     from org.models import Employee, OrgUnit, RoleAssignment
+    from spm.clock import clock
     from strategy.generate import build_plan
 
     setup_test_environment()
@@ -74,9 +75,23 @@ def main() -> None:
     owners = list(
         OrgUnit.objects.filter(path__startswith=group.path, depth__in=[1, 2]).order_by("path")
     )
-    big = build_plan(group=group, units=owners, objectives=args.objectives, name="Big")
+    now = clock().now()
+    big = build_plan(
+        group=group,
+        units=owners,
+        objectives=args.objectives,
+        name="Big",
+        start_year=now.year,
+        approved_at=now,
+    )
     small = build_plan(
-        group=group, units=owners, objectives=10, name="Small", start_year=2016, seed=2
+        group=group,
+        units=owners,
+        objectives=10,
+        name="Small",
+        start_year=now.year - 10,
+        approved_at=now,
+        seed=2,
     )
     executive = Employee.objects.filter(unit=group).first()
     assert executive is not None

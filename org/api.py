@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import QuerySet
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.request import Request
@@ -13,11 +12,12 @@ from rest_framework.routers import BaseRouter
 
 from org import selectors, services
 from org.models import Employee, OrgUnit
-from org.scoping import CHANGE, scope_of
+from org.scoping import actor_of, scope_of
+from spm.api import ScopedPrimaryKeyField, ScopedViewSetMixin, WithinFilterSet
 
 
 class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
-    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
+    parent = ScopedPrimaryKeyField(  # type: ignore[assignment]
         queryset=OrgUnit.objects.all(), allow_null=True, required=False
     )
 
@@ -26,33 +26,15 @@ class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
         fields = ["id", "code", "name", "kind", "parent", "depth", "sort_order", "head", "active"]
         read_only_fields = ["id", "depth", "head"]
 
-    def validate_parent(self, value: OrgUnit | None) -> OrgUnit | None:
-        # A parent the caller cannot see does not exist for them.
-        if (
-            value is not None
-            and not OrgUnit.objects.restrict(self.context["request"].user)
-            .filter(pk=value.pk)
-            .exists()
-        ):
-            raise serializers.ValidationError(f'Invalid pk "{value.pk}" - object does not exist.')
-        return value
 
-
-class OrgUnitFilter(django_filters.FilterSet):
-    within = django_filters.NumberFilter(method="filter_within", label="Within unit (subtree)")
-
+class OrgUnitFilter(WithinFilterSet):
     class Meta:
         model = OrgUnit
         fields = ["parent", "kind", "active", "depth"]
 
-    def filter_within(
-        self, queryset: QuerySet[OrgUnit], name: str, value: Any
-    ) -> QuerySet[OrgUnit]:
-        unit = OrgUnit.objects.filter(pk=value).only("path").first()
-        return queryset.filter(path__startswith=unit.path) if unit else queryset.none()
-
 
 class OrgUnitViewSet(
+    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -67,26 +49,29 @@ class OrgUnitViewSet(
     ordering_fields = ["path", "name", "code"]
     ordering = ["path"]
 
-    def get_queryset(self) -> QuerySet[OrgUnit]:
-        action_name = CHANGE if self.action in {"update", "partial_update"} else "view"
-        return selectors.org_units(self.request.user, action_name)
+    def scoped(self, user: Any, action: str) -> QuerySet[OrgUnit]:
+        return selectors.org_units(user, action)
 
     def perform_create(self, serializer: serializers.BaseSerializer[OrgUnit]) -> None:
         serializer.instance = services.org_unit_create(
-            actor=self.request.user,
+            actor=actor_of(self.request),
             **{k: v for k, v in serializer.validated_data.items() if k != "active"},
         )
 
     def perform_update(self, serializer: serializers.BaseSerializer[OrgUnit]) -> None:
         assert serializer.instance is not None
         serializer.instance = services.org_unit_update(
-            actor=self.request.user, unit=serializer.instance, **serializer.validated_data
+            actor=actor_of(self.request), unit=serializer.instance, **serializer.validated_data
         )
 
 
 class EmployeeSerializer(serializers.ModelSerializer[Employee]):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
+    unit = ScopedPrimaryKeyField(queryset=OrgUnit.objects.all())
+    line_manager = ScopedPrimaryKeyField(
+        queryset=Employee.objects.all(), allow_null=True, required=False
+    )
 
     class Meta:
         model = Employee
@@ -104,37 +89,15 @@ class EmployeeSerializer(serializers.ModelSerializer[Employee]):
         ]
         read_only_fields = ["id", "employee_no", "username"]
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        user = self.context["request"].user
-        unit = attrs.get("unit")
-        if unit is not None and not OrgUnit.objects.restrict(user).filter(pk=unit.pk).exists():
-            raise serializers.ValidationError({"unit": "Invalid pk - object does not exist."})
-        manager = attrs.get("line_manager")
-        if (
-            manager is not None
-            and not Employee.objects.restrict(user).filter(pk=manager.pk).exists()
-        ):
-            raise serializers.ValidationError(
-                {"line_manager": "Invalid pk - object does not exist."}
-            )
-        return attrs
 
-
-class EmployeeFilter(django_filters.FilterSet):
-    within = django_filters.NumberFilter(method="filter_within", label="Within unit (subtree)")
-
+class EmployeeFilter(WithinFilterSet):
     class Meta:
         model = Employee
         fields = ["unit", "job_title", "active", "line_manager"]
 
-    def filter_within(
-        self, queryset: QuerySet[Employee], name: str, value: Any
-    ) -> QuerySet[Employee]:
-        unit = OrgUnit.objects.filter(pk=value).only("path").first()
-        return queryset.filter(unit__path__startswith=unit.path) if unit else queryset.none()
-
 
 class EmployeeViewSet(
+    ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
@@ -148,14 +111,13 @@ class EmployeeViewSet(
     ordering_fields = ["name", "employee_no", "job_title"]
     ordering = ["name", "employee_no"]
 
-    def get_queryset(self) -> QuerySet[Employee]:
-        action_name = CHANGE if self.action in {"update", "partial_update"} else "view"
-        return selectors.employees(self.request.user, action_name).select_related("unit", "user")
+    def scoped(self, user: Any, action: str) -> QuerySet[Employee]:
+        return selectors.employees(user, action).select_related("unit", "user")
 
     def perform_update(self, serializer: serializers.BaseSerializer[Employee]) -> None:
         assert serializer.instance is not None
         serializer.instance = services.employee_update(
-            actor=self.request.user, employee=serializer.instance, **serializer.validated_data
+            actor=actor_of(self.request), employee=serializer.instance, **serializer.validated_data
         )
 
 

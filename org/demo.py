@@ -1,5 +1,8 @@
 """The seeded demo enterprise: a fictional energy group of about 150 people.
 
+The demo lives on the day it is seeded (``DemoOrg.today``, from the clock unless given):
+each app dates its part of the demo from it, so the demo looks alive in any month.
+
 ``seed_org`` is idempotent: every unit, login and employee is keyed by its code, username
 or number, so a second run changes nothing. Later apps add their part of the demo in their
 own ``demo.py`` (see ``seed_demo``), each receiving the :class:`DemoOrg` built here.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -16,6 +20,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from org.models import Employee, OrgUnit, RoleAssignment
+from spm.clock import clock
 
 DEMO_PASSWORD = "spm-demo-2026!"  # noqa: S105  (printed by seed_demo on purpose)
 
@@ -137,8 +142,9 @@ STAFF_PER_UNIT = {
 
 @dataclass
 class DemoOrg:
-    """What the org seed built, for the other apps' seeds."""
+    """What the org seed built, for the other apps' seeds, and the day the demo lives on."""
 
+    today: date
     units: dict[str, OrgUnit] = field(default_factory=dict)
     logins: dict[str, Employee] = field(default_factory=dict)
     heads: dict[str, Employee] = field(default_factory=dict)
@@ -175,10 +181,11 @@ def _employee(
 
 
 @transaction.atomic
-def seed_org() -> DemoOrg:
-    rng = random.Random(2026)  # the same people every time
+def seed_org(*, today: date | None = None) -> DemoOrg:
+    """The demo group as of ``today`` (the configured clock's day unless given)."""
+    rng = random.Random(2026)  # a fixed seed, not a year: the same people every time
     password_hash = make_password(DEMO_PASSWORD)
-    demo = DemoOrg()
+    demo = DemoOrg(today=today or clock().today())
     for order, (code, name, kind, parent_code, _titles) in enumerate(UNITS):
         unit = OrgUnit.objects.filter(code=code).first()
         if unit is None:

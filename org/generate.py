@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from django.db import transaction
 
 from org.models import Employee, OrgUnit, RoleAssignment
 from spm import registry
+from spm.clock import clock
 
 TEAM_SIZE = 40
 PLANTS_PER_COMPANY = 5
@@ -28,6 +30,7 @@ BATCH = 5000
 class GeneratedOrg:
     prefix: str
     group: OrgUnit
+    today: date  # the day the data is generated for; generators date their rows from it
     unit_ids: list[int] = field(default_factory=list)
     employee_ids: list[int] = field(default_factory=list)
     head_by_unit: dict[int, int] = field(default_factory=dict)  # unit id -> employee id
@@ -84,14 +87,26 @@ def build_units(prefix: str, employees: int) -> tuple[OrgUnit, list[OrgUnit]]:
 
 @transaction.atomic
 def generate_enterprise(
-    *, employees: int, prefix: str = "SYN", seed: int = 1, progress: Callable[[str], None] = print
+    *,
+    employees: int,
+    prefix: str = "SYN",
+    seed: int = 1,
+    today: date | None = None,
+    progress: Callable[[str], None] = print,
 ) -> GeneratedOrg:
+    """A group of ``employees`` people, then each app's part through the generators, all
+    dated from ``today`` (the configured clock's day unless given)."""
     if OrgUnit.objects.filter(code=f"{prefix}-GRP").exists():
         raise ValueError(f"A synthetic group with prefix {prefix!r} already exists.")
     rng = random.Random(seed)
     group, units = build_units(prefix, employees)
     progress(f"units: {len(units)}")
-    result = GeneratedOrg(prefix=prefix, group=group, unit_ids=[u.pk for u in units])
+    result = GeneratedOrg(
+        prefix=prefix,
+        group=group,
+        today=today or clock().today(),
+        unit_ids=[u.pk for u in units],
+    )
 
     # One head per unit first, so that everybody else can name a line manager.
     password = make_password("synthetic-password-1")

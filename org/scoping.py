@@ -73,10 +73,11 @@ Actor: TypeAlias = "AbstractBaseUser | SystemActor"
 
 
 def actor_of(request: Any) -> Actor:
-    """The signed-in user of a page or API request, as the actor of a service call.
+    """The signed-in user of ``request``, as the actor of the services it calls.
 
-    Pages and endpoints that write are for signed-in users only; an anonymous request that
-    got this far is refused (403) rather than passed on as an actor.
+    Views and viewsets only reach a service once signed in (``login_required``, DRF's
+    ``IsAuthenticated``); should one not be, this refuses instead of passing an anonymous
+    "actor" on.
     """
     user = request.user
     if not user.is_authenticated:
@@ -202,7 +203,7 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | SystemActor | None) -> Sco
         unit_paths={role: minimal_paths(paths) for role, paths in unit_paths.items()},
         unit_ids={role: tuple(ids) for role, ids in unit_ids.items()},
     )
-    user._spm_scope = scope  # type: ignore[union-attr,attr-defined]
+    user._spm_scope = scope  # type: ignore[attr-defined]
     return scope
 
 
@@ -260,10 +261,14 @@ class ScopedQuerySet(models.QuerySet[Any]):
     def within(self, unit_id: Any) -> Self:
         """Rows whose unit lies in the subtree of ``unit_id`` (none if there is no such unit).
 
-        The "within unit" filter of every list and API; scoping still applies on top.
+        The "within unit" filter of every list and API; scoping still applies on top. Given
+        a unit itself (anything with a ``path``), no query is needed to find its subtree.
         """
         from org.models import OrgUnit
 
+        path = getattr(unit_id, "path", None)
+        if isinstance(path, str):
+            return self.filter(**{self._path_lookup(): path})
         try:
             unit_pk = int(unit_id)
         except (TypeError, ValueError):

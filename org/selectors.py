@@ -8,7 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from org.models import Employee, OrgUnit
+from org.models import Employee, EmployeeQuerySet, OrgUnit
 from org.scoping import VIEW, scope_of
 
 
@@ -74,7 +74,7 @@ def org_unit_search(user: Any, text: str) -> QuerySet[OrgUnit]:
     ).order_by("path")
 
 
-def employees(user: Any, action: str = VIEW) -> QuerySet[Employee]:
+def employees(user: Any, action: str = VIEW) -> EmployeeQuerySet:
     return Employee.objects.restrict(user, action)
 
 
@@ -101,7 +101,7 @@ def employee_directory(
             Q(name__icontains=text) | Q(employee_no__icontains=text) | Q(job_title__icontains=text)
         )
     if unit is not None:
-        qs = qs.filter(unit__path__startswith=unit.path)
+        qs = qs.within(unit)
     if job_title:
         qs = qs.filter(job_title=job_title)
     return qs.order_by("name", "employee_no")

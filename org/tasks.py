@@ -8,10 +8,10 @@ from typing import Any
 from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from spm.clock import clock
 from spm.jobs import job_progress, job_run
 from spm.models import Job
 
@@ -57,7 +57,7 @@ def _export(job: Job) -> dict[str, Any]:
         job_progress(job, done=done)
     buffer = io.BytesIO()
     book.save(buffer)
-    filename = f"employees-{timezone.localdate():%Y%m%d}.xlsx"
+    filename = f"employees-{clock().today():%Y%m%d}.xlsx"
     job.result_file.save(filename, ContentFile(buffer.getvalue()), save=False)
     return {"filename": filename, "rows": done}
 

@@ -57,7 +57,7 @@ class ScopedViewSetMixin:
         return self.scoped(self.request.user, request_action(self.request))
 
 
-class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """A related id: the rows the caller may see, and "does not exist" for any other id —
     the same answer for an id out of scope and one that never existed."""
 
@@ -89,7 +89,7 @@ class WithinFilterSet(django_filters.FilterSet):
     )
 
     def filter_within(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
-        return queryset.within(value)  # type: ignore[attr-defined,no-any-return]
+        return queryset.within(value)  # type: ignore[attr-defined]
 
 
 class RejectUnknownFieldsMixin:

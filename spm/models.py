@@ -14,8 +14,14 @@ class Job(models.Model):
 
     The page that started it polls the job and draws a progress bar. A task claims a job
     by compare-and-set on ``status`` (``pending`` -> ``running``), so a second delivery of
-    the same message does nothing.
+    the same message does nothing while the job is alive. A claim is a *lease*: the worker
+    renews ``lease_until`` with every progress report (its heartbeat). A worker that dies
+    stops renewing; once the lease lapses a redelivered message, or the beat sweep
+    (``spm.tasks.job_sweep_stale``), hands the job to another worker — up to
+    ``MAX_ATTEMPTS`` claims, then the job fails with the reason instead of hanging.
     """
+
+    MAX_ATTEMPTS = 3
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -36,6 +42,11 @@ class Job(models.Model):
     result = models.JSONField(default=dict, blank=True)
     result_file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
     error = models.TextField(blank=True)
+    # The Celery task that runs the job, so the sweep can send it again.
+    task = models.CharField(_("task"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("claims"), default=0)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -43,6 +54,7 @@ class Job(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["status", "lease_until"], name="job_status_lease")]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

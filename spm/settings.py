@@ -32,6 +32,10 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "REDIS_URL": ("", "Redis URL for the Celery broker; empty means tasks run in-process."),
     "SPM_TASKS_EAGER": ("", "1 to run Celery tasks in-process even with REDIS_URL set."),
     "SPM_TASK_TIME_LIMIT": ("1800", "Hard time limit of a Celery task, in seconds."),
+    "SPM_JOB_LEASE_SECONDS": (
+        "300",
+        "Seconds a worker holds a job without a sign of life before it may be re-queued.",
+    ),
     "SPM_SESSION_IDLE_SECONDS": ("1800", "Idle time after which a session expires."),
     "SPM_LOCKOUT_FAILURES": ("5", "Failed logins before an account and address are locked."),
     "SPM_LOCKOUT_MINUTES": ("15", "Minutes a lockout lasts."),
@@ -260,8 +264,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": TASK_TIME_LIMIT * 2}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": TASK_TIME_LIMIT * 2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A running job's lease (spm.jobs): a worker renews it with each progress report; once it
+# lapses, a redelivered task or the sweep below takes the job over.
+SPM_JOB_LEASE_SECONDS = int(env("SPM_JOB_LEASE_SECONDS"))
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-finished-jobs": {"task": "spm.tasks.job_purge_finished", "schedule": 24 * 3600},
+    "sweep-stale-jobs": {"task": "spm.tasks.job_sweep_stale", "schedule": 60},
 }
 
 # --- E-mail ---------------------------------------------------------------------------

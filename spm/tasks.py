@@ -6,22 +6,23 @@ import socket
 from datetime import timedelta
 
 from celery import shared_task
-from django.utils import timezone
+from django.db.models.functions import Now
 
+from spm.clock import clock
+from spm.jobs import job_sweep
 from spm.models import Job
 
 
 @shared_task(name="spm.tasks.worker_ping")
 def worker_ping() -> dict[str, str]:
     """Answer from a worker; ``/health/`` uses it to prove a round trip through Redis."""
-    return {"host": socket.gethostname(), "at": timezone.now().isoformat()}
+    return {"host": socket.gethostname(), "at": clock().now().isoformat()}
 
 
 @shared_task(name="spm.tasks.job_purge_finished")
 def job_purge_finished(days: int = 30) -> int:
     """Delete finished jobs (and their files) older than ``days``. Safe to run twice."""
-    cutoff = timezone.now() - timedelta(days=days)
-    old = Job.objects.filter(finished_at__lt=cutoff)
+    old = Job.objects.filter(finished_at__lt=Now() - timedelta(days=days))
     count = 0
     for job in old.iterator():
         if job.result_file:
@@ -29,3 +30,10 @@ def job_purge_finished(days: int = 30) -> int:
         job.delete()
         count += 1
     return count
+
+
+@shared_task(name="spm.tasks.job_sweep_stale")
+def job_sweep_stale() -> dict[str, int]:
+    """Beat, every minute: re-queue (or fail) running jobs whose worker stopped renewing
+    the lease, so no job stays "running" forever. Safe to run twice or concurrently."""
+    return job_sweep()

@@ -1,5 +1,9 @@
-"""The demo group's strategic plan 2026-2030: mission, vision, values, strategies at three
+"""The demo group's five-year strategic plan: mission, vision, values, strategies at three
 levels, 18 objectives on the four perspectives and the cause-effect chains between them.
+
+The plan runs from last year to three years ahead of the demo's day (``demo.today``, from
+the clock), so whenever ``make demo`` runs the plan is current — also in January, when the
+scorecards' "last month" still lies in the previous year.
 
 Idempotent: the plan is keyed by its unit, period and version, strategies by unit and
 level, themes by name, objectives by code and links by their two ends. Everything goes
@@ -13,6 +17,8 @@ from typing import Any
 from django.db import transaction
 
 from org.demo import DemoOrg
+from org.scoping import Actor
+from spm.clock import FixedClock
 from strategy import services
 from strategy.models import (
     CauseEffectLink,
@@ -25,17 +31,22 @@ from strategy.models import (
     Theme,
 )
 
-PLAN: dict[str, Any] = {
-    "name": "Clean Power 2030",
-    "start_year": 2026,
-    "end_year": 2030,
-    "mission": "Provide clean, safe and reliable energy that powers China's growth and a "
-    "low-carbon future.",
-    "vision": "A world-class clean energy group: 50 % of installed capacity from renewables "
-    "by 2030, first-quartile efficiency and returns among peers.",
-    "core_values": "Safety first\nIntegrity and compliance\nCustomer focus\n"
-    "Innovation\nShared success with our people",
-}
+
+def plan_fields(year: int) -> dict[str, Any]:
+    """The demo plan around ``year`` (the demo's current year): five years, one behind."""
+    start, end = year - 1, year + 3
+    return {
+        "name": f"Clean Power {end}",
+        "start_year": start,
+        "end_year": end,
+        "mission": "Provide clean, safe and reliable energy that powers China's growth and a "
+        "low-carbon future.",
+        "vision": "A world-class clean energy group: 50 % of installed capacity from renewables "
+        f"by {end}, first-quartile efficiency and returns among peers.",
+        "core_values": "Safety first\nIntegrity and compliance\nCustomer focus\n"
+        "Innovation\nShared success with our people",
+    }
+
 
 THEMES = [
     ("Green transition", "Shift the fleet to wind, solar and hydro while thermal runs lean."),
@@ -327,13 +338,16 @@ LINKS: list[tuple[str, str]] = [
 
 @transaction.atomic
 def seed(demo: DemoOrg) -> str:
-    actor: Any = demo.logins["exec"].user
+    # The demo executive writes the plan (so it shows "approved by" a person and obeys the
+    # executive's scope), not SYSTEM.
+    actor: Actor = demo.logins["exec"].user
     group = demo.units["ZNE"]
+    fields = plan_fields(demo.today.year)
     plan = StrategicPlan.objects.filter(
-        owner_unit=group, start_year=PLAN["start_year"], end_year=PLAN["end_year"], version=1
+        owner_unit=group, start_year=fields["start_year"], end_year=fields["end_year"], version=1
     ).first()
     if plan is None:
-        plan = services.plan_create(actor=actor, owner_unit=group, **PLAN)
+        plan = services.plan_create(actor=actor, owner_unit=group, **fields)
     if plan.status != PlanStatus.DRAFT:
         return _summary(plan, created=False)
 
@@ -378,7 +392,7 @@ def seed(demo: DemoOrg) -> str:
             services.link_create(
                 actor=actor, plan=plan, cause=objectives[cause], effect=objectives[effect]
             )
-    plan = services.plan_approve(actor=actor, plan=plan)
+    plan = services.plan_approve(actor=actor, plan=plan, clock=FixedClock.on(demo.today))
     return _summary(plan, created=True)
 
 

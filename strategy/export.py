@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from svglib.svglib import svg2rlg
 PAGE_MARGIN = 28.0
 
 
-def map_pdf(svg_text: str, *, title: str) -> bytes:
+def map_pdf(svg_text: str, *, title: str, generated_at: datetime) -> bytes:
     """One landscape A3 page with the map scaled to fit, titled and dated in the footer."""
     drawing = svg2rlg(io.BytesIO(svg_text.encode("utf-8")))
     if drawing is None:
@@ -32,7 +33,7 @@ def map_pdf(svg_text: str, *, title: str) -> bytes:
     renderPDF.draw(drawing, pdf, x, y)
     pdf.setFont("Helvetica", 8)
     pdf.setFillGray(0.4)
-    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    stamp = timezone.localtime(generated_at).strftime("%Y-%m-%d %H:%M")
     pdf.drawString(PAGE_MARGIN, PAGE_MARGIN / 2, f"{title} · {_('Generated')} {stamp}")
     pdf.showPage()
     pdf.save()

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from org.models import OrgUnit
-from org.scoping import ADMIN, EXECUTIVE, scope_of
+from spm.forms import BootstrapMixin
+from strategy import selectors
 from strategy.models import (
     CauseEffectLink,
     Objective,
@@ -25,58 +25,14 @@ from strategy.models import (
 )
 
 
-class BootstrapMixin:
-    """Give every widget its Bootstrap 5 class."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # type: ignore[attr-defined]
-            widget = field.widget
-            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            widget.attrs.setdefault("class", css)
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 3)
-
-
-def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's validation error on the form, on the field it names when it has one."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.message_dict.items():
-        # NON_FIELD_ERRORS and model fields the form does not show go to the top.
-        form.add_error(name if name in form.fields else None, errors)
-
-
-def executive_units(user: Any) -> QuerySet[OrgUnit]:
-    """Units whose plans ``user`` may create: their executive or admin subtrees."""
-    scope = scope_of(user)
-    units = OrgUnit.objects.restrict(user).filter(active=True)
-    if scope.superuser:
-        return units
-    q = Q(pk__in=[])
-    for path in scope.paths({EXECUTIVE, ADMIN}):
-        q |= Q(path__startswith=path)
-    return units.filter(q)
-
-
-def plan_units(user: Any, plan: StrategicPlan) -> QuerySet[OrgUnit]:
-    """Units that may own a strategy or objective of ``plan``: its unit and those below."""
-    return (
-        OrgUnit.objects.restrict(user)
-        .filter(active=True, path__startswith=plan.owner_unit.path)
-        .order_by("path")
-    )
-
-
-class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class UnitChoiceField(forms.ModelChoiceField):
     """Units indented by depth, so the tree shows in a plain select."""
 
     def label_from_instance(self, obj: Any) -> str:
         return f"{'· ' * obj.depth}{obj.name}"
 
 
-class ObjectiveChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class ObjectiveChoiceField(forms.ModelChoiceField):
     """Objectives with their code and perspective, as an executive recognises them."""
 
     def label_from_instance(self, obj: Any) -> str:
@@ -99,7 +55,7 @@ class PlanCreateForm(PlanForm):
         super().__init__(*args, **kwargs)
         field = self.fields["owner_unit"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = executive_units(user).order_by("path")
+        field.queryset = selectors.plan_owner_units(user).order_by("path")
 
 
 class PerspectiveForm(BootstrapMixin, forms.ModelForm):
@@ -131,7 +87,7 @@ class StrategyForm(BootstrapMixin, forms.ModelForm):
         self.instance.plan = plan
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = plan_units(user, plan)
+        field.queryset = selectors.plan_units(user, plan)
 
 
 class ObjectiveForm(BootstrapMixin, forms.ModelForm):
@@ -147,7 +103,7 @@ class ObjectiveForm(BootstrapMixin, forms.ModelForm):
         choices: dict[str, QuerySet[Any]] = {
             "perspective": Perspective.objects.restrict(user).filter(plan=plan).order_by("order"),
             "theme": Theme.objects.restrict(user).filter(plan=plan).order_by("order", "name"),
-            "owner_unit": plan_units(user, plan),
+            "owner_unit": selectors.plan_units(user, plan),
             "parent": Objective.objects.restrict(user)
             .filter(plan=plan)
             .exclude(pk=self.instance.pk)

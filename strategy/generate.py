@@ -9,12 +9,13 @@ band above (plus an occasional link that skips a band), as a real map does.
 from __future__ import annotations
 
 import random
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from org.models import OrgUnit
+from spm.clock import FixedClock
 from strategy.models import (
     CauseEffectLink,
     Objective,
@@ -51,11 +52,13 @@ def build_plan(
     group: OrgUnit,
     units: list[OrgUnit],
     objectives: int,
+    start_year: int,
+    approved_at: datetime,
     name: str = "Synthetic plan",
-    start_year: int = 2026,
     seed: int = 1,
 ) -> StrategicPlan:
-    """An approved plan of ``group`` with ``objectives`` objectives owned by ``units``."""
+    """An approved plan of ``group`` for ``start_year`` and the four years after, with
+    ``objectives`` objectives owned by ``units``."""
     rng = random.Random(seed)
     plan = StrategicPlan.objects.create(
         owner_unit=group,
@@ -66,7 +69,7 @@ def build_plan(
         vision="A world-class clean energy group.",
         core_values="Safety first\nIntegrity\nInnovation",
         status=PlanStatus.APPROVED,
-        approved_at=timezone.now(),
+        approved_at=approved_at,
     )
     bands = Perspective.objects.bulk_create(
         Perspective(plan=plan, code=code, name=title, order=order)
@@ -123,13 +126,20 @@ def _strategies(plan: StrategicPlan, group: OrgUnit, units: list[OrgUnit]) -> in
 
 
 def generate(org: Any, *, objectives: int = 20) -> str:
-    """The hook ``generate_enterprise`` calls: the group's approved plan."""
+    """The hook ``generate_enterprise`` calls: the group's approved plan, running from the
+    year before ``org.today`` to three years after, so it covers the generated year."""
     units = list(
         OrgUnit.objects.filter(
             pk__in=org.unit_ids, kind__in=[OrgUnit.Kind.DEPARTMENT, OrgUnit.Kind.COMPANY]
         ).order_by("path")
     )
-    plan = build_plan(group=org.group, units=units, objectives=objectives)
+    plan = build_plan(
+        group=org.group,
+        units=units,
+        objectives=objectives,
+        start_year=org.today.year - 1,
+        approved_at=FixedClock.on(org.today).now(),
+    )
     count = _strategies(plan, org.group, units)
     links = plan.links.count()
     return f"plan {plan.period}: {objectives} objectives, {links} links, {count} strategies"

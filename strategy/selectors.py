@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from org.models import OrgUnit
@@ -39,6 +39,19 @@ def plans(user: Any, action: str = VIEW) -> QuerySet[StrategicPlan]:
 
 def plan_get(user: Any, pk: Any, action: str = VIEW) -> StrategicPlan:
     return get_object_or_404(plans(user, action).select_related("approved_by"), pk=pk)
+
+
+def plan_owner_units(user: Any) -> QuerySet[OrgUnit]:
+    """Active units ``user`` may start a plan for: where the plan's change rule covers them."""
+    roles = StrategicPlan.objects.all().scope_rules[CHANGE]
+    return OrgUnit.objects.restrict(user).filter(scope_of(user).units_q(roles), active=True)
+
+
+def plan_units(user: Any, plan: StrategicPlan) -> QuerySet[OrgUnit]:
+    """Units that may own a strategy or objective of ``plan``: its unit and those below."""
+    return (
+        OrgUnit.objects.restrict(user).filter(active=True).within(plan.owner_unit).order_by("path")
+    )
 
 
 def plan_can_edit(user: Any, plan: StrategicPlan) -> bool:
@@ -264,15 +277,11 @@ def objective_detail(user: Any, pk: Any) -> ObjectiveDetail:
 def my_units_objectives(user: Any) -> QuerySet[Objective]:
     """Objectives owned by the units a manager heads (drafts included), for "our part"."""
     scope = scope_of(user)
-    paths = scope.paths([MANAGER])
-    if not paths:
+    if not scope.paths([MANAGER]):
         return Objective.objects.none()
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(owner_unit__path__startswith=path)
     return (
         objectives(user)
-        .filter(q)
+        .filter(scope.units_q([MANAGER], "owner_unit"))
         .select_related("plan")
         .order_by("-plan__start_year", "-plan__version", "perspective__order", "code")
     )

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from org.models import Employee, OrgUnit, RoleAssignment
+from spm.clock import FixedClock
 from tests.factories import EmployeeFactory, OrgUnitFactory, RoleAssignmentFactory, make_manager
 
 CAST = ("employee", "manager", "sibling_manager", "hr", "executive", "anonymous")
@@ -125,3 +127,31 @@ def _tasks_in_process(settings: Any) -> Any:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class PinnedClock:
+    """The app's clock, pinned through ``settings.SPM_TODAY`` (what ``spm.clock.clock()``
+    reads), and a :class:`spm.clock.Clock` itself for services that take one."""
+
+    settings: Any
+
+    def on(self, day: date) -> PinnedClock:
+        """Move the app's day to ``day``."""
+        self.settings.SPM_TODAY = day
+        return self
+
+    def today(self) -> date:
+        day: date = self.settings.SPM_TODAY
+        return day
+
+    def now(self) -> datetime:
+        return FixedClock.on(self.today()).now()
+
+
+@pytest.fixture
+def clock(settings: Any) -> PinnedClock:
+    """A pinned clock: ``SPM_TODAY`` from the environment (``make test-dates``) if set, else
+    a fixed mid-month day. Tests name their dates from ``clock.today()`` or set them with
+    ``clock.on(day)``; none depends on the real date."""
+    return PinnedClock(settings).on(settings.SPM_TODAY or date(2026, 11, 16))

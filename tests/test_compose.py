@@ -8,8 +8,10 @@ runs with the append-only file and ``noeviction``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -50,24 +52,83 @@ def production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def run() -> Iterator[Any]:
-    processes: list[subprocess.Popen[str]] = []
+def session_members(sid: int) -> list[str]:
+    """Live processes of session ``sid`` (pid and command), from /proc; zombies excluded."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended while we looked
+        fields = text[text.rindex(")") + 2 :].split()
+        state, session = fields[0], int(fields[3])
+        if session == sid and state != "Z":
+            members.append(f"{stat.parent.name} {text[text.index('(') : text.rindex(')') + 1]}")
+    return members
 
-    def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+
+class ProcessGroups:
+    """Runs each command in a session (and process group) of its own, so that ending it
+    ends everything it started — ``sh -c`` *and* the gunicorn master and workers under it."""
+
+    def __init__(self) -> None:
+        self.processes: list[subprocess.Popen[str]] = []
+
+    def start(self, command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
-        processes.append(process)
+        self.processes.append(process)
         return process
 
-    yield start
-    for process in processes:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    def stop_all(self, timeout: float = 20) -> list[str]:
+        """Send SIGTERM to each whole group, SIGKILL what is left after ``timeout``; return
+        what still lived when the SIGKILL was needed (empty: everything ended cleanly)."""
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        for process in self.processes:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(max(0.1, deadline - time.monotonic()))
+        survivors: list[str] = []
+        for process in self.processes:
+            while session_members(process.pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            left = session_members(process.pid)
+            if left:
+                survivors += left
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(5)
+        self.processes.clear()
+        return survivors
+
+
+@pytest.fixture
+def run() -> Iterator[Any]:
+    groups = ProcessGroups()
+    yield groups.start
+    survivors = groups.stop_all()
+    assert not survivors, f"still running after SIGTERM to the group: {survivors}"
+
+
+def test_ending_a_command_ends_everything_it_started() -> None:
+    groups = ProcessGroups()
+    shell = groups.start(["sh", "-c", "sleep 300 & sleep 301 & wait"], dict(os.environ))
+    deadline = time.monotonic() + 10
+    while len(session_members(shell.pid)) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(session_members(shell.pid)) == 3  # sh and its two sleeps
+    assert groups.stop_all() == []
+    assert session_members(shell.pid) == []
 
 
 def read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> str:

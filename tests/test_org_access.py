@@ -206,7 +206,11 @@ def test_hr_cannot_move_an_employee_to_a_unit_it_cannot_see(cast: Cast) -> None:
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "unit" in response.json()["fields"]
+    body = response.json()
+    assert body["code"] == "does_not_exist"
+    assert list(body["fields"]) == ["unit"]
+    cast.employee.refresh_from_db()
+    assert cast.employee.unit_id != elsewhere.pk
 
 
 @pytest.mark.parametrize("role", CAST)

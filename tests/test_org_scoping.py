@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from org import services
 from org.models import OrgUnit
-from org.scoping import minimal_paths, scope_of
+from org.scoping import SYSTEM, minimal_paths, scope_of
 from tests.conftest import Cast
 from tests.factories import EmployeeFactory, OrgUnitFactory
 
@@ -43,7 +43,7 @@ def test_a_new_unit_gets_the_path_of_its_ancestors() -> None:
 
 @pytest.mark.django_db
 def test_moving_a_unit_carries_its_whole_subtree(cast: Cast) -> None:
-    services.org_unit_update(unit=cast.engineering, parent=cast.finance)
+    services.org_unit_update(actor=SYSTEM, unit=cast.engineering, parent=cast.finance)
     cast.site.refresh_from_db()
     assert cast.site.path == f"{cast.finance.path}{cast.engineering.pk}/{cast.site.pk}/"
     assert cast.site.depth == 4
@@ -58,7 +58,7 @@ def test_moving_a_unit_carries_its_whole_subtree(cast: Cast) -> None:
 @pytest.mark.django_db
 def test_a_unit_cannot_move_under_its_own_descendant(cast: Cast) -> None:
     with pytest.raises(ValidationError):
-        services.org_unit_update(unit=cast.engineering, parent=cast.site)
+        services.org_unit_update(actor=SYSTEM, unit=cast.engineering, parent=cast.site)
 
 
 @pytest.mark.django_db

@@ -12,14 +12,17 @@ team and finance) and a draft of its next version (objectives of engineering and
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from org.scoping import SYSTEM
+from spm.clock import FixedClock
 from strategy import services
 from strategy.models import CauseEffectLink, Objective, PlanStatus, StrategicPlan
-from tests.conftest import CAST, Cast
+from tests.conftest import CAST, Cast, PinnedClock
 from tests.factories_strategy import PlanKit, make_plan
 
 pytestmark = pytest.mark.django_db
@@ -320,7 +323,7 @@ def test_api_strategies_hold_the_published_ones_and_the_managers_own(
     cast: Cast, world: World, role: str
 ) -> None:
     published = services.strategy_create(
-        actor=None,
+        actor=SYSTEM,
         plan=world.draft.plan,
         level="functional",
         unit=cast.finance,
@@ -392,6 +395,19 @@ def test_only_executives_approve_through_the_api(cast: Cast, world: World, role:
     assert response.status_code == {"executive": 200, "anonymous": 401}.get(role, 404)
     world.draft.plan.refresh_from_db()
     assert (world.draft.plan.status == PlanStatus.APPROVED) == (role == "executive")
+
+
+def test_an_approval_is_stamped_with_the_apps_clock_and_the_approver(
+    cast: Cast, world: World, clock: PinnedClock
+) -> None:
+    clock.on(date(2031, 2, 28))
+    response = cast.client("executive").post(
+        f"/api/v1/strategic-plans/{world.draft.plan.pk}/approve/"
+    )
+    assert response.status_code == 200
+    world.draft.plan.refresh_from_db()
+    assert world.draft.plan.approved_at == FixedClock.on(date(2031, 2, 28)).now()
+    assert world.draft.plan.approved_by == cast.executive.user
 
 
 def test_an_executive_gets_400_not_500_for_a_locked_plan(cast: Cast, world: World) -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from org.scoping import SYSTEM
+from spm.clock import FixedClock
 from strategy.kpis import Kpi, register_kpi_provider, unregister_kpi_provider
 from strategy.models import CauseEffectLink, Objective, PlanStatus, StrategicPlan
 from strategy.status import (
@@ -308,7 +311,7 @@ def test_an_employees_home_shows_the_mission_and_their_units_strategy(
     from strategy import services
 
     services.strategy_create(
-        actor=None,
+        actor=SYSTEM,
         plan=kit.plan,
         level="functional",
         unit=cast.engineering,
@@ -326,16 +329,21 @@ def test_an_employees_home_shows_the_mission_and_their_units_strategy(
 # --- The demo ------------------------------------------------------------------------------------
 
 
-def test_the_demo_group_gets_an_approved_plan_with_realistic_chains(db: Any) -> None:
+@pytest.mark.parametrize("today", [date(2031, 1, 15), date(2031, 12, 31)])
+def test_the_demo_group_gets_an_approved_plan_with_realistic_chains(db: Any, today: date) -> None:
     from org.demo import seed_org
     from strategy.demo import seed
 
-    demo = seed_org()
+    demo = seed_org(today=today)
     first = seed(demo)
     again = seed(demo)
     assert "already there" in again and first.split(":")[1] == again.split(":")[1]
     plan = StrategicPlan.objects.get()
     assert plan.status == PlanStatus.APPROVED and plan.mission and plan.vision
+    # Current on the demo's day, and in January also for last month (December before).
+    assert (plan.start_year, plan.end_year) == (2030, 2034)
+    assert plan.name == "Clean Power 2034" and "2034" in plan.vision
+    assert plan.approved_at is not None and plan.approved_at.date() == today
     assert 16 <= plan.objectives.count() <= 20
     assert set(plan.objectives.values_list("perspective__code", flat=True)) == {
         "financial",
@@ -357,12 +365,21 @@ def test_a_generated_group_gets_an_approved_plan_with_strategies(db: Any) -> Non
     from org.generate import generate_enterprise
     from strategy.generate import build_plan
 
-    org = generate_enterprise(employees=120, prefix="GEN", progress=lambda _s: None)
+    org = generate_enterprise(
+        employees=120, prefix="GEN", today=date(2029, 6, 30), progress=lambda _s: None
+    )
     plan = StrategicPlan.objects.get(owner_unit=org.group, name="Synthetic plan")
     assert plan.status == PlanStatus.APPROVED
+    assert plan.start_year <= 2029 <= plan.end_year
     assert plan.objectives.count() == 20 and plan.links.exists()
     assert plan.strategies.filter(level="functional").count() == 10
-    big = build_plan(group=org.group, units=[org.group], objectives=60, start_year=2031)
+    big = build_plan(
+        group=org.group,
+        units=[org.group],
+        objectives=60,
+        start_year=2031,
+        approved_at=FixedClock.on(date(2030, 12, 1)).now(),
+    )
     for link in big.links.select_related("cause__perspective", "effect__perspective"):
         # generated links run up the map, as a real strategy map's do
         assert link.cause.perspective.order > link.effect.perspective.order

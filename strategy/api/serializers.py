@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from org.models import OrgUnit
+from spm.api import ScopedPrimaryKeyField
 from strategy.models import (
     CauseEffectLink,
     Objective,
@@ -25,19 +26,8 @@ from strategy.status import objective_statuses
 STATUS_HELP = f"Status colour of the objective: one of {', '.join(STATUSES)}."
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A related id the caller cannot see answers "does not exist", like a missing one."""
-
-    def get_queryset(self) -> Any:
-        queryset: Any = super().get_queryset()
-        request = self.context.get("request")
-        if queryset is None or request is None:
-            return None if queryset is None else queryset.none()
-        return queryset.restrict(request.user)
-
-
 class PlanSerializer(serializers.ModelSerializer[StrategicPlan]):
-    owner_unit = ScopedRelatedField(queryset=OrgUnit.objects.all())
+    owner_unit = ScopedPrimaryKeyField(queryset=OrgUnit.objects.all())
     core_values_list = serializers.ListField(
         source="values_list", child=serializers.CharField(), read_only=True
     )
@@ -71,7 +61,7 @@ class PlanSerializer(serializers.ModelSerializer[StrategicPlan]):
 class PlanChildSerializer(serializers.ModelSerializer[Any]):
     """Rows of one plan: the plan is set on creation and never changes."""
 
-    plan = ScopedRelatedField(queryset=StrategicPlan.objects.all())
+    plan = ScopedPrimaryKeyField(queryset=StrategicPlan.objects.all())
 
     def validate_plan(self, value: StrategicPlan) -> StrategicPlan:
         if self.instance is not None and value.pk != self.instance.plan_id:
@@ -102,7 +92,7 @@ class ThemeSerializer(PlanChildSerializer):
 
 
 class StrategySerializer(PlanChildSerializer):
-    unit = ScopedRelatedField(queryset=OrgUnit.objects.all())
+    unit = ScopedPrimaryKeyField(queryset=OrgUnit.objects.all())
     unit_name = serializers.CharField(source="unit.name", read_only=True)
 
     class Meta:
@@ -122,12 +112,12 @@ class StrategySerializer(PlanChildSerializer):
 
 
 class ObjectiveSerializer(PlanChildSerializer):
-    perspective = ScopedRelatedField(queryset=Perspective.objects.all())
-    theme = ScopedRelatedField(queryset=Theme.objects.all(), allow_null=True, required=False)
-    owner_unit = ScopedRelatedField(queryset=OrgUnit.objects.all())
+    perspective = ScopedPrimaryKeyField(queryset=Perspective.objects.all())
+    theme = ScopedPrimaryKeyField(queryset=Theme.objects.all(), allow_null=True, required=False)
+    owner_unit = ScopedPrimaryKeyField(queryset=OrgUnit.objects.all())
     owner_unit_name = serializers.CharField(source="owner_unit.name", read_only=True)
     # DRF moves declared fields out of the class, so this does not shadow Field.parent.
-    parent = ScopedRelatedField(  # type: ignore[assignment]
+    parent = ScopedPrimaryKeyField(  # type: ignore[assignment]
         queryset=Objective.objects.all(), allow_null=True, required=False
     )
     status = serializers.SerializerMethodField()
@@ -167,8 +157,8 @@ class LinkWarningSerializer(serializers.Serializer[Any]):
 
 
 class LinkSerializer(PlanChildSerializer):
-    cause = ScopedRelatedField(queryset=Objective.objects.all())
-    effect = ScopedRelatedField(queryset=Objective.objects.all())
+    cause = ScopedPrimaryKeyField(queryset=Objective.objects.all())
+    effect = ScopedPrimaryKeyField(queryset=Objective.objects.all())
     warnings = serializers.SerializerMethodField()
 
     class Meta:

@@ -4,11 +4,8 @@ employees read the published plan. Out of scope is 404, whatever the method."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -16,7 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from org.scoping import CHANGE, VIEW
+from org.scoping import actor_of
+from spm.api import ScopedViewSetMixin
+from spm.clock import clock
 from strategy import selectors, services
 from strategy.api.serializers import (
     LinkSerializer,
@@ -39,25 +38,14 @@ from strategy.models import (
 from strategy.status import objective_statuses
 
 
-@contextmanager
-def service_errors() -> Iterator[None]:
-    """A service's validation error is the client's mistake: 400 with the messages."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        detail: Any = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise serializers.ValidationError(detail) from exc
+class StrategyViewSet(ScopedViewSetMixin, viewsets.ModelViewSet[Any]):
+    """Reads through the scoped selector with the action the HTTP method asks for; writes
+    via services, whose errors the API's one exception handler turns into answers."""
 
-
-class StrategyViewSet(viewsets.ModelViewSet[Any]):
-    """Reads through the scoped selector with the action's permission; writes via services."""
-
-    read_actions: ClassVar[frozenset[str]] = frozenset({"list", "retrieve", "map"})
     selector: ClassVar[Any]
 
-    def get_queryset(self) -> QuerySet[Any]:
-        permission = VIEW if self.action in self.read_actions else CHANGE
-        return type(self).selector(self.request.user, permission)
+    def scoped(self, user: Any, action: str) -> QuerySet[Any]:
+        return type(self).selector(user, action)
 
     def _fields(self, serializer: serializers.BaseSerializer[Any]) -> dict[str, Any]:
         return {k: v for k, v in serializer.validated_data.items() if k != "plan"}
@@ -74,36 +62,31 @@ class PlanViewSet(StrategyViewSet):
     ordering = ["-start_year", "-version"]
 
     def perform_create(self, serializer: Any) -> None:
-        with service_errors():
-            serializer.instance = services.plan_create(
-                actor=self.request.user, **serializer.validated_data
-            )
+        serializer.instance = services.plan_create(
+            actor=actor_of(self.request), **serializer.validated_data
+        )
 
     def perform_update(self, serializer: Any) -> None:
         fields = {k: v for k, v in serializer.validated_data.items() if k != "owner_unit"}
-        with service_errors():
-            serializer.instance = services.plan_update(
-                actor=self.request.user, plan=serializer.instance, **fields
-            )
+        serializer.instance = services.plan_update(
+            actor=actor_of(self.request), plan=serializer.instance, **fields
+        )
 
     def perform_destroy(self, instance: StrategicPlan) -> None:
-        with service_errors():
-            services.plan_delete(actor=self.request.user, plan=instance)
+        services.plan_delete(actor=actor_of(self.request), plan=instance)
 
     @extend_schema(request=None, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: Any = None) -> Response:
         """Approve this draft; the version it revises becomes superseded."""
-        with service_errors():
-            plan = services.plan_approve(actor=request.user, plan=self.get_object())
+        plan = services.plan_approve(actor=actor_of(request), plan=self.get_object(), clock=clock())
         return Response(self.get_serializer(plan).data)
 
     @extend_schema(request=None, responses={201: PlanSerializer})
     @action(detail=True, methods=["post"], url_path="new-version")
     def new_version(self, request: Request, pk: Any = None) -> Response:
         """Start a draft copy of this approved version to revise."""
-        with service_errors():
-            draft = services.plan_new_version(actor=request.user, plan=self.get_object())
+        draft = services.plan_new_version(actor=actor_of(request), plan=self.get_object())
         return Response(self.get_serializer(draft).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=MapSerializer)
@@ -168,22 +151,21 @@ class PerspectiveViewSet(StrategyViewSet):
         return super().get_queryset().order_by("plan", "order", "id")
 
     def perform_create(self, serializer: Any) -> None:
-        with service_errors():
-            serializer.instance = services.perspective_create(
-                actor=self.request.user,
-                plan=serializer.validated_data["plan"],
-                **self._fields(serializer),
-            )
+        serializer.instance = services.perspective_create(
+            actor=actor_of(self.request),
+            plan=serializer.validated_data["plan"],
+            **self._fields(serializer),
+        )
 
     def perform_update(self, serializer: Any) -> None:
-        with service_errors():
-            serializer.instance = services.perspective_update(
-                actor=self.request.user, perspective=serializer.instance, **self._fields(serializer)
-            )
+        serializer.instance = services.perspective_update(
+            actor=actor_of(self.request),
+            perspective=serializer.instance,
+            **self._fields(serializer),
+        )
 
     def perform_destroy(self, instance: Perspective) -> None:
-        with service_errors():
-            services.perspective_delete(actor=self.request.user, perspective=instance)
+        services.perspective_delete(actor=actor_of(self.request), perspective=instance)
 
     @extend_schema(request=PerspectiveMoveSerializer, responses=PerspectiveSerializer)
     @action(detail=True, methods=["post"])
@@ -191,12 +173,11 @@ class PerspectiveViewSet(StrategyViewSet):
         """Move the band up (negative offset) or down the map."""
         body = PerspectiveMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        with service_errors():
-            moved = services.perspective_move(
-                actor=request.user,
-                perspective=self.get_object(),
-                offset=body.validated_data["offset"],
-            )
+        moved = services.perspective_move(
+            actor=actor_of(request),
+            perspective=self.get_object(),
+            offset=body.validated_data["offset"],
+        )
         return Response(self.get_serializer(moved).data)
 
 
@@ -209,20 +190,17 @@ class ThemeViewSet(StrategyViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         fields = {k: v for k, v in self._fields(serializer).items() if k != "order"}
-        with service_errors():
-            serializer.instance = services.theme_create(
-                actor=self.request.user, plan=serializer.validated_data["plan"], **fields
-            )
+        serializer.instance = services.theme_create(
+            actor=actor_of(self.request), plan=serializer.validated_data["plan"], **fields
+        )
 
     def perform_update(self, serializer: Any) -> None:
-        with service_errors():
-            serializer.instance = services.theme_update(
-                actor=self.request.user, theme=serializer.instance, **self._fields(serializer)
-            )
+        serializer.instance = services.theme_update(
+            actor=actor_of(self.request), theme=serializer.instance, **self._fields(serializer)
+        )
 
     def perform_destroy(self, instance: Theme) -> None:
-        with service_errors():
-            services.theme_delete(actor=self.request.user, theme=instance)
+        services.theme_delete(actor=actor_of(self.request), theme=instance)
 
 
 class StrategyLevelViewSet(StrategyViewSet):
@@ -235,22 +213,19 @@ class StrategyLevelViewSet(StrategyViewSet):
     ordering = ["plan", "level", "name"]
 
     def perform_create(self, serializer: Any) -> None:
-        with service_errors():
-            serializer.instance = services.strategy_create(
-                actor=self.request.user,
-                plan=serializer.validated_data["plan"],
-                **self._fields(serializer),
-            )
+        serializer.instance = services.strategy_create(
+            actor=actor_of(self.request),
+            plan=serializer.validated_data["plan"],
+            **self._fields(serializer),
+        )
 
     def perform_update(self, serializer: Any) -> None:
-        with service_errors():
-            serializer.instance = services.strategy_update(
-                actor=self.request.user, strategy=serializer.instance, **self._fields(serializer)
-            )
+        serializer.instance = services.strategy_update(
+            actor=actor_of(self.request), strategy=serializer.instance, **self._fields(serializer)
+        )
 
     def perform_destroy(self, instance: Strategy) -> None:
-        with service_errors():
-            services.strategy_delete(actor=self.request.user, strategy=instance)
+        services.strategy_delete(actor=actor_of(self.request), strategy=instance)
 
 
 class ObjectiveViewSet(StrategyViewSet):
@@ -272,22 +247,19 @@ class ObjectiveViewSet(StrategyViewSet):
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def perform_create(self, serializer: Any) -> None:
-        with service_errors():
-            serializer.instance = services.objective_create(
-                actor=self.request.user,
-                plan=serializer.validated_data["plan"],
-                **self._fields(serializer),
-            )
+        serializer.instance = services.objective_create(
+            actor=actor_of(self.request),
+            plan=serializer.validated_data["plan"],
+            **self._fields(serializer),
+        )
 
     def perform_update(self, serializer: Any) -> None:
-        with service_errors():
-            serializer.instance = services.objective_update(
-                actor=self.request.user, objective=serializer.instance, **self._fields(serializer)
-            )
+        serializer.instance = services.objective_update(
+            actor=actor_of(self.request), objective=serializer.instance, **self._fields(serializer)
+        )
 
     def perform_destroy(self, instance: Objective) -> None:
-        with service_errors():
-            services.objective_delete(actor=self.request.user, objective=instance)
+        services.objective_delete(actor=actor_of(self.request), objective=instance)
 
 
 class LinkViewSet(StrategyViewSet):
@@ -308,19 +280,16 @@ class LinkViewSet(StrategyViewSet):
         return self.get_paginated_response(data) if page is not None else Response(data)
 
     def perform_create(self, serializer: Any) -> None:
-        with service_errors():
-            serializer.instance = services.link_create(
-                actor=self.request.user,
-                plan=serializer.validated_data["plan"],
-                **self._fields(serializer),
-            )
+        serializer.instance = services.link_create(
+            actor=actor_of(self.request),
+            plan=serializer.validated_data["plan"],
+            **self._fields(serializer),
+        )
 
     def perform_update(self, serializer: Any) -> None:
-        with service_errors():
-            serializer.instance = services.link_update(
-                actor=self.request.user, link=serializer.instance, **self._fields(serializer)
-            )
+        serializer.instance = services.link_update(
+            actor=actor_of(self.request), link=serializer.instance, **self._fields(serializer)
+        )
 
     def perform_destroy(self, instance: CauseEffectLink) -> None:
-        with service_errors():
-            services.link_delete(actor=self.request.user, link=instance)
+        services.link_delete(actor=actor_of(self.request), link=instance)

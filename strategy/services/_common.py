@@ -1,4 +1,4 @@
-"""What every strategy write checks first: scope, and that the plan version is a draft."""
+"""What every strategy write checks first: that the plan version is in scope and a draft."""
 
 from __future__ import annotations
 
@@ -7,32 +7,20 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ProtectedError, RestrictedError
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from org.scoping import CHANGE
+from org.scoping import CHANGE, Actor, get_scoped
 from strategy.models import PlanStatus, StrategicPlan
 
 
-def require(actor: Any, queryset: Any, pk: Any) -> None:
-    """Out of scope is "not found", as for reads (never reveal what exists)."""
-    if actor is not None and not queryset.can(actor, CHANGE, pk):
-        raise Http404
-
-
-def require_draft(actor: Any, plan: StrategicPlan | int) -> StrategicPlan:
+def require_draft(actor: Actor, plan: StrategicPlan | int) -> StrategicPlan:
     """The plan, re-read and locked for the transaction, if ``actor`` may edit it.
 
     Out of the actor's scope: 404. Approved or superseded: a validation error, because an
     approved plan changes only through a new version (earlier versions stay as they were).
     """
-    pk = getattr(plan, "pk", plan)
-    plans = StrategicPlan.objects.select_for_update()
-    if actor is not None:
-        plans = plans.restrict(actor, CHANGE)
-    fresh = plans.select_related("owner_unit").filter(pk=pk).first()
-    if fresh is None:
-        raise Http404
+    plans = StrategicPlan.objects.select_for_update().select_related("owner_unit")
+    fresh: StrategicPlan = get_scoped(plans, actor, getattr(plan, "pk", plan), CHANGE)
     if fresh.status != PlanStatus.DRAFT:
         raise ValidationError(
             _("Version %(version)s is %(status)s and locked; start a new version to change it.")

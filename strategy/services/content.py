@@ -11,8 +11,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from org.models import OrgUnit
+from org.scoping import Actor, require
 from strategy.models import Perspective, StrategicPlan, Strategy, Theme
-from strategy.services._common import apply, delete_or_explain, require, require_draft
+from strategy.services._common import apply, delete_or_explain, require_draft
 
 
 def _next_order(model: Any, plan: StrategicPlan) -> int:
@@ -34,7 +35,7 @@ def _free_code(plan: StrategicPlan, name: str, exclude: int | None = None) -> st
 # --- Perspectives --------------------------------------------------------------------------
 @transaction.atomic
 def perspective_create(
-    *, actor: Any = None, plan: StrategicPlan, name: str, code: str = "", order: int | None = None
+    *, actor: Actor, plan: StrategicPlan, name: str, code: str = "", order: int | None = None
 ) -> Perspective:
     """Add a band to the map (e.g. "Risk & compliance"), at the bottom unless ``order`` says."""
     plan = require_draft(actor, plan)
@@ -50,9 +51,7 @@ def perspective_create(
 
 
 @transaction.atomic
-def perspective_update(
-    *, actor: Any = None, perspective: Perspective, **fields: Any
-) -> Perspective:
+def perspective_update(*, actor: Actor, perspective: Perspective, **fields: Any) -> Perspective:
     require_draft(actor, perspective.plan_id)
     apply(perspective, fields, {"name", "code"})
     if not perspective.code:
@@ -63,7 +62,7 @@ def perspective_update(
 
 
 @transaction.atomic
-def perspective_move(*, actor: Any = None, perspective: Perspective, offset: int) -> Perspective:
+def perspective_move(*, actor: Actor, perspective: Perspective, offset: int) -> Perspective:
     """Move a band up (``offset`` < 0) or down the map, renumbering the bands 1, 2, 3, …"""
     plan = require_draft(actor, perspective.plan_id)
     bands = list(Perspective.objects.filter(plan=plan).order_by("order", "id"))
@@ -78,16 +77,14 @@ def perspective_move(*, actor: Any = None, perspective: Perspective, offset: int
 
 
 @transaction.atomic
-def perspective_delete(*, actor: Any = None, perspective: Perspective) -> None:
+def perspective_delete(*, actor: Actor, perspective: Perspective) -> None:
     require_draft(actor, perspective.plan_id)
     delete_or_explain(perspective, _("Move or delete the objectives of this perspective first."))
 
 
 # --- Themes --------------------------------------------------------------------------------
 @transaction.atomic
-def theme_create(
-    *, actor: Any = None, plan: StrategicPlan, name: str, description: str = ""
-) -> Theme:
+def theme_create(*, actor: Actor, plan: StrategicPlan, name: str, description: str = "") -> Theme:
     plan = require_draft(actor, plan)
     theme = Theme(plan=plan, name=name, description=description, order=_next_order(Theme, plan))
     theme.full_clean()
@@ -96,7 +93,7 @@ def theme_create(
 
 
 @transaction.atomic
-def theme_update(*, actor: Any = None, theme: Theme, **fields: Any) -> Theme:
+def theme_update(*, actor: Actor, theme: Theme, **fields: Any) -> Theme:
     require_draft(actor, theme.plan_id)
     apply(theme, fields, {"name", "description", "order"})
     theme.full_clean()
@@ -105,7 +102,7 @@ def theme_update(*, actor: Any = None, theme: Theme, **fields: Any) -> Theme:
 
 
 @transaction.atomic
-def theme_delete(*, actor: Any = None, theme: Theme) -> None:
+def theme_delete(*, actor: Actor, theme: Theme) -> None:
     """Delete a theme; its objectives stay on the map, without a theme."""
     require_draft(actor, theme.plan_id)
     theme.delete()
@@ -118,7 +115,7 @@ STRATEGY_FIELDS = {"level", "unit", "function", "name", "mission", "description"
 @transaction.atomic
 def strategy_create(
     *,
-    actor: Any = None,
+    actor: Actor,
     plan: StrategicPlan,
     level: str,
     unit: OrgUnit,
@@ -144,7 +141,7 @@ def strategy_create(
 
 
 @transaction.atomic
-def strategy_update(*, actor: Any = None, strategy: Strategy, **fields: Any) -> Strategy:
+def strategy_update(*, actor: Actor, strategy: Strategy, **fields: Any) -> Strategy:
     require_draft(actor, strategy.plan_id)
     require(actor, Strategy.objects, strategy.pk)
     apply(strategy, fields, STRATEGY_FIELDS)
@@ -155,7 +152,7 @@ def strategy_update(*, actor: Any = None, strategy: Strategy, **fields: Any) -> 
 
 
 @transaction.atomic
-def strategy_delete(*, actor: Any = None, strategy: Strategy) -> None:
+def strategy_delete(*, actor: Actor, strategy: Strategy) -> None:
     require_draft(actor, strategy.plan_id)
     require(actor, Strategy.objects, strategy.pk)
     strategy.delete()

@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from org.models import OrgUnit
+from org.scoping import Actor, require
 from strategy.models import CauseEffectLink, Objective, Perspective, StrategicPlan, Theme
-from strategy.services._common import apply, delete_or_explain, require, require_draft
+from strategy.services._common import apply, delete_or_explain, require_draft
 
 OBJECTIVE_FIELDS = {"perspective", "theme", "owner_unit", "code", "name", "description", "parent"}
 
@@ -17,7 +18,7 @@ OBJECTIVE_FIELDS = {"perspective", "theme", "owner_unit", "code", "name", "descr
 @transaction.atomic
 def objective_create(
     *,
-    actor: Any = None,
+    actor: Actor,
     plan: StrategicPlan,
     perspective: Perspective,
     owner_unit: OrgUnit,
@@ -45,7 +46,7 @@ def objective_create(
 
 
 @transaction.atomic
-def objective_update(*, actor: Any = None, objective: Objective, **fields: Any) -> Objective:
+def objective_update(*, actor: Actor, objective: Objective, **fields: Any) -> Objective:
     require_draft(actor, objective.plan_id)
     require(actor, Objective.objects, objective.pk)
     apply(objective, fields, OBJECTIVE_FIELDS)
@@ -56,7 +57,7 @@ def objective_update(*, actor: Any = None, objective: Objective, **fields: Any) 
 
 
 @transaction.atomic
-def objective_delete(*, actor: Any = None, objective: Objective) -> None:
+def objective_delete(*, actor: Actor, objective: Objective) -> None:
     """Delete an objective with its links; refused while KPIs or scorecard items use it."""
     require_draft(actor, objective.plan_id)
     require(actor, Objective.objects, objective.pk)
@@ -68,7 +69,7 @@ def objective_delete(*, actor: Any = None, objective: Objective) -> None:
 @transaction.atomic
 def link_create(
     *,
-    actor: Any = None,
+    actor: Actor,
     plan: StrategicPlan,
     cause: Objective,
     effect: Objective,
@@ -84,7 +85,7 @@ def link_create(
 
 
 @transaction.atomic
-def link_update(*, actor: Any = None, link: CauseEffectLink, **fields: Any) -> CauseEffectLink:
+def link_update(*, actor: Actor, link: CauseEffectLink, **fields: Any) -> CauseEffectLink:
     require_draft(actor, link.plan_id)
     apply(link, fields, {"cause", "effect", "note"})
     link.full_clean()
@@ -94,7 +95,7 @@ def link_update(*, actor: Any = None, link: CauseEffectLink, **fields: Any) -> C
 
 
 @transaction.atomic
-def link_delete(*, actor: Any = None, link: CauseEffectLink) -> None:
+def link_delete(*, actor: Actor, link: CauseEffectLink) -> None:
     require_draft(actor, link.plan_id)
     require(actor, CauseEffectLink.objects, link.pk)
     link.delete()

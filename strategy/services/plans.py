@@ -1,7 +1,7 @@
 """Writes to a strategic plan and its versions: create, edit, approve, new version, delete.
 
-One transaction each; ``actor`` is the user making the change (``None`` for system jobs
-such as the demo seed) and must hold the executive or admin role over the plan's unit.
+One transaction each; ``actor`` is whoever makes the change (a user, or ``SYSTEM`` for
+background work) and must hold the executive or admin role over the plan's unit.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from org.models import OrgUnit
-from org.scoping import CHANGE
+from org.scoping import CHANGE, Actor, get_scoped, history_user, require
+from spm.clock import Clock
+from spm.clock import clock as configured_clock
 from strategy.models import (
     CauseEffectLink,
     Objective,
@@ -27,7 +27,7 @@ from strategy.models import (
     Strategy,
     Theme,
 )
-from strategy.services._common import apply, delete_or_explain, require, require_draft
+from strategy.services._common import apply, delete_or_explain, require_draft
 
 
 def default_perspectives() -> list[tuple[str, str]]:
@@ -46,7 +46,7 @@ PLAN_FIELDS = {"name", "start_year", "end_year", "mission", "vision", "core_valu
 @transaction.atomic
 def plan_create(
     *,
-    actor: Any = None,
+    actor: Actor,
     owner_unit: OrgUnit,
     name: str,
     start_year: int,
@@ -77,7 +77,7 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, actor: Any = None, plan: StrategicPlan, **fields: Any) -> StrategicPlan:
+def plan_update(*, actor: Actor, plan: StrategicPlan, **fields: Any) -> StrategicPlan:
     """Edit name, period, mission, vision or core values of a draft."""
     fresh = require_draft(actor, plan)
     apply(fresh, fields, PLAN_FIELDS)
@@ -87,8 +87,10 @@ def plan_update(*, actor: Any = None, plan: StrategicPlan, **fields: Any) -> Str
 
 
 @transaction.atomic
-def plan_approve(*, actor: Any = None, plan: StrategicPlan) -> StrategicPlan:
-    """Approve a draft; the version it revises becomes superseded (and stays readable)."""
+def plan_approve(*, actor: Actor, plan: StrategicPlan, clock: Clock | None = None) -> StrategicPlan:
+    """Approve a draft; the version it revises becomes superseded (and stays readable).
+
+    ``clock`` tells the approval time (the configured clock unless given)."""
     fresh = require_draft(actor, plan)
     problems = []
     if not fresh.mission.strip():
@@ -124,23 +126,20 @@ def plan_approve(*, actor: Any = None, plan: StrategicPlan) -> StrategicPlan:
         previous.status = PlanStatus.SUPERSEDED
         previous.save(update_fields=["status"])
     fresh.status = PlanStatus.APPROVED
-    fresh.approved_at = timezone.now()
-    fresh.approved_by = actor if actor is not None and actor.is_authenticated else None
+    fresh.approved_at = (clock or configured_clock()).now()
+    fresh.approved_by = history_user(actor)  # type: ignore[assignment]  # the user model
     fresh.full_clean()
     fresh.save()
     return fresh
 
 
 @transaction.atomic
-def plan_new_version(*, actor: Any = None, plan: StrategicPlan) -> StrategicPlan:
+def plan_new_version(*, actor: Actor, plan: StrategicPlan) -> StrategicPlan:
     """A draft copy of the approved ``plan`` — perspectives, themes, strategies, objectives
     and links — to revise and approve in its place."""
-    plans = StrategicPlan.objects.select_for_update()
-    if actor is not None:
-        plans = plans.restrict(actor, CHANGE)
-    source = plans.filter(pk=plan.pk).first()
-    if source is None:
-        raise Http404
+    source: StrategicPlan = get_scoped(
+        StrategicPlan.objects.select_for_update(), actor, plan.pk, CHANGE
+    )
     if source.status != PlanStatus.APPROVED:
         raise ValidationError(_("Only the approved version can be revised."))
     if source.next_versions.filter(status=PlanStatus.DRAFT).exists():
@@ -238,7 +237,7 @@ def _copy(rows: Any, make: Any) -> list[tuple[Any, Any]]:
 
 
 @transaction.atomic
-def plan_delete(*, actor: Any = None, plan: StrategicPlan) -> None:
+def plan_delete(*, actor: Actor, plan: StrategicPlan) -> None:
     """Delete a draft (e.g. an abandoned revision); approved versions are kept for good."""
     fresh = require_draft(actor, plan)
     delete_or_explain(fresh, _("This draft is already used elsewhere and cannot be deleted."))

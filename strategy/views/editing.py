@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
-from org.scoping import CHANGE
+from org.scoping import CHANGE, actor_of
+from spm.clock import clock
+from spm.forms import attach_errors
 from spm.htmx import is_htmx_partial
 from strategy import selectors, services
 from strategy.forms import (
@@ -32,8 +34,6 @@ from strategy.forms import (
     PlanForm,
     StrategyForm,
     ThemeForm,
-    attach_errors,
-    executive_units,
 )
 from strategy.models import StrategicPlan
 from strategy.views.pages import plan_context
@@ -93,12 +93,12 @@ def _post(request: HttpRequest) -> Any:
 # --- The plan ------------------------------------------------------------------------------
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
-    if not executive_units(request.user).exists():
+    if not selectors.plan_owner_units(request.user).exists():
         raise Http404
     form = PlanCreateForm(_post(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            plan = services.plan_create(actor=request.user, **form.cleaned_data)
+            plan = services.plan_create(actor=actor_of(request), **form.cleaned_data)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
@@ -118,7 +118,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan=plan,
         form=PlanForm(_post(request), instance=plan),
-        save=lambda data: services.plan_update(actor=request.user, plan=plan, **data),
+        save=lambda data: services.plan_update(actor=actor_of(request), plan=plan, **data),
         title=_("Plan, mission, vision and values"),
         done=_("Plan saved."),
     )
@@ -129,7 +129,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk, CHANGE)
     try:
-        services.plan_approve(actor=request.user, plan=plan)
+        services.plan_approve(actor=actor_of(request), plan=plan, clock=clock())
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -143,7 +143,7 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk, CHANGE)
     try:
-        draft = services.plan_new_version(actor=request.user, plan=plan)
+        draft = services.plan_new_version(actor=actor_of(request), plan=plan)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -157,7 +157,7 @@ def plan_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk, CHANGE)
     try:
-        services.plan_delete(actor=request.user, plan=plan)
+        services.plan_delete(actor=actor_of(request), plan=plan)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -174,7 +174,7 @@ def perspective_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan=plan,
         form=PerspectiveForm(_post(request)),
-        save=lambda data: services.perspective_create(actor=request.user, plan=plan, **data),
+        save=lambda data: services.perspective_create(actor=actor_of(request), plan=plan, **data),
         title=_("New perspective"),
         done=_("Perspective added."),
     )
@@ -188,7 +188,7 @@ def perspective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         plan=perspective.plan,
         form=PerspectiveForm(_post(request), instance=perspective),
         save=lambda data: services.perspective_update(
-            actor=request.user, perspective=perspective, **data
+            actor=actor_of(request), perspective=perspective, **data
         ),
         title=_("Edit perspective"),
         done=_("Perspective saved."),
@@ -202,7 +202,7 @@ def theme_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan=plan,
         form=ThemeForm(_post(request)),
-        save=lambda data: services.theme_create(actor=request.user, plan=plan, **data),
+        save=lambda data: services.theme_create(actor=actor_of(request), plan=plan, **data),
         title=_("New strategic theme"),
         done=_("Theme added."),
     )
@@ -215,7 +215,7 @@ def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan=theme.plan,
         form=ThemeForm(_post(request), instance=theme),
-        save=lambda data: services.theme_update(actor=request.user, theme=theme, **data),
+        save=lambda data: services.theme_update(actor=actor_of(request), theme=theme, **data),
         title=_("Edit strategic theme"),
         done=_("Theme saved."),
     )
@@ -228,7 +228,7 @@ def strategy_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan=plan,
         form=StrategyForm(_post(request), user=request.user, plan=plan),
-        save=lambda data: services.strategy_create(actor=request.user, plan=plan, **data),
+        save=lambda data: services.strategy_create(actor=actor_of(request), plan=plan, **data),
         title=_("New strategy"),
         done=_("Strategy added."),
     )
@@ -241,7 +241,9 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan=strategy.plan,
         form=StrategyForm(_post(request), instance=strategy, user=request.user, plan=strategy.plan),
-        save=lambda data: services.strategy_update(actor=request.user, strategy=strategy, **data),
+        save=lambda data: services.strategy_update(
+            actor=actor_of(request), strategy=strategy, **data
+        ),
         title=_("Edit strategy"),
         done=_("Strategy saved."),
     )
@@ -254,7 +256,7 @@ def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan=plan,
         form=ObjectiveForm(_post(request), user=request.user, plan=plan),
-        save=lambda data: services.objective_create(actor=request.user, plan=plan, **data),
+        save=lambda data: services.objective_create(actor=actor_of(request), plan=plan, **data),
         title=_("New objective"),
         done=_("Objective added."),
     )
@@ -269,7 +271,7 @@ def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
         plan=plan,
         form=ObjectiveForm(_post(request), instance=objective, user=request.user, plan=plan),
         save=lambda data: services.objective_update(
-            actor=request.user, objective=objective, **data
+            actor=actor_of(request), objective=objective, **data
         ),
         title=_("Edit objective"),
         done=_("Objective saved."),
@@ -283,7 +285,7 @@ def link_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         plan=plan,
         form=LinkForm(_post(request), user=request.user, plan=plan),
-        save=lambda data: services.link_create(actor=request.user, plan=plan, **data),
+        save=lambda data: services.link_create(actor=actor_of(request), plan=plan, **data),
         title=_("New cause-effect link"),
         done=_("Link added."),
     )
@@ -322,7 +324,7 @@ def perspective_move(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         perspective.plan,
         lambda: services.perspective_move(
-            actor=request.user, perspective=perspective, offset=offset
+            actor=actor_of(request), perspective=perspective, offset=offset
         ),
         _("Perspective moved."),
     )
@@ -335,7 +337,7 @@ def perspective_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         perspective.plan,
-        lambda: services.perspective_delete(actor=request.user, perspective=perspective),
+        lambda: services.perspective_delete(actor=actor_of(request), perspective=perspective),
         _("Perspective deleted."),
     )
 
@@ -347,7 +349,7 @@ def theme_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         theme.plan,
-        lambda: services.theme_delete(actor=request.user, theme=theme),
+        lambda: services.theme_delete(actor=actor_of(request), theme=theme),
         _("Theme deleted."),
     )
 
@@ -359,7 +361,7 @@ def strategy_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         strategy.plan,
-        lambda: services.strategy_delete(actor=request.user, strategy=strategy),
+        lambda: services.strategy_delete(actor=actor_of(request), strategy=strategy),
         _("Strategy deleted."),
     )
 
@@ -371,7 +373,7 @@ def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         objective.plan,
-        lambda: services.objective_delete(actor=request.user, objective=objective),
+        lambda: services.objective_delete(actor=actor_of(request), objective=objective),
         _("Objective deleted."),
     )
 
@@ -383,6 +385,6 @@ def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         link.plan,
-        lambda: services.link_delete(actor=request.user, link=link),
+        lambda: services.link_delete(actor=actor_of(request), link=link),
         _("Link deleted."),
     )

@@ -15,11 +15,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_htmx.http import reswap, retarget
 
-from org.scoping import CHANGE, MANAGER, scope_of
+from org.scoping import CHANGE, MANAGER, actor_of, scope_of
+from spm.clock import clock
+from spm.forms import attach_errors
 from spm.htmx import is_htmx_partial
 from strategy import selectors, services
 from strategy.export import map_pdf
-from strategy.forms import LinkForm, ObjectiveForm, attach_errors, executive_units
+from strategy.forms import LinkForm, ObjectiveForm
 from strategy.models import StrategicPlan
 
 
@@ -49,7 +51,7 @@ def strategy_home(request: HttpRequest) -> HttpResponse:
     if scope.has_role(MANAGER):
         context["my_objectives"] = selectors.my_units_objectives(request.user)[:100]
     if plan is None:
-        context["can_create"] = executive_units(request.user).exists()
+        context["can_create"] = selectors.plan_owner_units(request.user).exists()
         return render(request, "strategy/no_plan.html", context)
     context.update(plan_context(request, plan))
     context["unit_strategy"] = selectors.unit_strategy(request.user, plan, scope.employee_unit_id)
@@ -62,7 +64,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "strategy/plan_list.html",
-        {"plans": plans, "can_create": executive_units(request.user).exists()},
+        {"plans": plans, "can_create": selectors.plan_owner_units(request.user).exists()},
     )
 
 
@@ -137,9 +139,9 @@ def strategy_map(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             if which == "objective":
-                services.objective_create(actor=request.user, plan=plan, **form.cleaned_data)
+                services.objective_create(actor=actor_of(request), plan=plan, **form.cleaned_data)
             else:
-                services.link_create(actor=request.user, plan=plan, **form.cleaned_data)
+                services.link_create(actor=actor_of(request), plan=plan, **form.cleaned_data)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
@@ -183,7 +185,8 @@ def strategy_map_svg(request: HttpRequest, pk: int) -> HttpResponse:
 def strategy_map_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     title = _board_title(plan)
-    pdf = map_pdf(selectors.plan_map(request.user, plan).svg(title=title), title=title)
+    svg = selectors.plan_map(request.user, plan).svg(title=title)
+    pdf = map_pdf(svg, title=title, generated_at=clock().now())
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "pdf")}"'
     return response

@@ -8,14 +8,16 @@ from django.core.management.base import BaseCommand
 
 from org.demo import DEMO_PASSWORD, LOGINS, seed_org
 from spm import registry
+from spm.clock import clock
 
 
 class Command(BaseCommand):
     help = "Seed the fictional Zhongneng Energy Group with one demo login per role."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        demo = seed_org()
-        self.stdout.write(f"org: {len(demo.units)} units, logins {', '.join(sorted(demo.logins))}")
+        demo = seed_org(today=clock().today())
+        logins = ", ".join(sorted(demo.logins))
+        self.stdout.write(f"demo day {demo.today}; org: {len(demo.units)} units, logins {logins}")
         # Each app adds its part of the demo, in dependency order (registered in ready()).
         for name, seed in registry.demo_seeders.items():
             self.stdout.write(f"{name}: {seed(demo)}")

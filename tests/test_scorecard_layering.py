@@ -1,5 +1,5 @@
-"""The scorecard app's house rules, checked on its source: the rules are pure (no ORM), no
-module reads the date on its own, and no import is silently optional."""
+"""The scorecard app's house rules, checked on its source: the rules are pure (no ORM), and
+no import is silently optional. (No module reads the date itself: tests/test_no_direct_clock.py.)"""
 
 from __future__ import annotations
 
@@ -36,41 +36,6 @@ def test_a_rules_module_imports_no_orm(path: Path) -> None:
 def test_the_orm_check_would_catch_a_model_import() -> None:
     tree = ast.parse("from scorecard.models import Scorecard\nfrom django.db.models import Q\n")
     assert [name for name in _imported(tree) if _orm(name)]
-
-
-READS_THE_DATE = {("timezone", "now"), ("timezone", "localdate"), ("date", "today")}
-READS_THE_DATE |= {("datetime", "now"), ("datetime", "today")}
-
-
-def _owner(node: ast.expr) -> str:
-    """``timezone`` of ``timezone.now``, ``date`` of ``datetime.date.today``."""
-    if isinstance(node, ast.Name):
-        return node.id
-    return node.attr if isinstance(node, ast.Attribute) else ""
-
-
-def _date_reads(tree: ast.AST) -> list[str]:
-    return [
-        f"{_owner(node.value)}.{node.attr}"
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute) and (_owner(node.value), node.attr) in READS_THE_DATE
-    ]
-
-
-def test_no_scorecard_module_reads_the_date_on_its_own() -> None:
-    found = {
-        str(path.relative_to(APP)): reads
-        for path in SOURCES
-        if (reads := _date_reads(ast.parse(path.read_text())))
-    }
-    assert found == {}, "ask spm.clock (a Clock argument or clock()) instead"
-
-
-def test_the_date_check_would_catch_timezone_now() -> None:
-    assert _date_reads(ast.parse("x = timezone.now()\ny = datetime.date.today()")) == [
-        "timezone.now",
-        "date.today",
-    ]
 
 
 def test_no_scorecard_module_swallows_a_missing_module() -> None:

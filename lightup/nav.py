@@ -14,10 +14,7 @@ from spm.nav import MenuItem, Panel
 def menu(scope: Scope) -> list[MenuItem]:
     if not scope.is_authenticated:
         return []
-    return [
-        MenuItem(_("Light board"), "lightup-board", "traffic-light"),
-        MenuItem(_("Inbox"), "notification-inbox", "inbox"),
-    ]
+    return [MenuItem(_("Light board"), "lightup-board", "traffic-light")]
 
 
 def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:

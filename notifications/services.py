@@ -128,8 +128,9 @@ def preference_update(
 # --- E-mail ---------------------------------------------------------------------------
 def _addresses(user_ids: Iterable[int]) -> dict[int, tuple[str, NotificationPreference]]:
     """E-mail address and preference of each user who has an address and wants e-mail."""
-    users = get_user_model().objects.filter(pk__in=set(user_ids)).exclude(email="")
-    prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=set(user_ids))}
+    ids = set(user_ids)
+    users = get_user_model().objects.filter(pk__in=ids).exclude(email="")
+    prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=ids)}
     found: dict[int, tuple[str, NotificationPreference]] = {}
     for user_id, address in users.values_list("pk", "email"):
         preference = prefs.get(user_id) or NotificationPreference(user_id=user_id)

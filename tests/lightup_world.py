@@ -71,7 +71,9 @@ def milestone_item(card: Scorecard, name: str, due: datetime.date) -> ScorecardI
     row = ScorecardItem.objects.create(
         scorecard=card, kind=ItemKind.MILESTONE, name=name, weight=Decimal(10)
     )
-    Milestone.objects.create(item=row, name=f"{name} step", due_date=due, responsible_unit=card.unit)
+    Milestone.objects.create(
+        item=row, name=f"{name} step", due_date=due, responsible_unit=card.unit
+    )
     return row
 
 

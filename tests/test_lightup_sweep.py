@@ -126,7 +126,11 @@ def test_sweep_of_some_units_leaves_the_others_alone(world: World) -> None:
 def test_scheme_and_item_override_change_the_thresholds(world: World) -> None:
     LightScheme.objects.update_or_create(
         is_default=True,
-        defaults={"name": "Lenient", "yellow_below": Decimal("-0.25"), "red_below": Decimal("-0.3")},
+        defaults={
+            "name": "Lenient",
+            "yellow_below": Decimal("-0.25"),
+            "red_below": Decimal("-0.3"),
+        },
     )
     ItemLightOverride.objects.create(
         item=world.items["yellow"], yellow_below=Decimal("-0.01"), red_below=Decimal("-0.05")

@@ -13,6 +13,7 @@ from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
@@ -69,17 +70,17 @@ def _line(row: Any) -> list[Any]:
 
 
 HEADINGS = (
-    "Unit",
-    "Owner",
-    "Item",
-    "Perspective",
-    "Light",
-    "Deviation %",
-    "Plan to date",
-    "Actual to date",
-    "Forecast",
-    "Predicted miss",
-    "Last month",
+    gettext_noop("Unit"),
+    gettext_noop("Owner"),
+    gettext_noop("Item"),
+    gettext_noop("Perspective"),
+    gettext_noop("Light"),
+    gettext_noop("Deviation %"),
+    gettext_noop("Plan to date"),
+    gettext_noop("Actual to date"),
+    gettext_noop("Forecast"),
+    gettext_noop("Predicted miss"),
+    gettext_noop("Last month"),
 )
 
 

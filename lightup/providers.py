@@ -18,6 +18,7 @@ from django.urls import reverse
 from lightup import rules
 from lightup.models import LightScheme, LightStatus, Rollup
 from scorecard.models import ScorecardItem
+from spm.clock import clock
 from strategy.kpis import Kpi
 
 
@@ -67,7 +68,9 @@ def kpi_provider(user: Any, objective_ids: Sequence[int]) -> Mapping[int, Sequen
     items = ScorecardItem.objects.restrict(user).filter(
         objective_id__in=list(objective_ids), scorecard__employee__isnull=True
     )
-    if period is not None:
+    if period is None:
+        items = items.filter(scorecard__year=clock().today().year)
+    else:
         year, month = period
         items = items.filter(scorecard__year=year).annotate(
             light=Subquery(

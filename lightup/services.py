@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from lightup.sweep import SweepResult, scheme_thresholds, sweep_chunk, unit_chunks
+from lightup.sweep import CHUNK_ITEMS, SweepResult, scheme_thresholds, sweep_chunk, unit_chunks
 from org.scoping import ADMIN, EXECUTIVE, HR, Actor, scope_of
 from spm.clock import Clock, clock
 
@@ -33,6 +33,7 @@ def lightup_sweep(
     email: bool = True,
     progress: Progress | None = None,
     at: Clock | None = None,
+    chunk_items: int = CHUNK_ITEMS,
 ) -> SweepResult:
     """Compute the light of every item of ``year`` for ``month`` (only the scorecards of
     ``unit_ids`` when given), store it and send the warnings it calls for.
@@ -48,7 +49,7 @@ def lightup_sweep(
         raise ValueError("month must be 1-12")
     now = (at or clock()).now()
     schemes = scheme_thresholds()
-    chunks = unit_chunks(year, unit_ids)
+    chunks = unit_chunks(year, unit_ids, chunk_items)
     result = SweepResult(year=year, month=month)
     if progress is not None:
         progress(0, len(chunks))

@@ -8,6 +8,7 @@ from typing import Any
 from celery import shared_task
 
 from lightup.services import lightup_sweep
+from lightup.sweep import CHUNK_ITEMS
 from org.scoping import SYSTEM
 from spm.clock import clock, previous_month
 from spm.jobs import job_progress, job_run
@@ -15,11 +16,18 @@ from spm.models import Job
 
 
 @shared_task(name="lightup.tasks.lightup_sweep_month")
-def lightup_sweep_month(year: int, month: int, unit_ids: list[int] | None = None) -> dict[str, Any]:
+def lightup_sweep_month(
+    year: int, month: int, unit_ids: list[int] | None = None, chunk_items: int = CHUNK_ITEMS
+) -> dict[str, Any]:
     """Sweep one month (of some units). Safe to deliver twice: the sweep is an upsert and
     every warning has its unique key."""
     return lightup_sweep(
-        actor=SYSTEM, year=year, month=month, unit_ids=unit_ids, today=clock().today()
+        actor=SYSTEM,
+        year=year,
+        month=month,
+        unit_ids=unit_ids,
+        today=clock().today(),
+        chunk_items=chunk_items,
     ).as_dict()
 
 

@@ -165,6 +165,15 @@ def notification_email_pending(*, clock: Clock | None = None, limit: int = 5000)
     )
     addresses = _addresses(uid for _pk, uid in pending)
     wanted = [pk for pk, uid in pending if uid in addresses and not addresses[uid][1].daily_digest]
+    # Messages of people without an address or with e-mail off are settled at once, so the
+    # next run does not read them again; digest readers' wait for the digest.
+    digest = set(
+        NotificationPreference.objects.filter(
+            user_id__in={uid for _pk, uid in pending}, email=True, daily_digest=True
+        ).values_list("user_id", flat=True)
+    )
+    settled = [pk for pk, uid in pending if uid not in addresses and uid not in digest]
+    Notification.objects.filter(pk__in=settled, emailed_at__isnull=True).update(emailed_at=now)
     sent = 0
     mails = []
     for notification in _claim(wanted, now):

@@ -64,6 +64,11 @@ def messages_for(
 ) -> list[Message]:
     """The notifications one item's light of one month calls for."""
     owner = owner_of(row)
+    warn = owner is not None and light.colour in (rules.YELLOW, rules.RED)
+    remind = owner is not None and light.missing
+    target = escalation_target(row) if rules.escalates(red_streak, thresholds) else None
+    if not (warn or remind or target):
+        return []  # most items: nothing to say, nothing to build
     link = reverse("lightup-item", args=[row["pk"]]) + f"?year={year}&month={month}"
     params = {
         "item": row["name"],
@@ -76,14 +81,12 @@ def messages_for(
     }
     key = f"lightup:{row['pk']}:{year}-{month:02d}"
     found: list[Message] = []
-    if owner is not None and light.colour in (rules.YELLOW, rules.RED):
+    if warn and owner is not None:
         found.append(Message(owner, WARNING, params, link, f"{key}:warning"))
-    if owner is not None and light.missing:
+    if remind and owner is not None:
         found.append(Message(owner, REMINDER, params, link, f"{key}:reminder"))
-    if rules.escalates(red_streak, thresholds):
-        target = escalation_target(row)
-        if target is not None:
-            found.append(Message(target, ESCALATION, params, link, f"{key}:escalation"))
+    if target is not None:
+        found.append(Message(target, ESCALATION, params, link, f"{key}:escalation"))
     return found
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -65,8 +65,6 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification's link, marking it read on the way (GET is safe to repeat)."""
     notification = Notification.objects.restrict(request.user).filter(pk=pk).first()
     if notification is None:
-        from django.http import Http404
-
         raise Http404
     services.notification_mark_read(actor=actor_of(request), notification_id=pk)
     link = notification.link

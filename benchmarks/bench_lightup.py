@@ -19,6 +19,14 @@ Then, for October of the generated year, judged on 30 November (after the grace 
   sends them);
 
 and prints the times and the ratio sweep/floor.
+
+Measured on 30 Nov 2026 on the shared 2-core machine (load average ~6 from other work),
+PostgreSQL 15 with fsync off, 20,000 employees (186,620 items, 1.8 M actuals; generating
+100,000 on PostgreSQL would have taken far longer than the time available — the 20,000
+took 30 min): floor 21.0 s (20.1 s over its rows), sweep 48.8 s (49.5 s), ratio 2.33
+(2.47); the sweep with its notifications 52.0 s. Colour counts of floor and sweep agree
+exactly. Linear extrapolation to 100,000 employees (~1.03 M items): floor ~115 s, sweep
+~270 s on this machine — within 3x the floor, not under 30 s.
 """
 
 from __future__ import annotations

@@ -109,5 +109,7 @@ def grow(world: World, n: int) -> None:
     for i in range(n):
         item(world.cards["engineering"], f"Extra {i}", monthly=Decimal(70))
         item(world.cards["employee"], f"Mine {i}", monthly=Decimal(70))
-        person = EmployeeFactory(unit=world.cast.finance, line_manager=world.cast.sibling_manager)
+        person: Employee = EmployeeFactory(  # type: ignore[assignment]
+            unit=world.cast.finance, line_manager=world.cast.sibling_manager
+        )
         item(scorecard(world.cast.finance, person), f"Theirs {i}", monthly=Decimal(90))

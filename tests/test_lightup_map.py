@@ -36,7 +36,8 @@ def objectives(cast: Cast) -> dict[str, Any]:
     type(big).objects.filter(pk=big.pk).update(weight=Decimal(90))
     type(small).objects.filter(pk=small.pk).update(weight=Decimal(10))
     # An employee's item under the objective does not colour it (the map shows unit KPIs).
-    item(scorecard(cast.engineering, cast.employee), "Mine", objective=found["green"], monthly=0)
+    mine = scorecard(cast.engineering, cast.employee)
+    item(mine, "Mine", objective=found["green"], monthly=Decimal(0))
     lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
     return found
 

@@ -39,7 +39,9 @@ def build(cast: Cast) -> int:
     actuals spread over every colour (and one in five missing June)."""
     items: list[ScorecardItem] = []
     for n in range(UNITS):
-        unit: OrgUnit = OrgUnitFactory(parent=cast.engineering, name=f"Crew {n}")
+        unit: OrgUnit = OrgUnitFactory(  # type: ignore[assignment]
+            parent=cast.engineering, name=f"Crew {n}"
+        )
         make_manager(unit)
         card = Scorecard.objects.create(unit=unit, year=YEAR)
         items += [

@@ -21,8 +21,8 @@ from assessment.rules import (
     Period,
     QuantitativeItem,
     Ranked,
-    ScoreInput,
     SchemeRules,
+    ScoreInput,
     Veto,
     check_distribution,
     compute_score,
@@ -260,7 +260,7 @@ def test_exemptions_rescale_the_remaining_weights_to_100(
     result = compute_score(_input(ws, acts, exemptions=exemptions), ANNUAL, RULES)
     effective = [D(i["effective_weight"]) for i in result.explanation["items"]]
     if len(exempt) < len(ws):
-        assert abs(sum(effective) - 100) < D("1e-8")
+        assert abs(sum(effective, D(0)) - 100) < D("1e-8")
     assert all(effective[i] == 0 for i in exempt)
 
 

@@ -76,7 +76,9 @@ class Period:
         return self.first_month == 1 and self.last_month == 12
 
 
-def period_value(actuals: Mapping[int, Decimal], aggregation: str, period: Period) -> Decimal | None:
+def period_value(
+    actuals: Mapping[int, Decimal], aggregation: str, period: Period
+) -> Decimal | None:
     """The item's actuals inside the period, aggregated (``None`` when there is none)."""
     inside = {m: v for m, v in actuals.items() if m in period.months}
     return aggregate(inside, aggregation, period.last_month)

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from itertools import pairwise
 from typing import Any
 
 from scorecard.rules import KEY_TASK_POINTS, KeyTaskGrade
@@ -90,7 +91,7 @@ class SchemeRules:
             [b.grade for b in self.grade_table] != list(GRADE_ORDER)
             or bands[-1] is not None
             or any(b is None for b in bands[:-1])
-            or any(a <= b for a, b in zip(bands[:-2], bands[1:-1], strict=True))  # type: ignore[operator]
+            or any(a <= b for a, b in pairwise(bands[:-1]))  # type: ignore[operator]
         ):
             found.append("grade_table")
         return found

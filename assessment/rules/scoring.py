@@ -7,8 +7,8 @@
 - key tasks (§3.3): points per completion grade, accumulated;
 - adjustments (§3.4): approved bonus points (capped per scorecard and cycle) and
   approved deductions;
-- quantitative part = Σ item score × weight/100 + key-task points + adjustments (§3.5);
-- final = (1 − w) × quantitative part + w × qualitative part, w the qualitative weight.
+- quantitative part = Σ item score x weight/100 + key-task points + adjustments (§3.5);
+- final = (1 - w) x quantitative part + w x qualitative part, w the qualitative weight.
   **Without a qualitative rating** (no reviewer has rated yet, and 360° reviews do not
   exist yet) the final score is the quantitative part alone: the missing part's weight
   goes to the part that exists, the way an exemption's weight goes to the remaining
@@ -133,14 +133,14 @@ def _items(data: ScoreInput, period: Period, rules: SchemeRules) -> list[dict[st
             }
         )
     for m in data.milestones:
-        score, rows = _milestone_item_score(m.milestones, period, rules)
+        milestone_score, rows = _milestone_item_score(m.milestones, period, rules)
         items.append(
             {
                 "id": m.item_id,
                 "name": m.name,
                 "kind": "milestone",
                 "weight": m.weight,
-                "score": score,
+                "score": milestone_score,
                 "detail": {"milestones": rows},
             }
         )
@@ -218,7 +218,7 @@ def compute_score(data: ScoreInput, period: Period, rules: SchemeRules) -> Score
     else:
         w = rules.qualitative_weight
         final_exact = (1 - w) * quantitative + w * qualitative
-        formula = f"final = {show(1 - w)} × quantitative part + {show(w)} × qualitative part"
+        formula = f"final = {show(1 - w)} x quantitative part + {show(w)} x qualitative part"
     final = rounded(final_exact)
     vetoes = [v for v in data.vetoes if v.status == Decision.APPROVED]
     grade = grade_for(final, rules, vetoed=bool(vetoes))

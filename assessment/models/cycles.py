@@ -16,6 +16,7 @@ from assessment.rules import CycleKind as Kind
 from assessment.rules import Period, SchemeRules
 from org.models import OrgUnit
 from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, MANAGER, SELF, VIEW, Scope, ScopedQuerySet
+from spm.errors import Conflict
 
 
 class CycleKind(models.TextChoices):
@@ -43,8 +44,10 @@ COMPUTABLE_STATUSES = frozenset(
 )
 
 
-class CycleFinal(ValidationError):
-    """Raised on any attempt to change a result or an input of a finalised cycle."""
+class CycleFinal(Conflict):
+    """Raised on any attempt to change a result or an input of a finalised cycle (409)."""
+
+    default_code = "finalised"
 
 
 class AssessmentCycleQuerySet(ScopedQuerySet):

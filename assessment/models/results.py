@@ -60,7 +60,7 @@ class FrozenWhenFinal(models.Model):
         if stored is None:
             return False
         return all(
-            stored[f.attname] == getattr(self, f.attname)
+            stored[f.attname] == getattr(self, f.attname)  # type: ignore[literal-required]
             for f in self._meta.concrete_fields
             if f.name not in self.after_final_fields
         )

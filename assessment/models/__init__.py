@@ -22,6 +22,7 @@ from assessment.models.inputs import (
     Veto,
 )
 from assessment.models.results import (
+    GRADE_ORDER_VALUES,
     AssessmentResult,
     AssessmentResultQuerySet,
     FrozenWhenFinal,
@@ -33,6 +34,7 @@ from assessment.models.schemes import AssessmentScheme, AssessmentSchemeQuerySet
 __all__ = [
     "COMPUTABLE_STATUSES",
     "FINAL_STATUSES",
+    "GRADE_ORDER_VALUES",
     "STEPS",
     "Adjustment",
     "AdjustmentKind",

@@ -3,6 +3,8 @@ milestones, qualitative ratings, adjustments, vetoes and exemptions (DESIGN §3.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -169,7 +171,7 @@ class Adjustment(Decided):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=AdjustmentKind.choices)
     points = models.DecimalField(
-        _("points"), max_digits=6, decimal_places=2, validators=[MinValueValidator(0.01)]
+        _("points"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
 
     objects = ResultChildQuerySet.as_manager()

@@ -23,6 +23,9 @@ class Grade(models.TextChoices):
     UNQUALIFIED = "unqualified", _("Unqualified")
 
 
+GRADE_ORDER_VALUES: tuple[str, ...] = tuple(Grade.values)
+
+
 class FrozenWhenFinal(models.Model):
     """Refuses to save or delete once the cycle is finalised — whatever the path (page,
     API, admin, shell). ``frozen_via`` is the lookup from the cycle to this row's id;

@@ -34,7 +34,11 @@ def scheme_create(
     if not scope_of(actor).may(AssessmentScheme, CHANGE, owner_unit.path):
         raise Http404
     scheme = AssessmentScheme(
-        code=code, name=name, owner_unit=owner_unit, created_by_id=getattr(history_user(actor), "pk", None), **values
+        code=code,
+        name=name,
+        owner_unit=owner_unit,
+        created_by_id=getattr(history_user(actor), "pk", None),
+        **values,
     )
     scheme.full_clean()
     audited(scheme, actor).save()

@@ -105,3 +105,32 @@ def annual_cycle(cast: Cast, *, open_it: bool = True) -> AssessmentCycle:
 
 def result_of(cycle: AssessmentCycle, scorecard: Scorecard) -> AssessmentResult:
     return AssessmentResult.objects.get(cycle=cycle, scorecard=scorecard)
+
+
+def compute_now(cycle: AssessmentCycle) -> None:
+    """Compute in-process, as the task does (tests that are not about the task)."""
+    from assessment.compute import compute_cycle
+    from spm.clock import FixedClock
+
+    compute_cycle(cycle.pk, now=FixedClock.on(datetime.date(YEAR + 1, 1, 20)).now())
+
+
+def published_example(cast: Cast) -> tuple[AssessmentCycle, AssessmentResult]:
+    """§3.8 reviewed by the manager, computed, finalised and published by HR."""
+    from assessment.services import cycles, decisions, inputs
+
+    example = worked_example_scorecard(cast.employee)
+    cycle = annual_cycle(cast)
+    result = result_of(cycle, example.scorecard)
+    for task, grade in zip(example.key_tasks, ["high_quality", "good"], strict=True):
+        inputs.key_task_grade(actor=cast.manager.user, result=result, item=task, grade=grade)
+    inputs.qualitative_rate(actor=cast.manager.user, result=result, rating=D(90))
+    bonus = decisions.adjustment_propose(
+        actor=cast.manager.user, result=result, kind="bonus", points=D(1), reason="Early"
+    )
+    decisions.adjustment_decide(actor=cast.hr.user, adjustment=bonus, approve=True)
+    compute_now(cycle)
+    for step in ("self_assessment", "review", "calibration", "finalised", "published"):
+        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=step)
+    result.refresh_from_db()
+    return cycle, result

@@ -9,8 +9,9 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
-        from assessment import nav
+        from assessment import demo, nav
         from spm import registry
 
         registry.menus.register("assessment", nav.menu, order=50)
         registry.home_panels.register("assessment", nav.home_panels, order=50)
+        registry.demo_seeders.register("assessment.demo", demo.seed, order=50)

@@ -23,7 +23,7 @@ from assessment.models import (
 from assessment.rules import Ranked, check_distribution
 from assessment.services.common import is_subject
 from org.models import OrgUnit
-from org.scoping import VIEW, Actor, get_scoped
+from org.scoping import VIEW, Actor, get_scoped, scope_of
 from scorecard.models import ItemKind, MonthlyActual, Scorecard, ScorecardItem
 
 ZERO = Decimal(0)
@@ -45,6 +45,18 @@ def results(user: Any, action: str = VIEW) -> QuerySet[AssessmentResult]:
 
 def result_get(user: Any, pk: Any, action: str = VIEW) -> AssessmentResult:
     return get_scoped(results(user, action), user, pk, action)  # type: ignore[no-any-return]
+
+
+def scored_results(user: Any, cycle: AssessmentCycle) -> QuerySet[AssessmentResult]:
+    """The cycle's results whose scores ``user`` may read: all in scope, except, before
+    publication, the user's own (their employee result, or their unit's as its head)."""
+    rows = results(user).filter(cycle=cycle)
+    if cycle.status == CycleStatus.PUBLISHED:
+        return rows
+    me = scope_of(user).employee_id
+    if me is None:
+        return rows
+    return rows.exclude(employee_id=me).exclude(employee__isnull=True, unit__head_id=me)
 
 
 def scores_visible(user: Actor, result: AssessmentResult) -> bool:
@@ -80,7 +92,7 @@ class Dashboard:
 
 def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> Dashboard:
     """Progress by step, people with no scorecard, items missing actuals (fixed queries)."""
-    rows = results(user).filter(cycle=cycle)
+    rows = scored_results(user, cycle)
     stats = rows.aggregate(
         total=Count("id"),
         computed=Count("id", filter=Q(final_score__isnull=False)),
@@ -144,7 +156,7 @@ def scope_employees(user: Any) -> Any:
 def calibration(user: Any, cycle: AssessmentCycle, unit: OrgUnit | None = None) -> Any:
     """Ranking and the forced-distribution check of the results in a calibration group
     (the cycle's results in ``unit``'s subtree, or all the user sees)."""
-    rows = results(user).filter(cycle=cycle, final_score__isnull=False)
+    rows = scored_results(user, cycle).filter(final_score__isnull=False)
     if unit is not None:
         rows = rows.filter(unit__path__startswith=unit.path)
     listed = {r.pk: r for r in rows.order_by("pk")}
@@ -162,8 +174,8 @@ def distribution_by_unit(user: Any, cycle: AssessmentCycle, parent: OrgUnit) -> 
         OrgUnit.objects.restrict(user).filter(parent=parent).order_by("sort_order", "name")
     )
     rows = (
-        results(user)
-        .filter(cycle=cycle, unit__path__startswith=parent.path)
+        scored_results(user, cycle)
+        .filter(unit__path__startswith=parent.path)
         .values_list("unit__path", "grade", "calibrated_grade")
     )
     table: dict[int, Counter[str]] = {c.pk: Counter() for c in children}

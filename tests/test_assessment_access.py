@@ -119,6 +119,9 @@ def test_employee_sees_no_scores_before_publication(cast: Cast) -> None:
     api = cast.client("employee").get(f"/api/v1/assessment-results/{result.pk}/").json()
     assert api["final_score"] is None and api["explanation"] is None
     assert api["scores_visible"] is False
+    for name in ("assessment-calibration", "assessment-team", "assessment-cycle"):
+        other = cast.client("employee").get(reverse(name, args=[cycle.pk]))
+        assert str(result.final_score) not in other.content.decode()
     manager = cast.client("manager").get(f"/api/v1/assessment-results/{result.pk}/").json()
     assert manager["final_score"] == str(result.final_score)
 

@@ -51,7 +51,7 @@ class KeyTaskGrade(ResultInput):
     note = models.TextField(_("note"), blank=True)
     evidence = models.FileField(_("evidence"), upload_to="assessment/evidence/%Y/", blank=True)
     graded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -80,7 +80,7 @@ class MilestoneConfirmation(ResultInput):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     objects = ResultChildQuerySet.as_manager()
@@ -114,7 +114,7 @@ class QualitativeRating(ResultInput):
     )
     note = models.TextField(_("note"), blank=True)
     rated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     objects = ResultChildQuerySet.as_manager()
@@ -143,7 +143,7 @@ class Decided(ResultInput):
         _("status"), max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.PROPOSED
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     proposed_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     decided_by = models.ForeignKey(

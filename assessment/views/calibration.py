@@ -74,7 +74,7 @@ def team_results(request: HttpRequest, pk: int) -> HttpResponse:
     """A manager's team: the results in the units they manage, their own left out."""
     cycle = selectors.cycle_get(actor_of(request), pk)
     scope = scope_of(actor_of(request))
-    rows = selectors.results(actor_of(request)).filter(cycle=cycle).order_by("unit__path", "pk")
+    rows = selectors.scored_results(actor_of(request), cycle).order_by("unit__path", "pk")
     if scope.employee_id is not None:
         rows = rows.exclude(employee_id=scope.employee_id)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -89,7 +89,9 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
     assert parent is not None
     table = selectors.distribution_by_unit(actor_of(request), cycle, parent)
     totals = selectors.effective_grade_counts(
-        selectors.results(actor_of(request)).filter(cycle=cycle, unit__path__startswith=parent.path)
+        selectors.scored_results(actor_of(request), cycle).filter(
+            unit__path__startswith=parent.path
+        )
     )
     return render(
         request,

@@ -65,7 +65,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle dashboard: progress by step, gaps to close, results, the next step."""
     cycle = selectors.cycle_get(actor_of(request), pk)
-    rows = selectors.results(actor_of(request)).filter(cycle=cycle).order_by("unit__path", "pk")
+    rows = selectors.scored_results(actor_of(request), cycle).order_by("unit__path", "pk")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"cycle": cycle, "page": page}
     if is_htmx_partial(request):
@@ -117,13 +117,11 @@ def cycle_export(request: HttpRequest, pk: int) -> HttpResponse:
     """Every result the user sees in the cycle, with the explanation, as XLSX."""
     cycle = selectors.cycle_get(actor_of(request), pk)
     rows = (
-        selectors.results(actor_of(request))
-        .filter(cycle=cycle, final_score__isnull=False)
+        selectors.scored_results(actor_of(request), cycle)
+        .filter(final_score__isnull=False)
         .order_by("unit__path", "pk")
     )
-    visible = (
-        r for r in rows.iterator(chunk_size=2000) if selectors.scores_visible(actor_of(request), r)
-    )
+    visible = rows.iterator(chunk_size=2000)
     response = HttpResponse(
         results_workbook(visible),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

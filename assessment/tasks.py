@@ -6,7 +6,7 @@ from typing import Any
 
 from celery import shared_task
 
-from assessment.compute import compute_cycle
+from assessment.compute import CHUNK, compute_cycle
 from spm.clock import clock
 from spm.jobs import job_progress, job_run
 from spm.models import Job
@@ -19,6 +19,7 @@ def _compute(job: Job) -> dict[str, Any]:
     outcome = compute_cycle(
         cycle_id,
         now=clock().now(),
+        chunk_size=int(job.params.get("chunk_size") or CHUNK),
         progress=lambda done, total: job_progress(job, done=done, total=total),
     )
     return {

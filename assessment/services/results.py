@@ -27,15 +27,19 @@ from spm.models import Job
 CALIBRATORS = frozenset({EXECUTIVE, ADMIN})
 
 
-def cycle_compute_start(*, actor: Actor, cycle: AssessmentCycle) -> Job:
-    """Enqueue the computation of every result of the cycle (HR), with a progress bar."""
+def cycle_compute_start(
+    *, actor: Actor, cycle: AssessmentCycle, chunk_size: int | None = None
+) -> Job:
+    """Enqueue the computation of every result of the cycle (HR), with a progress bar.
+
+    ``chunk_size`` (results per chunk, whole units) trades memory for progress steps."""
     stored = get_scoped(AssessmentCycle.objects.all(), actor, cycle.pk, CHANGE)
     require_running(stored)
+    params: dict[str, int] = {"cycle_id": stored.pk}
+    if chunk_size:
+        params["chunk_size"] = chunk_size
     return job_create(
-        kind=COMPUTE_KIND,
-        user=history_user(actor),
-        params={"cycle_id": stored.pk},
-        task=cycle_compute,
+        kind=COMPUTE_KIND, user=history_user(actor), params=params, task=cycle_compute
     )
 
 

@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -197,7 +198,7 @@ def run(args: argparse.Namespace) -> None:
 
     rules = cycle.rules
     period = cycle.period_span
-    params = {
+    params: dict[str, Any] = {
         "cycle": cycle.pk,
         "first": period.first_month,
         "last": period.last_month,

@@ -60,7 +60,10 @@ def result_for_change(actor: Actor, pk: Any, *, roles: frozenset[str] | None = N
     only while its cycle is not finalised."""
     get_scoped(AssessmentResult.objects.all(), actor, pk, VIEW)
     result = get_scoped(
-        AssessmentResult.objects.select_for_update().select_related("cycle"), actor, pk, CHANGE
+        AssessmentResult.objects.select_for_update(of=("self",)).select_related("cycle"),
+        actor,
+        pk,
+        CHANGE,
     )
     if roles is not None and not covered_by(actor, result.unit.path, roles):
         raise Http404

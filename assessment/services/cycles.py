@@ -81,7 +81,9 @@ def _advance(
 ) -> AssessmentCycle:
     """Compare-and-set under a row lock: the cycle must still be at ``expected`` (and at
     ``version`` when the caller says which one it saw)."""
-    stored = get_scoped(AssessmentCycle.objects.select_for_update(), actor, cycle.pk, CHANGE)
+    stored = get_scoped(
+        AssessmentCycle.objects.select_for_update(of=("self",)), actor, cycle.pk, CHANGE
+    )
     if stored.status != expected or (version is not None and stored.version != version):
         raise StaleRecord(
             _("The cycle moved on since you opened it (it is now “%(status)s”); nothing changed.")

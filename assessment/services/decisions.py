@@ -109,7 +109,7 @@ def _decide(
     clock: Clock | None,
 ) -> Any:
     get_scoped(model.objects.all(), actor, pk, VIEW)
-    row = model.objects.select_for_update().select_related("result__unit").get(pk=pk)
+    row = model.objects.select_for_update(of=("self",)).select_related("result__unit").get(pk=pk)
     if not covered_by(actor, row.result.unit.path, APPROVERS[model]):
         raise Http404
     result = result_for_change(actor, row.result_id)

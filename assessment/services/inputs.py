@@ -54,7 +54,11 @@ def key_task_grade(
     stored = _reviewed_result(actor, result)
     if item.scorecard_id != stored.scorecard_id or item.kind != ItemKind.KEY_TASK:
         raise ValidationError({"item": _("Choose a key task of this scorecard.")})
-    row = KeyTaskGrade.objects.select_for_update().filter(result=stored, item=item).first()
+    row = (
+        KeyTaskGrade.objects.select_for_update(of=("self",))
+        .filter(result=stored, item=item)
+        .first()
+    )
     if row is None:
         row = KeyTaskGrade(result=stored, item=item)
     else:

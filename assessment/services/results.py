@@ -84,7 +84,10 @@ def result_acknowledge(
 ) -> AssessmentResult:
     """The assessed person acknowledges a published result."""
     stored = get_scoped(
-        AssessmentResult.objects.select_related("cycle").select_for_update(), actor, result.pk, VIEW
+        AssessmentResult.objects.select_related("cycle").select_for_update(of=("self",)),
+        actor,
+        result.pk,
+        VIEW,
     )
     if not is_subject(actor, stored):
         raise ValidationError(_("Only the person assessed acknowledges the result."))

@@ -53,7 +53,9 @@ def scheme_revise(*, actor: Actor, scheme: AssessmentScheme, **values: Any) -> A
     unknown = set(values) - set(SCHEME_FIELDS)
     if unknown:
         raise TypeError(f"unknown scheme fields: {sorted(unknown)}")
-    stored = get_scoped(AssessmentScheme.objects.select_for_update(), actor, scheme.pk, CHANGE)
+    stored = get_scoped(
+        AssessmentScheme.objects.select_for_update(of=("self",)), actor, scheme.pk, CHANGE
+    )
     latest = AssessmentScheme.objects.filter(code=stored.code).aggregate(v=Max("version"))["v"]
     fields = {name: getattr(stored, name) for name in SCHEME_FIELDS} | values
     revised = AssessmentScheme(

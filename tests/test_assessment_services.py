@@ -226,3 +226,23 @@ def test_rejected_bonus_is_left_out_and_explained(cast: Cast) -> None:
     assert result.final_score == D("89.47")
     rows = {a["id"]: a.get("left_out") for a in result.explanation["adjustments"]}
     assert rows[extra.pk] == "not_approved"
+
+
+def test_confirmed_milestone_date_counts_instead_of_the_reported_one(cast: Cast) -> None:
+    from django.urls import reverse
+
+    cycle, result = review_worked_example(cast)
+    grid = result.scorecard.items.get(name="Wind farm project").milestones.get(
+        name="Grid connection"
+    )
+    response = cast.client("manager").post(
+        reverse("assessment-result-action", args=[result.pk, "confirm"]),
+        {"milestone": grid.pk, "completed_on": "2026-11-30"},
+    )
+    assert response.status_code == 302
+    compute(cast.hr.user, cycle)
+    result.refresh_from_db()
+    # (100 + 80 + 100) / 3 x 0.4 = 37.33: 44 + 17.33 + 37.33 + 4 = 102.67; 0.8 x + 18
+    assert result.final_score == D("100.13")
+    milestones = result.explanation["items"][2]["milestones"]
+    assert [m["confirmed"] for m in milestones] == [False, False, True]

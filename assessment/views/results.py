@@ -4,6 +4,7 @@ it — the reviewer (key-task grades, qualitative rating, proposals), HR and exe
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,7 @@ from assessment.models import (
     DecisionStatus,
     Exemption,
     KeyTaskGrade,
+    MilestoneConfirmation,
     QualitativeRating,
     Veto,
 )
@@ -33,7 +35,7 @@ from assessment.services.decisions import APPROVERS
 from assessment.services.results import CALIBRATORS, result_acknowledge
 from assessment.views import actor_of
 from org.scoping import CHANGE, scope_of
-from scorecard.models import ItemKind, ScorecardItem
+from scorecard.models import ItemKind, Milestone, ScorecardItem
 
 
 def _may_review(user: Any, result: AssessmentResult) -> bool:
@@ -56,6 +58,13 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     grades = {g.item_id: g for g in KeyTaskGrade.objects.filter(result=result)}
     key_tasks = [(i, grades.get(i.pk)) for i in items if i.kind == ItemKind.KEY_TASK]
+    confirmed = {c.milestone_id: c for c in MilestoneConfirmation.objects.filter(result=result)}
+    milestones = [
+        (m, confirmed.get(m.pk))
+        for m in Milestone.objects.filter(item__scorecard_id=result.scorecard_id).order_by(
+            "due_date", "pk"
+        )
+    ]
     path = result.unit.path
     decided = {
         "adjustments": list(Adjustment.objects.filter(result=result).order_by("pk")),
@@ -78,6 +87,7 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and scope.covers(path, APPROVERS[Adjustment]),
         "may_approve_red": running and not subject and scope.covers(path, APPROVERS[Veto]),
         "key_tasks": key_tasks,
+        "milestones": milestones,
         "rating": QualitativeRating.objects.filter(result=result).first(),
         "decided": decided,
         "proposed": DecisionStatus.PROPOSED,
@@ -118,6 +128,22 @@ def _grade(request: HttpRequest, result: AssessmentResult) -> Any:
         grade=form.cleaned_data["grade"],
         note=form.cleaned_data["note"],
         evidence=form.cleaned_data["evidence"],
+    )
+
+
+def _confirm(request: HttpRequest, result: AssessmentResult) -> Any:
+    milestone = Milestone.objects.filter(
+        pk=request.POST.get("milestone") or 0, item__scorecard_id=result.scorecard_id
+    ).first()
+    if milestone is None:
+        raise Http404
+    raw = request.POST.get("completed_on", "")
+    try:
+        done = datetime.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise ValidationError(_("Give the date as YYYY-MM-DD.")) from None
+    return inputs.milestone_confirm(
+        actor=actor_of(request), result=result, milestone=milestone, completed_on=done
     )
 
 
@@ -207,6 +233,7 @@ def _calibrate(request: HttpRequest, result: AssessmentResult) -> Any:
 
 ACTIONS: dict[str, Callable[[HttpRequest, AssessmentResult], Any]] = {
     "grade": _grade,
+    "confirm": _confirm,
     "rate": _rate,
     "adjust": _adjust,
     "veto": _veto,

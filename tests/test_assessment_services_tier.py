@@ -84,16 +84,13 @@ def test_killed_worker_then_new_worker_ends_with_identical_rows_and_no_duplicate
         job = Job.objects.get(pk=first.pk)
         return 0 < job.done < job.total
 
-    print("generated and reference computed", flush=True)
     wait_until(midway, 120, "the computation to be under way")
-    print("killing at", Job.objects.get(pk=first.pk).done, flush=True)
     celery_worker.send_signal(signal.SIGKILL)
     celery_worker.wait(timeout=30)
     partly = rows(cycle)
     assert partly != expected, "the worker finished before it was killed"
     assert Job.objects.get(pk=first.pk).status == Job.Status.RUNNING
 
-    print("killed", flush=True)
     replacement = start_worker(Path(settings.MEDIA_ROOT))
     try:
         from spm.celery import app
@@ -102,7 +99,6 @@ def test_killed_worker_then_new_worker_ends_with_identical_rows_and_no_duplicate
         second = cycle_compute_start(actor=SYSTEM, cycle=cycle, chunk_size=20)
         wait_until(lambda: Job.objects.get(pk=second.pk).finished, 180, "the second job")
         assert Job.objects.get(pk=second.pk).status == Job.Status.DONE
-        print("second job done", flush=True)
     finally:
         replacement.terminate()
         replacement.communicate(timeout=30)

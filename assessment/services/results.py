@@ -13,7 +13,6 @@ from assessment.services.common import (
     is_subject,
     now_of,
     refuse_own,
-    require_not_final,
     require_running,
     require_version,
     result_for_change,
@@ -97,11 +96,3 @@ def result_acknowledge(
         stored.acknowledged_at = now_of(clock)
         audited(stored, actor, "acknowledged").save(update_fields=["acknowledged_at"])
     return stored  # type: ignore[no-any-return]
-
-
-__all__ = [
-    "cycle_compute_start",
-    "require_not_final",
-    "result_acknowledge",
-    "result_calibrate",
-]

@@ -4,9 +4,9 @@ Per chunk a fixed number of queries loads everything that decides the results �
 actuals of the period, monthly plans, milestones, key-task grades, milestone
 confirmations, qualitative ratings, adjustments, vetoes, exemptions — the pure rules of
 :mod:`assessment.rules` compute each result, and only results whose values changed are
-written (with their audit rows). A re-run therefore gives identical rows and writes
-nothing; a finalised cycle is never touched (checked under a lock on the cycle row for
-every chunk, so finalising in the middle of a run stops it).
+written — one prepared UPDATE per row, the audit rows in bulk. A re-run therefore gives
+identical rows and writes nothing; a finalised cycle is never touched (checked under a
+lock on the cycle row for every chunk, so finalising in the middle of a run stops it).
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
-from simple_history.utils import bulk_update_with_history
 
 from assessment import rules
 from assessment.models import (
@@ -234,6 +233,38 @@ def _apply(result: AssessmentResult, score: rules.ScoreResult) -> bool:
     return changed
 
 
+def _write(changed: list[AssessmentResult], now: Any) -> None:
+    """One prepared UPDATE per changed row (executemany: pipelined by the driver) and the
+    audit rows in bulk. Django's ``bulk_update`` builds a CASE per column and row, which
+    costs more than the scoring itself at this size."""
+    ops = connection.ops
+    table = AssessmentResult._meta.db_table
+    columns = [*RESULT_FIELDS, "computed_at", "version"]
+    sql = (
+        f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} "  # noqa: S608 - fixed names
+        "WHERE id = %s"
+    )
+    rows = [
+        (
+            ops.adapt_decimalfield_value(r.quantitative_part, 9, 2),
+            ops.adapt_decimalfield_value(r.qualitative_part, 9, 2),
+            ops.adapt_decimalfield_value(r.final_score, 9, 2),
+            r.grade,
+            r.vetoed,
+            ops.adapt_json_value(r.explanation, None),
+            ops.adapt_datetimefield_value(r.computed_at),
+            r.version,
+            r.pk,
+        )
+        for r in changed
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    AssessmentResult.history.bulk_history_create(  # type: ignore[attr-defined]
+        changed, batch_size=500, update=True, default_change_reason="computed", default_date=now
+    )
+
+
 def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
     """Compute the results of ``unit_ids`` in one transaction; refuse a final cycle."""
     with transaction.atomic():
@@ -251,17 +282,9 @@ def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
             if _apply(result, rules.compute_score(inputs[result.pk], period, scheme)):
                 result.computed_at = now
                 result.version += 1
-                result._change_reason = "computed"  # type: ignore[attr-defined]
                 changed.append(result)
         if changed:
-            bulk_update_with_history(
-                changed,
-                AssessmentResult,
-                [*RESULT_FIELDS, "computed_at", "version"],
-                batch_size=500,
-                default_change_reason="computed",
-                default_date=now,
-            )
+            _write(changed, now)
         return Outcome(computed=len(results), changed=len(changed))
 
 

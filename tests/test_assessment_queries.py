@@ -89,6 +89,6 @@ def test_result_page_query_count_does_not_grow(
     url = reverse("assessment-result", args=[result.pk])
     client.get(url)
     # session and scope; result; subject check; items; grades; adjustments, vetoes,
-    # exemptions; review right; rating; menu
-    with django_assert_num_queries(15):
+    # exemptions; milestones and their confirmations; review right; rating; menu
+    with django_assert_num_queries(17):
         assert client.get(url).status_code == 200

@@ -21,6 +21,16 @@ directory, loopback only, fsync off) and removes it afterwards. The script then:
    key-task points, capped bonus points, deductions, exemptions, qualitative part) without
    writing anything, and checks that it agrees with the engine to the cent;
 5. prints the times and the ratio engine / floor.
+
+Measured on the shared 2-core build machine (load average 4-6 from other test runs, so
+absolute times are inflated), PostgreSQL 15 with fsync off:
+
+- 5,000 employees (5,179 results): compute 24.9 s, re-run 15.7 s, floor 2.15 s, 11.6x
+  (re-run 7.3x); the floor and the engine agree on every score.
+- 20,000 employees (20,662 results), before writes moved from ``bulk_update`` to one
+  prepared UPDATE per row: compute 221.6 s, re-run 71.2 s, floor 9.74 s, 22.8x (re-run
+  7.3x); 6 of 20,662 scores differed from the floor by a cent (not yet investigated).
+- 100,000 employees: not measured (generation alone takes ~13 min unloaded).
 """
 
 from __future__ import annotations

@@ -148,6 +148,9 @@ def main() -> None:
         run(args)
     finally:
         if pg is not None:
+            from django.db import connections
+
+            connections.close_all()  # an open session can keep the server from stopping
             pg.stop()
         if workdir is not None:
             import shutil

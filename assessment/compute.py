@@ -32,6 +32,7 @@ from assessment.models import (
     QualitativeRating,
     Veto,
 )
+from assessment.qualitative import provided_parts
 from scorecard.models import (
     ActualStatus,
     ItemKind,
@@ -153,6 +154,7 @@ def load_inputs(cycle: AssessmentCycle, results: list[AssessmentResult]) -> dict
             "result_id", "rating"
         )
     )
+    ratings.update(provided_parts(result_ids))
     decided = ("id", "result_id", "reason", "status")
     adjustments = _group(
         Adjustment.objects.filter(result_id__in=result_ids).values(*decided, "kind", "points"),

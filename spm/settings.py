@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "notifications.apps.NotificationsConfig",
     "lightup.apps.LightupConfig",
     "assessment.apps.AssessmentConfig",
+    "reviews.apps.ReviewsConfig",
     "incentives.apps.IncentivesConfig",
 ]
 

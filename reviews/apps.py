@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewsConfig(AppConfig):
+    """360° reviews: the qualitative part of a result, fed to the assessment engine."""
+
+    name = "reviews"
+    verbose_name = _("Reviews")
+
+    def ready(self) -> None:
+        from assessment.qualitative import register_qualitative_provider
+        from reviews import provider
+
+        register_qualitative_provider(provider.qualitative_parts)

@@ -1,0 +1,75 @@
+"""A 360° review: one reviewer's answer about one result (DESIGN §3.5)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from assessment.models import AssessmentResult
+from org.models import Employee
+from org.scoping import ADMIN, CHANGE, HR, SELF, VIEW, ScopedQuerySet
+from reviews import rules
+
+
+class ReviewerKind(models.TextChoices):
+    SELF = rules.SELF, _("Self-assessment")
+    SUPERIOR = rules.SUPERIOR, _("Superior")
+    PEER = rules.PEER, _("Peer")
+    SUBORDINATE = rules.SUBORDINATE, _("Subordinate")
+
+
+class ReviewQuerySet(ScopedQuerySet):
+    """A reviewer sees and answers their own reviews; HR and admins manage them in their
+    subtree. The reviewee never reaches these rows (anonymity): they see only groups."""
+
+    scope_unit_lookup = "result__unit"
+    scope_self_lookup = "reviewer_id"
+    scope_rules: ClassVar[dict[str, frozenset[str]]] = {
+        VIEW: frozenset({HR, ADMIN, SELF}),
+        CHANGE: frozenset({HR, ADMIN, SELF}),
+    }
+
+
+SCORE = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Review(models.Model):
+    result = models.ForeignKey(
+        AssessmentResult, verbose_name=_("result"), on_delete=models.CASCADE,
+        related_name="reviews",
+    )  # fmt: skip
+    reviewer = models.ForeignKey(
+        Employee, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("reviewer kind"), max_length=12, choices=ReviewerKind.choices)
+    integrity = models.DecimalField(
+        _("integrity"), max_digits=5, decimal_places=2, null=True, blank=True, validators=SCORE
+    )
+    synergy = models.DecimalField(
+        _("synergy"), max_digits=5, decimal_places=2, null=True, blank=True, validators=SCORE
+    )
+    systematicness = models.DecimalField(
+        _("systematicness"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=SCORE,
+    )  # fmt: skip
+    comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    # Anonymity: the history does not record who changed a row (no user field).
+    history = HistoricalRecords(excluded_fields=["reviewer"], get_user=lambda **kwargs: None)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["result", "reviewer"], name="review_once_per_reviewer")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Review"))

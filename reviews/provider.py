@@ -1,0 +1,23 @@
+"""The qualitative provider registered with assessment: submitted reviews' mean."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from reviews import rules
+from reviews.models import Review
+
+
+def qualitative_parts(result_ids: Sequence[int]) -> Mapping[int, Decimal]:
+    """One query for the batch; results without a submitted (non-self) review are absent."""
+    answers: dict[int, list[rules.Answer]] = defaultdict(list)
+    for result_id, kind, integrity, synergy, systematicness in (
+        Review.objects.filter(result_id__in=result_ids, submitted_at__isnull=False)
+        .exclude(kind=rules.SELF)
+        .values_list("result_id", "kind", "integrity", "synergy", "systematicness")
+    ):
+        answers[result_id].append(rules.Answer(kind, integrity, synergy, systematicness))
+    found = {pk: rules.qualitative_part(rows) for pk, rows in answers.items()}
+    return {pk: v for pk, v in found.items() if v is not None}

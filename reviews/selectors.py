@@ -1,0 +1,62 @@
+"""Reads of 360° reviews. The reviewee gets groups (kind, count, mean), never rows; HR
+gets completion (asked / answered per kind), never who said what; a reviewer gets the
+reviews they are asked to give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from assessment.models import AssessmentResult
+from org.scoping import VIEW, Actor, get_scoped
+from reviews import rules
+from reviews.models import Review
+
+
+@dataclass(frozen=True)
+class Summary:
+    groups: list[rules.Group]
+    self_assessed: bool
+
+    @property
+    def merged(self) -> bool:
+        return any(g.merged for g in self.groups)
+
+
+def my_reviews(actor: Actor) -> QuerySet[Review]:
+    """The reviews ``actor`` is asked to give (their own rows), newest cycle first."""
+    from assessment.services.common import actor_employee_id
+
+    return (
+        Review.objects.restrict(actor, VIEW)
+        .filter(reviewer_id=actor_employee_id(actor))
+        .select_related("result__employee", "result__cycle")
+        .order_by("-result__cycle_id", "pk")
+    )
+
+
+def review_summary(actor: Actor, result_pk: int) -> Summary:
+    """What the reviewee (or anyone who may see the result) is shown: groups of at least
+    ``rules.MINIMUM`` answers, merged otherwise. Two queries."""
+    result = get_scoped(AssessmentResult.objects.all(), actor, result_pk, VIEW)
+    answers, self_assessed = [], False
+    for kind, i, s, t in Review.objects.filter(
+        result=result, submitted_at__isnull=False
+    ).values_list("kind", "integrity", "synergy", "systematicness"):
+        if kind == rules.SELF:
+            self_assessed = True
+        else:
+            answers.append(rules.Answer(kind, i, s, t))
+    return Summary(rules.groups(answers), self_assessed)
+
+
+def completion(actor: Actor, result_pk: int) -> dict[str, tuple[int, int]]:
+    """``{kind: (asked, answered)}`` for HR — counts only. One query after the scope check."""
+    result = get_scoped(AssessmentResult.objects.all(), actor, result_pk, VIEW)
+    rows = (
+        Review.objects.filter(result=result)
+        .values("kind")
+        .annotate(asked=Count("id"), answered=Count("id", filter=Q(submitted_at__isnull=False)))
+    )
+    return {r["kind"]: (r["asked"], r["answered"]) for r in rows}

@@ -235,7 +235,9 @@ def _apply(result: AssessmentResult, score: rules.ScoreResult) -> bool:
     return changed
 
 
-def _write(changed: list[AssessmentResult], now: Any) -> None:
+def _write(
+    changed: list[AssessmentResult], now: Any, reason: str = "computed", user: Any = None
+) -> None:
     """One prepared UPDATE per changed row (executemany: pipelined by the driver) and the
     audit rows in bulk. Django's ``bulk_update`` builds a CASE per column and row, which
     costs more than the scoring itself at this size."""
@@ -263,7 +265,12 @@ def _write(changed: list[AssessmentResult], now: Any) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     AssessmentResult.history.bulk_history_create(
-        changed, batch_size=500, update=True, default_change_reason="computed", default_date=now
+        changed,
+        batch_size=500,
+        update=True,
+        default_change_reason=reason,
+        default_date=now,
+        default_user=user,
     )
 
 
@@ -288,6 +295,28 @@ def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
         if changed:
             _write(changed, now)
         return Outcome(computed=len(results), changed=len(changed))
+
+
+def rescore_result(result_id: int, *, now: Any, reason: str, user: Any = None) -> bool:
+    """Re-score one result whatever its cycle's step: the path of an appeal that changes a
+    final result (its inputs are corrected by whoever registered them, e.g. a qualitative
+    provider). Written and audited as a computation is, with ``reason``; whether it changed."""
+    with transaction.atomic():
+        result = (
+            AssessmentResult.objects.select_for_update(of=("self",))
+            .select_related("cycle")
+            .get(pk=result_id)
+        )
+        cycle = result.cycle
+        score = rules.compute_score(
+            load_inputs(cycle, [result])[result.pk], cycle.period_span, cycle.rules
+        )
+        if not _apply(result, score):
+            return False
+        result.computed_at = now
+        result.version += 1
+        _write([result], now, reason, user)
+        return True
 
 
 def compute_cycle(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 SELF = "self"
@@ -80,3 +81,21 @@ def groups(answers: Sequence[Answer], minimum: int = MINIMUM) -> list[Group]:
     elif carry:
         return [Group(carry_kinds, len(carry), None, len(carry_kinds) > 1)]
     return [Group(k, len(rows), _mean(rows), len(k) > 1) for k, rows in pending]
+
+
+# --- Appeals ---------------------------------------------------------------------------------
+APPEAL_WINDOW_DAYS = 10
+
+
+def appeal_deadline(published_on: date, window_days: int = APPEAL_WINDOW_DAYS) -> date:
+    """The last day an appeal may be submitted: ``window_days`` after publishing."""
+    return published_on + timedelta(days=window_days)
+
+
+def may_appeal(
+    published_on: date | None, today: date, window_days: int = APPEAL_WINDOW_DAYS
+) -> bool:
+    """Whether an appeal may be submitted ``today``: from publishing to the deadline."""
+    if published_on is None:
+        return False
+    return published_on <= today <= appeal_deadline(published_on, window_days)

@@ -3,6 +3,7 @@ no group of fewer than three answers is shown on its own."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from hypothesis import given
@@ -72,3 +73,22 @@ def test_every_shown_group_holds_at_least_the_minimum(given_: list[rules.Answer]
     assert all(g.count >= rules.MINIMUM for g in shown if g.mean is not None)
     counted = sum(g.count for g in shown)
     assert counted == sum(1 for a in given_ if a.kind != rules.SELF)
+
+
+def test_the_appeal_window_runs_from_publishing_to_ten_days_later() -> None:
+    published = date(2026, 7, 10)
+    assert rules.appeal_deadline(published) == date(2026, 7, 20)
+    assert rules.may_appeal(published, date(2026, 7, 20))
+    assert not rules.may_appeal(published, date(2026, 7, 21))
+    assert not rules.may_appeal(published, date(2026, 7, 9))
+    assert not rules.may_appeal(None, date(2026, 7, 10))
+
+
+@given(
+    st.dates(max_value=date(2999, 1, 1)),
+    st.integers(min_value=0, max_value=60),
+    st.integers(min_value=0, max_value=90),
+)
+def test_may_appeal_exactly_within_the_window(published: date, window: int, later: int) -> None:
+    today = published + timedelta(days=later)
+    assert rules.may_appeal(published, today, window) == (later <= window)

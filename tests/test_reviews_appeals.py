@@ -1,0 +1,143 @@
+"""Appeals: within the window, submitted → under review → upheld or changed; a change
+re-scores the result through the engine, keeps the old result readable and is audited."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from assessment.models import AssessmentResult
+from reviews.models import Appeal, AppealStatus
+from reviews.services.appeals import (
+    appeal_decide,
+    appeal_review_start,
+    appeal_submit,
+    published_on,
+)
+from spm.clock import FixedClock
+from tests.conftest import Cast
+from tests.factories_assessment import (
+    annual_cycle,
+    compute_now,
+    result_of,
+    worked_example_scorecard,
+)
+
+D = Decimal
+
+
+def published_example(cast: Cast, rating: int = 40) -> tuple[object, AssessmentResult]:
+    """§3.8 with a low qualitative rating (40): 79.47, qualified; computed and published."""
+    from assessment.services import cycles, decisions, inputs
+
+    example = worked_example_scorecard(cast.employee)
+    cycle = annual_cycle(cast)
+    result = result_of(cycle, example.scorecard)
+    for task, grade in zip(example.key_tasks, ["high_quality", "good"], strict=True):
+        inputs.key_task_grade(actor=cast.manager.user, result=result, item=task, grade=grade)
+    inputs.qualitative_rate(actor=cast.manager.user, result=result, rating=D(rating))
+    bonus = decisions.adjustment_propose(
+        actor=cast.manager.user, result=result, kind="bonus", points=D(1), reason="Early"
+    )
+    decisions.adjustment_decide(actor=cast.hr.user, adjustment=bonus, approve=True)
+    compute_now(cycle)
+    for step in ("self_assessment", "review", "calibration", "finalised", "published"):
+        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=step)
+    result.refresh_from_db()
+    return cycle, result
+
+
+def submitted(cast: Cast) -> tuple[AssessmentResult, Appeal, FixedClock]:
+    _, result = published_example(cast)
+    day = published_on(result)
+    assert day is not None
+    clock = FixedClock.on(day + datetime.timedelta(days=3))
+    appeal = appeal_submit(
+        actor=cast.employee.user, result=result, reason="My peers were not asked", clock_=clock
+    )
+    return result, appeal, clock
+
+
+def test_the_deadline_is_ten_days_after_publishing(cast: Cast) -> None:
+    result, appeal, _ = submitted(cast)
+    day = published_on(result)
+    assert day is not None and appeal.deadline == day + datetime.timedelta(days=10)
+
+
+def test_an_appeal_after_the_window_is_refused(cast: Cast) -> None:
+    _, result = published_example(cast)
+    day = published_on(result)
+    assert day is not None
+    with pytest.raises(ValidationError):
+        appeal_submit(
+            actor=cast.employee.user, result=result, reason="Late",
+            clock_=FixedClock.on(day + datetime.timedelta(days=11)),
+        )  # fmt: skip
+
+
+def test_only_the_person_assessed_appeals(cast: Cast) -> None:
+    _, result = published_example(cast)
+    with pytest.raises(ValidationError):
+        appeal_submit(actor=cast.manager.user, result=result, reason="For them")
+    with pytest.raises(Http404):
+        appeal_submit(actor=cast.sibling_manager.user, result=result, reason="Not mine")
+
+
+def test_managers_and_the_appellant_may_not_decide(cast: Cast) -> None:
+    _, appeal, _ = submitted(cast)
+    for who in (cast.employee, cast.manager, cast.sibling_manager, cast.executive):
+        with pytest.raises(Http404):
+            appeal_review_start(actor=who.user, appeal=appeal)
+
+
+def test_an_upheld_appeal_leaves_the_result_as_it_was(cast: Cast) -> None:
+    result, appeal, clock = submitted(cast)
+    appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal)
+    appeal = appeal_decide(
+        actor=cast.hr.user, appeal=appeal, change=False, note="Scores stand", clock_=clock
+    )
+    before = (result.final_score, result.grade)
+    result.refresh_from_db()
+    assert appeal.status == AppealStatus.UPHELD
+    assert (result.final_score, result.grade) == before
+
+
+def test_a_changed_appeal_rescores_and_keeps_both_results_in_explanation_and_audit(
+    cast: Cast,
+) -> None:
+    result, appeal, clock = submitted(cast)
+    assert (result.final_score, result.grade) == (D("79.47"), "qualified")
+    appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal)
+    appeal = appeal_decide(
+        actor=cast.hr.user, appeal=appeal, change=True, note="Peers' ratings were missing",
+        corrected_qualitative=D(90), clock_=clock,
+    )  # fmt: skip
+    result.refresh_from_db()
+    # the qualitative part rises by 50 at weight 0.2: 79.47 + 10 = 89.47 (§3.8)
+    assert result.qualitative_part == D(90)
+    assert (result.final_score, result.grade) == (D("89.47"), "good")
+    assert result.explanation["arithmetic"]["qualitative_part"] == "90"
+    assert appeal.previous_final_score == D("79.47") and appeal.previous_grade == "qualified"
+    assert appeal.previous_explanation is not None
+    assert appeal.previous_explanation["arithmetic"]["qualitative_part"] == "40"
+    latest, before = result.history.order_by("-history_id")[:2]
+    assert latest.history_change_reason == f"appeal {appeal.pk} changed"
+    assert latest.history_user_id == cast.hr.user.pk
+    assert (before.final_score, latest.final_score) == (D("79.47"), D("89.47"))
+
+
+def test_a_change_without_a_corrected_part_is_refused(cast: Cast) -> None:
+    _, appeal, _ = submitted(cast)
+    appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal)
+    with pytest.raises(ValidationError):
+        appeal_decide(actor=cast.hr.user, appeal=appeal, change=True, note="Yes")
+
+
+def test_a_second_open_appeal_is_refused(cast: Cast) -> None:
+    result, _, clock = submitted(cast)
+    with pytest.raises(ValidationError):
+        appeal_submit(actor=cast.employee.user, result=result, reason="Again", clock_=clock)

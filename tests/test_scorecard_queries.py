@@ -120,9 +120,8 @@ def test_unit_page(world: World, django_assert_num_queries: Any, n: int) -> None
     # scorecards, + team count, + team page with their scorecards, + hand-overs,
     # + the unit scorecard's items, + their lights
     url = reverse("scorecard-unit", args=[world.cast.engineering.pk])
-    _count(
-        django_assert_num_queries, PAGE_BASE + 10 + NAV, world.cast.client("manager"), url, year=2026
-    )
+    manager = world.cast.client("manager")
+    _count(django_assert_num_queries, PAGE_BASE + 10 + NAV, manager, url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)

@@ -163,8 +163,10 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     year = year_of(request)
     team = page_of(request, selectors.team_cards(request.user, unit, year))
     card = selectors.unit_card(request.user, unit, year)
-    card_items = list(selectors.light_items(card)) if card is not None else []
-    attach_lights(card_items, year)
+    card_items = []  # the unit scorecard's items with their colours (not for team rows)
+    if card is not None and not is_htmx_partial(request):
+        card_items = list(selectors.light_items(card))
+        attach_lights(card_items, year)
     context = {
         "unit": unit,
         "year": year,

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from assessment.models import AssessmentResult
 from org.scoping import VIEW, Actor, get_scoped
 from reviews import rules
-from reviews.models import Review
+from reviews.models import Appeal, Review
 
 
 @dataclass(frozen=True)
@@ -60,3 +60,12 @@ def completion(actor: Actor, result_pk: int) -> dict[str, tuple[int, int]]:
         .annotate(asked=Count("id"), answered=Count("id", filter=Q(submitted_at__isnull=False)))
     )
     return {r["kind"]: (r["asked"], r["answered"]) for r in rows}
+
+
+def appeals_for(actor: Actor) -> QuerySet[Appeal]:
+    """The appeals ``actor`` may see (their own, their team's, or HR's subtree), newest first."""
+    return (
+        Appeal.objects.restrict(actor, VIEW)
+        .select_related("result__employee", "result__cycle")
+        .order_by("-submitted_at", "-pk")
+    )

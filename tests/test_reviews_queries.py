@@ -1,0 +1,61 @@
+"""The review and appeal lists cost the same number of queries at two sizes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from reviews import selectors
+from reviews.models import Appeal, Review
+from tests.conftest import Cast
+from tests.factories import EmployeeFactory
+from tests.factories_assessment import annual_cycle, result_of, worked_example_scorecard
+
+
+def results(cast: Cast, size: int) -> list[Any]:
+    cycle = annual_cycle(cast, open_it=False)
+    people = [cast.employee] + [
+        EmployeeFactory.create(unit=cast.engineering, line_manager=cast.manager)
+        for _ in range(size - 1)
+    ]
+    cards = [worked_example_scorecard(p).scorecard for p in people]
+    from assessment.services.cycles import cycle_open
+
+    cycle = cycle_open(actor=cast.hr.user, cycle=cycle)
+    return [result_of(cycle, card) for card in cards]
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_my_reviews_list_query_count_does_not_grow(
+    cast: Cast, size: int, django_assert_num_queries: Any
+) -> None:
+    rows = results(cast, size)
+    Review.objects.bulk_create(
+        Review(result=r, reviewer=cast.site_worker, kind="peer") for r in rows
+    )
+    with django_assert_num_queries(3):  # the scope (roles, employee), then the list
+        listed = [
+            (r.result.employee.name, r.result.cycle.name)
+            for r in selectors.my_reviews(cast.site_worker.user)
+        ]
+    assert len(listed) == size
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_appeal_list_query_count_does_not_grow(
+    cast: Cast, size: int, django_assert_num_queries: Any
+) -> None:
+    from spm.clock import clock
+
+    rows = results(cast, size)
+    Appeal.objects.bulk_create(
+        Appeal(result=r, reason="x", submitted_at=clock().now(), deadline=clock().today())
+        for r in rows
+    )
+    with django_assert_num_queries(1):  # HR's scope is cached on the user
+        listed = [
+            (a.result.employee.name, a.result.cycle.name)
+            for a in selectors.appeals_for(cast.hr.user)
+        ]
+    assert len(listed) == size

@@ -1,96 +1,56 @@
-"""Shared fixtures: the role cast of STYLE.md and the service tiers of the harness.
-
-The cast lives in a small group::
-
-    Group
-    └── Headquarters
-        ├── Finance            (manager: sibling_manager)
-        └── Engineering        (manager: manager; employee: employee)
-            └── Site team
-
-``hr`` and ``executive`` hold their roles over the whole group. ``anonymous`` is not logged
-in. Every page and endpoint is checked against all six (``CAST``).
-"""
+"""Shared fixtures: the role cast of STYLE.md (see ``tests/access.py``) and the service tiers
+of the harness."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from org.models import Employee, OrgUnit, RoleAssignment
 from spm.clock import FixedClock
-from tests.factories import EmployeeFactory, OrgUnitFactory, RoleAssignmentFactory, make_manager
+from tests.access import CAST, Cast, build_cast, fresh, module_rows
 
-CAST = ("employee", "manager", "sibling_manager", "hr", "executive", "anonymous")
-
-
-@dataclass
-class Cast:
-    group: OrgUnit
-    hq: OrgUnit
-    engineering: OrgUnit
-    site: OrgUnit
-    finance: OrgUnit
-    employee: Employee
-    manager: Employee
-    sibling_manager: Employee
-    hr: Employee
-    executive: Employee
-    site_worker: Employee
-    finance_clerk: Employee
-
-    def member(self, role: str) -> Employee | None:
-        return None if role == "anonymous" else getattr(self, role)
-
-    def client(self, role: str) -> Client:
-        client = Client()
-        member = self.member(role)
-        if member is not None:
-            client.force_login(member.user)
-        return client
+__all__ = ["CAST", "Cast", "need"]
 
 
 @pytest.fixture
 def cast(db: Any) -> Cast:
-    group = OrgUnitFactory(code="GRP", name="Group", kind=OrgUnit.Kind.GROUP)
-    hq = OrgUnitFactory(
-        code="HQ", name="Headquarters", kind=OrgUnit.Kind.HEADQUARTERS, parent=group
-    )
-    engineering = OrgUnitFactory(code="ENG", name="Engineering", parent=hq)
-    site = OrgUnitFactory(code="SITE", name="Site team", kind=OrgUnit.Kind.TEAM, parent=engineering)
-    finance = OrgUnitFactory(code="FIN", name="Finance", parent=hq)
-    manager = make_manager(engineering, name="Manager Ma", user__username="manager")
-    sibling_manager = make_manager(finance, name="Sibling Shi", user__username="sibling_manager")
-    employee = EmployeeFactory(
-        unit=engineering, line_manager=manager, name="Employee Yi", user__username="employee"
-    )
-    site_worker = EmployeeFactory(unit=site, line_manager=manager, name="Worker Wu")
-    finance_clerk = EmployeeFactory(unit=finance, line_manager=sibling_manager, name="Clerk Qian")
-    hr = EmployeeFactory(unit=hq, name="HR He", job_title="HR partner", user__username="hr")
-    RoleAssignmentFactory(user=hr.user, role=RoleAssignment.Role.HR, unit=group)
-    executive = EmployeeFactory(
-        unit=hq, name="Executive Zhao", job_title="General manager", user__username="executive"
-    )
-    RoleAssignmentFactory(user=executive.user, role=RoleAssignment.Role.EXECUTIVE, unit=group)
-    return Cast(
-        group=group,
-        hq=hq,
-        engineering=engineering,
-        site=site,
-        finance=finance,
-        employee=employee,
-        manager=manager,
-        sibling_manager=sibling_manager,
-        hr=hr,
-        executive=executive,
-        site_worker=site_worker,
-        finance_clerk=finance_clerk,
-    )
+    """The cast, built for one test."""
+    return build_cast()
+
+
+@pytest.fixture(scope="module")
+def cast_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Cast]:
+    """The cast, written once per test module and rolled back at its end.
+
+    A module opts in by overriding ``cast`` with ``shared_cast``; every test of the module
+    then sees these rows, so only a module whose tests all work on the cast should.
+    """
+    yield from module_rows(django_db_blocker, build_cast)
+
+
+@pytest.fixture
+def shared_cast(cast_rows: Cast, db: Any) -> Cast:
+    """The module's cast for one test: deep-copied rows, the test in its own savepoint."""
+    return fresh(cast_rows)
+
+
+@pytest.fixture(scope="module")
+def scorecard_world_rows(cast_rows: Cast, django_db_blocker: Any) -> Iterator[Any]:
+    """The scorecards of ``tests/scorecard_world.py`` on the module's cast, built once (for
+    modules that use ``shared_cast``)."""
+    from tests.scorecard_world import build_world
+
+    yield from module_rows(django_db_blocker, lambda: build_world(cast_rows))
+
+
+@pytest.fixture
+def scorecard_world(scorecard_world_rows: Any, db: Any) -> Any:
+    return fresh(scorecard_world_rows)
 
 
 def pytest_configure(config: Any) -> None:
@@ -98,6 +58,10 @@ def pytest_configure(config: Any) -> None:
 
     # Hashing a password properly takes ~0.3 s; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every test Client builds its own middleware chain, and WhiteNoise's middleware lists
+    # every static file of every finder when it is built (~0.3 s here, once per Client).
+    # Looking a file up when it is asked for serves the same files without the listing.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 # --- Service tiers -------------------------------------------------------------------

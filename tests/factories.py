@@ -13,7 +13,7 @@ from org.models import Employee, OrgUnit, RoleAssignment
 PASSWORD = "correct-horse-battery-staple"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[Any]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -24,7 +24,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-class OrgUnitFactory(factory.django.DjangoModelFactory):
+class OrgUnitFactory(factory.django.DjangoModelFactory[OrgUnit]):
     class Meta:
         model = OrgUnit
 
@@ -34,7 +34,7 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
     parent = None
 
 
-class EmployeeFactory(factory.django.DjangoModelFactory):
+class EmployeeFactory(factory.django.DjangoModelFactory[Employee]):
     class Meta:
         model = Employee
 
@@ -46,7 +46,7 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
     base_bonus = Decimal("100000.00")
 
 
-class RoleAssignmentFactory(factory.django.DjangoModelFactory):
+class RoleAssignmentFactory(factory.django.DjangoModelFactory[RoleAssignment]):
     class Meta:
         model = RoleAssignment
 
@@ -57,7 +57,7 @@ class RoleAssignmentFactory(factory.django.DjangoModelFactory):
 
 def make_manager(unit: OrgUnit, **kwargs: Any) -> Employee:
     """An employee of ``unit`` who heads it and holds the manager role over it."""
-    employee = EmployeeFactory(unit=unit, job_title="Head of unit", **kwargs)
+    employee = EmployeeFactory.create(unit=unit, job_title="Head of unit", **kwargs)
     unit.head = employee
     unit.save(update_fields=["head"])
     RoleAssignmentFactory(user=employee.user, role=RoleAssignment.Role.MANAGER, unit=unit)

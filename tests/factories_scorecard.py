@@ -1,5 +1,10 @@
 """factory-boy factories for the indicator dictionary, scorecards, items and milestones,
-plus the smallest approved strategic plan their items can be linked to."""
+plus the smallest approved strategic plan their items can be linked to.
+
+The one definition of each: the letter and actuals helpers of ``tests/factories_tracking.py``
+build on these. Nothing here reads the real date: a scorecard's year is ``YEAR`` unless the
+test passes another, and milestones fall due inside their scorecard's year.
+"""
 
 from __future__ import annotations
 
@@ -24,21 +29,22 @@ from scorecard.models import (
 from strategy.models import Objective, Perspective, PlanStatus, StrategicPlan
 from tests.factories import OrgUnitFactory
 
+# The year the tests' scorecards and plans are for; a test that needs another passes it.
 YEAR = 2026
 
 
-class PlanFactory(factory.django.DjangoModelFactory):
+class PlanFactory(factory.django.DjangoModelFactory[StrategicPlan]):
     class Meta:
         model = StrategicPlan
 
     owner_unit = factory.SubFactory(OrgUnitFactory)
-    name = "Strategic plan 2026-2030"
-    start_year = 2026
-    end_year = 2030
+    start_year = YEAR
+    end_year = factory.LazyAttribute(lambda o: o.start_year + 4)
+    name = factory.LazyAttribute(lambda o: f"Strategic plan {o.start_year}-{o.end_year}")
     status = PlanStatus.APPROVED
 
 
-class PerspectiveFactory(factory.django.DjangoModelFactory):
+class PerspectiveFactory(factory.django.DjangoModelFactory[Perspective]):
     class Meta:
         model = Perspective
 
@@ -48,7 +54,7 @@ class PerspectiveFactory(factory.django.DjangoModelFactory):
     order = 1
 
 
-class ObjectiveFactory(factory.django.DjangoModelFactory):
+class ObjectiveFactory(factory.django.DjangoModelFactory[Objective]):
     class Meta:
         model = Objective
 
@@ -59,7 +65,7 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Objective {n}")
 
 
-class IndicatorFactory(factory.django.DjangoModelFactory):
+class IndicatorFactory(factory.django.DjangoModelFactory[Indicator]):
     class Meta:
         model = Indicator
 
@@ -72,7 +78,7 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     aggregation = Aggregation.SUM
 
 
-class ScorecardFactory(factory.django.DjangoModelFactory):
+class ScorecardFactory(factory.django.DjangoModelFactory[Scorecard]):
     class Meta:
         model = Scorecard
 
@@ -82,7 +88,7 @@ class ScorecardFactory(factory.django.DjangoModelFactory):
     status = ScorecardStatus.DRAFT
 
 
-class ItemFactory(factory.django.DjangoModelFactory):
+class ItemFactory(factory.django.DjangoModelFactory[ScorecardItem]):
     class Meta:
         model = ScorecardItem
 
@@ -93,9 +99,10 @@ class ItemFactory(factory.django.DjangoModelFactory):
     polarity = Polarity.HIGHER
     aggregation = Aggregation.SUM
     unit_of_measure = "MW"
-    baseline = Decimal("400")
-    target = Decimal("500")
-    challenge = Decimal("600")
+    # Milestone items and key tasks have no tiers.
+    baseline: Decimal | None = Decimal("400")
+    target: Decimal | None = Decimal("500")
+    challenge: Decimal | None = Decimal("600")
     order = factory.Sequence(lambda n: n)
 
 
@@ -116,18 +123,18 @@ class KeyTaskFactory(ItemFactory):
     unit_of_measure = ""
 
 
-class MilestoneFactory(factory.django.DjangoModelFactory):
+class MilestoneFactory(factory.django.DjangoModelFactory[Milestone]):
     class Meta:
         model = Milestone
 
     item = factory.SubFactory(MilestoneItemFactory)
     name = factory.Sequence(lambda n: f"Milestone {n}")
-    due_date = datetime.date(YEAR, 6, 30)
+    due_date = factory.LazyAttribute(lambda o: datetime.date(o.item.scorecard.year, 6, 30))
     completion_standard = "Acceptance certificate signed"
     responsible_unit = factory.LazyAttribute(lambda o: o.item.scorecard.unit)
 
 
-class MonthlyPlanFactory(factory.django.DjangoModelFactory):
+class MonthlyPlanFactory(factory.django.DjangoModelFactory[ItemMonthlyPlan]):
     class Meta:
         model = ItemMonthlyPlan
 
@@ -145,7 +152,7 @@ def lock(scorecard: Scorecard) -> Scorecard:
 
 def full_scorecard(unit: OrgUnit, *, employee: Any = None, **kwargs: Any) -> Scorecard:
     """A draft scorecard with the three kinds of item and weights summing to 100."""
-    card = ScorecardFactory(unit=unit, employee=employee, **kwargs)
+    card = ScorecardFactory.create(unit=unit, employee=employee, **kwargs)
     ItemFactory(scorecard=card, weight=Decimal("60"))
     milestones = MilestoneItemFactory(scorecard=card, weight=Decimal("40"))
     MilestoneFactory(item=milestones)
@@ -156,6 +163,6 @@ def full_scorecard(unit: OrgUnit, *, employee: Any = None, **kwargs: Any) -> Sco
 def unit_with_people(parent: OrgUnit, people: int, job_title: str = "Engineer") -> OrgUnit:
     from tests.factories import EmployeeFactory
 
-    unit = OrgUnitFactory(parent=parent)
+    unit = OrgUnitFactory.create(parent=parent)
     EmployeeFactory.create_batch(people, unit=unit, job_title=job_title)
     return unit

@@ -1,7 +1,8 @@
-"""Small factories for the letter and actuals tests (scorecards, items, milestones, actuals).
+"""Letters, actuals and ready-filled scorecards for the letter and actuals tests.
 
-They build rows straight through the ORM, as a scorecard editor would have left them, so the
-tracking tests do not depend on the scorecard editing services.
+They build rows straight through the ORM (with the scorecard factories of
+``tests/factories_scorecard.py``), as a scorecard editor would have left them, so these tests
+do not depend on the scorecard editing services.
 """
 
 from __future__ import annotations
@@ -14,62 +15,22 @@ import factory
 
 from org.models import Employee, OrgUnit
 from scorecard.models import (
-    Aggregation,
-    ItemKind,
     LetterStatus,
-    Milestone,
     MonthlyActual,
-    Polarity,
     ResponsibilityLetter,
     Scorecard,
-    ScorecardItem,
     ScorecardStatus,
 )
 from scorecard.services.letters import letter_snapshot
-from tests.factories import OrgUnitFactory
-
-YEAR = 2026
-
-
-class ScorecardFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Scorecard
-
-    unit = factory.SubFactory(OrgUnitFactory)
-    employee = None
-    year = YEAR
-    status = ScorecardStatus.DRAFT
+from tests.factories_scorecard import (
+    ItemFactory,
+    MilestoneFactory,
+    MilestoneItemFactory,
+    ScorecardFactory,
+)
 
 
-class ItemFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ScorecardItem
-
-    scorecard = factory.SubFactory(ScorecardFactory)
-    kind = ItemKind.QUANTITATIVE
-    name = factory.Sequence(lambda n: f"Indicator item {n}")
-    weight = Decimal("50")
-    polarity = Polarity.HIGHER
-    aggregation = Aggregation.SUM
-    unit_of_measure = "MW"
-    baseline = Decimal("400")
-    target = Decimal("500")
-    challenge = Decimal("600")
-    order = factory.Sequence(lambda n: n)
-
-
-class MilestoneFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Milestone
-
-    item = factory.SubFactory(ItemFactory, kind=ItemKind.MILESTONE, baseline=None, target=None)
-    name = factory.Sequence(lambda n: f"Milestone {n}")
-    due_date = datetime.date(YEAR, 6, 30)
-    completion_standard = "Signed acceptance certificate"
-    responsible_unit = factory.LazyAttribute(lambda o: o.item.scorecard.unit)
-
-
-class LetterFactory(factory.django.DjangoModelFactory):
+class LetterFactory(factory.django.DjangoModelFactory[ResponsibilityLetter]):
     """A letter row as the services leave it; ``snapshot`` is built from the scorecard."""
 
     class Meta:
@@ -85,7 +46,7 @@ class LetterFactory(factory.django.DjangoModelFactory):
     )
 
 
-class ActualFactory(factory.django.DjangoModelFactory):
+class ActualFactory(factory.django.DjangoModelFactory[MonthlyActual]):
     class Meta:
         model = MonthlyActual
 
@@ -100,7 +61,7 @@ def unit_scorecard(
     """A draft unit scorecard whose weights sum to 100: ``quantitative`` quantitative items
     sharing 60 points and one milestone item of 40 (or all 100 without it)."""
     status = kwargs.pop("status", ScorecardStatus.DRAFT)
-    scorecard = ScorecardFactory(unit=unit, **kwargs)
+    scorecard = ScorecardFactory.create(unit=unit, **kwargs)
     _fill(scorecard, quantitative=quantitative, milestone=milestone)
     return _with_status(scorecard, status)
 
@@ -108,7 +69,7 @@ def unit_scorecard(
 def employee_scorecard(employee: Employee, **kwargs: Any) -> Scorecard:
     """A draft scorecard of ``employee`` (one quantitative item of 100)."""
     status = kwargs.pop("status", ScorecardStatus.DRAFT)
-    scorecard = ScorecardFactory(unit=employee.unit, employee=employee, **kwargs)
+    scorecard = ScorecardFactory.create(unit=employee.unit, employee=employee, **kwargs)
     _fill(scorecard, quantitative=1, milestone=False)
     return _with_status(scorecard, status)
 
@@ -129,18 +90,13 @@ def _fill(scorecard: Scorecard, *, quantitative: int, milestone: bool) -> None:
     for weight in weights:
         ItemFactory(scorecard=scorecard, weight=weight.quantize(Decimal("0.01")))
     if milestone:
-        item = ItemFactory(
-            scorecard=scorecard,
-            kind=ItemKind.MILESTONE,
-            name="Grid connection project",
-            weight=Decimal("40"),
-            baseline=None,
-            target=None,
-            challenge=None,
+        item = MilestoneItemFactory(
+            scorecard=scorecard, name="Grid connection project", weight=Decimal("40")
+        )
+        year = scorecard.year
+        MilestoneFactory(
+            item=item, name="Main equipment bidding", due_date=datetime.date(year, 3, 31)
         )
         MilestoneFactory(
-            item=item, name="Main equipment bidding", due_date=datetime.date(YEAR, 3, 31)
-        )
-        MilestoneFactory(
-            item=item, name="Main construction start", due_date=datetime.date(YEAR, 6, 30)
+            item=item, name="Main construction start", due_date=datetime.date(year, 6, 30)
         )

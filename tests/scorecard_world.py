@@ -14,12 +14,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from scorecard.models import Indicator, Milestone, Scorecard, ScorecardItem
 from strategy.models import Objective, StrategicPlan
-from tests.conftest import Cast
+from tests.access import Cast, scope_table
 from tests.factories_scorecard import (
     IndicatorFactory,
     ItemFactory,
@@ -32,26 +33,13 @@ from tests.factories_scorecard import (
 )
 
 D = Decimal
+# Each scorecard is named after the unit or person of the cast it belongs to.
 CARDS = ("hq", "engineering", "site", "finance", "employee", "site_worker", "finance_clerk")
 
 # role -> scorecards it may see
-VISIBLE_CARDS = {
-    "employee": {"employee", "engineering"},
-    "manager": {"engineering", "site", "employee", "site_worker"},
-    "sibling_manager": {"finance", "finance_clerk"},
-    "hr": set(CARDS),
-    "executive": set(CARDS),
-    "anonymous": set(),
-}
+VISIBLE_CARDS = scope_table(CARDS)
 # role -> scorecards it may change (ignoring the lock)
-CHANGEABLE_CARDS = {
-    "employee": set(),
-    "manager": {"engineering", "site", "employee", "site_worker"},
-    "sibling_manager": {"finance", "finance_clerk"},
-    "hr": set(CARDS),
-    "executive": set(CARDS),
-    "anonymous": set(),
-}
+CHANGEABLE_CARDS = scope_table(CARDS, change=True)
 
 
 @dataclass
@@ -65,15 +53,17 @@ class World:
     items: dict[str, ScorecardItem] = field(default_factory=dict)
     hand_over: Milestone | None = None
 
-    def card_ids(self, names: set[str]) -> set[int]:
+    def card_ids(self, names: Iterable[str]) -> set[int]:
         return {self.cards[n].pk for n in names}
 
 
 def build_world(cast: Cast) -> World:
-    plan = PlanFactory(owner_unit=cast.group)
-    f1 = ObjectiveFactory(plan=plan, code="F1", name="Grow profit")
-    f2 = ObjectiveFactory(plan=plan, code="F2", name="Build capacity", perspective=f1.perspective)
-    indicator = IndicatorFactory(owner_unit=cast.group, code="PROFIT", name="Total profit")
+    plan = PlanFactory.create(owner_unit=cast.group)
+    f1 = ObjectiveFactory.create(plan=plan, code="F1", name="Grow profit")
+    f2 = ObjectiveFactory.create(
+        plan=plan, code="F2", name="Build capacity", perspective=f1.perspective
+    )
+    indicator = IndicatorFactory.create(owner_unit=cast.group, code="PROFIT", name="Total profit")
     w = World(cast=cast, plan=plan, f1=f1, f2=f2, indicator=indicator)
     owners = {
         "hq": (cast.hq, None),
@@ -85,9 +75,9 @@ def build_world(cast: Cast) -> World:
         "finance_clerk": (cast.finance, cast.finance_clerk),
     }
     for name, (unit, person) in owners.items():
-        w.cards[name] = ScorecardFactory(unit=unit, employee=person, plan=plan)
+        w.cards[name] = ScorecardFactory.create(unit=unit, employee=person, plan=plan)
     profit = {"objective": f1, "indicator": indicator, "unit_of_measure": "CNY m", "weight": D(60)}
-    w.items["hq"] = ItemFactory(
+    w.items["hq"] = ItemFactory.create(
         scorecard=w.cards["hq"],
         name="Profit",
         baseline=D(800),
@@ -95,7 +85,7 @@ def build_world(cast: Cast) -> World:
         challenge=D(1200),
         **profit,
     )
-    w.items["engineering"] = ItemFactory(
+    w.items["engineering"] = ItemFactory.create(
         scorecard=w.cards["engineering"],
         name="Profit share",
         parent=w.items["hq"],
@@ -104,7 +94,7 @@ def build_world(cast: Cast) -> World:
         challenge=D(720),
         **profit,
     )
-    w.items["finance"] = ItemFactory(
+    w.items["finance"] = ItemFactory.create(
         scorecard=w.cards["finance"],
         name="Profit share",
         parent=w.items["hq"],
@@ -113,7 +103,7 @@ def build_world(cast: Cast) -> World:
         challenge=D(480),
         **profit,
     )
-    w.items["employee"] = ItemFactory(
+    w.items["employee"] = ItemFactory.create(
         scorecard=w.cards["employee"],
         name="Profit share",
         parent=w.items["engineering"],
@@ -122,20 +112,24 @@ def build_world(cast: Cast) -> World:
         challenge=D(120),
         **profit,
     )
-    capacity = MilestoneItemFactory(
+    capacity = MilestoneItemFactory.create(
         scorecard=w.cards["engineering"], name="Wind-solar project", objective=f2, weight=D(40)
     )
     w.items["capacity"] = capacity
-    w.hand_over = MilestoneFactory(
+    w.hand_over = MilestoneFactory.create(
         item=capacity,
         name="Main equipment bidding",
         responsible_unit=cast.site,
         counterpart_unit=cast.finance,
     )
-    w.items["site"] = ItemFactory(scorecard=w.cards["site"], name="Capacity share", objective=f2)
-    w.items["site_worker"] = ItemFactory(
+    w.items["site"] = ItemFactory.create(
+        scorecard=w.cards["site"], name="Capacity share", objective=f2
+    )
+    w.items["site_worker"] = ItemFactory.create(
         scorecard=w.cards["site_worker"], name="Capacity share", objective=f2
     )
-    w.items["finance_clerk"] = ItemFactory(scorecard=w.cards["finance_clerk"], name="Cost control")
+    w.items["finance_clerk"] = ItemFactory.create(
+        scorecard=w.cards["finance_clerk"], name="Cost control"
+    )
     lock(w.cards["engineering"])
     return w

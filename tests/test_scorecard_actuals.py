@@ -20,7 +20,8 @@ from scorecard.services.actuals import (
     period_reopen,
 )
 from tests.conftest import Cast
-from tests.factories_tracking import ItemFactory, employee_scorecard, unit_scorecard
+from tests.factories_scorecard import ItemFactory
+from tests.factories_tracking import employee_scorecard, unit_scorecard
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,17 @@ import pytest
 from scorecard.models import Indicator, Scorecard, ScorecardItem
 from tests.conftest import CAST, Cast
 from tests.factories_scorecard import lock
-from tests.scorecard_world import CARDS, CHANGEABLE_CARDS, VISIBLE_CARDS, World, build_world
+from tests.scorecard_world import CARDS, CHANGEABLE_CARDS, VISIBLE_CARDS, World
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
 D = Decimal
 JSON = "application/json"
 
@@ -29,8 +37,9 @@ ITEMS_ON = {
 
 
 @pytest.fixture
-def world(cast: Cast) -> World:
-    return build_world(cast)
+def world(scorecard_world: World) -> World:
+    """The scorecards of ``tests/scorecard_world.py``, built once for the module."""
+    return scorecard_world
 
 
 def _rows(response: Any) -> set[int]:

@@ -4,7 +4,9 @@ Xiaoming, every item linked to an objective, weights of 100, and a second run ch
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -13,6 +15,7 @@ from scorecard import demo
 from scorecard.models import ItemKind, Milestone, Scorecard, ScorecardItem
 from scorecard.selectors.lines import my_targets
 from strategy import demo as strategy_demo
+from tests.access import fresh, module_rows
 
 pytestmark = pytest.mark.django_db
 SASAC = {
@@ -25,12 +28,22 @@ SASAC = {
 }
 
 
-@pytest.fixture
-def org() -> DemoOrg:
+def _seed() -> DemoOrg:
     org = seed_org()
     strategy_demo.seed(org)
     demo.seed(org)
     return org
+
+
+@pytest.fixture(scope="module")
+def org_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoOrg]:
+    """The demo is seeded once for the module (every test here reads it)."""
+    yield from module_rows(django_db_blocker, _seed)
+
+
+@pytest.fixture
+def org(org_rows: DemoOrg, db: Any) -> DemoOrg:
+    return fresh(org_rows)
 
 
 def _weights(card: Scorecard) -> Decimal:

@@ -14,7 +14,8 @@ from scorecard.models import ItemKind, MonthlyActual, ScorecardItem, ScorecardSt
 from scorecard.services.actuals import actual_record, period_close
 from scorecard.services.imports import ImportFileError, actuals_import, import_template
 from tests.conftest import Cast
-from tests.factories_tracking import ScorecardFactory, employee_scorecard, unit_scorecard
+from tests.factories_scorecard import ScorecardFactory
+from tests.factories_tracking import employee_scorecard, unit_scorecard
 
 pytestmark = pytest.mark.django_db
 

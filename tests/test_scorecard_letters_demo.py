@@ -4,9 +4,11 @@ idempotent."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from importlib import import_module
 from importlib.util import find_spec
+from typing import Any
 
 import pytest
 
@@ -22,13 +24,25 @@ from scorecard.models import (
     Scorecard,
     ScorecardStatus,
 )
+from tests.access import fresh, module_rows
 from tests.factories_tracking import employee_scorecard, unit_scorecard
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def demo_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoOrg]:
+    """The demo before its tracking seed, built once for the module; each test runs the
+    tracking seed itself, in its own savepoint."""
+    yield from module_rows(django_db_blocker, _seed)
+
+
 @pytest.fixture
-def demo() -> DemoOrg:
+def demo(demo_rows: DemoOrg, db: Any) -> DemoOrg:
+    return fresh(demo_rows)
+
+
+def _seed() -> DemoOrg:
     demo = seed_org()
     # The seeds that run before this one in ``seed_demo``, when present.
     for name in ("strategy.demo", "scorecard.demo"):

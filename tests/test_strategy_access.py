@@ -11,6 +11,7 @@ team and finance) and a draft of its next version (objectives of engineering and
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,10 +23,18 @@ from org.scoping import SYSTEM
 from spm.clock import FixedClock
 from strategy import services
 from strategy.models import CauseEffectLink, Objective, PlanStatus, StrategicPlan
+from tests.access import API, MEMBERS, assert_scoped, expect, fresh, module_rows, seeing
 from tests.conftest import CAST, Cast, PinnedClock
 from tests.factories_strategy import PlanKit, make_plan
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
 
 EDITORS = {"executive"}
 
@@ -38,8 +47,7 @@ class World:
     links: dict[str, CauseEffectLink]
 
 
-@pytest.fixture
-def world(cast: Cast) -> World:
+def build_world(cast: Cast) -> World:
     approved = make_plan(cast.group, name="Clean Power")
     o = {
         "a_group": approved.objective("financial", code="F1"),
@@ -62,6 +70,16 @@ def world(cast: Cast) -> World:
     return World(approved=approved, draft=draft, objectives=o, links=links)
 
 
+@pytest.fixture(scope="module")
+def world_rows(cast_rows: Cast, django_db_blocker: Any) -> Iterator[World]:
+    yield from module_rows(django_db_blocker, lambda: build_world(cast_rows))
+
+
+@pytest.fixture
+def world(world_rows: World, db: Any) -> World:
+    return fresh(world_rows)
+
+
 PUBLISHED = {"a_group", "a_eng", "a_site", "a_fin"}
 VISIBLE_OBJECTIVES = {
     "employee": PUBLISHED,
@@ -71,105 +89,88 @@ VISIBLE_OBJECTIVES = {
     "executive": PUBLISHED | {"d_eng", "d_fin"},
     "anonymous": set(),
 }
-VISIBLE_PLANS = {
-    "employee": {"approved"},
-    "manager": {"approved"},
-    "sibling_manager": {"approved"},
+# Drafts are for the people who make the strategy: HR reads them, executives write them.
+VISIBLE_PLANS = {role: {"approved"} for role in MEMBERS} | {
     "hr": {"approved", "draft"},
     "executive": {"approved", "draft"},
     "anonymous": set(),
 }
 VISIBLE_LINKS = {
-    role: ({"a_1", "a_2"} | ({"d_1"} if "draft" in plans else set()))
+    role: ({"a_1", "a_2"} | ({"d_1"} if "draft" in plans else set())) if plans else set()
     for role, plans in VISIBLE_PLANS.items()
 }
-VISIBLE_LINKS["anonymous"] = set()
 
 
 def _plan(world: World, name: str) -> StrategicPlan:
     return getattr(world, name).plan
 
 
-def _expect(role: str, visible: bool) -> int:
-    if role == "anonymous":
-        return 302
-    return 200 if visible else 404
-
-
 # --- Pages ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", CAST)
-@pytest.mark.parametrize(
-    "url_name", ["strategy-home", "strategy-plan-list", "strategy-map-current", "home"]
-)
+@pytest.mark.parametrize("url_name", ["strategy-home", "strategy-plan-list", "home"])
 def test_strategy_pages_need_a_login_and_open_for_every_member(
-    cast: Cast, world: World, role: str, url_name: str
+    cast: Cast, world: World, url_name: str
 ) -> None:
-    response = cast.client(role).get(reverse(url_name))
-    if role == "anonymous":
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("login"))
-    elif url_name == "strategy-map-current":
-        assert response.status_code == 302
-        assert response["Location"] == reverse("strategy-map", args=[world.approved.plan.pk])
-    else:
-        assert response.status_code == 200
+    assert_scoped(cast, reverse(url_name), expect(MEMBERS))
 
 
-@pytest.mark.parametrize("role", CAST)
+def test_the_current_map_sends_every_member_to_the_approved_plan(cast: Cast, world: World) -> None:
+    responses = assert_scoped(cast, reverse("strategy-map-current"), expect(MEMBERS, ok=302))
+    approved_map = reverse("strategy-map", args=[world.approved.plan.pk])
+    assert {responses[role]["Location"] for role in MEMBERS} == {approved_map}
+
+
 @pytest.mark.parametrize("plan_name", ["approved", "draft"])
 @pytest.mark.parametrize(
     "url_name",
     ["strategy-plan-detail", "strategy-map", "strategy-map-svg", "strategy-map-pdf"],
 )
 def test_plan_pages_and_exports_answer_404_outside_scope(
-    cast: Cast, world: World, role: str, plan_name: str, url_name: str
+    cast: Cast, world: World, plan_name: str, url_name: str
 ) -> None:
-    response = cast.client(role).get(reverse(url_name, args=[_plan(world, plan_name).pk]))
-    assert response.status_code == _expect(role, plan_name in VISIBLE_PLANS[role])
+    url = reverse(url_name, args=[_plan(world, plan_name).pk])
+    assert_scoped(cast, url, expect(seeing(VISIBLE_PLANS, plan_name)))
 
 
-@pytest.mark.parametrize("role", CAST)
 @pytest.mark.parametrize("name", sorted(VISIBLE_OBJECTIVES["executive"]))
-def test_objective_page_answers_404_outside_scope(
-    cast: Cast, world: World, role: str, name: str
-) -> None:
+def test_objective_page_answers_404_outside_scope(cast: Cast, world: World, name: str) -> None:
     url = reverse("strategy-objective-detail", args=[world.objectives[name].pk])
-    assert cast.client(role).get(url).status_code == _expect(role, name in VISIBLE_OBJECTIVES[role])
+    assert_scoped(cast, url, expect(seeing(VISIBLE_OBJECTIVES, name)))
 
 
-@pytest.mark.parametrize("role", CAST)
+@pytest.mark.parametrize("role", MEMBERS)
 def test_plan_list_holds_exactly_the_plans_in_scope(cast: Cast, world: World, role: str) -> None:
-    if role == "anonymous":
-        return
     listed = {p.pk for p in cast.client(role).get(reverse("strategy-plan-list")).context["plans"]}
     assert listed == {_plan(world, name).pk for name in VISIBLE_PLANS[role]}
 
 
-@pytest.mark.parametrize("role", CAST)
+@pytest.mark.parametrize("role", MEMBERS)
 def test_map_of_the_approved_plan_shows_every_published_objective(
     cast: Cast, world: World, role: str
 ) -> None:
-    if role == "anonymous":
-        return
     response = cast.client(role).get(reverse("strategy-map", args=[world.approved.plan.pk]))
     assert set(response.context["map"].objectives) == {world.objectives[n].pk for n in PUBLISHED}
     assert response.context["can_edit"] is False  # approved versions are read-only for all
     assert "Add objective" not in response.content.decode()
 
 
-@pytest.mark.parametrize("role", CAST)
+# role -> the objectives on their own strategy page (None: the page has no such section)
+MY_OBJECTIVES: dict[str, set[str] | None] = {
+    "employee": None,
+    "manager": {"a_eng", "a_site", "d_eng"},
+    "sibling_manager": {"a_fin", "d_fin"},
+    "hr": None,
+    "executive": None,
+}
+
+
+@pytest.mark.parametrize("role", MEMBERS)
 def test_managers_see_their_units_part_of_the_draft_on_their_strategy_page(
     cast: Cast, world: World, role: str
 ) -> None:
-    if role == "anonymous":
-        return
     mine = cast.client(role).get(reverse("strategy-home")).context["my_objectives"]
-    expected = {
-        "manager": {"a_eng", "a_site", "d_eng"},
-        "sibling_manager": {"a_fin", "d_fin"},
-    }.get(role)
+    expected = MY_OBJECTIVES[role]
     if expected is None:
         assert mine is None
     else:
@@ -196,33 +197,26 @@ def _edit_target(world: World, kind: str) -> int:
     return world.draft.bands["customer"].pk
 
 
-@pytest.mark.parametrize("role", CAST)
 @pytest.mark.parametrize("url_name,kind", EDIT_PAGES)
 def test_only_executives_reach_the_edit_pages(
-    cast: Cast, world: World, role: str, url_name: str, kind: str
+    cast: Cast, world: World, url_name: str, kind: str
 ) -> None:
-    response = cast.client(role).get(reverse(url_name, args=[_edit_target(world, kind)]))
-    assert response.status_code == _expect(role, role in EDITORS)
+    url = reverse(url_name, args=[_edit_target(world, kind)])
+    assert_scoped(cast, url, expect(EDITORS))
 
 
-@pytest.mark.parametrize("role", CAST)
-def test_only_executives_reach_the_new_plan_page(cast: Cast, world: World, role: str) -> None:
-    response = cast.client(role).get(reverse("strategy-plan-create"))
-    assert response.status_code == _expect(role, role in EDITORS)
+def test_only_executives_reach_the_new_plan_page(cast: Cast, world: World) -> None:
+    assert_scoped(cast, reverse("strategy-plan-create"), expect(EDITORS))
 
 
-@pytest.mark.parametrize("role", CAST)
 def test_the_edit_page_of_an_approved_plan_sends_executives_back_to_the_plan(
-    cast: Cast, world: World, role: str
+    cast: Cast, world: World
 ) -> None:
-    response = cast.client(role).get(reverse("strategy-plan-edit", args=[world.approved.plan.pk]))
-    if role in EDITORS:
-        assert response.status_code == 302
-        assert response["Location"] == reverse(
-            "strategy-plan-detail", args=[world.approved.plan.pk]
-        )
-    else:
-        assert response.status_code == _expect(role, False)
+    url = reverse("strategy-plan-edit", args=[world.approved.plan.pk])
+    responses = assert_scoped(cast, url, expect(EDITORS, ok=302))
+    assert responses["executive"]["Location"] == reverse(
+        "strategy-plan-detail", args=[world.approved.plan.pk]
+    )
 
 
 @pytest.mark.parametrize("role", CAST)
@@ -250,10 +244,7 @@ def test_only_executives_can_post_changes(
         "link-effect": world.objectives["d_eng"].pk,
     }
     response = cast.client(role).post(reverse(url_name, args=[pk]), data)
-    if role in EDITORS:
-        assert response.status_code == 302
-    else:
-        assert response.status_code == _expect(role, False)
+    assert response.status_code == expect(EDITORS, ok=302)[role]
     changed = (
         not Objective.objects.filter(pk=world.objectives["d_eng"].pk).exists()
         or not CauseEffectLink.objects.filter(pk=world.links["d_1"].pk).exists()
@@ -272,55 +263,40 @@ def _rows(response: Any) -> set[int]:
     return {row["id"] for row in response.json()["results"]}
 
 
-@pytest.mark.parametrize("role", CAST)
-def test_api_objectives_hold_exactly_the_objectives_in_scope(
-    cast: Cast, world: World, role: str
-) -> None:
-    response = cast.client(role).get("/api/v1/objectives/")
-    if role == "anonymous":
-        assert response.status_code == 401
-        return
-    assert _rows(response) == {world.objectives[n].pk for n in VISIBLE_OBJECTIVES[role]}
-    assert {row["status"] for row in response.json()["results"]} == {"grey"}
+def test_api_objectives_hold_exactly_the_objectives_in_scope(cast: Cast, world: World) -> None:
+    responses = assert_scoped(cast, "/api/v1/objectives/", expect(MEMBERS, anonymous=API))
+    for role in MEMBERS:
+        rows = responses[role].json()["results"]
+        assert {row["id"] for row in rows} == {
+            world.objectives[n].pk for n in VISIBLE_OBJECTIVES[role]
+        }, role
+        assert {row["status"] for row in rows} == {"grey"}
 
 
-@pytest.mark.parametrize("role", CAST)
-def test_api_plans_hold_exactly_the_plans_in_scope(cast: Cast, world: World, role: str) -> None:
-    response = cast.client(role).get("/api/v1/strategic-plans/")
-    if role == "anonymous":
-        assert response.status_code == 401
-        return
-    assert _rows(response) == {_plan(world, n).pk for n in VISIBLE_PLANS[role]}
+def test_api_plans_hold_exactly_the_plans_in_scope(cast: Cast, world: World) -> None:
+    responses = assert_scoped(cast, "/api/v1/strategic-plans/", expect(MEMBERS, anonymous=API))
+    for role in MEMBERS:
+        listed = _rows(responses[role])
+        assert listed == {_plan(world, n).pk for n in VISIBLE_PLANS[role]}, role
 
 
-@pytest.mark.parametrize("role", CAST)
-@pytest.mark.parametrize(
-    "endpoint,kind",
-    [
-        ("cause-effect-links", "links"),
-        ("perspectives", "perspectives"),
-        ("strategic-themes", "themes"),
-    ],
-)
-def test_api_plan_rows_follow_the_plans_in_scope(
-    cast: Cast, world: World, role: str, endpoint: str, kind: str
-) -> None:
-    response = cast.client(role).get(f"/api/v1/{endpoint}/")
-    if role == "anonymous":
-        assert response.status_code == 401
-        return
-    plans = {_plan(world, n).pk for n in VISIBLE_PLANS[role]}
-    rows = response.json()["results"]
-    assert {row["plan"] for row in rows} <= plans
-    if kind == "links":
-        assert {row["id"] for row in rows} == {world.links[n].pk for n in VISIBLE_LINKS[role]}
-    if kind == "perspectives":
-        assert len(rows) == 4 * len(plans)
+@pytest.mark.parametrize("endpoint", ["cause-effect-links", "perspectives", "strategic-themes"])
+def test_api_plan_rows_follow_the_plans_in_scope(cast: Cast, world: World, endpoint: str) -> None:
+    responses = assert_scoped(cast, f"/api/v1/{endpoint}/", expect(MEMBERS, anonymous=API))
+    for role in MEMBERS:
+        plans = {_plan(world, n).pk for n in VISIBLE_PLANS[role]}
+        rows = responses[role].json()["results"]
+        assert {row["plan"] for row in rows} <= plans, role
+        if endpoint == "cause-effect-links":
+            assert {row["id"] for row in rows} == {
+                world.links[n].pk for n in VISIBLE_LINKS[role]
+            }, role
+        if endpoint == "perspectives":
+            assert len(rows) == 4 * len(plans), role
 
 
-@pytest.mark.parametrize("role", CAST)
 def test_api_strategies_hold_the_published_ones_and_the_managers_own(
-    cast: Cast, world: World, role: str
+    cast: Cast, world: World
 ) -> None:
     published = services.strategy_create(
         actor=SYSTEM,
@@ -330,26 +306,19 @@ def test_api_strategies_hold_the_published_ones_and_the_managers_own(
         function="Finance",
         name="Draft finance",
     )
-    response = cast.client(role).get("/api/v1/strategies/")
-    if role == "anonymous":
-        assert response.status_code == 401
-        return
-    visible = role in {"hr", "executive", "sibling_manager"}
-    assert _rows(response) == ({published.pk} if visible else set())
+    responses = assert_scoped(cast, "/api/v1/strategies/", expect(MEMBERS, anonymous=API))
+    for role in MEMBERS:
+        visible = role in {"hr", "executive", "sibling_manager"}
+        assert _rows(responses[role]) == ({published.pk} if visible else set()), role
 
 
-@pytest.mark.parametrize("role", CAST)
 @pytest.mark.parametrize("plan_name", ["approved", "draft"])
+@pytest.mark.parametrize("suffix", ["", "map/"])
 def test_api_plan_detail_and_map_are_404_outside_scope(
-    cast: Cast, world: World, role: str, plan_name: str
+    cast: Cast, world: World, plan_name: str, suffix: str
 ) -> None:
-    pk = _plan(world, plan_name).pk
-    for url in (f"/api/v1/strategic-plans/{pk}/", f"/api/v1/strategic-plans/{pk}/map/"):
-        response = cast.client(role).get(url)
-        if role == "anonymous":
-            assert response.status_code == 401
-        else:
-            assert response.status_code == (200 if plan_name in VISIBLE_PLANS[role] else 404)
+    url = f"/api/v1/strategic-plans/{_plan(world, plan_name).pk}/{suffix}"
+    assert_scoped(cast, url, expect(seeing(VISIBLE_PLANS, plan_name), anonymous=API))
 
 
 @pytest.mark.parametrize("role", CAST)
@@ -362,7 +331,7 @@ def test_only_executives_edit_an_objective_through_the_api(
         {"name": "Deliver faster"},
         content_type="application/json",
     )
-    assert response.status_code == {"executive": 200, "anonymous": 401}.get(role, 404)
+    assert response.status_code == expect(EDITORS, anonymous=API)[role]
     objective.refresh_from_db()
     assert (objective.name == "Deliver faster") == (role == "executive")
 
@@ -384,15 +353,14 @@ def test_only_executives_create_objectives_through_the_api(
     )
     # Where the draft is out of sight it "does not exist" (400, as for any unknown id);
     # HR sees it but may not change it (404).
-    expected = {"executive": 201, "hr": 404, "anonymous": 401}.get(role, 400)
-    assert response.status_code == expected
+    assert response.status_code == expect(EDITORS, ok=201, denied=400, anonymous=API, hr=404)[role]
     assert Objective.objects.filter(code="C9").exists() == (role == "executive")
 
 
 @pytest.mark.parametrize("role", CAST)
 def test_only_executives_approve_through_the_api(cast: Cast, world: World, role: str) -> None:
     response = cast.client(role).post(f"/api/v1/strategic-plans/{world.draft.plan.pk}/approve/")
-    assert response.status_code == {"executive": 200, "anonymous": 401}.get(role, 404)
+    assert response.status_code == expect(EDITORS, anonymous=API)[role]
     world.draft.plan.refresh_from_db()
     assert (world.draft.plan.status == PlanStatus.APPROVED) == (role == "executive")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from strategy import rules
@@ -127,8 +127,7 @@ def test_closing_a_cycle_is_predicted_before_the_link_exists(
     n, edges = graph
     climbing = [(a, b) for a, b in edges if a < b]  # acyclic to start with
     cause, effect = cause % n, effect % n
-    if cause == effect:
-        return
+    assume(cause != effect)  # a self-link is refused before any cycle check
     predicted = rules.would_close_cycle(climbing, cause, effect)
     assert predicted == bool(rules.cycles(range(n), [*climbing, (cause, effect)]))
 

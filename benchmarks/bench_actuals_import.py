@@ -70,7 +70,7 @@ def main() -> None:
 
     from org.models import Employee, OrgUnit, RoleAssignment
     from scorecard.models import ItemKind, MonthlyActual, Scorecard, ScorecardItem
-    from scorecard.services.imports import actuals_import
+    from scorecard.services.actuals_import import actuals_import
 
     call_command("migrate", verbosity=0)
     MonthlyActual.objects.all().delete()

@@ -122,7 +122,7 @@ class ScorecardAdmin(LockedAdmin):
     readonly_fields = ["status", "created_at"]
 
 
-class MilestoneInline(admin.TabularInline):  # type: ignore[type-arg]
+class MilestoneInline(admin.TabularInline):
     model = Milestone
     extra = 0
     raw_id_fields = ["responsible_unit", "counterpart_unit"]
@@ -202,6 +202,6 @@ class MonthlyActualAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ClosedPeriod)
-class ClosedPeriodAdmin(ReadOnlyMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+class ClosedPeriodAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "closed_by", "closed_at"]
     list_filter = ["year"]

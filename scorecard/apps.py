@@ -9,11 +9,14 @@ class ScorecardConfig(AppConfig):
     verbose_name = _("Scorecards")
 
     def ready(self) -> None:
-        from scorecard import demo, demo_tracking, generate, nav
+        from scorecard import generate, nav
+        from scorecard.demo import letters_actuals
+        from scorecard.demo import scorecards as demo_scorecards
         from spm import registry
 
         registry.menus.register("scorecard", nav.menu, order=30)
         registry.home_panels.register("scorecard", nav.home_panels, order=30)
-        registry.demo_seeders.register("scorecard.demo", demo.seed, order=30)
-        registry.demo_seeders.register("scorecard.demo_tracking", demo_tracking.seed, order=31)
+        # Scorecards first: the letters and actuals seeder works on the scorecards it built.
+        registry.demo_seeders.register("scorecard.scorecards", demo_scorecards.seed, order=30)
+        registry.demo_seeders.register("scorecard.letters_actuals", letters_actuals.seed, order=31)
         registry.generators.register("scorecard.generate", generate.generate, order=30)

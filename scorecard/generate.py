@@ -5,7 +5,8 @@ employee a scorecard of nine quantitative items and a key task (ten items), each
 decomposed from the same item of the unit above, up to the group's items, which serve the
 objectives of the group's plan (made by ``strategy.generate``). Summed targets add up
 exactly from the people to the group; ratio targets are carried down unchanged. Then
-``ACTUAL_MONTHS`` months of actuals are recorded for every employee item.
+actuals from January to last month (at most ``ACTUAL_MONTHS``) are recorded for every
+employee item. The year is the demo's: the year of last month, by the app's clock.
 
 Built for size: people are processed in chunks of ``CHUNK`` (rows never all in memory), actuals
 are written with one prepared ``INSERT`` per batch, and no history rows are written for
@@ -25,9 +26,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import timezone
 
 from org.models import Employee, OrgUnit
+from scorecard.demo.scorecards_data import demo_period
 from scorecard.models import (
     ActualStatus,
     Aggregation,
@@ -39,9 +40,9 @@ from scorecard.models import (
     Scorecard,
     ScorecardItem,
 )
+from spm.clock import Clock, clock
 from strategy.models import Objective, PlanStatus, StrategicPlan
 
-YEAR = 2026
 ACTUAL_MONTHS = 10
 CHUNK = 2000
 BATCH = 5000
@@ -117,8 +118,11 @@ def _items(
 
 
 class Generator:
-    def __init__(self, result: Any) -> None:
+    def __init__(self, result: Any, clock: Clock) -> None:
         self.result = result
+        self.now = clock.now()
+        self.year, last_month = demo_period(clock.today())
+        self.months = range(1, min(ACTUAL_MONTHS, last_month) + 1)
         self.rng = random.Random(11)
         plan = StrategicPlan.objects.filter(
             owner_unit=result.group, status=PlanStatus.APPROVED
@@ -196,12 +200,17 @@ class Generator:
         for depth in sorted(by_depth):
             level = by_depth[depth]
             cards = Scorecard.objects.bulk_create(
-                [Scorecard(unit_id=pk, year=YEAR, plan=self.plan) for pk in level], batch_size=BATCH
+                [Scorecard(unit_id=pk, year=self.year, plan=self.plan) for pk in level],
+                batch_size=BATCH,
             )
             items: list[ScorecardItem] = []
             for card in cards:
                 parent = self.units[card.unit_id]["parent_id"]
-                parents = self.unit_items.get(parent, [None] * len(INDICATORS))  # type: ignore[arg-type]
+                parents: list[int | None] = (
+                    list(self.unit_items[parent])
+                    if parent is not None
+                    else [None] * len(INDICATORS)
+                )
                 items += _items(
                     card.pk,
                     targets[card.unit_id],
@@ -232,7 +241,7 @@ class Generator:
                     Milestone(
                         item_id=p.pk,
                         name=name,
-                        due_date=datetime.date(YEAR, month, 28),
+                        due_date=datetime.date(self.year, month, 28),
                         responsible_unit_id=c.unit_id,
                         counterpart_unit_id=self.units[c.unit_id]["parent_id"],
                         order=order,
@@ -251,19 +260,19 @@ class Generator:
         for chunk in _chunks(self.people, CHUNK):
             cards = Scorecard.objects.bulk_create(
                 [
-                    Scorecard(unit_id=unit, employee_id=pk, year=YEAR, plan=self.plan)
+                    Scorecard(unit_id=unit, employee_id=pk, year=self.year, plan=self.plan)
                     for pk, unit in chunk
                 ],
                 batch_size=BATCH,
             )
             items: list[ScorecardItem] = []
             for card in cards:
-                parents: list[int | None] = list(self.unit_items[card.unit_id])
+                assert card.employee_id is not None
                 items += _items(
                     card.pk,
                     targets[card.employee_id],
-                    parents,
-                    self.objectives,  # type: ignore[index]
+                    list(self.unit_items[card.unit_id]),
+                    self.objectives,
                     self.indicators,
                     PERSON_WEIGHTS,
                 )
@@ -280,19 +289,19 @@ class Generator:
             items = ScorecardItem.objects.bulk_create(items, batch_size=BATCH)
             self.counts["scorecards of people"] += len(cards)
             self.counts["items"] += len(items)
-            if ACTUAL_MONTHS:
+            if self.months:
                 self.counts["actuals"] += self.actuals(
                     [i for i in items if i.kind == ItemKind.QUANTITATIVE]
                 )
 
     def actuals(self, items: list[ScorecardItem]) -> int:
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        now = connection.ops.adapt_datetimefield_value(self.now)
         rng = self.rng
         rows = []
         for item in items:
             assert item.target is not None
             per_month = item.target / 12 if item.aggregation == Aggregation.SUM else item.target
-            for month in range(1, ACTUAL_MONTHS + 1):
+            for month in self.months:
                 value = (per_month * Decimal(rng.randrange(80, 116)) / 100).quantize(
                     Decimal("0.01")
                 )
@@ -311,7 +320,7 @@ class Generator:
 @transaction.atomic
 def generate(result: Any) -> str:
     """The hook ``generate_enterprise`` calls."""
-    gen = Generator(result)
+    gen = Generator(result, clock())
     people = gen.person_targets()
     gen.unit_scorecards(gen.unit_targets(people))
     gen.people_scorecards(people)

@@ -8,7 +8,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, Scope
-from scorecard import nav_tracking
 from spm.nav import MenuItem, Panel
 
 
@@ -20,7 +19,8 @@ def menu(scope: Scope) -> list[MenuItem]:
     if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
         items.append(MenuItem(_("Alignment"), "scorecard-alignment", "diagram-2"))
     items.append(MenuItem(_("Indicators"), "indicator-list", "book"))
-    items += nav_tracking.menu(scope)
+    items.append(MenuItem(_("Letters"), "letter-list", "pen"))
+    items.append(MenuItem(_("Actuals"), "actual-list", "graph-up"))
     return items
 
 
@@ -41,5 +41,16 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
         ]
         context["units"] = list(OrgUnit.objects.filter(pk__in=ids).order_by("path")[:5])
     panels.append(Panel("scorecard/_home_panel.html", context, order=50))
-    panels += nav_tracking.home_panels(request, scope)
+    panels.append(_letters_actuals_panel(request, scope))
     return panels
+
+
+def _letters_actuals_panel(request: HttpRequest, scope: Scope) -> Panel:
+    """What waits for the user: letters to sign or acknowledge, actuals to approve."""
+    from scorecard.selectors.actuals import approval_queue
+    from scorecard.selectors.letters import letters_awaiting
+
+    context: dict[str, Any] = {"letters": list(letters_awaiting(request.user)[:5])}
+    if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
+        context["approvals"] = approval_queue(request.user).count()
+    return Panel("scorecard/letters/_home_panel.html", context, order=60)

@@ -13,6 +13,7 @@ answers here and nowhere else: a ``django.core.exceptions.ValidationError`` is a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import django_filters
@@ -89,6 +90,28 @@ class WithinFilterSet(django_filters.FilterSet):
 
     def filter_within(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return queryset.within(value)  # type: ignore[attr-defined]
+
+
+class RejectUnknownFieldsMixin:
+    """Refuses a write that names a field the serializer does not have (400, code
+    ``unknown``) instead of silently dropping it: a misspelt field is the client's mistake,
+    not a no-op. Read-only fields a client echoes back from a read are still ignored.
+    """
+
+    initial_data: Any
+    fields: Any
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        name: [serializers.ErrorDetail(_("Unknown field."), code="unknown")]
+                        for name in unknown
+                    }
+                )
+        return super().to_internal_value(data)  # type: ignore[misc]
 
 
 # --- One error shape ------------------------------------------------------------------------

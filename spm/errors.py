@@ -8,6 +8,7 @@ the stored value, and a form shows beside what the user typed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -29,3 +30,22 @@ class Conflict(ValidationError):
     def current_data(self) -> Any:
         """What the client should see of the stored object (subclasses say which fields)."""
         return None
+
+
+def public_fields(row: Any, names: Iterable[str]) -> dict[str, Any] | None:
+    """The named fields of a stored row as JSON values, for :meth:`Conflict.current_data`.
+
+    A foreign key gives its id, a decimal its exact text, a date or time its ISO form.
+    """
+    if row is None:
+        return None
+    data: dict[str, Any] = {}
+    for name in names:
+        value = getattr(row, row._meta.get_field(name).attname)
+        if value is None or isinstance(value, bool | int | str):
+            data[name] = value
+        elif hasattr(value, "isoformat"):
+            data[name] = value.isoformat()
+        else:
+            data[name] = str(value) if value else None
+    return data

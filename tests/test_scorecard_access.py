@@ -73,7 +73,8 @@ def test_unit_page_is_404_outside_scope(world: World, unit: str) -> None:
 @pytest.mark.parametrize("role", ["employee", *sorted(ENGINEERING_EDITORS)])
 def test_unit_page_lists_the_team_and_sub_units_in_scope(world: World, role: str) -> None:
     cast = world.cast
-    response = cast.client(role).get(reverse("scorecard-unit", args=[cast.engineering.pk]))
+    url = reverse("scorecard-unit", args=[cast.engineering.pk])
+    response = cast.client(role).get(url, {"year": world.cards["hq"].year})
     team = {p.pk: p.card_id for p in response.context["page"].object_list}
     sub_units = {u.pk: u.card_id for u in response.context["sub_units"]}
     if role == "employee":
@@ -91,7 +92,7 @@ def test_unit_page_lists_the_team_and_sub_units_in_scope(world: World, role: str
 )
 def test_hand_overs_show_on_both_units_pages(world: World, role: str, unit: str) -> None:
     url = reverse("scorecard-unit", args=[getattr(world.cast, unit).pk])
-    response = world.cast.client(role).get(url)
+    response = world.cast.client(role).get(url, {"year": world.cards["hq"].year})
     assert response.status_code == 200
     assert [m.pk for m in response.context["hand_overs"]] == [world.hand_over.pk]  # type: ignore[union-attr]
 

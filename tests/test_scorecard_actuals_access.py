@@ -318,7 +318,7 @@ class TestAgainstRecordedActuals:
         ok = client.patch(url, {"value": "9", "version": 1}, content_type="application/json")
         assert ok.status_code == 200 and ok.json()["version"] == 2
         stale = client.patch(url, {"value": "8", "version": 1}, content_type="application/json")
-        assert stale.status_code == 409
+        assert stale.status_code == 409 and stale.json()["code"] == "stale"
         assert Decimal(stale.json()["current"]["value"]) == Decimal("9")
 
     def test_api_creates_a_month_once_and_refuses_items_out_of_scope(

@@ -114,7 +114,21 @@ def test_a_patch_without_a_version_is_refused(world: World) -> None:
         f"/api/v1/scorecard-items/{item.pk}/", {"target": "550"}, content_type=JSON
     )
     assert response.status_code == 400
-    assert "version" in response.json()
+    assert "version" in response.json()["fields"]
+
+
+def test_an_unknown_field_is_refused_and_nothing_changes(world: World) -> None:
+    item = world.items["site"]
+    response = world.cast.client("manager").patch(
+        f"/api/v1/scorecard-items/{item.pk}/",
+        {"target": "550", "version": 1, "tagret": "600"},
+        content_type=JSON,
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "unknown" and list(body["fields"]) == ["tagret"]
+    item.refresh_from_db()
+    assert item.version == 1
 
 
 def test_a_stale_api_edit_is_a_409_and_changes_nothing(world: World) -> None:
@@ -128,6 +142,8 @@ def test_a_stale_api_edit_is_a_409_and_changes_nothing(world: World) -> None:
     assert response.status_code == 409
     assert response.json()["code"] == "stale"
     assert "changed by someone else since you opened it" in response.json()["detail"]
+    current = response.json()["current"]
+    assert (current["id"], current["version"], current["target"]) == (item.pk, 2, "550.0000")
     item.refresh_from_db()
     assert (item.target, item.version) == (D(550), 2)
     body = client.get(url).json()
@@ -165,7 +181,7 @@ def test_creating_an_item_on_a_scorecard_out_of_scope_is_refused(world: World) -
         content_type=JSON,
     )
     assert response.status_code == 400
-    assert "scorecard" in response.json()
+    assert "scorecard" in response.json()["fields"]
 
 
 def test_managers_create_scorecards_for_their_people(world: World) -> None:
@@ -250,7 +266,7 @@ def test_an_indicator_formula_is_checked_and_evaluated(world: World) -> None:
         content_type=JSON,
     )
     assert response.status_code == 400
-    assert "Unknown indicator: EQUITY" in str(response.json()["formula"])
+    assert "Unknown indicator: EQUITY" in str(response.json()["fields"]["formula"])
     client.post(
         "/api/v1/indicators/",
         {

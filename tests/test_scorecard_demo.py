@@ -9,15 +9,19 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from org.demo import DemoOrg, seed_org
-from scorecard import demo
+from scorecard.demo import scorecards as demo
+from scorecard.demo.scorecards_data import demo_period
 from scorecard.models import ItemKind, Milestone, Scorecard, ScorecardItem
 from scorecard.selectors.lines import my_targets
 from strategy import demo as strategy_demo
 from tests.access import fresh, module_rows
 
 pytestmark = pytest.mark.django_db
+# The app's clock for these tests: the demo year is 2026, with actuals up to October.
+TODAY = datetime.date(2026, 11, 15)
 SASAC = {
     "Total profit",
     "Asset-liability ratio",
@@ -38,7 +42,8 @@ def _seed() -> DemoOrg:
 @pytest.fixture(scope="module")
 def org_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoOrg]:
     """The demo is seeded once for the module (every test here reads it)."""
-    yield from module_rows(django_db_blocker, _seed)
+    with override_settings(SPM_TODAY=TODAY):
+        yield from module_rows(django_db_blocker, _seed)
 
 
 @pytest.fixture
@@ -87,7 +92,7 @@ def test_li_xiaoming_sees_his_targets_with_their_line_up_to_the_company_objectiv
     org: DemoOrg,
 ) -> None:
     li = org.logins["employee"]
-    targets = my_targets(li.user, 2026)
+    targets = my_targets(li.user, 2026, today=TODAY)
     rows = {r.item.name: r for r in targets.rows}
     capacity = rows["New-energy capacity in operation"]
     assert capacity.item.target == Decimal(150)
@@ -128,3 +133,17 @@ def test_a_second_run_changes_nothing(org: DemoOrg) -> None:
         ScorecardItem.objects.count(),
         Milestone.objects.count(),
     ) == before
+
+
+@pytest.mark.parametrize(
+    ("today", "period"),
+    [
+        (datetime.date(2027, 1, 10), (2026, 12)),
+        (datetime.date(2027, 7, 1), (2027, 6)),
+        (datetime.date(2027, 12, 31), (2027, 11)),
+    ],
+)
+def test_the_demo_year_is_the_year_of_last_month(
+    today: datetime.date, period: tuple[int, int]
+) -> None:
+    assert demo_period(today) == period

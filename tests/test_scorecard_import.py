@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from scorecard.models import ItemKind, MonthlyActual, ScorecardItem, ScorecardStatus
 from scorecard.services.actuals import actual_record, period_close
-from scorecard.services.imports import ImportFileError, actuals_import, import_template
+from scorecard.services.actuals_import import ImportFileError, actuals_import, import_template
 from tests.conftest import Cast
 from tests.factories_scorecard import ScorecardFactory
 from tests.factories_tracking import employee_scorecard, unit_scorecard

@@ -164,3 +164,21 @@ def test_reissuing_supersedes_a_pending_letter(cast: Cast, hq_head) -> None:
     second = letter_issue(actor=cast.executive.user, scorecard=scorecard)
     first.refresh_from_db()
     assert (first.status, second.version) == (LetterStatus.SUPERSEDED, 2)
+
+
+def test_superseding_a_letter_is_audited_with_who_and_why(cast: Cast, hq_head) -> None:
+    scorecard = unit_scorecard(cast.engineering)
+    first = letter_issue(actor=cast.executive.user, scorecard=scorecard)
+    letter_issue(actor=cast.hr.user, scorecard=scorecard)
+    latest = first.history.order_by("-history_id").first()
+    assert latest is not None
+    assert (latest.status, latest.history_type) == (LetterStatus.SUPERSEDED, "~")
+    assert latest.history_user == cast.hr.user
+    assert latest.history_change_reason == "superseded by a new version"
+
+
+def test_the_letters_weight_total_is_exact(cast: Cast, hq_head) -> None:
+    scorecard = unit_scorecard(cast.engineering)
+    letter = letter_issue(actor=cast.executive.user, scorecard=scorecard)
+    weights = [Decimal(i["weight"]) for i in letter.snapshot["items"] if i["kind"] != "key_task"]
+    assert letter.snapshot["total_weight"] == "100.00" == f"{sum(weights, Decimal(0)):.2f}"

@@ -1,19 +1,19 @@
-"""The demo's tracking seed: signed letters, ten months of actuals, two milestone completions,
-idempotent."""
+"""The demo's letters and actuals: signed letters, actuals up to last month (ten months with
+the clock in November), two milestone completions, idempotent."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
 from decimal import Decimal
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
 import pytest
+from django.test import override_settings
 
 from org.demo import DemoOrg, seed_org
-from scorecard import demo_tracking
+from scorecard.demo import letters_actuals as demo_tracking
+from scorecard.demo import scorecards as demo_scorecards
 from scorecard.models import (
     ActualStatus,
     ClosedPeriod,
@@ -24,8 +24,8 @@ from scorecard.models import (
     Scorecard,
     ScorecardStatus,
 )
+from strategy import demo as strategy_demo
 from tests.access import fresh, module_rows
-from tests.factories_tracking import employee_scorecard, unit_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,8 @@ pytestmark = pytest.mark.django_db
 def demo_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoOrg]:
     """The demo before its tracking seed, built once for the module; each test runs the
     tracking seed itself, in its own savepoint."""
-    yield from module_rows(django_db_blocker, _seed)
+    with override_settings(SPM_TODAY=datetime.date(2026, 11, 15)):
+        yield from module_rows(django_db_blocker, _seed)
 
 
 @pytest.fixture
@@ -44,14 +45,9 @@ def demo(demo_rows: DemoOrg, db: Any) -> DemoOrg:
 
 def _seed() -> DemoOrg:
     demo = seed_org()
-    # The seeds that run before this one in ``seed_demo``, when present.
-    for name in ("strategy.demo", "scorecard.demo"):
-        if find_spec(name) is not None:
-            import_module(name).seed(demo)
-    if not Scorecard.objects.filter(year=2026).exists():
-        for code in ("ZNE", "HQ", "HQ-EC", "WS", "WS-ZB"):
-            unit_scorecard(demo.units[code], quantitative=3)
-        employee_scorecard(demo.logins["employee"])
+    # The seeds that run before this one in ``seed_demo``.
+    strategy_demo.seed(demo)
+    demo_scorecards.seed(demo)
     return demo
 
 

@@ -11,14 +11,14 @@ from django.http import Http404
 
 from scorecard.models import ItemKind, ItemMonthlyPlan, Polarity, ScorecardItem, ScorecardLocked
 from scorecard.services import milestones as milestone_services
-from scorecard.services.scorecards import (
+from scorecard.services.items import (
     StaleItem,
     item_create,
     item_delete,
     item_set_monthly_plan,
     item_update,
-    scorecard_create,
 )
+from scorecard.services.scorecards import scorecard_create
 from tests.conftest import Cast
 from tests.factories_scorecard import (
     ItemFactory,

@@ -3,6 +3,7 @@
 Split by concept; every model is importable from ``scorecard.models`` as before.
 """
 
+from scorecard.models.actuals import ActualStatus, ClosedPeriod, MonthlyActual
 from scorecard.models.indicators import (
     Aggregation,
     Frequency,
@@ -17,7 +18,11 @@ from scorecard.models.items import (
     ItemMonthlyPlan,
     Milestone,
     MilestoneQuerySet,
-    _prefixed,
+)
+from scorecard.models.letters import (
+    LetterStatus,
+    ResponsibilityLetter,
+    ResponsibilityLetterQuerySet,
 )
 from scorecard.models.scorecards import (
     TIER_FIELDS,
@@ -29,14 +34,6 @@ from scorecard.models.scorecards import (
     ScorecardLocked,
     ScorecardQuerySet,
     ScorecardStatus,
-)
-from scorecard.models.tracking import (
-    ActualStatus,
-    ClosedPeriod,
-    LetterStatus,
-    MonthlyActual,
-    ResponsibilityLetter,
-    ResponsibilityLetterQuerySet,
 )
 
 HistoricalIndicator = Indicator.history.model
@@ -81,5 +78,4 @@ __all__ = [
     "ScorecardLocked",
     "ScorecardQuerySet",
     "ScorecardStatus",
-    "_prefixed",
 ]

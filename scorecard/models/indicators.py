@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from org.models import OrgUnit
 from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, MANAGER, SELF, VIEW, Scope, ScopedQuerySet
-from scorecard import expressions
+from scorecard.rules import expressions
 
 
 class Polarity(models.TextChoices):
@@ -79,6 +79,27 @@ class Indicator(models.Model):
     smart_realistic = models.BooleanField(_("realistic"), default=False)
     smart_time_bound = models.BooleanField(_("time-bound"), default=False)
     active = models.BooleanField(_("active"), default=True)
+
+    # What a curator sets: the form, the API and the update service all derive from this.
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "code",
+        "name",
+        "definition",
+        "unit_of_measure",
+        "polarity",
+        "data_source",
+        "owner_unit",
+        "frequency",
+        "aggregation",
+        "formula",
+        "formula_is_expression",
+        "smart_specific",
+        "smart_measurable",
+        "smart_agreed",
+        "smart_realistic",
+        "smart_time_bound",
+        "active",
+    )
 
     objects = IndicatorQuerySet.as_manager()
     history = HistoricalRecords()

@@ -18,6 +18,7 @@ from scorecard.models.scorecards import (
     LockedByScorecard,
     ScorecardChildQuerySet,
     ScorecardItem,
+    prefixed,
 )
 
 MONTHS = [MinValueValidator(1), MaxValueValidator(12)]
@@ -27,21 +28,7 @@ class ItemChildQuerySet(ScorecardChildQuerySet):
     scope_unit_lookup = "item__scorecard__unit"
 
     def self_q(self, scope: Scope) -> Q:
-        inner = ScorecardChildQuerySet.self_q(self, scope)
-        return _prefixed(inner, "item__")
-
-
-def _prefixed(q: Q, prefix: str) -> Q:
-    """The same filter, one relation further away."""
-    clone = Q()
-    clone.connector, clone.negated = q.connector, q.negated
-    for child in q.children:
-        if isinstance(child, Q):
-            clone.children.append(_prefixed(child, prefix))
-        else:
-            key, value = child
-            clone.children.append((f"{prefix}{key}", value))
-    return clone
+        return prefixed(ScorecardChildQuerySet.self_q(self, scope), "item__")
 
 
 class ItemMonthlyPlan(LockedByScorecard):
@@ -134,6 +121,16 @@ class Milestone(LockedByScorecard):
     order = models.PositiveIntegerField(_("order"), default=0)
 
     tracking_fields = frozenset({"completed_on"})
+    # What an editor sets, and what a cascade or bulk assignment copies to the children.
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "due_date",
+        "completion_standard",
+        "weight",
+        "responsible_unit",
+        "counterpart_unit",
+        "order",
+    )
 
     objects = MilestoneQuerySet.as_manager()
     history = HistoricalRecords()
@@ -145,6 +142,11 @@ class Milestone(LockedByScorecard):
 
     def __str__(self) -> str:
         return self.name
+
+    def copy_for(self, item: ScorecardItem) -> Milestone:
+        """An unsaved copy of this milestone on ``item`` (the cascade and bulk assignment)."""
+        attnames = (self._meta.get_field(name).attname for name in self.EDITABLE_FIELDS)  # type: ignore[union-attr]
+        return Milestone(item=item, **{attname: getattr(self, attname) for attname in attnames})
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

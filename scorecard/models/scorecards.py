@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,14 +14,28 @@ from simple_history.models import HistoricalRecords
 
 from org.models import Employee, OrgUnit
 from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, MANAGER, SELF, VIEW, Scope, ScopedQuerySet
-from scorecard import rules
 from scorecard.models.indicators import Aggregation, Indicator, Polarity
+from scorecard.rules import scoring
+from spm.errors import Conflict
 
 
 class ScorecardStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SIGNING = "signing", _("Awaiting signatures")
     SIGNED = "signed", _("Signed (locked)")
+
+
+def prefixed(q: Q, prefix: str) -> Q:
+    """The same filter, one relation further away."""
+    clone = Q()
+    clone.connector, clone.negated = q.connector, q.negated
+    for child in q.children:
+        if isinstance(child, Q):
+            clone.children.append(prefixed(child, prefix))
+        else:
+            key, value = cast(tuple[str, Any], child)
+            clone.children.append((f"{prefix}{key}", value))
+    return clone
 
 
 class ScorecardQuerySet(ScopedQuerySet):
@@ -127,11 +141,21 @@ class Scorecard(models.Model):
         return self.employee.name if self.employee_id and self.employee else self.unit.name
 
 
-class ScorecardLocked(ValidationError):
-    """Raised on any attempt to change a signed scorecard outside an amendment."""
+class ScorecardLocked(Conflict):
+    """Raised on any attempt to change a signed scorecard outside an amendment (409)."""
+
+    default_code = "locked"
+
+    def __init__(self, message: Any = None, *, current: Any = None) -> None:
+        super().__init__(
+            message or _("This scorecard is signed and locked; amend it instead."),
+            current=current,
+        )
 
 
+# The scored tiers of a quantitative goal, and the reference values shown beside them.
 TIER_FIELDS = ("floor", "baseline", "target", "challenge", "range_low", "range_high")
+REFERENCE_FIELDS = ("last_year", "benchmark")
 
 
 class ItemKind(models.TextChoices):
@@ -146,13 +170,7 @@ class ScorecardChildQuerySet(ScorecardQuerySet):
     scope_unit_lookup = "scorecard__unit"
 
     def self_q(self, scope: Scope) -> Q:
-        if scope.employee_id is None:
-            return Q(pk__in=[])
-        return Q(scorecard__employee_id=scope.employee_id) | Q(
-            scorecard__unit_id=scope.employee_unit_id,
-            scorecard__employee__isnull=True,
-            scorecard__status=ScorecardStatus.SIGNED,
-        )
+        return prefixed(ScorecardQuerySet.self_q(self, scope), "scorecard__")
 
 
 class LockedByScorecard(models.Model):
@@ -172,12 +190,12 @@ class LockedByScorecard(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._scorecard_locked() and not self._changes_only_tracking():
-            raise ScorecardLocked(_("This scorecard is signed and locked; amend it instead."))
+            raise ScorecardLocked
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if self._scorecard_locked():
-            raise ScorecardLocked(_("This scorecard is signed and locked; amend it instead."))
+            raise ScorecardLocked
         return super().delete(*args, **kwargs)
 
     def _scorecard_locked(self) -> bool:
@@ -189,14 +207,9 @@ class LockedByScorecard(models.Model):
     def _changes_only_tracking(self) -> bool:
         if self.pk is None or not self.tracking_fields:
             return False
-        stored = type(self)._default_manager.filter(pk=self.pk).values().first()
-        if stored is None:
-            return False
-        return all(
-            stored[f.attname] == getattr(self, f.attname)
-            for f in self._meta.concrete_fields
-            if f.name not in self.tracking_fields
-        )
+        goal = [f.attname for f in self._meta.concrete_fields if f.name not in self.tracking_fields]
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list(*goal).first()
+        return stored is not None and list(stored) == [getattr(self, name) for name in goal]
 
 
 class ScorecardItem(LockedByScorecard):
@@ -277,6 +290,29 @@ class ScorecardItem(LockedByScorecard):
     order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    # One list per concept; the form, the API, the letter snapshot (and its fingerprint),
+    # the cascade and the update service derive theirs from these.
+    GOAL_FIELDS: ClassVar[tuple[str, ...]] = (*TIER_FIELDS, *REFERENCE_FIELDS)
+    QUANTITATIVE_FIELDS: ClassVar[tuple[str, ...]] = (
+        *GOAL_FIELDS,
+        "indicator",
+        "polarity",
+        "aggregation",
+        "unit_of_measure",
+    )
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "description",
+        "objective",
+        "indicator",
+        "weight",
+        "polarity",
+        "aggregation",
+        "unit_of_measure",
+        *GOAL_FIELDS,
+        "order",
+    )
+
     locked_via = ("pk", "scorecard_id")
     objects = ScorecardChildQuerySet.as_manager()
     history = HistoricalRecords()
@@ -344,8 +380,8 @@ class ScorecardItem(LockedByScorecard):
             add("kind", _("A decomposed item keeps the kind of its parent."))
 
     @property
-    def tiers(self) -> rules.Tiers:
-        return rules.Tiers(
+    def tiers(self) -> scoring.Tiers:
+        return scoring.Tiers(
             target=self.target,
             baseline=self.baseline,
             challenge=self.challenge,
@@ -354,6 +390,12 @@ class ScorecardItem(LockedByScorecard):
             range_low=self.range_low,
             range_high=self.range_high,
         )
+
+    def child_goal(self, **overrides: Any) -> dict[str, Any]:
+        """The goal of an item decomposed from this one (cascade, bulk assignment): this
+        item's kind and editable fields but its order, with ``overrides`` applied."""
+        goal = {name: getattr(self, name) for name in self.EDITABLE_FIELDS if name != "order"}
+        return {**goal, "kind": self.kind, "parent": self, **overrides}
 
     @property
     def weighted(self) -> bool:

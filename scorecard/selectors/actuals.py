@@ -177,7 +177,7 @@ def actual_changes(item: ScorecardItem) -> list[Change]:
         before = previous.get(row.id)
         fields = []
         for name in AUDITED:
-            label = str(MonthlyActual._meta.get_field(name).verbose_name)
+            label = str(getattr(MonthlyActual._meta.get_field(name), "verbose_name", name))
             after_value = _shown(name, getattr(row, name))
             before_value = _shown(name, getattr(before, name)) if before is not None else ""
             if before is None and not after_value:
@@ -199,10 +199,6 @@ def actual_changes(item: ScorecardItem) -> list[Change]:
         )
     changes.reverse()
     return changes
-
-
-def closed_months(year: int) -> set[int]:
-    return set(ClosedPeriod.objects.filter(year=year).values_list("month", flat=True))
 
 
 def closed_periods(year: int) -> QuerySet[ClosedPeriod]:

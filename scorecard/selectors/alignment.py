@@ -36,9 +36,9 @@ from django.db.models import (
 )
 
 from org.models import OrgUnit
-from scorecard import rules
 from scorecard.models import ItemKind, Scorecard, ScorecardItem
-from scorecard.selectors.scorecards import items as scoped_items
+from scorecard.rules import scoring
+from scorecard.selectors.items import items as scoped_items
 from scorecard.selectors.scorecards import scorecards, with_summary
 from strategy.models import Objective, PlanStatus, StrategicPlan
 
@@ -135,10 +135,10 @@ def _adds_up(item: ScorecardItem, summary: ChildSummary) -> bool:
         return True
     if summary.total is None:
         return True
-    if item.aggregation == rules.SUM:
-        return rules.children_add_up(item.target, [summary.total], rules.SUM, item.polarity)
+    if item.aggregation == scoring.SUM:
+        return scoring.children_add_up(item.target, [summary.total], scoring.SUM, item.polarity)
     bounds = [b for b in (summary.low, summary.high) if b is not None]
-    return rules.children_add_up(item.target, bounds, item.aggregation, item.polarity)
+    return scoring.children_add_up(item.target, bounds, item.aggregation, item.polarity)
 
 
 def _levels_within_limit(view: QuerySet[ScorecardItem], unit: OrgUnit, levels: int) -> int:
@@ -191,7 +191,7 @@ def alignment(
     branches = {o.pk: Branch(o) for o in objectives}
     loose = Branch(None)
     for node in nodes.values():
-        parent = nodes.get(node.item.parent_id) if node.item.parent_id else None  # type: ignore[arg-type]
+        parent = nodes.get(node.item.parent_id) if node.item.parent_id else None
         if parent is not None:
             parent.children.append(node)
         else:
@@ -265,12 +265,12 @@ def _sum_problems(view: QuerySet[ScorecardItem], result: Alignment) -> None:
     target = F("parent__target")
     # SQLite sums decimals as floats: compare with half a unit of the last stored place.
     off = Q(total__gt=target + EPSILON) | Q(total__lt=target - EPSILON)
-    summed = Q(parent__aggregation=rules.SUM)
+    summed = Q(parent__aggregation=scoring.SUM)
     bad_ids = list(
         grouped.filter(
             summed & off
-            | ~summed & Q(parent__polarity=rules.HIGHER, low__lt=target - EPSILON)
-            | ~summed & Q(parent__polarity=rules.LOWER, high__gt=target + EPSILON)
+            | ~summed & Q(parent__polarity=scoring.HIGHER, low__lt=target - EPSILON)
+            | ~summed & Q(parent__polarity=scoring.LOWER, high__gt=target + EPSILON)
         )
         .order_by("parent__scorecard__unit__path", "parent_id")
         .values_list("parent_id", flat=True)

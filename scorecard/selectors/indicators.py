@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 
 from org.models import OrgUnit
 from org.scoping import VIEW
-from scorecard import expressions
 from scorecard.models import Indicator
+from scorecard.rules import expressions
 
 SMART_FIELDS = (
     "smart_specific",

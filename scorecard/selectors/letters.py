@@ -21,6 +21,7 @@ from scorecard.models import (
     Polarity,
     ResponsibilityLetter,
     Scorecard,
+    ScorecardItem,
 )
 
 _LETTER_RELATED = (
@@ -154,10 +155,8 @@ def letter_content(letter: ResponsibilityLetter) -> dict[str, Any]:
         shown = dict(item)
         shown["position"] = position
         shown["weight"] = number(item.get("weight"))
-        for name in ("floor", "baseline", "target", "challenge", "range_low", "range_high"):
+        for name in ScorecardItem.GOAL_FIELDS:
             shown[name] = number(item.get(name))
-        shown["last_year"] = number(item.get("last_year"))
-        shown["benchmark"] = number(item.get("benchmark"))
         shown["polarity_label"] = _label(Polarity, item.get("polarity", ""))
         shown["aggregation_label"] = _label(Aggregation, item.get("aggregation", ""))
         shown["milestones"] = [

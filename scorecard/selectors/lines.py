@@ -11,6 +11,7 @@ Queries: one per level of the line (items, then objectives), whatever the number
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,8 +20,9 @@ from django.db.models import Q
 
 from org.scoping import scope_of
 from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, ScorecardItem
+from scorecard.selectors.items import scorecard_items
 from scorecard.selectors.progress import ItemProgress, progress_of
-from scorecard.selectors.scorecards import scorecard_items, scorecards
+from scorecard.selectors.scorecards import scorecards
 from strategy.models import Objective
 
 MAX_DEPTH = 12  # a guard against a corrupt cycle; real cascades are 3-5 levels deep
@@ -65,7 +67,7 @@ def item_lines(items: Iterable[ScorecardItem]) -> dict[int, Line]:
                 known[parent.pk] = parent
         next_pending = {}
         for item_id, parent_id in pending.items():
-            parent = known.get(parent_id)  # type: ignore[arg-type]
+            parent = known.get(parent_id)
             if parent is None:
                 continue
             lines[item_id].steps.append(
@@ -96,7 +98,7 @@ def _objective_lines(lines: dict[int, Line], served: dict[int, Objective | None]
         chain: list[Objective] = []
         while objective is not None and objective not in chain and len(chain) < MAX_DEPTH:
             chain.append(objective)
-            objective = known.get(objective.parent_id) if objective.parent_id else None  # type: ignore[arg-type]
+            objective = known.get(objective.parent_id) if objective.parent_id else None
         lines[item_id].objectives = chain
 
 
@@ -118,7 +120,7 @@ class MyTargets:
     unit_scorecard: Scorecard | None
 
 
-def my_targets(user: Any, year: int) -> MyTargets:
+def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
     """The signed-in employee's scorecard of ``year``: items, lines, progress and letter."""
     scope = scope_of(user)
     if scope.employee_id is None:
@@ -132,7 +134,7 @@ def my_targets(user: Any, year: int) -> MyTargets:
         return MyTargets(None, [], None, unit_card)
     items = list(scorecard_items(card).select_related("objective__owner_unit"))
     lines = item_lines(items)
-    progress = progress_of(items)
+    progress = progress_of(items, today=today)
     letter = (
         ResponsibilityLetter.objects.filter(scorecard=card)
         .filter(~Q(status=LetterStatus.SUPERSEDED))

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
 
-from scorecard import rules
 from scorecard.models import (
     ActualStatus,
     ItemKind,
@@ -23,6 +21,7 @@ from scorecard.models import (
     MonthlyActual,
     ScorecardItem,
 )
+from scorecard.rules import scoring
 
 
 @dataclass
@@ -40,7 +39,7 @@ class ItemProgress:
 
     @property
     def score_display(self) -> Decimal | None:
-        return rules.display(self.score)
+        return scoring.display(self.score)
 
 
 def with_progress_rows(items: QuerySet[ScorecardItem]) -> QuerySet[ScorecardItem]:
@@ -62,9 +61,8 @@ def with_progress_rows(items: QuerySet[ScorecardItem]) -> QuerySet[ScorecardItem
     )
 
 
-def as_of_for(year: int, today: datetime.date | None = None) -> datetime.date:
+def as_of_for(year: int, today: datetime.date) -> datetime.date:
     """The day a year's progress is measured at: today, or the end of a past year."""
-    today = today or timezone.localdate()
     if today.year > year:
         return datetime.date(year, 12, 31)
     if today.year < year:
@@ -80,31 +78,29 @@ def _quantitative(row: ItemProgress) -> None:
         return
     row.latest_month = max(actuals)
     row.latest_value = actuals[row.latest_month]
-    row.value_to_date = rules.aggregate(actuals, item.aggregation, row.latest_month)
+    row.value_to_date = scoring.aggregate(actuals, item.aggregation, row.latest_month)
     tiers = item.tiers
     if tiers.problems():
         return
     if tiers.target is not None:
-        row.plan_to_date = rules.plan_to_date(
+        row.plan_to_date = scoring.plan_to_date(
             tiers.target, item.aggregation, row.latest_month, plan
         )
-    row.score = rules.score_to_date(tiers, item.aggregation, actuals, row.latest_month, plan)
+    row.score = scoring.score_to_date(tiers, item.aggregation, actuals, row.latest_month, plan)
 
 
 def _milestones(row: ItemProgress, as_of: datetime.date) -> None:
     milestones = getattr(row.item, "milestone_rows", [])
     row.milestones_total = len(milestones)
     row.milestones_done = sum(1 for m in milestones if m.completed_on and m.completed_on <= as_of)
-    outcomes = [rules.MilestoneOutcome(m.due_date, m.completed_on, m.weight) for m in milestones]
+    outcomes = [scoring.MilestoneOutcome(m.due_date, m.completed_on, m.weight) for m in milestones]
     try:
-        row.score = rules.milestone_score_to_date(outcomes, as_of)
+        row.score = scoring.milestone_score_to_date(outcomes, as_of)
     except ValueError:
         row.score = None  # mixed weights: shown as a warning on the item, not scored
 
 
-def progress_of(
-    items: Iterable[ScorecardItem], today: datetime.date | None = None
-) -> dict[int, ItemProgress]:
+def progress_of(items: Iterable[ScorecardItem], *, today: datetime.date) -> dict[int, ItemProgress]:
     """Progress per item id, from rows prefetched by :func:`with_progress_rows`."""
     found: dict[int, ItemProgress] = {}
     for item in items:

@@ -17,7 +17,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from org.models import Employee, OrgUnit
 from org.scoping import CHANGE, VIEW, scope_of
@@ -30,7 +29,6 @@ from scorecard.models import (
     ScorecardItem,
     ScorecardQuerySet,
 )
-from scorecard.selectors.progress import with_progress_rows
 
 ZERO = Value(0, output_field=DecimalField(max_digits=7, decimal_places=2))
 
@@ -51,14 +49,10 @@ def may_change(user: Any, scorecard: Scorecard) -> bool:
 
 def changeable_units(user: Any) -> QuerySet[OrgUnit]:
     """Units whose scorecards ``user`` may create and edit."""
-    scope = scope_of(user)
-    units = OrgUnit.objects.filter(active=True).order_by("path")
-    if scope.superuser:
-        return units
-    q = Q(pk__in=[])
-    for path in scope.paths(ScorecardQuerySet.scope_rules[CHANGE]):
-        q |= Q(path__startswith=path)
-    return units.filter(q)
+    roles = ScorecardQuerySet.scope_rules[CHANGE]
+    return (
+        OrgUnit.objects.filter(active=True).filter(scope_of(user).units_q(roles)).order_by("path")
+    )
 
 
 def _item_count(card: str) -> Coalesce:
@@ -135,61 +129,11 @@ def scorecard_browse(
     return with_summary(qs).order_by("-year", "unit__path", "employee__name", "pk")
 
 
-def years(user: Any) -> list[int]:
+def years(user: Any, this_year: int) -> list[int]:
+    """The years with scorecards ``user`` can see, and ``this_year``, newest first."""
     found = set(scorecards(user).order_by().values_list("year", flat=True).distinct())
-    found.add(timezone.localdate().year)
+    found.add(this_year)
     return sorted(found, reverse=True)
-
-
-# --- Items ---------------------------------------------------------------------------------
-
-ITEM_RELATED = (
-    "scorecard__unit",
-    "scorecard__employee",
-    "indicator",
-    "objective",
-    "parent__scorecard__unit",
-    "parent__scorecard__employee",
-)
-
-
-def scorecard_items(scorecard: Scorecard) -> QuerySet[ScorecardItem]:
-    """The items of a scorecard the caller already may see, with all a page shows."""
-    child_count = (
-        ScorecardItem.objects.filter(parent=OuterRef("pk"))
-        .order_by()
-        .values("parent")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    items = (
-        ScorecardItem.objects.filter(scorecard=scorecard)
-        .select_related(*ITEM_RELATED)
-        .annotate(child_count=Coalesce(Subquery(child_count, output_field=IntegerField()), 0))
-        .order_by("order", "pk")
-    )
-    return with_progress_rows(items)
-
-
-def items(user: Any, action: str = VIEW) -> QuerySet[ScorecardItem]:
-    return ScorecardItem.objects.restrict(user, action)
-
-
-def item_get(user: Any, pk: Any, action: str = VIEW) -> ScorecardItem:
-    return get_object_or_404(
-        with_progress_rows(items(user, action).select_related(*ITEM_RELATED, "scorecard__plan")),
-        pk=pk,
-    )
-
-
-def item_children(user: Any, item: ScorecardItem) -> QuerySet[ScorecardItem]:
-    """The items decomposed from ``item`` that the user may see."""
-    return (
-        items(user)
-        .filter(parent=item)
-        .select_related("scorecard__unit", "scorecard__employee")
-        .order_by("scorecard__unit__path", "scorecard__employee__name", "pk")
-    )
 
 
 # --- A unit's page: its scorecards, its sub-units, its team, its hand-overs --------------

@@ -19,10 +19,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from org.scoping import CHANGE, HR, VIEW, scope_of
+from org.scoping import CHANGE, HR, VIEW, Actor, audited, scope_of
 from scorecard.models import (
     ActualStatus,
     ClosedPeriod,
@@ -31,13 +30,17 @@ from scorecard.models import (
     ScorecardItem,
 )
 from scorecard.selectors.actuals import may_enter
+from spm.clock import Clock
+from spm.clock import clock as configured_clock
+from spm.errors import Conflict, public_fields
 
 
-class StaleActual(ValidationError):
+class StaleActual(Conflict):
     """The value changed since the editor loaded it; ``current`` is what is stored now."""
 
+    default_code = "stale"
+
     def __init__(self, current: MonthlyActual | None) -> None:
-        self.current = current
         if current is None:
             message = _("This value was removed while you were editing it.")
         else:
@@ -46,14 +49,21 @@ class StaleActual(ValidationError):
                 "%(value)s). Your entry was not saved: check the current value and submit "
                 "again to replace it."
             ) % {"value": format(Decimal(current.value).normalize(), "f")}
-        super().__init__(message, code="stale")
+        super().__init__(message, current=current)
+
+    def current_data(self) -> dict[str, Any] | None:
+        return public_fields(self.current, PUBLIC_FIELDS)
+
+
+# What a client may see of a stored actual (the 409 answer to a stale edit).
+PUBLIC_FIELDS = ("id", "item", "month", "value", "note", "status", "entered_at", "version")
 
 
 def period_problem(
     year: int,
     month: int,
     *,
-    today: datetime.date | None = None,
+    today: datetime.date,
     closed: set[tuple[int, int]] | None = None,
 ) -> str | None:
     """Why actuals of ``year``-``month`` may not change now, or ``None`` if they may.
@@ -63,7 +73,6 @@ def period_problem(
     """
     if not 1 <= month <= 12:
         return _("Month %(month)s does not exist.") % {"month": month}
-    today = today or timezone.localdate()
     if datetime.date(year, month, 1) > today:
         return _("%(year)s-%(month)02d has not started yet.") % {"year": year, "month": month}
     is_closed = (
@@ -76,8 +85,8 @@ def period_problem(
     return None
 
 
-def _check_period(year: int, month: int) -> None:
-    problem = period_problem(year, month)
+def _check_period(year: int, month: int, today: datetime.date) -> None:
+    problem = period_problem(year, month, today=today)
     if problem:
         raise ValidationError({"month": problem})
 
@@ -96,26 +105,22 @@ def to_decimal(value: Any) -> Decimal:
     return number
 
 
-def _require_entry(actor: Any, item: ScorecardItem) -> ScorecardItem:
+def _require_entry(actor: Actor, item: ScorecardItem) -> ScorecardItem:
     found = ScorecardItem.objects.select_related("scorecard").filter(pk=item.pk).first()
     if found is None:
         raise Http404
     item = found
-    if actor is not None:
-        if not ScorecardItem.objects.can(actor, VIEW, item.pk):
-            raise Http404
-        if not may_enter(actor, item.pk):
-            raise PermissionDenied(_("You may not enter actuals for this item."))
+    if not ScorecardItem.objects.can(actor, VIEW, item.pk):
+        raise Http404
+    if not may_enter(actor, item.pk):
+        raise PermissionDenied(_("You may not enter actuals for this item."))
     if item.kind != ItemKind.QUANTITATIVE:
         raise ValidationError(_("Only quantitative items have monthly actuals."))
     return item
 
 
-def _save(actual: MonthlyActual, actor: Any, reason: str = "") -> None:
-    actual._history_user = actor  # type: ignore[attr-defined]
-    if reason:
-        actual._change_reason = reason[:100]  # type: ignore[attr-defined]
-    actual.save()
+def _save(actual: MonthlyActual, actor: Actor, reason: str = "") -> None:
+    audited(actual, actor, reason).save()
 
 
 def _claim(actual: MonthlyActual, expected_version: int | None) -> None:
@@ -137,27 +142,32 @@ def _clean(actual: MonthlyActual) -> None:
 @transaction.atomic
 def actual_record(
     *,
-    actor: Any = None,
+    actor: Actor,
     item: ScorecardItem,
     month: int,
     value: Any,
     note: str = "",
     evidence: UploadedFile | None = None,
     expected_version: int | None = None,
+    clock: Clock | None = None,
 ) -> MonthlyActual:
-    """Enter or correct the actual of ``item`` for ``month``.
+    """Enter or correct the actual of ``item`` for ``month`` (``clock``, by default the
+    configured one, decides which months have started).
 
     ``expected_version`` is the version the editor saw (``0``: no value yet); ``None``
     skips the check (system jobs). A changed value goes back to *submitted*.
     """
     item = _require_entry(actor, item)
-    _check_period(item.scorecard.year, month)
+    _check_period(item.scorecard.year, month, (clock or configured_clock()).today())
+    user_id = actor.pk  # None for the system
     number = to_decimal(value)
     actual = MonthlyActual.objects.filter(item=item, month=month).first()
     if actual is None:
         if expected_version not in (None, 0):
             raise StaleActual(None)
-        actual = MonthlyActual(item=item, month=month, value=number, note=note, entered_by=actor)
+        actual = MonthlyActual(
+            item=item, month=month, value=number, note=note, entered_by_id=user_id
+        )
         if evidence is not None:
             actual.evidence = evidence
         _clean(actual)
@@ -176,7 +186,7 @@ def actual_record(
         actual.status = ActualStatus.SUBMITTED
         actual.approved_by = None
         actual.approved_at = None
-    actual.value, actual.note, actual.entered_by = number, note, actor
+    actual.value, actual.note, actual.entered_by_id = number, note, user_id
     if evidence is not None:
         actual.evidence = evidence
     _clean(actual)
@@ -185,33 +195,37 @@ def actual_record(
     return actual
 
 
-def _require_reviewer(actor: Any, actual: MonthlyActual) -> MonthlyActual:
+def _require_reviewer(actor: Actor, actual: MonthlyActual, clock: Clock) -> MonthlyActual:
     found = MonthlyActual.objects.select_related("item__scorecard").filter(pk=actual.pk).first()
     if found is None:
         raise Http404
     actual = found
-    if actor is not None:
-        if not MonthlyActual.objects.can(actor, VIEW, actual.pk):
-            raise Http404
-        if not MonthlyActual.objects.can(actor, CHANGE, actual.pk):
-            raise PermissionDenied(_("Only the head of the unit approves its actuals."))
-        if actual.entered_by_id == actor.pk:
-            raise PermissionDenied(_("You cannot approve a value you entered yourself."))
-    _check_period(actual.item.scorecard.year, actual.month)
+    if not MonthlyActual.objects.can(actor, VIEW, actual.pk):
+        raise Http404
+    if not MonthlyActual.objects.can(actor, CHANGE, actual.pk):
+        raise PermissionDenied(_("Only the head of the unit approves its actuals."))
+    if actor.pk is not None and actual.entered_by_id == actor.pk:
+        raise PermissionDenied(_("You cannot approve a value you entered yourself."))
+    _check_period(actual.item.scorecard.year, actual.month, clock.today())
     return actual
 
 
 @transaction.atomic
 def actual_approve(
-    *, actor: Any = None, actual: MonthlyActual, expected_version: int | None = None
+    *,
+    actor: Actor,
+    actual: MonthlyActual,
+    expected_version: int | None = None,
+    clock: Clock | None = None,
 ) -> MonthlyActual:
     """The unit head confirms a submitted value."""
-    actual = _require_reviewer(actor, actual)
+    clock = clock or configured_clock()
+    actual = _require_reviewer(actor, actual, clock)
     if actual.status != ActualStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be approved."))
     actual.status = ActualStatus.APPROVED
-    actual.approved_by = actor
-    actual.approved_at = timezone.now()
+    actual.approved_by_id = actor.pk
+    actual.approved_at = clock.now()
     _clean(actual)
     _claim(actual, expected_version)
     _save(actual, actor)
@@ -221,13 +235,14 @@ def actual_approve(
 @transaction.atomic
 def actual_reject(
     *,
-    actor: Any = None,
+    actor: Actor,
     actual: MonthlyActual,
     reason: str,
     expected_version: int | None = None,
+    clock: Clock | None = None,
 ) -> MonthlyActual:
     """The unit head sends a submitted value back; the reason goes into the audit trail."""
-    actual = _require_reviewer(actor, actual)
+    actual = _require_reviewer(actor, actual, clock or configured_clock())
     if actual.status != ActualStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be rejected."))
     if not reason.strip():
@@ -241,17 +256,17 @@ def actual_reject(
     return actual
 
 
-def _require_hr(actor: Any) -> None:
-    if actor is not None and not scope_of(actor).has_role(HR):
+def _require_hr(actor: Actor) -> None:
+    if not scope_of(actor).has_role(HR):
         raise PermissionDenied(_("Only HR closes and reopens periods."))
 
 
 @transaction.atomic
-def period_close(*, actor: Any = None, year: int, month: int) -> ClosedPeriod:
+def period_close(*, actor: Actor, year: int, month: int) -> ClosedPeriod:
     """Close a month: no entry, import or approval may change its actuals any more."""
     _require_hr(actor)
-    period = ClosedPeriod(year=year, month=month, closed_by=actor)
-    period.full_clean(exclude=["closed_by"] if actor is None else [], validate_constraints=False)
+    period = ClosedPeriod(year=year, month=month, closed_by_id=actor.pk)
+    period.full_clean(exclude=["closed_by"] if actor.pk is None else [], validate_constraints=False)
     existing = ClosedPeriod.objects.filter(year=year, month=month).first()
     if existing is not None:
         return existing
@@ -260,7 +275,7 @@ def period_close(*, actor: Any = None, year: int, month: int) -> ClosedPeriod:
 
 
 @transaction.atomic
-def period_reopen(*, actor: Any = None, year: int, month: int) -> None:
+def period_reopen(*, actor: Actor, year: int, month: int) -> None:
     """Reopen a closed month for corrections."""
     _require_hr(actor)
     deleted, _rows = ClosedPeriod.objects.filter(year=year, month=month).delete()

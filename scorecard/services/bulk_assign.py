@@ -7,17 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from org.models import Employee, OrgUnit
-from org.scoping import CHANGE, VIEW, scope_of
+from org.scoping import CHANGE, VIEW, Actor, history_user, require, scope_of
 from scorecard.models import (
     ItemMonthlyPlan,
     Milestone,
@@ -26,8 +25,7 @@ from scorecard.models import (
     ScorecardQuerySet,
     ScorecardStatus,
 )
-from scorecard.services.cascade import CARRIED
-from scorecard.services.scorecards import plan_for, require
+from scorecard.services.scorecards import plan_for
 
 BATCH = 500
 
@@ -41,7 +39,7 @@ class BulkAssignResult:
 
 
 def bulk_assign_candidates(
-    actor: Any,
+    actor: Actor,
     parent: ScorecardItem,
     *,
     unit: OrgUnit,
@@ -58,19 +56,15 @@ def bulk_assign_candidates(
     )
     if job_title:
         people = people.filter(job_title=job_title)
-    scope = scope_of(actor)
-    if actor is not None and not scope.superuser:
-        q = Q(pk__in=[])
-        for path in scope.paths(ScorecardQuerySet.scope_rules[CHANGE]):
-            q |= Q(unit__path__startswith=path)
-        people = people.filter(q)
+    changeable = scope_of(actor).units_q(ScorecardQuerySet.scope_rules[CHANGE], "unit")
+    people = people.filter(changeable)
     return people.order_by("name", "employee_no")
 
 
 @transaction.atomic
 def item_bulk_assign(
     *,
-    actor: Any = None,
+    actor: Actor,
     parent: ScorecardItem,
     unit: OrgUnit,
     job_title: str = "",
@@ -117,22 +111,12 @@ def item_bulk_assign(
         if pk not in cards
     ]
     for card in bulk_create_with_history(
-        new_cards, Scorecard, batch_size=BATCH, default_user=actor
+        new_cards, Scorecard, batch_size=BATCH, default_user=history_user(actor)
     ):
-        cards[card.employee_id] = (card.pk, card.status)  # type: ignore[index]
+        cards[card.employee_id] = (card.pk, card.status)
     result.scorecards_created = len(new_cards)
     prototype = ScorecardItem(
-        kind=parent.kind,
-        name=parent.name,
-        parent=parent,
-        objective=parent.objective,
-        indicator=parent.indicator,
-        description=parent.description,
-        weight=weight if weight is not None else parent.weight,
-        polarity=parent.polarity,
-        aggregation=parent.aggregation,
-        unit_of_measure=parent.unit_of_measure,
-        **{f: getattr(parent, f) for f in CARRIED},
+        **parent.child_goal(weight=weight if weight is not None else parent.weight)
     )
     prototype.full_clean(exclude=["scorecard", "parent"])
     items = []
@@ -153,7 +137,9 @@ def item_bulk_assign(
             child.scorecard_id = card_id
             child.order = 100
             items.append(child)
-    created = bulk_create_with_history(items, ScorecardItem, batch_size=BATCH, default_user=actor)
+    created = bulk_create_with_history(
+        items, ScorecardItem, batch_size=BATCH, default_user=history_user(actor)
+    )
     result.created = len(created)
     if created:
         _copy_in_bulk(parent, created, actor)
@@ -161,12 +147,12 @@ def item_bulk_assign(
         in_scope = ScorecardItem.objects.restrict(actor, CHANGE).filter(
             parent=parent, pk__gte=min(ids), pk__lte=max(ids)
         )
-        if actor is not None and in_scope.count() != len(ids):
+        if in_scope.count() != len(ids):
             raise Http404
     return result
 
 
-def _copy_in_bulk(parent: ScorecardItem, children: Sequence[ScorecardItem], actor: Any) -> None:
+def _copy_in_bulk(parent: ScorecardItem, children: Sequence[ScorecardItem], actor: Actor) -> None:
     plans = list(parent.monthly_plans.all())
     if plans:
         bulk_create_with_history(
@@ -177,26 +163,13 @@ def _copy_in_bulk(parent: ScorecardItem, children: Sequence[ScorecardItem], acto
             ],
             ItemMonthlyPlan,
             batch_size=BATCH,
-            default_user=actor,
+            default_user=history_user(actor),
         )
     milestones = list(parent.milestones.all())
     if milestones:
         bulk_create_with_history(
-            [
-                Milestone(
-                    item=c,
-                    name=m.name,
-                    due_date=m.due_date,
-                    completion_standard=m.completion_standard,
-                    weight=m.weight,
-                    responsible_unit_id=m.responsible_unit_id,
-                    counterpart_unit_id=m.counterpart_unit_id,
-                    order=m.order,
-                )
-                for c in children
-                for m in milestones
-            ],
+            [m.copy_for(c) for c in children for m in milestones],
             Milestone,
             batch_size=BATCH,
-            default_user=actor,
+            default_user=history_user(actor),
         )

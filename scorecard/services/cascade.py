@@ -23,26 +23,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from org.models import Employee, OrgUnit
-from org.scoping import VIEW
-from scorecard import rules
+from org.scoping import VIEW, Actor, audited, require
 from scorecard.models import (
     Aggregation,
     ItemKind,
     ItemMonthlyPlan,
-    Milestone,
     Polarity,
     ScorecardItem,
 )
-from scorecard.services.scorecards import (
-    audited,
-    item_create,
-    require,
-    scorecard_get_or_create,
-    unit_in_change_scope,
-)
+from scorecard.rules import scoring
+from scorecard.services.items import item_create
+from scorecard.services.scorecards import may_change_unit, scorecard_get_or_create
 
+# The goal values a split scales with the target (the others are left empty); a carried
+# goal keeps all of them.
 SPLIT_TIERS = ("floor", "baseline", "target", "challenge", "last_year")
-CARRIED = (*SPLIT_TIERS, "range_low", "range_high", "benchmark")
 BATCH = 500
 
 
@@ -90,7 +85,9 @@ def allowed_modes(parent: ScorecardItem) -> list[str]:
     return [SplitMode.SAME]
 
 
-def _check_receivers(actor: Any, parent: ScorecardItem, allocations: Sequence[Allocation]) -> None:
+def _check_receivers(
+    actor: Actor, parent: ScorecardItem, allocations: Sequence[Allocation]
+) -> None:
     top = parent.scorecard.unit
     if parent.scorecard.employee_id is not None:
         raise ValidationError(_("An employee's item cannot be decomposed further."))
@@ -110,7 +107,7 @@ def _check_receivers(actor: Any, parent: ScorecardItem, allocations: Sequence[Al
             raise ValidationError(
                 _("%(name)s is not under %(unit)s.") % {"name": a.label, "unit": top}
             )
-        if not unit_in_change_scope(actor, unit):
+        if not may_change_unit(actor, unit):
             raise Http404
 
 
@@ -119,22 +116,20 @@ def _tiers(
 ) -> list[dict[str, Any]]:
     """The tier values of each child, in allocation order."""
     if mode == SplitMode.SAME:
-        return [{f: getattr(parent, f) for f in CARRIED} for _a in allocations]
+        return [{f: getattr(parent, f) for f in ScorecardItem.GOAL_FIELDS} for _a in allocations]
     target = parent.target
     assert target is not None
     if mode == SplitMode.PERCENTAGES:
-        shares = [a.share for a in allocations]
-        if any(s is None or s < 0 for s in shares):
+        shares = [a.share for a in allocations if a.share is not None and a.share >= 0]
+        if len(shares) != len(allocations):
             raise ValidationError({"share": _("Give every receiver a percentage.")})
-        if sum(shares, Decimal(0)) != 100:  # type: ignore[arg-type]
+        total = sum(shares, Decimal(0))
+        if total != 100:
             raise ValidationError(
-                {
-                    "share": _("The percentages add up to %(total)s, not 100.")
-                    % {"total": sum(shares, Decimal(0))}
-                }  # type: ignore[arg-type]
+                {"share": _("The percentages add up to %(total)s, not 100.") % {"total": total}}
             )
         split = {
-            f: rules.split_by_percentages(getattr(parent, f), shares)  # type: ignore[arg-type]
+            f: scoring.split_by_percentages(getattr(parent, f), shares)
             for f in SPLIT_TIERS
             if getattr(parent, f) is not None
         }
@@ -146,7 +141,7 @@ def _tiers(
     for a in allocations:
         if a.share is None:
             raise ValidationError({"share": _("Give every receiver an amount.")})
-        row = {f: rules.share_of(getattr(parent, f), a.share, target) for f in SPLIT_TIERS}
+        row = {f: scoring.share_of(getattr(parent, f), a.share, target) for f in SPLIT_TIERS}
         row["target"] = a.share
         out.append(row)
     return out
@@ -158,30 +153,20 @@ def _child_plan(
     if not parent_plan or tiers.get("target") is None or not parent.target:
         return dict(parent_plan)
     return {
-        m: rules.share_of(v, tiers["target"], parent.target)  # type: ignore[misc]
+        m: scoring.share_of(v, tiers["target"], parent.target)  # type: ignore[misc]
         for m, v in parent_plan.items()
     }
 
 
-def _copy_milestones(parent: ScorecardItem, child: ScorecardItem, actor: Any) -> None:
+def _copy_milestones(parent: ScorecardItem, child: ScorecardItem, actor: Actor) -> None:
     for m in parent.milestones.all():
-        copy = Milestone(
-            item=child,
-            name=m.name,
-            due_date=m.due_date,
-            completion_standard=m.completion_standard,
-            weight=m.weight,
-            responsible_unit_id=m.responsible_unit_id,
-            counterpart_unit_id=m.counterpart_unit_id,
-            order=m.order,
-        )
-        audited(copy, actor).save()
+        audited(m.copy_for(child), actor).save()
 
 
 @transaction.atomic
 def item_cascade(
     *,
-    actor: Any = None,
+    actor: Actor,
     parent: ScorecardItem,
     mode: str,
     allocations: Sequence[Allocation],
@@ -216,21 +201,9 @@ def item_cascade(
                 _("%(name)s already has a goal decomposed from this one.")
                 % {"name": allocation.label}
             )
-        child = item_create(
-            actor=actor,
-            scorecard=scorecard,
-            kind=parent.kind,
-            name=parent.name,
-            parent=parent,
-            objective=parent.objective,
-            indicator=parent.indicator,
-            description=parent.description,
-            weight=allocation.weight if allocation.weight is not None else parent.weight,
-            polarity=parent.polarity,
-            aggregation=parent.aggregation,
-            unit_of_measure=parent.unit_of_measure,
-            **child_tiers,
-        )
+        weight = allocation.weight if allocation.weight is not None else parent.weight
+        goal = parent.child_goal(weight=weight, **dict.fromkeys(ScorecardItem.GOAL_FIELDS))
+        child = item_create(actor=actor, scorecard=scorecard, **{**goal, **child_tiers})
         for month, value in sorted(_child_plan(plan, parent, child_tiers).items()):
             audited(ItemMonthlyPlan(item=child, month=month, value=value), actor).save()
         if parent.kind == ItemKind.MILESTONE:

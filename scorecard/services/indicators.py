@@ -9,47 +9,21 @@ from django.db import transaction
 from django.http import Http404
 
 from org.models import OrgUnit
-from org.scoping import CHANGE, scope_of
+from org.scoping import CHANGE, Actor, audited, require, scope_of
 from scorecard.models import Indicator, IndicatorQuerySet
-from scorecard.services.scorecards import audited, require
-
-INDICATOR_FIELDS = (
-    "code",
-    "name",
-    "definition",
-    "unit_of_measure",
-    "polarity",
-    "data_source",
-    "owner_unit",
-    "frequency",
-    "aggregation",
-    "formula",
-    "formula_is_expression",
-    "smart_specific",
-    "smart_measurable",
-    "smart_agreed",
-    "smart_realistic",
-    "smart_time_bound",
-    "active",
-)
 
 
-def may_curate(actor: Any, unit: OrgUnit | None = None) -> bool:
+def may_curate(actor: Actor, unit: OrgUnit | None = None) -> bool:
     """Whether ``actor`` may write indicators (owned by ``unit``, when given)."""
-    if actor is None:
-        return True
     scope = scope_of(actor)
-    if scope.superuser:
-        return True
-    paths = scope.paths(IndicatorQuerySet.scope_rules[CHANGE])
     if unit is None:
-        return bool(paths)
-    return any(unit.path.startswith(path) for path in paths)
+        return scope.superuser or bool(scope.paths(IndicatorQuerySet.scope_rules[CHANGE]))
+    return scope.may(Indicator, CHANGE, unit.path)
 
 
 @transaction.atomic
-def indicator_create(*, actor: Any = None, **fields: Any) -> Indicator:
-    unknown = set(fields) - set(INDICATOR_FIELDS)
+def indicator_create(*, actor: Actor, **fields: Any) -> Indicator:
+    unknown = set(fields) - set(Indicator.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
     owner = fields.get("owner_unit")
@@ -63,8 +37,8 @@ def indicator_create(*, actor: Any = None, **fields: Any) -> Indicator:
 
 
 @transaction.atomic
-def indicator_update(*, actor: Any = None, indicator: Indicator, **fields: Any) -> Indicator:
-    unknown = set(fields) - set(INDICATOR_FIELDS)
+def indicator_update(*, actor: Actor, indicator: Indicator, **fields: Any) -> Indicator:
+    unknown = set(fields) - set(Indicator.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown indicator fields: {sorted(unknown)}")
     require(actor, Indicator.objects, indicator.pk)

@@ -18,37 +18,42 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from org.models import Employee
-from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, VIEW, scope_of
+from org.models import Employee, OrgUnit
+from org.scoping import (
+    ADMIN,
+    CHANGE,
+    EXECUTIVE,
+    HR,
+    VIEW,
+    Actor,
+    SystemActor,
+    audited,
+    history_user,
+    require,
+    scope_of,
+)
 from scorecard.models import (
     ItemKind,
     LetterStatus,
+    Milestone,
     ResponsibilityLetter,
     Scorecard,
     ScorecardItem,
     ScorecardStatus,
 )
+from spm.clock import Clock
+from spm.clock import clock as configured_clock
 
 SNAPSHOT_SCHEMA = 1
-_GOAL_FIELDS = (
-    "floor",
-    "baseline",
-    "target",
-    "challenge",
-    "range_low",
-    "range_high",
-    "last_year",
-    "benchmark",
-)
 
 
 def _text(value: Any) -> str | None:
@@ -93,22 +98,26 @@ def _items(scorecard: Scorecard) -> list[dict[str, Any]]:
                 "polarity": item.polarity,
                 "aggregation": item.aggregation,
                 "unit_of_measure": item.unit_of_measure,
-                **{name: _text(getattr(item, name)) for name in _GOAL_FIELDS},
+                **{name: _text(getattr(item, name)) for name in ScorecardItem.GOAL_FIELDS},
                 "monthly_plans": {str(p.month): str(p.value) for p in item.monthly_plans.all()},
-                "milestones": [
-                    {
-                        "name": m.name,
-                        "due_date": m.due_date.isoformat(),
-                        "completion_standard": m.completion_standard,
-                        "weight": _text(m.weight),
-                        "responsible_unit": m.responsible_unit.name,
-                        "counterpart_unit": m.counterpart_unit.name if m.counterpart_unit else None,
-                    }
-                    for m in item.milestones.all()
-                ],
+                "milestones": [_milestone(m) for m in item.milestones.all()],
             }
         )
     return rows
+
+
+def _milestone(milestone: Milestone) -> dict[str, Any]:
+    """A milestone as issued: every field an editor sets, units by name."""
+    row: dict[str, Any] = {}
+    for name in Milestone.EDITABLE_FIELDS:
+        value = getattr(milestone, name)
+        if isinstance(value, OrgUnit):
+            row[name] = value.name
+        elif isinstance(value, date):
+            row[name] = value.isoformat()
+        else:
+            row[name] = value if isinstance(value, str | int) else _text(value)
+    return row
 
 
 def goals_fingerprint(items: list[dict[str, Any]]) -> str:
@@ -120,7 +129,9 @@ def goals_fingerprint(items: list[dict[str, Any]]) -> str:
 def letter_snapshot(*, scorecard: Scorecard, signer: Employee, issuer: Employee) -> dict[str, Any]:
     """The content of a letter: the scorecard, its goals and both parties, as plain JSON."""
     items = _items(scorecard)
-    weight = sum((float(i["weight"]) for i in items if i["kind"] != ItemKind.KEY_TASK), start=0.0)
+    weight = sum(
+        (Decimal(i["weight"]) for i in items if i["kind"] != ItemKind.KEY_TASK), Decimal(0)
+    )
     return {
         "schema": SNAPSHOT_SCHEMA,
         "scorecard": {
@@ -137,7 +148,7 @@ def letter_snapshot(*, scorecard: Scorecard, signer: Employee, issuer: Employee)
         "signer": _person(signer),
         "issuer": _person(issuer),
         "items": items,
-        "total_weight": f"{weight:.2f}",
+        "total_weight": str(weight.quantize(Decimal("0.01"))),
         "fingerprint": goals_fingerprint(items),
     }
 
@@ -167,32 +178,22 @@ def default_issuer(scorecard: Scorecard) -> Employee | None:
 
 
 def _is_executive_over(employee: Employee, scorecard: Scorecard) -> bool:
-    scope = scope_of(employee.user)
-    return scope.superuser or any(
-        scorecard.unit.path.startswith(path) for path in scope.paths([EXECUTIVE])
-    )
+    return scope_of(employee.user).covers(scorecard.unit.path, [EXECUTIVE])
 
 
-def may_issue(actor: Any, scorecard: Scorecard) -> bool:
+def may_issue(actor: Actor, scorecard: Scorecard) -> bool:
     """Letters are issued from above: HR, an executive or admin over the unit, or the
     issuer in person (the head one level up). A unit head does not issue their own."""
     scope = scope_of(actor)
-    if scope.superuser:
-        return True
-    if any(scorecard.unit.path.startswith(p) for p in scope.paths([HR, EXECUTIVE, ADMIN])):
+    if scope.covers(scorecard.unit.path, [HR, EXECUTIVE, ADMIN]):
         return True
     issuer = default_issuer(scorecard)
     return issuer is not None and issuer.pk == scope.employee_id
 
 
-def _require(actor: Any, queryset: Any, pk: Any, action: str = VIEW) -> None:
-    if actor is not None and not queryset.can(actor, action, pk):
-        raise Http404
-
-
-def _require_issuing_side(actor: Any, scorecard: Scorecard) -> None:
-    _require(actor, Scorecard.objects, scorecard.pk, CHANGE)
-    if actor is not None and not may_issue(actor, scorecard):
+def _require_issuing_side(actor: Actor, scorecard: Scorecard) -> None:
+    require(actor, Scorecard.objects, scorecard.pk, CHANGE)
+    if not may_issue(actor, scorecard):
         raise PermissionDenied(_("Only the issuing side may issue or amend this letter."))
 
 
@@ -220,7 +221,7 @@ def _check_goals(scorecard: Scorecard) -> None:
 @transaction.atomic
 def letter_issue(
     *,
-    actor: Any = None,
+    actor: Actor,
     scorecard: Scorecard,
     issuer: Employee | None = None,
     reason: str = "",
@@ -239,7 +240,7 @@ def letter_issue(
     if signer is None:
         raise ValidationError(_("The unit has no head to sign the letter."))
     issuer = issuer or default_issuer(scorecard)
-    if issuer is None and actor is not None:
+    if issuer is None and actor.pk is not None:
         issuer = Employee.objects.filter(user_id=actor.pk, active=True).first()
     if issuer is None or issuer == signer:
         raise ValidationError(_("Nobody above the signer can issue this letter."))
@@ -250,9 +251,7 @@ def letter_issue(
     letters = ResponsibilityLetter.objects.filter(scorecard=scorecard)
     if letters.filter(countersigned_at__isnull=False).exists() and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the amendment.")})
-    letters.filter(status__in=[LetterStatus.AWAITING_HEAD, LetterStatus.AWAITING_ISSUER]).update(
-        status=LetterStatus.SUPERSEDED
-    )
+    _supersede_pending(letters, actor)
     version = (letters.aggregate(v=Max("version"))["v"] or 0) + 1
     letter = ResponsibilityLetter(
         scorecard=scorecard,
@@ -262,15 +261,13 @@ def letter_issue(
         reason=reason.strip(),
         issuer=issuer,
         signer=signer,
-        created_by=actor,
+        created_by_id=actor.pk,
     )
     _clean(letter)
-    letter._history_user = actor  # type: ignore[attr-defined]
-    letter.save()
+    audited(letter, actor).save()
     scorecard.status = ScorecardStatus.SIGNING
-    scorecard._history_user = actor  # type: ignore[attr-defined]
-    scorecard.save(update_fields=["status"])
-    _require(actor, ResponsibilityLetter.objects, letter.pk)
+    audited(scorecard, actor).save(update_fields=["status"])
+    require(actor, ResponsibilityLetter.objects, letter.pk, VIEW)
     return letter
 
 
@@ -290,8 +287,9 @@ def _check_unchanged(letter: ResponsibilityLetter) -> None:
         )
 
 
-def _is(actor: Any, employee: Employee) -> bool:
-    return actor is None or employee.user_id == actor.pk
+def _is(actor: Actor, employee: Employee) -> bool:
+    """Whether ``actor`` is ``employee`` (the system acts for anyone: the demo signs)."""
+    return isinstance(actor, SystemActor) or employee.user_id == actor.pk
 
 
 def _clean(letter: ResponsibilityLetter) -> None:
@@ -299,16 +297,40 @@ def _clean(letter: ResponsibilityLetter) -> None:
     letter.full_clean(exclude=["created_by"] if letter.created_by_id is None else [])
 
 
-def _save(letter: ResponsibilityLetter, actor: Any, fields: list[str]) -> None:
+def _save(letter: ResponsibilityLetter, actor: Actor, fields: list[str]) -> None:
     _clean(letter)
-    letter._history_user = actor  # type: ignore[attr-defined]
-    letter.save(update_fields=fields)
+    audited(letter, actor).save(update_fields=fields)
+
+
+def _supersede_pending(letters: Any, actor: Actor) -> None:
+    """Supersede the unsigned letters in one ``UPDATE``, and write their history rows
+    by hand: a bulk update does not send the signals django-simple-history listens to."""
+    pending = list(
+        letters.select_for_update(of=("self",)).filter(
+            status__in=[LetterStatus.AWAITING_HEAD, LetterStatus.AWAITING_ISSUER]
+        )
+    )
+    if not pending:
+        return
+    ResponsibilityLetter.objects.filter(pk__in=[p.pk for p in pending]).update(
+        status=LetterStatus.SUPERSEDED
+    )
+    for letter in pending:
+        letter.status = LetterStatus.SUPERSEDED
+    ResponsibilityLetter.history.bulk_history_create(
+        pending,
+        update=True,
+        default_user=history_user(actor),
+        default_change_reason=_("superseded by a new version"),
+    )
 
 
 @transaction.atomic
-def letter_sign(*, actor: Any = None, letter: ResponsibilityLetter) -> ResponsibilityLetter:
+def letter_sign(
+    *, actor: Actor, letter: ResponsibilityLetter, clock: Clock | None = None
+) -> ResponsibilityLetter:
     """The unit head (or, for an employee scorecard, the employee) signs."""
-    _require(actor, ResponsibilityLetter.objects, letter.pk)
+    require(actor, ResponsibilityLetter.objects, letter.pk, VIEW)
     letter = _fresh_letter(letter)
     if not _is(actor, letter.signer):
         raise PermissionDenied(_("Only %(name)s signs this letter.") % {"name": letter.signer.name})
@@ -316,15 +338,17 @@ def letter_sign(*, actor: Any = None, letter: ResponsibilityLetter) -> Responsib
         raise ValidationError(_("This letter is not awaiting your signature."))
     _check_unchanged(letter)
     letter.status = LetterStatus.AWAITING_ISSUER
-    letter.signed_by_head_at = timezone.now()
+    letter.signed_by_head_at = (clock or configured_clock()).now()
     _save(letter, actor, ["status", "signed_by_head_at"])
     return letter
 
 
 @transaction.atomic
-def letter_countersign(*, actor: Any = None, letter: ResponsibilityLetter) -> ResponsibilityLetter:
+def letter_countersign(
+    *, actor: Actor, letter: ResponsibilityLetter, clock: Clock | None = None
+) -> ResponsibilityLetter:
     """The issuer countersigns: the letter is in force and the scorecard locks."""
-    _require(actor, ResponsibilityLetter.objects, letter.pk)
+    require(actor, ResponsibilityLetter.objects, letter.pk, VIEW)
     letter = _fresh_letter(letter)
     if not _is(actor, letter.issuer):
         raise PermissionDenied(
@@ -334,7 +358,7 @@ def letter_countersign(*, actor: Any = None, letter: ResponsibilityLetter) -> Re
         raise ValidationError(_("This letter is not awaiting a countersignature."))
     _check_unchanged(letter)
     letter.status = LetterStatus.SIGNED
-    letter.countersigned_at = timezone.now()
+    letter.countersigned_at = (clock or configured_clock()).now()
     _save(letter, actor, ["status", "countersigned_at"])
     for older in ResponsibilityLetter.objects.filter(
         scorecard_id=letter.scorecard_id, status=LetterStatus.SIGNED
@@ -343,15 +367,16 @@ def letter_countersign(*, actor: Any = None, letter: ResponsibilityLetter) -> Re
         _save(older, actor, ["status"])
     scorecard = letter.scorecard
     scorecard.status = ScorecardStatus.SIGNED
-    scorecard._history_user = actor  # type: ignore[attr-defined]
-    scorecard.save(update_fields=["status"])
+    audited(scorecard, actor).save(update_fields=["status"])
     return letter
 
 
 @transaction.atomic
-def letter_acknowledge(*, actor: Any = None, letter: ResponsibilityLetter) -> ResponsibilityLetter:
+def letter_acknowledge(
+    *, actor: Actor, letter: ResponsibilityLetter, clock: Clock | None = None
+) -> ResponsibilityLetter:
     """The employee confirms they received their signed letter (once)."""
-    _require(actor, ResponsibilityLetter.objects, letter.pk)
+    require(actor, ResponsibilityLetter.objects, letter.pk, VIEW)
     letter = _fresh_letter(letter)
     employee = letter.scorecard.employee
     if employee is None or not _is(actor, employee):
@@ -359,13 +384,13 @@ def letter_acknowledge(*, actor: Any = None, letter: ResponsibilityLetter) -> Re
     if letter.status != LetterStatus.SIGNED:
         raise ValidationError(_("Only a signed letter can be acknowledged."))
     if letter.acknowledged_at is None:
-        letter.acknowledged_at = timezone.now()
+        letter.acknowledged_at = (clock or configured_clock()).now()
         _save(letter, actor, ["acknowledged_at"])
     return letter
 
 
 @transaction.atomic
-def scorecard_amend(*, actor: Any = None, scorecard: Scorecard, reason: str) -> Scorecard:
+def scorecard_amend(*, actor: Actor, scorecard: Scorecard, reason: str) -> Scorecard:
     """Unlock a signed scorecard for an amendment. The signed letter stays in force until
     the next version is countersigned; ``reason`` is recorded in the scorecard's history."""
     _require_issuing_side(actor, scorecard)
@@ -376,8 +401,6 @@ def scorecard_amend(*, actor: Any = None, scorecard: Scorecard, reason: str) -> 
         raise ValidationError({"reason": _("Give the reason for the amendment.")})
     scorecard.status = ScorecardStatus.DRAFT
     scorecard.full_clean()
-    scorecard._history_user = actor  # type: ignore[attr-defined]
-    scorecard._change_reason = reason.strip()[:100]  # type: ignore[attr-defined]
-    scorecard.save(update_fields=["status"])
-    _require(actor, Scorecard.objects, scorecard.pk)
+    audited(scorecard, actor, reason.strip()).save(update_fields=["status"])
+    require(actor, Scorecard.objects, scorecard.pk, VIEW)
     return scorecard

@@ -15,29 +15,19 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.models import OrgUnit
-from org.scoping import CHANGE, VIEW
+from org.scoping import CHANGE, VIEW, Actor, audited, require
 from scorecard.models import COMPLETE, Milestone, ScorecardItem
-from scorecard.services.scorecards import audited, require, require_unlocked
-
-MILESTONE_FIELDS = (
-    "name",
-    "due_date",
-    "completion_standard",
-    "weight",
-    "responsible_unit",
-    "counterpart_unit",
-    "order",
-)
+from scorecard.services.scorecards import require_unlocked
+from spm.clock import Clock
+from spm.clock import clock as configured_clock
 
 
-def _require_units(actor: Any, *units: OrgUnit | None) -> None:
+def _require_units(actor: Actor, *units: OrgUnit | None) -> None:
     ids = {u.pk for u in units if u is not None}
-    visible = OrgUnit.objects.restrict(actor).filter(pk__in=ids) if actor is not None else None
-    if visible is not None and ids and visible.count() != len(ids):
+    if ids and OrgUnit.objects.restrict(actor).filter(pk__in=ids).count() != len(ids):
         raise ValidationError(
             {"responsible_unit": _("Choose units from your part of the organisation.")}
         )
@@ -59,7 +49,7 @@ def _check_weights(milestone: Milestone) -> None:
 @transaction.atomic
 def milestone_create(
     *,
-    actor: Any = None,
+    actor: Actor,
     item: ScorecardItem,
     name: str,
     due_date: date,
@@ -90,7 +80,7 @@ def milestone_create(
     return milestone
 
 
-def _stored(actor: Any, milestone: Milestone, action: str) -> Milestone:
+def _stored(actor: Actor, milestone: Milestone, action: str) -> Milestone:
     stored = Milestone.objects.select_related("item__scorecard").filter(pk=milestone.pk).first()
     if stored is None:
         raise Http404
@@ -100,8 +90,8 @@ def _stored(actor: Any, milestone: Milestone, action: str) -> Milestone:
 
 
 @transaction.atomic
-def milestone_update(*, actor: Any = None, milestone: Milestone, **fields: Any) -> Milestone:
-    unknown = set(fields) - set(MILESTONE_FIELDS)
+def milestone_update(*, actor: Actor, milestone: Milestone, **fields: Any) -> Milestone:
+    unknown = set(fields) - set(Milestone.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"fields that cannot be edited: {sorted(unknown)}")
     stored = _stored(actor, milestone, CHANGE)
@@ -117,7 +107,7 @@ def milestone_update(*, actor: Any = None, milestone: Milestone, **fields: Any) 
 
 
 @transaction.atomic
-def milestone_delete(*, actor: Any = None, milestone: Milestone) -> None:
+def milestone_delete(*, actor: Actor, milestone: Milestone) -> None:
     stored = _stored(actor, milestone, CHANGE)
     require_unlocked(stored.item.scorecard)
     audited(stored, actor).delete()
@@ -125,11 +115,11 @@ def milestone_delete(*, actor: Any = None, milestone: Milestone) -> None:
 
 @transaction.atomic
 def milestone_complete(
-    *, actor: Any = None, milestone: Milestone, completed_on: date | None
+    *, actor: Actor, milestone: Milestone, completed_on: date | None, clock: Clock | None = None
 ) -> Milestone:
     """Record the day a milestone was reached (``None`` reopens it)."""
     stored = _stored(actor, milestone, COMPLETE)
-    if completed_on is not None and completed_on > timezone.localdate():
+    if completed_on is not None and completed_on > (clock or configured_clock()).today():
         raise ValidationError({"completed_on": _("A milestone cannot be reached in the future.")})
     stored.completed_on = completed_on
     audited(stored, actor, reason="completed" if completed_on else "reopened").save()

@@ -1,109 +1,38 @@
-"""Writes to scorecards and their items: create a scorecard, add, edit and remove items,
-set an item's monthly plan.
+"""Writes to scorecards: create a scorecard (or find the one of a unit or person and year),
+and the helpers the other scorecard services share. The items' writes are in
+:mod:`scorecard.services.items`.
 
-``actor`` is the user making the change (``None`` for system jobs such as the demo seed).
-A scorecard outside the actor's ``CHANGE`` scope does not exist for them (404); the check
-is repeated after the write, inside the same transaction.
-
-Concurrent edits of an item are settled by compare-and-set on ``ScorecardItem.version``:
-the editor sends the version they opened, and an edit based on an older version is refused
-with :class:`StaleItem`, never written over the newer values. A signed scorecard refuses
-every change (:class:`~scorecard.models.ScorecardLocked`) until it is amended.
+``actor`` is the user making the change (:data:`~org.scoping.SYSTEM` for system jobs such
+as the demo seed). A scorecard outside the actor's ``CHANGE`` scope does not exist for them
+(404); the check is repeated after the write, inside the same transaction. A signed
+scorecard refuses every change (:class:`~scorecard.models.ScorecardLocked`, 409) until it
+is amended.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from org.models import Employee, OrgUnit
-from org.scoping import CHANGE, VIEW, scope_of
-from scorecard.models import (
-    ItemKind,
-    ItemMonthlyPlan,
-    MonthlyActual,
-    Scorecard,
-    ScorecardItem,
-    ScorecardLocked,
-    ScorecardQuerySet,
-    ScorecardStatus,
-)
+from org.scoping import CHANGE, Actor, audited, require, scope_of
+from scorecard.models import Scorecard, ScorecardLocked, ScorecardStatus
 
-# What an editor may set on an item. ``kind`` is chosen once; ``parent`` by the cascade.
-ITEM_FIELDS = (
-    "objective",
-    "indicator",
-    "name",
-    "description",
-    "weight",
-    "polarity",
-    "aggregation",
-    "unit_of_measure",
-    "floor",
-    "baseline",
-    "target",
-    "challenge",
-    "range_low",
-    "range_high",
-    "last_year",
-    "benchmark",
-    "order",
-)
+# --- Helpers shared by the other scorecard services ---------------------------------------
 
 
-class StaleItem(ValidationError):
-    """The item changed since the editor opened it; ``current`` is what is stored now."""
-
-    def __init__(self, current: ScorecardItem | None) -> None:
-        self.current = current
-        if current is None:
-            message = _("This item was removed by someone else since you opened it.")
-        else:
-            message = _(
-                "This item was changed by someone else since you opened it. Nothing was "
-                "saved: compare with the current values and save again to replace them."
-            )
-        super().__init__(message, code="stale")
-
-
-# --- Scope helpers, shared by the other scorecard services ----------------------------
-
-
-def unit_in_change_scope(actor: Any, unit: OrgUnit) -> bool:
+def may_change_unit(actor: Actor, unit: OrgUnit) -> bool:
     """Whether ``actor`` may change scorecards of ``unit`` (no query: the scope is cached)."""
-    if actor is None:
-        return True
-    scope = scope_of(actor)
-    if scope.superuser:
-        return True
-    roles = ScorecardQuerySet.scope_rules[CHANGE]
-    return any(unit.path.startswith(path) for path in scope.paths(roles))
-
-
-def require(actor: Any, queryset: Any, pk: Any, action: str = CHANGE) -> None:
-    """Out of scope is "not found", as for reads (never reveal what exists)."""
-    if actor is not None and not queryset.can(actor, action, pk):
-        raise Http404
+    return scope_of(actor).may(Scorecard, CHANGE, unit.path)
 
 
 def require_unlocked(scorecard: Scorecard) -> None:
     if Scorecard.objects.filter(pk=scorecard.pk, status=ScorecardStatus.SIGNED).exists():
-        raise ScorecardLocked(_("This scorecard is signed and locked; amend it instead."))
-
-
-def audited(row: Any, actor: Any, reason: str = "") -> Any:
-    """Name the actor (and a reason) in the history row the next save writes."""
-    row._history_user = actor
-    if reason:
-        row._change_reason = reason[:100]
-    return row
+        raise ScorecardLocked
 
 
 def plan_for(unit: OrgUnit, year: int) -> Any:
@@ -129,7 +58,7 @@ def plan_for(unit: OrgUnit, year: int) -> Any:
 @transaction.atomic
 def scorecard_create(
     *,
-    actor: Any = None,
+    actor: Actor,
     unit: OrgUnit | None = None,
     employee: Employee | None = None,
     year: int,
@@ -140,7 +69,7 @@ def scorecard_create(
         unit = employee.unit
     if unit is None:
         raise ValidationError({"unit": _("Choose a unit or an employee.")})
-    if not unit_in_change_scope(actor, unit):
+    if not may_change_unit(actor, unit):
         raise Http404
     scorecard = Scorecard(
         unit=unit, employee=employee, year=year, plan=plan or plan_for(unit, year)
@@ -152,7 +81,7 @@ def scorecard_create(
 
 
 def scorecard_get_or_create(
-    *, actor: Any, unit: OrgUnit, employee: Employee | None, year: int, plan: Any
+    *, actor: Actor, unit: OrgUnit, employee: Employee | None, year: int, plan: Any
 ) -> tuple[Scorecard, bool]:
     """The unit's (or employee's) scorecard of ``year``, created as a draft if missing."""
     existing = Scorecard.objects.filter(
@@ -161,126 +90,3 @@ def scorecard_get_or_create(
     if existing is not None:
         return existing, False
     return scorecard_create(actor=actor, unit=unit, employee=employee, year=year, plan=plan), True
-
-
-# --- Items -------------------------------------------------------------------------------------
-
-
-def _next_order(scorecard: Scorecard) -> int:
-    top = ScorecardItem.objects.filter(scorecard=scorecard).aggregate(top=Max("order"))["top"]
-    return (top or 0) + 1
-
-
-@transaction.atomic
-def item_create(
-    *, actor: Any = None, scorecard: Scorecard, kind: str, name: str, **fields: Any
-) -> ScorecardItem:
-    """Add an item. An indicator lends its polarity, aggregation and unit unless given."""
-    require(actor, Scorecard.objects, scorecard.pk)
-    require_unlocked(scorecard)
-    unknown = set(fields) - set(ITEM_FIELDS) - {"parent"}
-    if unknown:
-        raise TypeError(f"unknown item fields: {sorted(unknown)}")
-    indicator = fields.get("indicator")
-    if indicator is not None:
-        fields.setdefault("polarity", indicator.polarity)
-        fields.setdefault("aggregation", indicator.aggregation)
-        fields.setdefault("unit_of_measure", indicator.unit_of_measure)
-    if fields.get("order") is None:
-        fields["order"] = _next_order(scorecard)
-    item = ScorecardItem(scorecard=scorecard, kind=kind, name=name, **fields)
-    item.full_clean()
-    audited(item, actor).save()
-    require(actor, ScorecardItem.objects, item.pk)
-    return item
-
-
-def _claim(item: ScorecardItem, expected_version: int) -> None:
-    """Compare-and-set on ``version``: move it on by one, or refuse a stale edit."""
-    claimed = ScorecardItem.objects.filter(pk=item.pk, version=expected_version).update(
-        version=expected_version + 1
-    )
-    if not claimed:
-        raise StaleItem(ScorecardItem.objects.filter(pk=item.pk).first())
-    item.version = expected_version + 1
-
-
-def _fresh(actor: Any, item: ScorecardItem, expected_version: int | None) -> ScorecardItem:
-    """The stored item, checked for scope, lock and staleness before an edit."""
-    stored = ScorecardItem.objects.select_related("scorecard").filter(pk=item.pk).first()
-    if stored is None:
-        if expected_version is not None:
-            raise StaleItem(None)
-        raise Http404
-    require(actor, ScorecardItem.objects, stored.pk, VIEW)
-    require(actor, ScorecardItem.objects, stored.pk, CHANGE)
-    require_unlocked(stored.scorecard)
-    if expected_version is not None and stored.version != expected_version:
-        raise StaleItem(stored)
-    return stored
-
-
-@transaction.atomic
-def item_update(
-    *, actor: Any = None, item: ScorecardItem, expected_version: int | None, **fields: Any
-) -> ScorecardItem:
-    """Change an item's goal. ``expected_version`` is the version the editor opened
-    (``None`` skips the check, for system jobs)."""
-    unknown = set(fields) - set(ITEM_FIELDS)
-    if unknown:
-        raise TypeError(f"fields that cannot be edited: {sorted(unknown)}")
-    stored = _fresh(actor, item, expected_version)
-    for name, value in fields.items():
-        setattr(stored, name, value)
-    stored.full_clean()
-    _claim(stored, stored.version)
-    audited(stored, actor).save()
-    require(actor, ScorecardItem.objects, stored.pk)
-    return stored
-
-
-@transaction.atomic
-def item_delete(*, actor: Any = None, item: ScorecardItem, expected_version: int | None) -> None:
-    """Remove an item that nothing was decomposed from and nobody reported on yet."""
-    stored = _fresh(actor, item, expected_version)
-    children = ScorecardItem.objects.filter(parent=stored).count()
-    if children:
-        raise ValidationError(
-            _("%(count)d items were decomposed from this one; remove those first.")
-            % {"count": children}
-        )
-    if MonthlyActual.objects.filter(item=stored).exists():
-        raise ValidationError(_("Actuals were reported on this item; it can no longer be removed."))
-    _claim(stored, stored.version)
-    audited(stored, actor).delete()
-
-
-@transaction.atomic
-def item_set_monthly_plan(
-    *,
-    actor: Any = None,
-    item: ScorecardItem,
-    expected_version: int | None,
-    values: Mapping[int, Decimal | None],
-) -> ScorecardItem:
-    """Set (or clear, with ``None``) the plan value of each month given in ``values``."""
-    stored = _fresh(actor, item, expected_version)
-    if stored.kind != ItemKind.QUANTITATIVE:
-        raise ValidationError(_("Only quantitative items have a monthly plan."))
-    existing = {p.month: p for p in ItemMonthlyPlan.objects.filter(item=stored)}
-    for month, value in sorted(values.items()):
-        row = existing.get(month)
-        if value is None:
-            if row is not None:
-                audited(row, actor).delete()
-            continue
-        if row is None:
-            row = ItemMonthlyPlan(item=stored, month=month, value=value)
-        elif row.value == value:
-            continue
-        row.value = value
-        row.full_clean()
-        audited(row, actor).save()
-    _claim(stored, stored.version)
-    audited(stored, actor, reason="monthly plan").save()
-    return stored

@@ -26,7 +26,11 @@ def scorecard_status(value: str | None) -> str:
 
 @register.filter
 def status_badge(value: str | None) -> str:
-    return STATUS_BADGES.get(value, "text-bg-light")  # type: ignore[arg-type]
+    return (
+        STATUS_BADGES.get(ScorecardStatus(value), "text-bg-light")
+        if value in ScorecardStatus.values
+        else "text-bg-light"
+    )
 
 
 @register.filter

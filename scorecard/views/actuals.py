@@ -3,7 +3,6 @@ evidence download, the CSV/XLSX import with its template, and HR's period closin
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -13,17 +12,18 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from org import selectors as org_selectors
-from org.scoping import HR, scope_of
-from scorecard.forms_tracking import ActualForm, ImportForm, PeriodForm, ReasonForm
+from org.scoping import HR, actor_of, scope_of
+from scorecard.forms.actuals import ActualForm, ImportForm, PeriodForm
+from scorecard.forms.letters import ReasonForm
 from scorecard.models import MonthlyActual
 from scorecard.selectors import actuals as selectors
 from scorecard.services import actuals as services
-from scorecard.services.imports import ImportFileError, actuals_import, import_template
+from scorecard.services.actuals_import import ImportFileError, actuals_import, import_template
+from spm.clock import clock, previous_month
 from spm.htmx import is_htmx_partial
 
 PAGE_SIZE = 50
@@ -32,9 +32,7 @@ MONTHS = range(1, 13)
 
 def _last_month() -> tuple[int, int]:
     """Actuals are entered for the month that has just ended."""
-    first = timezone.localdate().replace(day=1)
-    previous = first - datetime.timedelta(days=1)
-    return previous.year, previous.month
+    return previous_month(clock().today())
 
 
 def _period(request: HttpRequest) -> tuple[int, int]:
@@ -67,7 +65,7 @@ def actual_list(request: HttpRequest) -> HttpResponse:
         "month": month,
         "months": MONTHS,
         "filters": filters,
-        "problem": services.period_problem(year, month),
+        "problem": services.period_problem(year, month, today=clock().today()),
     }
     if is_htmx_partial(request):
         return render(request, "scorecard/actuals/_actual_rows.html", context)
@@ -85,7 +83,7 @@ def _edit_page(
             "month": month,
             "form": form,
             "current": current,
-            "problem": services.period_problem(item.scorecard.year, month),
+            "problem": services.period_problem(item.scorecard.year, month, today=clock().today()),
             "may_enter": selectors.may_enter(request.user, item.pk),
         },
     )
@@ -109,7 +107,7 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             services.actual_record(
-                actor=request.user,
+                actor=actor_of(request),
                 item=item,
                 month=month,
                 value=data["value"],
@@ -169,11 +167,13 @@ def _review(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
     expected = int(version) if version.isdigit() else None
     try:
         if approve:
-            services.actual_approve(actor=request.user, actual=actual, expected_version=expected)
+            services.actual_approve(
+                actor=actor_of(request), actual=actual, expected_version=expected
+            )
             messages.success(request, _("Approved."))
         else:
             services.actual_reject(
-                actor=request.user,
+                actor=actor_of(request),
                 actual=actual,
                 reason=request.POST.get("reason", ""),
                 expected_version=expected,
@@ -219,7 +219,7 @@ def actual_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = actuals_import(actor=request.user, upload=upload, name=upload.name)
+            report = actuals_import(actor=actor_of(request), upload=upload, name=upload.name)
         except ImportFileError as exc:
             form.add_error("file", exc.messages)
         else:
@@ -241,7 +241,10 @@ def actual_import_template(request: HttpRequest) -> HttpResponse:
     year, month = _period(request)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
     content, content_type, filename = import_template(
-        actor=request.user, year=year, month=month if request.GET.get("month") else None, fmt=fmt
+        actor=actor_of(request),
+        year=year,
+        month=month if request.GET.get("month") else None,
+        fmt=fmt,
     )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -261,7 +264,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             service = services.period_close if data["action"] == "close" else services.period_reopen
             try:
-                service(actor=request.user, year=data["year"], month=data["month"])
+                service(actor=actor_of(request), year=data["year"], month=data["month"])
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:

@@ -11,6 +11,7 @@ from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, scope_of
 from scorecard.selectors import alignment as selectors
 from scorecard.selectors.scorecards import years
 from scorecard.views.common import year_of
+from spm.clock import clock
 from spm.htmx import is_htmx_partial
 
 
@@ -23,9 +24,10 @@ def alignment_view(request: HttpRequest) -> HttpResponse:
     if unit_id.isdigit():
         unit = org_selectors.org_unit_get(request.user, int(unit_id))
     else:
-        unit = org_selectors.org_tree_roots(request.user).first()
-        if unit is None:
+        top = org_selectors.org_tree_roots(request.user).first()
+        if top is None:
             raise Http404
+        unit = top
     year = year_of(request)
     plans = selectors.plans_for(request.user, unit, year)
     plan_id = request.GET.get("plan", "")
@@ -39,7 +41,7 @@ def alignment_view(request: HttpRequest) -> HttpResponse:
     context = {
         "view": selectors.alignment(request.user, unit=unit, year=year, plan=plan, levels=levels),
         "plans": plans,
-        "years": years(request.user),
+        "years": years(request.user, clock().today().year),
         "units": org_selectors.org_units(request.user)
         .filter(active=True)
         .only("id", "name", "depth"),

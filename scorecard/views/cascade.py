@@ -11,19 +11,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from org.models import Employee
-from scorecard.forms_cascade import BulkAssignForm, CascadeForm, receivers
+from org.scoping import actor_of
+from scorecard.forms.cascade import BulkAssignForm, CascadeForm, receivers
 from scorecard.models import ScorecardItem
+from scorecard.selectors import items as item_selectors
 from scorecard.selectors import scorecards as selectors
 from scorecard.services import bulk_assign
 from scorecard.services import cascade as services
-from scorecard.views.common import form_error
+from spm.forms import attach_errors
 from spm.htmx import is_htmx_partial
 
 PREVIEW = 20
 
 
 def _parent(request: HttpRequest, pk: int) -> ScorecardItem:
-    item = selectors.item_get(request.user, pk)
+    item = item_selectors.item_get(request.user, pk)
     if item.scorecard.employee_id is not None:
         raise Http404
     return item
@@ -50,13 +52,13 @@ def item_cascade(request: HttpRequest, pk: int) -> HttpResponse:
     if data is not None and form.is_valid():
         try:
             result = services.item_cascade(
-                actor=request.user,
+                actor=actor_of(request),
                 parent=parent,
                 mode=form.cleaned_data["mode"],
                 allocations=form.allocations(),
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -87,7 +89,7 @@ def _assign_form(request: HttpRequest, parent: ScorecardItem, data: object) -> B
         .distinct()
     )
     initial = {"unit": parent.scorecard.unit_id, "include_subunits": True}
-    return BulkAssignForm(data, units=units, job_titles=titles, initial=initial)  # type: ignore[arg-type]
+    return BulkAssignForm(data, units=units, job_titles=titles, initial=initial)
 
 
 @login_required
@@ -107,13 +109,13 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
         if posting:
             try:
                 result = bulk_assign.item_bulk_assign(
-                    actor=request.user,
+                    actor=actor_of(request),
                     parent=parent,
                     weight=form.cleaned_data["weight"],
                     **choice,
                 )
             except ValidationError as exc:
-                form_error(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -128,7 +130,7 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
                     },
                 )
                 return redirect("scorecard-item", pk=parent.pk)
-        people = bulk_assign.bulk_assign_candidates(request.user, parent, **choice)
+        people = bulk_assign.bulk_assign_candidates(actor_of(request), parent, **choice)
         preview = {"count": people.count(), "first": list(people.select_related("unit")[:PREVIEW])}
     context = {"form": form, "item": parent, "preview": preview}
     if is_htmx_partial(request):

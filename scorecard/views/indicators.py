@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from org import selectors as org_selectors
-from org.scoping import CHANGE
-from scorecard import expressions, smart
-from scorecard.forms import EvaluateForm, IndicatorForm
+from org.scoping import CHANGE, actor_of
+from scorecard.forms.indicators import EvaluateForm, IndicatorForm
 from scorecard.models import Aggregation, Frequency, Indicator, Polarity
+from scorecard.rules import expressions, smart
 from scorecard.selectors import indicators as selectors
 from scorecard.services import indicators as services
-from scorecard.services.indicators import INDICATOR_FIELDS
-from scorecard.views.common import form_error, page_of
+from scorecard.views.common import page_of
+from spm.forms import attach_errors
 from spm.htmx import is_htmx_partial
 
 
@@ -54,7 +54,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
         "units": org_selectors.org_units(request.user)
         .filter(active=True)
         .only("id", "name", "depth"),
-        "can_write": services.may_curate(request.user),
+        "can_write": services.may_curate(actor_of(request)),
     }
     if is_htmx_partial(request):
         return render(request, "scorecard/indicators/_rows.html", context)
@@ -109,16 +109,18 @@ def indicator_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _indicator_form(request: HttpRequest, indicator: Indicator | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
-    form = IndicatorForm(data, instance=indicator, user=request.user)
+    form = IndicatorForm(data, instance=indicator, user=actor_of(request))
     if data is not None and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in INDICATOR_FIELDS}
+        values = {name: form.cleaned_data[name] for name in Indicator.EDITABLE_FIELDS}
         try:
             if indicator is None:
-                saved = services.indicator_create(actor=request.user, **values)
+                saved = services.indicator_create(actor=actor_of(request), **values)
             else:
-                saved = services.indicator_update(actor=request.user, indicator=indicator, **values)
+                saved = services.indicator_update(
+                    actor=actor_of(request), indicator=indicator, **values
+                )
         except ValidationError as exc:
-            form_error(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Indicator saved."))
             for hint in smart.hints(saved):
@@ -133,7 +135,7 @@ def _indicator_form(request: HttpRequest, indicator: Indicator | None) -> HttpRe
 
 @login_required
 def indicator_new(request: HttpRequest) -> HttpResponse:
-    if not services.may_curate(request.user):
+    if not services.may_curate(actor_of(request)):
         raise Http404
     return _indicator_form(request, None)
 

@@ -10,29 +10,35 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max, Min, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from org.scoping import CHANGE
-from scorecard import rules
-from scorecard.forms import ItemForm, MonthlyPlanForm
+from org.scoping import CHANGE, actor_of
+from scorecard.forms.items import ItemForm, MonthlyPlanForm
 from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardItem, ScorecardLocked
+from scorecard.rules import scoring
+from scorecard.selectors import items as item_selectors
 from scorecard.selectors import scorecards as selectors
 from scorecard.selectors.lines import item_lines
 from scorecard.selectors.progress import progress_of
-from scorecard.services import scorecards as services
+from scorecard.services import items as services
 from scorecard.services.cascade import allowed_modes
-from scorecard.views.common import form_error, page_of, url_or_none
+from scorecard.views.common import page_of
+from spm.clock import clock
+from spm.forms import attach_errors
 
 
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(request.user, pk)
-    children = selectors.item_children(request.user, item)
+    item = item_selectors.item_get(request.user, pk)
+    children = item_selectors.item_children(request.user, item)
     totals = children.aggregate(total=Sum("target"), low=Min("target"), high=Max("target"))
-    bounds = [totals["total"]] if item.aggregation == rules.SUM else [totals["low"], totals["high"]]
+    bounds = (
+        [totals["total"]] if item.aggregation == scoring.SUM else [totals["low"], totals["high"]]
+    )
     adds_up = (
-        rules.children_add_up(item.target, bounds, item.aggregation, item.polarity)
+        scoring.children_add_up(item.target, bounds, item.aggregation, item.polarity)
         if item.kind == ItemKind.QUANTITATIVE
         and item.target is not None
         and totals["total"] is not None
@@ -44,7 +50,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_change = not item.scorecard.locked and selectors.may_change(request.user, item.scorecard)
     context = {
         "item": item,
-        "progress": progress_of([item])[item.pk],
+        "progress": progress_of([item], today=clock().today())[item.pk],
         "line": item_lines([item])[item.pk],
         "page": page_of(request, children),
         "children_total": totals["total"],
@@ -63,7 +69,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .exists(),
         "modes": allowed_modes(item),
         "history": item.history.select_related("history_user").order_by("-history_date")[:10],
-        "actual_history_url": url_or_none("actual-history", item.pk)
+        "actual_history_url": reverse("actual-history", args=[item.pk])
         if item.kind == ItemKind.QUANTITATIVE
         else None,
     }
@@ -84,14 +90,14 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
     if scorecard.locked:
         return _locked_redirect(request, scorecard.pk)
     data = request.POST if request.method == "POST" else None
-    form = ItemForm(data, user=request.user, scorecard=scorecard, kind=kind)
+    form = ItemForm(data, user=actor_of(request), scorecard=scorecard, kind=kind)
     if data is not None and form.is_valid():
         try:
             item = services.item_create(
-                actor=request.user, scorecard=scorecard, kind=kind, **form.goal()
+                actor=actor_of(request), scorecard=scorecard, kind=kind, **form.goal()
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Item added."))
             return redirect("scorecard-item", pk=item.pk)
@@ -109,7 +115,7 @@ def _stale_form(request: HttpRequest, item: ScorecardItem, exc: services.StaleIt
     if exc.current is not None:
         data["version"] = str(exc.current.version)
     form = ItemForm(
-        data, instance=item, user=request.user, scorecard=item.scorecard, kind=item.kind
+        data, instance=item, user=actor_of(request), scorecard=item.scorecard, kind=item.kind
     )
     form.is_valid()
     form.add_error(None, exc.messages)
@@ -118,18 +124,18 @@ def _stale_form(request: HttpRequest, item: ScorecardItem, exc: services.StaleIt
 
 @login_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(request.user, pk, CHANGE)
+    item = item_selectors.item_get(request.user, pk, CHANGE)
     stored: Any = None
     if item.scorecard.locked and request.method != "POST":
         return _locked_redirect(request, item.scorecard_id)
     data = request.POST if request.method == "POST" else None
     form = ItemForm(
-        data, instance=item, user=request.user, scorecard=item.scorecard, kind=item.kind
+        data, instance=item, user=actor_of(request), scorecard=item.scorecard, kind=item.kind
     )
     if data is not None and form.is_valid():
         try:
             services.item_update(
-                actor=request.user,
+                actor=actor_of(request),
                 item=item,
                 expected_version=form.cleaned_data.get("version"),
                 **form.goal(),
@@ -138,7 +144,7 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
             stored = exc.current
             form = _stale_form(request, item, exc)
         except ValidationError as exc:
-            form_error(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Item saved."))
             return redirect("scorecard-item", pk=item.pk)
@@ -160,11 +166,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(request.user, pk, CHANGE)
+    item = item_selectors.item_get(request.user, pk, CHANGE)
     version = request.POST.get("version", "")
     try:
         services.item_delete(
-            actor=request.user,
+            actor=actor_of(request),
             item=item,
             expected_version=int(version) if version.isdigit() else None,
         )
@@ -178,7 +184,7 @@ def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def item_plan(request: HttpRequest, pk: int) -> HttpResponse:
     """The item's monthly plan, twelve values at once."""
-    item = selectors.item_get(request.user, pk, CHANGE)
+    item = item_selectors.item_get(request.user, pk, CHANGE)
     if item.scorecard.locked:
         return _locked_redirect(request, item.scorecard_id)
     if item.kind != ItemKind.QUANTITATIVE:
@@ -191,7 +197,7 @@ def item_plan(request: HttpRequest, pk: int) -> HttpResponse:
     if data is not None and form.is_valid():
         try:
             services.item_set_monthly_plan(
-                actor=request.user,
+                actor=actor_of(request),
                 item=item,
                 expected_version=form.cleaned_data["version"],
                 values=form.values(),
@@ -204,7 +210,7 @@ def item_plan(request: HttpRequest, pk: int) -> HttpResponse:
             form.is_valid()
             form.add_error(None, exc.messages)
         except ValidationError as exc:
-            form_error(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Monthly plan saved."))
             return redirect("scorecard-item", pk=item.pk)

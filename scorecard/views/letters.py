@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from scorecard.forms_tracking import IssueForm, ReasonForm
+from org.scoping import actor_of
+from scorecard.forms.letters import IssueForm, ReasonForm
 from scorecard.models import LetterStatus, ResponsibilityLetter
 from scorecard.pdf import letter_pdf
 from scorecard.selectors import letters as selectors
 from scorecard.services import letters as services
+from spm.forms import attach_errors
 from spm.htmx import is_htmx_partial
 
 PAGE_SIZE = 50
@@ -72,14 +74,6 @@ def scorecard_letters(request: HttpRequest, pk: int) -> HttpResponse:
     return _scorecard_page(request, pk)
 
 
-def _form_error(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 @require_POST
 def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
@@ -88,10 +82,10 @@ def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             letter = services.letter_issue(
-                actor=request.user, scorecard=scorecard, reason=form.cleaned_data["reason"]
+                actor=actor_of(request), scorecard=scorecard, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request, _("Letter version %(v)s issued for signature.") % {"v": letter.version}
@@ -108,10 +102,10 @@ def scorecard_amend(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.scorecard_amend(
-                actor=request.user, scorecard=scorecard, reason=form.cleaned_data["reason"]
+                actor=actor_of(request), scorecard=scorecard, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -153,7 +147,7 @@ def _letter_action(
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         letter = selectors.letter_get(request.user, pk)
         try:
-            service(actor=request.user, letter=letter)
+            service(actor=actor_of(request), letter=letter)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)

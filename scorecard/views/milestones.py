@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from org.scoping import CHANGE
-from scorecard.forms import MilestoneCompleteForm, MilestoneForm
+from org.scoping import CHANGE, actor_of
+from scorecard.forms.items import MilestoneCompleteForm, MilestoneForm
 from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardLocked
-from scorecard.selectors import scorecards as selectors
+from scorecard.selectors import items as item_selectors
 from scorecard.services import milestones as services
-from scorecard.views.common import form_error
+from spm.forms import attach_errors
 
 
 def _milestone(request: HttpRequest, pk: int, action: str) -> Milestone:
@@ -29,17 +29,17 @@ def _milestone(request: HttpRequest, pk: int, action: str) -> Milestone:
 
 @login_required
 def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
-    item = selectors.item_get(request.user, pk, CHANGE)
+    item = item_selectors.item_get(request.user, pk, CHANGE)
     if item.kind != ItemKind.MILESTONE or item.scorecard.locked:
         messages.error(request, _("Milestones are added to milestone items of a draft scorecard."))
         return redirect("scorecard-item", pk=item.pk)
     data = request.POST if request.method == "POST" else None
-    form = MilestoneForm(data, user=request.user, item=item)
+    form = MilestoneForm(data, user=actor_of(request), item=item)
     if data is not None and form.is_valid():
         try:
-            services.milestone_create(actor=request.user, item=item, **form.values())
+            services.milestone_create(actor=actor_of(request), item=item, **form.values())
         except ValidationError as exc:
-            form_error(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Milestone added."))
             return redirect("scorecard-item", pk=item.pk)
@@ -51,12 +51,12 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, CHANGE)
     item = milestone.item
     data = request.POST if request.method == "POST" else None
-    form = MilestoneForm(data, instance=milestone, user=request.user, item=item)
+    form = MilestoneForm(data, instance=milestone, user=actor_of(request), item=item)
     if data is not None and form.is_valid():
         try:
-            services.milestone_update(actor=request.user, milestone=milestone, **form.values())
+            services.milestone_update(actor=actor_of(request), milestone=milestone, **form.values())
         except ValidationError as exc:
-            form_error(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Milestone saved."))
             return redirect("scorecard-item", pk=item.pk)
@@ -72,7 +72,7 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, CHANGE)
     try:
-        services.milestone_delete(actor=request.user, milestone=milestone)
+        services.milestone_delete(actor=actor_of(request), milestone=milestone)
     except (ValidationError, ScorecardLocked) as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -89,12 +89,12 @@ def milestone_complete(request: HttpRequest, pk: int) -> HttpResponse:
     if data is not None and form.is_valid():
         try:
             services.milestone_complete(
-                actor=request.user,
+                actor=actor_of(request),
                 milestone=milestone,
                 completed_on=form.cleaned_data["completed_on"],
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Milestone updated."))
             return redirect("scorecard-item", pk=milestone.item_id)

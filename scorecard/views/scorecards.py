@@ -13,15 +13,18 @@ from django.views.decorators.http import require_POST
 
 from org import selectors as org_selectors
 from org.models import Employee, OrgUnit
-from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, scope_of
-from scorecard import rules
-from scorecard.forms import ScorecardCreateForm
-from scorecard.models import ItemKind, ScorecardItem, ScorecardStatus
+from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, MANAGER, actor_of, scope_of
+from scorecard.forms.scorecards import ScorecardCreateForm
+from scorecard.models import ItemKind, Scorecard, ScorecardItem, ScorecardStatus
+from scorecard.rules import scoring
+from scorecard.selectors import items as item_selectors
 from scorecard.selectors import lines
 from scorecard.selectors import scorecards as selectors
 from scorecard.selectors.progress import progress_of
 from scorecard.services import scorecards as services
-from scorecard.views.common import form_error, page_of, url_or_none, year_of
+from scorecard.views.common import page_of, year_of
+from spm.clock import clock
+from spm.forms import attach_errors
 from spm.htmx import is_htmx_partial
 
 
@@ -44,7 +47,7 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page_of(request, cards),
         "filters": filters,
-        "years": selectors.years(request.user),
+        "years": selectors.years(request.user, clock().today().year),
         "statuses": ScorecardStatus.choices,
         "units": org_selectors.org_units(request.user)
         .filter(active=True)
@@ -58,7 +61,7 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
 def _warnings(items: list[ScorecardItem]) -> list[str]:
     found = []
     weighted = [i.weight for i in items if i.kind != ItemKind.KEY_TASK]
-    total = rules.weights_total(weighted)
+    total = scoring.weights_total(weighted)
     if items and total != 100:
         found.append(
             _("The quantitative and milestone weights add up to %(total)s, not 100.")
@@ -73,18 +76,20 @@ def _warnings(items: list[ScorecardItem]) -> list[str]:
 @login_required
 def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = selectors.scorecard_get(request.user, pk)
-    items = list(selectors.scorecard_items(scorecard))
-    progress = progress_of(items)
+    items = list(item_selectors.scorecard_items(scorecard))
+    progress = progress_of(items, today=clock().today())
     rows = [progress[i.pk] for i in items]
     context = {
         "scorecard": scorecard,
         "quantitative": [r for r in rows if r.item.kind == ItemKind.QUANTITATIVE],
         "milestone_items": [r for r in rows if r.item.kind == ItemKind.MILESTONE],
         "key_tasks": [r for r in rows if r.item.kind == ItemKind.KEY_TASK],
-        "weight_total": rules.weights_total(i.weight for i in items if i.kind != ItemKind.KEY_TASK),
+        "weight_total": scoring.weights_total(
+            i.weight for i in items if i.kind != ItemKind.KEY_TASK
+        ),
         "warnings": _warnings(items),
         "can_edit": not scorecard.locked and selectors.may_change(request.user, scorecard),
-        "letters_url": url_or_none("scorecard-letters", scorecard.pk),
+        "letters_url": reverse("scorecard-letters", args=[scorecard.pk]),
         "kinds": ItemKind.choices,
     }
     return render(request, "scorecard/scorecard_detail.html", context)
@@ -107,13 +112,13 @@ def scorecard_new(request: HttpRequest) -> HttpResponse:
             employee = org_selectors.employee_get(request.user, form.cleaned_data["employee"])
         try:
             card = services.scorecard_create(
-                actor=request.user,
+                actor=actor_of(request),
                 unit=form.cleaned_data["unit"],
                 employee=employee,
                 year=form.cleaned_data["year"],
             )
         except ValidationError as exc:
-            form_error(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Scorecard created."))
             return redirect("scorecard-detail", pk=card.pk)
@@ -135,7 +140,7 @@ def scorecard_create_for(request: HttpRequest) -> HttpResponse:
         unit = org_selectors.org_unit_get(request.user, request.POST.get("unit", "0"))
     try:
         card = services.scorecard_create(
-            actor=request.user, unit=unit, employee=employee, year=int(year_text)
+            actor=actor_of(request), unit=unit, employee=employee, year=int(year_text)
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -158,13 +163,13 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "unit": unit,
         "year": year,
-        "years": selectors.years(request.user),
+        "years": selectors.years(request.user, clock().today().year),
         "ancestors": org_selectors.org_unit_ancestors(request.user, unit),
         "card": selectors.unit_card(request.user, unit, year),
         "sub_units": selectors.sub_unit_cards(request.user, unit, year),
         "page": team,
         "hand_overs": selectors.hand_overs(request.user, unit, year),
-        "can_create": services.unit_in_change_scope(request.user, unit),
+        "can_create": scope_of(request.user).may(Scorecard, CHANGE, unit.path),
     }
     if is_htmx_partial(request):
         return render(request, "scorecard/_team_rows.html", context)
@@ -175,12 +180,14 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
 def my_targets(request: HttpRequest) -> HttpResponse:
     """The signed-in employee's goals, each with its line up to the company objective."""
     year = year_of(request)
-    targets = lines.my_targets(request.user, year)
+    targets = lines.my_targets(request.user, year, today=clock().today())
     context = {
         "year": year,
-        "years": selectors.years(request.user),
+        "years": selectors.years(request.user, clock().today().year),
         "targets": targets,
         "is_employee": scope_of(request.user).employee_id is not None,
-        "letter_url": url_or_none("letter-detail", targets.letter.pk) if targets.letter else None,
+        "letter_url": reverse("letter-detail", args=[targets.letter.pk])
+        if targets.letter
+        else None,
     }
     return render(request, "scorecard/my_targets.html", context)

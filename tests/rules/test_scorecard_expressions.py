@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scorecard import expressions as ex
+from scorecard.rules import expressions as ex
 
 D = Decimal
 VALUES = {"PROFIT": D(120), "EQUITY": D(800), "HQ-STAFF": D(40), "zero": D(0)}

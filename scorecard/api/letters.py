@@ -1,8 +1,8 @@
-"""REST API of responsibility letters; ``register`` adds the actuals endpoints too
-(``scorecard.api_actuals``: monthly actuals, their import, closed periods).
+"""API of responsibility letters: issue the next version of a scorecard's letter, sign,
+countersign, acknowledge, amend the signed scorecard, and download a version as PDF.
 
 Scoped like the pages (querysets start from the selectors, out of scope is 404); every
-write calls a service, whose validation errors answer 400.
+write calls a service, whose errors the API's exception handler answers.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -19,37 +18,14 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.routers import BaseRouter
 
-from org.scoping import VIEW
-from scorecard.models import (
-    ResponsibilityLetter,
-    Scorecard,
-)
+from org.scoping import actor_of
+from scorecard.models import ResponsibilityLetter, Scorecard
 from scorecard.pdf import letter_pdf
-from scorecard.selectors import letters as letter_selectors
-from scorecard.services import actuals as actual_services
-from scorecard.services import letters as letter_services
-
-
-def call_service(service: Callable[..., Any], **kwargs: Any) -> Any:
-    """Run a service; its validation errors become a 400 with the same messages."""
-    try:
-        return service(**kwargs)
-    except actual_services.StaleActual:
-        raise
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(serializers.as_serializer_error(exc)) from exc
-
-
-class InScope(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
-    """A primary key that must lie in the caller's scope ("does not exist" otherwise)."""
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return super().get_queryset().restrict(self.context["request"].user, VIEW)  # type: ignore[union-attr]
-
-
-# --- Letters ---------------------------------------------------------------------------
+from scorecard.selectors import letters as selectors
+from scorecard.services import letters as services
+from spm.api import RejectUnknownFieldsMixin, ScopedPrimaryKeyField
+from spm.clock import clock
 
 
 class LetterSerializer(serializers.ModelSerializer[ResponsibilityLetter]):
@@ -77,12 +53,12 @@ class LetterSerializer(serializers.ModelSerializer[ResponsibilityLetter]):
         read_only_fields = fields
 
 
-class LetterIssueSerializer(serializers.Serializer[Any]):
-    scorecard = InScope(queryset=Scorecard.objects.all())
+class LetterIssueSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    scorecard = ScopedPrimaryKeyField(queryset=Scorecard.objects.all())
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer[Any]):
+class ReasonSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
@@ -106,41 +82,40 @@ class LetterViewSet(
     ordering = ["-created_at", "-pk"]
 
     def get_queryset(self) -> QuerySet[ResponsibilityLetter]:
-        return letter_selectors.letters(self.request.user).select_related("signer", "issuer")
+        return selectors.letters(self.request.user).select_related("signer", "issuer")
 
     @extend_schema(request=LetterIssueSerializer, responses={201: LetterSerializer})
     def create(self, request: Request) -> Response:
         data = LetterIssueSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        letter = call_service(
-            letter_services.letter_issue,
-            actor=request.user,
+        letter = services.letter_issue(
+            actor=actor_of(request),
             scorecard=data.validated_data["scorecard"],
             reason=data.validated_data["reason"],
         )
         return Response(LetterSerializer(letter).data, status=status.HTTP_201_CREATED)
 
     def _act(self, service: Callable[..., ResponsibilityLetter]) -> Response:
-        letter = call_service(service, actor=self.request.user, letter=self.get_object())
+        letter = service(actor=actor_of(self.request), letter=self.get_object(), clock=clock())
         return Response(LetterSerializer(letter).data)
 
     @extend_schema(request=None, responses=LetterSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str) -> Response:
         """The unit head (or, for an employee scorecard, the employee) signs."""
-        return self._act(letter_services.letter_sign)
+        return self._act(services.letter_sign)
 
     @extend_schema(request=None, responses=LetterSerializer)
     @action(detail=True, methods=["post"])
     def countersign(self, request: Request, pk: str) -> Response:
         """The issuer countersigns; the scorecard locks."""
-        return self._act(letter_services.letter_countersign)
+        return self._act(services.letter_countersign)
 
     @extend_schema(request=None, responses=LetterSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
         """The employee acknowledges their signed letter."""
-        return self._act(letter_services.letter_acknowledge)
+        return self._act(services.letter_acknowledge)
 
     @extend_schema(
         request=ReasonSerializer,
@@ -154,9 +129,8 @@ class LetterViewSet(
         letter = self.get_object()
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        scorecard = call_service(
-            letter_services.scorecard_amend,
-            actor=request.user,
+        scorecard = services.scorecard_amend(
+            actor=actor_of(request),
             scorecard=letter.scorecard,
             reason=data.validated_data["reason"],
         )
@@ -167,14 +141,3 @@ class LetterViewSet(
     def pdf(self, request: Request, pk: str) -> HttpResponse:
         """The letter version as PDF, rendered from its snapshot."""
         return HttpResponse(letter_pdf(self.get_object()), content_type="application/pdf")
-
-
-def register(router: BaseRouter) -> None:
-    # Imported here: the actuals endpoints use this module's helpers.
-    from scorecard.api_actuals import ActualImportViewSet, ActualViewSet, ClosedPeriodViewSet
-
-    # Base names differ from the page URL names ("letter-list", "actual-import", ...).
-    router.register("letters", LetterViewSet, basename="responsibilityletter")
-    router.register("actuals", ActualViewSet, basename="monthlyactual")
-    router.register("actual-imports", ActualImportViewSet, basename="actualimport")
-    router.register("closed-periods", ClosedPeriodViewSet, basename="closedperiod")

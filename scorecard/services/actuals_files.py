@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from org.scoping import Actor
 from scorecard.selectors.actuals import template_items
 
 REQUIRED = ("item_id", "year", "month", "value")
@@ -111,7 +112,7 @@ def read_table(upload: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, st
 
 
 def import_template(
-    *, actor: Any, year: int, month: int | None, fmt: str
+    *, actor: Actor, year: int, month: int | None, fmt: str
 ) -> tuple[bytes, str, str]:
     """A file listing every item the actor may enter for ``year``: ``(content, content
     type, file name)``. Descriptive columns are ignored on import."""

@@ -23,15 +23,16 @@ from typing import IO, Any, cast
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, Field, Value, When
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from org.scoping import VIEW
+from org.scoping import VIEW, Actor, history_user
 from scorecard.models import ActualStatus, ClosedPeriod, ItemKind, MonthlyActual, ScorecardItem
 from scorecard.selectors.actuals import entry_q
 from scorecard.services.actuals import period_problem, to_decimal
-from scorecard.services.import_files import ImportFileError, import_template, read_table
+from scorecard.services.actuals_files import ImportFileError, import_template, read_table
+from spm.clock import Clock
+from spm.clock import clock as configured_clock
 
 __all__ = ["ImportFileError", "ImportReport", "RowError", "actuals_import", "import_template"]
 
@@ -91,7 +92,7 @@ class _Row:
 # --- Checking --------------------------------------------------------------------------
 
 
-def _items(actor: Any, ids: set[int]) -> dict[int, dict[str, Any]]:
+def _items(actor: Actor, ids: set[int]) -> dict[int, dict[str, Any]]:
     """id -> kind, year, may_enter for the items among ``ids`` the actor may see."""
     q = entry_q(actor)
     can_enter = (
@@ -135,7 +136,7 @@ def _check_value(text: str) -> tuple[Decimal | None, str | None]:
 
 
 def check_rows(
-    actor: Any, table: list[tuple[int, dict[str, str]]], today: datetime.date
+    actor: Actor, table: list[tuple[int, dict[str, str]]], today: datetime.date
 ) -> tuple[list[_Row], list[RowError], int]:
     """The good rows, the bad lines with their reasons, and how many rows were skipped."""
     ids = {i for _line, cells in table if (i := _int(cells.get("item_id", ""))) is not None}
@@ -231,8 +232,8 @@ def _update_with_history(
     """
     meta = MonthlyActual._meta
     quote = connection.ops.quote_name
-    fields = [cast(Field, meta.get_field(name)) for name in UPDATED_FIELDS]  # type: ignore[type-arg]
-    pk_column = str(cast(Field, meta.pk).column)  # type: ignore[type-arg]
+    fields = [cast(Field, meta.get_field(name)) for name in UPDATED_FIELDS]
+    pk_column = str(cast(Field, meta.pk).column)
     assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
     # Only quoted column names from the model go into the text; every value is a parameter.
     sql = (
@@ -251,7 +252,7 @@ def _update_with_history(
         raise ImportFileError(
             _("Some values changed while the file was imported; nothing was written. Try again.")
         )
-    MonthlyActual.history.bulk_history_create(  # type: ignore[attr-defined]
+    MonthlyActual.history.bulk_history_create(
         changed,
         batch_size=BATCH,
         update=True,
@@ -261,10 +262,10 @@ def _update_with_history(
     )
 
 
-def _write(actor: Any, rows: list[_Row], report: ImportReport) -> None:
+def _write(actor: Actor, rows: list[_Row], report: ImportReport, clock: Clock) -> None:
     existing = _existing(rows)
-    now = timezone.now()
-    user = actor if getattr(actor, "pk", None) else None
+    now = clock.now()
+    user = history_user(actor)
     new: list[MonthlyActual] = []
     changed: list[MonthlyActual] = []
     for row in rows:
@@ -276,7 +277,7 @@ def _write(actor: Any, rows: list[_Row], report: ImportReport) -> None:
                     month=row.month,
                     value=row.value,
                     note=row.note,
-                    entered_by=user,
+                    entered_by_id=actor.pk,
                     entered_at=now,
                 )
             )
@@ -288,10 +289,10 @@ def _write(actor: Any, rows: list[_Row], report: ImportReport) -> None:
             actual.status = ActualStatus.SUBMITTED
             actual.approved_by = None
             actual.approved_at = None
-        actual.value, actual.note, actual.entered_by, actual.entered_at = (
+        actual.value, actual.note, actual.entered_by_id, actual.entered_at = (
             row.value,
             row.note,
-            user,
+            actor.pk,
             now,
         )
         actual.version += 1
@@ -311,7 +312,9 @@ def _write(actor: Any, rows: list[_Row], report: ImportReport) -> None:
     report.created, report.updated = len(new), len(changed)
 
 
-def actuals_import(*, actor: Any, upload: IO[bytes], name: str) -> ImportReport:
+def actuals_import(
+    *, actor: Actor, upload: IO[bytes], name: str, clock: Clock | None = None
+) -> ImportReport:
     """Check every row of the file, then write all of it in one transaction — or nothing.
 
     Raises :class:`ImportFileError` when the file cannot be read at all; returns a report
@@ -321,10 +324,11 @@ def actuals_import(*, actor: Any, upload: IO[bytes], name: str) -> ImportReport:
     if len(table) > MAX_ROWS:
         raise ImportFileError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
     report = ImportReport(rows=len(table))
+    clock = clock or configured_clock()
     with transaction.atomic():
-        good, errors, report.skipped = check_rows(actor, table, timezone.localdate())
+        good, errors, report.skipped = check_rows(actor, table, clock.today())
         if errors:
             report.errors = errors
             return report
-        _write(actor, good, report)
+        _write(actor, good, report, clock)
     return report

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Employee, OrgUnit
-from scorecard.forms import BootstrapMixin, bootstrap
 from scorecard.services.cascade import Allocation, SplitMode
+from spm.forms import BootstrapMixin, bootstrap
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,6 @@ class BulkAssignForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, units: Any, job_titles: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["job_title"].choices = [("", _("All job titles"))] + [
-            (t, t) for t in job_titles
-        ]  # type: ignore[attr-defined]
+        job_title = self.fields["job_title"]
+        assert isinstance(job_title, forms.ChoiceField)
+        job_title.choices = [("", _("All job titles"))] + [(t, t) for t in job_titles]

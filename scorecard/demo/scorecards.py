@@ -1,4 +1,4 @@
-"""The demo group's 2026 scorecards, built through the services like a user would.
+"""The demo group's scorecards of the demo year, built through the services like a user would.
 
 The group scorecard carries SASAC's "one profit, five ratios" (total profit, asset-liability
 ratio, return on equity, R&D investment intensity, full-staff labour productivity, operating
@@ -12,11 +12,12 @@ linked to an objective of the strategy demo's plan.
 Idempotent: indicators are keyed by code, scorecards by owner and year, items by name on
 their scorecard, cascades by their parent (a parent that has children is not cascaded
 again), milestone completions are recorded once. Letters and actuals follow in
-``scorecard.demo_tracking``.
+``scorecard.demo.letters_actuals``.
 """
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,25 +25,30 @@ from django.db import transaction
 
 from org.demo import DemoOrg
 from org.models import Employee, OrgUnit
-from scorecard import demo_data as data
-from scorecard import demo_indicators
+from org.scoping import Actor
+from scorecard.demo import indicators as demo_indicators
+from scorecard.demo import scorecards_data as data
 from scorecard.models import Indicator, ItemKind, Milestone, Scorecard, ScorecardItem
 from scorecard.services import bulk_assign, cascade, indicators, milestones, scorecards
+from scorecard.services import items as item_services
+from spm.clock import FixedClock, clock
 from strategy.models import Objective, PlanStatus, StrategicPlan
 
 
 class Seeder:
     """Keeps the demo's keys (indicators, objectives, scorecards) while it seeds."""
 
-    def __init__(self, demo: DemoOrg) -> None:
+    def __init__(self, demo: DemoOrg, today: datetime.date) -> None:
         self.demo = demo
+        self.today = today
+        self.year, _last_month = data.demo_period(today)
         self.executive: Any = demo.logins["exec"].user
         self.manager: Any = demo.logins["manager"].user
         plan = StrategicPlan.objects.filter(
             owner_unit=demo.units["ZNE"],
             status=PlanStatus.APPROVED,
-            start_year__lte=data.YEAR,
-            end_year__gte=data.YEAR,
+            start_year__lte=self.year,
+            end_year__gte=self.year,
         ).first()
         if plan is None:
             raise RuntimeError("The scorecard demo needs the strategy demo's approved plan.")
@@ -53,6 +59,9 @@ class Seeder:
 
     def unit(self, code: str) -> OrgUnit:
         return self.demo.units[code]
+
+    def day(self, month_day: tuple[int, int]) -> datetime.date:
+        return datetime.date(self.year, *month_day)
 
     def indicators_seed(self) -> None:
         existing = {
@@ -92,22 +101,26 @@ class Seeder:
                 )
         self.indicators = existing
 
-    def card(self, unit: OrgUnit, employee: Employee | None = None, actor: Any = None) -> Scorecard:
+    def card(
+        self, unit: OrgUnit, employee: Employee | None = None, actor: Actor | None = None
+    ) -> Scorecard:
         card, _created = scorecards.scorecard_get_or_create(
             actor=actor or self.executive,
             unit=unit,
             employee=employee,
-            year=data.YEAR,
+            year=self.year,
             plan=self.plan,
         )
         return card
 
-    def item(self, card: Scorecard, name: str, actor: Any = None, **fields: Any) -> ScorecardItem:
+    def item(
+        self, card: Scorecard, name: str, actor: Actor | None = None, **fields: Any
+    ) -> ScorecardItem:
         found = ScorecardItem.objects.filter(scorecard=card, name=name).first()
         if found is not None:
             return found
         self.created += 1
-        return scorecards.item_create(
+        return item_services.item_create(
             actor=actor or self.executive, scorecard=card, name=name, **fields
         )
 
@@ -121,7 +134,7 @@ class Seeder:
         tiers: tuple[Any, ...],
         last_year: Decimal | None,
         benchmark: Decimal | None = None,
-        actor: Any = None,
+        actor: Actor | None = None,
     ) -> ScorecardItem:
         floor, baseline, target, challenge = tiers
         return self.item(
@@ -146,7 +159,7 @@ class Seeder:
             self.quantitative(card, name, code, objective, weight, tiers, last_year, benchmark)
         profit = ScorecardItem.objects.get(scorecard=card, name="Total profit")
         if not profit.monthly_plans.exists() and not card.locked:
-            scorecards.item_set_monthly_plan(
+            item_services.item_set_monthly_plan(
                 actor=self.executive,
                 item=profit,
                 expected_version=profit.version,
@@ -168,7 +181,7 @@ class Seeder:
                     actor=self.executive,
                     item=project,
                     name=name,
-                    due_date=due,
+                    due_date=self.day(due),
                     completion_standard=standard,
                     responsible_unit=self.unit(responsible),
                     counterpart_unit=self.unit(counterpart),
@@ -261,32 +274,36 @@ class Seeder:
     def milestones_reached(self) -> None:
         """The project's milestones, on the group's item and every copy cascaded from it."""
         for name, _due, _standard, _responsible, _counterpart, reached in data.MILESTONES:
-            if reached is None:
+            if reached is None or self.day(reached) > self.today:
                 continue
             for milestone in Milestone.objects.filter(
                 name=name,
                 item__name=data.PROJECT,
-                item__scorecard__year=data.YEAR,
+                item__scorecard__year=self.year,
                 completed_on__isnull=True,
             ):
                 milestones.milestone_complete(
-                    actor=self.executive, milestone=milestone, completed_on=reached
+                    actor=self.executive,
+                    milestone=milestone,
+                    completed_on=self.day(reached),
+                    clock=FixedClock.on(self.today),
                 )
 
 
 @transaction.atomic
 def seed(demo: DemoOrg) -> str:
-    seeder = Seeder(demo)
+    """This year's scorecards (the year of last month: see ``demo_period``)."""
+    seeder = Seeder(demo, clock().today())
     seeder.indicators_seed()
     group = seeder.group()
     seeder.cascade_group(group)
     seeder.unit_items()
     seeder.engineering_team()
     seeder.milestones_reached()
-    cards = Scorecard.objects.filter(year=data.YEAR, unit__in=list(demo.units.values()))
+    cards = Scorecard.objects.filter(year=seeder.year, unit__in=list(demo.units.values()))
     items = ScorecardItem.objects.filter(scorecard__in=cards)
     return (
-        f"{len(seeder.indicators)} indicators; {cards.count()} scorecards of {data.YEAR} "
+        f"{len(seeder.indicators)} indicators; {cards.count()} scorecards of {seeder.year} "
         f"({cards.filter(employee__isnull=False).count()} of people); {items.count()} items, "
         f"{items.filter(parent__isnull=False).count()} cascaded; {seeder.created} new this run"
     )

@@ -1,7 +1,7 @@
 """REST API of monthly actuals, their CSV/XLSX import and closed periods.
 
 Scoped like the pages; every write calls a service. A stale edit of an actual answers
-409 Conflict with the stored value, so the client can show it and decide.
+409 Conflict (code ``stale``) with the stored value, so the client can show it and decide.
 """
 
 from __future__ import annotations
@@ -19,16 +19,17 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from org.models import OrgUnit
-from scorecard.api_tracking import InScope, call_service
+from org.scoping import actor_of
 from scorecard.models import ClosedPeriod, MonthlyActual, ScorecardItem
-from scorecard.selectors import actuals as actual_selectors
-from scorecard.services import actuals as actual_services
-from scorecard.services.imports import ImportFileError, actuals_import, import_template
+from scorecard.selectors import actuals as selectors
+from scorecard.services import actuals as services
+from scorecard.services.actuals_import import ImportFileError, actuals_import, import_template
+from spm.api import RejectUnknownFieldsMixin, ScopedPrimaryKeyField, WithinFilterSet
+from spm.clock import clock
 
 
-class ActualSerializer(serializers.ModelSerializer[MonthlyActual]):
-    item = InScope(queryset=ScorecardItem.objects.all())
+class ActualSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer[MonthlyActual]):
+    item = ScopedPrimaryKeyField(queryset=ScorecardItem.objects.all())
     item_name = serializers.CharField(source="item.name", read_only=True)
     year = serializers.IntegerField(source="item.scorecard.year", read_only=True)
     version = serializers.IntegerField(
@@ -58,36 +59,18 @@ class ActualSerializer(serializers.ModelSerializer[MonthlyActual]):
         validators: list[Any] = []
 
 
-class ActualFilter(django_filters.FilterSet):
+class ActualFilter(WithinFilterSet):
     year = django_filters.NumberFilter(field_name="item__scorecard__year")
     scorecard = django_filters.NumberFilter(field_name="item__scorecard")
-    within = django_filters.NumberFilter(method="filter_within", label="Within unit (subtree)")
 
     class Meta:
         model = MonthlyActual
         fields = ["item", "month", "status"]
 
-    def filter_within(
-        self, queryset: QuerySet[MonthlyActual], name: str, value: Any
-    ) -> QuerySet[MonthlyActual]:
-        unit = OrgUnit.objects.filter(pk=value).only("path").first()
-        return (
-            queryset.filter(item__scorecard__unit__path__startswith=unit.path)
-            if unit
-            else queryset.none()
-        )
 
-
-class VersionSerializer(serializers.Serializer[Any]):
+class VersionSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
     version = serializers.IntegerField(min_value=1, required=False)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-def _conflict(exc: actual_services.StaleActual) -> Response:
-    current = ActualSerializer(exc.current).data if exc.current is not None else None
-    return Response(
-        {"detail": exc.messages[0], "current": current}, status=status.HTTP_409_CONFLICT
-    )
 
 
 class ActualViewSet(
@@ -108,25 +91,22 @@ class ActualViewSet(
     ordering = ["item__scorecard__year", "item_id", "month"]
 
     def get_queryset(self) -> QuerySet[MonthlyActual]:
-        return actual_selectors.actuals(self.request.user).select_related("item__scorecard")
+        return selectors.actuals(self.request.user).select_related("item__scorecard")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        try:
-            actual = call_service(
-                actual_services.actual_record,
-                actor=request.user,
-                item=values["item"],
-                month=values["month"],
-                value=values["value"],
-                note=values.get("note", ""),
-                evidence=values.get("evidence"),
-                expected_version=0,
-            )
-        except actual_services.StaleActual as exc:
-            return _conflict(exc)
+        actual = services.actual_record(
+            actor=actor_of(request),
+            item=values["item"],
+            month=values["month"],
+            value=values["value"],
+            note=values.get("note", ""),
+            evidence=values.get("evidence"),
+            expected_version=0,
+            clock=clock(),
+        )
         return Response(self.get_serializer(actual).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -141,52 +121,45 @@ class ActualViewSet(
             or values.get("month", actual.month) != actual.month
         ):
             raise serializers.ValidationError("The item and month of an actual cannot change.")
-        try:
-            actual = call_service(
-                actual_services.actual_record,
-                actor=request.user,
-                item=actual.item,
-                month=actual.month,
-                value=values.get("value", actual.value),
-                note=values.get("note", actual.note),
-                evidence=values.get("evidence"),
-                expected_version=values["version"],
-            )
-        except actual_services.StaleActual as exc:
-            return _conflict(exc)
+        actual = services.actual_record(
+            actor=actor_of(request),
+            item=actual.item,
+            month=actual.month,
+            value=values.get("value", actual.value),
+            note=values.get("note", actual.note),
+            evidence=values.get("evidence"),
+            expected_version=values["version"],
+            clock=clock(),
+        )
         return Response(self.get_serializer(actual).data)
 
     def _review(self, service: Callable[..., MonthlyActual], **extra: Any) -> Response:
         data = VersionSerializer(data=self.request.data)
         data.is_valid(raise_exception=True)
-        if service is actual_services.actual_reject:
+        if service is services.actual_reject:
             extra["reason"] = data.validated_data["reason"]
-        try:
-            actual = call_service(
-                service,
-                actor=self.request.user,
-                actual=self.get_object(),
-                expected_version=data.validated_data.get("version"),
-                **extra,
-            )
-        except actual_services.StaleActual as exc:
-            return _conflict(exc)
+        actual = service(
+            actor=actor_of(self.request),
+            actual=self.get_object(),
+            expected_version=data.validated_data.get("version"),
+            **extra,
+        )
         return Response(self.get_serializer(actual).data)
 
     @extend_schema(request=VersionSerializer, responses=ActualSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         """The unit head approves a submitted value."""
-        return self._review(actual_services.actual_approve)
+        return self._review(services.actual_approve)
 
     @extend_schema(request=VersionSerializer, responses=ActualSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str) -> Response:
         """The unit head sends a submitted value back, with a reason."""
-        return self._review(actual_services.actual_reject)
+        return self._review(services.actual_reject)
 
 
-class ImportSerializer(serializers.Serializer[Any]):
+class ImportSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
     file = serializers.FileField()
 
 
@@ -220,7 +193,9 @@ class ActualImportViewSet(viewsets.ViewSet):
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         try:
-            report = actuals_import(actor=request.user, upload=upload, name=upload.name)
+            report = actuals_import(
+                actor=actor_of(request), upload=upload, name=upload.name, clock=clock()
+            )
         except ImportFileError as exc:
             raise serializers.ValidationError({"file": exc.messages}) from exc
         return Response(
@@ -237,7 +212,7 @@ class ActualImportViewSet(viewsets.ViewSet):
         if not year.isdigit() or (month and not (month.isdigit() and 1 <= int(month) <= 12)):
             raise serializers.ValidationError({"year": "Give a year, and optionally a month 1-12."})
         content, content_type, filename = import_template(
-            actor=request.user,
+            actor=actor_of(request),
             year=int(year),
             month=int(month) if month else None,
             fmt="xlsx" if request.query_params.get("format") == "xlsx" else "csv",
@@ -247,7 +222,7 @@ class ActualImportViewSet(viewsets.ViewSet):
         return response
 
 
-class ClosedPeriodSerializer(serializers.ModelSerializer[ClosedPeriod]):
+class ClosedPeriodSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer[ClosedPeriod]):
     class Meta:
         model = ClosedPeriod
         fields = ["id", "year", "month", "closed_at", "closed_by"]
@@ -272,14 +247,13 @@ class ClosedPeriodViewSet(
         return ClosedPeriod.objects.all()
 
     def perform_create(self, serializer: serializers.BaseSerializer[ClosedPeriod]) -> None:
-        serializer.instance = call_service(
-            actual_services.period_close, actor=self.request.user, **serializer.validated_data
+        serializer.instance = services.period_close(
+            actor=actor_of(self.request), **serializer.validated_data
         )
 
     def perform_destroy(self, instance: ClosedPeriod) -> None:
-        call_service(
-            actual_services.period_reopen,
-            actor=self.request.user,
+        services.period_reopen(
+            actor=actor_of(self.request),
             year=instance.year,
             month=instance.month,
         )

@@ -1,4 +1,5 @@
-"""Forms of the letter and actuals pages. They only parse input; the services decide."""
+"""Forms of the actuals pages: one month's value, an import file, closing a month. They
+only parse input; the services decide."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
+
+from spm.forms import BootstrapMixin
 
 EVIDENCE_EXTENSIONS = [
     "pdf",
@@ -25,22 +28,7 @@ EVIDENCE_EXTENSIONS = [
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.HiddenInput):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class BootstrapForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
-
-
-class ActualForm(BootstrapForm):
+class ActualForm(BootstrapMixin, forms.Form):
     """One month's actual of one item. ``version`` is what the editor loaded (0: none)."""
 
     value = forms.DecimalField(
@@ -64,32 +52,14 @@ class ActualForm(BootstrapForm):
         return evidence
 
 
-class ReasonForm(BootstrapForm):
-    """A reason: for an amendment, a new letter version or a rejected value."""
-
-    reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
-
-
-class IssueForm(BootstrapForm):
-    reason = forms.CharField(
-        label=_("Reason for the amendment"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=2000,
-        help_text=_("Needed when a signed version exists."),
-    )
-
-
-class ImportForm(BootstrapForm):
+class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
         validators=[FileExtensionValidator(["csv", "xlsx", "txt"])],
     )
 
 
-class PeriodForm(BootstrapForm):
+class PeriodForm(BootstrapMixin, forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100, widget=forms.HiddenInput)
     month = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)
     action = forms.ChoiceField(

@@ -1,4 +1,4 @@
-"""The demo group's 2026 goals as data: the group scorecard with
+"""The demo group's goals for the demo year as data: the group scorecard with
 SASAC's "one profit, five ratios", the cascade to departments, companies and people.
 
 Read by :mod:`scorecard.demo`. Objective codes are those of the strategy demo's plan
@@ -11,7 +11,16 @@ import datetime
 from decimal import Decimal as D
 from typing import Any
 
-YEAR = 2026
+
+def demo_period(today: datetime.date) -> tuple[int, int]:
+    """The demo's year and its last month with actuals: the month before ``today``.
+
+    The demo shows the year that last month belongs to, so it always has at least one
+    month of actuals: in January it shows last year's twelve months.
+    """
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    return last.year, last.month
+
 
 # The group scorecard: name, indicator, objective, weight, tiers (floor, baseline, target,
 # challenge), last year, benchmark. Quantitative 80 + milestone 20 = 100.
@@ -75,27 +84,29 @@ GROUP_ITEMS: list[tuple[str, str, str, D, tuple[Any, ...], D | None, D | None]] 
 PROFIT_PLAN = [D(v) for v in (380, 400, 430, 440, 450, 460, 470, 480, 470, 460, 440, 520)]
 PROJECT = "Qinghai 500 MW wind-solar project"
 PROJECT_WEIGHT = D(20)
-# name, due, completion standard, responsible unit, counterpart unit, reached on
-MILESTONES: list[tuple[str, datetime.date, str, str, str, datetime.date | None]] = [
+# name, due, completion standard, responsible unit, counterpart unit, reached on: (month,
+# day) of the demo year; a milestone is only reached once that day has passed.
+MonthDay = tuple[int, int]
+MILESTONES: list[tuple[str, MonthDay, str, str, str, MonthDay | None]] = [
     (
         "Main equipment bidding",
-        datetime.date(YEAR, 3, 31),
+        (3, 31),
         "Turbine, module and inverter contracts awarded and signed",
         "HQ-EC",
         "WS-QH",
-        datetime.date(YEAR, 3, 28),
+        (3, 28),
     ),
     (
         "Main construction start",
-        datetime.date(YEAR, 6, 30),
+        (6, 30),
         "Foundations poured on site; construction permit and safety plan approved",
         "WS-QH",
         "HQ-EC",
-        datetime.date(YEAR, 7, 20),
+        (7, 20),
     ),
     (
         "Grid connection",
-        datetime.date(YEAR, 12, 20),
+        (12, 20),
         "Grid operator's connection certificate for the full 500 MW",
         "WS-QH",
         "HQ-MKT",

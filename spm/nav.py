@@ -48,7 +48,7 @@ class MenuItem:
     url_name: str
     icon: str = ""
     args: tuple[Any, ...] = ()
-    group: str = PEOPLE
+    group: str = ""  # one of GROUPS; required (checked below)
 
     def __post_init__(self) -> None:
         if self.group not in GROUPS:

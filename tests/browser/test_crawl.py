@@ -37,25 +37,25 @@ def _walk(page: Any, live_server: Any) -> tuple[list[str], list[str], int]:
     problems: list[str] = []
     texts: list[str] = []
     current = {"url": ""}
-    page.on(
-        "console",
-        lambda m: m.type == "error" and problems.append(f"{current['url']}: console: {m.text}"),
-    )
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            problems.append(f"{current['url']}: console: {message.text}")
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
+            problems.append(
+                f"{current['url']}: {response.status} {response.request.method} {response.url}"
+                f" ({response.request.resource_type})"
+            )
+
+    page.on("console", on_console)
     page.on("pageerror", lambda e: problems.append(f"{current['url']}: script error: {e}"))
     page.on(
         "requestfailed",
         lambda r: problems.append(f"{current['url']}: request failed: {r.url} {r.failure}"),
     )
-    page.on(
-        "response",
-        lambda r: (
-            r.status >= 400
-            and problems.append(
-                f"{current['url']}: {r.status} {r.request.method} {r.url}"
-                f" ({r.request.resource_type})"
-            )
-        ),
-    )
+    page.on("response", on_response)
 
     def get(url: str) -> tuple[int, str, str]:
         current["url"] = url

@@ -26,7 +26,7 @@ def test_favicon_ico_leads_to_a_served_icon(client: Client) -> None:
     assert response.status_code == 301
     icon = client.get(response["Location"])
     assert icon.status_code == 200
-    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO header
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # type: ignore[attr-defined]
 
 
 @pytest.mark.django_db

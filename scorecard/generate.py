@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from org.models import Employee, OrgUnit
 from scorecard.demo.scorecards_data import demo_period
@@ -40,12 +40,12 @@ from scorecard.models import (
     Scorecard,
     ScorecardItem,
 )
+from spm.bulk import copy_models, copy_rows
 from spm.clock import Clock, clock
 from strategy.models import Objective, PlanStatus, StrategicPlan
 
 ACTUAL_MONTHS = 10
 CHUNK = 2000
-BATCH = 5000
 # code suffix, name, unit, polarity, aggregation: five sums, four ratios.
 INDICATORS = [
     ("PROFIT", "Profit contribution", "CNY k", Polarity.HIGHER, Aggregation.SUM),
@@ -171,7 +171,7 @@ class Generator:
             )
             for code, name, unit, polarity, aggregation in INDICATORS
         ]
-        return Indicator.objects.bulk_create(rows)
+        return copy_models(rows)
 
     def person_targets(self) -> dict[int, list[Decimal]]:
         return {
@@ -199,9 +199,8 @@ class Generator:
         weights = [UNIT_WEIGHT] * len(INDICATORS)
         for depth in sorted(by_depth):
             level = by_depth[depth]
-            cards = Scorecard.objects.bulk_create(
+            cards = copy_models(
                 [Scorecard(unit_id=pk, year=self.year, plan=self.plan) for pk in level],
-                batch_size=BATCH,
             )
             items: list[ScorecardItem] = []
             for card in cards:
@@ -219,10 +218,10 @@ class Generator:
                     self.indicators,
                     weights,
                 )
-            items = ScorecardItem.objects.bulk_create(items, batch_size=BATCH)
+            items = copy_models(items)
             for card, row in zip(cards, _chunks(items, len(INDICATORS)), strict=True):
                 self.unit_items[card.unit_id] = [i.pk for i in row]
-            projects = ScorecardItem.objects.bulk_create(
+            projects = copy_models(
                 [
                     ScorecardItem(
                         scorecard_id=c.pk,
@@ -234,9 +233,8 @@ class Generator:
                     )
                     for c in cards
                 ],
-                batch_size=BATCH,
             )
-            Milestone.objects.bulk_create(
+            copy_models(
                 [
                     Milestone(
                         item_id=p.pk,
@@ -251,19 +249,17 @@ class Generator:
                         (("Plan approved", 3), ("Results delivered", 11))
                     )
                 ],
-                batch_size=BATCH,
             )
             self.counts["unit scorecards"] += len(cards)
             self.counts["items"] += len(items) + len(projects)
 
     def people_scorecards(self, targets: dict[int, list[Decimal]]) -> None:
         for chunk in _chunks(self.people, CHUNK):
-            cards = Scorecard.objects.bulk_create(
+            cards = copy_models(
                 [
                     Scorecard(unit_id=unit, employee_id=pk, year=self.year, plan=self.plan)
                     for pk, unit in chunk
                 ],
-                batch_size=BATCH,
             )
             items: list[ScorecardItem] = []
             for card in cards:
@@ -286,7 +282,7 @@ class Generator:
                         order=20,
                     )
                 )
-            items = ScorecardItem.objects.bulk_create(items, batch_size=BATCH)
+            items = copy_models(items)
             self.counts["scorecards of people"] += len(cards)
             self.counts["items"] += len(items)
             if self.months:
@@ -295,26 +291,19 @@ class Generator:
                 )
 
     def actuals(self, items: list[ScorecardItem]) -> int:
-        now = connection.ops.adapt_datetimefield_value(self.now)
+        now = self.now
         rng = self.rng
-        rows = []
-        for item in items:
-            assert item.target is not None
-            per_month = item.target / 12 if item.aggregation == Aggregation.SUM else item.target
-            for month in self.months:
-                value = (per_month * Decimal(rng.randrange(80, 116)) / 100).quantize(
-                    Decimal("0.01")
-                )
-                rows.append((item.pk, month, str(value), "", "", ActualStatus.APPROVED, now, 1))
-        table = MonthlyActual._meta.db_table
-        sql = (
-            f"INSERT INTO {table} ({', '.join(ACTUAL_COLUMNS)}) "  # noqa: S608 - fixed names
-            f"VALUES ({', '.join(['%s'] * len(ACTUAL_COLUMNS))})"
-        )
-        with connection.cursor() as cursor:
-            for batch in _chunks(rows, BATCH):
-                cursor.executemany(sql, batch)
-        return len(rows)
+        cent = Decimal("0.01")
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            for item in items:
+                assert item.target is not None
+                per_month = item.target / 12 if item.aggregation == Aggregation.SUM else item.target
+                for month in self.months:
+                    value = (per_month * rng.randrange(80, 116) / 100).quantize(cent)
+                    yield (item.pk, month, value, "", "", ActualStatus.APPROVED, now, 1)
+
+        return copy_rows(MonthlyActual._meta.db_table, ACTUAL_COLUMNS, rows())
 
 
 @transaction.atomic

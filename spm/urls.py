@@ -37,4 +37,6 @@ urlpatterns = [
     path("org/", include("org.urls")),
     path("scorecards/", include("scorecard.urls")),
     path("strategy/", include("strategy.urls")),
+    path("lightup/", include("lightup.urls")),
+    path("inbox/", include("notifications.urls")),
 ]

@@ -19,32 +19,68 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 CHUNK = 50_000
 M = TypeVar("M", bound=models.Model)
+PLAIN = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DateField",
+    "DateTimeField",
+    "DecimalField",
+    "EmailField",
+    "ForeignKey",
+    "IntegerField",
+    "OneToOneField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def _escape(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    )
+
+
+def _bool(value: bool) -> str:
+    return "t" if value else "f"
+
+
+def _iso(value: datetime.date) -> str:
+    return value.isoformat()
+
+
+# One converter per Python type to PostgreSQL's COPY text format (bool before int: exact type).
+_CONVERT: dict[type, Any] = {
+    bool: _bool,
+    str: _escape,
+    int: str,
+    Decimal: str,
+    float: repr,
+    datetime.date: _iso,
+    datetime.datetime: _iso,
+}
 
 
 def _text(value: Any) -> str:
     """One field in PostgreSQL's COPY text format."""
     if value is None:
         return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, (int, Decimal, float)):
-        return str(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    if isinstance(value, str):
-        return (
-            value.replace("\\", "\\\\")
-            .replace("\t", "\\t")
-            .replace("\n", "\\n")
-            .replace("\r", "\\r")
-        )
-    raise TypeError(f"copy_rows cannot write a {type(value).__name__}")
+    convert = _CONVERT.get(type(value))
+    if convert is None:  # a subclass: text choices, lazy text, an aware datetime subclass
+        convert = next((c for kind, c in _CONVERT.items() if isinstance(value, kind)), None)
+    if convert is None:
+        raise TypeError(f"copy_rows cannot write a {type(value).__name__}")
+    return str(convert(value))
 
 
 def is_postgres() -> bool:
@@ -115,10 +151,25 @@ def copy_models(objs: list[M]) -> list[M]:
     for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
         obj.pk = pk
     fields = list(meta.concrete_fields)
+    conn = connections[DEFAULT_DB_ALIAS]
+    # Plain columns are written as the attribute holds them; the rest (files, JSON, auto_now
+    # dates, …) through the field's own pre_save and get_db_prep_save, like bulk_create.
+    plain = [
+        f.get_internal_type() in PLAIN
+        and not getattr(f, "auto_now", False)
+        and not getattr(f, "auto_now_add", False)
+        for f in fields
+    ]
+    columns = list(zip(fields, plain, strict=True))
 
     def rows() -> Iterable[list[Any]]:
         for obj in objs:
-            yield [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+            yield [
+                getattr(obj, f.attname)
+                if is_plain
+                else f.get_db_prep_save(f.pre_save(obj, True), conn)
+                for f, is_plain in columns
+            ]
 
-    copy_rows(meta.db_table, [f.attname if f.column is None else f.column for f in fields], rows())
+    copy_rows(meta.db_table, [f.column or f.attname for f in fields], rows())
     return objs

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from org.models import OrgUnit
-from scorecard.models import MonthlyActual, ScorecardItem
+from scorecard.models import ActualStatus, MonthlyActual, ScorecardItem
 from spm.bulk import copy_models, copy_rows
 from tests.factories_scorecard import ItemFactory
 
@@ -40,7 +40,7 @@ def test_copy_rows_reads_back_decimals_dates_and_text() -> None:
         MonthlyActual._meta.db_table,
         ("item_id", "month", "value", "note", "evidence", "status", "entered_at", "version"),
         [
-            (item.pk, 1, Decimal("12.34"), AWKWARD, "", "approved", entered, 1),
+            (item.pk, 1, Decimal("12.34"), AWKWARD, "", ActualStatus.APPROVED, entered, 1),
             (item.pk, 2, Decimal("-0.5"), "", "", "approved", entered, 1),
         ],
     )
@@ -49,5 +49,6 @@ def test_copy_rows_reads_back_decimals_dates_and_text() -> None:
     assert rows[1].value == Decimal("12.34")
     assert rows[1].note == AWKWARD
     assert rows[1].entered_at == entered
+    assert rows[1].status == ActualStatus.APPROVED
     assert rows[2].value == Decimal("-0.5")
     assert rows[2].note == ""  # an empty string, not NULL

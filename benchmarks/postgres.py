@@ -24,7 +24,10 @@ def throwaway_postgres() -> Iterator[str]:
     bindir = postgres_bindir()
     if bindir is None:
         raise SystemExit("initdb not found: install PostgreSQL or run with --sqlite")
-    workdir = Path(tempfile.mkdtemp(prefix="spm-bench-"))
+    # Under the checkout's var/, not /tmp: a long benchmark must survive /tmp clean-ups.
+    parent = Path(__file__).resolve().parent.parent / "var"
+    parent.mkdir(exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-pg-", dir=parent))
     workdir.chmod(0o755)  # nobody must reach the data directory inside when run as root
     pg = Postgres(bindir, workdir)
     try:

@@ -18,7 +18,7 @@ from lightup import selectors
 from lightup.models import Colour, LightStatus
 from lightup.services import may_sweep
 from lightup.tasks import lightup_sweep_job
-from lightup.views import actor_of
+from org.scoping import actor_of
 from spm.api import ScopedViewSetMixin, WithinFilterSet
 from spm.jobs import job_create
 

@@ -64,7 +64,7 @@ def _late_team(demo: Any, year: int, month: int) -> str:
     )
     withdrawn = 0
     for actual in late:  # one by one, so the history records each withdrawal
-        actual._change_reason = "demo: not reported yet"  # type: ignore[attr-defined]
+        actual._change_reason = "demo: not reported yet"
         actual.delete()
         withdrawn += 1
     return f"{withdrawn} actuals of unit {unit_id} not reported"

@@ -18,18 +18,11 @@ from lightup.models import Colour, LightStatus
 from lightup.services import may_sweep
 from lightup.tasks import lightup_sweep_job
 from org.models import OrgUnit
-from org.scoping import Actor, get_scoped
+from org.scoping import actor_of, get_scoped
 from scorecard.models import ScorecardItem
 from spm.clock import clock, previous_month
 from spm.htmx import is_htmx_partial
 from spm.jobs import job_create
-
-
-def actor_of(request: Any) -> Actor:
-    """The signed-in user as a service actor (views are behind ``login_required``)."""
-    user: Actor = request.user
-    return user
-
 
 PAGE_SIZE = 100
 

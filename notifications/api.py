@@ -15,7 +15,7 @@ from rest_framework.routers import BaseRouter
 
 from notifications import services
 from notifications.models import Notification
-from notifications.views import actor_of
+from org.scoping import actor_of
 
 
 class NotificationSerializer(serializers.ModelSerializer[Notification]):

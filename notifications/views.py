@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,21 +14,14 @@ from django.views.decorators.http import require_POST
 
 from notifications import services
 from notifications.models import Notification, NotificationPreference
-from org.scoping import Actor
+from org.scoping import actor_of
 from spm.forms import BootstrapMixin
 from spm.htmx import is_htmx_partial
-
-
-def actor_of(request: Any) -> Actor:
-    """The signed-in user as a service actor (views are behind ``login_required``)."""
-    user: Actor = request.user
-    return user
-
 
 PAGE_SIZE = 25
 
 
-class PreferenceForm(BootstrapMixin, forms.ModelForm):  # type: ignore[type-arg]
+class PreferenceForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ("email", "daily_digest", "language")

@@ -241,6 +241,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentCycleStatusEnum": "assessment.models.cycles.CycleStatus",
+        "AssessmentGradeEnum": "assessment.models.results.Grade",
+        "KeyTaskGradeEnum": "assessment.models.inputs.KeyTaskGradeChoice",
+        "AssessmentDecisionStatusEnum": "assessment.models.inputs.DecisionStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "spm.api.document_errors",

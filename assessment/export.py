@@ -9,22 +9,14 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable
-from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessment.models import AssessmentResult
+from spm.export import neutral
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
-
-
-def neutral(value: Any) -> Any:
-    """A cell value that cannot be a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def results_workbook(rows: Iterable[AssessmentResult]) -> bytes:

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IncentivesConfig(AppConfig):
-    """Bonuses and bonus pools (its issue has not come yet)."""
+    """Bonus schemes and payouts computed from assessment results."""
 
     name = "incentives"
     verbose_name = _("Incentives")

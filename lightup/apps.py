@@ -11,6 +11,7 @@ class LightupConfig(AppConfig):
 
     def ready(self) -> None:
         from lightup import demo, nav, notify, providers, receivers
+        from scorecard.lights import register_item_light_provider
         from scorecard.signals import actuals_changed
         from spm import registry
         from strategy.kpis import register_kpi_provider
@@ -19,6 +20,7 @@ class LightupConfig(AppConfig):
         notify.register()
         register_status_provider(providers.status_provider)
         register_kpi_provider(providers.kpi_provider)
+        register_item_light_provider(providers.item_light_provider)
         actuals_changed.connect(receivers.on_actuals_changed, dispatch_uid="lightup.resweep")
         registry.menus.register("lightup", nav.menu, order=40)
         registry.home_panels.register("lightup", nav.home_panels, order=40)

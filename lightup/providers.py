@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from lightup import rules
 from lightup.models import LightScheme, LightStatus, Rollup
+from scorecard.lights import ItemLight
 from scorecard.models import ScorecardItem
 from spm.clock import clock
 from strategy.kpis import Kpi
@@ -94,3 +95,24 @@ def kpi_provider(user: Any, objective_ids: Sequence[int]) -> Mapping[int, Sequen
             )
         )
     return found
+
+
+def item_light_provider(
+    item_ids: Sequence[int], year: int, month: int | None
+) -> Mapping[int, ItemLight]:
+    """Each item's light of ``year``/``month`` (``None``: its latest computed month of the
+    year); one query."""
+    rows = LightStatus.objects.filter(item_id__in=list(item_ids), year=year)
+    if month is None:
+        latest_of_item = LightStatus.objects.filter(item=OuterRef("item"), year=year).order_by(
+            "-month"
+        )
+        rows = rows.filter(month=Subquery(latest_of_item.values("month")[:1]))
+    else:
+        rows = rows.filter(month=month)
+    return {
+        item_id: ItemLight(colour, deviation, forecast, miss, found_month)
+        for item_id, colour, deviation, forecast, miss, found_month in rows.values_list(
+            "item_id", "colour", "deviation", "forecast", "predicted_miss", "month"
+        )
+    }

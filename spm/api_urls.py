@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from assessment import api as assessment_api
+from incentives import api as incentives_api
 from lightup import api as lightup_api
 from notifications import api as notifications_api
 from org import api as org_api
@@ -17,6 +18,7 @@ scorecard_api.register(router)
 notifications_api.register(router)
 lightup_api.register(router)
 assessment_api.register(router)
+incentives_api.register(router)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -18,8 +18,8 @@ from assessment.models import (
     Veto,
 )
 from org.demo import seed_org
-from scorecard import demo as scorecard_demo
-from scorecard import demo_tracking
+from scorecard.demo import letters_actuals as demo_tracking
+from scorecard.demo import scorecards as scorecard_demo
 from spm.clock import FixedClock
 from strategy import demo as strategy_demo
 

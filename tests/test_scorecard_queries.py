@@ -91,21 +91,22 @@ def test_scorecard_list_page(world: World, django_assert_num_queries: Any, n: in
 @pytest.mark.parametrize("n", SIZES)
 def test_scorecard_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + scorecard, + items with child counts, + actuals, + plans, + milestones, + may change
+    # + scorecard, + items with child counts, + actuals, + plans, + milestones, + may change,
+    # + the items' lights
     url = reverse("scorecard-detail", args=[world.cards["site"].pk])
-    _count(django_assert_num_queries, PAGE_BASE + 6 + NAV, world.cast.client("manager"), url)
+    _count(django_assert_num_queries, PAGE_BASE + 7 + NAV, world.cast.client("manager"), url)
 
 
 @pytest.mark.parametrize("n", SIZES)
 def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
     # + my scorecard, + my unit's scorecard, + items, + actuals, + plans, + milestones,
-    # + parents (level 1), + parents (level 2), + current letter, + years
+    # + parents (level 1), + parents (level 2), + current letter, + years, + the items' lights
     # (the objectives' own parents: none here, one query per level otherwise)
     url = reverse("my-targets")
     _count(
         django_assert_num_queries,
-        PAGE_BASE + 10 + NAV,
+        PAGE_BASE + 11 + NAV,
         world.cast.client("employee"),
         url,
         year=2026,
@@ -116,11 +117,11 @@ def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -
 def test_unit_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
     # + unit, + years, + ancestors, + unit scorecard with summary, + sub-units with their
-    # scorecards, + team count, + team page with their scorecards, + hand-overs
+    # scorecards, + team count, + team page with their scorecards, + hand-overs,
+    # + the unit scorecard's items, + their lights
     url = reverse("scorecard-unit", args=[world.cast.engineering.pk])
-    _count(
-        django_assert_num_queries, PAGE_BASE + 8 + NAV, world.cast.client("manager"), url, year=2026
-    )
+    manager = world.cast.client("manager")
+    _count(django_assert_num_queries, PAGE_BASE + 10 + NAV, manager, url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)

@@ -154,6 +154,16 @@ def unit_card(user: Any, unit: OrgUnit, year: int) -> Scorecard | None:
     ).first()
 
 
+def light_items(card: Scorecard) -> QuerySet[ScorecardItem]:
+    """The items of a (visible) scorecard that carry a light: all but key tasks."""
+    return (
+        ScorecardItem.objects.filter(scorecard=card)
+        .exclude(kind=ItemKind.KEY_TASK)
+        .order_by("order", "pk")
+        .only("pk", "name", "kind", "scorecard_id")
+    )
+
+
 def sub_unit_cards(user: Any, unit: OrgUnit, year: int) -> QuerySet[OrgUnit]:
     """The unit's direct sub-units in scope, each with its scorecard of ``year``."""
     units = OrgUnit.objects.restrict(user).filter(parent=unit, active=True)

@@ -19,6 +19,7 @@ from org import selectors as org_selectors
 from org.scoping import HR, actor_of, scope_of
 from scorecard.forms.actuals import ActualForm, ImportForm, PeriodForm
 from scorecard.forms.letters import ReasonForm
+from scorecard.lights import attach_lights
 from scorecard.models import MonthlyActual
 from scorecard.selectors import actuals as selectors
 from scorecard.services import actuals as services
@@ -59,6 +60,7 @@ def actual_list(request: HttpRequest) -> HttpResponse:
     }
     rows = selectors.actual_entry_rows(request.user, year=year, month=month, **filters)  # type: ignore[arg-type]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_lights(page.object_list, year, month)
     context = {
         "page": page,
         "year": year,

@@ -15,6 +15,7 @@ from org import selectors as org_selectors
 from org.models import Employee, OrgUnit
 from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, MANAGER, actor_of, scope_of
 from scorecard.forms.scorecards import ScorecardCreateForm
+from scorecard.lights import attach_lights
 from scorecard.models import ItemKind, Scorecard, ScorecardItem, ScorecardStatus
 from scorecard.rules import scoring
 from scorecard.selectors import items as item_selectors
@@ -77,6 +78,7 @@ def _warnings(items: list[ScorecardItem]) -> list[str]:
 def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = selectors.scorecard_get(request.user, pk)
     items = list(item_selectors.scorecard_items(scorecard))
+    attach_lights(items, scorecard.year)
     progress = progress_of(items, today=clock().today())
     rows = [progress[i.pk] for i in items]
     context = {
@@ -160,12 +162,18 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     unit = org_selectors.org_unit_get(request.user, pk)
     year = year_of(request)
     team = page_of(request, selectors.team_cards(request.user, unit, year))
+    card = selectors.unit_card(request.user, unit, year)
+    card_items = []  # the unit scorecard's items with their colours (not for team rows)
+    if card is not None and not is_htmx_partial(request):
+        card_items = list(selectors.light_items(card))
+        attach_lights(card_items, year)
     context = {
         "unit": unit,
         "year": year,
         "years": selectors.years(request.user, clock().today().year),
         "ancestors": org_selectors.org_unit_ancestors(request.user, unit),
-        "card": selectors.unit_card(request.user, unit, year),
+        "card": card,
+        "card_items": card_items,
         "sub_units": selectors.sub_unit_cards(request.user, unit, year),
         "page": team,
         "hand_overs": selectors.hand_overs(request.user, unit, year),
@@ -181,6 +189,7 @@ def my_targets(request: HttpRequest) -> HttpResponse:
     """The signed-in employee's goals, each with its line up to the company objective."""
     year = year_of(request)
     targets = lines.my_targets(request.user, year, today=clock().today())
+    attach_lights([row.item for row in targets.rows], year)
     context = {
         "year": year,
         "years": selectors.years(request.user, clock().today().year),

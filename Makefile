@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test test-dates install install-dev lint check serve clean
+.PHONY: demo test test-dates install install-dev lint check serve clean bench
 
 # Every Django app (a directory with an apps.py): mypy checks each, new ones included.
 APPS := $(sort $(patsubst %/apps.py,%,$(wildcard */apps.py)))
@@ -48,6 +48,12 @@ test-dates: $(VENV)/.dev
 		echo "== SPM_TODAY=$$day"; \
 		SPM_TODAY=$$day $(PY) -m pytest -q -m "not browser and not services" $(PYTEST_ARGS); \
 	done
+
+## make bench: every page and list endpoint per role at 100,000 employees, on a throwaway
+## PostgreSQL (BENCH_ARGS=--sqlite for SQLite, --employees N for another size).
+BENCH_EMPLOYEES ?= 100000
+bench: $(VENV)/.dev
+	$(PY) -m benchmarks.run --employees $(BENCH_EMPLOYEES) $(BENCH_ARGS)
 
 check: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

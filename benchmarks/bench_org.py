@@ -37,11 +37,13 @@ def main() -> None:
 
     from org import generate
     from org.models import Employee, OrgUnit, RoleAssignment
+    from spm import registry
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
     if not OrgUnit.objects.filter(code="BENCH-GRP").exists():
-        generate.GENERATORS = ()  # the org part only
+        for name in registry.generators.names():  # the org part only
+            registry.generators.unregister(name)
         started = time.perf_counter()
         generate.generate_enterprise(
             employees=args.employees, prefix="BENCH", progress=lambda s: None

@@ -8,13 +8,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from org.scoping import Scope
-from spm.nav import MenuItem, Panel
+from spm.nav import TRACKING, MenuItem, Panel
 
 
 def menu(scope: Scope) -> list[MenuItem]:
     if not scope.is_authenticated:
         return []
-    return [MenuItem(_("Light board"), "lightup-board", "traffic-light")]
+    return [MenuItem(_("Light board"), "lightup-board", "traffic-light", group=TRACKING)]
 
 
 def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:

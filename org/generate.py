@@ -19,6 +19,7 @@ from django.db import transaction
 
 from org.models import Employee, OrgUnit, RoleAssignment
 from spm import registry
+from spm.bulk import copy_models
 from spm.clock import clock
 
 TEAM_SIZE = 40
@@ -126,44 +127,48 @@ def generate_enterprise(
         )
         for n in range(len(plan))
     ]
-    users = User.objects.bulk_create(users, batch_size=BATCH)
+    users = copy_models(users)
     progress(f"users: {len(users)}")
-    heads: dict[int, Employee] = {}
-    people: list[Employee] = []
-    for n, ((unit, is_head), user) in enumerate(zip(plan, users, strict=True)):
-        people.append(
-            Employee(
-                user_id=user.pk,
-                employee_no=f"{prefix}{n:07d}",
-                name=f"Person {n}",
-                unit_id=unit.pk,
-                job_title="Head of unit"
-                if is_head
-                else rng.choice(("Engineer", "Technician", "Analyst", "Operator")),
-                base_bonus=Decimal(rng.randrange(50, 300) * 1000),
-            )
+    people = [
+        Employee(
+            user_id=user.pk,
+            employee_no=f"{prefix}{n:07d}",
+            name=f"Person {n}",
+            unit_id=unit.pk,
+            job_title="Head of unit"
+            if is_head
+            else rng.choice(("Engineer", "Technician", "Analyst", "Operator")),
+            base_bonus=Decimal(rng.randrange(50, 300) * 1000),
         )
-    people = Employee.objects.bulk_create(people, batch_size=BATCH)
-    for (unit, is_head), person in zip(plan, people, strict=True):
-        if is_head:
-            heads[unit.pk] = person
-    for (unit, is_head), person in zip(plan, people, strict=True):
-        boss = heads.get(unit.parent_id) if is_head else heads.get(unit.pk)  # type: ignore[arg-type]
+        for n, ((unit, is_head), user) in enumerate(zip(plan, users, strict=True))
+    ]
+    # The heads (first in the plan) go in first, so that everybody else is written with
+    # a line manager already; only the heads' own line managers are updated afterwards.
+    n_heads = sum(1 for _unit, is_head in plan if is_head)
+    heads_rows = copy_models(people[:n_heads])
+    heads: dict[int, Employee] = {
+        unit.pk: person for (unit, _h), person in zip(plan, heads_rows, strict=False)
+    }
+    for (unit, _h), person in zip(plan, heads_rows, strict=False):
+        boss = heads.get(unit.parent_id) if unit.parent_id else None
         person.line_manager_id = boss.pk if boss else None
-    Employee.objects.bulk_update(people, ["line_manager"], batch_size=BATCH)
+    Employee.objects.bulk_update(heads_rows, ["line_manager"], batch_size=BATCH)
+    for (unit, _h), person in zip(plan[n_heads:], people[n_heads:], strict=True):
+        boss = heads.get(unit.pk)
+        person.line_manager_id = boss.pk if boss else None
+    people = heads_rows + copy_models(people[n_heads:])
     for unit in units:
         if unit.pk in heads:
             unit.head_id = heads[unit.pk].pk
     OrgUnit.objects.bulk_update([u for u in units if u.pk in heads], ["head"], batch_size=BATCH)
-    RoleAssignment.objects.bulk_create(
+    copy_models(
         [
             RoleAssignment(
                 user_id=heads[u.pk].user_id, role=RoleAssignment.Role.MANAGER, unit_id=u.pk
             )
             for u in units
             if u.pk in heads
-        ],
-        batch_size=BATCH,
+        ]
     )
     progress(f"employees: {len(people)}")
     result.employee_ids = [p.pk for p in people]

@@ -6,13 +6,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, Scope
-from spm.nav import MenuItem, Panel
+from spm.nav import PEOPLE, MenuItem, Panel
 
 
 def menu(scope: Scope) -> list[MenuItem]:
-    items = [MenuItem(_("Org tree"), "org-tree", "diagram-3")]
+    items = [MenuItem(_("Org tree"), "org-tree", "diagram-3", group=PEOPLE)]
     if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
-        items.append(MenuItem(_("People"), "employee-list", "people"))
+        items.append(MenuItem(_("Directory"), "employee-list", "people", group=PEOPLE))
     return items
 
 

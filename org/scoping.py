@@ -115,6 +115,8 @@ class Scope:
     superuser: bool = False
     employee_id: int | None = None
     employee_unit_id: int | None = None
+    # the employee's name, what pages call the user by ("Welcome, Li Wei", not a login)
+    employee_name: str = ""
     # role -> materialised paths of the units granted with that role
     unit_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # role -> ids of those units (for showing "your units")
@@ -194,12 +196,17 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | SystemActor | None) -> Sco
     for role, unit_id, path in rows:
         unit_paths.setdefault(role, []).append(path)
         unit_ids.setdefault(role, []).append(unit_id)
-    employee = Employee.objects.filter(user_id=user.pk, active=True).values("id", "unit_id").first()
+    employee = (
+        Employee.objects.filter(user_id=user.pk, active=True)
+        .values("id", "unit_id", "name")
+        .first()
+    )
     scope = Scope(
         user_id=user.pk,
         superuser=bool(getattr(user, "is_superuser", False)),
         employee_id=employee["id"] if employee else None,
         employee_unit_id=employee["unit_id"] if employee else None,
+        employee_name=employee["name"] if employee else "",
         unit_paths={role: minimal_paths(paths) for role, paths in unit_paths.items()},
         unit_ids={role: tuple(ids) for role, ids in unit_ids.items()},
     )

@@ -8,19 +8,19 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, Scope
-from spm.nav import MenuItem, Panel
+from spm.nav import GOALS, TRACKING, MenuItem, Panel
 
 
 def menu(scope: Scope) -> list[MenuItem]:
     items: list[MenuItem] = []
     if scope.employee_id is not None:
-        items.append(MenuItem(_("My targets"), "my-targets", "bullseye"))
-    items.append(MenuItem(_("Scorecards"), "scorecard-list", "card-checklist"))
+        items.append(MenuItem(_("My targets"), "my-targets", "bullseye", group=GOALS))
+    items.append(MenuItem(_("Scorecards"), "scorecard-list", "card-checklist", group=GOALS))
     if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
-        items.append(MenuItem(_("Alignment"), "scorecard-alignment", "diagram-2"))
-    items.append(MenuItem(_("Indicators"), "indicator-list", "book"))
-    items.append(MenuItem(_("Letters"), "letter-list", "pen"))
-    items.append(MenuItem(_("Actuals"), "actual-list", "graph-up"))
+        items.append(MenuItem(_("Alignment"), "scorecard-alignment", "diagram-2", group=GOALS))
+    items.append(MenuItem(_("Indicators"), "indicator-list", "book", group=GOALS))
+    items.append(MenuItem(_("Letters"), "letter-list", "pen", group=GOALS))
+    items.append(MenuItem(_("Actuals"), "actual-list", "graph-up", group=TRACKING))
     return items
 
 

@@ -1,22 +1,14 @@
 """Responsibility letters as PDF, through xhtml2pdf, with Chinese text that renders.
 
 xhtml2pdf draws with ReportLab, whose built-in fonts have no CJK glyphs. The letter therefore
-names a CJK font first:
-
-- a TrueType CJK font found on the machine (WenQuanYi, AR PL, Droid Sans Fallback — e.g.
-  Debian's ``fonts-wqy-microhei``) is embedded, subset to the characters used, so the PDF
-  shows the same everywhere;
-- otherwise ReportLab's standard CID font ``STSong-Light`` (Adobe-GB1) is named without
-  embedding: every PDF reader with Asian font support — Acrobat, Chrome's and Firefox's
-  viewers, Poppler with ``poppler-data`` — draws it with its own Song face.
+names the CJK font of :mod:`spm.pdf_fonts` first (the machine's TrueType CJK font,
+embedded, or ReportLab's standard CID font ``STSong-Light``).
 """
 
 from __future__ import annotations
 
 import io
 import json
-import re
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,34 +19,11 @@ from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from scorecard.models import ResponsibilityLetter
 from scorecard.selectors.letters import letter_content
-
-CID_FONT = "STSong-Light"
-CJK_FONT_FILES = (
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/arphic/uming.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansSC-Regular.ttf",
-    "/Library/Fonts/Arial Unicode.ttf",
-    "C:/Windows/Fonts/simsun.ttc",
-)
-
-
-# CJK ideographs, punctuation and full-width forms.
-CJK_TEXT = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+from spm.pdf_fonts import CID_FONT, CJK_TEXT, cjk_font_file
 
 
 class LetterPdfError(RuntimeError):
     """xhtml2pdf could not lay the letter out."""
-
-
-@lru_cache(maxsize=1)
-def cjk_font_file() -> str | None:
-    """The first CJK TrueType font on this machine, or ``None``."""
-    for candidate in CJK_FONT_FILES:
-        if Path(candidate).is_file():
-            return candidate
-    return None
 
 
 def font_face() -> dict[str, str]:

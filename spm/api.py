@@ -28,9 +28,14 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from org.scoping import action_for_method
 from spm.errors import Conflict
+from spm.paginator import CappedPaginator
 
 
 class Pagination(PageNumberPagination):
+    """Page numbers, counted up to ``spm.paginator.CAP`` rows: past it ``count`` is
+    ``CAP + 1`` ("more than"), and a filter narrows the list."""
+
+    django_paginator_class = CappedPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

@@ -11,6 +11,6 @@ from spm import nav
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_menu": [], "scope": None}
+        return {"nav_groups": [], "scope": None}
     scope = scope_of(user)
-    return {"nav_menu": nav.menu(scope), "scope": scope}
+    return {"nav_groups": nav.grouped_menu(scope, request.path), "scope": scope}

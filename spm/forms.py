@@ -25,6 +25,13 @@ def bootstrap(form: forms.BaseForm) -> None:
         widget.attrs.setdefault("class", css)
         if isinstance(widget, forms.Textarea):
             widget.attrs.setdefault("rows", 3)
+        if isinstance(widget, forms.NumberInput):
+            # A browser empties an <input type="number"> holding "abc" before sending it,
+            # and the reader is told "This field is required". As text with a numeric
+            # keyboard, what was typed comes back with "Enter a number." beside it.
+            widget.input_type = "text"
+            integer = isinstance(field, forms.IntegerField)
+            widget.attrs.setdefault("inputmode", "numeric" if integer else "decimal")
         # Only after validation ran: asking for ``errors`` here would validate too early.
         errors = getattr(form, "_errors", None)
         if errors and name in errors and "is-invalid" not in widget.attrs["class"]:

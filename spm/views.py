@@ -7,8 +7,16 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -23,6 +31,13 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     panels = nav.home_panels(request, scope)
     return render(request, "home.html", {"panels": panels})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for ``/favicon.ico`` on pages that name no icon (the admin, the API
+    docs, plain error pages); send them to the served icon instead of a 404."""
+    return HttpResponsePermanentRedirect(static("spm/favicon.ico"))
 
 
 def _check_database() -> str:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from org.scoping import ADMIN, EXECUTIVE, Scope
-from spm.nav import MenuItem, Panel
+from spm.nav import STRATEGY, MenuItem, Panel
 
 DASHBOARD_ORDER = 10  # before the org panel (90): the executive's home is the dashboard
 
@@ -22,8 +22,8 @@ def menu(scope: Scope) -> list[MenuItem]:
     if not scope.is_authenticated:
         return []
     return [
-        MenuItem(_("Strategy"), "strategy-home", "bullseye"),
-        MenuItem(_("Strategy map"), "strategy-map-current", "diagram-2"),
+        MenuItem(_("Strategy dashboard"), "strategy-home", "bullseye", group=STRATEGY),
+        MenuItem(_("Strategy map"), "strategy-map-current", "diagram-2", group=STRATEGY),
     ]
 
 

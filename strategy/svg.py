@@ -150,9 +150,11 @@ def render_map(
     """
     top = HEADER_H if title else 0.0
     width, height = layout.width, top + layout.height + LEGEND_H
+    # role="group", not "img": the objectives inside are links, and an image holding
+    # controls hides them from assistive technology (axe: nested-interactive).
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_num(width)} {_num(height)}" '
-        f'width="{_num(width)}" height="{_num(height)}" role="img" '
+        f'width="{_num(width)}" height="{_num(height)}" role="group" '
         f"aria-label={quoteattr(_('Strategy map') + (': ' + title if title else ''))}>",
         f'<rect x="0" y="0" width="{_num(width)}" height="{_num(height)}" fill="#ffffff"/>',
     ]

@@ -228,7 +228,7 @@ def test_an_issue_that_fails_shows_why_on_the_form(cast: Cast) -> None:
 def test_the_pdf_renders_chinese_with_a_cjk_font(
     cast: Cast, monkeypatch: Any, font_on_machine: bool
 ) -> None:
-    from scorecard import pdf
+    from spm import pdf_fonts as pdf
     from tests.factories import OrgUnitFactory
 
     if not font_on_machine:

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 
 from scorecard.models import LetterStatus, ScorecardStatus
 
@@ -44,7 +45,8 @@ def get(mapping: Any, key: Any) -> Any:
 
 @register.filter
 def num(value: Any) -> str:
-    """A stored number without trailing zeros or exponent (``64.5000`` → ``64.5``)."""
+    """A stored number without trailing zeros or exponent, its thousands grouped in the
+    reader's locale (``64.5000`` → ``64.5``, ``75000.00`` → ``75,000``)."""
     if value is None or value == "":
         return "—"
     try:
@@ -52,4 +54,6 @@ def num(value: Any) -> str:
     except (InvalidOperation, ValueError):
         return str(value)
     text = format(number.normalize(), "f")
-    return "0" if text in {"-0", ""} else text
+    if text in {"-0", ""}:
+        return "0"
+    return number_format(Decimal(text), force_grouping=True)

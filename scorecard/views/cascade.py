@@ -120,8 +120,8 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request,
                     _(
-                        "Assigned to %(created)d people; %(already)d already had this goal; "
-                        "%(locked)d signed scorecards were left out."
+                        "Goal assigned. New: %(created)d; already had it: %(already)d; "
+                        "signed scorecards left out: %(locked)d."
                     )
                     % {
                         "created": result.created,

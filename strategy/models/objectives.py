@@ -96,8 +96,12 @@ class Objective(models.Model):
         errors: dict[str, Any] = {}
         if self.plan_id is not None:
             for field in ("perspective", "theme", "parent"):
+                # A required relation left empty is the form's "This field is required";
+                # reading the missing row here raised RelatedObjectDoesNotExist (a 500).
+                if getattr(self, f"{field}_id") is None:
+                    continue
                 related = getattr(self, field)
-                if related is not None and related.plan_id != self.plan_id:
+                if related.plan_id != self.plan_id:
                     errors[field] = _("Choose one of this plan's entries.")
             if self.owner_unit_id is not None:
                 try:

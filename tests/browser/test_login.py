@@ -17,9 +17,9 @@ def demo_org(transactional_db: Any) -> Any:
     return seed_org()
 
 
-@pytest.mark.parametrize("username", [login[0] for login in LOGINS])
-def test_each_demo_role_signs_in_and_reaches_its_home(
-    chromium: None, demo_org: Any, page: Any, username: str
+@pytest.mark.parametrize(("username", "name"), [login[:2] for login in LOGINS])
+def test_each_demo_role_signs_in_and_is_welcomed_by_name(
+    chromium: None, demo_org: Any, page: Any, username: str, name: str
 ) -> None:
     page.set_default_timeout(15_000)
     page.goto("/")
@@ -27,7 +27,7 @@ def test_each_demo_role_signs_in_and_reaches_its_home(
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text(username)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(name)
     expect(page.get_by_role("navigation", name="Main navigation")).to_contain_text("Org tree")
 
 
@@ -60,4 +60,4 @@ def test_the_language_switcher_turns_the_page_chinese(
     page = signed_in(demo_org.logins["employee"].user)
     page.goto("/")
     page.get_by_label("Language").select_option("zh-hans")
-    expect(page.get_by_role("link", name="组织架构")).to_be_visible()
+    expect(page.get_by_role("button", name="人员")).to_be_visible()

@@ -1,0 +1,165 @@
+"""Server time of every page and list endpoint, per role, on a generated group.
+
+    python -m benchmarks.run [--employees 100000] [--repeat 15] [--sqlite] [--only alignment]
+
+Starts a throwaway PostgreSQL the way ``tests.harness`` does (``--sqlite``: a temporary SQLite
+file instead), migrates, runs ``generate_enterprise``, gives one person of the group HR and
+one the executive role over the whole group, then requests each page as an employee, a team
+manager, HR and the executive with Django's test client and prints a Markdown table:
+median and p95 server time over ``--repeat`` requests (after one warm-up) and the number of
+queries of one request. ``make bench`` runs it at 100,000 employees.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from benchmarks.postgres import throwaway_postgres
+
+PAGES: list[tuple[str, str]] = [
+    ("home", "/"),
+    ("my targets", "/scorecards/my/"),
+    ("scorecard list", "/scorecards/"),
+    ("unit scorecard", "/scorecards/units/{unit}/"),
+    ("scorecard page", "/scorecards/{card}/"),
+    ("item page", "/scorecards/items/{item}/"),
+    ("alignment", "/scorecards/alignment/"),
+    ("actuals list", "/scorecards/actuals/"),
+    ("actual approvals", "/scorecards/actuals/approvals/"),
+    ("indicators", "/scorecards/indicators/"),
+    ("letters", "/scorecards/letters/"),
+    ("strategy map", "/strategy/map/"),
+    ("plans", "/strategy/plans/"),
+    ("org tree", "/org/"),
+    ("directory", "/org/people/"),
+    ("API scorecards", "/api/v1/scorecards/"),
+    ("API scorecard-items", "/api/v1/scorecard-items/"),
+    ("API actuals", "/api/v1/actuals/"),
+    ("API my-targets", "/api/v1/my-targets/"),
+    ("API alignment", "/api/v1/alignment/"),
+    ("API milestones", "/api/v1/milestones/"),
+    ("API letters", "/api/v1/letters/"),
+    ("API indicators", "/api/v1/indicators/"),
+    ("API employees", "/api/v1/employees/"),
+    ("API org-units", "/api/v1/org-units/"),
+    ("API objectives", "/api/v1/objectives/"),
+]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def cast(prefix: str) -> tuple[dict[str, Any], dict[str, int]]:
+    """The four people of the table and the ids the page URLs need."""
+    from org.models import Employee, OrgUnit, RoleAssignment
+    from scorecard.models import Scorecard, ScorecardItem
+
+    group = OrgUnit.objects.get(code=f"{prefix}-GRP")
+    staff = Employee.objects.filter(unit__kind="team").exclude(job_title="Head of unit")
+    employee = staff.order_by("pk").first()
+    assert employee is not None
+    team = employee.unit
+    manager = Employee.objects.get(pk=team.head_id)
+    hr, executive = (
+        Employee.objects.filter(unit__kind="department").order_by("pk")[i] for i in (0, 1)
+    )
+    RoleAssignment.objects.get_or_create(user=hr.user, role="hr", unit=group)
+    RoleAssignment.objects.get_or_create(user=executive.user, role="executive", unit=group)
+    card = Scorecard.objects.filter(employee=employee).order_by("pk").first()
+    assert card is not None
+    item = ScorecardItem.objects.filter(scorecard=card).order_by("order").first()
+    assert item is not None
+    ids = {"unit": team.pk, "card": card.pk, "item": item.pk}
+    people = {"employee": employee, "manager": manager, "HR": hr, "executive": executive}
+    return people, ids
+
+
+def measure(get: Callable[[], Any], repeat: int) -> tuple[list[float], int, int]:
+    from django.db import connection
+
+    count = 0
+
+    def counting(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal count
+        count += 1
+        return execute(sql, params, many, context)
+
+    # Not CaptureQueriesContext: request_started resets the query log it reads.
+    with connection.execute_wrapper(counting):
+        status = get().status_code  # warm-up, and the query count of one request
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        get()
+        times.append((time.perf_counter() - started) * 1000)
+    return times, count, status
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--employees", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
+    parser.add_argument("--only", action="append", default=[], help="page names to run")
+    args = parser.parse_args(argv)
+    with contextlib.ExitStack() as stack:
+        if args.sqlite:
+            tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="spm-bench-"))
+            os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        else:
+            stack.enter_context(throwaway_postgres())
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spm.settings")
+        os.environ.setdefault("SPM_TASKS_EAGER", "1")
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import setup_test_environment
+
+        setup_test_environment()
+        settings.ALLOWED_HOSTS = ["*"]
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        call_command("generate_enterprise", employees=args.employees, prefix="BENCH")
+        generated = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+        people, ids = cast("BENCH")
+        engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
+        print(
+            f"\n{engine}, {args.employees} employees (generated in {generated:.0f} s), "
+            f"{args.repeat} requests each, server time (Django test client):\n"
+        )
+        print("| page | as | median | p95 | queries | status |")
+        print("|---|---|---|---|---|---|")
+        pages = [p for p in PAGES if not args.only or p[0] in args.only]
+        for name, url in pages:
+            for role, person in people.items():
+                client = Client()
+                client.force_login(person.user)
+                path = url.format(**ids)
+                times, queries, status = measure(partial(client.get, path), args.repeat)
+                print(
+                    f"| {name} | {role} | {statistics.median(times):,.0f} ms "
+                    f"| {percentile(times, 0.95):,.0f} ms | {queries} | {status} |",
+                    flush=True,
+                )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

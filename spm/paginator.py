@@ -1,0 +1,39 @@
+"""A pager that never counts millions of rows: the count stops at ``CAP``.
+
+Drawing "page 3 of 20,000" for HR over the whole group costs a ``COUNT(*)`` of every
+actual in the group (seconds on PostgreSQL at 9 million rows). :class:`CappedPaginator`
+counts at most ``cap + 1`` rows (``SELECT COUNT(*) FROM (SELECT 1 … LIMIT cap + 1)``, without
+the ordering, so the scan stops early); when there are more, ``count`` is ``cap + 1`` and
+``capped`` is true, so pages show "more than 10,000" and the pager reaches the first
+``cap`` rows — a filter narrows the rest. Below the cap it is an ordinary ``Paginator``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    cap = CAP
+
+    @cached_property
+    def count(self) -> int:
+        rows = self.object_list
+        if isinstance(rows, QuerySet):
+            return rows.order_by()[: self.cap + 1].count()
+        return min(len(rows), self.cap + 1)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
+def capped_page(rows: Any, size: int, number: Any) -> Page:
+    """The ``number``th page of ``rows`` (``get_page`` semantics), counted up to ``CAP``."""
+    return CappedPaginator(rows, size).get_page(number)

@@ -30,8 +30,22 @@ def may_change_unit(actor: Actor, unit: OrgUnit) -> bool:
     return scope_of(actor).may(Scorecard, CHANGE, unit.path)
 
 
+def lock_scorecard(scorecard_id: int) -> str | None:
+    """Lock the scorecard row (``SELECT … FOR UPDATE``) until the transaction ends and return
+    its status. Every write to a scorecard's goals and every signature takes this lock
+    first, so a signature never interleaves with an edit of the goals it signs."""
+    return (
+        Scorecard.objects.select_for_update(of=("self",))
+        .filter(pk=scorecard_id)
+        .order_by()
+        .values_list("status", flat=True)
+        .first()
+    )
+
+
 def require_unlocked(scorecard: Scorecard) -> None:
-    if Scorecard.objects.filter(pk=scorecard.pk, status=ScorecardStatus.SIGNED).exists():
+    """Lock the scorecard row (see :func:`lock_scorecard`) and refuse if it is signed."""
+    if lock_scorecard(scorecard.pk) == ScorecardStatus.SIGNED:
         raise ScorecardLocked
 
 

@@ -13,11 +13,12 @@ misspelt name is otherwise silently ignored.
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap as xstatic_bootstrap
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -45,6 +46,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "SPM_DEFAULT_FROM_EMAIL": ("spm@localhost", "Sender of SPM e-mails."),
     "SPM_MEDIA_ROOT": ("", "Where uploaded and generated files go; default var/media."),
     "SPM_LOG_LEVEL": ("INFO", "Log level of the spm loggers."),
+    "SPM_API_TOKEN_HOURS": ("12", "Hours an API token lasts; logout or a new password revokes it."),
     "SPM_TODAY": ("", "YYYY-MM-DD pins the app's clock to that day (demos, tests); empty: now."),
 }
 
@@ -209,7 +211,7 @@ MEDIA_ROOT = Path(env("SPM_MEDIA_ROOT") or VAR_DIR / "media")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "spm.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -300,11 +302,15 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# API tokens last this long after they are issued; logout and a password change revoke them.
+SPM_API_TOKEN_LIFETIME = timedelta(hours=int(env("SPM_API_TOKEN_HOURS")))
+
 # Everything comes from this origin: no CDN, no inline script without the nonce.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        # csp.constants.NONCE: a fresh nonce per request, in the header when a page uses it.
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
@@ -75,12 +76,13 @@ def test_a_countersignature_never_locks_goals_other_than_the_letters(
         new_target = (item.target or Decimal(0)) + 50
 
         results = race(
-            lambda letter=letter: letter_countersign(actor=hq_head.user, letter=letter),
-            lambda item=item, target=new_target: item_update(
+            partial(letter_countersign, actor=hq_head.user, letter=letter),
+            partial(
+                item_update,
                 actor=cast.manager.user,
                 item=item,
                 expected_version=item.version,
-                target=target,
+                target=new_target,
             ),
         )
         letter.refresh_from_db()

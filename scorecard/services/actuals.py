@@ -30,6 +30,7 @@ from scorecard.models import (
     ScorecardItem,
 )
 from scorecard.selectors.actuals import may_enter
+from scorecard.services.scorecards import require_version
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
 from spm.errors import Conflict, public_fields
@@ -178,15 +179,19 @@ def actual_record(
             # Someone created the same month between our read and our insert.
             raise StaleActual(MonthlyActual.objects.filter(item=item, month=month).first()) from exc
         return actual
+    require_version(actor, expected_version)
     if expected_version is not None and expected_version != actual.version:
         raise StaleActual(actual)
     if actual.value == number and actual.note == note and evidence is None:
         return actual
     if actual.value != number:
+        # "Entered by" follows who set the value (separation of duties: nobody approves a
+        # value they set); a change of the note or the evidence alone keeps it.
         actual.status = ActualStatus.SUBMITTED
         actual.approved_by = None
         actual.approved_at = None
-    actual.value, actual.note, actual.entered_by_id = number, note, user_id
+        actual.entered_by_id = user_id
+    actual.value, actual.note = number, note
     if evidence is not None:
         actual.evidence = evidence
     _clean(actual)
@@ -220,6 +225,7 @@ def actual_approve(
 ) -> MonthlyActual:
     """The unit head confirms a submitted value."""
     clock = clock or configured_clock()
+    require_version(actor, expected_version)
     actual = _require_reviewer(actor, actual, clock)
     if actual.status != ActualStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be approved."))
@@ -242,6 +248,7 @@ def actual_reject(
     clock: Clock | None = None,
 ) -> MonthlyActual:
     """The unit head sends a submitted value back; the reason goes into the audit trail."""
+    require_version(actor, expected_version)
     actual = _require_reviewer(actor, actual, clock or configured_clock())
     if actual.status != ActualStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be rejected."))

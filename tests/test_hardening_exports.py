@@ -67,7 +67,7 @@ def test_the_directory_export_writes_a_hostile_job_title_as_text(cast: Cast) -> 
     employee_directory_export(job.pk)
     job.refresh_from_db()
     assert job.status == Job.Status.DONE, job.error
-    content = (Path(settings.MEDIA_ROOT) / job.result_file.name).read_bytes()
+    content = (Path(settings.MEDIA_ROOT) / str(job.result_file.name)).read_bytes()
     texts = _xlsx_texts(content)
     assert "'" + HOSTILE in texts
     assert not any(t.startswith("=") for t in texts)

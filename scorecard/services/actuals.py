@@ -103,6 +103,33 @@ def to_decimal(value: Any) -> Decimal:
         ) from exc
     if not number.is_finite():
         raise ValidationError({"value": _("“%(value)s” is not a number.") % {"value": value}})
+    return fits_column(number, MonthlyActual, "value", shown=value)
+
+
+def fits_column(number: Decimal, model: Any, name: str, *, shown: Any = None) -> Decimal:
+    """``number`` if the decimal column ``model.name`` holds it exactly, else a
+    ValidationError naming the limit. Every entry path (page, API, import) checks here, so
+    "1e15" or "1e400" is refused everywhere instead of overflowing the database."""
+    field = model._meta.get_field(name)
+    integer_digits = field.max_digits - field.decimal_places
+    normal = number.normalize()
+    exponent = normal.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    too_big = normal != 0 and normal.adjusted() + 1 > integer_digits
+    if too_big or decimals > field.decimal_places:
+        raise ValidationError(
+            {
+                name: _(
+                    "%(value)s is out of range (at most %(digits)d digits before the point "
+                    "and %(places)d after it)."
+                )
+                % {
+                    "value": number if shown is None else shown,
+                    "digits": integer_digits,
+                    "places": field.decimal_places,
+                }
+            }
+        )
     return number
 
 

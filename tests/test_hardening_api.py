@@ -107,3 +107,12 @@ def test_deeply_nested_json_is_a_400_not_a_500(cast: Cast) -> None:
 def test_an_admin_patch_of_an_org_unit_is_never_a_500(cast: Cast, body: dict[str, Any]) -> None:
     response = _patch(_admin(cast), f"/api/v1/org-units/{cast.engineering.pk}/", body)
     assert response.status_code < 500, response.content
+
+
+@pytest.mark.parametrize("body", [{"base_bonus": "999999.00"}, {"job_title": "Chief"}])
+def test_hr_cannot_change_their_own_employee_record(cast: Cast, body: dict[str, Any]) -> None:
+    before = (cast.hr.base_bonus, cast.hr.job_title)
+    response = _patch(cast.client("hr"), f"/api/v1/employees/{cast.hr.pk}/", body)
+    assert response.status_code == 403, response.content
+    cast.hr.refresh_from_db()
+    assert (cast.hr.base_bonus, cast.hr.job_title) == before

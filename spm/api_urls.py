@@ -3,6 +3,9 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from assessment import api as assessment_api
+from lightup import api as lightup_api
+from notifications import api as notifications_api
 from org import api as org_api
 from scorecard import api as scorecard_api
 from strategy import api as strategy_api
@@ -11,6 +14,9 @@ router = DefaultRouter()
 org_api.register(router)
 strategy_api.register(router)
 scorecard_api.register(router)
+notifications_api.register(router)
+lightup_api.register(router)
+assessment_api.register(router)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap as xstatic_bootstrap
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "SPM_HSTS_SECONDS": ("31536000", "With SPM_DEBUG=0: Strict-Transport-Security max-age."),
     "SPM_EMAIL_URL": ("", "SMTP host:port for warnings by e-mail; empty logs to console."),
     "SPM_DEFAULT_FROM_EMAIL": ("spm@localhost", "Sender of SPM e-mails."),
+    "SPM_BASE_URL": ("http://localhost:8000", "Address of the site, for links in e-mails."),
     "SPM_MEDIA_ROOT": ("", "Where uploaded and generated files go; default var/media."),
     "SPM_LOG_LEVEL": ("INFO", "Log level of the spm loggers."),
     "SPM_API_TOKEN_HOURS": ("12", "Hours an API token lasts; logout or a new password revokes it."),
@@ -93,6 +95,8 @@ INSTALLED_APPS = [
     "org.apps.OrgConfig",
     "strategy.apps.StrategyConfig",
     "scorecard.apps.ScorecardConfig",
+    "notifications.apps.NotificationsConfig",
+    "lightup.apps.LightupConfig",
     "assessment.apps.AssessmentConfig",
     "incentives.apps.IncentivesConfig",
 ]
@@ -130,6 +134,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "spm.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -243,6 +248,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentCycleStatusEnum": "assessment.models.cycles.CycleStatus",
+        "AssessmentGradeEnum": "assessment.models.results.Grade",
+        "KeyTaskGradeEnum": "assessment.models.inputs.KeyTaskGradeChoice",
+        "AssessmentDecisionStatusEnum": "assessment.models.inputs.DecisionStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "spm.api.document_errors",
@@ -277,6 +288,15 @@ SPM_JOB_LEASE_SECONDS = int(env("SPM_JOB_LEASE_SECONDS"))
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "purge-finished-jobs": {"task": "spm.tasks.job_purge_finished", "schedule": 24 * 3600},
     "sweep-stale-jobs": {"task": "spm.tasks.job_sweep_stale", "schedule": 60},
+    # After each month end, once the 10-day grace for actuals has passed (DESIGN §3.7).
+    "lightup-monthly-sweep": {
+        "task": "lightup.tasks.lightup_sweep_previous_month",
+        "schedule": crontab(minute=0, hour=2, day_of_month=11),
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.notification_digest_daily",
+        "schedule": crontab(minute=0, hour=7),
+    },
 }
 
 # --- E-mail ---------------------------------------------------------------------------
@@ -287,6 +307,7 @@ if env("SPM_EMAIL_URL"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("SPM_DEFAULT_FROM_EMAIL")
+SPM_BASE_URL = env("SPM_BASE_URL")
 
 # --- Security -------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -34,7 +34,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("spm.api_urls")),
+    path("assessment/", include("assessment.urls")),
     path("org/", include("org.urls")),
     path("scorecards/", include("scorecard.urls")),
     path("strategy/", include("strategy.urls")),
+    path("lightup/", include("lightup.urls")),
+    path("inbox/", include("notifications.urls")),
 ]

@@ -12,6 +12,7 @@ a month HR has closed, nor in a month that has not started.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -31,6 +32,7 @@ from scorecard.models import (
 )
 from scorecard.selectors.actuals import may_enter
 from scorecard.services.scorecards import require_version
+from scorecard.signals import actuals_changed
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
 from spm.errors import Conflict, public_fields
@@ -133,6 +135,16 @@ def fits_column(number: Decimal, model: Any, name: str, *, shown: Any = None) ->
     return number
 
 
+def announce(year: int, month: int, item_ids: Iterable[int]) -> None:
+    """Tell later apps (light-up) that actuals of ``item_ids`` changed for ``month``.
+
+    Receivers enqueue their work on commit, so this may run inside the transaction.
+    """
+    ids = sorted(set(item_ids))
+    if ids:
+        actuals_changed.send(sender=MonthlyActual, year=year, month=month, item_ids=ids)
+
+
 def _require_entry(actor: Actor, item: ScorecardItem) -> ScorecardItem:
     found = ScorecardItem.objects.select_related("scorecard").filter(pk=item.pk).first()
     if found is None:
@@ -205,6 +217,7 @@ def actual_record(
         except IntegrityError as exc:
             # Someone created the same month between our read and our insert.
             raise StaleActual(MonthlyActual.objects.filter(item=item, month=month).first()) from exc
+        announce(item.scorecard.year, month, [item.pk])
         return actual
     require_version(actor, expected_version)
     if expected_version is not None and expected_version != actual.version:
@@ -224,6 +237,7 @@ def actual_record(
     _clean(actual)
     _claim(actual, expected_version)
     _save(actual, actor)
+    announce(item.scorecard.year, month, [item.pk])
     return actual
 
 
@@ -262,6 +276,7 @@ def actual_approve(
     _clean(actual)
     _claim(actual, expected_version)
     _save(actual, actor)
+    announce(actual.item.scorecard.year, actual.month, [actual.item_id])
     return actual
 
 
@@ -287,6 +302,7 @@ def actual_reject(
     _clean(actual)
     _claim(actual, expected_version)
     _save(actual, actor, reason=reason.strip())
+    announce(actual.item.scorecard.year, actual.month, [actual.item_id])
     return actual
 
 

@@ -29,7 +29,7 @@ from simple_history.utils import bulk_create_with_history
 from org.scoping import VIEW, Actor, history_user
 from scorecard.models import ActualStatus, ClosedPeriod, ItemKind, MonthlyActual, ScorecardItem
 from scorecard.selectors.actuals import entry_q
-from scorecard.services.actuals import period_problem, to_decimal
+from scorecard.services.actuals import announce, period_problem, to_decimal
 from scorecard.services.actuals_files import ImportFileError, import_template, read_table
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
@@ -323,4 +323,19 @@ def actuals_import(
             report.errors = errors
             return report
         _write(actor, good, report, clock)
+        _announce_rows(good)
     return report
+
+
+def _announce_rows(rows: list[_Row]) -> None:
+    """One ``actuals_changed`` per (year, month) the file touched."""
+    years = dict(
+        ScorecardItem.objects.filter(pk__in={r.item_id for r in rows}).values_list(
+            "pk", "scorecard__year"
+        )
+    )
+    touched: dict[tuple[int, int], set[int]] = {}
+    for row in rows:
+        touched.setdefault((years[row.item_id], row.month), set()).add(row.item_id)
+    for (year, month), ids in sorted(touched.items()):
+        announce(year, month, ids)

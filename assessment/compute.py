@@ -1,0 +1,324 @@
+"""Computing a cycle's results, set-based, one chunk of org units at a time.
+
+Per chunk a fixed number of queries loads everything that decides the results — items,
+actuals of the period, monthly plans, milestones, key-task grades, milestone
+confirmations, qualitative ratings, adjustments, vetoes, exemptions — the pure rules of
+:mod:`assessment.rules` compute each result, and only results whose values changed are
+written — one prepared UPDATE per row, the audit rows in bulk. A re-run therefore gives
+identical rows and writes nothing; a finalised cycle is never touched (checked under a
+lock on the cycle row for every chunk, so finalising in the middle of a run stops it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count
+
+from assessment import rules
+from assessment.models import (
+    COMPUTABLE_STATUSES,
+    Adjustment,
+    AssessmentCycle,
+    AssessmentResult,
+    Exemption,
+    KeyTaskGrade,
+    MilestoneConfirmation,
+    QualitativeRating,
+    Veto,
+)
+from scorecard.models import (
+    ActualStatus,
+    ItemKind,
+    ItemMonthlyPlan,
+    Milestone,
+    MonthlyActual,
+    ScorecardItem,
+)
+from scorecard.rules.scoring import Tiers
+
+CHUNK = 2000
+RESULT_FIELDS = (
+    "quantitative_part",
+    "qualitative_part",
+    "final_score",
+    "grade",
+    "vetoed",
+    "explanation",
+)
+
+
+@dataclass
+class Outcome:
+    computed: int = 0
+    changed: int = 0
+    refused: bool = False
+
+
+def unit_chunks(cycle_id: int, size: int = CHUNK) -> list[list[int]]:
+    """The cycle's units in tree order, grouped into chunks of about ``size`` results."""
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    count = 0
+    rows = (
+        AssessmentResult.objects.filter(cycle_id=cycle_id)
+        .values("unit_id", "unit__path")
+        .annotate(n=Count("id"))
+        .order_by("unit__path")
+    )
+    for row in rows:
+        if current and count + row["n"] > size:
+            chunks.append(current)
+            current, count = [], 0
+        current.append(row["unit_id"])
+        count += row["n"]
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _group(rows: Any, key: str) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key] if isinstance(row, dict) else getattr(row, key)].append(row)
+    return grouped
+
+
+def _tiers(item: dict[str, Any]) -> Tiers:
+    return Tiers(
+        target=item["target"],
+        baseline=item["baseline"],
+        challenge=item["challenge"],
+        floor=item["floor"],
+        polarity=item["polarity"],
+        range_low=item["range_low"],
+        range_high=item["range_high"],
+    )
+
+
+def load_inputs(cycle: AssessmentCycle, results: list[AssessmentResult]) -> dict[int, Any]:
+    """Every result's :class:`rules.ScoreInput`, in a fixed number of queries."""
+    period = cycle.period_span
+    result_ids = [r.pk for r in results]
+    scorecard_ids = [r.scorecard_id for r in results]
+    items = list(
+        ScorecardItem.objects.filter(scorecard_id__in=scorecard_ids)
+        .order_by("scorecard_id", "order", "pk")
+        .values(
+            "id", "scorecard_id", "kind", "name", "weight", "polarity", "aggregation",
+            "floor", "baseline", "target", "challenge", "range_low", "range_high",
+        )
+    )  # fmt: skip
+    actuals: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for item_id, month, value in (
+        MonthlyActual.objects.filter(
+            item__scorecard_id__in=scorecard_ids,
+            month__gte=period.first_month,
+            month__lte=period.last_month,
+        )
+        .exclude(status=ActualStatus.REJECTED)
+        .values_list("item_id", "month", "value")
+    ):
+        actuals[item_id][month] = value
+    plans: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for item_id, month, value in ItemMonthlyPlan.objects.filter(
+        item__scorecard_id__in=scorecard_ids
+    ).values_list("item_id", "month", "value"):
+        plans[item_id][month] = value
+    milestones = _group(
+        Milestone.objects.filter(item__scorecard_id__in=scorecard_ids)
+        .order_by("due_date", "order", "pk")
+        .values("id", "item_id", "name", "due_date", "completed_on", "weight"),
+        "item_id",
+    )
+    confirmations = {
+        (c["result_id"], c["milestone_id"]): c["completed_on"]
+        for c in MilestoneConfirmation.objects.filter(result_id__in=result_ids).values(
+            "result_id", "milestone_id", "completed_on"
+        )
+    }
+    grades = {
+        (g["result_id"], g["item_id"]): g["grade"]
+        for g in KeyTaskGrade.objects.filter(result_id__in=result_ids).values(
+            "result_id", "item_id", "grade"
+        )
+    }
+    ratings = dict(
+        QualitativeRating.objects.filter(result_id__in=result_ids).values_list(
+            "result_id", "rating"
+        )
+    )
+    decided = ("id", "result_id", "reason", "status")
+    adjustments = _group(
+        Adjustment.objects.filter(result_id__in=result_ids).values(*decided, "kind", "points"),
+        "result_id",
+    )
+    vetoes = _group(Veto.objects.filter(result_id__in=result_ids).values(*decided), "result_id")
+    exemptions = _group(
+        Exemption.objects.filter(result_id__in=result_ids).values(*decided, "item_id"),
+        "result_id",
+    )
+    items_of = _group(items, "scorecard_id")
+
+    inputs: dict[int, Any] = {}
+    for result in results:
+        quantitative, milestone_items, key_tasks = [], [], []
+        for item in items_of.get(result.scorecard_id, []):
+            if item["kind"] == ItemKind.QUANTITATIVE:
+                quantitative.append(
+                    rules.QuantitativeItem(
+                        item["id"], item["name"], item["weight"], _tiers(item),
+                        item["aggregation"], actuals.get(item["id"], {}),
+                        plans.get(item["id"], {}),
+                    )
+                )  # fmt: skip
+            elif item["kind"] == ItemKind.MILESTONE:
+                lines = []
+                for m in milestones.get(item["id"], []):
+                    key = (result.pk, m["id"])
+                    lines.append(
+                        rules.MilestoneLine(
+                            m["id"], m["name"], m["due_date"],
+                            confirmations[key] if key in confirmations else m["completed_on"],
+                            m["weight"], key in confirmations,
+                        )
+                    )  # fmt: skip
+                milestone_items.append(
+                    rules.MilestoneItem(item["id"], item["name"], item["weight"], lines)
+                )
+            else:
+                key_tasks.append(
+                    rules.KeyTask(item["id"], item["name"], grades.get((result.pk, item["id"])))
+                )
+        inputs[result.pk] = rules.ScoreInput(
+            quantitative=quantitative,
+            milestones=milestone_items,
+            key_tasks=key_tasks,
+            adjustments=[
+                rules.Adjustment(a["id"], a["kind"], a["points"], a["reason"], a["status"])
+                for a in adjustments.get(result.pk, [])
+            ],
+            vetoes=[
+                rules.Veto(v["id"], v["reason"], v["status"]) for v in vetoes.get(result.pk, [])
+            ],
+            exemptions=[
+                rules.Exemption(e["id"], e["item_id"], e["reason"], e["status"])
+                for e in exemptions.get(result.pk, [])
+            ],
+            qualitative=ratings.get(result.pk),
+        )
+    return inputs
+
+
+def _apply(result: AssessmentResult, score: rules.ScoreResult) -> bool:
+    """Set the computed values on ``result``; whether anything changed."""
+    values = {
+        "quantitative_part": rules.rounded(score.quantitative_part),
+        "qualitative_part": (
+            None if score.qualitative_part is None else rules.rounded(score.qualitative_part)
+        ),
+        "final_score": score.final,
+        "grade": str(score.grade),
+        "vetoed": score.vetoed,
+        "explanation": score.explanation,
+    }
+    changed = any(getattr(result, name) != value for name, value in values.items())
+    for name, value in values.items():
+        setattr(result, name, value)
+    return changed
+
+
+def _write(changed: list[AssessmentResult], now: Any) -> None:
+    """One prepared UPDATE per changed row (executemany: pipelined by the driver) and the
+    audit rows in bulk. Django's ``bulk_update`` builds a CASE per column and row, which
+    costs more than the scoring itself at this size."""
+    ops = connection.ops
+    table = AssessmentResult._meta.db_table
+    columns = [*RESULT_FIELDS, "computed_at", "version"]
+    sql = (
+        f"UPDATE {table} SET {', '.join(f'{c} = %s' for c in columns)} "  # noqa: S608 - fixed names
+        "WHERE id = %s"
+    )
+    rows = [
+        (
+            ops.adapt_decimalfield_value(r.quantitative_part, 9, 2),
+            ops.adapt_decimalfield_value(r.qualitative_part, 9, 2),
+            ops.adapt_decimalfield_value(r.final_score, 9, 2),
+            r.grade,
+            r.vetoed,
+            ops.adapt_json_value(r.explanation, None),
+            ops.adapt_datetimefield_value(r.computed_at),
+            r.version,
+            r.pk,
+        )
+        for r in changed
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    AssessmentResult.history.bulk_history_create(
+        changed, batch_size=500, update=True, default_change_reason="computed", default_date=now
+    )
+
+
+def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
+    """Compute the results of ``unit_ids`` in one transaction; refuse a final cycle."""
+    with transaction.atomic():
+        cycle = AssessmentCycle.objects.select_for_update().filter(pk=cycle_id).first()
+        if cycle is None or cycle.status not in COMPUTABLE_STATUSES:
+            return Outcome(refused=True)
+        scheme = cycle.rules
+        period = cycle.period_span
+        results = list(
+            AssessmentResult.objects.filter(cycle_id=cycle_id, unit_id__in=unit_ids).order_by("pk")
+        )
+        inputs = load_inputs(cycle, results)
+        changed = []
+        for result in results:
+            if _apply(result, rules.compute_score(inputs[result.pk], period, scheme)):
+                result.computed_at = now
+                result.version += 1
+                changed.append(result)
+        if changed:
+            _write(changed, now)
+        return Outcome(computed=len(results), changed=len(changed))
+
+
+def compute_cycle(
+    cycle_id: int,
+    *,
+    now: Any,
+    progress: Callable[[int, int], None] | None = None,
+    chunk_size: int = CHUNK,
+) -> Outcome:
+    """Compute every result of the cycle, chunk by chunk (see the module docstring)."""
+    total = Outcome()
+    chunks = unit_chunks(cycle_id, chunk_size)
+    overall = sum(1 for _ in _flatten(chunks))
+    done_units = 0
+    if progress:
+        progress(0, overall)
+    for units in chunks:
+        outcome = compute_chunk(cycle_id, units, now=now)
+        if outcome.refused:
+            total.refused = True
+            break
+        total.computed += outcome.computed
+        total.changed += outcome.changed
+        done_units += len(units)
+        if progress:
+            progress(done_units, overall)
+    if not total.refused:
+        AssessmentCycle.objects.filter(pk=cycle_id, status__in=COMPUTABLE_STATUSES).update(
+            computed_at=now
+        )
+    return total
+
+
+def _flatten(chunks: list[list[int]]) -> Iterator[int]:
+    for chunk in chunks:
+        yield from chunk

@@ -1,0 +1,172 @@
+"""Results: one scorecard's score and grade in one cycle, with the explanation."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from assessment.models.cycles import FINAL_STATUSES, AssessmentCycle, CycleFinal
+from org.models import Employee, OrgUnit
+from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, MANAGER, SELF, VIEW, ScopedQuerySet
+from scorecard.models import Scorecard
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    QUALIFIED = "qualified", _("Qualified")
+    BASIC = "basic", _("Basic")
+    UNQUALIFIED = "unqualified", _("Unqualified")
+
+
+GRADE_ORDER_VALUES: tuple[str, ...] = tuple(Grade.values)
+
+
+class FrozenWhenFinal(models.Model):
+    """Refuses to save or delete once the cycle is finalised — whatever the path (page,
+    API, admin, shell). ``frozen_via`` is the lookup from the cycle to this row's id;
+    ``after_final_fields`` may still change (an employee's acknowledgement)."""
+
+    frozen_via: ClassVar[str] = "results"
+    after_final_fields: ClassVar[frozenset[str]] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._cycle_final() and not self._changes_only_allowed():
+            raise CycleFinal(_("This cycle is finalised; its results no longer change."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self._cycle_final():
+            raise CycleFinal(_("This cycle is finalised; its results no longer change."))
+        return super().delete(*args, **kwargs)
+
+    def cycle_id_of(self) -> int | None:
+        raise NotImplementedError
+
+    def _cycle_final(self) -> bool:
+        cycle_id = self.cycle_id_of()
+        if cycle_id is None:
+            return False
+        return AssessmentCycle.objects.filter(pk=cycle_id, status__in=FINAL_STATUSES).exists()
+
+    def _changes_only_allowed(self) -> bool:
+        if self.pk is None or not self.after_final_fields:
+            return False
+        stored = type(self)._default_manager.filter(pk=self.pk).values().first()
+        if stored is None:
+            return False
+        return all(
+            stored[f.attname] == getattr(self, f.attname)  # type: ignore[literal-required]
+            for f in self._meta.concrete_fields
+            if f.name not in self.after_final_fields
+        )
+
+
+class AssessmentResultQuerySet(ScopedQuerySet):
+    """A result follows its unit in the org tree; an employee sees their own. Reviewers
+    (managers), HR, executives and admins may act on results in their subtree."""
+
+    scope_unit_lookup = "unit"
+    scope_self_lookup = "employee_id"
+    scope_rules: ClassVar[dict[str, frozenset[str]]] = {
+        VIEW: frozenset({MANAGER, HR, EXECUTIVE, ADMIN, SELF}),
+        CHANGE: frozenset({MANAGER, HR, EXECUTIVE, ADMIN}),
+    }
+
+
+class AssessmentResult(FrozenWhenFinal):
+    """The result of one scorecard (a unit's or an employee's) in one cycle.
+
+    Created empty when the cycle opens; the computation fills the parts, the final score
+    (rounded once, 2 decimals), the grade and the explanation a person can check by hand.
+    Calibration may set another grade, with a reason and the approver. After the cycle is
+    finalised only the employee's acknowledgement may still be recorded.
+    """
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="results")
+    scorecard = models.ForeignKey(
+        Scorecard, verbose_name=_("scorecard"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    employee = models.ForeignKey(
+        Employee,
+        verbose_name=_("employee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessment_results",
+    )
+    quantitative_part = models.DecimalField(
+        _("quantitative part"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    qualitative_part = models.DecimalField(
+        _("qualitative part"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    final_score = models.DecimalField(
+        _("final score"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True)
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    calibrated_grade = models.CharField(
+        _("calibrated grade"), max_length=12, choices=Grade.choices, blank=True
+    )
+    calibration_reason = models.TextField(_("reason for the calibrated grade"), blank=True)
+    calibrated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    self_assessment = models.TextField(_("self-assessment"), blank=True)
+    self_assessed_at = models.DateTimeField(_("self-assessed at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    after_final_fields = frozenset({"acknowledged_at"})
+
+    objects = AssessmentResultQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cycle", "unit__path", "employee__name"]
+        verbose_name = _("assessment result")
+        verbose_name_plural = _("assessment results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "scorecard"], name="one_result_per_cycle_scorecard"
+            )
+        ]
+        indexes = [models.Index(fields=["cycle", "unit"], name="result_cycle_unit")]
+
+    def __str__(self) -> str:
+        owner = self.employee.name if self.employee_id and self.employee else self.unit.name
+        return f"{owner} — {self.cycle}"
+
+    def cycle_id_of(self) -> int | None:
+        return self.cycle_id
+
+    @property
+    def effective_grade(self) -> str:
+        """The grade that counts: the calibrated one where calibration changed it."""
+        return self.calibrated_grade or self.grade
+
+    @property
+    def owner_name(self) -> str:
+        return self.employee.name if self.employee_id and self.employee else self.unit.name
+
+
+class ResultChildQuerySet(ScopedQuerySet):
+    """Inputs of a result inherit its scope."""
+
+    scope_unit_lookup = "result__unit"
+    scope_self_lookup = "result__employee_id"
+    scope_rules: ClassVar[dict[str, frozenset[str]]] = AssessmentResultQuerySet.scope_rules

@@ -1,0 +1,189 @@
+"""Reads of the assessment a user makes; every one starts from ``restrict``.
+
+An employee sees their own result, but its scores and explanation only once the cycle is
+published (:func:`scores_visible`); reviewers, HR and executives see them as computed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from assessment.models import (
+    GRADE_ORDER_VALUES,
+    AssessmentCycle,
+    AssessmentResult,
+    CycleStatus,
+    QualitativeRating,
+)
+from assessment.rules import Ranked, check_distribution
+from assessment.services.common import is_subject
+from org.models import OrgUnit
+from org.scoping import VIEW, Actor, get_scoped, scope_of
+from scorecard.models import ItemKind, MonthlyActual, Scorecard, ScorecardItem
+
+ZERO = Decimal(0)
+
+
+def cycles(user: Any, action: str = VIEW) -> QuerySet[AssessmentCycle]:
+    return AssessmentCycle.objects.restrict(user, action).select_related("owner_unit")
+
+
+def cycle_get(user: Any, pk: Any, action: str = VIEW) -> AssessmentCycle:
+    return get_scoped(cycles(user, action), user, pk, action)
+
+
+def results(user: Any, action: str = VIEW) -> QuerySet[AssessmentResult]:
+    return AssessmentResult.objects.restrict(user, action).select_related(
+        "unit", "employee", "cycle"
+    )
+
+
+def result_get(user: Any, pk: Any, action: str = VIEW) -> AssessmentResult:
+    return get_scoped(results(user, action), user, pk, action)
+
+
+def scored_results(user: Any, cycle: AssessmentCycle) -> QuerySet[AssessmentResult]:
+    """The cycle's results whose scores ``user`` may read: all in scope, except, before
+    publication, the user's own (their employee result, or their unit's as its head)."""
+    rows = results(user).filter(cycle=cycle)
+    if cycle.status == CycleStatus.PUBLISHED:
+        return rows
+    me = scope_of(user).employee_id
+    if me is None:
+        return rows
+    return rows.exclude(employee_id=me).exclude(employee__isnull=True, unit__head_id=me)
+
+
+def scores_visible(user: Actor, result: AssessmentResult) -> bool:
+    """The person assessed sees scores once published; everyone else in scope at once."""
+    return result.cycle.status == CycleStatus.PUBLISHED or not is_subject(user, result)
+
+
+def effective_grade_counts(rows: QuerySet[AssessmentResult]) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for grade, calibrated, n in (
+        rows.values_list("grade", "calibrated_grade").annotate(n=Count("id")).order_by()
+    ):
+        counts[calibrated or grade or ""] += n
+    return {g: counts.get(g, 0) for g in GRADE_ORDER_VALUES}
+
+
+@dataclass
+class Dashboard:
+    """HR's view of a running cycle."""
+
+    total: int
+    computed: int
+    self_assessed: int
+    reviewed: int
+    rated: int
+    acknowledged: int
+    grades: dict[str, int]
+    without_scorecard: list[Any]
+    without_scorecard_count: int
+    missing_actuals: list[Any]
+    missing_actuals_count: int
+
+
+def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> Dashboard:
+    """Progress by step, people with no scorecard, items missing actuals (fixed queries)."""
+    rows = scored_results(user, cycle)
+    stats = rows.aggregate(
+        total=Count("id"),
+        computed=Count("id", filter=Q(final_score__isnull=False)),
+        self_assessed=Count("id", filter=Q(self_assessed_at__isnull=False)),
+        reviewed=Count("id", filter=Q(reviewed_at__isnull=False)),
+        acknowledged=Count("id", filter=Q(acknowledged_at__isnull=False)),
+        rated=Count(
+            "id", filter=Q(Exists(QualitativeRating.objects.filter(result=OuterRef("pk"))))
+        ),
+    )
+    paths = [u.path for u in cycle.root_units.all()]
+    in_scope = Q(pk__in=[])
+    for path in paths:
+        in_scope |= Q(unit__path__startswith=path)
+    people = (
+        scope_employees(user)
+        .filter(in_scope, active=True)
+        .exclude(Exists(Scorecard.objects.filter(employee=OuterRef("pk"), year=cycle.year)))
+        .select_related("unit")
+        .order_by("unit__path", "name")
+    )
+    period = cycle.period_span
+    missing = (
+        ScorecardItem.objects.filter(
+            kind=ItemKind.QUANTITATIVE,
+            scorecard_id__in=rows.values("scorecard_id"),
+        )
+        .exclude(
+            Exists(
+                MonthlyActual.objects.filter(
+                    item=OuterRef("pk"),
+                    month__gte=period.first_month,
+                    month__lte=period.last_month,
+                )
+            )
+        )
+        .select_related("scorecard__unit", "scorecard__employee")
+        .order_by("scorecard__unit__path", "pk")
+    )
+    return Dashboard(
+        total=stats["total"],
+        computed=stats["computed"],
+        self_assessed=stats["self_assessed"],
+        reviewed=stats["reviewed"],
+        rated=stats["rated"],
+        acknowledged=stats["acknowledged"],
+        grades=effective_grade_counts(rows),
+        without_scorecard=list(people[:sample]),
+        without_scorecard_count=people.count(),
+        missing_actuals=list(missing[:sample]),
+        missing_actuals_count=missing.count(),
+    )
+
+
+def scope_employees(user: Any) -> Any:
+    from org.models import Employee
+
+    return Employee.objects.restrict(user)
+
+
+def calibration(user: Any, cycle: AssessmentCycle, unit: OrgUnit | None = None) -> Any:
+    """Ranking and the forced-distribution check of the results in a calibration group
+    (the cycle's results in ``unit``'s subtree, or all the user sees)."""
+    rows = scored_results(user, cycle).filter(final_score__isnull=False)
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=unit.path)
+    listed = {r.pk: r for r in rows.order_by("pk")}
+    ranked = [
+        Ranked(r.pk, r.final_score or ZERO, r.quantitative_part or ZERO, r.effective_grade)
+        for r in listed.values()
+    ]
+    check = check_distribution(ranked, cycle.rules)
+    return check, [listed[r.result_id] for r in check.ranking]
+
+
+def distribution_by_unit(user: Any, cycle: AssessmentCycle, parent: OrgUnit) -> list[Any]:
+    """Grade counts per child unit of ``parent`` (each child's whole subtree)."""
+    children = list(
+        OrgUnit.objects.restrict(user).filter(parent=parent).order_by("sort_order", "name")
+    )
+    rows = (
+        scored_results(user, cycle)
+        .filter(unit__path__startswith=parent.path)
+        .values_list("unit__path", "grade", "calibrated_grade")
+    )
+    table: dict[int, Counter[str]] = {c.pk: Counter() for c in children}
+    for path, grade, calibrated in rows:
+        for child in children:
+            if path.startswith(child.path):
+                table[child.pk][calibrated or grade or ""] += 1
+                break
+    return [
+        {"unit": c, "counts": [table[c.pk].get(g, 0) for g in GRADE_ORDER_VALUES]} for c in children
+    ]

@@ -1,0 +1,98 @@
+"""What every assessment service checks: scope, the cycle's step, separation of duties,
+and compare-and-set on ``version``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from assessment.models import (
+    COMPUTABLE_STATUSES,
+    FINAL_STATUSES,
+    AssessmentCycle,
+    AssessmentResult,
+    CycleFinal,
+)
+from org.models import OrgUnit
+from org.scoping import CHANGE, VIEW, Actor, SystemActor, get_scoped, scope_of
+from spm.clock import Clock, clock
+from spm.errors import Conflict
+
+
+class StaleRecord(Conflict):
+    """The record changed since the editor opened it; nothing was saved."""
+
+    default_code = "stale"
+
+
+def now_of(given: Clock | None) -> Any:
+    return (given or clock()).now()
+
+
+def actor_employee_id(actor: Actor) -> int | None:
+    return None if isinstance(actor, SystemActor) else scope_of(actor).employee_id
+
+
+def is_subject(actor: Actor, result: AssessmentResult) -> bool:
+    """Whether ``actor`` is the one assessed: the employee, or the head of the unit whose
+    own result it is. Nobody grades, rates, approves or calibrates their own result."""
+    me = actor_employee_id(actor)
+    if me is None:
+        return False
+    if result.employee_id is not None:
+        return result.employee_id == me
+    head_id = OrgUnit.objects.filter(pk=result.unit_id).values_list("head_id", flat=True).first()
+    return head_id == me
+
+
+def refuse_own(actor: Actor, result: AssessmentResult) -> None:
+    if is_subject(actor, result):
+        raise ValidationError(
+            _("Nobody may grade, approve or calibrate their own result; the next level up does.")
+        )
+
+
+def result_for_change(actor: Actor, pk: Any, *, roles: frozenset[str] | None = None) -> Any:
+    """The result ``pk``, locked for update, if ``actor`` may act on it (else 404), and
+    only while its cycle is not finalised."""
+    get_scoped(AssessmentResult.objects.all(), actor, pk, VIEW)
+    result = get_scoped(
+        AssessmentResult.objects.select_for_update(of=("self",)).select_related("cycle"),
+        actor,
+        pk,
+        CHANGE,
+    )
+    if roles is not None and not covered_by(actor, result.unit.path, roles):
+        raise Http404
+    require_not_final(result.cycle)
+    return result
+
+
+def covered_by(actor: Actor, unit_path: str, roles: frozenset[str]) -> bool:
+    return scope_of(actor).covers(unit_path, roles)
+
+
+def require_not_final(cycle: AssessmentCycle) -> None:
+    status = AssessmentCycle.objects.filter(pk=cycle.pk).values_list("status", flat=True).first()
+    if status in FINAL_STATUSES:
+        raise CycleFinal(_("This cycle is finalised; its results no longer change."))
+
+
+def require_running(cycle: AssessmentCycle) -> None:
+    require_not_final(cycle)
+    if cycle.status not in COMPUTABLE_STATUSES:
+        raise ValidationError(_("Open the cycle first."), code="not_open")
+
+
+def require_version(stored: Any, version: int | None) -> None:
+    if version is not None and stored.version != version:
+        raise StaleRecord(
+            _(
+                "This record was changed by someone else since you opened it. Nothing was "
+                "saved: look at the current values and try again."
+            ),
+            current=stored,
+        )

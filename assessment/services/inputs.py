@@ -1,0 +1,145 @@
+"""A reviewer's inputs to a result: key-task grades (§3.3), confirmed milestone dates
+(§3.2), the qualitative rating (§3.5) and the end of the review; the employee's
+self-assessment. Nobody gives these for their own result."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessment.models import (
+    AssessmentResult,
+    CycleStatus,
+    KeyTaskGrade,
+    MilestoneConfirmation,
+    QualitativeRating,
+)
+from assessment.services.common import (
+    is_subject,
+    now_of,
+    refuse_own,
+    require_running,
+    require_version,
+    result_for_change,
+)
+from org.scoping import VIEW, Actor, audited, get_scoped, history_user, require
+from scorecard.models import ItemKind, Milestone, ScorecardItem
+from spm.clock import Clock
+
+
+def _reviewed_result(actor: Actor, result: AssessmentResult) -> AssessmentResult:
+    stored = result_for_change(actor, result.pk)
+    require_running(stored.cycle)
+    refuse_own(actor, stored)
+    return stored
+
+
+@transaction.atomic
+def key_task_grade(
+    *,
+    actor: Actor,
+    result: AssessmentResult,
+    item: ScorecardItem,
+    grade: str,
+    note: str = "",
+    evidence: UploadedFile | None = None,
+    version: int | None = None,
+) -> KeyTaskGrade:
+    """Grade a key task of the result's scorecard (create or change the grade)."""
+    stored = _reviewed_result(actor, result)
+    if item.scorecard_id != stored.scorecard_id or item.kind != ItemKind.KEY_TASK:
+        raise ValidationError({"item": _("Choose a key task of this scorecard.")})
+    row = (
+        KeyTaskGrade.objects.select_for_update(of=("self",))
+        .filter(result=stored, item=item)
+        .first()
+    )
+    if row is None:
+        row = KeyTaskGrade(result=stored, item=item)
+    else:
+        require_version(row, version)
+        row.version += 1
+    row.grade, row.note, row.graded_by = grade, note, history_user(actor)
+    if evidence is not None:
+        row.evidence = evidence
+    row.full_clean()
+    audited(row, actor).save()
+    require(actor, KeyTaskGrade.objects, row.pk)
+    return row
+
+
+@transaction.atomic
+def milestone_confirm(
+    *,
+    actor: Actor,
+    result: AssessmentResult,
+    milestone: Milestone,
+    completed_on: date | None,
+    note: str = "",
+    clock: Clock | None = None,
+) -> MilestoneConfirmation:
+    """Confirm when a milestone was completed (``None``: not completed)."""
+    stored = _reviewed_result(actor, result)
+    get_scoped(Milestone.objects.all(), actor, milestone.pk, VIEW)
+    if milestone.item.scorecard_id != stored.scorecard_id:
+        raise ValidationError({"milestone": _("Choose a milestone of this scorecard.")})
+    if completed_on is not None and completed_on > now_of(clock).date():
+        raise ValidationError({"completed_on": _("A milestone cannot be reached in the future.")})
+    row = MilestoneConfirmation.objects.filter(result=stored, milestone=milestone).first()
+    row = row or MilestoneConfirmation(result=stored, milestone=milestone)
+    row.completed_on, row.note, row.confirmed_by = completed_on, note, history_user(actor)
+    row.full_clean()
+    audited(row, actor).save()
+    return row
+
+
+@transaction.atomic
+def qualitative_rate(
+    *, actor: Actor, result: AssessmentResult, rating: Decimal, note: str = ""
+) -> QualitativeRating:
+    """The reviewer's qualitative rating (0-100), until 360° reviews replace it."""
+    stored = _reviewed_result(actor, result)
+    row = QualitativeRating.objects.filter(result=stored).first() or QualitativeRating(
+        result=stored
+    )
+    row.rating, row.note, row.rated_by = rating, note, history_user(actor)
+    row.full_clean()
+    audited(row, actor).save()
+    return row
+
+
+@transaction.atomic
+def result_review_done(
+    *, actor: Actor, result: AssessmentResult, clock: Clock | None = None
+) -> AssessmentResult:
+    """The reviewer says the review of this result is complete."""
+    stored = _reviewed_result(actor, result)
+    stored.reviewed_at = now_of(clock)
+    audited(stored, actor, "reviewed").save(update_fields=["reviewed_at"])
+    return stored
+
+
+@transaction.atomic
+def result_self_assess(
+    *, actor: Actor, result: AssessmentResult, text: str, clock: Clock | None = None
+) -> AssessmentResult:
+    """The assessed person's self-assessment, while the cycle is open for it."""
+    stored = AssessmentResult.objects.select_related("cycle").filter(pk=result.pk).first()
+    if stored is None or not is_subject(actor, stored):
+        get_scoped(AssessmentResult.objects.all(), actor, result.pk, VIEW)
+        raise ValidationError(_("Only the person assessed writes the self-assessment."))
+    if stored.cycle.status not in (CycleStatus.OPEN, CycleStatus.SELF_ASSESSMENT):
+        raise ValidationError(_("The self-assessment step of this cycle is over."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write your self-assessment.")})
+    stored.self_assessment = text
+    stored.self_assessed_at = now_of(clock)
+    audited(stored, actor, "self-assessed").save(
+        update_fields=["self_assessment", "self_assessed_at"]
+    )
+    return stored

@@ -1,0 +1,98 @@
+"""Computing, calibrating and acknowledging results."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from assessment.models import AssessmentCycle, AssessmentResult, CycleStatus, Grade
+from assessment.services.common import (
+    covered_by,
+    is_subject,
+    now_of,
+    refuse_own,
+    require_running,
+    require_version,
+    result_for_change,
+)
+from assessment.tasks import COMPUTE_KIND, cycle_compute
+from org.scoping import ADMIN, CHANGE, EXECUTIVE, VIEW, Actor, audited, get_scoped, history_user
+from spm.clock import Clock
+from spm.jobs import job_create
+from spm.models import Job
+
+CALIBRATORS = frozenset({EXECUTIVE, ADMIN})
+
+
+def cycle_compute_start(
+    *, actor: Actor, cycle: AssessmentCycle, chunk_size: int | None = None
+) -> Job:
+    """Enqueue the computation of every result of the cycle (HR), with a progress bar.
+
+    ``chunk_size`` (results per chunk, whole units) trades memory for progress steps."""
+    stored = get_scoped(AssessmentCycle.objects.all(), actor, cycle.pk, CHANGE)
+    require_running(stored)
+    params: dict[str, int] = {"cycle_id": stored.pk}
+    if chunk_size:
+        params["chunk_size"] = chunk_size
+    return job_create(
+        kind=COMPUTE_KIND, user=history_user(actor), params=params, task=cycle_compute
+    )
+
+
+@transaction.atomic
+def result_calibrate(
+    *,
+    actor: Actor,
+    result: AssessmentResult,
+    grade: str,
+    reason: str,
+    version: int | None = None,
+) -> AssessmentResult:
+    """Set the calibrated grade (executive, in the calibration step); a change of grade
+    keeps its reason and the approver. Calibrating back to the computed grade clears it."""
+    stored = result_for_change(actor, result.pk)
+    if not covered_by(actor, stored.unit.path, CALIBRATORS):
+        raise Http404
+    if stored.cycle.status != CycleStatus.CALIBRATION:
+        raise ValidationError(_("Grades are calibrated in the calibration step."))
+    refuse_own(actor, stored)
+    require_version(stored, version)
+    if grade not in Grade.values:
+        raise ValidationError({"grade": _("Choose a grade.")})
+    if not stored.grade:
+        raise ValidationError(_("Compute the result before calibrating it."))
+    if grade != stored.grade and not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for changing the grade.")})
+    if stored.vetoed and grade != Grade.UNQUALIFIED:
+        raise ValidationError({"grade": _("A vetoed result stays unqualified.")})
+    changed = grade != stored.grade
+    stored.calibrated_grade = grade if changed else ""
+    stored.calibration_reason = reason if changed else ""
+    stored.calibrated_by = history_user(actor) if changed else None
+    stored.version += 1
+    audited(stored, actor, f"calibrated: {reason}"[:100]).save()
+    return stored
+
+
+@transaction.atomic
+def result_acknowledge(
+    *, actor: Actor, result: AssessmentResult, clock: Clock | None = None
+) -> AssessmentResult:
+    """The assessed person acknowledges a published result."""
+    stored = get_scoped(
+        AssessmentResult.objects.select_related("cycle").select_for_update(of=("self",)),
+        actor,
+        result.pk,
+        VIEW,
+    )
+    if not is_subject(actor, stored):
+        raise ValidationError(_("Only the person assessed acknowledges the result."))
+    if stored.cycle.status != CycleStatus.PUBLISHED:
+        raise ValidationError(_("The result is not published yet."))
+    if stored.acknowledged_at is None:
+        stored.acknowledged_at = now_of(clock)
+        audited(stored, actor, "acknowledged").save(update_fields=["acknowledged_at"])
+    return stored

@@ -1,0 +1,36 @@
+"""Celery tasks of the assessment: computing a cycle's results with a progress bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from assessment.compute import CHUNK, compute_cycle
+from spm.clock import clock
+from spm.jobs import job_progress, job_run
+from spm.models import Job
+
+COMPUTE_KIND = "assessment.compute"
+
+
+def _compute(job: Job) -> dict[str, Any]:
+    cycle_id = int(job.params["cycle_id"])
+    outcome = compute_cycle(
+        cycle_id,
+        now=clock().now(),
+        chunk_size=int(job.params.get("chunk_size") or CHUNK),
+        progress=lambda done, total: job_progress(job, done=done, total=total),
+    )
+    return {
+        "cycle_id": cycle_id,
+        "results": outcome.computed,
+        "changed": outcome.changed,
+        "refused": outcome.refused,
+    }
+
+
+@shared_task(name="assessment.tasks.cycle_compute")
+def cycle_compute(job_id: int) -> None:
+    """Compute every result of the job's cycle (idempotent; refuses a finalised cycle)."""
+    job_run(job_id, _compute)

@@ -1,0 +1,1 @@
+"""Assessment pages, split by concept: cycles (HR), results, calibration."""

@@ -1,0 +1,129 @@
+"""HR's pages: the cycle list (and a new cycle), the cycle dashboard with its step and
+compute buttons, and the XLSX export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment import selectors
+from assessment.export import results_workbook
+from assessment.forms import CycleForm
+from assessment.models import (
+    COMPUTABLE_STATUSES,
+    AssessmentCycle,
+    AssessmentCycleQuerySet,
+    CycleStatus,
+)
+from assessment.services import cycles as services
+from assessment.services.results import cycle_compute_start
+from org.scoping import CHANGE, actor_of, scope_of
+from spm.forms import attach_errors
+from spm.htmx import is_htmx_partial
+
+PAGE_SIZE = 50
+
+
+def may_run(user: Any, cycle: AssessmentCycle) -> bool:
+    return scope_of(user).may(AssessmentCycle, CHANGE, cycle.owner_unit.path)
+
+
+def may_create(user: Any) -> bool:
+    scope = scope_of(user)
+    return scope.superuser or bool(scope.paths(AssessmentCycleQuerySet.scope_rules[CHANGE]))
+
+
+@login_required
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    """The cycles the user takes part in; HR opens a new one here."""
+    form = CycleForm(user=request.user) if may_create(request.user) else None
+    if request.method == "POST" and form is not None:
+        form = CycleForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                cycle = services.cycle_create(actor=actor_of(request), **form.cleaned_data)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Cycle created as a draft."))
+                return redirect("assessment-cycle", cycle.pk)
+    rows = selectors.cycles(actor_of(request)).order_by("-year", "-period", "name")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "assessment/cycle_list.html", {"page": page, "form": form})
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cycle dashboard: progress by step, gaps to close, results, the next step."""
+    cycle = selectors.cycle_get(actor_of(request), pk)
+    rows = selectors.scored_results(actor_of(request), cycle).order_by("unit__path", "pk")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"cycle": cycle, "page": page}
+    if is_htmx_partial(request):
+        return render(request, "assessment/_result_rows.html", context)
+    context |= {
+        "dashboard": selectors.cycle_dashboard(actor_of(request), cycle),
+        "may_run": may_run(request.user, cycle),
+        "may_compute": may_run(request.user, cycle) and cycle.status in COMPUTABLE_STATUSES,
+        "next_status": cycle.next_status,
+        "next_label": CycleStatus(cycle.next_status).label if cycle.next_status else "",
+        "steps": CycleStatus.choices,
+    }
+    return render(request, "assessment/cycle_detail.html", context)
+
+
+@login_required
+@require_POST
+def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = selectors.cycle_get(actor_of(request), pk)
+    version = request.POST.get("version", "")
+    try:
+        services.cycle_advance(
+            actor=actor_of(request),
+            cycle=cycle,
+            to=request.POST.get("to", ""),
+            version=int(version) if version.isdigit() else None,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The cycle moved to the next step."))
+    return redirect("assessment-cycle", cycle.pk)
+
+
+@login_required
+@require_POST
+def cycle_compute(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = selectors.cycle_get(actor_of(request), pk)
+    try:
+        job = cycle_compute_start(actor=actor_of(request), cycle=cycle)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessment-cycle", cycle.pk)
+    return redirect("job-detail", job.pk)
+
+
+@login_required
+def cycle_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every result the user sees in the cycle, with the explanation, as XLSX."""
+    cycle = selectors.cycle_get(actor_of(request), pk)
+    rows = (
+        selectors.scored_results(actor_of(request), cycle)
+        .filter(final_score__isnull=False)
+        .order_by("unit__path", "pk")
+    )
+    visible = rows.iterator(chunk_size=2000)
+    response = HttpResponse(
+        results_workbook(visible),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="assessment-{cycle.pk}.xlsx"'
+    return response

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LightupConfig(AppConfig):
+    """Monthly light-up: item colours, warnings, the light board, colour on the map."""
+
+    name = "lightup"
+    verbose_name = _("Light-up")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from lightup import demo, nav, notify, providers, receivers
+        from scorecard.signals import actuals_changed
+        from spm import registry
+        from strategy.kpis import register_kpi_provider
+        from strategy.status import register_status_provider
+
+        notify.register()
+        register_status_provider(providers.status_provider)
+        register_kpi_provider(providers.kpi_provider)
+        actuals_changed.connect(receivers.on_actuals_changed, dispatch_uid="lightup.resweep")
+        registry.menus.register("lightup", nav.menu, order=40)
+        registry.home_panels.register("lightup", nav.home_panels, order=40)
+        registry.demo_seeders.register("lightup.demo", demo.seed, order=40)

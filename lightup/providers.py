@@ -1,0 +1,96 @@
+"""Colour on the strategy map: the status and KPI providers the strategy app asks.
+
+An objective's colour comes from the latest light of the unit-scorecard items linked to
+it — the worst colour by default, weighted by item weight when the default scheme says so
+(DESIGN §3.7 "colour everywhere it belongs"). Each provider answers a whole batch of
+objectives in one query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from lightup import rules
+from lightup.models import LightScheme, LightStatus, Rollup
+from scorecard.models import ScorecardItem
+from spm.clock import clock
+from strategy.kpis import Kpi
+
+
+def latest_month() -> tuple[int, int] | None:
+    """The latest (year, month) the sweep has computed."""
+    row = LightStatus.objects.order_by("-year", "-month").values_list("year", "month").first()
+    return (row[0], row[1]) if row else None
+
+
+def _latest(field: str) -> Subquery:
+    return Subquery(LightStatus.objects.order_by("-year", "-month").values(field)[:1])
+
+
+def objective_colours(
+    objective_ids: Sequence[int], period: tuple[int, int] | None = None, rollup: str | None = None
+) -> dict[int, str]:
+    """``{objective id: colour}`` for the objectives that have coloured items, from the
+    latest swept month (or ``period``). One query: the latest month and the default
+    scheme's roll-up travel in it as subqueries."""
+    if not objective_ids:
+        return {}
+    rows = LightStatus.objects.filter(
+        item__objective_id__in=list(objective_ids), item__scorecard__employee__isnull=True
+    )
+    if period is None:
+        rows = rows.filter(year=_latest("year"), month=_latest("month"))
+    else:
+        rows = rows.filter(year=period[0], month=period[1])
+    default_rollup = LightScheme.objects.filter(is_default=True).values("objective_rollup")[:1]
+    found = rows.annotate(rollup=Subquery(default_rollup)).values_list(
+        "item__objective_id", "colour", "item__weight", "rollup"
+    )
+    readings: dict[int, list[tuple[str, Decimal]]] = {}
+    chosen = rollup
+    for objective_id, colour, weight, stored_rollup in found:
+        readings.setdefault(objective_id, []).append((colour, weight))
+        chosen = chosen or stored_rollup
+    if chosen == Rollup.WEIGHTED:
+        return {pk: rules.weighted(found_) for pk, found_ in readings.items()}
+    return {pk: rules.worst(c for c, _w in found_) for pk, found_ in readings.items()}
+
+
+def status_provider(objective_ids: Sequence[int]) -> Mapping[int, str]:
+    return objective_colours(objective_ids)
+
+
+def kpi_provider(user: Any, objective_ids: Sequence[int]) -> Mapping[int, Sequence[Kpi]]:
+    """The unit-scorecard items linked to each objective that ``user`` may see (of the
+    latest swept year, else this year), with their latest colour; one query."""
+    items = ScorecardItem.objects.restrict(user).filter(
+        objective_id__in=list(objective_ids), scorecard__employee__isnull=True
+    )
+    # The latest swept month's light, in the same query (no light yet: grey).
+    latest = LightStatus.objects.filter(
+        item=OuterRef("pk"), year=_latest("year"), month=_latest("month")
+    )
+    rows = (
+        items.filter(scorecard__year=Coalesce(_latest("year"), clock().today().year))
+        .annotate(light=Subquery(latest.values("colour")[:1]))
+        .order_by("scorecard__unit__path", "order", "pk")
+        .values("pk", "objective_id", "name", "indicator__code", "scorecard__unit__name", "light")
+    )
+    found: dict[int, list[Kpi]] = {}
+    for row in rows:
+        found.setdefault(row["objective_id"], []).append(
+            Kpi(
+                code=row["indicator__code"] or "",
+                name=row["name"],
+                status=row.get("light") or rules.GREY,
+                unit_name=row["scorecard__unit__name"],
+                url=reverse("lightup-item", args=[row["pk"]]),
+            )
+        )
+    return found

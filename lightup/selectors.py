@@ -1,0 +1,105 @@
+"""Reads of the light-up, each starting from the org scoping (``restrict``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+
+from lightup import rules
+from lightup.models import LightStatus
+from lightup.providers import latest_month, objective_colours
+from org.scoping import VIEW
+
+
+def latest_period() -> tuple[int, int] | None:
+    return latest_month()
+
+
+def statuses(user: Any, action: str = VIEW) -> QuerySet[LightStatus]:
+    return LightStatus.objects.restrict(user, action)
+
+
+def colour_counts(rows: QuerySet[LightStatus]) -> dict[str, int]:
+    """How many rows carry each colour (every colour present); one grouped query."""
+    counts = dict.fromkeys(rules.COLOURS, 0)
+    for colour, n in rows.order_by().values_list("colour").annotate(n=Count("pk")):
+        counts[colour] = n
+    return counts
+
+
+@dataclass(frozen=True)
+class BoardFilters:
+    year: int
+    month: int
+    perspective: int | None = None
+    unit: int | None = None
+    colour: str = ""
+    owner: str = ""
+
+
+def board_rows(user: Any, filters: BoardFilters) -> QuerySet[LightStatus]:
+    """The light board: the month's lights in ``user``'s scope, filtered, with last
+    month's colour for the month-over-month change; one query per page."""
+    rows = statuses(user).filter(year=filters.year, month=filters.month)
+    if filters.perspective:
+        rows = rows.filter(item__objective__perspective_id=filters.perspective)
+    if filters.unit:
+        rows = rows.within(filters.unit)  # type: ignore[attr-defined]
+    if filters.colour in rules.COLOURS:
+        rows = rows.filter(colour=filters.colour)
+    if filters.owner:
+        rows = rows.filter(
+            Q(item__scorecard__employee__name__icontains=filters.owner)
+            | Q(
+                item__scorecard__employee__isnull=True,
+                item__scorecard__unit__name__icontains=filters.owner,
+            )
+        )
+    return rows
+
+
+def with_board_details(rows: QuerySet[LightStatus], filters: BoardFilters) -> QuerySet[LightStatus]:
+    previous = (
+        LightStatus.objects.filter(
+            item=OuterRef("item"), year=filters.year, month=filters.month - 1
+        ).values("colour")[:1]
+        if filters.month > 1
+        else None
+    )
+    rows = rows.select_related(
+        "item__scorecard__unit",
+        "item__scorecard__employee",
+        "item__objective__perspective",
+        "item__indicator",
+    ).order_by(
+        "item__scorecard__unit__path", "item__scorecard__employee__name", "item__order", "item_id"
+    )
+    if previous is not None:
+        rows = rows.annotate(previous_colour=Subquery(previous))
+    return rows
+
+
+def change_of(previous: str | None, current: str) -> str:
+    """ "better", "worse", "same" or "" (no reading last month or a grey one)."""
+    if not previous or previous == rules.GREY or current == rules.GREY:
+        return ""
+    now, before = rules.SEVERITY[current], rules.SEVERITY[previous]
+    return "worse" if now > before else "better" if now < before else "same"
+
+
+def objective_summary(user: Any, period: tuple[int, int]) -> dict[str, Any]:
+    """Objectives of the current plan by colour, and those at risk (red first)."""
+    from strategy import selectors as strategy_selectors
+    from strategy.rules import at_risk, status_counts
+
+    plan = strategy_selectors.current_plan(user)
+    if plan is None:
+        return {"counts": None, "at_risk": []}
+    objectives = list(plan.objectives.order_by("code").values_list("pk", "code", "name"))
+    colours = objective_colours([pk for pk, _c, _n in objectives], period)
+    found = {pk: colours.get(pk, rules.GREY) for pk, _c, _n in objectives}
+    names = {pk: (code, name) for pk, code, name in objectives}
+    risky = [(pk, *names[pk], found[pk]) for pk in at_risk(found)][:8]
+    return {"counts": status_counts(found), "at_risk": risky}

@@ -1,0 +1,71 @@
+"""Light-up services: the monthly sweep, and who may start it."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from lightup.sweep import CHUNK_ITEMS, SweepResult, scheme_thresholds, sweep_chunk, unit_chunks
+from org.scoping import ADMIN, EXECUTIVE, HR, Actor, scope_of
+from spm.clock import Clock, clock
+
+SWEEP_ROLES = (HR, EXECUTIVE, ADMIN)
+
+Progress = Callable[[int, int], None]
+
+
+def may_sweep(actor: Actor) -> bool:
+    """HR and executives (and the system) start sweeps; they cover the whole group."""
+    return scope_of(actor).has_role(*SWEEP_ROLES)
+
+
+def lightup_sweep(
+    *,
+    actor: Actor,
+    year: int,
+    month: int,
+    today: datetime.date,
+    unit_ids: Sequence[int] | None = None,
+    notify: bool = True,
+    email: bool = True,
+    progress: Progress | None = None,
+    at: Clock | None = None,
+    chunk_items: int = CHUNK_ITEMS,
+) -> SweepResult:
+    """Compute the light of every item of ``year`` for ``month`` (only the scorecards of
+    ``unit_ids`` when given), store it and send the warnings it calls for.
+
+    Set-based and chunked by org unit: a few queries per chunk whatever its size. Each
+    chunk is one transaction, so an interrupted sweep leaves whole chunks behind and a
+    re-run completes it. Idempotent: a re-run writes the same rows, and each warning is
+    sent once per item and month (the inbox's unique key decides).
+    """
+    if not may_sweep(actor):
+        raise PermissionDenied
+    if not 1 <= month <= 12:
+        raise ValueError("month must be 1-12")
+    now = (at or clock()).now()
+    schemes = scheme_thresholds()
+    chunks = unit_chunks(year, unit_ids, chunk_items)
+    result = SweepResult(year=year, month=month)
+    if progress is not None:
+        progress(0, len(chunks))
+    for done, units in enumerate(chunks, start=1):
+        with transaction.atomic():
+            sweep_chunk(
+                units,
+                year=year,
+                month=month,
+                today=today,
+                now=now,
+                schemes=schemes,
+                notify=notify,
+                email=email,
+                result=result,
+            )
+        if progress is not None:
+            progress(done, len(chunks))
+    return result

@@ -1,0 +1,106 @@
+"""The assessment in the full tier: a real Celery worker on Redis computes exactly what
+the in-process computation gives; a worker killed (SIGKILL) in the middle of computing,
+then a new worker, ends with identical rows and no duplicates."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from assessment.compute import compute_cycle
+from assessment.models import AssessmentCycle, AssessmentResult
+from assessment.services.cycles import cycle_create, cycle_open
+from assessment.services.results import cycle_compute_start
+from assessment.services.schemes import scheme_create
+from org.generate import generate_enterprise
+from org.scoping import SYSTEM
+from spm.clock import FixedClock
+from spm.models import Job
+from tests.test_services_tier import celery_worker, start_worker, wait_until
+
+pytestmark = pytest.mark.services
+COMPARED = ("id", "scorecard_id", "quantitative_part", "qualitative_part", "final_score",
+            "grade", "vetoed", "explanation")  # fmt: skip
+__all__ = ["celery_worker"]
+
+
+def annual_cycle_of_generated_group(employees: int) -> AssessmentCycle:
+    generated = generate_enterprise(employees=employees, prefix="SVC", seed=3)
+    scheme = scheme_create(actor=SYSTEM, code="svc", name="Scheme", owner_unit=generated.group)
+    cycle = cycle_create(
+        actor=SYSTEM,
+        name="Annual",
+        kind="annual",
+        year=2026,
+        owner_unit=generated.group,
+        root_units=[generated.group],
+        scheme=scheme,
+    )
+    return cycle_open(actor=SYSTEM, cycle=cycle)
+
+
+def rows(cycle: AssessmentCycle) -> list[tuple[Any, ...]]:
+    return list(AssessmentResult.objects.filter(cycle=cycle).order_by("id").values_list(*COMPARED))
+
+
+def reference_then_reset(cycle: AssessmentCycle) -> list[tuple[Any, ...]]:
+    """The in-process results; then the rows emptied again for the worker to fill."""
+    compute_cycle(cycle.pk, now=FixedClock.on(cycle.period_span.end).now())
+    expected = rows(cycle)
+    AssessmentResult.objects.filter(cycle=cycle).update(
+        quantitative_part=None, qualitative_part=None, final_score=None, grade="",
+        vetoed=False, explanation={},
+    )  # fmt: skip
+    assert rows(cycle) != expected
+    return expected
+
+
+def test_a_real_worker_computes_exactly_the_in_process_results(
+    celery_worker: subprocess.Popen[bytes],
+) -> None:
+    cycle = annual_cycle_of_generated_group(300)
+    expected = reference_then_reset(cycle)
+    job = cycle_compute_start(actor=SYSTEM, cycle=cycle)
+    wait_until(lambda: Job.objects.get(pk=job.pk).finished, 120, "the compute job")
+    job.refresh_from_db()
+    assert job.status == Job.Status.DONE, job.error
+    assert rows(cycle) == expected
+    assert job.result["results"] == len(expected)
+
+
+def test_killed_worker_then_new_worker_ends_with_identical_rows_and_no_duplicates(
+    celery_worker: subprocess.Popen[bytes], tmp_path: Path
+) -> None:
+    cycle = annual_cycle_of_generated_group(1200)
+    expected = reference_then_reset(cycle)
+    first = cycle_compute_start(actor=SYSTEM, cycle=cycle, chunk_size=20)
+
+    def midway() -> bool:
+        job = Job.objects.get(pk=first.pk)
+        return 0 < job.done < job.total
+
+    wait_until(midway, 120, "the computation to be under way")
+    celery_worker.send_signal(signal.SIGKILL)
+    celery_worker.wait(timeout=30)
+    partly = rows(cycle)
+    assert partly != expected, "the worker finished before it was killed"
+    assert Job.objects.get(pk=first.pk).status == Job.Status.RUNNING
+
+    replacement = start_worker(Path(settings.MEDIA_ROOT))
+    try:
+        from spm.celery import app
+
+        wait_until(lambda: bool(app.control.ping(timeout=0.5)), 60, "the new worker")
+        second = cycle_compute_start(actor=SYSTEM, cycle=cycle, chunk_size=20)
+        wait_until(lambda: Job.objects.get(pk=second.pk).finished, 180, "the second job")
+        assert Job.objects.get(pk=second.pk).status == Job.Status.DONE
+    finally:
+        replacement.terminate()
+        replacement.communicate(timeout=30)
+    assert rows(cycle) == expected
+    assert AssessmentResult.objects.filter(cycle=cycle).count() == len(expected)

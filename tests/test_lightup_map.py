@@ -1,0 +1,106 @@
+"""Colour everywhere it belongs: objectives on the map from their KPIs' lights (worst by
+default, weighted as an option), the objective panel's KPIs, the home panel, and the
+re-sweep after actuals change."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from lightup.models import LightScheme, Rollup
+from lightup.services import lightup_sweep
+from org.scoping import SYSTEM
+from scorecard.signals import actuals_changed
+from strategy.kpis import objective_kpis
+from strategy.status import objective_statuses
+from tests.conftest import Cast
+from tests.factories_scorecard import ObjectiveFactory, PlanFactory
+from tests.lightup_world import MONTH, TODAY, YEAR, item, scorecard
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def objectives(cast: Cast) -> dict[str, Any]:
+    """Objectives whose unit items are green; green and red (weights 90/10); none."""
+    plan = PlanFactory(owner_unit=cast.group)
+    found = {name: ObjectiveFactory(plan=plan) for name in ("green", "mixed", "empty")}
+    card = scorecard(cast.engineering)
+    item(card, "On plan", objective=found["green"])
+    big = item(card, "Big and fine", objective=found["mixed"])
+    small = item(card, "Small and red", objective=found["mixed"], monthly=Decimal(50))
+    type(big).objects.filter(pk=big.pk).update(weight=Decimal(90))
+    type(small).objects.filter(pk=small.pk).update(weight=Decimal(10))
+    # An employee's item under the objective does not colour it (the map shows unit KPIs).
+    mine = scorecard(cast.engineering, cast.employee)
+    item(mine, "Mine", objective=found["green"], monthly=Decimal(0))
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    return found
+
+
+def test_objective_takes_the_worst_colour_of_its_kpis(
+    objectives: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(1):  # the batch (latest month and roll-up as subqueries)
+        colours = objective_statuses(objectives.values())
+    assert colours == {
+        objectives["green"].pk: "green",
+        objectives["mixed"].pk: "red",
+        objectives["empty"].pk: "grey",
+    }
+
+
+def test_weighted_rollup_lets_a_small_red_item_pass(objectives: dict[str, Any]) -> None:
+    LightScheme.objects.update_or_create(
+        is_default=True, defaults={"name": "Weighted", "objective_rollup": Rollup.WEIGHTED}
+    )
+    assert objective_statuses([objectives["mixed"]])[objectives["mixed"].pk] == "green"
+
+
+def test_objective_panel_lists_the_kpis_the_user_may_see_with_their_colours(
+    cast: Cast, objectives: dict[str, Any]
+) -> None:
+    mixed = objectives["mixed"].pk
+    kpis = objective_kpis(cast.manager.user, [mixed])[mixed]
+    assert sorted((k.name, k.status) for k in kpis) == [
+        ("Big and fine", "green"),
+        ("Small and red", "red"),
+    ]
+    assert objective_kpis(cast.sibling_manager.user, [mixed])[mixed] == []
+
+
+def test_home_panel_counts_items_and_objectives_by_colour(
+    cast: Cast, objectives: dict[str, Any]
+) -> None:
+    content = cast.client("executive").get(reverse("home")).content.decode()
+    assert 'id="lightup-panel"' in content
+    assert "Objectives at risk" in content
+
+
+def test_changed_actuals_enqueue_a_sweep_of_their_units_after_commit(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    card = scorecard(cast.finance)
+    changed = item(card, "Cash")
+    with (
+        mock.patch("lightup.tasks.lightup_sweep_month.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        actuals_changed.send(sender=None, year=YEAR, month=MONTH, item_ids=[changed.pk])
+        delay.assert_not_called()  # not before the commit
+    delay.assert_called_once_with(YEAR, MONTH, [cast.finance.pk])
+
+
+def test_changed_actuals_are_lit_up_again(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    from lightup.models import LightStatus
+
+    changed = item(scorecard(cast.finance), "Cash")
+    with django_capture_on_commit_callbacks(execute=True):
+        actuals_changed.send(sender=None, year=YEAR, month=MONTH, item_ids=[changed.pk])
+    assert LightStatus.objects.filter(item=changed, month=MONTH).exists()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from assessment.models import AssessmentResult
-from spm.export import neutral
+from spm.exports import safe_row
 
 CHUNK = 2000
 
@@ -68,7 +68,7 @@ def results_workbook(rows: Iterable[AssessmentResult]) -> bytes:
             adjustments,
             json.dumps(e, ensure_ascii=False),
         ]
-        sheet.append([neutral(v) for v in row])
+        sheet.append(safe_row(row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

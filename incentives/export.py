@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from incentives.models import Payout
-from spm.export import neutral
+from spm.exports import safe_row
 
 
 def header() -> list[str]:
@@ -43,7 +43,7 @@ def payouts_csv(rows: Iterable[Payout]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(header())
     for p in rows:
-        writer.writerow([neutral(v) for v in row_of(p)])
+        writer.writerow(safe_row(row_of(p)))
     return buffer.getvalue()
 
 
@@ -52,7 +52,7 @@ def payouts_xlsx(rows: Iterable[Payout]) -> bytes:
     sheet = book.create_sheet(_("Payouts"))
     sheet.append(header())
     for p in rows:
-        sheet.append([neutral(v) for v in row_of(p)])
+        sheet.append(safe_row(row_of(p)))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -21,11 +21,10 @@ from xhtml2pdf.config.resources import ResourceAccessPolicy
 from lightup import selectors
 from lightup.models import Colour
 from lightup.views import board_filters
+from spm.exports import safe_row
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PACK_ROWS = 1000  # the board pack lists the worst items; the XLSX holds them all
-# A cell starting with one of these is a formula to a spreadsheet (CSV/XLSX injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Same font search as the responsibility letter PDF (scorecard/pdf.py): embed a CJK
 # TrueType font when the machine has one, else name ReportLab's standard CID font.
 CID_FONT = "STSong-Light"
@@ -37,13 +36,6 @@ CJK_FONT_FILES = (
     "/usr/share/fonts/truetype/noto/NotoSansSC-Regular.ttf",
 )
 CJK_TEXT = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _rows(request: HttpRequest) -> tuple[selectors.BoardFilters, Any]:
@@ -91,7 +83,7 @@ def board_xlsx(request: HttpRequest) -> HttpResponse:
     sheet = book.create_sheet(_("Light board"))
     sheet.append([_(h) for h in HEADINGS])
     for row in rows.iterator(chunk_size=2000):
-        sheet.append([safe_cell(v) for v in _line(row)])
+        sheet.append(safe_row(_line(row)))
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

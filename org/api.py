@@ -17,8 +17,10 @@ from spm.api import ScopedPrimaryKeyField, ScopedViewSetMixin, WithinFilterSet
 
 
 class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
+    # Required on create (``null`` names a root unit, which only a superuser may create);
+    # a missing parent is a 400, not an error deep in the service.
     parent = ScopedPrimaryKeyField(  # type: ignore[assignment]
-        queryset=OrgUnit.objects.all(), allow_null=True, required=False
+        queryset=OrgUnit.objects.all(), allow_null=True
     )
 
     class Meta:

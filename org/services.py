@@ -59,6 +59,9 @@ def org_unit_update(*, actor: Actor, unit: OrgUnit, **fields: Any) -> OrgUnit:
 @transaction.atomic
 def employee_update(*, actor: Actor, employee: Employee, **fields: Any) -> Employee:
     require(actor, Employee.objects, employee.pk)
+    if scope_of(actor).employee_id == employee.pk:
+        # Nobody changes their own record: unit, line manager and base bonus decide pay.
+        raise PermissionDenied(_("You cannot change your own employee record; ask HR above."))
     for name, value in fields.items():
         setattr(employee, name, value)
     employee.full_clean()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from spm.clock import clock
+from spm.exports import safe_row
 from spm.jobs import job_progress, job_run
 from spm.models import Job
 
@@ -52,7 +53,7 @@ def _export(job: Job) -> dict[str, Any]:
     )
     for start in range(0, total, CHUNK):
         for row in rows[start : start + CHUNK]:
-            sheet.append(list(row))
+            sheet.append(safe_row(row))
             done += 1
         job_progress(job, done=done)
     buffer = io.BytesIO()

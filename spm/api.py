@@ -13,15 +13,20 @@ answers here and nowhere else: a ``django.core.exceptions.ValidationError`` is a
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 import django_filters
+import django_filters.rest_framework
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -85,13 +90,57 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
-class WithinFilterSet(django_filters.FilterSet):
+# The largest id (and number) the database holds: a filter beyond it is a 400, not an
+# overflow deep in the database driver.
+BIGINT_MAX = 2**63 - 1
+
+
+class IdField(forms.IntegerField):
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", -BIGINT_MAX)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(**kwargs)
+
+
+class IdFilter(django_filters.Filter):
+    """A related row by id, compared as a plain id: no lookup of the related row, so an id
+    outside the caller's scope and one that never existed give the same (empty) answer,
+    never "Select a valid choice" for the one and an empty list for the other."""
+
+    field_class = IdField
+
+
+class FilterSet(django_filters.rest_framework.FilterSet):
+    """The API's FilterSet: related ids through :class:`IdFilter` (no existence leak) and
+    every number within what the database holds (400 beyond it)."""
+
+    @classmethod
+    def filter_for_lookup(cls, field: Any, lookup_type: str) -> tuple[Any, dict[str, Any]]:
+        if (field.many_to_one or field.one_to_one) and lookup_type == "exact":
+            return IdFilter, {}
+        return super().filter_for_lookup(field, lookup_type)
+
+    def is_valid(self) -> bool:
+        if not super().is_valid():
+            return False
+        for name, value in list(self.form.cleaned_data.items()):
+            number = isinstance(value, int | Decimal) and not isinstance(value, bool)
+            if number and abs(value) > BIGINT_MAX:
+                self.form.add_error(name, _("This number is out of range."))
+        return not self.form.errors
+
+
+class FilterBackend(django_filters.rest_framework.DjangoFilterBackend):
+    """``DEFAULT_FILTER_BACKENDS``: ``filterset_fields`` build a :class:`FilterSet` too."""
+
+    filterset_base = FilterSet
+
+
+class WithinFilterSet(FilterSet):
     """A FilterSet with ``?within=<unit id>``: rows in that unit's subtree (scoping still
     applies; an unknown or out-of-scope unit gives an empty list, never an error)."""
 
-    within = django_filters.NumberFilter(
-        method="filter_within", label=gettext_lazy("Within unit (subtree)")
-    )
+    within = IdFilter(method="filter_within", label=gettext_lazy("Within unit (subtree)"))
 
     def filter_within(self, queryset: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return queryset.within(value)  # type: ignore[attr-defined]
@@ -117,6 +166,53 @@ class RejectUnknownFieldsMixin:
                     }
                 )
         return super().to_internal_value(data)  # type: ignore[misc]
+
+
+# --- Parsing ---------------------------------------------------------------------------
+
+# No write of the API nests deeper than a few levels; 5,000 nested ``[`` are an attack.
+MAX_JSON_DEPTH = 32
+
+
+def _json_depth_within(text: str, limit: int) -> bool:
+    """Whether the brackets of ``text`` nest at most ``limit`` deep (strings skipped)."""
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return False
+        elif char in "]}":
+            depth -= 1
+    return True
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser with a nesting limit: too deep a body is a 400 before ``json``
+    recurses into it (a ``RecursionError`` would be a 500)."""
+
+    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
+        try:
+            text = stream.read().decode(encoding)
+        except (UnicodeDecodeError, AttributeError) as exc:
+            raise exceptions.ParseError(_("JSON parse error: %(error)s") % {"error": exc}) from exc
+        if not _json_depth_within(text, MAX_JSON_DEPTH):
+            raise exceptions.ParseError(
+                _("JSON parse error: nested more than %(depth)d levels deep.")
+                % {"depth": MAX_JSON_DEPTH}
+            )
+        return super().parse(io.BytesIO(text.encode("utf-8")), media_type, {"encoding": "utf-8"})
 
 
 # --- One error shape ------------------------------------------------------------------------

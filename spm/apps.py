@@ -9,3 +9,6 @@ class SpmConfig(AppConfig):
 
     def ready(self) -> None:
         from spm import checks  # noqa: F401  (registers the system checks)
+        from spm.tokens import connect
+
+        connect()

@@ -13,7 +13,7 @@ misspelt name is otherwise silently ignored.
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +48,7 @@ ENVIRONMENT: dict[str, tuple[str, str]] = {
     "SPM_BASE_URL": ("http://localhost:8000", "Address of the site, for links in e-mails."),
     "SPM_MEDIA_ROOT": ("", "Where uploaded and generated files go; default var/media."),
     "SPM_LOG_LEVEL": ("INFO", "Log level of the spm loggers."),
+    "SPM_API_TOKEN_HOURS": ("12", "Hours an API token lasts; logout or a new password revokes it."),
     "SPM_TODAY": ("", "YYYY-MM-DD pins the app's clock to that day (demos, tests); empty: now."),
 }
 
@@ -220,14 +221,19 @@ MEDIA_ROOT = Path(env("SPM_MEDIA_ROOT") or VAR_DIR / "media")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous API call gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "spm.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "spm.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "spm.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "spm.api.FilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -322,10 +328,14 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# API tokens last this long after they are issued; logout and a password change revoke them.
+SPM_API_TOKEN_LIFETIME = timedelta(hours=int(env("SPM_API_TOKEN_HOURS")))
+
 # Everything comes from this origin: no CDN, no inline script without the nonce.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
+        # csp.constants.NONCE: a fresh nonce per request, in the header when a page uses it.
         "script-src": ["'self'", NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],

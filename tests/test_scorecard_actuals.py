@@ -116,13 +116,13 @@ def test_the_head_approves_what_someone_else_entered(cast: Cast) -> None:
     item = _item(cast)
     actual = actual_record(actor=cast.hr.user, item=item, month=1, value=10)
     with pytest.raises(PermissionDenied):
-        actual_approve(actor=cast.hr.user, actual=actual)
+        actual_approve(actor=cast.hr.user, actual=actual, expected_version=1)
     with pytest.raises(Http404):
-        actual_approve(actor=cast.sibling_manager.user, actual=actual)
+        actual_approve(actor=cast.sibling_manager.user, actual=actual, expected_version=1)
     actual = actual_approve(actor=cast.manager.user, actual=actual, expected_version=1)
     assert actual.status == ActualStatus.APPROVED and actual.approved_by == cast.manager.user
     # A corrected value needs approving again.
-    actual = actual_record(actor=cast.hr.user, item=item, month=1, value=11)
+    actual = actual_record(actor=cast.hr.user, item=item, month=1, value=11, expected_version=2)
     assert actual.status == ActualStatus.SUBMITTED and actual.approved_by is None
 
 
@@ -130,8 +130,8 @@ def test_an_employee_cannot_approve_their_own_actual(cast: Cast) -> None:
     item = employee_scorecard(cast.employee).items.get()
     actual = actual_record(actor=cast.employee.user, item=item, month=1, value=3)
     with pytest.raises(PermissionDenied):
-        actual_approve(actor=cast.employee.user, actual=actual)
-    actual_reject(actor=cast.manager.user, actual=actual, reason="Wrong meter")
+        actual_approve(actor=cast.employee.user, actual=actual, expected_version=1)
+    actual_reject(actor=cast.manager.user, actual=actual, reason="Wrong meter", expected_version=1)
     actual.refresh_from_db()
     assert actual.status == ActualStatus.REJECTED
 
@@ -139,7 +139,9 @@ def test_an_employee_cannot_approve_their_own_actual(cast: Cast) -> None:
 def test_every_change_is_audited_with_before_and_after(cast: Cast) -> None:
     item = _item(cast)
     actual_record(actor=cast.manager.user, item=item, month=6, value=10)
-    actual_record(actor=cast.hr.user, item=item, month=6, value=12, note="Corrected")
+    actual_record(
+        actor=cast.hr.user, item=item, month=6, value=12, note="Corrected", expected_version=1
+    )
     changes = actual_changes(item)
     assert [c.who for c in changes] == ["hr", "manager"]
     latest = {f: (b, a) for f, b, a in changes[0].fields}
@@ -150,5 +152,28 @@ def test_every_change_is_audited_with_before_and_after(cast: Cast) -> None:
 def test_an_unchanged_entry_writes_no_history(cast: Cast) -> None:
     item = ItemFactory(scorecard=unit_scorecard(cast.finance, milestone=False, quantitative=0))
     actual_record(actor=cast.sibling_manager.user, item=item, month=1, value=5)
-    actual_record(actor=cast.sibling_manager.user, item=item, month=1, value=5)
+    actual_record(actor=cast.sibling_manager.user, item=item, month=1, value=5, expected_version=1)
     assert item.actuals.get().history.count() == 1
+
+
+def test_a_person_cannot_skip_the_version_of_an_existing_value(cast: Cast) -> None:
+    item = _item(cast)
+    actual = actual_record(actor=cast.hr.user, item=item, month=1, value=10)
+    with pytest.raises(ValidationError) as refused:
+        actual_record(actor=cast.manager.user, item=item, month=1, value=12)
+    assert "version" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        actual_approve(actor=cast.manager.user, actual=actual)
+    actual.refresh_from_db()
+    assert (actual.value, actual.status) == (10, ActualStatus.SUBMITTED)
+
+
+def test_approval_follows_who_set_the_value_not_who_last_touched_the_row(cast: Cast) -> None:
+    item = _item(cast)
+    actual = actual_record(actor=cast.manager.user, item=item, month=1, value=10)
+    actual = actual_record(
+        actor=cast.hr.user, item=item, month=1, value=10, note="Meter 2", expected_version=1
+    )
+    assert actual.entered_by == cast.manager.user
+    with pytest.raises(PermissionDenied):
+        actual_approve(actor=cast.manager.user, actual=actual, expected_version=2)

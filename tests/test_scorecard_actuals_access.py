@@ -275,7 +275,13 @@ class TestAgainstRecordedActuals:
         assert closed == (role == "hr")
 
     def test_the_audit_page_shows_before_and_after(self, cast: Cast, items: Items) -> None:
-        actual_record(actor=cast.manager.user, item=items.engineering, month=1, value="10.5")
+        actual_record(
+            actor=cast.manager.user,
+            item=items.engineering,
+            month=1,
+            value="10.5",
+            expected_version=1,
+        )
         page = cast.client("hr").get(reverse("actual-history", args=[items.engineering.pk]))
         latest = page.context["page"].object_list[0]
         assert latest.who == "manager"
@@ -420,7 +426,9 @@ def test_audit_page_runs_a_fixed_number_of_queries(
     item = scorecard.items.get()
     for month in range(1, n + 1):
         actual_record(actor=cast.manager.user, item=item, month=month, value=month)
-        actual_record(actor=cast.hr.user, item=item, month=month, value=month + 1)
+        actual_record(
+            actor=cast.hr.user, item=item, month=month, value=month + 1, expected_version=1
+        )
     client = cast.client("manager")
     # + the item, + the history rows with their users, + the actuals by month
     with django_assert_num_queries(PAGE_BASE + 3 + NAV):

@@ -40,11 +40,13 @@ def test_entering_approving_and_rejecting_announce_the_item_month(
     one = {"year": card.year, "month": 2, "item_ids": [item.pk]}
     actual = actual_record(actor=cast.hr.user, item=item, month=2, value=5)
     assert sent == [one]
-    actual_record(actor=cast.hr.user, item=item, month=2, value=5)  # unchanged: silent
+    actual_record(actor=cast.hr.user, item=item, month=2, value=5, expected_version=1)  # silent
     assert sent == [one]
-    actual = actual_approve(actor=cast.manager.user, actual=actual)
-    actual = actual_record(actor=cast.hr.user, item=item, month=2, value=6)
-    actual_reject(actor=cast.manager.user, actual=actual, reason="Meter misread")
+    actual = actual_approve(actor=cast.manager.user, actual=actual, expected_version=1)
+    actual = actual_record(actor=cast.hr.user, item=item, month=2, value=6, expected_version=2)
+    actual_reject(
+        actor=cast.manager.user, actual=actual, reason="Meter misread", expected_version=3
+    )
     assert sent == [one] * 4
 
 

@@ -24,7 +24,7 @@ from scorecard.models import ResponsibilityLetter, Scorecard
 from scorecard.pdf import letter_pdf
 from scorecard.selectors import letters as selectors
 from scorecard.services import letters as services
-from spm.api import RejectUnknownFieldsMixin, ScopedPrimaryKeyField
+from spm.api import FilterSet, RejectUnknownFieldsMixin, ScopedPrimaryKeyField
 from spm.clock import clock
 
 
@@ -62,7 +62,7 @@ class ReasonSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
     reason = serializers.CharField()
 
 
-class LetterFilter(django_filters.FilterSet):
+class LetterFilter(FilterSet):
     year = django_filters.NumberFilter(field_name="scorecard__year")
 
     class Meta:

@@ -18,6 +18,7 @@ from org.scoping import actor_of
 from scorecard.models import COMPLETE, Milestone, ScorecardItem
 from scorecard.services import milestones as services
 from spm.api import (
+    FilterSet,
     RejectUnknownFieldsMixin,
     ScopedPrimaryKeyField,
     ScopedViewSetMixin,
@@ -55,7 +56,7 @@ class CompleteSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
     completed_on = serializers.DateField(allow_null=True)
 
 
-class MilestoneFilter(django_filters.FilterSet):
+class MilestoneFilter(FilterSet):
     unit = django_filters.NumberFilter(
         method="filter_unit", label="Responsible or counterpart unit"
     )

@@ -31,6 +31,7 @@ from scorecard.models import (
     ScorecardItem,
 )
 from scorecard.selectors.actuals import may_enter
+from scorecard.services.scorecards import require_version
 from scorecard.signals import actuals_changed
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
@@ -104,6 +105,33 @@ def to_decimal(value: Any) -> Decimal:
         ) from exc
     if not number.is_finite():
         raise ValidationError({"value": _("“%(value)s” is not a number.") % {"value": value}})
+    return fits_column(number, MonthlyActual, "value", shown=value)
+
+
+def fits_column(number: Decimal, model: Any, name: str, *, shown: Any = None) -> Decimal:
+    """``number`` if the decimal column ``model.name`` holds it exactly, else a
+    ValidationError naming the limit. Every entry path (page, API, import) checks here, so
+    "1e15" or "1e400" is refused everywhere instead of overflowing the database."""
+    field = model._meta.get_field(name)
+    integer_digits = field.max_digits - field.decimal_places
+    normal = number.normalize()
+    exponent = normal.as_tuple().exponent
+    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    too_big = normal != 0 and normal.adjusted() + 1 > integer_digits
+    if too_big or decimals > field.decimal_places:
+        raise ValidationError(
+            {
+                name: _(
+                    "%(value)s is out of range (at most %(digits)d digits before the point "
+                    "and %(places)d after it)."
+                )
+                % {
+                    "value": number if shown is None else shown,
+                    "digits": integer_digits,
+                    "places": field.decimal_places,
+                }
+            }
+        )
     return number
 
 
@@ -191,15 +219,19 @@ def actual_record(
             raise StaleActual(MonthlyActual.objects.filter(item=item, month=month).first()) from exc
         announce(item.scorecard.year, month, [item.pk])
         return actual
+    require_version(actor, expected_version)
     if expected_version is not None and expected_version != actual.version:
         raise StaleActual(actual)
     if actual.value == number and actual.note == note and evidence is None:
         return actual
     if actual.value != number:
+        # "Entered by" follows who set the value (separation of duties: nobody approves a
+        # value they set); a change of the note or the evidence alone keeps it.
         actual.status = ActualStatus.SUBMITTED
         actual.approved_by = None
         actual.approved_at = None
-    actual.value, actual.note, actual.entered_by_id = number, note, user_id
+        actual.entered_by_id = user_id
+    actual.value, actual.note = number, note
     if evidence is not None:
         actual.evidence = evidence
     _clean(actual)
@@ -234,6 +266,7 @@ def actual_approve(
 ) -> MonthlyActual:
     """The unit head confirms a submitted value."""
     clock = clock or configured_clock()
+    require_version(actor, expected_version)
     actual = _require_reviewer(actor, actual, clock)
     if actual.status != ActualStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be approved."))
@@ -257,6 +290,7 @@ def actual_reject(
     clock: Clock | None = None,
 ) -> MonthlyActual:
     """The unit head sends a submitted value back; the reason goes into the audit trail."""
+    require_version(actor, expected_version)
     actual = _require_reviewer(actor, actual, clock or configured_clock())
     if actual.status != ActualStatus.SUBMITTED:
         raise ValidationError(_("Only a submitted value can be rejected."))

@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 
 from org.scoping import Actor
 from scorecard.selectors.actuals import template_items
+from spm.exports import safe_row
 
 REQUIRED = ("item_id", "year", "month", "value")
 COLUMNS = ("item_id", "scorecard", "item", "unit_of_measure", "year", "month", "value", "note")
@@ -127,13 +128,13 @@ def import_template(
         sheet = book.create_sheet(_("Actuals"))
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
         buffer = io.BytesIO()
         book.save(buffer)
         return buffer.getvalue(), CONTENT_TYPES["xlsx"], f"actuals-{suffix}.xlsx"
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)
     # A BOM, so that Excel opens Chinese names correctly.
     return ("\ufeff" + text.getvalue()).encode(), CONTENT_TYPES["csv"], f"actuals-{suffix}.csv"

@@ -39,7 +39,6 @@ __all__ = ["ImportFileError", "ImportReport", "RowError", "actuals_import", "imp
 MAX_ROWS = 50_000
 CHUNK = 900  # ids per IN (...) list: below SQLite's classic bound on query parameters
 BATCH = 500
-MAX_INTEGER_DIGITS = 14  # value is DECIMAL(18, 4)
 
 
 @dataclass
@@ -123,16 +122,9 @@ def _int(text: str) -> int | None:
 
 def _check_value(text: str) -> tuple[Decimal | None, str | None]:
     try:
-        value = to_decimal(text)
-    except ValidationError:
-        return None, _("value “%(value)s” is not a number") % {"value": text}
-    _sign, digits, exponent = value.as_tuple()
-    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    if decimals > 4 or len(digits) - decimals > MAX_INTEGER_DIGITS:
-        return None, _("value %(value)s is out of range (at most 14 digits and 4 decimals)") % {
-            "value": text
-        }
-    return value, None
+        return to_decimal(text), None
+    except ValidationError as exc:
+        return None, _("value: %(problem)s") % {"problem": exc.messages[0]}
 
 
 def check_rows(

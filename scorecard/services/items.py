@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from org.scoping import CHANGE, VIEW, Actor, audited, require
 from scorecard.models import ItemKind, ItemMonthlyPlan, MonthlyActual, Scorecard, ScorecardItem
-from scorecard.services.scorecards import require_unlocked
+from scorecard.services.scorecards import require_unlocked, require_version
 from spm.errors import Conflict, public_fields
 
 
@@ -88,6 +88,7 @@ def _claim(item: ScorecardItem, expected_version: int) -> None:
 
 def _fresh(actor: Actor, item: ScorecardItem, expected_version: int | None) -> ScorecardItem:
     """The stored item, checked for scope, lock and staleness before an edit."""
+    require_version(actor, expected_version)
     stored = ScorecardItem.objects.select_related("scorecard").filter(pk=item.pk).first()
     if stored is None:
         if expected_version is not None:
@@ -106,7 +107,7 @@ def item_update(
     *, actor: Actor, item: ScorecardItem, expected_version: int | None, **fields: Any
 ) -> ScorecardItem:
     """Change an item's goal. ``expected_version`` is the version the editor opened
-    (``None`` skips the check, for system jobs)."""
+    (``None`` skips the check, for system jobs only)."""
     unknown = set(fields) - set(ScorecardItem.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"fields that cannot be edited: {sorted(unknown)}")

@@ -50,6 +50,7 @@ from scorecard.models import (
     ScorecardItem,
     ScorecardStatus,
 )
+from scorecard.services.scorecards import lock_scorecard
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
 
@@ -272,6 +273,16 @@ def letter_issue(
 
 
 def _fresh_letter(letter: ResponsibilityLetter) -> ResponsibilityLetter:
+    # The scorecard row first, as every goal write takes it: an edit of the goals either
+    # commits before the signature reads them (and the fingerprint refuses it) or waits
+    # until the scorecard is locked (and is refused as locked).
+    scorecard_id = (
+        ResponsibilityLetter.objects.filter(pk=letter.pk)
+        .values_list("scorecard_id", flat=True)
+        .first()
+    )
+    if scorecard_id is not None:
+        lock_scorecard(scorecard_id)
     return (
         ResponsibilityLetter.objects.select_for_update(of=("self",))
         .select_related("scorecard", "signer__user", "issuer__user")

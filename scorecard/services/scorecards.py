@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from org.models import Employee, OrgUnit
-from org.scoping import CHANGE, Actor, audited, require, scope_of
+from org.scoping import CHANGE, Actor, SystemActor, audited, require, scope_of
 from scorecard.models import Scorecard, ScorecardLocked, ScorecardStatus
 
 # --- Helpers shared by the other scorecard services ---------------------------------------
@@ -30,8 +30,31 @@ def may_change_unit(actor: Actor, unit: OrgUnit) -> bool:
     return scope_of(actor).may(Scorecard, CHANGE, unit.path)
 
 
+def lock_scorecard(scorecard_id: int) -> str | None:
+    """Lock the scorecard row (``SELECT … FOR UPDATE``) until the transaction ends and return
+    its status. Every write to a scorecard's goals and every signature takes this lock
+    first, so a signature never interleaves with an edit of the goals it signs."""
+    return (
+        Scorecard.objects.select_for_update(of=("self",))
+        .filter(pk=scorecard_id)
+        .order_by()
+        .values_list("status", flat=True)
+        .first()
+    )
+
+
+def require_version(actor: Actor, expected_version: int | None) -> None:
+    """A person's edit names the version it was based on; only a system job may skip the
+    compare-and-set. Without it an edit would silently overwrite a save it never saw."""
+    if expected_version is None and not isinstance(actor, SystemActor):
+        raise ValidationError(
+            {"version": _("Send the version you opened; nothing was saved without it.")}
+        )
+
+
 def require_unlocked(scorecard: Scorecard) -> None:
-    if Scorecard.objects.filter(pk=scorecard.pk, status=ScorecardStatus.SIGNED).exists():
+    """Lock the scorecard row (see :func:`lock_scorecard`) and refuse if it is signed."""
+    if lock_scorecard(scorecard.pk) == ScorecardStatus.SIGNED:
         raise ScorecardLocked
 
 

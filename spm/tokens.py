@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_out
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -51,7 +51,19 @@ def _on_user_save(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) 
         revoke_tokens(instance)
 
 
+def _stamp_by_the_app_clock(sender: Any, instance: Token, created: bool, **kwargs: Any) -> None:
+    """A new token's age is counted by the same clock that judges its expiry.
+
+    ``Token.created`` is stamped by ``auto_now_add`` (real time); with the clock pinned
+    (``SPM_TODAY``) a token would otherwise be born expired, or never expire.
+    """
+    if created and not kwargs.get("raw"):
+        instance.created = clock().now()
+        Token.objects.filter(pk=instance.pk).update(created=instance.created)
+
+
 def connect() -> None:
     """Called from ``SpmConfig.ready``."""
     user_logged_out.connect(_on_logout, dispatch_uid="spm.tokens.logout")
     pre_save.connect(_on_user_save, sender=get_user_model(), dispatch_uid="spm.tokens.password")
+    post_save.connect(_stamp_by_the_app_clock, sender=Token, dispatch_uid="spm.tokens.stamp")

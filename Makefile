@@ -41,12 +41,14 @@ demo: $(VENV)/.runtime
 test: $(VENV)/.dev check
 	$(PY) -m tests.harness $(PYTEST_ARGS)
 
-## make test-dates: the SQLite suite three times, with the app's clock pinned to each of
-## TEST_DATES (SPM_TODAY), proving nothing depends on the real date.
+## make test-dates: the suite with the app's clock pinned to each of TEST_DATES (SPM_TODAY),
+## on SQLite and then in the full tier, proving nothing depends on the real date.
 test-dates: $(VENV)/.dev
 	@set -e; for day in $(TEST_DATES); do \
-		echo "== SPM_TODAY=$$day"; \
-		SPM_TODAY=$$day $(PY) -m pytest -q -m "not browser and not services" $(PYTEST_ARGS); \
+		echo "== SPM_TODAY=$$day, SQLite"; \
+		SPM_TODAY=$$day $(PY) -m pytest -q -n auto --dist loadfile -m "not browser and not services" $(PYTEST_ARGS); \
+		echo "== SPM_TODAY=$$day, full tier"; \
+		SPM_TODAY=$$day $(PY) -m tests.harness -q $(PYTEST_ARGS); \
 	done
 
 ## make bench: every page and list endpoint per role at 100,000 employees, on a throwaway

@@ -3,11 +3,11 @@ one objective. Executives edit the map in place (see :func:`strategy_map`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django_htmx.http import reswap, retarget
 
 from org.scoping import CHANGE, MANAGER, actor_of, scope_of
 from spm.clock import clock
-from spm.forms import attach_errors
+from spm.forms import form_save
 from spm.htmx import is_htmx_partial
 from strategy import selectors, services
 from strategy.export import map_pdf
@@ -127,30 +127,23 @@ def strategy_map(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(request, _("This version is locked; start a new version to change it."))
         return redirect("strategy-map", pk=plan.pk)
     which = request.POST.get("form")
-    forms: dict[str, Any] = {}
+    create: Callable[..., Any]
     if which == "objective":
         form: Any = ObjectiveForm(request.POST, user=request.user, plan=plan, prefix="objective")
-        forms["objective_form"] = form
+        create, done = services.objective_create, _("Objective added.")
     elif which == "link":
         form = LinkForm(request.POST, user=request.user, plan=plan, prefix="link")
-        forms["link_form"] = form
+        create, done = services.link_create, _("Link added.")
     else:
         raise Http404
-    if form.is_valid():
-        try:
-            if which == "objective":
-                services.objective_create(actor=actor_of(request), plan=plan, **form.cleaned_data)
-            else:
-                services.link_create(actor=actor_of(request), plan=plan, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Objective added.") if which == "objective" else _("Link added.")
-            )
-            if not is_htmx_partial(request):
-                return redirect("strategy-map", pk=plan.pk)
-            forms = {}
+    forms: dict[str, Any] = {f"{which}_form": form}
+    if form_save(
+        request, form, lambda: create(actor=actor_of(request), plan=plan, **form.cleaned_data)
+    ):
+        messages.success(request, done)
+        if not is_htmx_partial(request):
+            return redirect("strategy-map", pk=plan.pk)
+        forms = {}
     context = map_context(request, plan, **forms)
     if is_htmx_partial(request):
         response = render(request, "strategy/_map_workspace.html", context)

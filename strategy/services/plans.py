@@ -27,7 +27,7 @@ from strategy.models import (
     Strategy,
     Theme,
 )
-from strategy.services._common import apply, delete_or_explain, require_draft
+from strategy.services._common import apply, delete_or_explain, require_draft, saved
 
 
 def default_perspectives() -> list[tuple[str, str]]:
@@ -66,9 +66,7 @@ def plan_create(
         vision=vision,
         core_values=core_values,
     )
-    plan.full_clean()
-    plan.save()
-    require(actor, StrategicPlan.objects, plan.pk)
+    saved(actor, plan)
     for order, (code, title) in enumerate(perspectives or default_perspectives(), start=1):
         perspective = Perspective(plan=plan, code=code, name=title, order=order)
         perspective.full_clean()
@@ -81,9 +79,7 @@ def plan_update(*, actor: Actor, plan: StrategicPlan, **fields: Any) -> Strategi
     """Edit name, period, mission, vision or core values of a draft."""
     fresh = require_draft(actor, plan)
     apply(fresh, fields, PLAN_FIELDS)
-    fresh.full_clean()
-    fresh.save()
-    return fresh
+    return saved(actor, fresh)
 
 
 @transaction.atomic
@@ -128,9 +124,7 @@ def plan_approve(*, actor: Actor, plan: StrategicPlan, clock: Clock | None = Non
     fresh.status = PlanStatus.APPROVED
     fresh.approved_at = (clock or configured_clock()).now()
     fresh.approved_by = history_user(actor)  # type: ignore[assignment]  # the user model
-    fresh.full_clean()
-    fresh.save()
-    return fresh
+    return saved(actor, fresh)
 
 
 @transaction.atomic

@@ -151,11 +151,6 @@ def strategy_map(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "strategy/map.html", context)
 
 
-def _export_name(plan: StrategicPlan, extension: str) -> str:
-    period = f"{plan.start_year}-{plan.end_year}"  # ASCII: a plain header, no encoding
-    return f"strategy-map-{slugify(plan.name) or 'plan'}-{period}-v{plan.version}.{extension}"
-
-
 def _board_title(plan: StrategicPlan) -> str:
     return _("%(name)s %(period)s — strategy map (version %(version)s, %(status)s)") % {
         "name": plan.name,
@@ -165,13 +160,21 @@ def _board_title(plan: StrategicPlan) -> str:
     }
 
 
+def _download(plan: StrategicPlan, body: str | bytes, extension: str, kind: str) -> HttpResponse:
+    """The map as a file, named after the plan, its period and version (ASCII: a plain
+    header, no encoding)."""
+    period = f"{plan.start_year}-{plan.end_year}"
+    name = f"strategy-map-{slugify(plan.name) or 'plan'}-{period}-v{plan.version}.{extension}"
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 def strategy_map_svg(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     svg = selectors.plan_map(request.user, plan).svg(title=_board_title(plan))
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "svg")}"'
-    return response
+    return _download(plan, svg, "svg", "image/svg+xml; charset=utf-8")
 
 
 @login_required
@@ -180,9 +183,7 @@ def strategy_map_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     title = _board_title(plan)
     svg = selectors.plan_map(request.user, plan).svg(title=title)
     pdf = map_pdf(svg, title=title, generated_at=clock().now())
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "pdf")}"'
-    return response
+    return _download(plan, pdf, "pdf", "application/pdf")
 
 
 @login_required

@@ -42,7 +42,7 @@ class ObjectiveChoiceField(forms.ModelChoiceField):
 class PlanForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = StrategicPlan
-        fields = ["name", "start_year", "end_year", "mission", "vision", "core_values"]
+        fields = list(StrategicPlan.EDITABLE_FIELDS)
 
 
 class PlanCreateForm(PlanForm):
@@ -77,7 +77,7 @@ class PlanContentForm(BootstrapMixin, forms.ModelForm):
 class PerspectiveForm(PlanContentForm):
     class Meta:
         model = Perspective
-        fields = ["name", "code"]
+        fields = list(Perspective.EDITABLE_FIELDS)
         help_texts = {"code": _("A short identifier; left empty, it is made from the name.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -88,7 +88,7 @@ class PerspectiveForm(PlanContentForm):
 class ThemeForm(PlanContentForm):
     class Meta:
         model = Theme
-        fields = ["name", "description"]
+        fields = [name for name in Theme.EDITABLE_FIELDS if name != "order"]  # set by the list
 
 
 class StrategyForm(PlanContentForm):
@@ -96,7 +96,7 @@ class StrategyForm(PlanContentForm):
 
     class Meta:
         model = Strategy
-        fields = ["level", "unit", "function", "name", "mission", "description"]
+        fields = list(Strategy.EDITABLE_FIELDS)
 
     def choices(self, user: Any, plan: StrategicPlan) -> dict[str, QuerySet[Any]]:
         return {"unit": selectors.plan_units(user, plan)}
@@ -107,7 +107,7 @@ class ObjectiveForm(PlanContentForm):
 
     class Meta:
         model = Objective
-        fields = ["perspective", "code", "name", "owner_unit", "theme", "description", "parent"]
+        fields = list(Objective.EDITABLE_FIELDS)
 
     def choices(self, user: Any, plan: StrategicPlan) -> dict[str, QuerySet[Any]]:
         return {
@@ -129,7 +129,7 @@ class LinkForm(PlanContentForm):
 
     class Meta:
         model = CauseEffectLink
-        fields = ["cause", "effect", "note"]
+        fields = list(CauseEffectLink.EDITABLE_FIELDS)
 
     def choices(self, user: Any, plan: StrategicPlan) -> dict[str, QuerySet[Any]]:
         options = (

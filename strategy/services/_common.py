@@ -32,9 +32,10 @@ def require_draft(actor: Actor, plan: StrategicPlan | int) -> StrategicPlan:
     return fresh
 
 
-def apply(instance: models.Model, fields: dict[str, Any], allowed: set[str]) -> None:
-    """Set ``fields`` on ``instance``; a field outside ``allowed`` is a programming error."""
-    unknown = set(fields) - allowed
+def apply(instance: Any, fields: dict[str, Any]) -> None:
+    """Set ``fields`` on ``instance``; a field outside the model's ``EDITABLE_FIELDS`` is a
+    programming error."""
+    unknown = set(fields) - set(instance.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"cannot change {', '.join(sorted(unknown))} of {type(instance).__name__}")
     for name, value in fields.items():

@@ -51,7 +51,7 @@ def perspective_create(
 @transaction.atomic
 def perspective_update(*, actor: Actor, perspective: Perspective, **fields: Any) -> Perspective:
     require_row(actor, perspective)
-    apply(perspective, fields, {"name", "code"})
+    apply(perspective, fields)
     if not perspective.code:
         perspective.code = _free_code(perspective.plan, perspective.name, exclude=perspective.pk)
     return saved(actor, perspective)
@@ -89,7 +89,7 @@ def theme_create(*, actor: Actor, plan: StrategicPlan, name: str, description: s
 @transaction.atomic
 def theme_update(*, actor: Actor, theme: Theme, **fields: Any) -> Theme:
     require_row(actor, theme)
-    apply(theme, fields, {"name", "description", "order"})
+    apply(theme, fields)
     return saved(actor, theme)
 
 
@@ -101,9 +101,6 @@ def theme_delete(*, actor: Actor, theme: Theme) -> None:
 
 
 # --- Strategies ----------------------------------------------------------------------------
-STRATEGY_FIELDS = {"level", "unit", "function", "name", "mission", "description"}
-
-
 @transaction.atomic
 def strategy_create(
     *,
@@ -132,7 +129,7 @@ def strategy_create(
 @transaction.atomic
 def strategy_update(*, actor: Actor, strategy: Strategy, **fields: Any) -> Strategy:
     require_row(actor, strategy)
-    apply(strategy, fields, STRATEGY_FIELDS)
+    apply(strategy, fields)
     return saved(actor, strategy)
 
 

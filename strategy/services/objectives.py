@@ -12,8 +12,6 @@ from org.scoping import Actor
 from strategy.models import CauseEffectLink, Objective, Perspective, StrategicPlan, Theme
 from strategy.services._common import apply, delete_or_explain, require_draft, require_row, saved
 
-OBJECTIVE_FIELDS = {"perspective", "theme", "owner_unit", "code", "name", "description", "parent"}
-
 
 @transaction.atomic
 def objective_create(
@@ -45,7 +43,7 @@ def objective_create(
 @transaction.atomic
 def objective_update(*, actor: Actor, objective: Objective, **fields: Any) -> Objective:
     require_row(actor, objective)
-    apply(objective, fields, OBJECTIVE_FIELDS)
+    apply(objective, fields)
     return saved(actor, objective)
 
 
@@ -75,7 +73,7 @@ def link_create(
 @transaction.atomic
 def link_update(*, actor: Actor, link: CauseEffectLink, **fields: Any) -> CauseEffectLink:
     require_row(actor, link)
-    apply(link, fields, {"cause", "effect", "note"})
+    apply(link, fields)
     return saved(actor, link)
 
 

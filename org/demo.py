@@ -200,22 +200,37 @@ def seed_org(*, today: date | None = None) -> DemoOrg:
         rng.sample([f"{s} {g}{h.lower()}" for s in SURNAMES for g in GIVEN for h in GIVEN[:6]], 400)
     )
     serial = 0
-    for code, _name, kind, parent_code, titles in UNITS:
-        unit = demo.units[code]
-        parent_head = demo.heads.get(parent_code) if parent_code else None
+
+    def seat(
+        unit: OrgUnit,
+        title: str,
+        line_manager: Employee | None,
+        bonus: tuple[int, int],
+        login: tuple[str, str, str | None] | None,
+    ) -> Employee:
+        """The next numbered person: a demo login where one sits here, else a made-up name
+        (names and bonuses drawn in the same order every time)."""
+        nonlocal serial
         serial += 1
-        title = HEAD_TITLES[kind]
-        login = login_by_unit_title.get((code, title))
-        head = _employee(
+        person = _employee(
             username=login[0] if login else f"zn{serial:04d}",
             number=f"ZN{serial:04d}",
             name=login[1] if login else next(names),
             unit=unit,
             job_title=title,
-            line_manager=parent_head,
-            base_bonus=Decimal(rng.randrange(150, 400) * 1000),
+            line_manager=line_manager,
+            base_bonus=Decimal(rng.randrange(*bonus) * 1000),
             password_hash=password_hash,
         )
+        if login:
+            demo.logins[login[0]] = person
+        return person
+
+    for code, _name, kind, parent_code, titles in UNITS:
+        unit = demo.units[code]
+        parent_head = demo.heads.get(parent_code) if parent_code else None
+        title = HEAD_TITLES[kind]
+        head = seat(unit, title, parent_head, (150, 400), login_by_unit_title.get((code, title)))
         demo.heads[code] = head
         if unit.head_id != head.pk:
             unit.head = head
@@ -223,24 +238,10 @@ def seed_org(*, today: date | None = None) -> DemoOrg:
         RoleAssignment.objects.get_or_create(
             user_id=head.user_id, role=RoleAssignment.Role.MANAGER, unit=unit
         )
-        if login:
-            demo.logins[login[0]] = head
         for i in range(STAFF_PER_UNIT[kind]):
-            serial += 1
             title = titles[i % len(titles)]
             login = login_by_unit_title.get((code, title)) if i < len(titles) else None
-            person = _employee(
-                username=login[0] if login else f"zn{serial:04d}",
-                number=f"ZN{serial:04d}",
-                name=login[1] if login else next(names),
-                unit=unit,
-                job_title=title,
-                line_manager=head,
-                base_bonus=Decimal(rng.randrange(60, 150) * 1000),
-                password_hash=password_hash,
-            )
-            if login:
-                demo.logins[login[0]] = person
+            seat(unit, title, head, (60, 150), login)
 
     # Logins whose seat is not a head or staff slot above.
     for username, name, unit_code, title, _role in LOGINS:

@@ -9,48 +9,26 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
 from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from scorecard.models import ResponsibilityLetter
 from scorecard.selectors.letters import letter_content
-from spm.pdf_fonts import CID_FONT, CJK_TEXT, cjk_font_file
+from spm.pdf_fonts import CJK_TEXT, css_font_face, pdf_resource_policy
 
 
 class LetterPdfError(RuntimeError):
     """xhtml2pdf could not lay the letter out."""
 
 
-def font_face() -> dict[str, str]:
-    """``family`` to name in CSS and ``src`` for an ``@font-face`` rule (empty for CID)."""
-    path = cjk_font_file()
-    if path is None:
-        return {"family": CID_FONT, "src": ""}
-    return {"family": "SPMCJK", "src": path}
-
-
-def _policy() -> ResourceAccessPolicy:
-    """Nothing from the network; locally, only the font's directory (a letter holds text
-    that users typed, so it must not be able to pull in any other file)."""
-    path = cjk_font_file()
-    return ResourceAccessPolicy.server(
-        base_dir=Path(path).parent if path else None,
-        allow_remote=False,
-        max_local_bytes=64 * 1024 * 1024,
-        max_total_bytes=64 * 1024 * 1024,
-    )
-
-
 def letter_html_for_pdf(letter: ResponsibilityLetter, language: str | None = None) -> str:
     context: dict[str, Any] = {
         "letter": letter,
         "content": letter_content(letter),
-        "font": font_face(),
+        "font": css_font_face(),
         # ReportLab wraps Chinese only in its CJK mode, which also breaks Latin words
         # anywhere: use it when the letter holds Chinese text.
         "cjk_wrap": bool(CJK_TEXT.search(json.dumps(letter.snapshot, ensure_ascii=False))),
@@ -63,7 +41,9 @@ def letter_pdf(letter: ResponsibilityLetter, language: str | None = None) -> byt
     """The letter version as a PDF document."""
     html = letter_html_for_pdf(letter, language)
     buffer = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=buffer, encoding="utf-8", resource_policy=_policy())
+    result = pisa.CreatePDF(
+        html, dest=buffer, encoding="utf-8", resource_policy=pdf_resource_policy()
+    )
     if result.err:
         raise LetterPdfError(f"xhtml2pdf reported {result.err} error(s)")
     return buffer.getvalue()

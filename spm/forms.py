@@ -1,13 +1,17 @@
 """Form plumbing shared by every app: Bootstrap styling with accessible error marks, service
-errors shown on the form, and the sign-in form."""
+errors shown on the form, the POST → service → errors step of a page, and the sign-in form."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+T = TypeVar("T")
 
 
 def bootstrap(form: forms.BaseForm) -> None:
@@ -61,6 +65,22 @@ def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
             # NON_FIELD_ERRORS and model fields the form does not show go to the top.
             form.add_error(name if name in form.fields else None, errors)
     bootstrap(form)
+
+
+def form_save(request: HttpRequest, form: forms.BaseForm, save: Callable[[], T]) -> T | None:
+    """The step every form page takes: on a POST whose form is valid, call the service
+    (``save``) and answer what it saved; a ``ValidationError`` it raises lands on the form.
+
+    ``None`` means "show the form again": a GET, an invalid form, or a refused save. ``save``
+    must answer what it saved (not ``None``), so the caller knows to say so and redirect.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return save()
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return None
 
 
 class LoginForm(AuthenticationForm):

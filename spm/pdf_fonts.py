@@ -19,6 +19,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
+from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 CID_FONT = "STSong-Light"
 TTF_FONT = "SPM-CJK"  # the name a machine's TrueType CJK font is registered under
@@ -56,3 +57,24 @@ def reportlab_cjk_font() -> str:
 
 def has_cjk(text: str) -> bool:
     return CJK_TEXT.search(text) is not None
+
+
+def css_font_face() -> dict[str, str]:
+    """For an HTML page xhtml2pdf draws: ``family`` to name in CSS and ``src`` for an
+    ``@font-face`` rule (empty for the CID font, which needs no file)."""
+    path = cjk_font_file()
+    if path is None:
+        return {"family": CID_FONT, "src": ""}
+    return {"family": "SPMCJK", "src": path}
+
+
+def pdf_resource_policy() -> ResourceAccessPolicy:
+    """What xhtml2pdf may load: nothing from the network; locally, only the font's
+    directory (a PDF holds text users typed, which must not pull in any other file)."""
+    path = cjk_font_file()
+    return ResourceAccessPolicy.server(
+        base_dir=Path(path).parent if path else None,
+        allow_remote=False,
+        max_local_bytes=64 * 1024 * 1024,
+        max_total_bytes=64 * 1024 * 1024,
+    )

@@ -42,7 +42,7 @@ class ObjectiveChoiceField(forms.ModelChoiceField):
 class PlanForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = StrategicPlan
-        fields = ["name", "start_year", "end_year", "mission", "vision", "core_values"]
+        fields = list(StrategicPlan.EDITABLE_FIELDS)
 
 
 class PlanCreateForm(PlanForm):
@@ -58,10 +58,26 @@ class PlanCreateForm(PlanForm):
         field.queryset = selectors.plan_owner_units(user).order_by("path")
 
 
-class PerspectiveForm(BootstrapMixin, forms.ModelForm):
+class PlanContentForm(BootstrapMixin, forms.ModelForm):
+    """A form for something inside a plan. Every one takes the user and the plan, and its
+    choice lists (``choices``) offer only what the user may see in that plan."""
+
+    def __init__(self, *args: Any, user: Any, plan: StrategicPlan, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+        for name, queryset in self.choices(user, plan).items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
+    def choices(self, user: Any, plan: StrategicPlan) -> dict[str, QuerySet[Any]]:
+        return {}
+
+
+class PerspectiveForm(PlanContentForm):
     class Meta:
         model = Perspective
-        fields = ["name", "code"]
+        fields = list(Perspective.EDITABLE_FIELDS)
         help_texts = {"code": _("A short identifier; left empty, it is made from the name.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -69,38 +85,32 @@ class PerspectiveForm(BootstrapMixin, forms.ModelForm):
         self.fields["code"].required = False
 
 
-class ThemeForm(BootstrapMixin, forms.ModelForm):
+class ThemeForm(PlanContentForm):
     class Meta:
         model = Theme
-        fields = ["name", "description"]
+        fields = [name for name in Theme.EDITABLE_FIELDS if name != "order"]  # set by the list
 
 
-class StrategyForm(BootstrapMixin, forms.ModelForm):
+class StrategyForm(PlanContentForm):
     unit = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("Unit"))
 
     class Meta:
         model = Strategy
-        fields = ["level", "unit", "function", "name", "mission", "description"]
+        fields = list(Strategy.EDITABLE_FIELDS)
 
-    def __init__(self, *args: Any, user: Any, plan: StrategicPlan, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.instance.plan = plan
-        field = self.fields["unit"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = selectors.plan_units(user, plan)
+    def choices(self, user: Any, plan: StrategicPlan) -> dict[str, QuerySet[Any]]:
+        return {"unit": selectors.plan_units(user, plan)}
 
 
-class ObjectiveForm(BootstrapMixin, forms.ModelForm):
+class ObjectiveForm(PlanContentForm):
     owner_unit = UnitChoiceField(queryset=OrgUnit.objects.none(), label=_("Owner unit"))
 
     class Meta:
         model = Objective
-        fields = ["perspective", "code", "name", "owner_unit", "theme", "description", "parent"]
+        fields = list(Objective.EDITABLE_FIELDS)
 
-    def __init__(self, *args: Any, user: Any, plan: StrategicPlan, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.instance.plan = plan
-        choices: dict[str, QuerySet[Any]] = {
+    def choices(self, user: Any, plan: StrategicPlan) -> dict[str, QuerySet[Any]]:
+        return {
             "perspective": Perspective.objects.restrict(user).filter(plan=plan).order_by("order"),
             "theme": Theme.objects.restrict(user).filter(plan=plan).order_by("order", "name"),
             "owner_unit": selectors.plan_units(user, plan),
@@ -109,13 +119,9 @@ class ObjectiveForm(BootstrapMixin, forms.ModelForm):
             .exclude(pk=self.instance.pk)
             .order_by("code"),
         }
-        for name, queryset in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = queryset
 
 
-class LinkForm(BootstrapMixin, forms.ModelForm):
+class LinkForm(PlanContentForm):
     cause = ObjectiveChoiceField(queryset=Objective.objects.none(), label=_("Cause (drives…)"))
     effect = ObjectiveChoiceField(
         queryset=Objective.objects.none(), label=_("Effect (…this objective)")
@@ -123,18 +129,13 @@ class LinkForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = CauseEffectLink
-        fields = ["cause", "effect", "note"]
+        fields = list(CauseEffectLink.EDITABLE_FIELDS)
 
-    def __init__(self, *args: Any, user: Any, plan: StrategicPlan, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.instance.plan = plan
+    def choices(self, user: Any, plan: StrategicPlan) -> dict[str, QuerySet[Any]]:
         options = (
             Objective.objects.restrict(user)
             .filter(plan=plan)
             .select_related("perspective")
             .order_by("perspective__order", "code")
         )
-        for name in ("cause", "effect"):
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = options
+        return {"cause": options, "effect": options}

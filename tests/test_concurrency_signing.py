@@ -20,13 +20,8 @@ from django.db import close_old_connections, connection
 
 from scorecard.models import LetterStatus, ResponsibilityLetter, ScorecardItem, ScorecardStatus
 from scorecard.services.items import item_update
-from scorecard.services.letters import (
-    _items,
-    goals_fingerprint,
-    letter_countersign,
-    letter_issue,
-    letter_sign,
-)
+from scorecard.services.letters import letter_countersign, letter_issue, letter_sign
+from scorecard.services.letters_snapshot import goal_rows, goals_fingerprint
 from tests.access import build_cast
 from tests.conftest import need
 from tests.factories import make_manager
@@ -87,7 +82,7 @@ def test_a_countersignature_never_locks_goals_other_than_the_letters(
         )
         letter.refresh_from_db()
         scorecard.refresh_from_db()
-        stored = goals_fingerprint(_items(scorecard))
+        stored = goals_fingerprint(goal_rows(scorecard))
         if letter.status == LetterStatus.SIGNED:
             assert scorecard.status == ScorecardStatus.SIGNED
             assert stored == letter.snapshot["fingerprint"], (run, results)

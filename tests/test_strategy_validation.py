@@ -11,6 +11,7 @@ from django.http import Http404
 from strategy import selectors, services
 from strategy.models import PlanStatus, StrategyLevel
 from strategy.rules import WarningKind
+from strategy.services.plans import REMAPPED
 from tests.conftest import Cast
 from tests.factories_strategy import PlanKit, make_plan
 
@@ -170,6 +171,43 @@ def test_a_new_version_copies_the_plan_and_approving_it_supersedes_the_old(
     old.refresh_from_db()
     assert old.status == PlanStatus.SUPERSEDED  # still there, still readable
     assert selectors.plan_get(cast.employee.user, old.pk) == old
+
+
+def test_a_new_version_carries_every_field_an_editor_sets_on_every_row(
+    cast: Cast, kit: PlanKit
+) -> None:
+    actor = cast.executive.user
+    services.plan_update(actor=actor, plan=kit.plan, mission="Lead", vision="Far", core_values="Do")
+    theme = services.theme_create(actor=actor, plan=kit.plan, name="Green", description="Low CO2")
+    customers = kit.objective("customer", code="C1", theme=theme, description="Why it matters")
+    kit.link(kit.objective("learning", code="L1"), customers)
+    services.strategy_create(
+        actor=actor,
+        plan=kit.plan,
+        level=StrategyLevel.FUNCTIONAL,
+        unit=cast.finance,
+        function="Finance",
+        name="Fund growth",
+        mission="Fund it",
+        description="How",
+    )
+    old = services.plan_approve(actor=actor, plan=kit.plan)
+
+    draft = services.plan_new_version(actor=actor, plan=old)
+    pairs: list[tuple[Any, Any]] = [(old, draft)]
+    for rows in ("perspectives", "themes", "strategies", "objectives", "links"):
+        before = getattr(old, rows).order_by("pk")
+        after = getattr(draft, rows).order_by("pk")
+        assert before.count() == after.count() > 0, rows
+        pairs += zip(before, after, strict=True)
+    for before, after in pairs:
+        for name in type(before).EDITABLE_FIELDS:
+            if name in REMAPPED:
+                continue
+            attname = before._meta.get_field(name).attname
+            assert getattr(after, attname) == getattr(before, attname), (type(after), name)
+    copy = draft.objectives.get(code="C1")
+    assert copy.theme == draft.themes.get() and copy.perspective.plan_id == draft.pk
 
 
 def test_only_the_approved_version_is_revised_and_only_once_at_a_time(

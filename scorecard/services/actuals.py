@@ -19,10 +19,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from org.scoping import CHANGE, HR, VIEW, Actor, audited, scope_of
+from org.scoping import CHANGE, HR, VIEW, Actor, audited, get_scoped, scope_of
 from scorecard.models import (
     ActualStatus,
     ClosedPeriod,
@@ -146,12 +145,7 @@ def announce(year: int, month: int, item_ids: Iterable[int]) -> None:
 
 
 def _require_entry(actor: Actor, item: ScorecardItem) -> ScorecardItem:
-    found = ScorecardItem.objects.select_related("scorecard").filter(pk=item.pk).first()
-    if found is None:
-        raise Http404
-    item = found
-    if not ScorecardItem.objects.can(actor, VIEW, item.pk):
-        raise Http404
+    item = get_scoped(ScorecardItem.objects.select_related("scorecard"), actor, item.pk, VIEW)
     if not may_enter(actor, item.pk):
         raise PermissionDenied(_("You may not enter actuals for this item."))
     if item.kind != ItemKind.QUANTITATIVE:
@@ -242,12 +236,9 @@ def actual_record(
 
 
 def _require_reviewer(actor: Actor, actual: MonthlyActual, clock: Clock) -> MonthlyActual:
-    found = MonthlyActual.objects.select_related("item__scorecard").filter(pk=actual.pk).first()
-    if found is None:
-        raise Http404
-    actual = found
-    if not MonthlyActual.objects.can(actor, VIEW, actual.pk):
-        raise Http404
+    actual = get_scoped(
+        MonthlyActual.objects.select_related("item__scorecard"), actor, actual.pk, VIEW
+    )
     if not MonthlyActual.objects.can(actor, CHANGE, actual.pk):
         raise PermissionDenied(_("Only the head of the unit approves its actuals."))
     if actor.pk is not None and actual.entered_by_id == actor.pk:

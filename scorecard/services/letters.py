@@ -16,10 +16,6 @@ awaits signatures, the signatures are refused until a new letter is issued.
 
 from __future__ import annotations
 
-import hashlib
-import json
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,7 +23,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from org.models import Employee, OrgUnit
+from org.models import Employee
 from org.scoping import (
     ADMIN,
     CHANGE,
@@ -44,115 +40,14 @@ from org.scoping import (
 from scorecard.models import (
     ItemKind,
     LetterStatus,
-    Milestone,
     ResponsibilityLetter,
     Scorecard,
-    ScorecardItem,
     ScorecardStatus,
 )
+from scorecard.services.letters_snapshot import goal_rows, goals_fingerprint, letter_snapshot
 from scorecard.services.scorecards import lock_scorecard
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
-
-SNAPSHOT_SCHEMA = 1
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def _person(employee: Employee) -> dict[str, Any]:
-    return {
-        "id": employee.pk,
-        "name": employee.name,
-        "employee_no": employee.employee_no,
-        "job_title": employee.job_title,
-        "unit": employee.unit.name,
-    }
-
-
-def _items(scorecard: Scorecard) -> list[dict[str, Any]]:
-    items = (
-        ScorecardItem.objects.filter(scorecard=scorecard)
-        .select_related("indicator", "objective", "parent")
-        .prefetch_related(
-            "milestones__responsible_unit", "milestones__counterpart_unit", "monthly_plans"
-        )
-        .order_by("order", "pk")
-    )
-    rows = []
-    for item in items:
-        rows.append(
-            {
-                "id": item.pk,
-                "kind": item.kind,
-                "name": item.name,
-                "description": item.description,
-                "weight": str(item.weight),
-                "objective": str(item.objective) if item.objective_id else None,
-                "indicator": (
-                    {"code": item.indicator.code, "name": item.indicator.name}
-                    if item.indicator_id
-                    else None
-                ),
-                "decomposed_from": item.parent.name if item.parent_id else None,
-                "polarity": item.polarity,
-                "aggregation": item.aggregation,
-                "unit_of_measure": item.unit_of_measure,
-                **{name: _text(getattr(item, name)) for name in ScorecardItem.GOAL_FIELDS},
-                "monthly_plans": {str(p.month): str(p.value) for p in item.monthly_plans.all()},
-                "milestones": [_milestone(m) for m in item.milestones.all()],
-            }
-        )
-    return rows
-
-
-def _milestone(milestone: Milestone) -> dict[str, Any]:
-    """A milestone as issued: every field an editor sets, units by name."""
-    row: dict[str, Any] = {}
-    for name in Milestone.EDITABLE_FIELDS:
-        value = getattr(milestone, name)
-        if isinstance(value, OrgUnit):
-            row[name] = value.name
-        elif isinstance(value, date):
-            row[name] = value.isoformat()
-        else:
-            row[name] = value if isinstance(value, str | int) else _text(value)
-    return row
-
-
-def goals_fingerprint(items: list[dict[str, Any]]) -> str:
-    """A digest of the goals as issued: any edit of an item, target or milestone changes it."""
-    canonical = json.dumps(items, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def letter_snapshot(*, scorecard: Scorecard, signer: Employee, issuer: Employee) -> dict[str, Any]:
-    """The content of a letter: the scorecard, its goals and both parties, as plain JSON."""
-    items = _items(scorecard)
-    weight = sum(
-        (Decimal(i["weight"]) for i in items if i["kind"] != ItemKind.KEY_TASK), Decimal(0)
-    )
-    return {
-        "schema": SNAPSHOT_SCHEMA,
-        "scorecard": {
-            "id": scorecard.pk,
-            "year": scorecard.year,
-            "unit": {
-                "id": scorecard.unit_id,
-                "code": scorecard.unit.code,
-                "name": scorecard.unit.name,
-            },
-            "employee": _person(scorecard.employee) if scorecard.employee is not None else None,
-            "plan": str(scorecard.plan) if scorecard.plan_id else None,
-        },
-        "signer": _person(signer),
-        "issuer": _person(issuer),
-        "items": items,
-        "total_weight": str(weight.quantize(Decimal("0.01"))),
-        "fingerprint": goals_fingerprint(items),
-    }
-
 
 # --- Who is who ----------------------------------------------------------------------
 
@@ -291,7 +186,7 @@ def _fresh_letter(letter: ResponsibilityLetter) -> ResponsibilityLetter:
 
 
 def _check_unchanged(letter: ResponsibilityLetter) -> None:
-    items = _items(letter.scorecard)
+    items = goal_rows(letter.scorecard)
     if goals_fingerprint(items) != letter.snapshot.get("fingerprint"):
         raise ValidationError(
             _("The scorecard changed after this letter was issued; issue a new letter.")
@@ -336,22 +231,51 @@ def _supersede_pending(letters: Any, actor: Actor) -> None:
     )
 
 
+def _sign(
+    actor: Actor,
+    letter: ResponsibilityLetter,
+    clock: Clock | None,
+    *,
+    party: str,
+    only: str,
+    awaiting: LetterStatus,
+    not_awaiting: str,
+    then: LetterStatus,
+    stamp: str,
+) -> ResponsibilityLetter:
+    """The step both signatures share: only ``party`` (``signer`` or ``issuer``) signs, only
+    while the letter is ``awaiting`` them and the goals are as issued; the letter moves on
+    to ``then`` with the time in ``stamp``. ``only`` names who may sign (``%(name)s``)."""
+    require(actor, ResponsibilityLetter.objects, letter.pk, VIEW)
+    letter = _fresh_letter(letter)
+    person: Employee = getattr(letter, party)
+    if not _is(actor, person):
+        raise PermissionDenied(only % {"name": person.name})
+    if letter.status != awaiting:
+        raise ValidationError(not_awaiting)
+    _check_unchanged(letter)
+    letter.status = then
+    setattr(letter, stamp, (clock or configured_clock()).now())
+    _save(letter, actor, ["status", stamp])
+    return letter
+
+
 @transaction.atomic
 def letter_sign(
     *, actor: Actor, letter: ResponsibilityLetter, clock: Clock | None = None
 ) -> ResponsibilityLetter:
     """The unit head (or, for an employee scorecard, the employee) signs."""
-    require(actor, ResponsibilityLetter.objects, letter.pk, VIEW)
-    letter = _fresh_letter(letter)
-    if not _is(actor, letter.signer):
-        raise PermissionDenied(_("Only %(name)s signs this letter.") % {"name": letter.signer.name})
-    if letter.status != LetterStatus.AWAITING_HEAD:
-        raise ValidationError(_("This letter is not awaiting your signature."))
-    _check_unchanged(letter)
-    letter.status = LetterStatus.AWAITING_ISSUER
-    letter.signed_by_head_at = (clock or configured_clock()).now()
-    _save(letter, actor, ["status", "signed_by_head_at"])
-    return letter
+    return _sign(
+        actor,
+        letter,
+        clock,
+        party="signer",
+        only=_("Only %(name)s signs this letter."),
+        awaiting=LetterStatus.AWAITING_HEAD,
+        not_awaiting=_("This letter is not awaiting your signature."),
+        then=LetterStatus.AWAITING_ISSUER,
+        stamp="signed_by_head_at",
+    )
 
 
 @transaction.atomic
@@ -359,18 +283,17 @@ def letter_countersign(
     *, actor: Actor, letter: ResponsibilityLetter, clock: Clock | None = None
 ) -> ResponsibilityLetter:
     """The issuer countersigns: the letter is in force and the scorecard locks."""
-    require(actor, ResponsibilityLetter.objects, letter.pk, VIEW)
-    letter = _fresh_letter(letter)
-    if not _is(actor, letter.issuer):
-        raise PermissionDenied(
-            _("Only %(name)s countersigns this letter.") % {"name": letter.issuer.name}
-        )
-    if letter.status != LetterStatus.AWAITING_ISSUER:
-        raise ValidationError(_("This letter is not awaiting a countersignature."))
-    _check_unchanged(letter)
-    letter.status = LetterStatus.SIGNED
-    letter.countersigned_at = (clock or configured_clock()).now()
-    _save(letter, actor, ["status", "countersigned_at"])
+    letter = _sign(
+        actor,
+        letter,
+        clock,
+        party="issuer",
+        only=_("Only %(name)s countersigns this letter."),
+        awaiting=LetterStatus.AWAITING_ISSUER,
+        not_awaiting=_("This letter is not awaiting a countersignature."),
+        then=LetterStatus.SIGNED,
+        stamp="countersigned_at",
+    )
     for older in ResponsibilityLetter.objects.filter(
         scorecard_id=letter.scorecard_id, status=LetterStatus.SIGNED
     ).exclude(pk=letter.pk):

@@ -14,11 +14,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from org.models import OrgUnit
-from org.scoping import CHANGE, VIEW, Actor, audited, require
+from org.scoping import CHANGE, VIEW, Actor, audited, get_scoped, require
 from scorecard.models import COMPLETE, Milestone, ScorecardItem
 from scorecard.services.scorecards import require_unlocked
 from spm.clock import Clock
@@ -81,10 +80,8 @@ def milestone_create(
 
 
 def _stored(actor: Actor, milestone: Milestone, action: str) -> Milestone:
-    stored = Milestone.objects.select_related("item__scorecard").filter(pk=milestone.pk).first()
-    if stored is None:
-        raise Http404
-    require(actor, Milestone.objects, stored.pk, VIEW)
+    queryset = Milestone.objects.select_related("item__scorecard")
+    stored: Milestone = get_scoped(queryset, actor, milestone.pk, VIEW)
     require(actor, Milestone.objects, stored.pk, action)
     return stored
 

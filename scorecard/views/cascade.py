@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from scorecard.selectors import items as item_selectors
 from scorecard.selectors import scorecards as selectors
 from scorecard.services import bulk_assign
 from scorecard.services import cascade as services
-from spm.forms import attach_errors
+from spm.forms import form_save
 from spm.htmx import is_htmx_partial
 
 PREVIEW = 20
@@ -49,29 +48,29 @@ def item_cascade(request: HttpRequest, pk: int) -> HttpResponse:
     form = CascadeForm(
         data, receivers=receivers(sub_units, people), modes=services.allowed_modes(parent)
     )
-    if data is not None and form.is_valid():
-        try:
-            result = services.item_cascade(
-                actor=actor_of(request),
-                parent=parent,
-                mode=form.cleaned_data["mode"],
-                allocations=form.allocations(),
+    result = form_save(
+        request,
+        form,
+        lambda: services.item_cascade(
+            actor=actor_of(request),
+            parent=parent,
+            mode=form.cleaned_data["mode"],
+            allocations=form.allocations(),
+        ),
+    )
+    if result is not None:
+        messages.success(
+            request,
+            ngettext(
+                "Decomposed to %(count)d scorecard.",
+                "Decomposed to %(count)d scorecards.",
+                len(result.items),
             )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "Decomposed to %(count)d scorecard.",
-                    "Decomposed to %(count)d scorecards.",
-                    len(result.items),
-                )
-                % {"count": len(result.items)},
-            )
-            for warning in result.warnings:
-                messages.warning(request, warning)
-            return redirect("scorecard-item", pk=parent.pk)
+            % {"count": len(result.items)},
+        )
+        for warning in result.warnings:
+            messages.warning(request, warning)
+        return redirect("scorecard-item", pk=parent.pk)
     return render(request, "scorecard/items/cascade.html", {"form": form, "item": parent})
 
 
@@ -106,30 +105,26 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
             "job_title": form.cleaned_data["job_title"],
             "include_subunits": form.cleaned_data["include_subunits"],
         }
-        if posting:
-            try:
-                result = bulk_assign.item_bulk_assign(
-                    actor=actor_of(request),
-                    parent=parent,
-                    weight=form.cleaned_data["weight"],
-                    **choice,
+        result = form_save(
+            request,
+            form,
+            lambda: bulk_assign.item_bulk_assign(
+                actor=actor_of(request),
+                parent=parent,
+                weight=form.cleaned_data["weight"],
+                **choice,
+            ),
+        )
+        if result is not None:
+            messages.success(
+                request,
+                _(
+                    "Goal assigned. New: %(created)d; already had it: %(already)d; "
+                    "signed scorecards left out: %(locked)d."
                 )
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Goal assigned. New: %(created)d; already had it: %(already)d; "
-                        "signed scorecards left out: %(locked)d."
-                    )
-                    % {
-                        "created": result.created,
-                        "already": result.already,
-                        "locked": result.locked,
-                    },
-                )
-                return redirect("scorecard-item", pk=parent.pk)
+                % {"created": result.created, "already": result.already, "locked": result.locked},
+            )
+            return redirect("scorecard-item", pk=parent.pk)
         people = bulk_assign.bulk_assign_candidates(actor_of(request), parent, **choice)
         preview = {"count": people.count(), "first": list(people.select_related("unit")[:PREVIEW])}
     context = {"form": form, "item": parent, "preview": preview}

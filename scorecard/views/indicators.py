@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from scorecard.rules import expressions, smart
 from scorecard.selectors import indicators as selectors
 from scorecard.services import indicators as services
 from scorecard.views.common import page_of
-from spm.forms import attach_errors
+from spm.forms import form_save
 from spm.htmx import is_htmx_partial
 
 
@@ -110,22 +109,19 @@ def indicator_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 def _indicator_form(request: HttpRequest, indicator: Indicator | None) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = IndicatorForm(data, instance=indicator, user=actor_of(request))
-    if data is not None and form.is_valid():
+
+    def save() -> Indicator:
         values = {name: form.cleaned_data[name] for name in Indicator.EDITABLE_FIELDS}
-        try:
-            if indicator is None:
-                saved = services.indicator_create(actor=actor_of(request), **values)
-            else:
-                saved = services.indicator_update(
-                    actor=actor_of(request), indicator=indicator, **values
-                )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Indicator saved."))
-            for hint in smart.hints(saved):
-                messages.warning(request, hint)
-            return redirect("indicator-detail", pk=saved.pk)
+        if indicator is None:
+            return services.indicator_create(actor=actor_of(request), **values)
+        return services.indicator_update(actor=actor_of(request), indicator=indicator, **values)
+
+    saved = form_save(request, form, save)
+    if saved is not None:
+        messages.success(request, _("Indicator saved."))
+        for hint in smart.hints(saved):
+            messages.warning(request, hint)
+        return redirect("indicator-detail", pk=saved.pk)
     return render(
         request,
         "scorecard/indicators/form.html",

@@ -26,7 +26,7 @@ from scorecard.services import items as services
 from scorecard.services.cascade import allowed_modes
 from scorecard.views.common import page_of
 from spm.clock import clock
-from spm.forms import attach_errors
+from spm.forms import attach_errors, form_save
 
 
 @login_required
@@ -91,16 +91,16 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
         return _locked_redirect(request, scorecard.pk)
     data = request.POST if request.method == "POST" else None
     form = ItemForm(data, user=actor_of(request), scorecard=scorecard, kind=kind)
-    if data is not None and form.is_valid():
-        try:
-            item = services.item_create(
-                actor=actor_of(request), scorecard=scorecard, kind=kind, **form.goal()
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Item added."))
-            return redirect("scorecard-item", pk=item.pk)
+    item = form_save(
+        request,
+        form,
+        lambda: services.item_create(
+            actor=actor_of(request), scorecard=scorecard, kind=kind, **form.goal()
+        ),
+    )
+    if item is not None:
+        messages.success(request, _("Item added."))
+        return redirect("scorecard-item", pk=item.pk)
     return render(
         request,
         "scorecard/items/form.html",

@@ -22,7 +22,7 @@ from scorecard.models import LetterStatus, ResponsibilityLetter
 from scorecard.pdf import letter_pdf
 from scorecard.selectors import letters as selectors
 from scorecard.services import letters as services
-from spm.forms import attach_errors
+from spm.forms import form_save
 from spm.htmx import is_htmx_partial
 
 PAGE_SIZE = 50
@@ -79,18 +79,18 @@ def scorecard_letters(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = selectors.scorecard_get(request.user, pk)
     form = IssueForm(request.POST)
-    if form.is_valid():
-        try:
-            letter = services.letter_issue(
-                actor=actor_of(request), scorecard=scorecard, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Letter version %(v)s issued for signature.") % {"v": letter.version}
-            )
-            return redirect("letter-detail", pk=letter.pk)
+    letter = form_save(
+        request,
+        form,
+        lambda: services.letter_issue(
+            actor=actor_of(request), scorecard=scorecard, reason=form.cleaned_data["reason"]
+        ),
+    )
+    if letter is not None:
+        messages.success(
+            request, _("Letter version %(v)s issued for signature.") % {"v": letter.version}
+        )
+        return redirect("letter-detail", pk=letter.pk)
     return _scorecard_page(request, pk, issue_form=form)
 
 
@@ -99,19 +99,18 @@ def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
 def scorecard_amend(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = selectors.scorecard_get(request.user, pk)
     form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.scorecard_amend(
-                actor=actor_of(request), scorecard=scorecard, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The scorecard is unlocked for the amendment. Issue a new letter when done."),
-            )
-            return redirect("scorecard-letters", pk=scorecard.pk)
+    if form_save(
+        request,
+        form,
+        lambda: services.scorecard_amend(
+            actor=actor_of(request), scorecard=scorecard, reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.success(
+            request,
+            _("The scorecard is unlocked for the amendment. Issue a new letter when done."),
+        )
+        return redirect("scorecard-letters", pk=scorecard.pk)
     return _scorecard_page(request, pk, amend_form=form)
 
 

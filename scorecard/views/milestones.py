@@ -15,7 +15,7 @@ from scorecard.forms.items import MilestoneCompleteForm, MilestoneForm
 from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardLocked
 from scorecard.selectors import items as item_selectors
 from scorecard.services import milestones as services
-from spm.forms import attach_errors
+from spm.forms import form_save
 
 
 def _milestone(request: HttpRequest, pk: int, action: str) -> Milestone:
@@ -35,14 +35,13 @@ def milestone_new(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("scorecard-item", pk=item.pk)
     data = request.POST if request.method == "POST" else None
     form = MilestoneForm(data, user=actor_of(request), item=item)
-    if data is not None and form.is_valid():
-        try:
-            services.milestone_create(actor=actor_of(request), item=item, **form.values())
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Milestone added."))
-            return redirect("scorecard-item", pk=item.pk)
+    if form_save(
+        request,
+        form,
+        lambda: services.milestone_create(actor=actor_of(request), item=item, **form.values()),
+    ):
+        messages.success(request, _("Milestone added."))
+        return redirect("scorecard-item", pk=item.pk)
     return render(request, "scorecard/items/milestone_form.html", {"form": form, "item": item})
 
 
@@ -52,14 +51,15 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = milestone.item
     data = request.POST if request.method == "POST" else None
     form = MilestoneForm(data, instance=milestone, user=actor_of(request), item=item)
-    if data is not None and form.is_valid():
-        try:
-            services.milestone_update(actor=actor_of(request), milestone=milestone, **form.values())
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Milestone saved."))
-            return redirect("scorecard-item", pk=item.pk)
+    if form_save(
+        request,
+        form,
+        lambda: services.milestone_update(
+            actor=actor_of(request), milestone=milestone, **form.values()
+        ),
+    ):
+        messages.success(request, _("Milestone saved."))
+        return redirect("scorecard-item", pk=item.pk)
     return render(
         request,
         "scorecard/items/milestone_form.html",
@@ -86,18 +86,17 @@ def milestone_complete(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, COMPLETE)
     data = request.POST if request.method == "POST" else None
     form = MilestoneCompleteForm(data, initial={"completed_on": milestone.completed_on})
-    if data is not None and form.is_valid():
-        try:
-            services.milestone_complete(
-                actor=actor_of(request),
-                milestone=milestone,
-                completed_on=form.cleaned_data["completed_on"],
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Milestone updated."))
-            return redirect("scorecard-item", pk=milestone.item_id)
+    if form_save(
+        request,
+        form,
+        lambda: services.milestone_complete(
+            actor=actor_of(request),
+            milestone=milestone,
+            completed_on=form.cleaned_data["completed_on"],
+        ),
+    ):
+        messages.success(request, _("Milestone updated."))
+        return redirect("scorecard-item", pk=milestone.item_id)
     return render(
         request, "scorecard/items/milestone_complete.html", {"form": form, "milestone": milestone}
     )

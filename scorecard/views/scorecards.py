@@ -25,7 +25,7 @@ from scorecard.selectors.progress import progress_of
 from scorecard.services import scorecards as services
 from scorecard.views.common import page_of, year_of
 from spm.clock import clock
-from spm.forms import attach_errors
+from spm.forms import form_save
 from spm.htmx import is_htmx_partial
 
 
@@ -108,22 +108,22 @@ def scorecard_new(request: HttpRequest) -> HttpResponse:
     form = ScorecardCreateForm(
         data, units=units, initial={"year": year_of(request), "unit": request.GET.get("unit")}
     )
-    if data is not None and form.is_valid():
+
+    def save() -> Scorecard:
         employee = None
         if form.cleaned_data.get("employee"):
             employee = org_selectors.employee_get(request.user, form.cleaned_data["employee"])
-        try:
-            card = services.scorecard_create(
-                actor=actor_of(request),
-                unit=form.cleaned_data["unit"],
-                employee=employee,
-                year=form.cleaned_data["year"],
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Scorecard created."))
-            return redirect("scorecard-detail", pk=card.pk)
+        return services.scorecard_create(
+            actor=actor_of(request),
+            unit=form.cleaned_data["unit"],
+            employee=employee,
+            year=form.cleaned_data["year"],
+        )
+
+    card = form_save(request, form, save)
+    if card is not None:
+        messages.success(request, _("Scorecard created."))
+        return redirect("scorecard-detail", pk=card.pk)
     return render(request, "scorecard/scorecard_new.html", {"form": form})
 
 

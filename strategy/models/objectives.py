@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -72,6 +72,17 @@ class Objective(models.Model):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="carried_to",
+    )
+
+    # What an editor sets: the form, the update service and a new version's copy use it.
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "perspective",
+        "code",
+        "name",
+        "owner_unit",
+        "theme",
+        "description",
+        "parent",
     )
 
     objects = ObjectiveQuerySet.as_manager()
@@ -145,6 +156,9 @@ class CauseEffectLink(models.Model):
     cause = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="effects_out")
     effect = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="causes_in")
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    # What an editor sets: the form, the update service and a new version's copy use it.
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = ("cause", "effect", "note")
 
     objects = LinkQuerySet.as_manager()
     history = HistoricalRecords()

@@ -78,6 +78,16 @@ class StrategicPlan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # What an editor sets: the form, the update service and a new version's copy use it.
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "start_year",
+        "end_year",
+        "mission",
+        "vision",
+        "core_values",
+    )
+
     objects = StrategicPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -129,6 +139,9 @@ class Perspective(models.Model):
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=1)
 
+    # What an editor sets (the order changes by moving the band, not by editing it).
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = ("name", "code")
+
     objects = PlanChildQuerySet.as_manager()
     history = HistoricalRecords()
 
@@ -151,6 +164,9 @@ class Theme(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    # What an editor sets: the form, the update service and a new version's copy use it.
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = ("name", "description", "order")
 
     objects = PlanChildQuerySet.as_manager()
     history = HistoricalRecords()
@@ -208,6 +224,16 @@ class Strategy(models.Model):
     name = models.CharField(_("name"), max_length=200)
     mission = models.TextField(_("unit mission"), blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    # What an editor sets: the form, the update service and a new version's copy use it.
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "level",
+        "unit",
+        "function",
+        "name",
+        "mission",
+        "description",
+    )
 
     objects = UnitScopedQuerySet.as_manager()
     history = HistoricalRecords()

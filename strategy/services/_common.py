@@ -1,16 +1,19 @@
-"""What every strategy write checks first: that the plan version is in scope and a draft."""
+"""What every strategy write checks first (the plan version is in scope and a draft, and so
+is the row it changes) and last (the saved row is valid and still in the actor's scope)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
-from org.scoping import CHANGE, Actor, get_scoped
+from org.scoping import CHANGE, Actor, audited, get_scoped, require
 from strategy.models import PlanStatus, StrategicPlan
+
+M = TypeVar("M", bound=models.Model)
 
 
 def require_draft(actor: Actor, plan: StrategicPlan | int) -> StrategicPlan:
@@ -29,9 +32,10 @@ def require_draft(actor: Actor, plan: StrategicPlan | int) -> StrategicPlan:
     return fresh
 
 
-def apply(instance: models.Model, fields: dict[str, Any], allowed: set[str]) -> None:
-    """Set ``fields`` on ``instance``; a field outside ``allowed`` is a programming error."""
-    unknown = set(fields) - allowed
+def apply(instance: Any, fields: dict[str, Any]) -> None:
+    """Set ``fields`` on ``instance``; a field outside the model's ``EDITABLE_FIELDS`` is a
+    programming error."""
+    unknown = set(fields) - set(instance.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"cannot change {', '.join(sorted(unknown))} of {type(instance).__name__}")
     for name, value in fields.items():
@@ -44,3 +48,19 @@ def delete_or_explain(instance: models.Model, message: str) -> None:
         instance.delete()
     except (ProtectedError, RestrictedError) as exc:
         raise ValidationError(message) from exc
+
+
+def require_row(actor: Actor, row: Any) -> None:
+    """Before changing or deleting a row of a plan: the plan is a draft the actor may edit
+    and the row itself is in the actor's scope (404 otherwise)."""
+    require_draft(actor, row.plan_id)
+    require(actor, type(row)._default_manager, row.pk)
+
+
+def saved(actor: Actor, row: M) -> M:
+    """Validate and save ``row`` (its history row names the actor), then re-check that the
+    actor may still change it: a write that moved it out of scope is refused (404)."""
+    row.full_clean()
+    audited(row, actor).save()
+    require(actor, type(row)._default_manager, row.pk)
+    return row

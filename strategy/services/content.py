@@ -11,9 +11,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from org.models import OrgUnit
-from org.scoping import Actor, require
+from org.scoping import Actor
 from strategy.models import Perspective, StrategicPlan, Strategy, Theme
-from strategy.services._common import apply, delete_or_explain, require_draft
+from strategy.services._common import apply, delete_or_explain, require_draft, require_row, saved
 
 
 def _next_order(model: Any, plan: StrategicPlan) -> int:
@@ -45,20 +45,16 @@ def perspective_create(
         code=code or _free_code(plan, name),
         order=order if order is not None else _next_order(Perspective, plan),
     )
-    perspective.full_clean()
-    perspective.save()
-    return perspective
+    return saved(actor, perspective)
 
 
 @transaction.atomic
 def perspective_update(*, actor: Actor, perspective: Perspective, **fields: Any) -> Perspective:
-    require_draft(actor, perspective.plan_id)
-    apply(perspective, fields, {"name", "code"})
+    require_row(actor, perspective)
+    apply(perspective, fields)
     if not perspective.code:
         perspective.code = _free_code(perspective.plan, perspective.name, exclude=perspective.pk)
-    perspective.full_clean()
-    perspective.save()
-    return perspective
+    return saved(actor, perspective)
 
 
 @transaction.atomic
@@ -78,7 +74,7 @@ def perspective_move(*, actor: Actor, perspective: Perspective, offset: int) -> 
 
 @transaction.atomic
 def perspective_delete(*, actor: Actor, perspective: Perspective) -> None:
-    require_draft(actor, perspective.plan_id)
+    require_row(actor, perspective)
     delete_or_explain(perspective, _("Move or delete the objectives of this perspective first."))
 
 
@@ -87,31 +83,24 @@ def perspective_delete(*, actor: Actor, perspective: Perspective) -> None:
 def theme_create(*, actor: Actor, plan: StrategicPlan, name: str, description: str = "") -> Theme:
     plan = require_draft(actor, plan)
     theme = Theme(plan=plan, name=name, description=description, order=_next_order(Theme, plan))
-    theme.full_clean()
-    theme.save()
-    return theme
+    return saved(actor, theme)
 
 
 @transaction.atomic
 def theme_update(*, actor: Actor, theme: Theme, **fields: Any) -> Theme:
-    require_draft(actor, theme.plan_id)
-    apply(theme, fields, {"name", "description", "order"})
-    theme.full_clean()
-    theme.save()
-    return theme
+    require_row(actor, theme)
+    apply(theme, fields)
+    return saved(actor, theme)
 
 
 @transaction.atomic
 def theme_delete(*, actor: Actor, theme: Theme) -> None:
     """Delete a theme; its objectives stay on the map, without a theme."""
-    require_draft(actor, theme.plan_id)
+    require_row(actor, theme)
     theme.delete()
 
 
 # --- Strategies ----------------------------------------------------------------------------
-STRATEGY_FIELDS = {"level", "unit", "function", "name", "mission", "description"}
-
-
 @transaction.atomic
 def strategy_create(
     *,
@@ -134,25 +123,17 @@ def strategy_create(
         mission=mission,
         description=description,
     )
-    strategy.full_clean()
-    strategy.save()
-    require(actor, Strategy.objects, strategy.pk)
-    return strategy
+    return saved(actor, strategy)
 
 
 @transaction.atomic
 def strategy_update(*, actor: Actor, strategy: Strategy, **fields: Any) -> Strategy:
-    require_draft(actor, strategy.plan_id)
-    require(actor, Strategy.objects, strategy.pk)
-    apply(strategy, fields, STRATEGY_FIELDS)
-    strategy.full_clean()
-    strategy.save()
-    require(actor, Strategy.objects, strategy.pk)
-    return strategy
+    require_row(actor, strategy)
+    apply(strategy, fields)
+    return saved(actor, strategy)
 
 
 @transaction.atomic
 def strategy_delete(*, actor: Actor, strategy: Strategy) -> None:
-    require_draft(actor, strategy.plan_id)
-    require(actor, Strategy.objects, strategy.pk)
+    require_row(actor, strategy)
     strategy.delete()

@@ -8,11 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from org.models import OrgUnit
-from org.scoping import Actor, require
+from org.scoping import Actor
 from strategy.models import CauseEffectLink, Objective, Perspective, StrategicPlan, Theme
-from strategy.services._common import apply, delete_or_explain, require_draft
-
-OBJECTIVE_FIELDS = {"perspective", "theme", "owner_unit", "code", "name", "description", "parent"}
+from strategy.services._common import apply, delete_or_explain, require_draft, require_row, saved
 
 
 @transaction.atomic
@@ -39,28 +37,20 @@ def objective_create(
         theme=theme,
         parent=parent,
     )
-    objective.full_clean()
-    objective.save()
-    require(actor, Objective.objects, objective.pk)
-    return objective
+    return saved(actor, objective)
 
 
 @transaction.atomic
 def objective_update(*, actor: Actor, objective: Objective, **fields: Any) -> Objective:
-    require_draft(actor, objective.plan_id)
-    require(actor, Objective.objects, objective.pk)
-    apply(objective, fields, OBJECTIVE_FIELDS)
-    objective.full_clean()
-    objective.save()
-    require(actor, Objective.objects, objective.pk)
-    return objective
+    require_row(actor, objective)
+    apply(objective, fields)
+    return saved(actor, objective)
 
 
 @transaction.atomic
 def objective_delete(*, actor: Actor, objective: Objective) -> None:
     """Delete an objective with its links; refused while KPIs or scorecard items use it."""
-    require_draft(actor, objective.plan_id)
-    require(actor, Objective.objects, objective.pk)
+    require_row(actor, objective)
     delete_or_explain(
         objective, _("Scorecard items still use this objective; move them to another first.")
     )
@@ -77,25 +67,17 @@ def link_create(
 ) -> CauseEffectLink:
     """Draw ``cause → effect``. A cycle or a downward link is accepted (it only warns)."""
     plan = require_draft(actor, plan)
-    link = CauseEffectLink(plan=plan, cause=cause, effect=effect, note=note)
-    link.full_clean()
-    link.save()
-    require(actor, CauseEffectLink.objects, link.pk)
-    return link
+    return saved(actor, CauseEffectLink(plan=plan, cause=cause, effect=effect, note=note))
 
 
 @transaction.atomic
 def link_update(*, actor: Actor, link: CauseEffectLink, **fields: Any) -> CauseEffectLink:
-    require_draft(actor, link.plan_id)
-    apply(link, fields, {"cause", "effect", "note"})
-    link.full_clean()
-    link.save()
-    require(actor, CauseEffectLink.objects, link.pk)
-    return link
+    require_row(actor, link)
+    apply(link, fields)
+    return saved(actor, link)
 
 
 @transaction.atomic
 def link_delete(*, actor: Actor, link: CauseEffectLink) -> None:
-    require_draft(actor, link.plan_id)
-    require(actor, CauseEffectLink.objects, link.pk)
+    require_row(actor, link)
     link.delete()

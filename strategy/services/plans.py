@@ -6,6 +6,7 @@ background work) and must hold the executive or admin role over the plan's unit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ from strategy.models import (
     Strategy,
     Theme,
 )
-from strategy.services._common import apply, delete_or_explain, require_draft
+from strategy.services._common import apply, delete_or_explain, require_draft, saved
 
 
 def default_perspectives() -> list[tuple[str, str]]:
@@ -38,9 +39,6 @@ def default_perspectives() -> list[tuple[str, str]]:
         ("internal", _("Internal process")),
         ("learning", _("Learning & growth")),
     ]
-
-
-PLAN_FIELDS = {"name", "start_year", "end_year", "mission", "vision", "core_values"}
 
 
 @transaction.atomic
@@ -66,9 +64,7 @@ def plan_create(
         vision=vision,
         core_values=core_values,
     )
-    plan.full_clean()
-    plan.save()
-    require(actor, StrategicPlan.objects, plan.pk)
+    saved(actor, plan)
     for order, (code, title) in enumerate(perspectives or default_perspectives(), start=1):
         perspective = Perspective(plan=plan, code=code, name=title, order=order)
         perspective.full_clean()
@@ -80,10 +76,8 @@ def plan_create(
 def plan_update(*, actor: Actor, plan: StrategicPlan, **fields: Any) -> StrategicPlan:
     """Edit name, period, mission, vision or core values of a draft."""
     fresh = require_draft(actor, plan)
-    apply(fresh, fields, PLAN_FIELDS)
-    fresh.full_clean()
-    fresh.save()
-    return fresh
+    apply(fresh, fields)
+    return saved(actor, fresh)
 
 
 @transaction.atomic
@@ -128,9 +122,7 @@ def plan_approve(*, actor: Actor, plan: StrategicPlan, clock: Clock | None = Non
     fresh.status = PlanStatus.APPROVED
     fresh.approved_at = (clock or configured_clock()).now()
     fresh.approved_by = history_user(actor)  # type: ignore[assignment]  # the user model
-    fresh.full_clean()
-    fresh.save()
-    return fresh
+    return saved(actor, fresh)
 
 
 @transaction.atomic
@@ -151,13 +143,7 @@ def plan_new_version(*, actor: Actor, plan: StrategicPlan) -> StrategicPlan:
         .first()
     )
     draft = StrategicPlan(
-        owner_unit_id=source.owner_unit_id,
-        name=source.name,
-        start_year=source.start_year,
-        end_year=source.end_year,
-        mission=source.mission,
-        vision=source.vision,
-        core_values=source.core_values,
+        **_carried(source, ("owner_unit", *StrategicPlan.EDITABLE_FIELDS)),
         version=(latest or source.version) + 1,
         previous=source,
     )
@@ -167,27 +153,21 @@ def plan_new_version(*, actor: Actor, plan: StrategicPlan) -> StrategicPlan:
         old.pk: new
         for old, new in _copy(
             Perspective.objects.filter(plan=source),
-            lambda p: Perspective(plan=draft, code=p.code, name=p.name, order=p.order),
+            lambda p: Perspective(
+                plan=draft, **_carried(p, (*Perspective.EDITABLE_FIELDS, "order"))
+            ),
         )
     }
     themes = {
         old.pk: new
         for old, new in _copy(
             Theme.objects.filter(plan=source),
-            lambda t: Theme(plan=draft, name=t.name, description=t.description, order=t.order),
+            lambda t: Theme(plan=draft, **_carried(t, Theme.EDITABLE_FIELDS)),
         )
     }
     _copy(
         Strategy.objects.filter(plan=source),
-        lambda s: Strategy(
-            plan=draft,
-            level=s.level,
-            unit_id=s.unit_id,
-            function=s.function,
-            name=s.name,
-            mission=s.mission,
-            description=s.description,
-        ),
+        lambda s: Strategy(plan=draft, **_carried(s, Strategy.EDITABLE_FIELDS)),
     )
     old_objectives = list(Objective.objects.filter(plan=source).order_by("pk"))
     objective_pairs = _copy(
@@ -196,11 +176,8 @@ def plan_new_version(*, actor: Actor, plan: StrategicPlan) -> StrategicPlan:
             plan=draft,
             perspective=perspectives[o.perspective_id],
             theme=themes.get(o.theme_id) if o.theme_id else None,
-            owner_unit_id=o.owner_unit_id,
-            code=o.code,
-            name=o.name,
-            description=o.description,
             carried_from=o,
+            **_carried(o, set(Objective.EDITABLE_FIELDS) - REMAPPED),
         ),
     )
     objectives = {old.pk: new for old, new in objective_pairs}
@@ -217,11 +194,22 @@ def plan_new_version(*, actor: Actor, plan: StrategicPlan) -> StrategicPlan:
             plan=draft,
             cause=objectives[link.cause_id],
             effect=objectives[link.effect_id],
-            note=link.note,
+            **_carried(link, set(CauseEffectLink.EDITABLE_FIELDS) - REMAPPED),
         ),
     )
     require(actor, StrategicPlan.objects, draft.pk)
     return draft
+
+
+# Fields a new version points at its own copies of (set by hand in plan_new_version).
+REMAPPED = frozenset({"perspective", "theme", "parent", "cause", "effect"})
+
+
+def _carried(row: Any, names: Iterable[str]) -> dict[str, Any]:
+    """The values of ``names`` on ``row`` to build its copy from; a foreign key by its id,
+    so that copying a row reads no other."""
+    attnames = (row._meta.get_field(name).attname for name in names)
+    return {attname: getattr(row, attname) for attname in attnames}
 
 
 def _copy(rows: Any, make: Any) -> list[tuple[Any, Any]]:

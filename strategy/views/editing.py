@@ -8,7 +8,8 @@ re-renders the plan body in place; an invalid one re-renders the form with its e
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,18 +19,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from org.scoping import CHANGE, actor_of
 from spm.clock import clock
-from spm.forms import attach_errors
+from spm.forms import form_save
 from spm.htmx import is_htmx_partial
 from strategy import selectors, services
 from strategy.forms import (
     LinkForm,
     ObjectiveForm,
     PerspectiveForm,
+    PlanContentForm,
     PlanCreateForm,
     PlanForm,
     StrategyForm,
@@ -38,13 +41,25 @@ from strategy.forms import (
 from strategy.models import StrategicPlan
 from strategy.views.pages import plan_context
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _saved(request: HttpRequest, plan: StrategicPlan, message: str) -> HttpResponse:
+
+def _plan_body(request: HttpRequest, plan: StrategicPlan) -> HttpResponse:
+    response = render(request, "strategy/_plan_body.html", plan_context(request, plan))
+    return reswap(retarget(response, "#plan-body"), "outerHTML")
+
+
+def _saved(request: HttpRequest, plan: StrategicPlan, message: StrOrPromise) -> HttpResponse:
     messages.success(request, message)
     if is_htmx_partial(request):
-        response = render(request, "strategy/_plan_body.html", plan_context(request, plan))
-        return reswap(retarget(response, "#plan-body"), "outerHTML")
+        return _plan_body(request, plan)
     return redirect("strategy-plan-detail", pk=plan.pk)
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 def _locked(request: HttpRequest, plan: StrategicPlan) -> HttpResponse | None:
@@ -62,19 +77,14 @@ def _form_view(
     plan: StrategicPlan,
     form: BaseForm,
     save: Callable[[dict[str, Any]], Any],
-    title: str,
-    done: str,
+    title: StrOrPromise,
+    done: StrOrPromise,
 ) -> HttpResponse:
     locked = _locked(request, plan)
     if locked is not None:
         return locked
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            return _saved(request, plan, done)
+    if form_save(request, form, lambda: save(form.cleaned_data)) is not None:
+        return _saved(request, plan, done)
     inline = is_htmx_partial(request)
     context = {
         "form": form,
@@ -96,14 +106,12 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if not selectors.plan_owner_units(request.user).exists():
         raise Http404
     form = PlanCreateForm(_post(request), user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = services.plan_create(actor=actor_of(request), **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Draft plan created with the four BSC perspectives."))
-            return redirect("strategy-plan-detail", pk=plan.pk)
+    plan = form_save(
+        request, form, lambda: services.plan_create(actor=actor_of(request), **form.cleaned_data)
+    )
+    if plan is not None:
+        messages.success(request, _("Draft plan created with the four BSC perspectives."))
+        return redirect("strategy-plan-detail", pk=plan.pk)
     return render(
         request,
         "strategy/form_page.html",
@@ -131,8 +139,7 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.plan_approve(actor=actor_of(request), plan=plan, clock=clock())
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _refused(request, exc)
     else:
         messages.success(request, _("Version %(v)s approved.") % {"v": plan.version})
     return redirect("strategy-plan-detail", pk=plan.pk)
@@ -145,8 +152,7 @@ def plan_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         draft = services.plan_new_version(actor=actor_of(request), plan=plan)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _refused(request, exc)
         return redirect("strategy-plan-detail", pk=plan.pk)
     messages.success(request, _("Draft version %(v)s started.") % {"v": draft.version})
     return redirect("strategy-plan-detail", pk=draft.pk)
@@ -159,141 +165,136 @@ def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.plan_delete(actor=actor_of(request), plan=plan)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _refused(request, exc)
         return redirect("strategy-plan-detail", pk=plan.pk)
     messages.success(request, _("Draft deleted."))
     return redirect("strategy-plan-list")
 
 
-# --- Plan content: one create/edit/delete triple per kind ------------------------------------
-@login_required
-def perspective_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(request.user, pk, CHANGE)
-    return _form_view(
-        request,
-        plan=plan,
-        form=PerspectiveForm(_post(request)),
-        save=lambda data: services.perspective_create(actor=actor_of(request), plan=plan, **data),
-        title=_("New perspective"),
-        done=_("Perspective added."),
-    )
+# --- Plan content: one create/edit/delete set per kind --------------------------------------
+@dataclass(frozen=True)
+class Content:
+    """One kind of plan content as the editing pages see it: how to find one (404 out of
+    scope), its form and its services. ``name`` is the keyword its update and delete
+    services take the row by (``theme_update(theme=...)``)."""
+
+    name: str
+    form: type[PlanContentForm]
+    get: Callable[..., Any]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+
+    @classmethod
+    def named(cls, name: str, form: type[PlanContentForm]) -> Content:
+        """The kind whose selector and services carry the house names: ``<name>_get`` in
+        ``strategy.selectors``; ``<name>_create``, ``_update``, ``_delete`` in
+        ``strategy.services``. A missing one fails on import, not on the first request."""
+        create, update, delete = (
+            getattr(services, f"{name}_{verb}") for verb in ("create", "update", "delete")
+        )
+        return cls(name, form, getattr(selectors, f"{name}_get"), create, update, delete)
 
 
-@login_required
-def perspective_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    perspective = selectors.perspective_get(request.user, pk, CHANGE)
-    return _form_view(
-        request,
-        plan=perspective.plan,
-        form=PerspectiveForm(_post(request), instance=perspective),
-        save=lambda data: services.perspective_update(
-            actor=actor_of(request), perspective=perspective, **data
-        ),
-        title=_("Edit perspective"),
-        done=_("Perspective saved."),
-    )
+View = Callable[[HttpRequest, int], HttpResponse]
 
 
-@login_required
-def theme_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(request.user, pk, CHANGE)
-    return _form_view(
-        request,
-        plan=plan,
-        form=ThemeForm(_post(request)),
-        save=lambda data: services.theme_create(actor=actor_of(request), plan=plan, **data),
-        title=_("New strategic theme"),
-        done=_("Theme added."),
-    )
+def create_page(kind: Content, *, title: StrOrPromise, done: StrOrPromise) -> View:
+    """``plans/<pk>/<kind>/new/``: the form of a new row of the plan."""
+
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        plan = selectors.plan_get(request.user, pk, CHANGE)
+        return _form_view(
+            request,
+            plan=plan,
+            form=kind.form(_post(request), user=request.user, plan=plan),
+            save=lambda data: kind.create(actor=actor_of(request), plan=plan, **data),
+            title=title,
+            done=done,
+        )
+
+    return view
 
 
-@login_required
-def theme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    theme = selectors.theme_get(request.user, pk, CHANGE)
-    return _form_view(
-        request,
-        plan=theme.plan,
-        form=ThemeForm(_post(request), instance=theme),
-        save=lambda data: services.theme_update(actor=actor_of(request), theme=theme, **data),
-        title=_("Edit strategic theme"),
-        done=_("Theme saved."),
-    )
+def edit_page(kind: Content, *, title: StrOrPromise, done: StrOrPromise) -> View:
+    """``<kind>/<pk>/edit/``: the form of one row."""
+
+    @login_required
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        row = kind.get(request.user, pk, CHANGE)
+        return _form_view(
+            request,
+            plan=row.plan,
+            form=kind.form(_post(request), instance=row, user=request.user, plan=row.plan),
+            save=lambda data: kind.update(actor=actor_of(request), **{kind.name: row}, **data),
+            title=title,
+            done=done,
+        )
+
+    return view
 
 
-@login_required
-def strategy_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(request.user, pk, CHANGE)
-    return _form_view(
-        request,
-        plan=plan,
-        form=StrategyForm(_post(request), user=request.user, plan=plan),
-        save=lambda data: services.strategy_create(actor=actor_of(request), plan=plan, **data),
-        title=_("New strategy"),
-        done=_("Strategy added."),
-    )
+def delete_action(kind: Content, *, done: StrOrPromise) -> View:
+    """``<kind>/<pk>/delete/`` (POST): remove one row and show the plan again."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        row = kind.get(request.user, pk, CHANGE)
+        return _act(
+            request,
+            row.plan,
+            lambda: kind.delete(actor=actor_of(request), **{kind.name: row}),
+            done,
+        )
+
+    return view
 
 
-@login_required
-def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    strategy = selectors.strategy_get(request.user, pk, CHANGE)
-    return _form_view(
-        request,
-        plan=strategy.plan,
-        form=StrategyForm(_post(request), instance=strategy, user=request.user, plan=strategy.plan),
-        save=lambda data: services.strategy_update(
-            actor=actor_of(request), strategy=strategy, **data
-        ),
-        title=_("Edit strategy"),
-        done=_("Strategy saved."),
-    )
+PERSPECTIVE = Content.named("perspective", PerspectiveForm)
+THEME = Content.named("theme", ThemeForm)
+STRATEGY = Content.named("strategy", StrategyForm)
+OBJECTIVE = Content.named("objective", ObjectiveForm)
+LINK = Content.named("link", LinkForm)
 
-
-@login_required
-def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(request.user, pk, CHANGE)
-    return _form_view(
-        request,
-        plan=plan,
-        form=ObjectiveForm(_post(request), user=request.user, plan=plan),
-        save=lambda data: services.objective_create(actor=actor_of(request), plan=plan, **data),
-        title=_("New objective"),
-        done=_("Objective added."),
-    )
-
-
-@login_required
-def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = selectors.objective_get(request.user, pk, CHANGE)
-    plan = objective.plan
-    return _form_view(
-        request,
-        plan=plan,
-        form=ObjectiveForm(_post(request), instance=objective, user=request.user, plan=plan),
-        save=lambda data: services.objective_update(
-            actor=actor_of(request), objective=objective, **data
-        ),
-        title=_("Edit objective"),
-        done=_("Objective saved."),
-    )
-
-
-@login_required
-def link_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_get(request.user, pk, CHANGE)
-    return _form_view(
-        request,
-        plan=plan,
-        form=LinkForm(_post(request), user=request.user, plan=plan),
-        save=lambda data: services.link_create(actor=actor_of(request), plan=plan, **data),
-        title=_("New cause-effect link"),
-        done=_("Link added."),
-    )
+perspective_create = create_page(
+    PERSPECTIVE, title=gettext_lazy("New perspective"), done=gettext_lazy("Perspective added.")
+)
+perspective_edit = edit_page(
+    PERSPECTIVE, title=gettext_lazy("Edit perspective"), done=gettext_lazy("Perspective saved.")
+)
+perspective_delete = delete_action(PERSPECTIVE, done=gettext_lazy("Perspective deleted."))
+theme_create = create_page(
+    THEME, title=gettext_lazy("New strategic theme"), done=gettext_lazy("Theme added.")
+)
+theme_edit = edit_page(
+    THEME, title=gettext_lazy("Edit strategic theme"), done=gettext_lazy("Theme saved.")
+)
+theme_delete = delete_action(THEME, done=gettext_lazy("Theme deleted."))
+strategy_create = create_page(
+    STRATEGY, title=gettext_lazy("New strategy"), done=gettext_lazy("Strategy added.")
+)
+strategy_edit = edit_page(
+    STRATEGY, title=gettext_lazy("Edit strategy"), done=gettext_lazy("Strategy saved.")
+)
+strategy_delete = delete_action(STRATEGY, done=gettext_lazy("Strategy deleted."))
+objective_create = create_page(
+    OBJECTIVE, title=gettext_lazy("New objective"), done=gettext_lazy("Objective added.")
+)
+objective_edit = edit_page(
+    OBJECTIVE, title=gettext_lazy("Edit objective"), done=gettext_lazy("Objective saved.")
+)
+objective_delete = delete_action(OBJECTIVE, done=gettext_lazy("Objective deleted."))
+link_create = create_page(
+    LINK, title=gettext_lazy("New cause-effect link"), done=gettext_lazy("Link added.")
+)
+link_delete = delete_action(LINK, done=gettext_lazy("Link deleted."))
 
 
 # --- One-click changes: deletes and moves (POST only) ----------------------------------------
 def _act(
-    request: HttpRequest, plan: StrategicPlan, run: Callable[[], object], done: str
+    request: HttpRequest, plan: StrategicPlan, run: Callable[[], object], done: StrOrPromise
 ) -> HttpResponse:
     """Run a one-click change (delete, move) and show the plan again, errors as messages."""
     locked = _locked(request, plan)
@@ -302,17 +303,11 @@ def _act(
     try:
         run()
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _refused(request, exc)
         if is_htmx_partial(request):
-            return _saved_without_message(request, plan)
+            return _plan_body(request, plan)
         return redirect("strategy-plan-detail", pk=plan.pk)
     return _saved(request, plan, done)
-
-
-def _saved_without_message(request: HttpRequest, plan: StrategicPlan) -> HttpResponse:
-    response = render(request, "strategy/_plan_body.html", plan_context(request, plan))
-    return reswap(retarget(response, "#plan-body"), "outerHTML")
 
 
 @login_required
@@ -327,64 +322,4 @@ def perspective_move(request: HttpRequest, pk: int) -> HttpResponse:
             actor=actor_of(request), perspective=perspective, offset=offset
         ),
         _("Perspective moved."),
-    )
-
-
-@login_required
-@require_POST
-def perspective_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    perspective = selectors.perspective_get(request.user, pk, CHANGE)
-    return _act(
-        request,
-        perspective.plan,
-        lambda: services.perspective_delete(actor=actor_of(request), perspective=perspective),
-        _("Perspective deleted."),
-    )
-
-
-@login_required
-@require_POST
-def theme_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    theme = selectors.theme_get(request.user, pk, CHANGE)
-    return _act(
-        request,
-        theme.plan,
-        lambda: services.theme_delete(actor=actor_of(request), theme=theme),
-        _("Theme deleted."),
-    )
-
-
-@login_required
-@require_POST
-def strategy_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    strategy = selectors.strategy_get(request.user, pk, CHANGE)
-    return _act(
-        request,
-        strategy.plan,
-        lambda: services.strategy_delete(actor=actor_of(request), strategy=strategy),
-        _("Strategy deleted."),
-    )
-
-
-@login_required
-@require_POST
-def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    objective = selectors.objective_get(request.user, pk, CHANGE)
-    return _act(
-        request,
-        objective.plan,
-        lambda: services.objective_delete(actor=actor_of(request), objective=objective),
-        _("Objective deleted."),
-    )
-
-
-@login_required
-@require_POST
-def link_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    link = selectors.link_get(request.user, pk, CHANGE)
-    return _act(
-        request,
-        link.plan,
-        lambda: services.link_delete(actor=actor_of(request), link=link),
-        _("Link deleted."),
     )

@@ -3,11 +3,11 @@ one objective. Executives edit the map in place (see :func:`strategy_map`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django_htmx.http import reswap, retarget
 
 from org.scoping import CHANGE, MANAGER, actor_of, scope_of
 from spm.clock import clock
-from spm.forms import attach_errors
+from spm.forms import form_save
 from spm.htmx import is_htmx_partial
 from strategy import selectors, services
 from strategy.export import map_pdf
@@ -127,40 +127,28 @@ def strategy_map(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(request, _("This version is locked; start a new version to change it."))
         return redirect("strategy-map", pk=plan.pk)
     which = request.POST.get("form")
-    forms: dict[str, Any] = {}
+    create: Callable[..., Any]
     if which == "objective":
         form: Any = ObjectiveForm(request.POST, user=request.user, plan=plan, prefix="objective")
-        forms["objective_form"] = form
+        create, done = services.objective_create, _("Objective added.")
     elif which == "link":
         form = LinkForm(request.POST, user=request.user, plan=plan, prefix="link")
-        forms["link_form"] = form
+        create, done = services.link_create, _("Link added.")
     else:
         raise Http404
-    if form.is_valid():
-        try:
-            if which == "objective":
-                services.objective_create(actor=actor_of(request), plan=plan, **form.cleaned_data)
-            else:
-                services.link_create(actor=actor_of(request), plan=plan, **form.cleaned_data)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Objective added.") if which == "objective" else _("Link added.")
-            )
-            if not is_htmx_partial(request):
-                return redirect("strategy-map", pk=plan.pk)
-            forms = {}
+    forms: dict[str, Any] = {f"{which}_form": form}
+    if form_save(
+        request, form, lambda: create(actor=actor_of(request), plan=plan, **form.cleaned_data)
+    ):
+        messages.success(request, done)
+        if not is_htmx_partial(request):
+            return redirect("strategy-map", pk=plan.pk)
+        forms = {}
     context = map_context(request, plan, **forms)
     if is_htmx_partial(request):
         response = render(request, "strategy/_map_workspace.html", context)
         return reswap(retarget(response, "#map-workspace"), "outerHTML")
     return render(request, "strategy/map.html", context)
-
-
-def _export_name(plan: StrategicPlan, extension: str) -> str:
-    period = f"{plan.start_year}-{plan.end_year}"  # ASCII: a plain header, no encoding
-    return f"strategy-map-{slugify(plan.name) or 'plan'}-{period}-v{plan.version}.{extension}"
 
 
 def _board_title(plan: StrategicPlan) -> str:
@@ -172,13 +160,21 @@ def _board_title(plan: StrategicPlan) -> str:
     }
 
 
+def _download(plan: StrategicPlan, body: str | bytes, extension: str, kind: str) -> HttpResponse:
+    """The map as a file, named after the plan, its period and version (ASCII: a plain
+    header, no encoding)."""
+    period = f"{plan.start_year}-{plan.end_year}"
+    name = f"strategy-map-{slugify(plan.name) or 'plan'}-{period}-v{plan.version}.{extension}"
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @login_required
 def strategy_map_svg(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
     svg = selectors.plan_map(request.user, plan).svg(title=_board_title(plan))
-    response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "svg")}"'
-    return response
+    return _download(plan, svg, "svg", "image/svg+xml; charset=utf-8")
 
 
 @login_required
@@ -187,9 +183,7 @@ def strategy_map_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     title = _board_title(plan)
     svg = selectors.plan_map(request.user, plan).svg(title=title)
     pdf = map_pdf(svg, title=title, generated_at=clock().now())
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(plan, "pdf")}"'
-    return response
+    return _download(plan, pdf, "pdf", "application/pdf")
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.services.actuals_encoding import ENCODINGS
 from spm.forms import BootstrapMixin
 
 EVIDENCE_EXTENSIONS = [
@@ -56,6 +57,11 @@ class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
         validators=[FileExtensionValidator(["csv", "xlsx", "txt"])],
+    )
+    encoding = forms.ChoiceField(
+        label=_("Text encoding of a CSV file"),
+        choices=[("", _("Recognise it")), *ENCODINGS.items()],
+        required=False,
     )
 
 

@@ -176,7 +176,9 @@ def _claim(actual: MonthlyActual, expected_version: int | None) -> None:
 
 def _clean(actual: MonthlyActual) -> None:
     exclude = [f for f in ("entered_by", "approved_by") if getattr(actual, f"{f}_id") is None]
-    actual.full_clean(exclude=exclude, validate_unique=False)
+    # Uniqueness of (item, month) is the database's to decide: a check here would answer a
+    # lost race for the first entry with "already exists" instead of the stale message.
+    actual.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
 @transaction.atomic

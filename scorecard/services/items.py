@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -137,7 +137,6 @@ def item_delete(*, actor: Actor, item: ScorecardItem, expected_version: int | No
     audited(stored, actor).delete()
 
 
-@transaction.atomic
 def item_set_monthly_plan(
     *,
     actor: Actor,
@@ -145,7 +144,24 @@ def item_set_monthly_plan(
     expected_version: int | None,
     values: Mapping[int, Decimal | None],
 ) -> ScorecardItem:
-    """Set (or clear, with ``None``) the plan value of each month given in ``values``."""
+    """Set (or clear, with ``None``) the plan value of each month given in ``values``.
+
+    A save that loses the race for a month's first plan row to a concurrent save (the
+    ``one_plan_per_item_month`` constraint) is :class:`StaleItem`, like any stale edit.
+    """
+    try:
+        return _set_monthly_plan(actor, item, expected_version, values)
+    except IntegrityError as exc:
+        raise StaleItem(ScorecardItem.objects.filter(pk=item.pk).first()) from exc
+
+
+@transaction.atomic
+def _set_monthly_plan(
+    actor: Actor,
+    item: ScorecardItem,
+    expected_version: int | None,
+    values: Mapping[int, Decimal | None],
+) -> ScorecardItem:
     stored = _fresh(actor, item, expected_version)
     if stored.kind != ItemKind.QUANTITATIVE:
         raise ValidationError(_("Only quantitative items have a monthly plan."))
@@ -161,7 +177,7 @@ def item_set_monthly_plan(
         elif row.value == value:
             continue
         row.value = value
-        row.full_clean()
+        row.full_clean(validate_constraints=False)  # the month's uniqueness: the database's
         audited(row, actor).save()
     _claim(stored, stored.version)
     audited(stored, actor, reason="monthly plan").save()

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from org.scoping import CHANGE, VIEW, Actor, audited, require
 from scorecard.models import ItemKind, ItemMonthlyPlan, MonthlyActual, Scorecard, ScorecardItem
-from scorecard.services.scorecards import require_unlocked, require_version
+from scorecard.services.scorecards import require_not_own, require_unlocked, require_version
 from spm.errors import Conflict, public_fields
 
 
@@ -58,6 +58,7 @@ def item_create(
 ) -> ScorecardItem:
     """Add an item. An indicator lends its polarity, aggregation and unit unless given."""
     require(actor, Scorecard.objects, scorecard.pk)
+    require_not_own(actor, scorecard.employee_id)
     require_unlocked(scorecard)
     unknown = set(fields) - set(ScorecardItem.EDITABLE_FIELDS) - {"parent"}
     if unknown:
@@ -96,6 +97,7 @@ def _fresh(actor: Actor, item: ScorecardItem, expected_version: int | None) -> S
         raise Http404
     require(actor, ScorecardItem.objects, stored.pk, VIEW)
     require(actor, ScorecardItem.objects, stored.pk, CHANGE)
+    require_not_own(actor, stored.scorecard.employee_id)
     require_unlocked(stored.scorecard)
     if expected_version is not None and stored.version != expected_version:
         raise StaleItem(stored)

@@ -13,7 +13,12 @@ from rest_framework.routers import BaseRouter
 from org import selectors, services
 from org.models import Employee, OrgUnit
 from org.scoping import actor_of, scope_of
-from spm.api import ScopedPrimaryKeyField, ScopedViewSetMixin, WithinFilterSet
+from spm.api import (
+    ScopedPrimaryKeyField,
+    ScopedViewSetMixin,
+    WithinFilterSet,
+)
+from spm.schema import SingleObjectSchema
 
 
 class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
@@ -133,6 +138,7 @@ class MeViewSet(viewsets.GenericViewSet[Any]):
     """The signed-in user: their roles and employee record."""
 
     serializer_class = MeSerializer
+    schema = SingleObjectSchema()
     pagination_class = None
     filter_backends: list[Any] = []
 

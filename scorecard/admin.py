@@ -68,6 +68,13 @@ class LockedAdmin(SimpleHistoryAdmin):
 
         return LockedForm
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # Saved (or a history version restored) with nothing changed: nothing to write —
+        # and the model would refuse the save of a locked row (a 500 before).
+        if change and not form.changed_data and _locked(obj):
+            return
+        super().save_model(request, obj, form, change)
+
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: Any = None
     ) -> HttpResponse:

@@ -10,6 +10,7 @@ import pytest
 
 from scorecard.models import Indicator, Scorecard, ScorecardItem
 from tests.conftest import CAST, Cast
+from tests.factories import EmployeeFactory
 from tests.factories_scorecard import lock
 from tests.scorecard_world import CARDS, CHANGEABLE_CARDS, VISIBLE_CARDS, World
 
@@ -186,8 +187,11 @@ def test_creating_an_item_on_a_scorecard_out_of_scope_is_refused(world: World) -
 
 def test_managers_create_scorecards_for_their_people(world: World) -> None:
     client = world.cast.client("manager")
+    newcomer = EmployeeFactory.create(unit=world.cast.engineering, line_manager=world.cast.manager)
     response = client.post(
-        "/api/v1/scorecards/", {"employee": world.cast.manager.pk, "year": 2026}, content_type=JSON
+        "/api/v1/scorecards/",
+        {"employee": newcomer.pk, "year": 2026},
+        content_type=JSON,
     )
     assert response.status_code == 201, response.content
     card = Scorecard.objects.get(pk=response.json()["id"])
@@ -207,6 +211,9 @@ def test_managers_create_scorecards_for_their_people(world: World) -> None:
 def test_cascade_and_assign_through_the_api(world: World) -> None:
     client = world.cast.client("manager")
     cast = world.cast
+    newcomer = EmployeeFactory.create(
+        unit=cast.engineering, line_manager=cast.manager, job_title="Apprentice"
+    )
     parent = world.items["engineering"]
     response = client.post(
         f"/api/v1/scorecard-items/{parent.pk}/cascade/",
@@ -214,7 +221,7 @@ def test_cascade_and_assign_through_the_api(world: World) -> None:
             "mode": "percentages",
             "allocations": [
                 {"unit": cast.site.pk, "share": "75", "weight": "50"},
-                {"employee": cast.manager.pk, "share": "25"},
+                {"employee": newcomer.pk, "share": "25"},
             ],
         },
         content_type=JSON,

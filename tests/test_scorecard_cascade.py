@@ -293,13 +293,13 @@ def test_one_goal_to_thirty_people_is_one_action_with_a_constant_number_of_queri
 def test_bulk_assignment_skips_people_who_have_the_goal_or_a_signed_scorecard(cast: Cast) -> None:
     item = ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
     first = item_bulk_assign(actor=cast.manager.user, parent=item, unit=cast.engineering)
-    # Manager, employee and the site worker (sub-unit included).
-    assert (first.created, first.scorecards_created) == (3, 3)
+    # The employee and the site worker (sub-unit included); never the manager's own.
+    assert (first.created, first.scorecards_created) == (2, 2)
     lock(Scorecard.objects.get(employee=cast.site_worker))
     newcomer = EmployeeFactory(unit=cast.site)
     lock(ScorecardFactory(unit=cast.site, employee=newcomer))
     again = item_bulk_assign(actor=cast.manager.user, parent=item, unit=cast.engineering)
-    assert (again.created, again.already, again.locked) == (0, 3, 1)
+    assert (again.created, again.already, again.locked) == (0, 2, 1)
     only_here = item_bulk_assign(
         actor=cast.manager.user,
         parent=item,
@@ -326,7 +326,7 @@ def test_bulk_assignment_reaches_only_people_in_the_actors_scope(cast: Cast) -> 
         unit=cast.engineering,
     )
     assert not Scorecard.objects.filter(employee=cast.finance_clerk).exists()
-    assert result.created == 4  # manager, employee, site worker, site head
+    assert result.created == 3  # employee, site worker, site head (not the manager's own)
 
 
 # --- Pages ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -23,7 +23,14 @@ from org.scoping import actor_of
 from scorecard.models import ClosedPeriod, MonthlyActual, ScorecardItem
 from scorecard.selectors import actuals as selectors
 from scorecard.services import actuals as services
-from scorecard.services.actuals_import import ImportFileError, actuals_import, import_template
+from scorecard.services.actuals_encoding import ENCODINGS
+from scorecard.services.actuals_files import CONTENT_TYPES
+from scorecard.services.actuals_import import (
+    EncodingUncertain,
+    ImportFileError,
+    actuals_import,
+    import_template,
+)
 from spm.api import RejectUnknownFieldsMixin, ScopedPrimaryKeyField, WithinFilterSet
 from spm.clock import clock
 
@@ -161,6 +168,11 @@ class ActualViewSet(
 
 class ImportSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
     file = serializers.FileField()
+    encoding = serializers.ChoiceField(
+        choices=list(ENCODINGS),
+        required=False,
+        help_text="The text encoding of a CSV file, when it is not certain (400 says so).",
+    )
 
 
 class ImportReportSerializer(serializers.Serializer[Any]):
@@ -184,6 +196,13 @@ class ActualImportViewSet(viewsets.ViewSet):
 
     parser_classes = [MultiPartParser, FormParser]
 
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # ``?format=csv|xlsx`` chooses the template's file, not a DRF renderer: without
+        # ``force`` DRF would answer 404 for a format it has no renderer for.
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "template"
+        )
+
     @extend_schema(
         request=ImportSerializer,
         responses={200: ImportReportSerializer, 400: ImportReportSerializer},
@@ -194,8 +213,15 @@ class ActualImportViewSet(viewsets.ViewSet):
         upload = data.validated_data["file"]
         try:
             report = actuals_import(
-                actor=actor_of(request), upload=upload, name=upload.name, clock=clock()
+                actor=actor_of(request),
+                upload=upload,
+                name=upload.name,
+                encoding=data.validated_data.get("encoding"),
+                clock=clock(),
             )
+        except EncodingUncertain as exc:
+            readings = [f"{name}: {' | '.join(lines)}" for name, lines in exc.candidates.items()]
+            raise serializers.ValidationError({"encoding": exc.messages + readings}) from exc
         except ImportFileError as exc:
             raise serializers.ValidationError({"file": exc.messages}) from exc
         return Response(
@@ -203,7 +229,14 @@ class ActualImportViewSet(viewsets.ViewSet):
             status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
         )
 
-    @extend_schema(responses={(200, "text/csv"): bytes})
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, required=True),
+            OpenApiParameter("month", int, description="1-12; fills the month column."),
+            OpenApiParameter("format", str, enum=["csv", "xlsx"], description="csv by default"),
+        ],
+        responses={(200, "text/csv"): bytes, (200, CONTENT_TYPES["xlsx"]): bytes},
+    )
     @action(detail=False, methods=["get"])
     def template(self, request: Request) -> HttpResponse:
         """A template listing the items the caller may enter (``?year=&month=&format=xlsx``)."""

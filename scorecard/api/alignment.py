@@ -16,6 +16,7 @@ from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, scope_of
 from scorecard.api.scorecards import YEAR, ObjectiveRefSerializer
 from scorecard.selectors import alignment as selectors
 from scorecard.views.common import year_of
+from spm.schema import SingleObjectSchema
 
 
 class ProblemCountsSerializer(serializers.Serializer[Any]):
@@ -56,6 +57,8 @@ class AlignmentSerializer(serializers.Serializer[Any]):
 
 class AlignmentViewSet(viewsets.ViewSet):
     """Objectives → unit items → employee items of a unit's subtree, with the problems."""
+
+    schema = SingleObjectSchema()
 
     @extend_schema(
         parameters=[

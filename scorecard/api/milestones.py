@@ -30,12 +30,13 @@ from spm.clock import clock
 class MilestoneSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer[Milestone]):
     item = ScopedPrimaryKeyField(queryset=ScorecardItem.objects.all())
     responsible_unit = ScopedPrimaryKeyField(queryset=OrgUnit.objects.all())
-    counterpart_unit = ScopedPrimaryKeyField(
-        queryset=OrgUnit.objects.all(), required=False, allow_null=True
+    # Any active unit of the group: a hand-over crosses units (the service checks the rest).
+    counterpart_unit = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.filter(active=True), required=False, allow_null=True
     )
     responsible_unit_name = serializers.CharField(source="responsible_unit.name", read_only=True)
     counterpart_unit_name = serializers.CharField(
-        source="counterpart_unit.name", read_only=True, default=None
+        source="counterpart_unit.name", read_only=True, default=None, allow_null=True
     )
 
     class Meta:

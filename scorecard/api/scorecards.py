@@ -29,6 +29,7 @@ from spm.api import (
     WithinFilterSet,
 )
 from spm.clock import clock
+from spm.schema import SingleObjectSchema
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Default: this year.")
 
@@ -39,7 +40,9 @@ class ScorecardSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer[
         queryset=Employee.objects.all(), required=False, allow_null=True
     )
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    employee_name = serializers.CharField(source="employee.name", read_only=True, default=None)
+    employee_name = serializers.CharField(
+        source="employee.name", read_only=True, default=None, allow_null=True
+    )
     item_count = serializers.IntegerField(read_only=True)
     weight_total = serializers.DecimalField(max_digits=7, decimal_places=2, read_only=True)
     letter_status = serializers.CharField(read_only=True, allow_null=True)
@@ -156,6 +159,8 @@ class MyTargetsSerializer(serializers.Serializer[Any]):
 
 class MyTargetsViewSet(viewsets.ViewSet):
     """The caller's own goals of a year, each with its line up to the company objective."""
+
+    schema = SingleObjectSchema()
 
     @extend_schema(parameters=[YEAR], responses=MyTargetsSerializer)
     def list(self, request: Request) -> Response:

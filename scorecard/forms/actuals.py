@@ -10,22 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from scorecard.services.actuals import EVIDENCE_EXTENSIONS, MAX_EVIDENCE_BYTES
+from scorecard.services.actuals_encoding import ENCODINGS
 from spm.forms import BootstrapMixin
-
-EVIDENCE_EXTENSIONS = [
-    "pdf",
-    "png",
-    "jpg",
-    "jpeg",
-    "xlsx",
-    "xls",
-    "csv",
-    "docx",
-    "doc",
-    "txt",
-    "zip",
-]
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
 class ActualForm(BootstrapMixin, forms.Form):
@@ -40,7 +27,7 @@ class ActualForm(BootstrapMixin, forms.Form):
     evidence = forms.FileField(
         label=_("Evidence (optional)"),
         required=False,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+        validators=[FileExtensionValidator(list(EVIDENCE_EXTENSIONS))],
         help_text=_("PDF, image, Office or text file, up to 10 MB."),
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
@@ -56,6 +43,11 @@ class ImportForm(BootstrapMixin, forms.Form):
     file = forms.FileField(
         label=_("CSV or XLSX file"),
         validators=[FileExtensionValidator(["csv", "xlsx", "txt"])],
+    )
+    encoding = forms.ChoiceField(
+        label=_("Text encoding of a CSV file"),
+        choices=[("", _("Recognise it")), *ENCODINGS.items()],
+        required=False,
     )
 
 

@@ -115,7 +115,10 @@ class MilestoneForm(BootstrapMixin, forms.ModelForm):
         self.instance.item = item
         units = OrgUnit.objects.restrict(user).filter(active=True).order_by("path")
         self.fields["responsible_unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["counterpart_unit"].queryset = units  # type: ignore[attr-defined]
+        # A hand-over crosses units: the counterpart may be any active unit of the group.
+        self.fields["counterpart_unit"].queryset = OrgUnit.objects.filter(  # type: ignore[attr-defined]
+            active=True
+        ).order_by("path")
         self.fields["order"].required = False
         if not self.is_bound and self.instance.pk is None:
             self.initial.setdefault("responsible_unit", item.scorecard.unit_id)

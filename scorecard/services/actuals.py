@@ -153,6 +153,42 @@ def _require_entry(actor: Actor, item: ScorecardItem) -> ScorecardItem:
     return item
 
 
+EVIDENCE_EXTENSIONS = (
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "xlsx",
+    "xls",
+    "csv",
+    "docx",
+    "doc",
+    "txt",
+    "zip",
+)
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+
+def check_evidence(evidence: UploadedFile) -> None:
+    """The evidence checks of every entry path (page and API): a known kind, up to 10 MB."""
+    name = (evidence.name or "").lower()
+    if "." not in name or name.rsplit(".", 1)[1] not in EVIDENCE_EXTENSIONS:
+        raise ValidationError(
+            {"evidence": _("Upload a PDF, image, Office, text or zip file as evidence.")}
+        )
+    if (evidence.size or 0) > MAX_EVIDENCE_BYTES:
+        raise ValidationError({"evidence": _("The file is larger than 10 MB.")})
+
+
+def _attach(actual: MonthlyActual, evidence: UploadedFile) -> None:
+    """Attach new evidence; the file it replaces leaves the storage once the save commits."""
+    replaced = actual.evidence.name if actual.evidence else ""
+    actual.evidence = evidence
+    if replaced:
+        storage = actual.evidence.storage
+        transaction.on_commit(lambda: storage.delete(replaced))
+
+
 def _save(actual: MonthlyActual, actor: Actor, reason: str = "") -> None:
     audited(actual, actor, reason).save()
 
@@ -170,7 +206,9 @@ def _claim(actual: MonthlyActual, expected_version: int | None) -> None:
 
 def _clean(actual: MonthlyActual) -> None:
     exclude = [f for f in ("entered_by", "approved_by") if getattr(actual, f"{f}_id") is None]
-    actual.full_clean(exclude=exclude, validate_unique=False)
+    # Uniqueness of (item, month) is the database's to decide: a check here would answer a
+    # lost race for the first entry with "already exists" instead of the stale message.
+    actual.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
 @transaction.atomic
@@ -193,6 +231,8 @@ def actual_record(
     """
     item = _require_entry(actor, item)
     _check_period(item.scorecard.year, month, (clock or configured_clock()).today())
+    if evidence is not None:
+        check_evidence(evidence)
     user_id = actor.pk  # None for the system
     number = to_decimal(value)
     actual = MonthlyActual.objects.filter(item=item, month=month).first()
@@ -227,7 +267,7 @@ def actual_record(
         actual.entered_by_id = user_id
     actual.value, actual.note = number, note
     if evidence is not None:
-        actual.evidence = evidence
+        _attach(actual, evidence)
     _clean(actual)
     _claim(actual, expected_version)
     _save(actual, actor)

@@ -10,18 +10,24 @@ in one transaction with bulk inserts and updates that write their history rows t
 made through the form.
 
 Rows whose value cell is empty are skipped (a downloaded template lists every item; the
-importer fills in the ones they have).
+importer fills in the ones they have); a file with nothing to import is an error, not an
+import of nothing. A lost race with another writer of the same months (a concurrent import
+or entry) is :class:`ImportConflict` (409 in the API): nothing is written.
+
+Big files run as a background job (``scorecard.services.actuals_import_jobs``).
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, Case, Field, Value, When
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -30,15 +36,48 @@ from org.scoping import VIEW, Actor, history_user
 from scorecard.models import ActualStatus, ClosedPeriod, ItemKind, MonthlyActual, ScorecardItem
 from scorecard.selectors.actuals import entry_q
 from scorecard.services.actuals import announce, period_problem, to_decimal
-from scorecard.services.actuals_files import ImportFileError, import_template, read_table
+from scorecard.services.actuals_files import (
+    MAX_ROWS,
+    UNCOMPUTED,
+    EncodingUncertain,
+    ImportFileError,
+    import_template,
+    read_table,
+)
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
+from spm.errors import Conflict
 
-__all__ = ["ImportFileError", "ImportReport", "RowError", "actuals_import", "import_template"]
+__all__ = [
+    "MAX_ROWS",
+    "EncodingUncertain",
+    "ImportConflict",
+    "ImportFileError",
+    "ImportReport",
+    "RowError",
+    "actuals_import",
+    "import_template",
+]
 
-MAX_ROWS = 50_000
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # a month cell Excel turned into a date
+PROGRESS_EVERY = 1000
 CHUNK = 900  # ids per IN (...) list: below SQLite's classic bound on query parameters
 BATCH = 500
+
+
+class ImportConflict(Conflict):
+    """Someone else wrote some of the file's months while it was imported; nothing was
+    written, and importing the file again reads their values first."""
+
+    default_code = "stale"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "Some of these values were entered or changed by someone else while the file "
+                "was imported; nothing was written. Import the file again."
+            )
+        )
 
 
 @dataclass
@@ -127,6 +166,24 @@ def _check_value(text: str) -> tuple[Decimal | None, str | None]:
         return None, _("value: %(problem)s") % {"problem": exc.messages[0]}
 
 
+def _period_messages(cells: dict[str, str]) -> list[str]:
+    """Why the year or month cell is not a period, naming the cell that is wrong."""
+    year, month = cells.get("year", ""), cells.get("month", "")
+    messages = []
+    if _int(year) is None:
+        messages.append(_("wrong period: year “%(text)s” is not a year") % {"text": year})
+    if DATE.fullmatch(month):
+        messages.append(
+            _("wrong period: month “%(text)s” is a date; give the month as a number from 1 to 12")
+            % {"text": month}
+        )
+    elif (number := _int(month)) is None or not 1 <= number <= 12:
+        messages.append(
+            _("wrong period: month “%(text)s” is not a month from 1 to 12") % {"text": month}
+        )
+    return messages
+
+
 def check_rows(
     actor: Actor, table: list[tuple[int, dict[str, str]]], today: datetime.date
 ) -> tuple[list[_Row], list[RowError], int]:
@@ -143,7 +200,15 @@ def check_rows(
         if not cells.get("value", "") and not cells.get("note", ""):
             skipped += 1
             continue
-        messages: list[str] = []
+        messages: list[str] = [
+            _(
+                "%(column)s: a formula Excel has not computed; open and save the file in Excel, "
+                "or type the value"
+            )
+            % {"column": column}
+            for column, text in cells.items()
+            if text == UNCOMPUTED
+        ]
         raw_id = cells.get("item_id", "")
         item_id = _int(raw_id)
         item = items.get(item_id) if item_id is not None else None
@@ -156,17 +221,18 @@ def check_rows(
         elif item["kind"] != ItemKind.QUANTITATIVE:
             messages.append(_("item %(item)s is not quantitative") % {"item": item_id})
         year, month = _int(cells.get("year", "")), _int(cells.get("month", ""))
-        if year is None or month is None or not 1 <= month <= 12:
-            messages.append(
-                _("wrong period “%(year)s-%(month)s”")
-                % {"year": cells.get("year", ""), "month": cells.get("month", "")}
-            )
+        if period_messages := _period_messages(cells):
+            messages.extend(period_messages)
         elif item is not None and item["scorecard__year"] != year:
             messages.append(
                 _("wrong period: item %(item)s belongs to %(expected)s, not %(year)s")
                 % {"item": item_id, "expected": item["scorecard__year"], "year": year}
             )
-        elif problem := period_problem(year, month, today=today, closed=closed):
+        elif (
+            year is not None
+            and month is not None
+            and (problem := period_problem(year, month, today=today, closed=closed))
+        ):
             messages.append(problem)
         value, value_problem = _check_value(cells.get("value", ""))
         if value_problem:
@@ -241,9 +307,7 @@ def _update_with_history(
         cursor.executemany(sql, params)
         written = cursor.rowcount
     if written not in (-1, len(changed)):
-        raise ImportFileError(
-            _("Some values changed while the file was imported; nothing was written. Try again.")
-        )
+        raise ImportConflict
     MonthlyActual.history.bulk_history_create(
         changed,
         batch_size=BATCH,
@@ -305,25 +369,40 @@ def _write(actor: Actor, rows: list[_Row], report: ImportReport, clock: Clock) -
 
 
 def actuals_import(
-    *, actor: Actor, upload: IO[bytes], name: str, clock: Clock | None = None
+    *,
+    actor: Actor,
+    upload: IO[bytes],
+    name: str,
+    encoding: str | None = None,
+    clock: Clock | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Check every row of the file, then write all of it in one transaction — or nothing.
 
-    Raises :class:`ImportFileError` when the file cannot be read at all; returns a report
-    with ``errors`` (and writes nothing) when any row is bad.
+    Raises :class:`ImportFileError` when the file cannot be read at all (or has nothing to
+    import), :class:`ImportConflict` when another writer of the same months won a race;
+    returns a report with ``errors`` (and writes nothing) when any row is bad.
+    ``progress`` hears how many rows were read, every :data:`PROGRESS_EVERY`.
     """
-    table = list(read_table(upload, name))
-    if len(table) > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(n)s rows.") % {"n": MAX_ROWS})
+    table: list[tuple[int, dict[str, str]]] = []
+    for row in read_table(upload.read(), name, encoding=encoding):
+        table.append(row)
+        if progress is not None and len(table) % PROGRESS_EVERY == 0:
+            progress(len(table))
     report = ImportReport(rows=len(table))
     clock = clock or configured_clock()
-    with transaction.atomic():
-        good, errors, report.skipped = check_rows(actor, table, clock.today())
-        if errors:
-            report.errors = errors
-            return report
-        _write(actor, good, report, clock)
-        _announce_rows(good)
+    try:
+        with transaction.atomic():
+            good, errors, report.skipped = check_rows(actor, table, clock.today())
+            if errors:
+                report.errors = errors
+                return report
+            if not good:
+                raise ImportFileError(_("No row of the file has a value: nothing to import."))
+            _write(actor, good, report, clock)
+            _announce_rows(good)
+    except IntegrityError as exc:  # a month first entered by someone else meanwhile
+        raise ImportConflict from exc
     return report
 
 

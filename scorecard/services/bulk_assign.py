@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -25,7 +25,7 @@ from scorecard.models import (
     ScorecardQuerySet,
     ScorecardStatus,
 )
-from scorecard.services.scorecards import plan_for
+from scorecard.services.scorecards import may_change_unit, plan_for
 
 BATCH = 500
 
@@ -56,8 +56,10 @@ def bulk_assign_candidates(
     )
     if job_title:
         people = people.filter(job_title=job_title)
-    changeable = scope_of(actor).units_q(ScorecardQuerySet.scope_rules[CHANGE], "unit")
-    people = people.filter(changeable)
+    scope = scope_of(actor)
+    changeable = scope.units_q(ScorecardQuerySet.scope_rules[CHANGE], "unit")
+    # Nobody sets their own goals: the actor's own record is left to the next level up.
+    people = people.filter(changeable).exclude(pk=scope.employee_id)
     return people.order_by("name", "employee_no")
 
 
@@ -83,6 +85,9 @@ def item_bulk_assign(
     )
     if parent.scorecard.employee_id is not None:
         raise ValidationError(_("An employee's item cannot be assigned to others."))
+    if not may_change_unit(actor, parent.scorecard.unit):
+        # They see the item (else 404 above) but may not hand out its goal.
+        raise PermissionDenied(_("You may not give this item's goal to others."))
     if not unit.path.startswith(parent.scorecard.unit.path):
         raise ValidationError(
             {"unit": _("Choose a unit under %(unit)s.") % {"unit": parent.scorecard.unit}}

@@ -15,14 +15,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from org.scoping import CHANGE, VIEW, Actor, audited, require
 from scorecard.models import ItemKind, ItemMonthlyPlan, MonthlyActual, Scorecard, ScorecardItem
-from scorecard.services.scorecards import require_unlocked, require_version
+from scorecard.services.scorecards import require_not_own, require_unlocked, require_version
 from spm.errors import Conflict, public_fields
 
 
@@ -58,6 +58,7 @@ def item_create(
 ) -> ScorecardItem:
     """Add an item. An indicator lends its polarity, aggregation and unit unless given."""
     require(actor, Scorecard.objects, scorecard.pk)
+    require_not_own(actor, scorecard.employee_id)
     require_unlocked(scorecard)
     unknown = set(fields) - set(ScorecardItem.EDITABLE_FIELDS) - {"parent"}
     if unknown:
@@ -96,6 +97,7 @@ def _fresh(actor: Actor, item: ScorecardItem, expected_version: int | None) -> S
         raise Http404
     require(actor, ScorecardItem.objects, stored.pk, VIEW)
     require(actor, ScorecardItem.objects, stored.pk, CHANGE)
+    require_not_own(actor, stored.scorecard.employee_id)
     require_unlocked(stored.scorecard)
     if expected_version is not None and stored.version != expected_version:
         raise StaleItem(stored)
@@ -137,7 +139,6 @@ def item_delete(*, actor: Actor, item: ScorecardItem, expected_version: int | No
     audited(stored, actor).delete()
 
 
-@transaction.atomic
 def item_set_monthly_plan(
     *,
     actor: Actor,
@@ -145,7 +146,24 @@ def item_set_monthly_plan(
     expected_version: int | None,
     values: Mapping[int, Decimal | None],
 ) -> ScorecardItem:
-    """Set (or clear, with ``None``) the plan value of each month given in ``values``."""
+    """Set (or clear, with ``None``) the plan value of each month given in ``values``.
+
+    A save that loses the race for a month's first plan row to a concurrent save (the
+    ``one_plan_per_item_month`` constraint) is :class:`StaleItem`, like any stale edit.
+    """
+    try:
+        return _set_monthly_plan(actor, item, expected_version, values)
+    except IntegrityError as exc:
+        raise StaleItem(ScorecardItem.objects.filter(pk=item.pk).first()) from exc
+
+
+@transaction.atomic
+def _set_monthly_plan(
+    actor: Actor,
+    item: ScorecardItem,
+    expected_version: int | None,
+    values: Mapping[int, Decimal | None],
+) -> ScorecardItem:
     stored = _fresh(actor, item, expected_version)
     if stored.kind != ItemKind.QUANTITATIVE:
         raise ValidationError(_("Only quantitative items have a monthly plan."))
@@ -161,7 +179,7 @@ def item_set_monthly_plan(
         elif row.value == value:
             continue
         row.value = value
-        row.full_clean()
+        row.full_clean(validate_constraints=False)  # the month's uniqueness: the database's
         audited(row, actor).save()
     _claim(stored, stored.version)
     audited(stored, actor, reason="monthly plan").save()

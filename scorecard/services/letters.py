@@ -81,6 +81,8 @@ def may_issue(actor: Actor, scorecard: Scorecard) -> bool:
     """Letters are issued from above: HR, an executive or admin over the unit, or the
     issuer in person (the head one level up). A unit head does not issue their own."""
     scope = scope_of(actor)
+    if scorecard.employee_id is not None and scorecard.employee_id == scope.employee_id:
+        return False  # one's own letter is issued by the next level up (separation of duties)
     if scope.covers(scorecard.unit.path, [HR, EXECUTIVE, ADMIN]):
         return True
     issuer = default_issuer(scorecard)

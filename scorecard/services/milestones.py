@@ -1,10 +1,11 @@
 """Writes to the milestones of a milestone item, and recording that one was reached.
 
 A milestone names the unit responsible for it and, at a hand-over, the counterpart unit
-that takes over; both must be units the actor can see. Weights inside an item are all
-given or all left empty (equal weights). Completion is tracking, not a change of goal: it
-is recorded on a signed scorecard too, by whoever may change the item or by the
-responsible unit.
+that takes over: the responsible unit must be one the actor can see; the counterpart may
+be any active unit of the group (a hand-over crosses units by definition). Weights inside
+an item are all given or all left empty (equal weights). Completion is tracking, not a
+change of goal: it is recorded on a signed scorecard too, by whoever may change the item or
+by the responsible unit.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ from spm.clock import Clock
 from spm.clock import clock as configured_clock
 
 
-def _require_units(actor: Actor, *units: OrgUnit | None) -> None:
-    ids = {u.pk for u in units if u is not None}
-    if ids and OrgUnit.objects.restrict(actor).filter(pk__in=ids).count() != len(ids):
+def _require_units(actor: Actor, responsible: OrgUnit, counterpart: OrgUnit | None) -> None:
+    if not OrgUnit.objects.restrict(actor).filter(pk=responsible.pk).exists():
         raise ValidationError(
             {"responsible_unit": _("Choose units from your part of the organisation.")}
         )
+    if (
+        counterpart is not None
+        and not OrgUnit.objects.filter(pk=counterpart.pk, active=True).exists()
+    ):
+        raise ValidationError({"counterpart_unit": _("Choose an active unit.")})
 
 
 def _check_weights(milestone: Milestone) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -50,6 +50,13 @@ def require_version(actor: Actor, expected_version: int | None) -> None:
         raise ValidationError(
             {"version": _("Send the version you opened; nothing was saved without it.")}
         )
+
+
+def require_not_own(actor: Actor, employee_id: int | None) -> None:
+    """Separation of duties: nobody sets their own goals. A scorecard of the actor's own
+    employee record is created and changed by the next level up (DESIGN §1)."""
+    if employee_id is not None and employee_id == scope_of(actor).employee_id:
+        raise PermissionDenied(_("Your own goals are set by the next level up, not by you."))
 
 
 def require_unlocked(scorecard: Scorecard) -> None:
@@ -94,6 +101,7 @@ def scorecard_create(
         raise ValidationError({"unit": _("Choose a unit or an employee.")})
     if not may_change_unit(actor, unit):
         raise Http404
+    require_not_own(actor, employee.pk if employee is not None else None)
     scorecard = Scorecard(
         unit=unit, employee=employee, year=year, plan=plan or plan_for(unit, year)
     )

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,9 +23,14 @@ from scorecard.lights import attach_lights
 from scorecard.models import MonthlyActual
 from scorecard.selectors import actuals as selectors
 from scorecard.services import actuals as services
-from scorecard.services.actuals_import import ImportFileError, actuals_import, import_template
+from scorecard.services.actuals_encoding import ENCODINGS
+from scorecard.services.actuals_import import EncodingUncertain, ImportFileError, import_template
+from scorecard.services.actuals_import_jobs import actuals_import_submit
+from scorecard.tasks import IMPORT_KIND
 from spm.clock import clock, previous_month
+from spm.errors import Conflict
 from spm.htmx import is_htmx_partial
+from spm.models import Job
 
 PAGE_SIZE = 50
 MONTHS = range(1, 13)
@@ -212,19 +217,58 @@ def actual_evidence(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+def _import_job(request: HttpRequest) -> Job | None:
+    """The import job named by ``?job=``: the caller's own, else "not found"."""
+    text = request.GET.get("job", "")
+    if not text:
+        return None
+    if not text.isdigit():
+        raise Http404
+    return get_object_or_404(Job, pk=int(text), kind=IMPORT_KIND, created_by_id=request.user.pk)
+
+
 @login_required
 def actual_import(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV or XLSX file; nothing is written unless every row is good."""
+    """Upload a CSV or XLSX file; nothing is written unless every row is good.
+
+    A big file becomes a background job: the page follows it (``?job=``) with a progress
+    bar and shows its report when it is done. When the text encoding of a CSV file is not
+    certain, the page shows how each candidate reads it and asks for the choice.
+    """
     year, month = _period(request)
-    report = None
+    report: Any = None
+    candidates: dict[str, list[str]] | None = None
+    job = _import_job(request)
+    poll_url = f"{reverse('actual-import')}?job={job.pk}" if job is not None else ""
+    if job is not None:
+        report = job.result if job.finished else None
+        if is_htmx_partial(request):
+            return render(
+                request,
+                "scorecard/actuals/_import_job.html",
+                {"job": job, "report": report, "poll_url": poll_url},
+            )
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = actuals_import(actor=actor_of(request), upload=upload, name=upload.name)
+            outcome = actuals_import_submit(
+                actor=actor_of(request),
+                data=upload.read(),
+                name=upload.name,
+                encoding=form.cleaned_data["encoding"] or None,
+            )
+        except EncodingUncertain as exc:
+            candidates = exc.candidates
+            form.add_error("encoding", exc.messages)
         except ImportFileError as exc:
             form.add_error("file", exc.messages)
+        except Conflict as exc:
+            form.add_error(None, exc.messages)
         else:
+            if isinstance(outcome, Job):
+                return redirect(f"{reverse('actual-import')}?job={outcome.pk}")
+            report = outcome
             if report.ok:
                 messages.success(
                     request,
@@ -234,7 +278,17 @@ def actual_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scorecard/actuals/import.html",
-        {"form": form, "report": report, "year": year, "month": month, "months": MONTHS},
+        {
+            "form": form,
+            "report": report,
+            "job": job,
+            "poll_url": poll_url,
+            "candidates": candidates,
+            "encodings": ENCODINGS,
+            "year": year,
+            "month": month,
+            "months": MONTHS,
+        },
     )
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.compute import rescore_result
@@ -27,17 +28,12 @@ DECIDERS = frozenset({HR, ADMIN})
 
 
 def published_on(result: AssessmentResult) -> date | None:
-    """The day the result's cycle was published (from the cycle's audit trail)."""
+    """The day (in the site's time zone) the result's cycle was published, as the publish
+    step recorded it from the clock; None while it is not published."""
     cycle = result.cycle
-    if cycle.status != CycleStatus.PUBLISHED:
+    if cycle.status != CycleStatus.PUBLISHED or cycle.published_at is None:
         return None
-    entry = (
-        cycle.history.filter(status=CycleStatus.PUBLISHED)
-        .order_by("history_date")
-        .values_list("history_date", flat=True)
-        .first()
-    )
-    return None if entry is None else entry.date()
+    return timezone.localdate(cycle.published_at)
 
 
 def deadline_of(result: AssessmentResult) -> date | None:

@@ -23,6 +23,7 @@ from org.models import Employee
 from org.scoping import ADMIN, HR, Actor, audited, get_scoped, require
 from reviews import rules
 from reviews.models import Review
+from reviews.models.reviews import ASSIGN
 from spm.clock import Clock
 
 HR_ROLES = frozenset({HR, ADMIN})
@@ -87,7 +88,7 @@ def review_assign(
 @transaction.atomic
 def review_remove(*, actor: Actor, review: Review) -> None:
     """HR withdraws a reviewer who has not answered yet."""
-    stored = get_scoped(Review.objects.select_for_update(), actor, review.pk)
+    stored = get_scoped(Review.objects.select_for_update(), actor, review.pk, ASSIGN)
     result_for_change(actor, stored.result_id, roles=HR_ROLES)
     if stored.submitted_at is not None:
         raise ValidationError(_("This review is already answered; it stays."))

@@ -15,10 +15,11 @@ from org.scoping import CHANGE, Actor, audited, get_scoped, history_user, requir
 from reviews.models import CriticalIncident
 from reviews.services.common import employee_managed
 from spm.clock import Clock
+from spm.clock import clock as default_clock
 
 
 def _check_day(occurred_on: date, clock: Clock | None) -> None:
-    if occurred_on > now_of(clock).date():
+    if occurred_on > (clock or default_clock()).today():
         raise ValidationError({"occurred_on": _("An incident is recorded once it happened.")})
 
 

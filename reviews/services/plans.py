@@ -28,6 +28,7 @@ from reviews.models import (
 from reviews.services.common import MANAGERS
 from scorecard.models import ItemKind, Scorecard
 from spm.clock import Clock
+from spm.clock import clock as default_clock
 
 RUNNERS = MANAGERS | {HR}
 SEED_FROM = (12, 1)  # month, day: "year end" — from December on
@@ -152,7 +153,7 @@ def plan_seed_next_year(
     from scorecard.services.scorecards import scorecard_get_or_create
 
     stored = _plan_for_change(actor, plan, None)
-    today = now_of(clock).date()
+    today = (clock or default_clock()).today()
     if today < datetime.date(stored.year, *SEED_FROM):
         raise ValidationError(_("A plan seeds next year's scorecard from December on."))
     if stored.seeded_scorecard_id is not None:

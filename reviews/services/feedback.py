@@ -26,6 +26,8 @@ def colleagues(actor: Actor) -> list[Employee]:
     """Whom ``actor`` may give ad-hoc feedback to: the active people of their own unit, its
     parent, its sibling units and its child units, and their line manager."""
     scope = scope_of(actor)
+    if scope.employee_id is None:
+        return []
     me = (
         Employee.objects.filter(pk=scope.employee_id)
         .values("pk", "unit_id", "unit__parent_id", "line_manager_id")

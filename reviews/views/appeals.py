@@ -19,6 +19,7 @@ from reviews import forms, selectors
 from reviews.models import AppealStatus
 from reviews.services import appeals as services
 from reviews.views.common import act, page_of
+from spm.htmx import is_htmx_partial
 
 
 @login_required
@@ -28,7 +29,10 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     if status in AppealStatus.values:
         rows = rows.filter(status=status)
     context = {"page": page_of(request, rows), "statuses": AppealStatus.choices, "status": status}
-    return render(request, "reviews/appeal_list.html", context)
+    template = (
+        "reviews/_appeal_rows.html" if is_htmx_partial(request) else "reviews/appeal_list.html"
+    )
+    return render(request, template, context)
 
 
 @login_required

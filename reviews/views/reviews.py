@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessment import selectors as assessment_selectors
-from assessment.models import COMPUTABLE_STATUSES
+from assessment.models import COMPUTABLE_STATUSES, CycleStatus
 from assessment.services.common import covered_by, is_subject
 from org.models import Employee
-from org.scoping import VIEW, actor_of, get_scoped
+from org.scoping import VIEW, actor_of, get_scoped, scope_of
 from reviews import forms, people, rules, selectors
 from reviews.models import Review, ReviewerKind
 from reviews.services import appeals as appeal_services
 from reviews.services import reviews as services
 from reviews.views.common import act, page_of, run
+from scorecard.models import ScorecardItem
 from spm.htmx import is_htmx_partial
 
 
@@ -30,7 +31,17 @@ from spm.htmx import is_htmx_partial
 def my_reviews(request: HttpRequest) -> HttpResponse:
     user = actor_of(request)
     rows = selectors.my_reviews(user)
-    return render(request, "reviews/my_reviews.html", {"page": page_of(request, rows)})
+    me = scope_of(user).employee_id
+    results = (
+        assessment_selectors.results(user)
+        .filter(employee_id=me, cycle__status=CycleStatus.PUBLISHED)
+        .select_related("cycle")
+        .order_by("-cycle__year", "-cycle__period")[:10]
+        if me is not None
+        else []
+    )
+    context = {"page": page_of(request, rows), "results": list(results)}
+    return render(request, "reviews/my_reviews.html", context)
 
 
 @login_required
@@ -106,6 +117,14 @@ def result_reviews(request: HttpRequest, pk: int) -> HttpResponse:
         if hr
         else [],
         "reviewer_kinds": [c for c in ReviewerKind.choices if c[0] != rules.SELF],
+        "threads": list(people.threads(user).filter(result=result).order_by("-last_message_at")),
+        "feedback_open": result.cycle.status == CycleStatus.PUBLISHED
+        and result.employee_id is not None,
+        "items": list(
+            ScorecardItem.objects.filter(scorecard_id=result.scorecard_id)
+            .order_by("order", "pk")
+            .values_list("pk", "name")
+        ),
     }
     template = (
         "reviews/_result_reviews.html"

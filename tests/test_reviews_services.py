@@ -191,3 +191,16 @@ def test_hr_withdraws_an_unanswered_reviewer(cast: Cast) -> None:
         review_remove(actor=cast.manager.user, review=row)
     review_remove(actor=cast.hr.user, review=row)
     assert not Review.objects.filter(pk=row.pk).exists()
+
+
+def test_each_asked_reviewer_is_told_whom_to_review_and_the_reviewee_is_not(cast: Cast) -> None:
+    from notifications.models import Notification
+
+    result = employee_result(cast)
+    reviews_suggest(actor=cast.hr.user, result=result)
+    reviews_suggest(actor=cast.hr.user, result=result)  # nobody is told twice
+    told = Notification.objects.filter(kind="reviews.review_asked")
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted(
+        [cast.employee.user_id, cast.manager.user_id, cast.site_worker.user_id]
+    )
+    assert all(n.params == {"employee": "Employee Yi", "cycle": result.cycle.name} for n in told)

@@ -10,6 +10,11 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from assessment.qualitative import register_qualitative_provider
-        from reviews import provider
+        from reviews import demo, nav, notify, provider
+        from spm import registry
 
         register_qualitative_provider(provider.qualitative_parts)
+        notify.register()
+        registry.menus.register("reviews", nav.menu, order=55)
+        registry.home_panels.register("reviews", nav.home_panels, order=55)
+        registry.demo_seeders.register("reviews.demo", demo.seed, order=55)

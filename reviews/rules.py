@@ -21,6 +21,8 @@ SUBORDINATE = "subordinate"
 ORDER: tuple[str, ...] = (PEER, SUBORDINATE, SUPERIOR)
 ANONYMOUS_KINDS = frozenset({PEER, SUBORDINATE})
 MINIMUM = 3
+INTEGRITY, SYNERGY, SYSTEMATICNESS = "integrity", "synergy", "systematicness"
+BEHAVIOURS: tuple[str, ...] = (INTEGRITY, SYNERGY, SYSTEMATICNESS)
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,14 @@ def groups(answers: Sequence[Answer], minimum: int = MINIMUM) -> list[Group]:
     elif carry:
         return [Group(carry_kinds, len(carry), None, len(carry_kinds) > 1)]
     return [Group(k, len(rows), _mean(rows), len(k) > 1) for k, rows in pending]
+
+
+# --- Behaviour-anchored scales ----------------------------------------------------------------
+def anchor_level(levels: Sequence[int], rating: Decimal) -> int | None:
+    """The anchor a rating falls under: the highest level at or below it (levels are the
+    lowest rating each described behaviour stands for); None below every level."""
+    below = [level for level in levels if level <= rating]
+    return max(below) if below else None
 
 
 # --- Appeals ---------------------------------------------------------------------------------

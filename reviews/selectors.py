@@ -12,6 +12,7 @@ from assessment.models import AssessmentResult
 from org.scoping import VIEW, Actor, get_scoped
 from reviews import rules
 from reviews.models import Appeal, Review
+from reviews.models.reviews import ASSIGN
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,31 @@ def completion(actor: Actor, result_pk: int) -> dict[str, tuple[int, int]]:
         .annotate(asked=Count("id"), answered=Count("id", filter=Q(submitted_at__isnull=False)))
     )
     return {r["kind"]: (r["asked"], r["answered"]) for r in rows}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One reviewer asked about a result, as HR manages them: who and of which kind, and
+    whether they have answered — never the answer."""
+
+    pk: int
+    reviewer_id: int
+    reviewer_name: str
+    kind: str
+    answered: bool
+
+
+def reviewers(actor: Actor, result_pk: int) -> list[Slot]:
+    """Who is asked to review result ``result_pk``, for HR adjusting the list (404 for
+    anyone who may not). One query after the scope check, no answer columns read."""
+    result = get_scoped(AssessmentResult.objects.all(), actor, result_pk, VIEW)
+    rows = (
+        Review.objects.restrict(actor, ASSIGN)
+        .filter(result=result)
+        .order_by("kind", "reviewer__name", "pk")
+        .values_list("pk", "reviewer_id", "reviewer__name", "kind", "submitted_at")
+    )
+    return [Slot(pk, who, name, kind, at is not None) for pk, who, name, kind, at in rows]
 
 
 def appeals_for(actor: Actor) -> QuerySet[Appeal]:

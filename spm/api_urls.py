@@ -8,6 +8,7 @@ from incentives import api as incentives_api
 from lightup import api as lightup_api
 from notifications import api as notifications_api
 from org import api as org_api
+from reviews import api as reviews_api
 from scorecard import api as scorecard_api
 from strategy import api as strategy_api
 
@@ -19,6 +20,7 @@ notifications_api.register(router)
 lightup_api.register(router)
 assessment_api.register(router)
 incentives_api.register(router)
+reviews_api.register(router)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -141,3 +141,32 @@ def test_a_second_open_appeal_is_refused(cast: Cast) -> None:
     result, _, clock = submitted(cast)
     with pytest.raises(ValidationError):
         appeal_submit(actor=cast.employee.user, result=result, reason="Again", clock_=clock)
+
+
+def test_publishing_records_the_moment_from_the_clock_and_the_window_counts_from_it(
+    cast: Cast,
+) -> None:
+    from assessment.services import cycles
+
+    example = worked_example_scorecard(cast.employee)
+    cycle = annual_cycle(cast)
+    result = result_of(cycle, example.scorecard)
+    compute_now(cycle)
+    for step in ("self_assessment", "review", "calibration", "finalised"):
+        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=step)
+    day = datetime.date(2027, 1, 25)
+    cycle = cycles.cycle_publish(actor=cast.hr.user, cycle=cycle, clock=FixedClock.on(day))
+    assert cycle.published_at is not None
+    assert cycle.history.latest().published_at == cycle.published_at
+    result.refresh_from_db()
+    assert published_on(result) == day
+    with pytest.raises(ValidationError):
+        appeal_submit(
+            actor=cast.employee.user, result=result, reason="Late",
+            clock_=FixedClock.on(datetime.date(2027, 2, 5)),
+        )  # fmt: skip
+    appeal = appeal_submit(
+        actor=cast.employee.user, result=result, reason="In time",
+        clock_=FixedClock.on(datetime.date(2027, 2, 4)),
+    )  # fmt: skip
+    assert appeal.deadline == datetime.date(2027, 2, 4)

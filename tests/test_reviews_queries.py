@@ -58,3 +58,51 @@ def test_appeal_list_query_count_does_not_grow(
             (a.result.employee, a.result.cycle.name) for a in selectors.appeals_for(cast.hr.user)
         ]
     assert len(listed) == size
+
+
+NAV = 1  # the inbox's unread count in the navigation (notifications app)
+
+
+def _rows(cast: Cast, size: int) -> None:
+    from spm.clock import clock
+
+    rows = results(cast, size)
+    Review.objects.bulk_create(
+        Review(result=r, reviewer=cast.site_worker, kind="peer") for r in rows
+    )
+    Appeal.objects.bulk_create(
+        Appeal(result=r, reason="x", submitted_at=clock().now(), deadline=clock().today())
+        for r in rows
+    )
+
+
+def _count(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the session renewal
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "expected"),
+    [
+        # session, user, scope (2); count + rows; the session saved (savepoint, update, release)
+        ("site_worker", "/reviews/", 9 + NAV),
+        ("hr", "/reviews/appeals/", 9 + NAV),
+        ("site_worker", "/api/v1/reviews/", 9),
+        ("hr", "/api/v1/appeals/", 9),
+    ],
+)
+@pytest.mark.parametrize("size", [1, 4])
+def test_review_and_appeal_pages_and_endpoints_cost_the_same_at_two_sizes(
+    cast: Cast, who: str, url: str, expected: int, size: int
+) -> None:
+    from django.test import Client
+
+    _rows(cast, size)
+    client = Client()
+    client.force_login(getattr(cast, who).user)
+    assert _count(client, url) == expected

@@ -146,3 +146,61 @@ def test_a_reviewee_lists_only_reviews_they_give(cast: Cast) -> None:
     reviews_suggest(actor=cast.hr.user, result=result)
     mine = list(selectors.my_reviews(cast.employee.user))
     assert [r.kind for r in mine] == [rules.SELF]
+
+
+def test_hr_reaches_no_review_row_through_the_scope_only_counts_and_who_is_asked(
+    cast: Cast,
+) -> None:
+    from org.scoping import CHANGE, VIEW
+
+    result = employee_result(cast)
+    reviews_suggest(actor=cast.hr.user, result=result)
+    answer(cast.site_worker, result, 70)
+    for action in (VIEW, CHANGE):
+        assert not Review.objects.restrict(cast.hr.user, action).exists()
+        assert (
+            not Review.objects.restrict(cast.manager.user, action)
+            .exclude(reviewer=cast.manager)
+            .exists()
+        )
+    slots = selectors.reviewers(cast.hr.user, result.pk)
+    assert {(s.reviewer_id, s.kind, s.answered) for s in slots} == {
+        (cast.employee.pk, rules.SELF, False),
+        (cast.manager.pk, rules.SUPERIOR, False),
+        (cast.site_worker.pk, rules.PEER, True),
+    }
+    assert not hasattr(slots[0], "integrity")
+
+
+def test_only_hr_lists_who_is_asked(cast: Cast) -> None:
+    result = employee_result(cast)
+    reviews_suggest(actor=cast.hr.user, result=result)
+    for who in (cast.employee, cast.manager):
+        assert selectors.reviewers(who.user, result.pk) == []
+    with pytest.raises(Http404):
+        selectors.reviewers(cast.sibling_manager.user, result.pk)
+
+
+def test_hr_withdraws_an_unanswered_reviewer(cast: Cast) -> None:
+    from reviews.services.reviews import review_remove
+
+    result = employee_result(cast)
+    reviews_suggest(actor=cast.hr.user, result=result)
+    row = Review.objects.get(result=result, reviewer=cast.site_worker)
+    with pytest.raises(Http404):
+        review_remove(actor=cast.manager.user, review=row)
+    review_remove(actor=cast.hr.user, review=row)
+    assert not Review.objects.filter(pk=row.pk).exists()
+
+
+def test_each_asked_reviewer_is_told_whom_to_review_and_the_reviewee_is_not(cast: Cast) -> None:
+    from notifications.models import Notification
+
+    result = employee_result(cast)
+    reviews_suggest(actor=cast.hr.user, result=result)
+    reviews_suggest(actor=cast.hr.user, result=result)  # nobody is told twice
+    told = Notification.objects.filter(kind="reviews.review_asked")
+    assert sorted(told.values_list("recipient_id", flat=True)) == sorted(
+        [cast.employee.user_id, cast.manager.user_id, cast.site_worker.user_id]
+    )
+    assert all(n.params == {"employee": "Employee Yi", "cycle": result.cycle.name} for n in told)

@@ -119,6 +119,8 @@ class AssessmentCycle(models.Model):
     review_due = models.DateField(_("review due"), null=True, blank=True)
     calibration_due = models.DateField(_("calibration due"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    # Set by the publish step from the clock: the appeal window counts from it.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

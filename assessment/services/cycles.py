@@ -77,7 +77,12 @@ def cycle_create(
 
 
 def _advance(
-    actor: Actor, cycle: AssessmentCycle, expected: str, to: str, version: int | None
+    actor: Actor,
+    cycle: AssessmentCycle,
+    expected: str,
+    to: str,
+    version: int | None,
+    **changes: Any,
 ) -> AssessmentCycle:
     """Compare-and-set under a row lock: the cycle must still be at ``expected`` (and at
     ``version`` when the caller says which one it saw)."""
@@ -92,6 +97,8 @@ def _advance(
         )
     stored.status = to
     stored.version += 1
+    for name, value in changes.items():
+        setattr(stored, name, value)
     audited(stored, actor, f"{expected} -> {to}").save()
     return stored
 
@@ -146,7 +153,22 @@ def _step(expected: str, to: str) -> Any:
 cycle_start_self_assessment = _step(CycleStatus.OPEN, CycleStatus.SELF_ASSESSMENT)
 cycle_start_review = _step(CycleStatus.SELF_ASSESSMENT, CycleStatus.REVIEW)
 cycle_start_calibration = _step(CycleStatus.REVIEW, CycleStatus.CALIBRATION)
-cycle_publish = _step(CycleStatus.FINALISED, CycleStatus.PUBLISHED)
+
+
+@transaction.atomic
+def cycle_publish(
+    *, actor: Actor, cycle: AssessmentCycle, version: int | None = None, clock: Clock | None = None
+) -> AssessmentCycle:
+    """Publish a finalised cycle (HR; compare-and-set) and record when, from the clock: the
+    appeal window of its results counts from ``published_at``."""
+    return _advance(
+        actor,
+        cycle,
+        CycleStatus.FINALISED,
+        CycleStatus.PUBLISHED,
+        version,
+        published_at=now_of(clock),
+    )
 
 
 @transaction.atomic

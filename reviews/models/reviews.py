@@ -22,15 +22,23 @@ class ReviewerKind(models.TextChoices):
     SUBORDINATE = rules.SUBORDINATE, _("Subordinate")
 
 
+# HR's and admins' action on reviews: ask and withdraw reviewers. It reaches the rows only
+# to manage who is asked; what a reviewer answered stays out of reach (VIEW is the
+# reviewer's alone), so no HR page, list or endpoint can show who said what.
+ASSIGN = "assign"
+
+
 class ReviewQuerySet(ScopedQuerySet):
-    """A reviewer sees and answers their own reviews; HR and admins manage them in their
-    subtree. The reviewee never reaches these rows (anonymity): they see only groups."""
+    """A reviewer sees and answers their own reviews, and nobody else reads a review row:
+    the reviewee sees groups (``selectors.review_summary``), HR completion counts and the
+    list of who is asked (``selectors.reviewers``), never an answer."""
 
     scope_unit_lookup = "result__unit"
     scope_self_lookup = "reviewer_id"
     scope_rules: ClassVar[dict[str, frozenset[str]]] = {
-        VIEW: frozenset({HR, ADMIN, SELF}),
-        CHANGE: frozenset({HR, ADMIN, SELF}),
+        VIEW: frozenset({SELF}),
+        CHANGE: frozenset({SELF}),
+        ASSIGN: frozenset({HR, ADMIN}),
     }
 
 

@@ -12,13 +12,16 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessment.compute import rescore_result
 from assessment.models import AssessmentResult, CycleStatus
 from assessment.services.common import covered_by, is_subject, now_of, require_version
+from notifications.services import notification_send
 from org.scoping import ADMIN, CHANGE, HR, VIEW, Actor, audited, get_scoped, history_user
-from reviews import rules
+from reviews import notify, rules
 from reviews.models import Appeal, AppealStatus
 from reviews.models.appeals import OPEN_STATUSES
 from spm.clock import Clock, clock
@@ -27,22 +30,22 @@ DECIDERS = frozenset({HR, ADMIN})
 
 
 def published_on(result: AssessmentResult) -> date | None:
-    """The day the result's cycle was published (from the cycle's audit trail)."""
+    """The day (in the site's time zone) the result's cycle was published, as the publish
+    step recorded it from the clock; None while it is not published."""
     cycle = result.cycle
-    if cycle.status != CycleStatus.PUBLISHED:
+    if cycle.status != CycleStatus.PUBLISHED or cycle.published_at is None:
         return None
-    entry = (
-        cycle.history.filter(status=CycleStatus.PUBLISHED)
-        .order_by("history_date")
-        .values_list("history_date", flat=True)
-        .first()
-    )
-    return None if entry is None else entry.date()
+    return timezone.localdate(cycle.published_at)
 
 
 def deadline_of(result: AssessmentResult) -> date | None:
     day = published_on(result)
     return None if day is None else rules.appeal_deadline(day)
+
+
+def may_appeal_now(result: AssessmentResult, clock_: Clock | None = None) -> bool:
+    """Whether the window to appeal ``result`` is open today (by the app's clock)."""
+    return rules.may_appeal(published_on(result), (clock_ or clock()).today())
 
 
 @transaction.atomic
@@ -56,7 +59,9 @@ def appeal_submit(
 ) -> Appeal:
     """The assessed person appeals, within the window, once at a time."""
     stored = get_scoped(
-        AssessmentResult.objects.select_related("cycle").select_for_update(of=("self",)),
+        AssessmentResult.objects.select_related("cycle", "unit", "employee").select_for_update(
+            of=("self",)
+        ),
         actor,
         result.pk,
         VIEW,
@@ -80,6 +85,18 @@ def appeal_submit(
         row.evidence = evidence
     row.full_clean()
     audited(row, actor, "submitted").save()
+    recipients = notify.hr_users_over(stored.unit.path)
+    if recipients:
+        notification_send(
+            recipients=recipients,
+            kind=notify.APPEAL_SUBMITTED,
+            params={
+                "employee": stored.owner_name,
+                "cycle": stored.cycle.name,
+                "deadline": row.deadline.isoformat(),
+            },
+            link=reverse("reviews-appeal", args=[row.pk]),
+        )
     return row
 
 
@@ -148,4 +165,10 @@ def appeal_decide(
             reason=f"appeal {stored.pk} changed",
             user=history_user(actor),
         )
+    notify.send(
+        notify.APPEAL_DECIDED,
+        [result.employee_id],
+        {"cycle": result.cycle.name, "status": str(stored.status)},
+        link=reverse("reviews-appeal", args=[stored.pk]),
+    )
     return stored

@@ -21,8 +21,9 @@ from assessment.services.common import (
 )
 from org.models import Employee
 from org.scoping import ADMIN, HR, Actor, audited, get_scoped, require
-from reviews import rules
+from reviews import notify, rules
 from reviews.models import Review
+from reviews.models.reviews import ASSIGN
 from spm.clock import Clock
 
 HR_ROLES = frozenset({HR, ADMIN})
@@ -61,7 +62,33 @@ def reviews_suggest(*, actor: Actor, result: AssessmentResult) -> list[Review]:
     for row in made:
         row.full_clean()
         audited(row, actor, "suggested").save()
+    _tell_reviewers(stored, made)
     return made
+
+
+def _tell_reviewers(result: AssessmentResult, rows: list[Review]) -> None:
+    """Each newly asked reviewer hears whom to review (the reviewee hears nothing)."""
+    from django.urls import reverse
+
+    from notifications.services import Message, notifications_send
+
+    users = dict(
+        Employee.objects.filter(pk__in=[r.reviewer_id for r in rows]).values_list("pk", "user_id")
+    )
+    params = {"employee": result.owner_name, "cycle": result.cycle.name}
+    notifications_send(
+        messages=[
+            Message(
+                users[r.reviewer_id],
+                notify.REVIEW_ASKED,
+                params,
+                reverse("reviews-review", args=[r.pk]),
+                f"review-asked:{r.pk}",
+            )
+            for r in rows
+            if users.get(r.reviewer_id) is not None
+        ]
+    )
 
 
 @transaction.atomic
@@ -78,16 +105,19 @@ def review_assign(
     row = Review.objects.filter(result=stored, reviewer=reviewer).first() or Review(
         result=stored, reviewer=reviewer
     )
+    new = row.pk is None
     row.kind = kind
     row.full_clean()
     audited(row, actor, "assigned").save()
+    if new:
+        _tell_reviewers(stored, [row])
     return row
 
 
 @transaction.atomic
 def review_remove(*, actor: Actor, review: Review) -> None:
     """HR withdraws a reviewer who has not answered yet."""
-    stored = get_scoped(Review.objects.select_for_update(), actor, review.pk)
+    stored = get_scoped(Review.objects.select_for_update(), actor, review.pk, ASSIGN)
     result_for_change(actor, stored.result_id, roles=HR_ROLES)
     if stored.submitted_at is not None:
         raise ValidationError(_("This review is already answered; it stays."))

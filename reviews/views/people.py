@@ -1,0 +1,132 @@
+"""Pages of the critical-incident log and of feedback threads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment.models import AssessmentResult
+from org.models import Employee
+from org.scoping import ADMIN, CHANGE, HR, MANAGER, actor_of, get_scoped, scope_of
+from reviews import forms, people
+from reviews.models import CriticalIncident, FeedbackTopic
+from reviews.services import feedback as feedback_services
+from reviews.services import incidents as incident_services
+from reviews.views.common import act, managed_people, page_of, run
+from scorecard.models import ScorecardItem
+from spm.htmx import is_htmx_partial
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """The incidents a manager or HR may read; a manager records new ones here."""
+    user = actor_of(request)
+    if not scope_of(user).has_role(MANAGER, HR, ADMIN):
+        raise Http404
+    rows = people.incidents(user).order_by("-occurred_on", "-pk")
+    employee = request.GET.get("employee", "")
+    if employee.isdigit():
+        rows = rows.filter(employee_id=int(employee))
+    form = None
+    if scope_of(user).has_role(MANAGER, ADMIN):
+        form = forms.IncidentForm(request.POST or None)
+        form.fields["employee"].choices = forms.people_choices(managed_people(user))  # type: ignore[attr-defined]
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            who = Employee.objects.filter(pk=data["employee"]).first()
+            if who is None:
+                raise Http404
+            done = run(form, lambda: incident_services.incident_record(
+                actor=user, employee=who, occurred_on=data["occurred_on"], kind=data["kind"],
+                description=data["description"],
+            ))  # fmt: skip
+            if done is not None:
+                messages.success(request, _("The incident is recorded."))
+                return redirect("reviews-incidents")
+    context = {"page": page_of(request, rows), "form": form}
+    template = (
+        "reviews/_incident_rows.html" if is_htmx_partial(request) else "reviews/incidents.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def incident_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = actor_of(request)
+    row = get_scoped(CriticalIncident.objects.all(), user, pk, CHANGE)
+    return act(request, lambda: incident_services.incident_delete(actor=user, incident=row),
+               "reviews-incidents")  # fmt: skip
+
+
+@login_required
+def feedback_list(request: HttpRequest) -> HttpResponse:
+    """The threads someone takes part in; ad-hoc feedback to a colleague starts here."""
+    user = actor_of(request)
+    rows = people.threads(user).order_by("-last_message_at", "-pk")
+    form = forms.ThreadForm(request.POST or None)
+    form.fields["employee"].choices = forms.people_choices(  # type: ignore[attr-defined]
+        feedback_services.colleagues(user)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        who = Employee.objects.filter(pk=data["employee"]).first()
+        thread = run(form, lambda: feedback_services.feedback_thread_start(
+            actor=user, topic=FeedbackTopic.ADHOC, employee=who, subject=data["subject"],
+            body=data["body"], private=data["private"],
+        ))  # fmt: skip
+        if thread is not None:
+            return redirect("reviews-feedback-thread", thread.pk)
+    return render(
+        request, "reviews/feedback_list.html", {"page": page_of(request, rows), "form": form}
+    )
+
+
+@login_required
+@require_POST
+def feedback_on(request: HttpRequest) -> HttpResponse:
+    """Start a thread on a result or a scorecard item (from its page)."""
+    user = actor_of(request)
+    form = forms.TopicThreadForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return redirect("reviews-feedback")
+    data = form.cleaned_data
+    kwargs: dict[str, Any] = {}
+    if data["topic"] == FeedbackTopic.RESULT:
+        kwargs["result"] = AssessmentResult.objects.filter(pk=data["target"]).first()
+    elif data["topic"] == FeedbackTopic.ITEM:
+        kwargs["item"] = ScorecardItem.objects.filter(pk=data["target"]).first()
+    else:
+        raise Http404
+    if not any(kwargs.values()):
+        raise Http404
+    try:
+        thread = feedback_services.feedback_thread_start(
+            actor=user, topic=data["topic"], subject=data["subject"], body=data["body"], **kwargs
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reviews-feedback")
+    return redirect("reviews-feedback-thread", thread.pk)
+
+
+@login_required
+def feedback_thread(request: HttpRequest, pk: int) -> HttpResponse:
+    user = actor_of(request)
+    thread = people.thread_get(user, pk)
+    form = forms.ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run(form, lambda: feedback_services.feedback_reply(
+            actor=user, thread=thread, body=form.cleaned_data["body"]
+        ))  # fmt: skip
+        if done is not None:
+            return redirect("reviews-feedback-thread", pk)
+    return render(request, "reviews/feedback_thread.html", {"thread": thread, "form": form})

@@ -1,0 +1,202 @@
+"""Pages of performance interviews, improvement plans and a scheme's rating scales."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment.models import AssessmentScheme
+from assessment.services.common import actor_employee_id
+from org.models import Employee
+from org.scoping import ADMIN, CHANGE, HR, MANAGER, VIEW, actor_of, get_scoped, scope_of
+from reviews import forms, people
+from reviews.models import BarsAnchor, Behaviour, ImprovementPlan, Interview, PlanAction
+from reviews.services import bars as bars_services
+from reviews.services import interviews as interview_services
+from reviews.services import plans as plan_services
+from reviews.views.common import act, managed_people, page_of, run
+from spm.clock import clock
+
+
+def _version(request: HttpRequest) -> int | None:
+    text = request.POST.get("version", "")
+    return int(text) if text.isdigit() else None
+
+
+@login_required
+def interview_list(request: HttpRequest) -> HttpResponse:
+    user = actor_of(request)
+    rows = people.interviews(user).order_by("-scheduled_for", "-pk")
+    form = None
+    if scope_of(user).has_role(MANAGER, ADMIN):
+        form = forms.InterviewForm(request.POST or None)
+        form.fields["employee"].choices = forms.people_choices(managed_people(user))  # type: ignore[attr-defined]
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            who = Employee.objects.filter(pk=data["employee"]).first()
+            if who is None:
+                raise Http404
+            row = run(form, lambda: interview_services.interview_schedule(
+                actor=user, employee=who, scheduled_for=data["scheduled_for"], place=data["place"]
+            ))  # fmt: skip
+            if row is not None:
+                return redirect("reviews-interview", row.pk)
+    return render(
+        request, "reviews/interviews.html", {"page": page_of(request, rows), "form": form}
+    )
+
+
+@login_required
+def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = actor_of(request)
+    interview = get_scoped(people.interviews(user), user, pk, VIEW)
+    me = actor_employee_id(user)
+    holds = me != interview.employee_id and scope_of(user).covers(
+        interview.unit.path, {MANAGER, ADMIN}
+    )
+    form = forms.InterviewRecordForm(
+        request.POST or None,
+        initial={
+            "strengths": interview.strengths, "gaps": interview.gaps,
+            "agreed_actions": interview.agreed_actions, "version": interview.version,
+        },
+    )  # fmt: skip
+    if request.method == "POST" and holds and form.is_valid():
+        data = form.cleaned_data
+        done = run(
+            form,
+            lambda: interview_services.interview_record(actor=user, interview=interview, **data),
+        )
+        if done is not None:
+            messages.success(
+                request, _("The interview is recorded; both of you acknowledge it now.")
+            )
+            return redirect("reviews-interview", pk)
+    acknowledges = interview.recorded_at is not None and (
+        (me == interview.employee_id and interview.employee_acknowledged_at is None)
+        or (me == interview.manager_id and interview.manager_acknowledged_at is None)
+    )
+    context = {"interview": interview, "holds": holds, "form": form, "acknowledges": acknowledges}
+    return render(request, "reviews/interview_detail.html", context)
+
+
+@login_required
+@require_POST
+def interview_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    user = actor_of(request)
+    interview = get_scoped(Interview.objects.all(), user, pk, VIEW)
+    return act(request, lambda: interview_services.interview_acknowledge(
+        actor=user, interview=interview, version=_version(request)
+    ), "reviews-interview", pk)  # fmt: skip
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    user = actor_of(request)
+    rows = people.plans(user).order_by("-year", "-created_at", "-pk")
+    form = None
+    if scope_of(user).has_role(MANAGER, HR, ADMIN):
+        form = forms.PlanForm(request.POST or None, initial={"year": clock().today().year})
+        form.fields["employee"].choices = forms.people_choices(managed_people(user))  # type: ignore[attr-defined]
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            who = Employee.objects.select_related("unit").filter(pk=data["employee"]).first()
+            if who is None:
+                raise Http404
+            plan = run(form, lambda: plan_services.plan_create(
+                actor=user, unit=who.unit, employee=who, year=data["year"], title=data["title"]
+            ))  # fmt: skip
+            if plan is not None:
+                return redirect("reviews-plan", plan.pk)
+    return render(request, "reviews/plans.html", {"page": page_of(request, rows), "form": form})
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = actor_of(request)
+    plan = people.plan_get(user, pk)
+    runs = ImprovementPlan.objects.can(user, CHANGE, plan.pk)
+    form = forms.ActionForm(request.POST or None)
+    owners = list(Employee.objects.filter(active=True, unit__path__startswith=plan.unit.path)
+                  .select_related("unit").order_by("name", "pk")[:200])  # fmt: skip
+    form.fields["owner"].choices = forms.people_choices(owners)  # type: ignore[attr-defined]
+    if request.method == "POST" and runs and form.is_valid():
+        data = form.cleaned_data
+        owner = Employee.objects.filter(pk=data["owner"]).first()
+        if owner is None:
+            raise Http404
+        done = run(form, lambda: plan_services.plan_action_add(
+            actor=user, plan=plan, description=data["description"], owner=owner,
+            due_on=data["due_on"],
+        ))  # fmt: skip
+        if done is not None:
+            return redirect("reviews-plan", pk)
+    me = actor_employee_id(user)
+    context: dict[str, Any] = {
+        "plan": plan,
+        "runs": runs,
+        "form": form,
+        "me": me,
+        "stages": forms.ActionStage.choices,
+    }
+    return render(request, "reviews/plan_detail.html", context)
+
+
+@login_required
+@require_POST
+def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = actor_of(request)
+    plan = people.plan_get(user, pk)
+    if action == "close":
+        return act(request, lambda: plan_services.plan_close(
+            actor=user, plan=plan, version=_version(request)), "reviews-plan", pk)  # fmt: skip
+    if action == "seed":
+        return act(request, lambda: plan_services.plan_seed_next_year(actor=user, plan=plan),
+                   "reviews-plan", pk)  # fmt: skip
+    if action == "stage":
+        row = PlanAction.objects.filter(pk=request.POST.get("action") or 0, plan=plan).first()
+        if row is None:
+            raise Http404
+        return act(request, lambda: plan_services.plan_action_move(
+            actor=user, action=row, stage=request.POST.get("stage", ""), version=_version(request)
+        ), "reviews-plan", pk)  # fmt: skip
+    raise Http404
+
+
+@login_required
+def scheme_anchors(request: HttpRequest, pk: int) -> HttpResponse:
+    """A scheme's rating scales; HR of its owner unit edits them."""
+    user = actor_of(request)
+    scheme = get_scoped(AssessmentScheme.objects.select_related("owner_unit"), user, pk, VIEW)
+    may_edit = scope_of(user).may(BarsAnchor, CHANGE, scheme.owner_unit.path)
+    form = forms.AnchorForm(request.POST or None)
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        if request.POST.get("copy") == "1":
+            return act(request, lambda: bars_services.bars_anchors_copy_defaults(
+                actor=user, scheme=scheme), "reviews-anchors", pk)  # fmt: skip
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["behaviour"] not in Behaviour.values:
+                raise Http404
+            done = run(form, lambda: bars_services.bars_anchor_set(
+                actor=user, scheme=scheme, behaviour=data["behaviour"], level=data["level"],
+                description=data["description"],
+            ))  # fmt: skip
+            if done is not None:
+                return redirect("reviews-anchors", pk)
+    context = {
+        "scheme": scheme,
+        "scales": people.anchors(scheme.pk),
+        "labels": dict(Behaviour.choices),
+        "may_edit": may_edit,
+        "form": form,
+    }
+    return render(request, "reviews/anchors.html", context)

@@ -50,7 +50,9 @@ def board_items(content: bytes) -> set[int]:
 
 @pytest.mark.parametrize("role", CAST)
 def test_light_board_shows_exactly_the_lights_in_scope(world: World, role: str) -> None:
-    response = world.cast.client(role).get(reverse("lightup-board"), {"year": YEAR, "month": 6})
+    response = world.cast.client(role).get(
+        reverse("lightup-board"), {"year": YEAR, "month": 6, "view": "list"}
+    )
     if role == "anonymous":
         assert response.status_code == 302
         return
@@ -188,7 +190,9 @@ def test_board_filters_by_colour_owner_and_unit(world: World) -> None:
     client = world.cast.client("executive")
 
     def shown(**params: Any) -> set[str]:
-        response = client.get(reverse("lightup-board"), {"year": YEAR, "month": MONTH, **params})
+        response = client.get(
+            reverse("lightup-board"), {"year": YEAR, "month": MONTH, "view": "list", **params}
+        )
         return names(world, board_items(response.content))
 
     assert shown(colour="red") == {"red", "employee_red"}

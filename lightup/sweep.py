@@ -21,6 +21,7 @@ from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, 
 from lightup import rules, sweep_pg
 from lightup.models import THRESHOLD_FIELDS, LightScheme, LightStatus
 from lightup.notify import messages_for
+from lightup.sweep_pg import ITEM_FIELDS
 from scorecard.models import (
     ActualStatus,
     ItemKind,
@@ -51,24 +52,6 @@ PLACES = {
     "actual_to_date": Decimal("0.0001"),
     "forecast": Decimal("0.0001"),
 }
-ITEM_FIELDS = (
-    "pk",
-    "name",
-    "kind",
-    "polarity",
-    "aggregation",
-    "target",
-    "range_low",
-    "range_high",
-    "scorecard__unit_id",
-    "scorecard__unit__name",
-    "scorecard__employee__name",
-    "scorecard__employee__user_id",
-    "scorecard__unit__head__user_id",
-    "scorecard__unit__parent__head__user_id",
-    "light_override__scheme_id",
-    *(f"light_override__{name}" for name in THRESHOLD_FIELDS),
-)
 
 
 @dataclass

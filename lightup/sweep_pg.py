@@ -25,7 +25,7 @@ from typing import Any
 from django.db import connection
 
 from lightup import rules
-from lightup.models import ItemLightOverride, LightStatus
+from lightup.models import THRESHOLD_FIELDS, ItemLightOverride, LightStatus
 from org.models import Employee, OrgUnit
 from scorecard.models import (
     ActualStatus,
@@ -39,9 +39,8 @@ from spm.bulk import copy_rows
 
 STAGE = "lightup_stage"
 
-# The ORM path's ITEM_FIELDS first (same keys, so notify and thresholds read either),
-# then the sums.
-INPUT_FIELDS = (
+# What the rules and the notifications read of an item (both paths give these keys).
+ITEM_FIELDS = (
     "pk",
     "name",
     "kind",
@@ -57,11 +56,11 @@ INPUT_FIELDS = (
     "scorecard__unit__head__user_id",
     "scorecard__unit__parent__head__user_id",
     "light_override__scheme_id",
-    "light_override__yellow_below",
-    "light_override__red_below",
-    "light_override__milestone_warning_days",
-    "light_override__grace_days",
-    "light_override__escalate_after_reds",
+    *(f"light_override__{name}" for name in THRESHOLD_FIELDS),
+)
+# The item's fields, then its sums, in the order of the statement's columns.
+INPUT_FIELDS = (
+    *ITEM_FIELDS,
     "n",
     "total",
     "last_month",
@@ -86,6 +85,7 @@ def _sql() -> str:
         "override": ItemLightOverride._meta.db_table,
         "light": LightStatus._meta.db_table,
     }
+    overrides = ", ".join(f"o.{name}" for name in THRESHOLD_FIELDS)
     return f"""
 WITH it AS (
     SELECT i.id, i.name, i.kind, i.polarity, i.aggregation, i.target, i.range_low,
@@ -95,8 +95,7 @@ WITH it AS (
 )
 SELECT it.id, it.name, it.kind, it.polarity, it.aggregation, it.target, it.range_low,
        it.range_high, it.unit_id, u.name, e.name, e.user_id, h.user_id, ph.user_id,
-       o.scheme_id, o.yellow_below, o.red_below, o.milestone_warning_days, o.grace_days,
-       o.escalate_after_reds,
+       o.scheme_id, {overrides},
        act.n, act.total, act.last_month, act.last_value, act.sx, act.sxx, act.sxy,
        pl.total, pl.latest, prev.red_streak
 FROM it
@@ -125,7 +124,7 @@ ORDER BY it.id
 
 def chunk_inputs(unit_ids: Sequence[int], *, year: int, month: int) -> list[dict[str, Any]]:
     """Every light-able item of the chunk's units with its sums (see the module)."""
-    params = {
+    params: dict[str, Any] = {
         "year": year,
         "month": month,
         "previous": month - 1,

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from lightup.services import lightup_sweep
 from notifications.models import Notification
 from org.scoping import SYSTEM
+from spm.models import Job
 from tests.conftest import CAST, Cast
 from tests.lightup_world import MONTH, TODAY, YEAR, World, build
 
@@ -75,15 +76,24 @@ def test_item_chart_is_found_only_in_scope(world: World, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", CAST)
-def test_board_exports_hold_only_the_lights_in_scope(world: World, role: str) -> None:
+def test_board_exports_hold_only_the_lights_in_scope(
+    world: World, role: str, django_capture_on_commit_callbacks: Any
+) -> None:
     client = world.cast.client(role)
-    response = client.get(reverse("lightup-board-xlsx"), {"year": YEAR, "month": MONTH})
+    query = f"?year={YEAR}&month={MONTH}"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("lightup-board-xlsx") + query)
     pdf = client.get(reverse("lightup-board-pdf"), {"year": YEAR, "month": MONTH})
     if role == "anonymous":
         assert response.status_code == pdf.status_code == 302
+        assert not Job.objects.exists()
         return
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    job = Job.objects.get()
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    assert job.status == Job.Status.DONE and job.created_by == getattr(world.cast, role).user
+    download = client.get(reverse("job-download", args=[job.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert sheet is not None
     listed = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
     expected = {world.items[name].name for name in VISIBLE[role]}

@@ -229,17 +229,8 @@ def sweep_chunk(
     """Compute, store and announce the lights of the items of ``unit_ids`` (one chunk)."""
     from notifications.services import notifications_send
 
-    if connection.vendor == "postgresql":
-        items = sweep_pg.chunk_inputs(unit_ids, year=year, month=month)
-        series = {row["pk"]: sweep_pg.series_of_row(row) for row in items if row["n"]}
-        plans = {
-            row["pk"]: sweep_pg.plan_of_row(row) for row in items if row["plan_total"] is not None
-        }
-        streaks = {row["pk"]: row["previous_streak"] for row in items if row["previous_streak"]}
-        milestone_items = [row["pk"] for row in items if row["kind"] == ItemKind.MILESTONE]
-        milestones = _milestones(Q(item_id__in=milestone_items)) if milestone_items else {}
-    else:
-        items, series, plans, milestones, streaks = _orm_inputs(unit_ids, year, month)
+    read = _pg_inputs if connection.vendor == "postgresql" else _orm_inputs
+    items, series, plans, milestones, streaks = read(unit_ids, year, month)
     if not items:
         return
     as_of = rules.as_of_date(year, month, today)
@@ -275,6 +266,18 @@ def sweep_chunk(
     result.chunks += 1
     if outbox:
         result.messages += notifications_send(messages=outbox, email=email)
+
+
+def _pg_inputs(unit_ids: Sequence[int], year: int, month: int) -> tuple[Any, ...]:
+    """The same as :func:`_orm_inputs`, in one statement (:func:`sweep_pg.chunk_inputs`)
+    plus one for the milestones of the chunk's milestone items, if any."""
+    items = sweep_pg.chunk_inputs(unit_ids, year=year, month=month)
+    series = {row["pk"]: sweep_pg.series_of_row(row) for row in items if row["n"]}
+    plans = {row["pk"]: sweep_pg.plan_of_row(row) for row in items if row["plan_total"] is not None}
+    streaks = {row["pk"]: row["previous_streak"] for row in items if row["previous_streak"]}
+    milestone_items = [row["pk"] for row in items if row["kind"] == ItemKind.MILESTONE]
+    milestones = _milestones(Q(item_id__in=milestone_items)) if milestone_items else {}
+    return items, series, plans, milestones, streaks
 
 
 def _orm_inputs(unit_ids: Sequence[int], year: int, month: int) -> tuple[Any, ...]:

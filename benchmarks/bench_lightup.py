@@ -136,7 +136,7 @@ def run(args: argparse.Namespace) -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
 
     from lightup import rules
     from lightup.models import LightStatus
@@ -168,9 +168,13 @@ def run(args: argparse.Namespace) -> None:
         "overdue": rules.is_overdue_report(year, MONTH, TODAY),
     }
 
-    def floor() -> float:
+    def floor(jit: bool = True) -> float:
+        """The floor statement in its own transaction, with PostgreSQL's JIT compiler on
+        (the server's default) or off (as the sweep runs: the fairer floor)."""
         started = time.perf_counter()
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if not jit:
+                cursor.execute("SET LOCAL jit = off")
             cursor.execute(FLOOR_SQL, params)
         return time.perf_counter() - started
 
@@ -184,23 +188,36 @@ def run(args: argparse.Namespace) -> None:
         return elapsed
 
     LightStatus.objects.all().delete()
-    floor_new = floor()
-    floor_again = floor()
+    floor_jit = floor(jit=True)
+    LightStatus.objects.all().delete()
+    floor_new = floor(jit=False)
+    floor_again = floor(jit=False)
+    floor_again_jit = floor(jit=True)
     floor_colours = dict(
         LightStatus.objects.filter(month=MONTH)
         .values_list("colour")
         .annotate(n=django.db.models.Count("pk"))
     )
-    print(f"  floor (one SQL statement), empty table:   {floor_new:7.1f} s")
-    print(f"  floor (one SQL statement), over its rows: {floor_again:7.1f} s  {floor_colours}")
+    print(
+        f"  floor (one SQL statement), empty table:   {floor_new:7.1f} s  "
+        f"(JIT on: {floor_jit:.1f} s)"
+    )
+    print(
+        f"  floor (one SQL statement), over its rows: {floor_again:7.1f} s  "
+        f"(JIT on: {floor_again_jit:.1f} s)  {floor_colours}"
+    )
     LightStatus.objects.all().delete()
     sweep_new = sweep()
     print(f"  lightup_sweep, empty table:               {sweep_new:7.1f} s")
     sweep_again = sweep()
     print(f"  lightup_sweep, over its rows:             {sweep_again:7.1f} s")
     print(
-        f"  ratio sweep/floor: {sweep_new / floor_new:.2f} (empty), "
+        f"  ratio sweep/floor (JIT off): {sweep_new / floor_new:.2f} (empty), "
         f"{sweep_again / floor_again:.2f} (over existing rows)"
+    )
+    print(
+        f"  ratio sweep/floor (JIT on):  {sweep_new / floor_jit:.2f} (empty), "
+        f"{sweep_again / floor_again_jit:.2f} (over existing rows)"
     )
     if args.notify:
         print(f"  lightup_sweep with notifications:         {sweep(notify=True):7.1f} s")

@@ -11,19 +11,18 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
-from openpyxl import Workbook
+from django.views.decorators.http import require_POST
 from xhtml2pdf import pisa
 from xhtml2pdf.config.resources import ResourceAccessPolicy
 
 from lightup import selectors
+from lightup.board_xlsx import board_line, board_xlsx_job_create
 from lightup.models import Colour
+from lightup.tasks import lightup_board_xlsx
 from lightup.views import board_filters
-from spm.exports import safe_row
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PACK_ROWS = 1000  # the board pack lists the worst items; the XLSX holds them all
 # Same font search as the responsibility letter PDF (scorecard/pdf.py): embed a CJK
 # TrueType font when the machine has one, else name ReportLab's standard CID font.
@@ -44,52 +43,15 @@ def _rows(request: HttpRequest) -> tuple[selectors.BoardFilters, Any]:
     return filters, rows
 
 
-def _line(row: Any) -> list[Any]:
-    card = row.item.scorecard
-    return [
-        card.unit.name,
-        card.employee.name if card.employee_id else _("Unit scorecard"),
-        row.item.name,
-        row.item.objective.perspective.name if row.item.objective_id else "",
-        str(Colour(row.colour).label),
-        float(row.deviation_percent) if row.deviation is not None else None,
-        float(row.plan_to_date) if row.plan_to_date is not None else None,
-        float(row.actual_to_date) if row.actual_to_date is not None else None,
-        float(row.forecast) if row.forecast is not None else None,
-        _("yes") if row.predicted_miss else "",
-        str(Colour(row.previous_colour).label) if getattr(row, "previous_colour", None) else "",
-    ]
-
-
-HEADINGS = (
-    gettext_noop("Unit"),
-    gettext_noop("Owner"),
-    gettext_noop("Item"),
-    gettext_noop("Perspective"),
-    gettext_noop("Light"),
-    gettext_noop("Deviation %"),
-    gettext_noop("Plan to date"),
-    gettext_noop("Actual to date"),
-    gettext_noop("Forecast"),
-    gettext_noop("Predicted miss"),
-    gettext_noop("Last month"),
-)
-
-
 @login_required
+@require_POST
 def board_xlsx(request: HttpRequest) -> HttpResponse:
-    filters, rows = _rows(request)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Light board"))
-    sheet.append([_(h) for h in HEADINGS])
-    for row in rows.iterator(chunk_size=2000):
-        sheet.append(safe_row(_line(row)))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    name = f"light-board-{filters.year}-{filters.month:02d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    """Start the XLSX export of the board as filtered (a job: the page shows its progress
+    and then offers the file)."""
+    job = board_xlsx_job_create(
+        user=request.user, filters=board_filters(request), task=lightup_board_xlsx
+    )
+    return redirect("job-detail", pk=job.pk)
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +74,7 @@ def board_pack_html(request: HttpRequest) -> str:
     counts = selectors.colour_counts(selectors.board_rows(request.user, filters))
     rank = Case(When(colour="red", then=0), When(colour="yellow", then=1), default=2)
     worst_first = rows.annotate(rank=rank).order_by("rank", "-red_streak", "deviation", "pk")
-    lines = [_line(row) for row in worst_first.exclude(colour="green")[:PACK_ROWS]]
+    lines = [board_line(row) for row in worst_first.exclude(colour="green")[:PACK_ROWS]]
     path = cjk_font_file()
     text = " ".join(str(v) for line in lines for v in line)
     context = {

@@ -37,16 +37,29 @@ class BoardFilters:
     unit: int | None = None
     colour: str = ""
     owner: str = ""
+    # A cell of the grid, for its drill-down to the list: the unit's own scorecards (not
+    # its subtree) and one column (an indicator, else an item name).
+    only_unit: int | None = None
+    indicator: int | None = None
+    item: str = ""
 
 
-def board_rows(user: Any, filters: BoardFilters) -> QuerySet[LightStatus]:
-    """The light board: the month's lights in ``user``'s scope, filtered, with last
-    month's colour for the month-over-month change; one query per page."""
-    rows = statuses(user).filter(year=filters.year, month=filters.month)
+def board_rows(
+    user: Any, filters: BoardFilters, months: list[int] | None = None
+) -> QuerySet[LightStatus]:
+    """The light board: the month's lights (or those of ``months``) in ``user``'s scope,
+    filtered."""
+    rows = statuses(user).filter(year=filters.year, month__in=months or [filters.month])
     if filters.perspective:
         rows = rows.filter(item__objective__perspective_id=filters.perspective)
     if filters.unit:
         rows = rows.within(filters.unit)  # type: ignore[attr-defined]
+    if filters.only_unit:
+        rows = rows.filter(item__scorecard__unit_id=filters.only_unit)
+    if filters.indicator:
+        rows = rows.filter(item__indicator_id=filters.indicator)
+    elif filters.item:
+        rows = rows.filter(item__indicator__isnull=True, item__name=filters.item)
     if filters.colour in rules.COLOURS:
         rows = rows.filter(colour=filters.colour)
     if filters.owner:

@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable, Sequence
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 
 from lightup.sweep import CHUNK_ITEMS, SweepResult, scheme_thresholds, sweep_chunk, unit_chunks
 from org.scoping import ADMIN, EXECUTIVE, HR, Actor, scope_of
@@ -20,6 +20,18 @@ Progress = Callable[[int, int], None]
 def may_sweep(actor: Actor) -> bool:
     """HR and executives (and the system) start sweeps; they cover the whole group."""
     return scope_of(actor).has_role(*SWEEP_ROLES)
+
+
+def without_jit() -> None:
+    """Switch PostgreSQL's JIT compiler off for the current transaction.
+
+    The chunk's queries are estimated expensive enough to be compiled, but they touch a
+    few thousand items: compiling them took longer than running them (measured: half the
+    time of the whole sweep, and of the floor statement, went to JIT on PostgreSQL 15).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
 
 
 def lightup_sweep(
@@ -55,6 +67,7 @@ def lightup_sweep(
         progress(0, len(chunks))
     for done, units in enumerate(chunks, start=1):
         with transaction.atomic():
+            without_jit()
             sweep_chunk(
                 units,
                 year=year,

@@ -18,9 +18,10 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum
 
-from lightup import rules
+from lightup import rules, sweep_pg
 from lightup.models import THRESHOLD_FIELDS, LightScheme, LightStatus
 from lightup.notify import messages_for
+from lightup.sweep_pg import ITEM_FIELDS
 from scorecard.models import (
     ActualStatus,
     ItemKind,
@@ -45,44 +46,12 @@ UPDATE_FIELDS = [
     "computed_at",
 ]
 COLUMNS = ["item_id", "year", "month", *UPDATE_FIELDS]
-COLUMN_TYPES = [
-    "bigint",
-    "integer",
-    "integer",
-    "text",
-    "numeric",
-    "numeric",
-    "numeric",
-    "numeric",
-    "boolean",
-    "boolean",
-    "integer",
-    "timestamptz",
-]
 PLACES = {
     "deviation": Decimal("0.000001"),
     "plan_to_date": Decimal("0.0001"),
     "actual_to_date": Decimal("0.0001"),
     "forecast": Decimal("0.0001"),
 }
-ITEM_FIELDS = (
-    "pk",
-    "name",
-    "kind",
-    "polarity",
-    "aggregation",
-    "target",
-    "range_low",
-    "range_high",
-    "scorecard__unit_id",
-    "scorecard__unit__name",
-    "scorecard__employee__name",
-    "scorecard__employee__user_id",
-    "scorecard__unit__head__user_id",
-    "scorecard__unit__parent__head__user_id",
-    "light_override__scheme_id",
-    *(f"light_override__{name}" for name in THRESHOLD_FIELDS),
-)
 
 
 @dataclass
@@ -143,6 +112,10 @@ def scheme_thresholds() -> dict[int | None, rules.Thresholds]:
 
 
 def item_thresholds(row: dict[str, Any], schemes: dict[int | None, rules.Thresholds]) -> Any:
+    if row["light_override__scheme_id"] is None and all(
+        row[f"light_override__{name}"] is None for name in THRESHOLD_FIELDS
+    ):
+        return schemes[None]  # most items: no override at all
     base = schemes.get(row["light_override__scheme_id"], schemes[None])
     changes = {
         name: row[f"light_override__{name}"]
@@ -223,31 +196,18 @@ def _previous_streaks(items: Q, year: int, month: int) -> dict[int, int]:
 
 def upsert(statuses: list[tuple[Any, ...]]) -> None:
     """Insert or overwrite the chunk's rows (tuples in the order of ``COLUMNS``), keyed by
-    item, year and month.
-
-    On PostgreSQL one ``INSERT … SELECT FROM unnest(arrays) ON CONFLICT DO UPDATE`` per
-    chunk: the values travel as twelve arrays instead of model instances prepared field
-    by field (which cost more than the write itself). Elsewhere ``bulk_create``'s upsert.
-    """
-    if connection.vendor != "postgresql":
-        LightStatus.objects.bulk_create(
-            [LightStatus(**dict(zip(COLUMNS, row, strict=True))) for row in statuses],
-            batch_size=2000,
-            update_conflicts=True,
-            unique_fields=["item", "year", "month"],
-            update_fields=UPDATE_FIELDS,
-        )
+    item, year and month: on PostgreSQL by COPY and one ``INSERT … ON CONFLICT``
+    (:func:`lightup.sweep_pg.copy_upsert`), elsewhere by ``bulk_create``'s upsert."""
+    if connection.vendor == "postgresql":
+        sweep_pg.copy_upsert(COLUMNS, UPDATE_FIELDS, statuses)
         return
-    arrays = [list(column) for column in zip(*statuses, strict=True)]
-    table = LightStatus._meta.db_table
-    unnest = ", ".join(f"%s::{kind}[]" for kind in COLUMN_TYPES)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATE_FIELDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({', '.join(COLUMNS)}) SELECT * FROM unnest({unnest}) "  # noqa: S608
-            f"ON CONFLICT (item_id, year, month) DO UPDATE SET {updates}",
-            arrays,
-        )
+    LightStatus.objects.bulk_create(
+        [LightStatus(**dict(zip(COLUMNS, row, strict=True))) for row in statuses],
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["item", "year", "month"],
+        update_fields=UPDATE_FIELDS,
+    )
 
 
 def _quantized(value: Decimal | None, name: str) -> Decimal | None:
@@ -269,25 +229,10 @@ def sweep_chunk(
     """Compute, store and announce the lights of the items of ``unit_ids`` (one chunk)."""
     from notifications.services import notifications_send
 
-    items = list(
-        ScorecardItem.objects.filter(
-            scorecard__year=year,
-            scorecard__unit_id__in=list(unit_ids),
-            kind__in=[ItemKind.QUANTITATIVE, ItemKind.MILESTONE],
-        )
-        .order_by("pk")
-        .values(*ITEM_FIELDS)
-    )
+    read = _pg_inputs if connection.vendor == "postgresql" else _orm_inputs
+    items, series, plans, milestones, streaks = read(unit_ids, year, month)
     if not items:
         return
-    # Every query of the chunk reaches its items by the same join, never by a list of ids.
-    chunk = Q(item__scorecard__year=year, item__scorecard__unit_id__in=list(unit_ids))
-    kinds = {row["kind"] for row in items}
-    quantitative = ItemKind.QUANTITATIVE in kinds
-    series = _series(chunk, month) if quantitative else {}
-    plans = _plans(chunk, month) if quantitative else {}
-    milestones = _milestones(chunk) if ItemKind.MILESTONE in kinds else {}
-    streaks = _previous_streaks(chunk, year, month)
     as_of = rules.as_of_date(year, month, today)
     statuses: list[tuple[Any, ...]] = []
     outbox = []
@@ -321,6 +266,42 @@ def sweep_chunk(
     result.chunks += 1
     if outbox:
         result.messages += notifications_send(messages=outbox, email=email)
+
+
+def _pg_inputs(unit_ids: Sequence[int], year: int, month: int) -> tuple[Any, ...]:
+    """The same as :func:`_orm_inputs`, in one statement (:func:`sweep_pg.chunk_inputs`)
+    plus one for the milestones of the chunk's milestone items, if any."""
+    items = sweep_pg.chunk_inputs(unit_ids, year=year, month=month)
+    series = {row["pk"]: sweep_pg.series_of_row(row) for row in items if row["n"]}
+    plans = {row["pk"]: sweep_pg.plan_of_row(row) for row in items if row["plan_total"] is not None}
+    streaks = {row["pk"]: row["previous_streak"] for row in items if row["previous_streak"]}
+    milestone_items = [row["pk"] for row in items if row["kind"] == ItemKind.MILESTONE]
+    milestones = _milestones(Q(item_id__in=milestone_items)) if milestone_items else {}
+    return items, series, plans, milestones, streaks
+
+
+def _orm_inputs(unit_ids: Sequence[int], year: int, month: int) -> tuple[Any, ...]:
+    """The chunk's items and their sums through the ORM (databases other than PostgreSQL)."""
+    items = list(
+        ScorecardItem.objects.filter(
+            scorecard__year=year,
+            scorecard__unit_id__in=list(unit_ids),
+            kind__in=[ItemKind.QUANTITATIVE, ItemKind.MILESTONE],
+        )
+        .order_by("pk")
+        .values(*ITEM_FIELDS)
+    )
+    if not items:
+        return [], {}, {}, {}, {}
+    # Every query of the chunk reaches its items by the same join, never by a list of ids.
+    chunk = Q(item__scorecard__year=year, item__scorecard__unit_id__in=list(unit_ids))
+    kinds = {row["kind"] for row in items}
+    quantitative = ItemKind.QUANTITATIVE in kinds
+    series = _series(chunk, month) if quantitative else {}
+    plans = _plans(chunk, month) if quantitative else {}
+    milestones = _milestones(chunk) if ItemKind.MILESTONE in kinds else {}
+    streaks = _previous_streaks(chunk, year, month)
+    return items, series, plans, milestones, streaks
 
 
 def _light(

@@ -7,6 +7,7 @@ from typing import Any
 
 from celery import shared_task
 
+from lightup.board_xlsx import board_xlsx_write
 from lightup.services import lightup_sweep
 from lightup.sweep import CHUNK_ITEMS
 from org.scoping import SYSTEM
@@ -55,3 +56,9 @@ def lightup_sweep_job(job_id: int) -> None:
         return result.as_dict()
 
     job_run(job_id, work)
+
+
+@shared_task(name="lightup.tasks.lightup_board_xlsx")
+def lightup_board_xlsx(job_id: int) -> None:
+    """Write the light board, as its requester sees it, to an XLSX file (the job's)."""
+    job_run(job_id, board_xlsx_write)

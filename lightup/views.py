@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lightup import selectors
 from lightup.chart import ChartData, item_chart_svg
+from lightup.grid import board_grid
 from lightup.models import Colour, LightStatus
 from lightup.services import may_sweep
 from lightup.tasks import lightup_sweep_job
@@ -45,6 +46,9 @@ def board_filters(request: HttpRequest) -> selectors.BoardFilters:
         unit=_int(request.GET.get("unit"), 1, 2**62),
         colour=request.GET.get("colour", "") if request.GET.get("colour") in Colour.values else "",
         owner=request.GET.get("owner", "").strip()[:100],
+        only_unit=_int(request.GET.get("only_unit"), 1, 2**62),
+        indicator=_int(request.GET.get("indicator"), 1, 2**62),
+        item=request.GET.get("item", "").strip()[:200],
     )
 
 
@@ -55,21 +59,27 @@ def board(request: HttpRequest) -> HttpResponse:
 
     filters = board_filters(request)
     rows = selectors.board_rows(request.user, filters)
-    page = Paginator(selectors.with_board_details(rows, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    for row in page.object_list:
-        row.change = selectors.change_of(  # type: ignore[attr-defined]
-            getattr(row, "previous_colour", None), row.colour
+    grid = request.GET.get("view") != "list"
+    context: dict[str, Any] = {"view": "grid" if grid else "list"}
+    if grid:
+        context["grid"] = board_grid(request.user, filters, request.GET.get("page"))
+        context["page"] = context["grid"].page
+    else:
+        page = Paginator(selectors.with_board_details(rows, filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
         )
+        for row in page.object_list:
+            row.change = selectors.change_of(  # type: ignore[attr-defined]
+                getattr(row, "previous_colour", None), row.colour
+            )
+        context["page"] = page
     counts = selectors.colour_counts(rows)
     before: dict[str, int] = {}
     if filters.month > 1:
         last_month = selectors.BoardFilters(**{**filters.__dict__, "month": filters.month - 1})
         before = selectors.colour_counts(selectors.board_rows(request.user, last_month))
-    context = {
+    context |= {
         "filters": filters,
-        "page": page,
         "count_rows": [
             (value, label, counts[value], before.get(value)) for value, label in Colour.choices
         ],

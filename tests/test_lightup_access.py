@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from lightup.services import lightup_sweep
 from notifications.models import Notification
 from org.scoping import SYSTEM
+from spm.models import Job
 from tests.conftest import CAST, Cast
 from tests.lightup_world import MONTH, TODAY, YEAR, World, build
 
@@ -50,7 +51,9 @@ def board_items(content: bytes) -> set[int]:
 
 @pytest.mark.parametrize("role", CAST)
 def test_light_board_shows_exactly_the_lights_in_scope(world: World, role: str) -> None:
-    response = world.cast.client(role).get(reverse("lightup-board"), {"year": YEAR, "month": 6})
+    response = world.cast.client(role).get(
+        reverse("lightup-board"), {"year": YEAR, "month": 6, "view": "list"}
+    )
     if role == "anonymous":
         assert response.status_code == 302
         return
@@ -73,15 +76,24 @@ def test_item_chart_is_found_only_in_scope(world: World, role: str) -> None:
 
 
 @pytest.mark.parametrize("role", CAST)
-def test_board_exports_hold_only_the_lights_in_scope(world: World, role: str) -> None:
+def test_board_exports_hold_only_the_lights_in_scope(
+    world: World, role: str, django_capture_on_commit_callbacks: Any
+) -> None:
     client = world.cast.client(role)
-    response = client.get(reverse("lightup-board-xlsx"), {"year": YEAR, "month": MONTH})
+    query = f"?year={YEAR}&month={MONTH}"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("lightup-board-xlsx") + query)
     pdf = client.get(reverse("lightup-board-pdf"), {"year": YEAR, "month": MONTH})
     if role == "anonymous":
         assert response.status_code == pdf.status_code == 302
+        assert not Job.objects.exists()
         return
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    job = Job.objects.get()
+    assert response["Location"] == reverse("job-detail", args=[job.pk])
+    assert job.status == Job.Status.DONE and job.created_by == getattr(world.cast, role).user
+    download = client.get(reverse("job-download", args=[job.pk]))
+    sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert sheet is not None
     listed = {row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
     expected = {world.items[name].name for name in VISIBLE[role]}
@@ -188,7 +200,9 @@ def test_board_filters_by_colour_owner_and_unit(world: World) -> None:
     client = world.cast.client("executive")
 
     def shown(**params: Any) -> set[str]:
-        response = client.get(reverse("lightup-board"), {"year": YEAR, "month": MONTH, **params})
+        response = client.get(
+            reverse("lightup-board"), {"year": YEAR, "month": MONTH, "view": "list", **params}
+        )
         return names(world, board_items(response.content))
 
     assert shown(colour="red") == {"red", "employee_red"}

@@ -43,7 +43,9 @@ def test_light_board_queries(world: World, size: int, django_assert_num_queries:
     # by colour, last month by colour, current plan (approved, else latest: two without
     # a plan), perspectives, units, unread count in the navigation
     with django_assert_num_queries(PAGE_BASE + 10):
-        response = client.get(reverse("lightup-board"), {"year": YEAR, "month": MONTH})
+        response = client.get(
+            reverse("lightup-board"), {"year": YEAR, "month": MONTH, "view": "list"}
+        )
     assert response.status_code == 200
     assert response.content.count(b"data-item=") == 6 + 3 * size
 

@@ -1,0 +1,139 @@
+"""The light board as a units x items grid for the monthly meeting.
+
+Rows are the org units whose scorecards hold the lights (one page of units at a time, in
+tree order); columns are the items as the meeting reads them: the KPI of the indicator
+library an item measures, else the item's own name (the same goal cascaded to several
+units lines up in one column). A cell counts the unit's lights of that column by colour,
+shows the worst of them, and compares it with the worst of the month before.
+
+Three queries whatever the number of units and items: the page count, the page of units,
+and one grouped count over this month and the last (colour filters act on the cells, so
+the month-over-month change of a cell never depends on the filter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F
+from django.db.models.functions import Coalesce
+
+from lightup import rules
+from lightup.models import Colour
+from lightup.selectors import BoardFilters, board_rows, change_of
+
+UNITS_PER_PAGE = 25
+UNIT = "item__scorecard__unit_id"
+
+
+@dataclass
+class Cell:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(rules.COLOURS, 0))
+    before: str | None = None  # worst colour of last month, None without lights then
+
+    @property
+    def colour(self) -> str:
+        return rules.worst(c for c, n in self.counts.items() if n)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def parts(self) -> list[tuple[str, str, int]]:
+        """(colour, label, count) of the colours present, worst first."""
+        present = [c for c in rules.COLOURS if self.counts[c]]
+        present.sort(key=lambda c: -rules.SEVERITY[c])
+        return [(c, str(Colour(c).label), self.counts[c]) for c in present]
+
+    @property
+    def change(self) -> str:
+        return change_of(self.before, self.colour) if self.total else ""
+
+
+@dataclass(frozen=True)
+class Column:
+    indicator: int | None
+    name: str
+
+    @property
+    def drill(self) -> dict[str, Any]:
+        """The list filter that shows this column's items."""
+        return {"indicator": self.indicator} if self.indicator else {"item": self.name}
+
+    @property
+    def key(self) -> tuple[int | None, str]:
+        return (self.indicator, "" if self.indicator is not None else self.name)
+
+
+@dataclass
+class Row:
+    unit_id: int
+    name: str
+    depth: int
+    cells: list[tuple[Column, Cell | None]]
+
+
+@dataclass
+class Grid:
+    page: Page[Any]
+    columns: list[Column]
+    rows: list[Row]
+
+
+def _without_colour(filters: BoardFilters) -> BoardFilters:
+    return BoardFilters(**{**filters.__dict__, "colour": ""})
+
+
+def board_grid(user: Any, filters: BoardFilters, page_number: Any = 1) -> Grid:
+    """One page of the grid for ``user``'s scope under ``filters``."""
+    units = (
+        board_rows(user, filters)
+        .order_by()
+        .values(UNIT, "item__scorecard__unit__path")
+        .annotate(name=F("item__scorecard__unit__name"), depth=F("item__scorecard__unit__depth"))
+        .distinct()
+        .order_by("item__scorecard__unit__path", UNIT)
+    )
+    page = Paginator(units, UNITS_PER_PAGE).get_page(page_number)
+    unit_ids = [row[UNIT] for row in page.object_list]
+    months = [filters.month] if filters.month == 1 else [filters.month - 1, filters.month]
+    # The same scope and filters for both months, the colour aside (it acts on cells).
+    both = board_rows(user, _without_colour(filters), months=months)
+    both = both.filter(**{f"{UNIT}__in": unit_ids})
+    grouped = (
+        both.order_by()
+        .values(UNIT, "month", "colour", column_id=F("item__indicator_id"))
+        .annotate(column_name=Coalesce("item__indicator__name", "item__name"), n=Count("pk"))
+    )
+    cells: dict[tuple[int, tuple[int | None, str]], Cell] = {}
+    columns: dict[tuple[int | None, str], Column] = {}
+    previous: dict[tuple[int, tuple[int | None, str]], list[str]] = {}
+    for row in grouped:
+        column = Column(row["column_id"], row["column_name"])
+        key = (row[UNIT], column.key)
+        if row["month"] == filters.month:
+            columns.setdefault(column.key, column)
+            cells.setdefault(key, Cell()).counts[row["colour"]] += row["n"]
+        else:
+            previous.setdefault(key, []).append(row["colour"])
+    for key, colours in previous.items():
+        if key in cells:
+            cells[key].before = rules.worst(colours) if colours else None
+    if filters.colour:
+        cells = {k: c for k, c in cells.items() if c.counts.get(filters.colour)}
+        shown = {column_key for _unit, column_key in cells}
+        columns = {k: c for k, c in columns.items() if k in shown}
+    ordered = sorted(columns.values(), key=lambda c: (c.name.casefold(), c.indicator or 0))
+    rows = [
+        Row(
+            unit_id=unit[UNIT],
+            name=unit["name"],
+            depth=unit["depth"],
+            cells=[(column, cells.get((unit[UNIT], column.key))) for column in ordered],
+        )
+        for unit in page.object_list
+    ]
+    return Grid(page=page, columns=ordered, rows=rows)

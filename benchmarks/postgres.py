@@ -17,6 +17,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,7 +52,10 @@ class KeptPostgres(Postgres):
     """A server whose data directory outlives the run (``workdir`` is created if missing)."""
 
     def restart(self) -> str:
-        """Start the server on the existing data directory."""
+        """Start the server on the existing data directory (once a previous one has gone)."""
+        deadline = time.monotonic() + 120
+        while (self.datadir / "postmaster.pid").exists() and time.monotonic() < deadline:
+            time.sleep(1)
         self.sockdir.mkdir(exist_ok=True)
         self.logfile.touch()
         if self.as_root:

@@ -91,6 +91,30 @@ def cast(prefix: str) -> tuple[dict[str, Any], dict[str, int]]:
     return people, ids
 
 
+def populate(employees: int, keep: Path | None, *, fresh: bool) -> str:
+    """Migrate, generate the group unless ``keep`` already holds it, analyse; says which."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    if fresh:
+        started = time.perf_counter()
+        call_command("generate_enterprise", employees=employees, prefix="BENCH")
+        generated = f"generated in {time.perf_counter() - started:.0f} s"
+        if keep:
+            (keep / "generated.txt").write_text(f"{employees} {generated}\n")
+    else:
+        assert keep is not None
+        marker = keep / "generated.txt"
+        if not marker.exists():
+            raise SystemExit(f"{keep} holds no finished generation: delete it and run again")
+        generated = "reused: " + marker.read_text().strip()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    return generated
+
+
 def measure(get: Callable[[], Any], repeat: int) -> tuple[list[float], int, int]:
     from django.db import connection
 
@@ -137,25 +161,13 @@ def main(argv: list[str] | None = None) -> None:
 
         django.setup()
         from django.conf import settings
-        from django.core.management import call_command
         from django.db import connection
         from django.test import Client
         from django.test.utils import setup_test_environment
 
         setup_test_environment()
         settings.ALLOWED_HOSTS = ["*"]
-        call_command("migrate", verbosity=0)
-        if fresh:
-            started = time.perf_counter()
-            call_command("generate_enterprise", employees=args.employees, prefix="BENCH")
-            generated = f"generated in {time.perf_counter() - started:.0f} s"
-            if args.keep:
-                (args.keep / "generated.txt").write_text(f"{args.employees} {generated}\n")
-        else:
-            generated = "reused: " + (args.keep / "generated.txt").read_text().strip()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
+        generated = populate(args.employees, args.keep, fresh=fresh)
         people, ids = cast("BENCH")
         engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
         print(

@@ -54,8 +54,10 @@ def main() -> None:
         )
     group = OrgUnit.objects.get(code="BENCH-GRP")
     hr = Employee.objects.filter(unit=group).first()
+    assert hr is not None
     RoleAssignment.objects.get_or_create(user=hr.user, role="hr", unit=group)
     team_head = Employee.objects.filter(unit__kind="team", job_title="Head of unit").first()
+    assert team_head is not None
     plant = team_head.unit.parent
     for who, employee in (("HR (whole group)", hr), ("team head", team_head)):
         client = Client()

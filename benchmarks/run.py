@@ -1,6 +1,7 @@
 """Server time of every page and list endpoint, per role, on a generated group.
 
     python -m benchmarks.run [--employees 100000] [--repeat 15] [--sqlite] [--only alignment]
+                             [--keep /work/benchdata/pg100k]
 
 Starts a throwaway PostgreSQL the way ``tests.harness`` does (``--sqlite``: a temporary SQLite
 file instead), migrates, runs ``generate_enterprise``, gives one person of the group HR and
@@ -8,6 +9,10 @@ one the executive role over the whole group, then requests each page as an emplo
 manager, HR and the executive with Django's test client and prints a Markdown table:
 median and p95 server time over ``--repeat`` requests (after one warm-up) and the number of
 queries of one request. ``make bench`` runs it at 100,000 employees.
+
+``--keep DIR`` keeps the PostgreSQL data directory in ``DIR`` (outside the checkout): the first
+run generates the group there, later runs start the server on it again, apply any new
+migrations and measure at once (generating 100,000 people is the slow part).
 """
 
 from __future__ import annotations
@@ -21,9 +26,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
-from benchmarks.postgres import throwaway_postgres
+from benchmarks.postgres import kept_postgres, throwaway_postgres
 
 PAGES: list[tuple[str, str]] = [
     ("home", "/"),
@@ -85,6 +91,30 @@ def cast(prefix: str) -> tuple[dict[str, Any], dict[str, int]]:
     return people, ids
 
 
+def populate(employees: int, keep: Path | None, *, fresh: bool) -> str:
+    """Migrate, generate the group unless ``keep`` already holds it, analyse; says which."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    if fresh:
+        started = time.perf_counter()
+        call_command("generate_enterprise", employees=employees, prefix="BENCH")
+        generated = f"generated in {time.perf_counter() - started:.0f} s"
+        if keep:
+            (keep / "generated.txt").write_text(f"{employees} {generated}\n")
+    else:
+        assert keep is not None
+        marker = keep / "generated.txt"
+        if not marker.exists():
+            raise SystemExit(f"{keep} holds no finished generation: delete it and run again")
+        generated = "reused: " + marker.read_text().strip()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    return generated
+
+
 def measure(get: Callable[[], Any], repeat: int) -> tuple[list[float], int, int]:
     from django.db import connection
 
@@ -112,11 +142,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--only", action="append", default=[], help="page names to run")
+    parser.add_argument(
+        "--keep", type=Path, help="keep (or reuse) the PostgreSQL data directory in this folder"
+    )
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
+        fresh = True
         if args.sqlite:
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="spm-bench-"))
             os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        elif args.keep:
+            _, fresh = stack.enter_context(kept_postgres(args.keep.resolve()))
         else:
             stack.enter_context(throwaway_postgres())
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spm.settings")
@@ -125,24 +161,17 @@ def main(argv: list[str] | None = None) -> None:
 
         django.setup()
         from django.conf import settings
-        from django.core.management import call_command
         from django.db import connection
         from django.test import Client
         from django.test.utils import setup_test_environment
 
         setup_test_environment()
         settings.ALLOWED_HOSTS = ["*"]
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        call_command("generate_enterprise", employees=args.employees, prefix="BENCH")
-        generated = time.perf_counter() - started
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
+        generated = populate(args.employees, args.keep, fresh=fresh)
         people, ids = cast("BENCH")
         engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
         print(
-            f"\n{engine}, {args.employees} employees (generated in {generated:.0f} s), "
+            f"\n{engine}, {args.employees} employees ({generated}), "
             f"{args.repeat} requests each, server time (Django test client):\n"
         )
         print("| page | as | median | p95 | queries | status |")

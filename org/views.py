@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from org.scoping import scope_of
 from org.tasks import employee_directory_export
 from spm.htmx import is_htmx_partial
 from spm.jobs import job_create
+from spm.paginator import capped_page
 
 PAGE_SIZE = 50
 
@@ -45,7 +45,7 @@ def org_unit_children(request: HttpRequest, pk: int) -> HttpResponse:
 def org_unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.org_unit_get(request.user, pk)
     people = selectors.employee_directory(request.user, unit=unit).filter(unit=unit)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(people, PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "org/unit_detail.html",
@@ -74,7 +74,7 @@ def _directory_filters(request: HttpRequest, data: QueryDict) -> dict[str, objec
 def employee_list(request: HttpRequest) -> HttpResponse:
     filters = _directory_filters(request, request.GET)
     people = selectors.employee_directory(request.user, **filters)  # type: ignore[arg-type]
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(people, PAGE_SIZE, request.GET.get("page"))
     context = {
         "page": page,
         "filters": filters,

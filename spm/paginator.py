@@ -6,10 +6,14 @@ counts at most ``cap + 1`` rows (``SELECT COUNT(*) FROM (SELECT 1 … LIMIT cap 
 the ordering, so the scan stops early); when there are more, ``count`` is ``cap + 1`` and
 ``capped`` is true, so pages show "more than 10,000" and the pager reaches the first
 ``cap`` rows — a filter narrows the rest. Below the cap it is an ordinary ``Paginator``.
+
+Pages use it through :func:`capped_page`; ``templates/_pagination.html`` then reads "Page 3 of
+more than 200" (``num_pages`` stops at the last full page under the cap).
 """
 
 from __future__ import annotations
 
+from math import ceil
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -32,6 +36,12 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        if self.capped:
+            return max(1, ceil(self.cap / self.per_page))
+        return super().num_pages
 
 
 def capped_page(rows: Any, size: int, number: Any) -> Page:

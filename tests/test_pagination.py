@@ -58,3 +58,31 @@ def test_api_count_is_capped_in_one_query_at_any_size(
     assert response.status_code == 200
     assert response.json()["count"] == 6
     assert response.json()["next"]
+
+
+def test_capped_last_page_is_the_last_full_page_under_the_cap(cast: Cast, monkeypatch: Any) -> None:
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    grow(cast, 8)
+    paginator = CappedPaginator(Employee.objects.order_by("name"), 2)
+    assert paginator.num_pages == 3
+    assert [e.name for e in paginator.page(3)] == list(
+        Employee.objects.order_by("name").values_list("name", flat=True)[4:6]
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/org/people/", "/scorecards/", "/scorecards/actuals/approvals/", "/scorecards/letters/"],
+)
+def test_pages_use_the_capped_pager(cast: Cast, path: str) -> None:
+    response = cast.client("hr").get(path)
+    assert response.status_code == 200
+    assert isinstance(response.context["page"].paginator, CappedPaginator)
+
+
+def test_directory_says_more_than_when_capped(cast: Cast, monkeypatch: Any) -> None:
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    grow(cast, 120)
+    response = cast.client("hr").get("/org/people/")
+    assert response.context["page"].paginator.capped
+    assert "Page 1 of more than 1" in response.content.decode()

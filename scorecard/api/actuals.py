@@ -95,7 +95,9 @@ class ActualViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
     ordering_fields = ["month", "entered_at"]
-    ordering = ["item__scorecard__year", "item_id", "month"]
+    # The unique (item, month) index's order: a page reads its rows from the index and stops,
+    # where a year from the joined scorecard first meant sorting every actual in scope.
+    ordering = ["item_id", "month"]
 
     def get_queryset(self) -> QuerySet[MonthlyActual]:
         return selectors.actuals(self.request.user).select_related("item__scorecard")

@@ -134,7 +134,9 @@ class ItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet[ScorecardItem]):
     filterset_class = ItemFilter
     search_fields = ["name"]
     ordering_fields = ["order", "pk"]
-    ordering = ["scorecard", "order", "pk"]
+    # By the card's id, not "scorecard" (that follows the card's own ordering through two
+    # joins): the page is read from item_card_order_idx and stops after its rows.
+    ordering = ["scorecard_id", "order", "pk"]
 
     def scoped(self, user: Any, action: str) -> QuerySet[ScorecardItem]:
         # Cascading and assigning read the parent item; the services check the receivers.

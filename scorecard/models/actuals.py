@@ -53,6 +53,14 @@ class MonthlyActual(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["item", "month"], name="one_actual_per_item_month")
         ]
+        # The approval queue and its count on home: the few submitted rows among millions.
+        indexes = [
+            models.Index(
+                fields=["item", "month"],
+                condition=models.Q(status=ActualStatus.SUBMITTED),
+                name="actual_submitted_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.item} M{self.month}: {self.value}"

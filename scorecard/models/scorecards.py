@@ -99,6 +99,12 @@ class Scorecard(models.Model):
         ordering = ["-year", "unit__path", "employee__name"]
         verbose_name = _("scorecard")
         verbose_name_plural = _("scorecards")
+        # Scoped lists walk the units in path order and take each unit's cards of a year;
+        # the API lists the newest year first by id.
+        indexes = [
+            models.Index(fields=["unit", "year"], name="scorecard_unit_year_idx"),
+            models.Index(fields=["-year", "id"], name="scorecard_year_id_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "year"],
@@ -321,6 +327,8 @@ class ScorecardItem(LockedByScorecard):
         ordering = ["scorecard", "order", "pk"]
         verbose_name = _("scorecard item")
         verbose_name_plural = _("scorecard items")
+        # The default order, readable from the index (a page stops after its rows).
+        indexes = [models.Index(fields=["scorecard", "order", "id"], name="item_card_order_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +30,7 @@ from spm.clock import clock, previous_month
 from spm.errors import Conflict
 from spm.htmx import is_htmx_partial
 from spm.models import Job
+from spm.paginator import capped_page
 
 PAGE_SIZE = 50
 MONTHS = range(1, 13)
@@ -64,7 +64,7 @@ def actual_list(request: HttpRequest) -> HttpResponse:
         "mine": request.GET.get("mine") == "1",
     }
     rows = selectors.actual_entry_rows(request.user, year=year, month=month, **filters)  # type: ignore[arg-type]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(rows, PAGE_SIZE, request.GET.get("page"))
     attach_lights(page.object_list, year, month)
     context = {
         "page": page,
@@ -149,7 +149,7 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
 def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
     """The audit trail of an item's actuals: who changed what, when, before → after."""
     item = selectors.item_get(request.user, pk)
-    page = Paginator(selectors.actual_changes(item), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(selectors.actual_changes(item), PAGE_SIZE, request.GET.get("page"))
     return render(
         request,
         "scorecard/actuals/actual_history.html",
@@ -160,9 +160,7 @@ def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def actual_approvals(request: HttpRequest) -> HttpResponse:
     """Submitted values waiting for the unit head."""
-    page = Paginator(selectors.approval_queue(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = capped_page(selectors.approval_queue(request.user), PAGE_SIZE, request.GET.get("page"))
     return render(
         request, "scorecard/actuals/approvals.html", {"page": page, "reject_form": ReasonForm()}
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import HttpRequest
 
 from spm.clock import clock
+from spm.paginator import capped_page
 
 PAGE_SIZE = 50
 
@@ -21,4 +22,5 @@ def year_of(request: HttpRequest) -> int:
 
 
 def page_of(request: HttpRequest, rows: Any, size: int = PAGE_SIZE) -> Page:
-    return Paginator(rows, size).get_page(request.GET.get("page"))
+    """The asked-for page of ``rows``, counted up to ``spm.paginator.CAP``."""
+    return capped_page(rows, size, request.GET.get("page"))

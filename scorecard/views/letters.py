@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from scorecard.selectors import letters as selectors
 from scorecard.services import letters as services
 from spm.forms import form_save
 from spm.htmx import is_htmx_partial
+from spm.paginator import capped_page
 
 PAGE_SIZE = 50
 
@@ -44,7 +44,7 @@ def letter_list(request: HttpRequest) -> HttpResponse:
         "text": request.GET.get("q", "").strip(),
     }
     rows = selectors.letter_list(request.user, **filters)  # type: ignore[arg-type]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page(rows, PAGE_SIZE, request.GET.get("page"))
     context = {"page": page, "filters": filters, "statuses": LetterStatus.choices}
     if is_htmx_partial(request):
         return render(request, "scorecard/letters/_letter_rows.html", context)

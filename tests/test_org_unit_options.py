@@ -1,0 +1,42 @@
+"""The unit filter's options are rendered in one pass: indented, escaped, the chosen one
+selected — as the template loop they replace rendered them."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.template import Context, Template
+
+from org.templatetags.org_tags import unit_options
+
+
+def unit(pk: int, depth: int, name: str) -> SimpleNamespace:
+    return SimpleNamespace(pk=pk, depth=depth, name=name)
+
+
+def test_options_are_indented_by_depth_and_the_chosen_unit_is_selected() -> None:
+    units = [unit(1, 0, "Group"), unit(2, 1, "Plant"), unit(3, 2, "Team")]
+    html = unit_options(units, units[1])
+    assert html == (
+        '<option value="1">Group</option>'
+        '<option value="2" selected>· Plant</option>'
+        '<option value="3">· · Team</option>'
+    )
+
+
+def test_a_primary_key_selects_too_and_nothing_selects_nothing() -> None:
+    units = [unit(1, 0, "Group"), unit(2, 1, "Plant")]
+    assert 'value="2" selected' in unit_options(units, 2)
+    assert "selected" not in unit_options(units, None)
+
+
+def test_unit_names_are_escaped() -> None:
+    html = unit_options([unit(1, 0, '<script>alert("x")</script>')])
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_the_tag_renders_in_a_template() -> None:
+    template = Template("{% load org_tags %}<select>{% unit_options units chosen %}</select>")
+    html = template.render(Context({"units": [unit(7, 0, "A & B")], "chosen": 7}))
+    assert html == '<select><option value="7" selected>A &amp; B</option></select>'

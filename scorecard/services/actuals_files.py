@@ -79,8 +79,12 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         book.close()
 
 
-def read_table(upload: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """``(line number, {column: text})`` for each non-empty data row of a CSV or XLSX file."""
+def read_table(
+    upload: IO[bytes], name: str, required: tuple[str, ...] = REQUIRED
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """``(line number, {column: text})`` for each non-empty data row of a CSV or XLSX file
+    whose header names the ``required`` columns (the actuals' by default; the incentives'
+    base-bonus import names its own)."""
     data = upload.read()
     if len(data) > MAX_BYTES:
         raise ImportFileError(_("The file is larger than 10 MB."))
@@ -97,7 +101,7 @@ def read_table(upload: IO[bytes], name: str) -> Iterator[tuple[int, dict[str, st
             continue
         if header is None:
             header = [c.strip().lower() for c in cells]
-            missing = [c for c in REQUIRED if c not in header]
+            missing = [c for c in required if c not in header]
             if missing:
                 raise ImportFileError(
                     _("Line %(line)s: the header lacks the column(s) %(columns)s.")

@@ -32,20 +32,28 @@ class Outcome:
     refused: bool = False
 
 
-def scheme_for(cycle: AssessmentCycle) -> BonusScheme:
-    """The version the cycle already used, else the latest version (the default if none)."""
+def scheme_current(cycle: AssessmentCycle) -> BonusScheme | None:
+    """The version the cycle already used, else the latest version (None if there is none)."""
     used = Payout.objects.filter(cycle=cycle).values_list("scheme_id", flat=True).first()
     if used is not None:
         return BonusScheme.objects.get(pk=used)
-    latest = BonusScheme.objects.order_by("-version", "-pk").first()
-    return latest or BonusScheme.objects.create(name=DEFAULT_SCHEME, version=1)
+    return BonusScheme.objects.order_by("-version", "-pk").first()
 
 
-def terms_of(scheme: BonusScheme, cycle: AssessmentCycle) -> plan.Terms:
-    """The scheme version's terms, with the pools' unit grades read from the cycle."""
-    pools: dict[str, Decimal] = dict(
-        UnitPool.objects.filter(scheme=scheme).values_list("unit__path", "amount")
-    )
+def scheme_for(cycle: AssessmentCycle) -> BonusScheme:
+    """The version the cycle uses; the §3.5 defaults become version 1 if there is none."""
+    return scheme_current(cycle) or BonusScheme.objects.create(name=DEFAULT_SCHEME, version=1)
+
+
+def terms_of(
+    scheme: BonusScheme, cycle: AssessmentCycle, *, pools: dict[str, Decimal] | None = None
+) -> plan.Terms:
+    """The scheme version's terms (or its ``pools`` replaced, by unit path: the what-if),
+    with the pools' unit grades read from the cycle."""
+    if pools is None:
+        pools = dict(
+            UnitPool.objects.filter(scheme_id=scheme.pk).values_list("unit__path", "amount")
+        )
     grades: dict[str, str] = {}
     if scheme.unit_factor and pools:
         units = AssessmentResult.objects.filter(
@@ -79,7 +87,11 @@ def person_of(row: dict) -> plan.Person:
 
 
 def _write(
-    cycle: AssessmentCycle, scheme: BonusScheme, rows: list[dict], lines: dict[int, plan.Line]
+    cycle: AssessmentCycle,
+    scheme: BonusScheme,
+    rows: list[dict],
+    lines: dict[int, plan.Line],
+    pool_units: dict[str, int],
 ) -> int:
     """Payouts of ``rows`` from their ``lines``; writes only what changes, with its audit
     rows. Returns how many changed."""
@@ -99,6 +111,7 @@ def _write(
                 "coefficient": line.coefficient,
                 "amount": line.amount,
                 "explanation": line.explanation,
+                "pool_unit_id": pool_units.get(line.pool) if line.pool else None,
             }
             payout = existing.get(r["pk"])
             if payout is None:
@@ -131,6 +144,9 @@ def compute_payouts(
         return Outcome(0, 0, refused=True)
     scheme = scheme_for(cycle)
     terms = terms_of(scheme, cycle)
+    pool_units = dict(
+        UnitPool.objects.filter(scheme_id=scheme.pk).values_list("unit__path", "unit_id")
+    )
     results = AssessmentResult.objects.filter(cycle=cycle, employee__isnull=False)
     fields = (*FIELDS, "employee_id", "unit_id")
     total = results.count()
@@ -154,7 +170,7 @@ def compute_payouts(
         # The allocation is made over the whole pool; the writes go in chunks.
         lines = plan.plan(map(person_of, rows), terms)
         for part in _slices(rows, chunk_size):
-            changed += _write(cycle, scheme, part, lines)
+            changed += _write(cycle, scheme, part, lines, pool_units)
             report(len(part))
     alone = results
     for path in paths:
@@ -165,6 +181,6 @@ def compute_payouts(
         if not rows:
             break
         last = rows[-1]["pk"]
-        changed += _write(cycle, scheme, rows, plan.plan(map(person_of, rows), terms))
+        changed += _write(cycle, scheme, rows, plan.plan(map(person_of, rows), terms), pool_units)
         report(len(rows))
     return Outcome(done, changed)

@@ -140,6 +140,10 @@ class Payout(models.Model):
     employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="payouts")
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     scheme = models.ForeignKey(BonusScheme, on_delete=models.PROTECT, related_name="payouts")
+    # The unit whose pool paid this bonus (None: base x coefficient, paid alone).
+    pool_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     grade = models.CharField(_("grade"), max_length=12)
     base = models.DecimalField(_("base bonus"), max_digits=14, decimal_places=2)
     coefficient = models.DecimalField(_("coefficient"), max_digits=6, decimal_places=3)

@@ -56,12 +56,15 @@ def scheme_revise(
     *,
     actor: Actor,
     scheme: BonusScheme,
+    version: int,
     terms: Mapping[str, Any],
     pools: Mapping[int, Decimal],
 ) -> BonusScheme:
     """A new version of ``scheme`` with ``terms`` (see ``TERM_FIELDS``) and ``pools``
     (unit id -> amount; the units must be in the actor's HR scope). The old version stays
-    as it is, for the cycles that used it. Stale (a newer version exists) -> Conflict."""
+    as it is, for the cycles that used it. ``version`` is the version the caller looked at
+    (compare-and-set): a newer one -> Conflict. An unsaved ``scheme`` (the defaults, when
+    there is none yet; ``version`` 0) makes version 1."""
     scope = scope_of(actor)
     if not scope.has_role(*SCHEME_EDITORS):
         raise PermissionDenied(_("Only HR revises a bonus scheme."))
@@ -74,10 +77,11 @@ def scheme_revise(
         .order_by("-version")
         .first()
     )
-    if latest is None or latest.pk != scheme.pk:
+    current = latest.version if latest else 0
+    if (latest.pk if latest else None) != scheme.pk or current != version:
         raise SchemeStale(
             _("Someone has revised this scheme meanwhile; look at the current version."),
-            current={"version": latest.version if latest else None},
+            current={"version": current},
         )
     units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=list(pools))}
     for unit_id in pools:
@@ -87,12 +91,12 @@ def scheme_revise(
     # Pools of units outside the actor's scope are carried over as they are.
     kept = {
         pool.unit_id: pool.amount
-        for pool in UnitPool.objects.filter(scheme=scheme).select_related("unit")
+        for pool in UnitPool.objects.filter(scheme_id=scheme.pk).select_related("unit")
         if not scope.covers(pool.unit.path, SCHEME_EDITORS)
     }
     units.update({u.pk: u for u in OrgUnit.objects.filter(pk__in=list(kept))})
     pools = {**kept, **pools}
-    revised = BonusScheme(name=scheme.name, version=scheme.version + 1)
+    revised = BonusScheme(name=scheme.name, version=(latest.version if latest else 0) + 1)
     for name in TERM_FIELDS:
         setattr(revised, name, terms.get(name, getattr(scheme, name)))
     revised.full_clean()

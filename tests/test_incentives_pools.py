@@ -100,6 +100,7 @@ def test_a_revision_is_a_new_version_with_its_pools_and_the_old_one_stays(cast: 
     revised = scheme_revise(
         actor=cast.hr.user,
         scheme=world.scheme,
+        version=1,
         terms={"good": D("1.5")},
         pools={cast.engineering.pk: D("9000.00")},
     )
@@ -107,7 +108,7 @@ def test_a_revision_is_a_new_version_with_its_pools_and_the_old_one_stays(cast: 
     assert world.scheme.good == D("1.2")
     assert dict(revised.pools.values_list("unit_id", "amount")) == {cast.engineering.pk: D("9000")}
     with pytest.raises(SchemeStale):
-        scheme_revise(actor=cast.hr.user, scheme=world.scheme, terms={}, pools={})
+        scheme_revise(actor=cast.hr.user, scheme=world.scheme, version=1, terms={}, pools={})
     assert revised.history.first().history_user == cast.hr.user
 
 
@@ -117,14 +118,16 @@ def test_only_hr_revises_a_scheme(cast: Cast) -> None:
     world = bonus_world(cast)
     for person in (cast.employee, cast.manager, cast.executive):
         with pytest.raises(PermissionDenied):
-            scheme_revise(actor=person.user, scheme=world.scheme, terms={}, pools={})
+            scheme_revise(actor=person.user, scheme=world.scheme, version=1, terms={}, pools={})
 
 
 def test_a_computed_cycle_keeps_its_version_after_a_revision(cast: Cast) -> None:
     world = bonus_world(cast)
     cycle = finalise_directly(world.cycle)
     run(cast.hr.user, cycle)
-    scheme_revise(actor=cast.hr.user, scheme=world.scheme, terms={"good": D("2")}, pools={})
+    scheme_revise(
+        actor=cast.hr.user, scheme=world.scheme, version=1, terms={"good": D("2")}, pools={}
+    )
     job = run(cast.hr.user, cycle)
     assert job.result["changed"] == 0
     assert amounts(world)["employee"] == D("120000.00")

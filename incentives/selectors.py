@@ -165,3 +165,21 @@ def report(user: Any, cycle: AssessmentCycle) -> Report:
         pools=pools,
         scheme=scheme,
     )
+
+
+SCHEME_READERS = (HR, EXECUTIVE, ADMIN)
+
+
+def schemes(user: Any) -> QuerySet[BonusScheme]:
+    """Bonus schemes are the group's terms: HR, executives and administrators read them."""
+    if not scope_of(user).has_role(*SCHEME_READERS):
+        return BonusScheme.objects.none()
+    return BonusScheme.objects.prefetch_related("pools").order_by("name", "-version")
+
+
+def whatif_cycle(user: Any, pk: Any) -> AssessmentCycle:
+    """A cycle HR may try terms on: in scope and run from a unit in their HR scope."""
+    cycle = report_cycle(user, pk)
+    if not scope_of(user).covers(cycle.owner_unit.path, (HR, ADMIN)):
+        raise Http404
+    return cycle

@@ -136,3 +136,11 @@ def compare(
     result.by_grade = list(by_grade.values())
     result.by_unit = sorted(tops.values(), key=lambda b: b.label)
     return result
+
+
+def proposal(scheme: BonusScheme, terms: Mapping[str, Any]) -> BonusScheme:
+    """An unsaved scheme: ``scheme`` with ``terms`` laid over it (nothing is written)."""
+    from incentives.services import TERM_FIELDS
+
+    values = {name: terms.get(name, getattr(scheme, name)) for name in TERM_FIELDS}
+    return BonusScheme(name=scheme.name, version=scheme.version, **values)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,7 @@ PAGE_SIZE = 50
 POOL_DEPTH = 2  # pools are offered on the cycle's unit and two levels below it
 
 
-def _candidates(actor: Actor, cycle: AssessmentCycle, scheme: BonusScheme) -> list[OrgUnit]:
+def candidates(actor: Actor, cycle: AssessmentCycle, scheme: BonusScheme) -> list[OrgUnit]:
     owner = cycle.owner_unit
     pooled = UnitPool.objects.filter(scheme_id=scheme.pk).values("unit_id")
     units = OrgUnit.objects.restrict(actor).filter(path__startswith=owner.path)
@@ -38,14 +38,7 @@ def _candidates(actor: Actor, cycle: AssessmentCycle, scheme: BonusScheme) -> li
     return [u for u in near.distinct().order_by("path") if scope.covers(u.path, SCHEME_EDITORS)]
 
 
-def _cycle(actor: Actor, pk: int) -> AssessmentCycle:
-    cycle = selectors.report_cycle(actor, pk)
-    if not scope_of(actor).covers(cycle.owner_unit.path, SCHEME_EDITORS):
-        raise Http404
-    return cycle
-
-
-def _outside_pools(scheme: BonusScheme, units: list[OrgUnit]) -> dict[str, Decimal]:
+def outside_pools(scheme: BonusScheme, units: list[OrgUnit]) -> dict[str, Decimal]:
     """The current pools the form does not offer (kept as they are by a revision)."""
     offered = {u.pk for u in units}
     return {
@@ -60,9 +53,9 @@ def _outside_pools(scheme: BonusScheme, units: list[OrgUnit]) -> dict[str, Decim
 @login_required
 def whatif(request: HttpRequest, pk: int) -> HttpResponse:
     actor = actor_of(request)
-    cycle = _cycle(actor, pk)
+    cycle = selectors.whatif_cycle(actor, pk)
     scheme = compute.scheme_current(cycle) or BonusScheme(name=compute.DEFAULT_SCHEME, version=0)
-    units = _candidates(actor, cycle, scheme)
+    units = candidates(actor, cycle, scheme)
     data = request.POST if request.method == "POST" else request.GET
     bound = request.method == "POST" or "preview" in request.GET
     form = WhatIfForm(data if bound else None, scheme=scheme, units=units)
@@ -97,7 +90,7 @@ def whatif(request: HttpRequest, pk: int) -> HttpResponse:
         paths = {u.pk: u.path for u in units}
         pools = {paths[k]: v for k, v in form.pools().items()}
         result = comparison.compare(
-            cycle, scheme, proposed, {**_outside_pools(scheme, units), **pools}
+            cycle, scheme, proposed, {**outside_pools(scheme, units), **pools}
         )
         context["comparison"] = result
         context["page"] = Paginator(result.changed, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,7 +1,9 @@
 """The demo's bonus scheme: the §3.5 coefficients, a cap of twice the base bonus, the
-unit-grade factor switched on, and two unit pools — Wind & Solar Power Co. and Thermal
-Power Co., each the sum of its people's base bonuses (what they would get were everyone
-qualified), rounded down to the thousand. Everyone else is paid base x coefficient.
+unit-grade factor switched on, and a pool for Engineering & Construction (the unit whose
+people hold personal scorecards in the demo): the sum of its people's base bonuses (what
+they would get were everyone qualified), rounded down to the thousand, shared by base x
+coefficient and scaled by the unit's own grade. Anyone outside it is paid base x
+coefficient. HR can try other terms in the what-if.
 
 The employees' base bonuses come from the org demo. Run after the assessment demo, which
 leaves the annual cycle in review: once HR computes its scores and finalises it, one
@@ -23,7 +25,7 @@ from org.models import Employee
 from org.scoping import SYSTEM
 
 NAME = "Group bonus scheme"
-POOLS = ("WS", "TP")
+POOLS = ("HQ-EC",)
 THOUSAND = Decimal(1000)
 
 
@@ -48,4 +50,4 @@ def seed(demo: DemoOrg) -> str:
         terms={"cap_ratio": Decimal(2), "unit_factor": True},
         pools=pools,
     )
-    return f"bonus scheme {scheme} with {len(pools)} unit pools"
+    return f"bonus scheme {scheme} with {len(pools)} unit pool(s)"

@@ -139,13 +139,13 @@ def pool_lines(pool_path: str, members: list[Person], terms: Terms) -> list[Line
     ]
     allocation = allocate_pool(pool, claims, factor=factor)
     shares = {share.key: share for share in allocation.shares}
+    unallocated = str(allocation.unallocated)  # a sum over the pool: once, not per person
+    total_weight = f"{allocation.total_weight.normalize():f}"
     lines = []
     for p in members:
         share = shares[p.key]
-        formula = (
-            f"{allocation.pool} x {share.weight.normalize():f} / "
-            f"{allocation.total_weight.normalize():f} = {share.amount}"
-        )
+        weight = f"{share.weight.normalize():f}"
+        formula = f"{allocation.pool} x {weight} / {total_weight} = {share.amount}"
         lines.append(
             Line(
                 key=p.key,
@@ -162,11 +162,11 @@ def pool_lines(pool_path: str, members: list[Person], terms: Terms) -> list[Line
                     "pool": str(pool),
                     "factor": str(factor),
                     "pool_total": str(allocation.pool),
-                    "weight": f"{share.weight.normalize():f}",
-                    "total_weight": f"{allocation.total_weight.normalize():f}",
+                    "weight": weight,
+                    "total_weight": total_weight,
                     "members": len(members),
                     "capped": share.capped,
-                    "unallocated": str(allocation.unallocated),
+                    "unallocated": unallocated,
                     "formula": formula,
                     "amount": str(share.amount),
                 },

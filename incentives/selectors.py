@@ -33,7 +33,7 @@ def _sum(name: str, **kwargs: Any) -> Coalesce:
 
 def payouts(user: Any, action: str = VIEW) -> QuerySet[Payout]:
     rows = Payout.objects.restrict(user, action).select_related(
-        "unit", "employee", "cycle", "scheme"
+        "unit", "employee", "cycle", "scheme", "pool_unit"
     )
     me = scope_of(user).employee_id
     if me is None:

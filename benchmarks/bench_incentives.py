@@ -46,6 +46,7 @@ import sys
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -190,7 +191,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"pool {unit.code}: {members} people, due {due}, paid {paid}, "
               f"{'exact' if paid == due else 'MISMATCH'}")  # fmt: skip
     alone = Payout.objects.filter(cycle=cycle, pool_unit__isnull=True)
-    params: dict[str, object] = dict(terms.coefficients)
+    params: dict[str, Any] = dict(terms.coefficients)
     params |= {"cycle": cycle.pk, "pools": [f"{u.path}%" for u in companies]}
     started = time.perf_counter()
     with connection.cursor() as cursor:

@@ -56,4 +56,9 @@ class PayoutViewSet(
 
 
 def register(router: BaseRouter) -> None:
+    from incentives.api_schemes import BaseBonusImportViewSet, PayoutSummaryViewSet, SchemeViewSet
+
+    router.register("payout-summary", PayoutSummaryViewSet, basename="payout-summary")
     router.register("payouts", PayoutViewSet, basename="payout")
+    router.register("bonus-schemes", SchemeViewSet, basename="bonus-scheme")
+    router.register("base-bonus-imports", BaseBonusImportViewSet, basename="base-bonus-import")

@@ -7,3 +7,11 @@ class IncentivesConfig(AppConfig):
 
     name = "incentives"
     verbose_name = _("Incentives")
+
+    def ready(self) -> None:
+        from incentives import demo, nav
+        from spm import registry
+
+        registry.menus.register("incentives", nav.menu, order=60)
+        registry.home_panels.register("incentives", nav.home_panels, order=60)
+        registry.demo_seeders.register("incentives.demo", demo.seed, order=60)

@@ -23,6 +23,7 @@ def header() -> list[str]:
         _("Coefficient"),
         _("Payout"),
         _("Explanation"),
+        _("Pool"),
     ]
 
 
@@ -35,6 +36,7 @@ def row_of(p: Payout) -> list[Any]:
         p.coefficient,
         p.amount,
         p.explanation.get("formula", ""),
+        p.pool_unit.name if p.pool_unit else "",
     ]
 
 

@@ -1,8 +1,10 @@
-"""Bonus schemes (versioned grade coefficients) and payouts (one per employee result).
+"""Bonus schemes (versioned grade coefficients, caps, unit pools, unit-grade factor) and
+payouts (one per employee result).
 
-A scheme edit makes a new version; a cycle's payouts record the version they used, and a
-re-computation of that cycle keeps it. Payouts are audited (simple-history) and refuse to
-change once the cycle is published.
+A scheme edit makes a new version (``services.scheme_revise``; the what-if applies its
+terms that way); a cycle's payouts record the version they used, and a re-computation of
+that cycle keeps it. Payouts are audited (simple-history) and refuse to change once the
+cycle is published.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -22,7 +25,25 @@ from spm.errors import Conflict
 
 
 def _coefficient(label: Any, default: str) -> models.DecimalField:
-    return models.DecimalField(label, max_digits=6, decimal_places=3, default=Decimal(default))
+    return models.DecimalField(
+        label,
+        max_digits=6,
+        decimal_places=3,
+        default=Decimal(default),
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+
+# The unit-grade factor of a pool per unit grade. DESIGN leaves the numbers open; these
+# defaults keep a qualified unit's pool as it is and halve an unqualified (or vetoed) one.
+UNIT_FACTOR_DEFAULTS = {
+    "excellent": "1.2",
+    "good": "1.1",
+    "qualified": "1.0",
+    "basic": "0.9",
+    "unqualified": "0.5",
+}
+UNIT_FACTOR_FIELDS = {grade: f"unit_{grade}" for grade in rules.GRADES}
 
 
 class BonusScheme(models.Model):
@@ -35,6 +56,30 @@ class BonusScheme(models.Model):
     qualified = _coefficient(_("qualified"), "1.0")
     basic = _coefficient(_("basic"), "0.8")
     unqualified = _coefficient(_("unqualified"), "0")
+    cap_ratio = models.DecimalField(
+        _("cap (times the base bonus)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    cap_amount = models.DecimalField(
+        _("cap (amount)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    unit_factor = models.BooleanField(_("apply the unit-grade factor to pools"), default=False)
+    unit_excellent = _coefficient(_("unit factor: excellent"), UNIT_FACTOR_DEFAULTS["excellent"])
+    unit_good = _coefficient(_("unit factor: good"), UNIT_FACTOR_DEFAULTS["good"])
+    unit_qualified = _coefficient(_("unit factor: qualified"), UNIT_FACTOR_DEFAULTS["qualified"])
+    unit_basic = _coefficient(_("unit factor: basic"), UNIT_FACTOR_DEFAULTS["basic"])
+    unit_unqualified = _coefficient(
+        _("unit factor: unqualified"), UNIT_FACTOR_DEFAULTS["unqualified"]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -48,6 +93,28 @@ class BonusScheme(models.Model):
 
     def coefficients(self) -> dict[str, Decimal]:
         return {grade: getattr(self, grade) for grade in rules.GRADES}
+
+    def unit_factors(self) -> dict[str, Decimal]:
+        return {grade: getattr(self, name) for grade, name in UNIT_FACTOR_FIELDS.items()}
+
+
+class UnitPool(models.Model):
+    """A unit's bonus pool in one scheme version: shared by the employees of its subtree
+    (those not in a deeper pool) in proportion to base x coefficient."""
+
+    scheme = models.ForeignKey(BonusScheme, on_delete=models.CASCADE, related_name="pools")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("unit"), on_delete=models.PROTECT)
+    amount = models.DecimalField(
+        _("pool"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ("scheme", "unit__path")
+        constraints = [models.UniqueConstraint(fields=("scheme", "unit"), name="unit_pool_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.amount}"
 
 
 class PayoutLocked(Conflict):
@@ -73,6 +140,10 @@ class Payout(models.Model):
     employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="payouts")
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     scheme = models.ForeignKey(BonusScheme, on_delete=models.PROTECT, related_name="payouts")
+    # The unit whose pool paid this bonus (None: base x coefficient, paid alone).
+    pool_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     grade = models.CharField(_("grade"), max_length=12)
     base = models.DecimalField(_("base bonus"), max_digits=14, decimal_places=2)
     coefficient = models.DecimalField(_("coefficient"), max_digits=6, decimal_places=3)

@@ -7,18 +7,33 @@ another person's payout.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
 
-from assessment.models import CycleStatus
-from incentives.models import Payout
-from org.scoping import VIEW, get_scoped, scope_of
+from assessment import selectors as assessment_selectors
+from assessment.models import AssessmentCycle, CycleStatus, Grade
+from incentives import compute, plan
+from incentives.models import BonusScheme, Payout, UnitPool
+from incentives.rules import cents
+from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, VIEW, get_scoped, scope_of
+
+REPORTERS = (MANAGER, HR, EXECUTIVE, ADMIN)
+ZERO = Decimal("0.00")
+
+
+def _sum(name: str, **kwargs: Any) -> Coalesce:
+    money = DecimalField(max_digits=18, decimal_places=2)
+    return Coalesce(Sum(name, **kwargs), Value(ZERO), output_field=money)
 
 
 def payouts(user: Any, action: str = VIEW) -> QuerySet[Payout]:
     rows = Payout.objects.restrict(user, action).select_related(
-        "unit", "employee", "cycle", "scheme"
+        "unit", "employee", "cycle", "scheme", "pool_unit"
     )
     me = scope_of(user).employee_id
     if me is None:
@@ -28,3 +43,143 @@ def payouts(user: Any, action: str = VIEW) -> QuerySet[Payout]:
 
 def payout_get(user: Any, pk: Any, action: str = VIEW) -> Payout:
     return get_scoped(payouts(user, action), user, pk, action)
+
+
+def may_report(user: Any) -> bool:
+    """Who sees a cycle's payout report (each their own subtree): managers, HR, executives."""
+    return scope_of(user).has_role(*REPORTERS)
+
+
+def cycles(user: Any) -> QuerySet[AssessmentCycle]:
+    """The cycles whose bonuses the user may look at (newest first)."""
+    return assessment_selectors.cycles(user).select_related("owner_unit").order_by("-year", "-pk")
+
+
+def report_cycle(user: Any, pk: Any) -> AssessmentCycle:
+    """A cycle for its payout report: 404 out of scope or for someone without a role."""
+    if not may_report(user):
+        raise Http404
+    cycle: AssessmentCycle = get_scoped(cycles(user), user, pk, VIEW)
+    return cycle
+
+
+def mine(user: Any) -> QuerySet[Payout]:
+    """The user's own payouts of published cycles (newest first)."""
+    me = scope_of(user).employee_id
+    if me is None:
+        return Payout.objects.none()
+    return (
+        payouts(user)
+        .filter(employee_id=me, cycle__status=CycleStatus.PUBLISHED)
+        .order_by("-cycle__year", "-cycle_id")
+    )
+
+
+@dataclass
+class Report:
+    """What a role sees of a cycle's payouts (its own subtree): totals, the distribution by
+    grade and by unit, the pools and their arithmetic, against the budget."""
+
+    paid: Decimal
+    budget: Decimal
+    people: int
+    by_grade: list[dict[str, Any]]
+    by_unit: list[dict[str, Any]]
+    pools: list[dict[str, Any]]
+    scheme: BonusScheme | None
+
+    @property
+    def difference(self) -> Decimal:
+        return self.paid - self.budget
+
+
+def report(user: Any, cycle: AssessmentCycle) -> Report:
+    """The budget of a person paid alone is their base bonus (their bonus at coefficient
+    1.0); the budget of a pool is the pool times its unit-grade factor."""
+    rows = payouts(user).filter(cycle=cycle)
+    alone = Q(pool_unit__isnull=True)
+    totals = rows.aggregate(
+        paid=_sum("amount"),
+        base=_sum("base", filter=alone),
+        people=Count("pk"),
+    )
+    grades = dict(Grade.choices)
+    counted: dict[str, dict[str, Any]] = {
+        r["grade"]: dict(r)
+        for r in rows.order_by().values("grade").annotate(n=Count("pk"), paid=_sum("amount"))
+    }
+    by_grade = [
+        {
+            "grade": g,
+            "label": grades[g],
+            "n": counted.get(g, {}).get("n", 0),
+            "paid": counted.get(g, {}).get("paid") or ZERO,
+        }
+        for g in grades
+    ]
+    by_unit: list[dict[str, Any]] = [
+        dict(row)
+        for row in rows.order_by("unit__path")
+        .values("unit_id", "unit__name", "unit__path")
+        .annotate(
+            n=Count("pk"),
+            paid=_sum("amount"),
+            budget=_sum("base", filter=alone),
+            pooled=Count("pk", filter=~alone),
+        )
+    ]
+    scheme_id = rows.values_list("scheme_id", flat=True).first()
+    scheme = BonusScheme.objects.filter(pk=scheme_id).first() if scheme_id else None
+    pools: list[dict[str, Any]] = []
+    if scheme is not None:
+        paid_by_pool = dict(
+            rows.filter(pool_unit__isnull=False)
+            .order_by()
+            .values_list("pool_unit_id")
+            .annotate(paid=_sum("amount"))
+        )
+        factors = compute.terms_of(scheme, cycle)
+        for pool in UnitPool.objects.filter(
+            scheme=scheme, unit_id__in=list(paid_by_pool)
+        ).select_related("unit"):
+            if not scope_of(user).covers(pool.unit.path, REPORTERS):
+                continue  # a pool partly outside the user's view: its sums would mislead
+            pool_total = cents(pool.amount * plan.factor_of(pool.unit.path, factors))
+            pools.append(
+                {
+                    "unit": pool.unit,
+                    "amount": pool.amount,
+                    "factor": plan.factor_of(pool.unit.path, factors),
+                    "total": pool_total,
+                    "paid": paid_by_pool[pool.unit_id],
+                    "left": pool_total - paid_by_pool[pool.unit_id],
+                }
+            )
+    budget = totals["base"] + sum((p["total"] for p in pools), ZERO)
+    return Report(
+        paid=totals["paid"],
+        budget=budget,
+        people=totals["people"],
+        by_grade=by_grade,
+        by_unit=by_unit,
+        pools=pools,
+        scheme=scheme,
+    )
+
+
+SCHEME_READERS = (HR, EXECUTIVE, ADMIN)
+
+
+def schemes(user: Any) -> QuerySet[BonusScheme]:
+    """Bonus schemes are the group's terms: HR, executives and administrators read them."""
+    if not scope_of(user).has_role(*SCHEME_READERS):
+        return BonusScheme.objects.none()
+    return BonusScheme.objects.prefetch_related("pools").order_by("name", "-version")
+
+
+def whatif_cycle(user: Any, pk: Any) -> AssessmentCycle:
+    """A cycle HR may try terms on: in scope and run from a unit in their HR scope."""
+    cycle = report_cycle(user, pk)
+    if not scope_of(user).covers(cycle.owner_unit.path, (HR, ADMIN)):
+        raise Http404
+    return cycle

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from incentives.models import Payout
+from incentives.models import UNIT_FACTOR_FIELDS, BonusScheme, Payout, UnitPool
+from incentives.rules import GRADES
+from org.models import OrgUnit
+from spm.api import RejectUnknownFieldsMixin, ScopedPrimaryKeyField
 
 
 class PayoutSerializer(serializers.ModelSerializer[Payout]):
@@ -17,6 +22,7 @@ class PayoutSerializer(serializers.ModelSerializer[Payout]):
             "employee",
             "unit",
             "scheme",
+            "pool_unit",
             "grade",
             "base",
             "coefficient",
@@ -24,3 +30,125 @@ class PayoutSerializer(serializers.ModelSerializer[Payout]):
             "explanation",
         ]
         read_only_fields = fields
+
+
+class PoolSerializer(serializers.ModelSerializer[UnitPool]):
+    unit = ScopedPrimaryKeyField(queryset=OrgUnit.objects.all())
+
+    class Meta:
+        model = UnitPool
+        fields = ["unit", "amount"]
+
+
+TERMS = [*GRADES, "cap_ratio", "cap_amount", "unit_factor", *UNIT_FACTOR_FIELDS.values()]
+
+
+class SchemeSerializer(serializers.ModelSerializer[BonusScheme]):
+    pools = PoolSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BonusScheme
+        fields = ["id", "name", "version", *TERMS, "pools"]
+        read_only_fields = fields
+
+
+def _terms_fields() -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+    fields: dict[str, serializers.Field[Any, Any, Any, Any]] = {}
+    for name in TERMS:
+        model_field: Any = BonusScheme._meta.get_field(name)
+        if name == "unit_factor":
+            fields[name] = serializers.BooleanField(required=False)
+        else:
+            fields[name] = serializers.DecimalField(
+                max_digits=model_field.max_digits,
+                decimal_places=model_field.decimal_places,
+                min_value=0,
+                required=False,
+                allow_null=model_field.null,
+            )
+    return fields
+
+
+class TermsSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
+    """Proposed terms: any term left out keeps the scheme's value; ``pools`` (if given)
+    replaces the pools of the units in the caller's scope."""
+
+    pools = PoolSerializer(many=True, required=False)
+
+    def get_fields(self) -> dict[str, Any]:
+        return {**_terms_fields(), **super().get_fields()}
+
+
+class WhatIfSerializer(TermsSerializer):
+    cycle = serializers.IntegerField()
+    limit = serializers.IntegerField(min_value=0, max_value=5000, default=100)
+
+
+class ReviseSerializer(TermsSerializer):
+    version = serializers.IntegerField(min_value=0)
+
+
+class BucketSerializer(serializers.Serializer[Any]):
+    key = serializers.CharField()
+    name = serializers.CharField(source="label")
+    count = serializers.IntegerField()
+    current = serializers.DecimalField(max_digits=18, decimal_places=2)
+    proposed = serializers.DecimalField(max_digits=18, decimal_places=2)
+    delta = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+class ChangeSerializer(serializers.Serializer[Any]):
+    key = serializers.IntegerField(help_text="assessment result id")
+    name = serializers.CharField()
+    unit = serializers.CharField()
+    grade = serializers.CharField()
+    base = serializers.DecimalField(max_digits=14, decimal_places=2)
+    current = serializers.DecimalField(max_digits=14, decimal_places=2)
+    proposed = serializers.DecimalField(max_digits=14, decimal_places=2)
+    delta = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class ComparisonSerializer(serializers.Serializer[Any]):
+    current = serializers.DecimalField(max_digits=18, decimal_places=2)
+    proposed = serializers.DecimalField(max_digits=18, decimal_places=2)
+    delta = serializers.DecimalField(max_digits=18, decimal_places=2)
+    graded = serializers.BooleanField()
+    by_grade = BucketSerializer(many=True)
+    by_unit = BucketSerializer(many=True)
+    changes = ChangeSerializer(many=True)
+    changed = serializers.IntegerField(help_text="how many people's bonus changes")
+
+
+class PoolReportSerializer(serializers.Serializer[Any]):
+    unit = serializers.IntegerField(source="unit.pk")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    factor = serializers.DecimalField(max_digits=6, decimal_places=3)
+    total = serializers.DecimalField(max_digits=16, decimal_places=2)
+    paid = serializers.DecimalField(max_digits=18, decimal_places=2)
+    left = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+class GradeRowSerializer(serializers.Serializer[Any]):
+    grade = serializers.CharField()
+    n = serializers.IntegerField()
+    paid = serializers.DecimalField(max_digits=18, decimal_places=2)
+
+
+class UnitRowSerializer(serializers.Serializer[Any]):
+    unit = serializers.IntegerField(source="unit_id")
+    name = serializers.CharField(source="unit__name")
+    n = serializers.IntegerField()
+    paid = serializers.DecimalField(max_digits=18, decimal_places=2)
+    budget = serializers.DecimalField(max_digits=18, decimal_places=2)
+    pooled = serializers.IntegerField()
+
+
+class ReportSerializer(serializers.Serializer[Any]):
+    paid = serializers.DecimalField(max_digits=18, decimal_places=2)
+    budget = serializers.DecimalField(max_digits=18, decimal_places=2)
+    difference = serializers.DecimalField(max_digits=18, decimal_places=2)
+    people = serializers.IntegerField()
+    scheme = serializers.IntegerField(source="scheme.pk", allow_null=True)
+    by_grade = GradeRowSerializer(many=True)
+    by_unit = UnitRowSerializer(many=True)
+    pools = PoolReportSerializer(many=True)

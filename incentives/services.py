@@ -1,15 +1,34 @@
-"""Write services of the incentives."""
+"""Write services of the incentives: starting the payout computation, revising a bonus
+scheme (a new version; the what-if applies its terms this way) and importing base bonuses."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentCycle, CycleStatus
-from org.scoping import CHANGE, Actor, require
+from incentives.models import UNIT_FACTOR_FIELDS, BonusScheme, UnitPool
+from incentives.rules import GRADES
+from org.models import OrgUnit
+from org.scoping import ADMIN, CHANGE, HR, Actor, audited, require, scope_of
 from spm.errors import Conflict
 from spm.jobs import job_create
 from spm.models import Job
+
+SCHEME_EDITORS = frozenset({HR, ADMIN})
+# The terms a revision may change (the pools are passed apart).
+TERM_FIELDS = (
+    *GRADES,
+    "cap_ratio",
+    "cap_amount",
+    "unit_factor",
+    *UNIT_FACTOR_FIELDS.values(),
+)
 
 
 @transaction.atomic
@@ -26,3 +45,64 @@ def payouts_compute_start(*, actor: Actor, cycle: AssessmentCycle) -> Job:
     return job_create(
         kind=COMPUTE_KIND, user=actor, params={"cycle_id": cycle.pk}, task=payouts_compute
     )
+
+
+class SchemeStale(Conflict):
+    default_code = "scheme_stale"
+
+
+@transaction.atomic
+def scheme_revise(
+    *,
+    actor: Actor,
+    scheme: BonusScheme,
+    version: int,
+    terms: Mapping[str, Any],
+    pools: Mapping[int, Decimal],
+) -> BonusScheme:
+    """A new version of ``scheme`` with ``terms`` (see ``TERM_FIELDS``) and ``pools``
+    (unit id -> amount; the units must be in the actor's HR scope). The old version stays
+    as it is, for the cycles that used it. ``version`` is the version the caller looked at
+    (compare-and-set): a newer one -> Conflict. An unsaved ``scheme`` (the defaults, when
+    there is none yet; ``version`` 0) makes version 1."""
+    scope = scope_of(actor)
+    if not scope.has_role(*SCHEME_EDITORS):
+        raise PermissionDenied(_("Only HR revises a bonus scheme."))
+    unknown = set(terms) - set(TERM_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown terms: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    latest = (
+        BonusScheme.objects.select_for_update()
+        .filter(name=scheme.name)
+        .order_by("-version")
+        .first()
+    )
+    current = latest.version if latest else 0
+    if (latest.pk if latest else None) != scheme.pk or current != version:
+        raise SchemeStale(
+            _("Someone has revised this scheme meanwhile; look at the current version."),
+            current={"version": current},
+        )
+    units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=list(pools))}
+    for unit_id in pools:
+        unit = units.get(unit_id)
+        if unit is None or not scope.covers(unit.path, SCHEME_EDITORS):
+            raise ValidationError(_("A pool names a unit outside your scope."))
+    # Pools of units outside the actor's scope are carried over as they are.
+    kept = {
+        pool.unit_id: pool.amount
+        for pool in UnitPool.objects.filter(scheme_id=scheme.pk).select_related("unit")
+        if not scope.covers(pool.unit.path, SCHEME_EDITORS)
+    }
+    units.update({u.pk: u for u in OrgUnit.objects.filter(pk__in=list(kept))})
+    pools = {**kept, **pools}
+    revised = BonusScheme(name=scheme.name, version=(latest.version if latest else 0) + 1)
+    for name in TERM_FIELDS:
+        setattr(revised, name, terms.get(name, getattr(scheme, name)))
+    revised.full_clean()
+    audited(revised, actor, _("What-if applied")).save()
+    rows = [UnitPool(scheme=revised, unit=units[u], amount=a) for u, a in pools.items()]
+    for row in rows:
+        row.full_clean()
+        audited(row, actor, _("What-if applied")).save()
+    return revised

@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("spm.api_urls")),
     path("assessment/", include("assessment.urls")),
+    path("incentives/", include("incentives.urls")),
     path("reviews/", include("reviews.urls")),
     path("org/", include("org.urls")),
     path("scorecards/", include("scorecard.urls")),

@@ -215,9 +215,11 @@ def estimate_rows(data: bytes, name: str, encoding: str | None = None) -> tuple[
 
 
 def read_table(
-    data: bytes, name: str, *, encoding: str | None = None
+    data: bytes, name: str, *, encoding: str | None = None, required: tuple[str, ...] = REQUIRED
 ) -> Iterator[tuple[int, dict[str, str]]]:
-    """``(line number, {column: text})`` for each non-empty data row of a CSV or XLSX file.
+    """``(line number, {column: text})`` for each non-empty data row of a CSV or XLSX file
+    whose header names the ``required`` columns (the actuals' by default; the incentives'
+    base-bonus import names its own).
 
     Streams: the file is refused as soon as it shows more than :data:`MAX_ROWS` data rows.
     """
@@ -228,7 +230,7 @@ def read_table(
             continue
         if header is None:
             header = [c.strip().lower() for c in cells]
-            missing = [c for c in REQUIRED if c not in header]
+            missing = [c for c in required if c not in header]
             if missing:
                 raise ImportFileError(
                     _("Line %(line)s: the header lacks the column(s) %(columns)s.")

@@ -1,0 +1,147 @@
+"""REST API of the bonus schemes: their versions (HR, executives), the what-if of proposed
+terms on a cycle (nothing saved), a revision (a new version, compare-and-set on
+``version``), the payout summary of a cycle, and the base-bonus import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from incentives import selectors, whatif
+from incentives.imports import ImportFileError, base_bonus_import
+from incentives.models import BonusScheme, UnitPool
+from incentives.serializers import (
+    ComparisonSerializer,
+    ReportSerializer,
+    ReviseSerializer,
+    SchemeSerializer,
+    WhatIfSerializer,
+)
+from incentives.services import SCHEME_EDITORS, TERM_FIELDS, scheme_revise
+from org.scoping import actor_of, scope_of
+from scorecard.api.actuals import ImportReportSerializer, ImportSerializer
+from spm.api import ScopedViewSetMixin
+
+
+def _terms(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: data[name] for name in TERM_FIELDS if name in data}
+
+
+def _pools(data: dict[str, Any]) -> dict[int, Any] | None:
+    """The pools given (unit id -> amount), or None to keep the scheme's."""
+    if "pools" not in data:
+        return None
+    return {row["unit"].pk: row["amount"] for row in data["pools"]}
+
+
+class SchemeViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[BonusScheme],
+):
+    """Bonus scheme versions with their pools; the what-if and a revision of one."""
+
+    serializer_class = SchemeSerializer
+
+    def scoped(self, user: Any, action_name: str) -> QuerySet[Any]:
+        return selectors.schemes(user)
+
+    @extend_schema(request=WhatIfSerializer, responses=ComparisonSerializer)
+    @action(detail=True, methods=["post"], url_path="what-if")
+    def what_if(self, request: Request, pk: Any = None) -> Response:
+        """A cycle's bonuses under this version and under the proposed terms; saves nothing."""
+        scheme = self.get_object()
+        data = WhatIfSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        user = actor_of(request)
+        cycle = selectors.whatif_cycle(user, data.validated_data["cycle"])
+        given = _pools(data.validated_data)
+        pools = dict(UnitPool.objects.filter(scheme=scheme).values_list("unit__path", "amount"))
+        if given is not None:
+            scope = scope_of(user)
+            pools = {p: a for p, a in pools.items() if not scope.covers(p, SCHEME_EDITORS)}
+            pools.update({row["unit"].path: row["amount"] for row in data.validated_data["pools"]})
+        result = whatif.compare(
+            cycle, scheme, whatif.proposal(scheme, _terms(data.validated_data)), pools
+        )
+        changed = result.changed
+        body = {
+            "current": result.current,
+            "proposed": result.proposed,
+            "delta": result.delta,
+            "graded": result.graded,
+            "by_grade": result.by_grade,
+            "by_unit": result.by_unit,
+            "changes": changed[: data.validated_data["limit"]],
+            "changed": len(changed),
+        }
+        return Response(ComparisonSerializer(body).data)
+
+    @extend_schema(request=ReviseSerializer, responses={201: SchemeSerializer})
+    @action(detail=True, methods=["post"])
+    def revise(self, request: Request, pk: Any = None) -> Response:
+        """A new version of the scheme with the terms given (409 if this one is stale)."""
+        scheme = self.get_object()
+        data = ReviseSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        given = _pools(data.validated_data)
+        if given is None:
+            given = dict(UnitPool.objects.filter(scheme=scheme).values_list("unit_id", "amount"))
+        revised = scheme_revise(
+            actor=actor_of(request),
+            scheme=scheme,
+            version=data.validated_data["version"],
+            terms=_terms(data.validated_data),
+            pools=given,
+        )
+        return Response(SchemeSerializer(revised).data, status=status.HTTP_201_CREATED)
+
+
+class PayoutSummaryViewSet(viewsets.ViewSet):
+    """A cycle's payout report: totals against the budget, by grade, by unit, pools."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("cycle", int, required=True)],
+        responses=ReportSerializer,
+    )
+    def list(self, request: Request) -> Response:
+        raw = request.query_params.get("cycle", "")
+        if not raw.isdigit():
+            raise serializers.ValidationError({"cycle": "Give the cycle id."})
+        user = actor_of(request)
+        cycle = selectors.report_cycle(user, int(raw))
+        return Response(ReportSerializer(selectors.report(user, cycle)).data)
+
+
+class BaseBonusImportViewSet(viewsets.ViewSet):
+    """Import base bonuses from a CSV or XLSX file: all rows or none (400 with the report)."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request=ImportSerializer,
+        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        if not scope_of(actor_of(request)).has_role(*SCHEME_EDITORS):
+            raise Http404
+        data = ImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        try:
+            report = base_bonus_import(actor=actor_of(request), upload=upload, name=upload.name)
+        except ImportFileError as exc:
+            raise serializers.ValidationError({"file": exc.messages}) from exc
+        return Response(
+            report.as_dict(),
+            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+        )

@@ -1,0 +1,39 @@
+"""Menu entry and home panel of the incentives."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from org.scoping import Scope
+from spm.nav import ASSESSMENT, MenuItem, Panel
+
+
+def menu(scope: Scope) -> list[MenuItem]:
+    if not scope.is_authenticated:
+        return []
+    return [MenuItem(_("Bonuses"), "incentives-home", "cash-coin", group=ASSESSMENT)]
+
+
+def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
+    from assessment.models import CycleStatus
+    from incentives import selectors
+
+    user: Any = request.user
+    reporter = selectors.may_report(user)
+    context: dict[str, Any] = {
+        "mine": selectors.mine(user).select_related("cycle").first()
+        if scope.employee_id is not None
+        else None,
+        "reporter": reporter,
+        "cycles": list(
+            selectors.cycles(user).filter(
+                status__in=[CycleStatus.CALIBRATION, CycleStatus.FINALISED]
+            )[:5]
+        )
+        if reporter
+        else [],
+    }
+    return [Panel("incentives/_home_panel.html", context, order=70)]

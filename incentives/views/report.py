@@ -1,0 +1,106 @@
+"""The bonus pages: one's own bonuses, a cycle's payout report (a manager's team, HR's and
+executives' totals, distributions, chart and budget), a payout with its explanation, the
+computation button and the exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessment.models import CycleStatus
+from incentives import export, selectors
+from incentives.charts import Bar, money_bars
+from incentives.services import SCHEME_EDITORS, payouts_compute_start
+from org.scoping import actor_of, scope_of
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """One's own published bonuses and, for managers, HR and executives, the cycles."""
+    user = actor_of(request)
+    reporter = selectors.may_report(user)
+    return render(
+        request,
+        "incentives/home.html",
+        {
+            "mine": list(selectors.mine(user).select_related("cycle")),
+            "cycles": list(selectors.cycles(user)[:20]) if reporter else [],
+            "reporter": reporter,
+            "importer": scope_of(user).has_role(*SCHEME_EDITORS),
+        },
+    )
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = actor_of(request)
+    cycle = selectors.report_cycle(user, pk)
+    data = selectors.report(user, cycle)
+    scope = scope_of(user)
+    rows = selectors.payouts(user).filter(cycle=cycle).order_by("unit__path", "employee__name")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    hr = scope.covers(cycle.owner_unit.path, SCHEME_EDITORS)
+    context: dict[str, Any] = {
+        "cycle": cycle,
+        "report": data,
+        "page": page,
+        "may_compute": hr and cycle.status == CycleStatus.FINALISED,
+        "may_whatif": hr and cycle.status != CycleStatus.PUBLISHED,
+        "grade_chart": money_bars(
+            [Bar(str(g["label"]), g["paid"]) for g in data.by_grade],
+            title=_("Bonuses by grade"),
+        ),
+        "unit_chart": money_bars(
+            [Bar(u["unit__name"], u["paid"], u["budget"] or None) for u in data.by_unit[:15]],
+            title=_("Bonuses by unit against the budget"),
+        ),
+    }
+    return render(request, "incentives/report.html", context)
+
+
+@login_required
+@require_POST
+def compute(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = selectors.report_cycle(actor_of(request), pk)
+    try:
+        job = payouts_compute_start(actor=actor_of(request), cycle=cycle)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("incentives-report", cycle.pk)
+    return redirect("job-detail", job.pk)
+
+
+@login_required
+def export_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The report's payouts the user sees, as CSV or XLSX (every cell neutralised)."""
+    cycle = selectors.report_cycle(actor_of(request), pk)
+    rows = (
+        selectors.payouts(actor_of(request))
+        .filter(cycle=cycle)
+        .order_by("unit__path", "employee__name")
+        .iterator(chunk_size=2000)
+    )
+    if fmt == "xlsx":
+        response = HttpResponse(export.payouts_xlsx(rows), content_type=XLSX)
+    else:
+        response = HttpResponse(export.payouts_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="payouts-{cycle.pk}.{fmt}"'
+    return response
+
+
+@login_required
+def payout(request: HttpRequest, pk: int) -> HttpResponse:
+    """A bonus and why: base x coefficient, or the pool share and its arithmetic."""
+    row = selectors.payout_get(actor_of(request), pk)
+    return render(request, "incentives/payout.html", {"payout": row, "why": row.explanation})

@@ -1,0 +1,111 @@
+"""The bonus pages: the report's totals, chart and budget; the what-if that saves nothing
+until applied (then a new version); the payout with its explanation; the base-bonus
+import page; the home panel and the menu entry."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+from assessment.models import AssessmentCycle, CycleStatus
+from incentives.models import BonusScheme, Payout, UnitPool
+from org.models import Employee
+from tests.conftest import Cast
+from tests.incentives_world import bonus_world, finalise_directly, run
+
+D = Decimal
+
+
+def computed(cast: Cast, *, publish: bool = False) -> Any:
+    world = bonus_world(cast)
+    UnitPool.objects.create(scheme=world.scheme, unit=cast.site, amount=D("60000.00"))
+    cycle = finalise_directly(world.cycle)
+    run(cast.hr.user, cycle)
+    if publish:
+        AssessmentCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLISHED)
+    return world
+
+
+def test_hr_report_shows_totals_budget_pools_and_charts(cast: Cast) -> None:
+    world = computed(cast)
+    page = cast.client("hr").get(f"/incentives/cycles/{world.cycle.pk}/").content.decode()
+    # 120,000 + 60,000 (pool) + 80,000 + 120,000
+    assert "380,000.00" in page
+    # budget: bases of those paid alone (330,000) + the pool (60,000)
+    assert "390,000.00" in page
+    assert page.count("<svg") == 2 and "Site team" in page
+    assert "Compute payouts" in page and "What-if" in page
+
+
+def test_manager_report_holds_only_their_team(cast: Cast) -> None:
+    world = computed(cast)
+    page = cast.client("manager").get(f"/incentives/cycles/{world.cycle.pk}/").content.decode()
+    assert cast.site_worker.name in page and cast.finance_clerk.name not in page
+    assert "Compute payouts" not in page and "What-if" not in page
+
+
+def test_whatif_previews_without_saving_and_apply_makes_a_new_version(cast: Cast) -> None:
+    world = bonus_world(cast)
+    client = cast.client("hr")
+    url = f"/incentives/cycles/{world.cycle.pk}/what-if/"
+    assert "Preview" in client.get(url).content.decode()
+    fields = {
+        "preview": "1",
+        "excellent": "1.4",
+        "good": "1.5",
+        "qualified": "1.0",
+        "basic": "0.8",
+        "unqualified": "0",
+        "unit_excellent": "1.2",
+        "unit_good": "1.1",
+        "unit_qualified": "1.0",
+        "unit_basic": "0.9",
+        "unit_unqualified": "0.5",
+        "cap_ratio": "",
+        "cap_amount": "",
+    }
+    page = client.get(url, fields).content.decode()
+    assert "150,000.00" in page  # the employee under the proposal
+    assert "30,000.00" in page  # their change
+    assert BonusScheme.objects.count() == 1
+    fields.pop("preview")
+    response = client.post(url, {**fields, "version": "1"})
+    assert response.status_code == 302
+    latest = BonusScheme.objects.order_by("-version").first()
+    assert latest is not None and latest.version == 2 and latest.good == D("1.5")
+    stale = client.post(url, {**fields, "version": "1"})
+    assert stale.status_code == 200 and BonusScheme.objects.count() == 2
+
+
+def test_employee_sees_their_bonus_and_why_once_published(cast: Cast) -> None:
+    world = computed(cast, publish=True)
+    client = cast.client("employee")
+    home = client.get("/incentives/").content.decode()
+    assert "120,000.00" in home
+    payout = Payout.objects.get(result=world.results["employee"])
+    page = client.get(f"/incentives/payouts/{payout.pk}/").content.decode()
+    assert "100000.00 \u00d7 coefficient 1.200" in page
+    worker = cast.client("manager")
+    pooled = Payout.objects.get(result=world.results["site_worker"])
+    page = worker.get(f"/incentives/payouts/{pooled.pk}/").content.decode()
+    assert "The pool of Site team is 60000.00" in page
+
+
+def test_base_bonus_import_page_reports_bad_lines(cast: Cast) -> None:
+    client = cast.client("hr")
+    bad = io.BytesIO(b"employee_no,base_bonus\nNOBODY,5\n")
+    bad.name = "b.csv"
+    page = client.post("/incentives/base-bonuses/", {"file": bad}).content.decode()
+    assert "Nothing was imported" in page and "NOBODY" in page
+    good = io.BytesIO(f"employee_no,base_bonus\n{cast.employee.employee_no},4321\n".encode())
+    good.name = "b.csv"
+    client.post("/incentives/base-bonuses/", {"file": good})
+    assert Employee.objects.get(pk=cast.employee.pk).base_bonus == D("4321")
+
+
+def test_menu_and_home_panel_lead_to_the_bonuses(cast: Cast) -> None:
+    world = computed(cast, publish=True)
+    del world
+    page = cast.client("employee").get("/").content.decode()
+    assert "/incentives/" in page and "Your latest bonus" in page

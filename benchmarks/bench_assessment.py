@@ -19,7 +19,12 @@ directory, loopback only, fsync off) and removes it afterwards. The script then:
 4. times one SQL statement that computes every final score of the cycle with the same
    rules (period values, tiers, milestones with the grace period, rescaled weights,
    key-task points, capped bonus points, deductions, exemptions, qualitative part) without
-   writing anything, and checks that it agrees with the engine to the cent;
+   writing anything, and checks that it agrees with the engine to the cent (the run fails
+   when a single score differs). PostgreSQL divides ``numeric`` values to about 16
+   significant digits, so a score exactly on a half cent (say 63.015, a sum of thirds)
+   came out as 63.01499999… and rounded down; the engine's Decimal arithmetic keeps 28
+   digits and rounds it up, as §3.5 says (checked again at 60 digits). The floor therefore
+   rounds to 10 decimals (the precision the explanation shows) before rounding to cents;
 5. prints the times and the ratio engine / floor.
 
 Measured on the shared 2-core build machine (load average 4-6 from other test runs, so
@@ -118,8 +123,8 @@ WITH res AS (
     LEFT JOIN kt ON kt.result_id = res.id LEFT JOIN adj ON adj.result_id = res.id
     LEFT JOIN assessment_qualitativerating qr ON qr.result_id = res.id
 )
-SELECT id, ROUND(CASE WHEN rating IS NULL THEN qp
-                      ELSE (1 - %(qw)s) * qp + %(qw)s * rating END, 2) AS final
+SELECT id, ROUND(ROUND(CASE WHEN rating IS NULL THEN qp
+                            ELSE (1 - %(qw)s) * qp + %(qw)s * rating END, 10), 2) AS final
 FROM parts
 """
 
@@ -228,10 +233,15 @@ def run(args: argparse.Namespace) -> None:
     engine_rows = dict(
         AssessmentResult.objects.filter(cycle=cycle).values_list("id", "final_score")
     )
-    mismatches = sum(1 for pk, final in floor_rows if engine_rows.get(pk) != final)
+    mismatches = [(pk, final, engine_rows.get(pk)) for pk, final in floor_rows
+                  if engine_rows.get(pk) != final]  # fmt: skip
     print(f"SQL floor (one statement, read only): {len(floor_rows)} scores in {floor:.2f} s; "
-          f"{mismatches} differ from the engine")  # fmt: skip
+          f"{len(mismatches)} differ from the engine")  # fmt: skip
     print(f"ratio engine / floor: {engine / floor:.1f}x (re-run {rerun / floor:.1f}x)")
+    if mismatches or len(floor_rows) != len(engine_rows):
+        for pk, final, computed in mismatches[:20]:
+            print(f"  result {pk}: floor {final}, engine {computed}")
+        raise SystemExit("the engine and the floor disagree")
 
 
 if __name__ == "__main__":

@@ -49,12 +49,12 @@ def test_no_deadline_never_reminds(day: date) -> None:
 
 def _cycle_in(cast: Cast, step: str, **deadlines: date) -> AssessmentCycle:
     cards = {
-        name: ScorecardFactory(unit=getattr(cast, name).unit, employee=getattr(cast, name))
+        name: ScorecardFactory.create(unit=getattr(cast, name).unit, employee=getattr(cast, name))
         for name in ("employee", "site_worker", "finance_clerk")
     }
-    ScorecardFactory(unit=cast.engineering)  # a unit's own result: reviewed a level up
+    ScorecardFactory.create(unit=cast.engineering)  # a unit's own result: reviewed a level up
     cycle = annual_cycle(cast)
-    path = [CycleStatus.SELF_ASSESSMENT, CycleStatus.REVIEW, CycleStatus.CALIBRATION]
+    path: list[str] = [CycleStatus.SELF_ASSESSMENT, CycleStatus.REVIEW, CycleStatus.CALIBRATION]
     for to in path[: path.index(step) + 1]:
         if to == CycleStatus.REVIEW:  # the employee wrote theirs; the others did not
             result_self_assess(

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db.models import F
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from assessment.models import AssessmentCycle, AssessmentResult, CycleStatus
 from assessment.rules.reminders import ReminderStage, reminder_stage
@@ -126,30 +126,42 @@ def cycle_reminders_send(*, today: date) -> ReminderRun:
     return run
 
 
+TEXTS: dict[tuple[str, bool], tuple[Any, Any]] = {  # (step, overdue): (subject, body)
+    (CycleStatus.SELF_ASSESSMENT, False): (
+        gettext_lazy("Self-assessment due %(due)s: %(cycle)s"),
+        gettext_lazy("Please write your self-assessment for %(cycle)s by %(due)s."),
+    ),
+    (CycleStatus.SELF_ASSESSMENT, True): (
+        gettext_lazy("Self-assessment overdue: %(cycle)s"),
+        gettext_lazy("Your self-assessment for %(cycle)s was due on %(due)s. Please write it now."),
+    ),
+    (CycleStatus.REVIEW, False): (
+        gettext_lazy("Reviews due %(due)s: %(cycle)s"),
+        gettext_lazy("%(count)s results of %(cycle)s wait for your review by %(due)s."),
+    ),
+    (CycleStatus.REVIEW, True): (
+        gettext_lazy("Reviews overdue: %(cycle)s"),
+        gettext_lazy("%(count)s results of %(cycle)s still wait for your review, due %(due)s."),
+    ),
+    (CycleStatus.CALIBRATION, False): (
+        gettext_lazy("Calibration due %(due)s: %(cycle)s"),
+        gettext_lazy("Please calibrate the grades of %(cycle)s by %(due)s."),
+    ),
+    (CycleStatus.CALIBRATION, True): (
+        gettext_lazy("Calibration overdue: %(cycle)s"),
+        gettext_lazy("The calibration of %(cycle)s was due on %(due)s. Please finish it now."),
+    ),
+}
+
+
 def _render(params: Mapping[str, Any]) -> tuple[str, str]:
-    step, overdue = params.get("step"), params.get("stage") == ReminderStage.OVERDUE
-    if step == CycleStatus.SELF_ASSESSMENT:
-        if overdue:
-            subject = _("Self-assessment overdue: %(cycle)s")
-            body = _("Your self-assessment for %(cycle)s was due on %(due)s. Please write it now.")
-        else:
-            subject = _("Self-assessment due %(due)s: %(cycle)s")
-            body = _("Please write your self-assessment for %(cycle)s by %(due)s.")
-    elif step == CycleStatus.REVIEW:
-        if overdue:
-            subject = _("Reviews overdue: %(cycle)s")
-            body = _("%(count)s results of %(cycle)s still wait for your review, due %(due)s.")
-        else:
-            subject = _("Reviews due %(due)s: %(cycle)s")
-            body = _("%(count)s results of %(cycle)s wait for your review by %(due)s.")
-    elif overdue:
-        subject = _("Calibration overdue: %(cycle)s")
-        body = _("The calibration of %(cycle)s was due on %(due)s. Please finish it now.")
-    else:
-        subject = _("Calibration due %(due)s: %(cycle)s")
-        body = _("Please calibrate the grades of %(cycle)s by %(due)s.")
+    """The reminder in the reader's language (rendered when shown or e-mailed)."""
+    overdue = params.get("stage") == ReminderStage.OVERDUE
+    subject, body = TEXTS.get(
+        (str(params.get("step")), overdue), TEXTS[(CycleStatus.CALIBRATION, overdue)]
+    )
     values = {"count": "", **params}
-    return subject % values, body % values
+    return str(subject) % values, str(body) % values
 
 
 def register() -> None:

@@ -27,15 +27,27 @@ directory, loopback only, fsync off) and removes it afterwards. The script then:
    rounds to 10 decimals (the precision the explanation shows) before rounding to cents;
 5. prints the times and the ratio engine / floor.
 
-Measured on the shared 2-core build machine (load average 4-6 from other test runs, so
-absolute times are inflated), PostgreSQL 15 with fsync off:
+Measured on the shared 2-core build machine, PostgreSQL 15 with fsync off. The machine
+is shared: absolute times are inflated by the load, so each line gives the load average.
 
-- 5,000 employees (5,179 results): compute 24.9 s, re-run 15.7 s, floor 2.15 s, 11.6x
-  (re-run 7.3x); the floor and the engine agree on every score.
-- 20,000 employees (20,662 results), before writes moved from ``bulk_update`` to one
-  prepared UPDATE per row: compute 221.6 s, re-run 71.2 s, floor 9.74 s, 22.8x (re-run
-  7.3x); 6 of 20,662 scores differed from the floor by a cent (not yet investigated).
-- 100,000 employees: not measured (generation alone takes ~13 min unloaded).
+Before the set-based write (``bulk_update`` or one prepared UPDATE per row, history rows
+built as model instances), load 4-6:
+
+- 5,000 employees (5,179 results): compute 24.9 s, re-run 15.7 s, floor 2.15 s, 11.6x.
+- 20,000 employees (20,662 results): compute 221.6 s, re-run 71.2 s, floor 9.74 s, 22.8x;
+  6 scores differed from the floor by a cent (the floor's fault, see 4. above).
+
+After (one UPDATE … FROM unnest … RETURNING + history INSERT per chunk, actuals grouped
+per item), on the same generated data (``compute_cycle`` from emptied rows, then again),
+load average 11-18:
+
+- 20,000 employees (20,662 results): compute 131.8 s of which 20.9 s CPU in Python,
+  re-run 114.4 s (21.8 s CPU), floor 19.6 s: 6.7x (re-run 5.8x); all 20,662 scores
+  agree with the floor. The process spends most of the wall time waiting for a core:
+  PostgreSQL's share of the work per chunk (read ~1-2 s, write ~2.5-7 s for 2,000 rows
+  with their 5.6 kB explanations, twice with the audit copy) and Python's ~1 ms per result
+  (the rules and the explanation, mostly formatting Decimals).
+- 100,000 employees: see the lead's note (one run, late, on the loaded machine).
 """
 
 from __future__ import annotations

@@ -24,6 +24,7 @@ from assessment.models import (
     QualitativeRating,
     Veto,
 )
+from assessment.writes import RESULT_FIELDS
 
 
 @admin.register(AssessmentScheme)
@@ -61,17 +62,7 @@ class ResultAdmin(FrozenAdmin):
     list_select_related = ["cycle", "unit", "employee"]
     search_fields = ["employee__name", "unit__name"]
     raw_id_fields = ["scorecard", "unit", "employee", "cycle"]
-    readonly_fields = [
-        "quantitative_part",
-        "qualitative_part",
-        "final_score",
-        "grade",
-        "vetoed",
-        "explanation",
-        "calibrated_by",
-        "computed_at",
-        "version",
-    ]
+    readonly_fields = [*RESULT_FIELDS, "calibrated_by", "computed_at", "version"]
 
 
 class InputAdmin(FrozenAdmin):

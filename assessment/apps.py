@@ -10,7 +10,10 @@ class AssessmentConfig(AppConfig):
 
     def ready(self) -> None:
         from assessment import demo, nav
+        from assessment.services import reminders
         from spm import registry
+
+        reminders.register()
 
         registry.menus.register("assessment", nav.menu, order=50)
         registry.home_panels.register("assessment", nav.home_panels, order=50)

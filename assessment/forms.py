@@ -16,7 +16,7 @@ from assessment.models import (
     KeyTaskGradeChoice,
 )
 from org.models import OrgUnit
-from spm.forms import BootstrapMixin
+from spm.forms import BootstrapMixin, bootstrap
 
 
 class CycleForm(BootstrapMixin, forms.Form):
@@ -97,3 +97,97 @@ class CalibrateForm(BootstrapMixin, forms.Form):
     grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices)
     reason = forms.CharField(label=_("Reason"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class SchemeForm(BootstrapMixin, forms.Form):
+    """HR's edit of a scheme: every number of DESIGN §3 the scheme holds, the grade table
+    and the key-task points as one field per grade. Saving writes the next version."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    qualitative_weight = forms.DecimalField(
+        label=_("Qualitative weight"),
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        decimal_places=3,
+        help_text=_("Share of the qualitative part in the final score, 0-1 (0.2 = 20 %)."),
+    )
+    bonus_cap = forms.DecimalField(
+        label=_("Bonus-point cap"),
+        min_value=Decimal(0),
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("The most bonus points one scorecard gets in a cycle."),
+    )
+    grace_days = forms.IntegerField(
+        label=_("Milestone grace period (days)"), min_value=0, max_value=366
+    )
+    excellent_share = forms.DecimalField(
+        label=_("Largest share of excellent"),
+        min_value=Decimal(0),
+        max_value=Decimal(1),
+        decimal_places=3,
+        help_text=_("Forced distribution per calibration group, 0-1 (0.2 = 20 %)."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for grade, label in Grade.choices:
+            if grade != Grade.UNQUALIFIED:
+                self.fields[f"min_{grade}"] = forms.DecimalField(
+                    label=_("Lowest final score for %(grade)s") % {"grade": label},
+                    min_value=Decimal(0),
+                    max_digits=6,
+                    decimal_places=2,
+                )
+            self.fields[f"coefficient_{grade}"] = forms.DecimalField(
+                label=_("Bonus coefficient of %(grade)s") % {"grade": label},
+                min_value=Decimal(0),
+                max_digits=5,
+                decimal_places=2,
+            )
+        for grade, label in KeyTaskGradeChoice.choices:
+            self.fields[f"points_{grade}"] = forms.DecimalField(
+                label=_("Key-task points: %(grade)s") % {"grade": label},
+                max_digits=5,
+                decimal_places=2,
+            )
+        bootstrap(self)
+
+    @staticmethod
+    def initial_of(scheme: AssessmentScheme) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            name: getattr(scheme, name)
+            for name in ("name", "qualitative_weight", "bonus_cap", "grace_days", "excellent_share")
+        }
+        initial["version"] = scheme.version
+        for band in scheme.grade_table:
+            initial[f"min_{band['grade']}"] = band["min_score"]
+            initial[f"coefficient_{band['grade']}"] = band["coefficient"]
+        for grade, points in scheme.key_task_points.items():
+            initial[f"points_{grade}"] = points
+        return initial
+
+    def scheme_values(self) -> dict[str, Any]:
+        """The cleaned values as the keyword arguments of ``scheme_revise``."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "qualitative_weight": data["qualitative_weight"],
+            "bonus_cap": data["bonus_cap"],
+            "grace_days": data["grace_days"],
+            "excellent_share": data["excellent_share"],
+            "grade_table": [
+                {
+                    "grade": grade,
+                    "min_score": (
+                        None if grade == Grade.UNQUALIFIED else str(data[f"min_{grade}"])
+                    ),
+                    "coefficient": str(data[f"coefficient_{grade}"]),
+                }
+                for grade in Grade.values
+            ],
+            "key_task_points": {
+                grade: str(data[f"points_{grade}"]) for grade in KeyTaskGradeChoice.values
+            },
+        }

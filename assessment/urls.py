@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import calibration, cycles, results
+from assessment.views import calibration, cycles, results, schemes
 
 urlpatterns = [
     path("", cycles.cycle_list, name="assessment-cycles"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("cycles/<int:pk>/calibration/", calibration.calibration, name="assessment-calibration"),
     path("cycles/<int:pk>/team/", calibration.team_results, name="assessment-team"),
     path("cycles/<int:pk>/distribution/", calibration.distribution, name="assessment-distribution"),
+    path("schemes/", schemes.scheme_list, name="assessment-schemes"),
+    path("schemes/<int:pk>/edit/", schemes.scheme_edit, name="assessment-scheme-edit"),
     path("results/<int:pk>/", results.result_detail, name="assessment-result"),
     path("results/<int:pk>/<slug:action>/", results.result_action, name="assessment-result-action"),
 ]

@@ -298,6 +298,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lightup.tasks.lightup_sweep_previous_month",
         "schedule": crontab(minute=0, hour=2, day_of_month=11),
     },
+    # Reminders at the deadlines of assessment cycle steps; before the digest that lists them.
+    "assessment-cycle-reminders": {
+        "task": "assessment.tasks.cycle_reminders_daily",
+        "schedule": crontab(minute=30, hour=6),
+    },
     "notifications-daily-digest": {
         "task": "notifications.tasks.notification_digest_daily",
         "schedule": crontab(minute=0, hour=7),

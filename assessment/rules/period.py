@@ -89,7 +89,8 @@ def period_value(
     actuals: Mapping[int, Decimal], aggregation: str, period: Period
 ) -> Decimal | None:
     """The item's actuals inside the period, aggregated (``None`` when there is none)."""
-    inside = {m: v for m, v in actuals.items() if m in period.months}
+    first, last = period.first_month, period.last_month
+    inside = {m: v for m, v in actuals.items() if first <= m <= last}
     return aggregate(inside, aggregation, period.last_month)
 
 

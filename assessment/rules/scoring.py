@@ -34,6 +34,7 @@ from scorecard.rules.scoring import MilestoneOutcome, milestone_points, tier_sco
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+TEN_PLACES = Decimal("1e-10")
 
 
 def rounded(value: Decimal) -> Decimal:
@@ -45,7 +46,13 @@ def show(value: Decimal | None) -> str | None:
     """A value for the explanation: exact, without trailing zeros past 10 decimals."""
     if value is None:
         return None
-    exact = value.quantize(Decimal("1e-10"), rounding=ROUND_HALF_UP).normalize()
+    text = str(value)
+    point = text.find(".")
+    if "E" not in text and len(text) <= 26 and (point < 0 or len(text) - point <= 11):
+        # Plain notation with at most 10 decimals: nothing to round, and quantizing would
+        # only add the zeros normalizing removes again. The common case, taken fast.
+        return text if point < 0 else text.rstrip("0").rstrip(".")
+    exact = value.quantize(TEN_PLACES, rounding=ROUND_HALF_UP).normalize()
     return f"{exact:f}"
 
 

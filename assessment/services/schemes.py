@@ -7,8 +7,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentScheme
+from assessment.services.common import StaleRecord
 from org.models import OrgUnit
 from org.scoping import CHANGE, Actor, audited, get_scoped, history_user, require, scope_of
 
@@ -49,13 +51,25 @@ def scheme_create(
 @transaction.atomic
 def scheme_revise(*, actor: Actor, scheme: AssessmentScheme, **values: Any) -> AssessmentScheme:
     """HR's edit: the next version of the scheme; the previous one stays for the cycles
-    that use it (they keep their own snapshot anyway)."""
+    that use it (they keep their own snapshot anyway). Only the current version can be
+    revised: an edit based on a superseded one is a stale edit (409)."""
     unknown = set(values) - set(SCHEME_FIELDS)
     if unknown:
         raise TypeError(f"unknown scheme fields: {sorted(unknown)}")
     stored = get_scoped(
         AssessmentScheme.objects.select_for_update(of=("self",)), actor, scheme.pk, CHANGE
     )
+    if not stored.current:  # someone saved a newer version since this one was opened
+        newest = AssessmentScheme.objects.filter(code=stored.code, current=True).first()
+        raise StaleRecord(
+            _(
+                "This scheme was changed by someone else since you opened it (it is now "
+                "version %(version)s). Nothing was saved: look at the current values and "
+                "try again."
+            )
+            % {"version": newest.version if newest else stored.version + 1},
+            current=newest,
+        )
     latest = AssessmentScheme.objects.filter(code=stored.code).aggregate(v=Max("version"))["v"]
     fields = {name: getattr(stored, name) for name in SCHEME_FIELDS} | values
     revised = AssessmentScheme(

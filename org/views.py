@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from org import selectors
-from org.scoping import scope_of
+from org.models import Employee, OrgUnit
+from org.scoping import ADMIN, CHANGE, HR, scope_of
 from org.tasks import employee_directory_export
 from spm.htmx import is_htmx_partial
 from spm.jobs import job_create
@@ -54,6 +55,7 @@ def org_unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": selectors.org_unit_ancestors(request.user, unit),
             "children": selectors.org_unit_children(request.user, unit),
             "page": page,
+            "can_manage": scope_of(request.user).may(OrgUnit, CHANGE, unit.path),
         },
     )
 
@@ -80,6 +82,7 @@ def employee_list(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "job_titles": selectors.job_titles(request.user),
         "units": selectors.org_units(request.user).filter(active=True).only("id", "name", "depth"),
+        "can_add": scope_of(request.user).has_role(HR, ADMIN),
     }
     if is_htmx_partial(request):
         return render(request, "org/_employee_rows.html", context)
@@ -107,6 +110,8 @@ def employee_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employee = selectors.employee_get(request.user, pk)
+    scope = scope_of(request.user)
+    is_me = employee.pk == scope.employee_id
     reports = selectors.employees(request.user).filter(line_manager=employee, active=True)
     return render(
         request,
@@ -115,7 +120,8 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "employee": employee,
             "reports": reports.select_related("unit"),
             "ancestors": selectors.org_unit_ancestors(request.user, employee.unit),
-            "is_me": employee.pk == scope_of(request.user).employee_id,
+            "is_me": is_me,
+            "can_manage": not is_me and scope.may(Employee, CHANGE, employee.unit.path),
         },
     )
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from scorecard.models import LetterStatus, ScorecardStatus
 
@@ -36,6 +37,15 @@ def status_badge(value: str | None) -> str:
 @register.filter
 def letter_status(value: str | None) -> str:
     return str(LetterStatus(value).label) if value in LetterStatus.values else ""
+
+
+@register.filter
+def letter_state(letter: Any) -> str:
+    """A letter's status in words that fit whose letter it is: a personal letter waits for
+    the employee's signature, not a unit head's."""
+    if letter.status == LetterStatus.AWAITING_HEAD and letter.scorecard.employee_id is not None:
+        return str(_("Awaiting the employee's signature"))
+    return str(LetterStatus(letter.status).label)
 
 
 @register.filter

@@ -49,6 +49,21 @@ def letter_state(letter: Any) -> str:
 
 
 @register.filter
+def score_note(score: Decimal | None) -> str:
+    """Why a score reads as it does (the scale of DESIGN §3.1), for its tooltip: 0 and 120
+    are the ends of the scale, not errors."""
+    from scorecard.rules.scoring import SCORE_CAP
+
+    if score is None:
+        return str(_("No score yet: no actual counted."))
+    if score <= 0:
+        return str(_("0 points: the value to date is below the baseline (or the floor)."))
+    if score >= SCORE_CAP:
+        return str(_("120 points, the cap: the value to date reaches the challenge."))
+    return str(_("60 points at the baseline, 100 at the target, 120 (the cap) at the challenge."))
+
+
+@register.filter
 def get(mapping: Any, key: Any) -> Any:
     return mapping.get(key) if mapping else None
 

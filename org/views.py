@@ -75,11 +75,17 @@ def _directory_filters(request: HttpRequest, data: QueryDict) -> dict[str, objec
 @login_required
 def employee_list(request: HttpRequest) -> HttpResponse:
     filters = _directory_filters(request, request.GET)
-    people = selectors.employee_directory(request.user, **filters)  # type: ignore[arg-type]
+    sort, _order = selectors.directory_order(request.GET.get("sort", ""))
+    people = selectors.employee_directory(request.user, sort=sort, **filters)  # type: ignore[arg-type]
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("sort", None)
+    query.pop("page", None)
     context = {
         "page": page,
         "filters": filters,
+        "sort": sort,
+        "columns": _sort_columns(sort, query.urlencode()),
         "job_titles": selectors.job_titles(request.user),
         "units": selectors.org_units(request.user).filter(active=True).only("id", "name", "depth"),
         "can_add": scope_of(request.user).has_role(HR, ADMIN),
@@ -87,6 +93,25 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     if is_htmx_partial(request):
         return render(request, "org/_employee_rows.html", context)
     return render(request, "org/employee_list.html", context)
+
+
+def _sort_columns(sort: str, query: str) -> list[dict[str, str]]:
+    """The directory's headings: each a link sorting by it (again: the other way), with the
+    ``aria-sort`` state of the column sorted by."""
+    labels = {
+        "name": _("Name"),
+        "number": _("Number"),
+        "unit": _("Unit"),
+        "job_title": _("Job title"),
+        "line_manager": _("Line manager"),
+    }
+    columns = []
+    for key, label in labels.items():
+        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
+        flipped = f"-{key}" if sort == key else key
+        link = f"?{query}&sort={flipped}" if query else f"?sort={flipped}"
+        columns.append({"key": key, "label": label, "state": state, "url": link})
+    return columns
 
 
 @login_required

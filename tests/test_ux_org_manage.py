@@ -271,3 +271,21 @@ def test_the_admin_is_branded_spm_in_each_language(cast: Cast, language: str, ti
     response = Client(headers={"accept-language": language}).get(reverse("admin:login"))
     assert title in response.content.decode()
     assert "Django administration" not in response.content.decode()
+
+
+# --- Sortable directory ---------------------------------------------------------------------
+def test_the_directory_sorts_by_a_column_both_ways_and_keeps_the_filter(cast: Cast) -> None:
+    client = cast.client("hr")
+    by_unit = client.get(reverse("employee-list"), {"sort": "unit", "q": "Worker"})
+    assert [p.name for p in by_unit.context["page"].object_list] == ["Worker Wu"]
+    everyone = client.get(reverse("employee-list"), {"sort": "unit"})
+    units = [p.unit.path for p in everyone.context["page"].object_list]
+    assert units == sorted(units) and len(set(units)) > 1
+    flipped = client.get(reverse("employee-list"), {"sort": "-name"})
+    listed = [p.name for p in flipped.context["page"].object_list]
+    assert listed == sorted(listed, reverse=True)
+    html = flipped.content.decode()
+    assert 'aria-sort="descending"' in html and "sort=name" in html
+    assert '<input type="hidden" name="sort" value="-name">' in html
+    unknown = client.get(reverse("employee-list"), {"sort": "user__password"})
+    assert unknown.context["sort"] == "name"

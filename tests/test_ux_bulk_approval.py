@@ -22,10 +22,10 @@ D = Decimal
 def _submitted(cast: Cast, n: int, month: int = 1) -> list[MonthlyActual]:
     card = Scorecard.objects.filter(
         unit=cast.site, year=2026, employee=None
-    ).first() or ScorecardFactory(unit=cast.site, year=2026)
+    ).first() or ScorecardFactory.create(unit=cast.site, year=2026)
     return [
-        ActualFactory(
-            item=ItemFactory(scorecard=card, name=f"Item {i}"),
+        ActualFactory.create(
+            item=ItemFactory.create(scorecard=card, name=f"Item {i}"),
             month=month,
             value=D(10 + i),
             status=ActualStatus.SUBMITTED,
@@ -59,8 +59,10 @@ def test_rows_outside_the_scope_or_of_ones_own_are_refused(cast: Cast, clock: An
     (row,) = _submitted(cast, 1)
     result = actuals_approve_many(actor=cast.sibling_manager.user, rows=[(row.pk, row.version)])
     assert result.refused == [row.pk] and not result.approved
-    own = ActualFactory(
-        item=ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering, year=2026)),
+    own = ActualFactory.create(
+        item=ItemFactory.create(
+            scorecard=ScorecardFactory.create(unit=cast.engineering, year=2026)
+        ),
         status=ActualStatus.SUBMITTED,
         entered_by=cast.manager.user,
     )
@@ -73,7 +75,7 @@ def test_the_approvals_page_filters_a_units_month_and_approves_the_ticked_rows(
 ) -> None:
     clock.on(clock.today().replace(year=2026, month=3, day=10))
     january = _submitted(cast, 2, month=1)
-    february = ActualFactory(
+    february = ActualFactory.create(
         item=january[0].item,
         month=2,
         status=ActualStatus.SUBMITTED,

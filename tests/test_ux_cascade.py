@@ -34,7 +34,9 @@ def test_children_fit_exactly_when_nothing_overruns(
 
 @pytest.fixture
 def item(cast: Cast) -> ScorecardItem:
-    return ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering), target=D(500))
+    return ItemFactory.create(
+        scorecard=ScorecardFactory.create(unit=cast.engineering), target=D(500)
+    )
 
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +97,7 @@ def test_the_cascade_page_counts_earlier_children_and_offers_neither_them_nor_si
         mode=SplitMode.AMOUNTS,
         allocations=[Allocation(employee=cast.employee, share=D(500))],
     )
-    ScorecardFactory(unit=cast.site, year=item.scorecard.year, status=ScorecardStatus.SIGNED)
+    ScorecardFactory.create(unit=cast.site, year=item.scorecard.year, status=ScorecardStatus.SIGNED)
     page = cast.client("manager").get(reverse("scorecard-item-cascade", args=[item.pk]))
     assert {r.key for r in page.context["form"].receivers} == {f"e{cast.manager.pk}"}
     assert (page.context["given"], page.context["left"]) == (D(500), D(0))
@@ -124,8 +126,8 @@ def test_an_overrun_on_the_page_is_a_field_error_not_a_warning(
 
 
 def test_assign_reports_the_real_count_and_previews_by_post(cast: Cast) -> None:
-    ratio = ItemFactory(
-        scorecard=ScorecardFactory(unit=cast.engineering),
+    ratio = ItemFactory.create(
+        scorecard=ScorecardFactory.create(unit=cast.engineering),
         aggregation=Aggregation.AVERAGE,
         floor=D(5),
         baseline=D(6),
@@ -159,12 +161,14 @@ def test_the_cascade_page_costs_the_same_queries_for_few_or_many_receivers(cast:
             assert client.get(reverse("scorecard-item-cascade", args=[item.pk])).status_code == 200
         return len(queries)
 
-    first = ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering), target=D(500))
+    first = ItemFactory.create(
+        scorecard=ScorecardFactory.create(unit=cast.engineering), target=D(500)
+    )
     few = cost(first)
     for i in range(6):
-        unit = OrgUnitFactory(parent=cast.engineering, name=f"Team {i}")
-        ScorecardFactory(unit=unit, year=first.scorecard.year, status=ScorecardStatus.SIGNED)
-        person = EmployeeFactory(unit=cast.engineering)
+        unit = OrgUnitFactory.create(parent=cast.engineering, name=f"Team {i}")
+        ScorecardFactory.create(unit=unit, year=first.scorecard.year, status=ScorecardStatus.SIGNED)
+        person = EmployeeFactory.create(unit=cast.engineering)
         item_cascade(
             actor=cast.manager.user,
             parent=first,

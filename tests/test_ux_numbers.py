@@ -28,12 +28,16 @@ def test_the_score_note_names_the_end_of_the_scale_a_score_sits_at() -> None:
 def test_the_scorecard_page_shows_the_plan_to_date_and_explains_the_scores(
     cast: Cast, clock: object
 ) -> None:
-    card = ScorecardFactory(unit=cast.engineering, year=2026)
-    low = ItemFactory(scorecard=card, name="Low", baseline=D(400), target=D(500), challenge=D(600))
-    high = ItemFactory(scorecard=card, name="High", baseline=D(40), target=D(50), challenge=D(60))
+    card = ScorecardFactory.create(unit=cast.engineering, year=2026)
+    low = ItemFactory.create(
+        scorecard=card, name="Low", baseline=D(400), target=D(500), challenge=D(600)
+    )
+    high = ItemFactory.create(
+        scorecard=card, name="High", baseline=D(40), target=D(50), challenge=D(60)
+    )
     for month in (1, 2):
-        ActualFactory(item=low, month=month, value=D(1), status=ActualStatus.APPROVED)
-        ActualFactory(item=high, month=month, value=D(90), status=ActualStatus.APPROVED)
+        ActualFactory.create(item=low, month=month, value=D(1), status=ActualStatus.APPROVED)
+        ActualFactory.create(item=high, month=month, value=D(90), status=ActualStatus.APPROVED)
     page = cast.client("manager").get(reverse("scorecard-detail", args=[card.pk]))
     html = page.content.decode()
     rows = {r.item.name: r for r in page.context["quantitative"]}

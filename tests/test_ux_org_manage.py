@@ -118,8 +118,8 @@ def test_hr_moves_a_unit_and_its_subtree_and_cannot_put_it_under_itself(cast: Ca
 
 
 def test_hr_of_one_unit_cannot_create_move_or_staff_outside_it(cast: Cast) -> None:
-    finance_hr = EmployeeFactory(unit=cast.finance, name="Finance HR")
-    RoleAssignmentFactory(user=finance_hr.user, role=HR, unit=cast.finance)
+    finance_hr = EmployeeFactory.create(unit=cast.finance, name="Finance HR")
+    RoleAssignmentFactory.create(user=finance_hr.user, role=HR, unit=cast.finance)
     client = Client()
     client.force_login(finance_hr.user)
     new = client.get(reverse("org-unit-new"))
@@ -254,8 +254,8 @@ def test_roles_page_query_count_is_constant(
     from tests.test_org_queries import NAV, PAGE_BASE
 
     for _ in range(extra):
-        unit = OrgUnitFactory(parent=cast.engineering)
-        RoleAssignmentFactory(user=cast.employee.user, role=EXECUTIVE, unit=unit)
+        unit = OrgUnitFactory.create(parent=cast.engineering)
+        RoleAssignmentFactory.create(user=cast.employee.user, role=EXECUTIVE, unit=unit)
     client = cast.client("hr")
     # + the person, + any changeable unit?, + the role rows with their units,
     # + the units of the form, + the line managers are not on this form

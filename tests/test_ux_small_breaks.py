@@ -96,8 +96,8 @@ def test_an_objective_edited_from_the_map_returns_to_the_map(cast: Cast) -> None
     from strategy.models import PlanStatus
     from tests.factories_scorecard import ObjectiveFactory, PlanFactory
 
-    plan = PlanFactory(owner_unit=cast.group, status=PlanStatus.DRAFT)
-    objective = ObjectiveFactory(plan=plan)
+    plan = PlanFactory.create(owner_unit=cast.group, status=PlanStatus.DRAFT)
+    objective = ObjectiveFactory.create(plan=plan)
     client = cast.client("executive")
     map_url = reverse("strategy-map", args=[plan.pk])
     panel = client.get(
@@ -123,7 +123,7 @@ def test_an_objective_edited_from_the_map_returns_to_the_map(cast: Cast) -> None
 def test_the_objective_page_has_no_open_button_leading_to_itself(cast: Cast) -> None:
     from tests.factories_scorecard import ObjectiveFactory, PlanFactory
 
-    objective = ObjectiveFactory(plan=PlanFactory(owner_unit=cast.group))
+    objective = ObjectiveFactory.create(plan=PlanFactory.create(owner_unit=cast.group))
     url = reverse("strategy-objective-detail", args=[objective.pk])
     page = cast.client("executive").get(url).content.decode()
     assert f'href="{url}"' not in page

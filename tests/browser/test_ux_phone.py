@@ -32,14 +32,13 @@ def phone_world(transactional_db: Any, clock: Any) -> Any:
     clock.on(clock.today().replace(year=year))
     for item in ScorecardItem.objects.filter(kind="quantitative", scorecard__year=year):
         for month in (1, 2, 3):
-            ActualFactory(
+            ActualFactory.create(
                 item=item, month=month, value=Decimal("12345.6789"), status=ActualStatus.SUBMITTED
             )
-    team = OrgUnitFactory(parent=world.cast.engineering, name="Offshore construction team")
+    team = OrgUnitFactory.create(parent=world.cast.engineering, name="Offshore construction team")
     make_manager(team, name="Team lead with a rather long name")
     card = unit_scorecard(team, quantitative=4, year=year)
-    world.letter = letter_issue(actor=world.cast.manager.user, scorecard=card)
-    return world
+    return world, letter_issue(actor=world.cast.manager.user, scorecard=card)
 
 
 def _width(page: Any) -> int:
@@ -60,14 +59,15 @@ OFFENDERS = """() => [...document.querySelectorAll('body *')]
 def test_the_actuals_list_and_the_letter_fit_a_phone(
     chromium: None, phone_world: Any, signed_in: Any, language: str, context: Any
 ) -> None:
-    cast = phone_world.cast
+    world, letter = phone_world
+    cast = world.cast
     page = signed_in(cast.manager.user)
     page.set_extra_http_headers({"Accept-Language": language})
     pages = {
         "actuals": "/scorecards/actuals/",
         "approvals": "/scorecards/actuals/approvals/",
-        "letter": f"/scorecards/letters/{phone_world.letter.pk}/",
-        "scorecard": f"/scorecards/{phone_world.cards['engineering'].pk}/",
+        "letter": f"/scorecards/letters/{letter.pk}/",
+        "scorecard": f"/scorecards/{world.cards['engineering'].pk}/",
         "directory": "/org/people/",
         "home": "/",
     }

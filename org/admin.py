@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from org.models import Employee, OrgUnit, RoleAssignment
@@ -29,3 +30,9 @@ class RoleAssignmentAdmin(SimpleHistoryAdmin):
     search_fields = ["user__username", "unit__name"]
     raw_id_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]
+
+
+# The admin is SPM's, in the user's language (not "Django administration").
+admin.site.site_header = _("SPM administration")
+admin.site.site_title = _("SPM administration")
+admin.site.index_title = _("Data administration")

@@ -14,3 +14,4 @@ class OrgConfig(AppConfig):
 
         registry.menus.register("org", nav.menu, order=10)
         registry.home_panels.register("org", nav.home_panels, order=10)
+        registry.job_kinds.register("employee_directory_export", _("Directory export"), order=10)

@@ -102,6 +102,22 @@ UNITS: list[tuple[str, str, str, str | None, tuple[str, ...]]] = [
         "HP",
         ("Hydro engineer", "Operations engineer"),
     ),
+    # The demo manager's department has teams of its own, so cascading to sub-units can be
+    # tried with the demo logins. (Last, so the people above keep their numbers and names.)
+    (
+        "HQ-EC-PMO",
+        "Project Management Office",
+        "team",
+        "HQ-EC",
+        ("Project engineer", "Cost engineer"),
+    ),
+    (
+        "HQ-EC-SITE",
+        "Site Construction Team",
+        "team",
+        "HQ-EC",
+        ("Site supervisor", "Project engineer"),
+    ),
 ]
 
 HEAD_TITLES = {

@@ -20,9 +20,10 @@ from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, MANAGER, SELF, VIEW, Scope
 
 class OrgUnitQuerySet(ScopedQuerySet):
     scope_unit_lookup = ""
+    # HR runs the org inside its subtree: it creates and moves units there (org/manage.py).
     scope_rules: ClassVar[dict[str, frozenset[str]]] = {
         VIEW: frozenset({MANAGER, HR, EXECUTIVE, ADMIN, SELF}),
-        CHANGE: frozenset({ADMIN}),
+        CHANGE: frozenset({HR, ADMIN}),
     }
 
     def self_q(self, scope: scoping.Scope) -> Q:
@@ -181,9 +182,11 @@ class Employee(models.Model):
 
 class RoleAssignmentQuerySet(ScopedQuerySet):
     scope_unit_lookup = "unit"
+    # HR grants roles over units of its subtree; which roles it may grant is a rule of
+    # ``org.rules.grantable_roles`` (never the administrator role, never to itself).
     scope_rules: ClassVar[dict[str, frozenset[str]]] = {
         VIEW: frozenset({HR, EXECUTIVE, ADMIN}),
-        CHANGE: frozenset({ADMIN}),
+        CHANGE: frozenset({HR, ADMIN}),
     }
 
 

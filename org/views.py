@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from org import selectors
-from org.scoping import scope_of
+from org.models import Employee, OrgUnit
+from org.scoping import ADMIN, CHANGE, HR, scope_of
 from org.tasks import employee_directory_export
 from spm.htmx import is_htmx_partial
 from spm.jobs import job_create
@@ -54,6 +55,7 @@ def org_unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ancestors": selectors.org_unit_ancestors(request.user, unit),
             "children": selectors.org_unit_children(request.user, unit),
             "page": page,
+            "can_manage": scope_of(request.user).may(OrgUnit, CHANGE, unit.path),
         },
     )
 
@@ -73,17 +75,43 @@ def _directory_filters(request: HttpRequest, data: QueryDict) -> dict[str, objec
 @login_required
 def employee_list(request: HttpRequest) -> HttpResponse:
     filters = _directory_filters(request, request.GET)
-    people = selectors.employee_directory(request.user, **filters)  # type: ignore[arg-type]
+    sort, _order = selectors.directory_order(request.GET.get("sort", ""))
+    people = selectors.employee_directory(request.user, sort=sort, **filters)  # type: ignore[arg-type]
     page = capped_page(people, PAGE_SIZE, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("sort", None)
+    query.pop("page", None)
     context = {
         "page": page,
         "filters": filters,
+        "sort": sort,
+        "columns": _sort_columns(sort, query.urlencode()),
         "job_titles": selectors.job_titles(request.user),
         "units": selectors.org_units(request.user).filter(active=True).only("id", "name", "depth"),
+        "can_add": scope_of(request.user).has_role(HR, ADMIN),
     }
     if is_htmx_partial(request):
         return render(request, "org/_employee_rows.html", context)
     return render(request, "org/employee_list.html", context)
+
+
+def _sort_columns(sort: str, query: str) -> list[dict[str, str]]:
+    """The directory's headings: each a link sorting by it (again: the other way), with the
+    ``aria-sort`` state of the column sorted by."""
+    labels = {
+        "name": _("Name"),
+        "number": _("Number"),
+        "unit": _("Unit"),
+        "job_title": _("Job title"),
+        "line_manager": _("Line manager"),
+    }
+    columns = []
+    for key, label in labels.items():
+        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
+        flipped = f"-{key}" if sort == key else key
+        link = f"?{query}&sort={flipped}" if query else f"?sort={flipped}"
+        columns.append({"key": key, "label": label, "state": state, "url": link})
+    return columns
 
 
 @login_required
@@ -107,6 +135,8 @@ def employee_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employee = selectors.employee_get(request.user, pk)
+    scope = scope_of(request.user)
+    is_me = employee.pk == scope.employee_id
     reports = selectors.employees(request.user).filter(line_manager=employee, active=True)
     return render(
         request,
@@ -115,7 +145,8 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "employee": employee,
             "reports": reports.select_related("unit"),
             "ancestors": selectors.org_unit_ancestors(request.user, employee.unit),
-            "is_me": employee.pk == scope_of(request.user).employee_id,
+            "is_me": is_me,
+            "can_manage": not is_me and scope.may(Employee, CHANGE, employee.unit.path),
         },
     )
 

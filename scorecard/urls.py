@@ -49,6 +49,7 @@ urlpatterns = [
     path("<int:pk>/amend/", letters.scorecard_amend, name="scorecard-amend"),
     path("actuals/", actuals.actual_list, name="actual-list"),
     path("actuals/approvals/", actuals.actual_approvals, name="actual-approvals"),
+    path("actuals/approvals/bulk/", actuals.actual_approve_many, name="actual-approve-many"),
     path("actuals/import/", actuals.actual_import, name="actual-import"),
     path("actuals/import/template/", actuals.actual_import_template, name="actual-import-template"),
     path("actuals/periods/", actuals.period_list, name="actual-periods"),

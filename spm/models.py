@@ -66,6 +66,14 @@ class Job(models.Model):
         return int(100 * self.done / self.total) if self.total else 0
 
     @property
+    def title(self) -> str:
+        """What the job's page calls it: the label its app registered, never the internal
+        kind (``spm.registry.job_kinds``)."""
+        from spm.registry import job_kinds
+
+        return str(dict(job_kinds.items()).get(self.kind, _("Background job")))
+
+    @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
 

@@ -51,3 +51,5 @@ home_panels: Registry[Callable[[Any, Any], list[Any]]] = Registry("home panels")
 demo_seeders: Registry[Callable[[Any], str]] = Registry("demo seeders")
 # generated org (org.generate.Generated) -> one-line summary; run by ``generate_enterprise``
 generators: Registry[Callable[[Any], str]] = Registry("generators")
+# background job kind (spm.models.Job.kind) -> what its page calls it ("Directory export")
+job_kinds: Registry[Any] = Registry("job kinds")

@@ -67,10 +67,12 @@ def test_an_admin_cannot_edit_a_unit_outside_its_scope(cast: Cast) -> None:
 
     from org.models import RoleAssignment
 
-    RoleAssignment.objects.create(user=cast.hr.user, role="admin", unit=cast.finance)
+    # (not the cast's HR: HR runs the units of its own subtree, the whole group)
+    finance_admin = EmployeeFactory.create(unit=cast.finance).user
+    RoleAssignment.objects.create(user=finance_admin, role="admin", unit=cast.finance)
     with pytest.raises(Http404):
-        services.org_unit_update(actor=cast.hr.user, unit=cast.engineering, name="Renamed")
-    services.org_unit_update(actor=cast.hr.user, unit=cast.finance, name="Finance & Treasury")
+        services.org_unit_update(actor=finance_admin, unit=cast.engineering, name="Renamed")
+    services.org_unit_update(actor=finance_admin, unit=cast.finance, name="Finance & Treasury")
     cast.finance.refresh_from_db()
     assert cast.finance.name == "Finance & Treasury"
 

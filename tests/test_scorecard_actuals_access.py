@@ -412,8 +412,9 @@ def test_approvals_page_runs_a_fixed_number_of_queries(
 ) -> None:
     grow(cast, n)
     client = cast.client("manager")
-    # + count, + page of actuals with item, scorecard, unit, employee and who entered them
-    with django_assert_num_queries(PAGE_BASE + 2 + NAV):
+    # + count, + page of actuals with item, scorecard, unit, employee and who entered them,
+    # + the units of the unit filter
+    with django_assert_num_queries(PAGE_BASE + 3 + NAV):
         response = client.get(reverse("actual-approvals"))
     assert response.context["page"].paginator.count == 2 * n
 

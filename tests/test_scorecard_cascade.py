@@ -117,6 +117,7 @@ def test_split_by_amounts_warns_when_they_do_not_add_up(cast: Cast, parent: Scor
     eng = result.items[0]
     assert (eng.target, eng.baseline, eng.challenge) == (D(600), D(480), D(720))
     assert result.warnings and "900" in result.warnings[0] and "1000" in result.warnings[0]
+    assert "100 is still to be given out" in result.warnings[0]
 
 
 def test_a_ratio_is_carried_down_unchanged_and_cannot_be_split(cast: Cast) -> None:
@@ -380,8 +381,14 @@ def test_the_assign_page_previews_then_assigns(cast: Cast) -> None:
     item = ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
     client = cast.client("manager")
     url = reverse("scorecard-item-assign", args=[item.pk])
-    preview = client.get(
-        url, {"unit": cast.engineering.pk, "include_subunits": "on", "job_title": "Engineer"}
+    preview = client.post(
+        url,
+        {
+            "unit": cast.engineering.pk,
+            "include_subunits": "on",
+            "job_title": "Engineer",
+            "preview": "1",
+        },
     )
     assert preview.context["preview"]["count"] == 2
     response = client.post(

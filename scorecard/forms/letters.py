@@ -24,3 +24,14 @@ class IssueForm(BootstrapMixin, forms.Form):
         max_length=2000,
         help_text=_("Needed when a signed version exists."),
     )
+
+
+class AmendForm(ReasonForm):
+    """The reason for an amendment: kept in the scorecard's history (100 characters there)
+    and offered again as the reason of the next letter version, so it is typed once."""
+
+    reason = forms.CharField(
+        label=_("Reason for the amendment"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=100,
+    )

@@ -151,9 +151,10 @@ def letter_content(letter: ResponsibilityLetter) -> dict[str, Any]:
     choice labels spelled out."""
     snapshot = letter.snapshot
     groups: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ItemKind.values}
-    for position, item in enumerate(snapshot.get("items", []), start=1):
+    for item in snapshot.get("items", []):
         shown = dict(item)
-        shown["position"] = position
+        # Numbered within its section (1, 2, 3 under each heading), in the snapshot's order.
+        shown["position"] = len(groups.setdefault(item.get("kind", ""), [])) + 1
         shown["weight"] = number(item.get("weight"))
         for name in ScorecardItem.GOAL_FIELDS:
             shown[name] = number(item.get(name))

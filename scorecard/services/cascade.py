@@ -31,6 +31,7 @@ from scorecard.models import (
     Polarity,
     ScorecardItem,
 )
+from scorecard.rules import cascade as rules
 from scorecard.rules import scoring
 from scorecard.services.items import item_create
 from scorecard.services.scorecards import may_change_unit, scorecard_get_or_create
@@ -111,14 +112,49 @@ def _check_receivers(
             raise Http404
 
 
+def existing_targets(parent: ScorecardItem) -> list[Decimal | None]:
+    """The targets of the children earlier cascades gave ``parent``."""
+    return list(ScorecardItem.objects.filter(parent=parent).values_list("target", flat=True))
+
+
 def _tiers(
-    parent: ScorecardItem, mode: str, allocations: Sequence[Allocation]
+    parent: ScorecardItem,
+    mode: str,
+    allocations: Sequence[Allocation],
+    existing: Sequence[Decimal | None] = (),
 ) -> list[dict[str, Any]]:
-    """The tier values of each child, in allocation order."""
+    """The tier values of each child, in allocation order.
+
+    Percentages split what earlier cascades left (every tier scaled alike); amounts must
+    fit in it. Either way the children never add up to more than the parent's target.
+    """
     if mode == SplitMode.SAME:
         return [{f: getattr(parent, f) for f in ScorecardItem.GOAL_FIELDS} for _a in allocations]
     target = parent.target
     assert target is not None
+    left = rules.left_to_give(target, existing)
+    if left <= 0 and existing:
+        raise ValidationError(
+            _("Earlier cascades already gave out the whole target of %(target)s.")
+            % {"target": _plain(target)}
+        )
+    if mode == SplitMode.AMOUNTS:
+        amounts = [a.share for a in allocations if a.share is not None]
+        excess = rules.overrun(target, existing, amounts)
+        if excess:
+            raise ValidationError(
+                {
+                    "share": _(
+                        "Together with the %(given)s given earlier, these amounts exceed the "
+                        "parent's target of %(target)s by %(excess)s."
+                    )
+                    % {
+                        "given": _plain(rules.already_given(existing)),
+                        "target": _plain(target),
+                        "excess": _plain(excess),
+                    }
+                }
+            )
     if mode == SplitMode.PERCENTAGES:
         shares = [a.share for a in allocations if a.share is not None and a.share >= 0]
         if len(shares) != len(allocations):
@@ -128,10 +164,11 @@ def _tiers(
             raise ValidationError(
                 {"share": _("The percentages add up to %(total)s, not 100.") % {"total": total}}
             )
+        bases = {f: scoring.share_of(getattr(parent, f), left, target) for f in SPLIT_TIERS}
         split = {
-            f: scoring.split_by_percentages(getattr(parent, f), shares)
-            for f in SPLIT_TIERS
-            if getattr(parent, f) is not None
+            f: scoring.split_by_percentages(base, shares)
+            for f, base in bases.items()
+            if base is not None
         }
         return [
             {f: split[f][i] if f in split else None for f in SPLIT_TIERS}
@@ -179,7 +216,8 @@ def item_cascade(
             {"mode": _("A ratio, range, milestone or key-task goal is carried down unchanged.")}
         )
     _check_receivers(actor, parent, allocations)
-    tiers = _tiers(parent, mode, allocations)
+    existing = existing_targets(parent)
+    tiers = _tiers(parent, mode, allocations, existing)
     plan = {p.month: p.value for p in parent.monthly_plans.all()}
     result = CascadeResult()
     for allocation, child_tiers in zip(allocations, tiers, strict=True):
@@ -211,10 +249,18 @@ def item_cascade(
         result.items.append(child)
     if mode == SplitMode.AMOUNTS:
         total = sum((t["target"] for t in tiers), Decimal(0))
-        if total != parent.target:
+        left = rules.left_to_give(parent.target, [*existing, total])  # type: ignore[arg-type]
+        if left:
             result.warnings.append(
-                _("The amounts add up to %(total)s, the parent's target is %(target)s.")
-                % {"total": _plain(total), "target": _plain(parent.target)}  # type: ignore[arg-type]
+                _(
+                    "The amounts add up to %(total)s, the parent's target is %(target)s: "
+                    "%(left)s is still to be given out."
+                )
+                % {
+                    "total": _plain(total),
+                    "target": _plain(parent.target),  # type: ignore[arg-type]
+                    "left": _plain(left),
+                }
             )
     return result
 

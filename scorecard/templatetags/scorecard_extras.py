@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from scorecard.models import LetterStatus, ScorecardStatus
 
@@ -36,6 +37,30 @@ def status_badge(value: str | None) -> str:
 @register.filter
 def letter_status(value: str | None) -> str:
     return str(LetterStatus(value).label) if value in LetterStatus.values else ""
+
+
+@register.filter
+def letter_state(letter: Any) -> str:
+    """A letter's status in words that fit whose letter it is: a personal letter waits for
+    the employee's signature, not a unit head's."""
+    if letter.status == LetterStatus.AWAITING_HEAD and letter.scorecard.employee_id is not None:
+        return str(_("Awaiting the employee's signature"))
+    return str(LetterStatus(letter.status).label)
+
+
+@register.filter
+def score_note(score: Decimal | None) -> str:
+    """Why a score reads as it does (the scale of DESIGN §3.1), for its tooltip: 0 and 120
+    are the ends of the scale, not errors."""
+    from scorecard.rules.scoring import SCORE_CAP
+
+    if score is None:
+        return str(_("No score yet: no actual counted."))
+    if score <= 0:
+        return str(_("0 points: the value to date is below the baseline (or the floor)."))
+    if score >= SCORE_CAP:
+        return str(_("120 points, the cap: the value to date reaches the challenge."))
+    return str(_("60 points at the baseline, 100 at the target, 120 (the cap) at the challenge."))
 
 
 @register.filter

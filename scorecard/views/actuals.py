@@ -3,7 +3,7 @@ evidence download, the CSV/XLSX import with its template, and HR's period closin
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,16 +12,19 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from org import selectors as org_selectors
-from org.scoping import HR, actor_of, scope_of
+from org.scoping import HR, ScopedQuerySet, actor_of, scope_of
 from scorecard.forms.actuals import ActualForm, ImportForm, PeriodForm
 from scorecard.forms.letters import ReasonForm
 from scorecard.lights import attach_lights
 from scorecard.models import MonthlyActual
 from scorecard.selectors import actuals as selectors
+from scorecard.selectors.scorecards import changeable_units
 from scorecard.services import actuals as services
+from scorecard.services.actuals_bulk import actuals_approve_many
 from scorecard.services.actuals_encoding import ENCODINGS
 from scorecard.services.actuals_import import EncodingUncertain, ImportFileError, import_template
 from scorecard.services.actuals_import_jobs import actuals_import_submit
@@ -159,11 +162,71 @@ def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def actual_approvals(request: HttpRequest) -> HttpResponse:
-    """Submitted values waiting for the unit head."""
-    page = capped_page(selectors.approval_queue(request.user), PAGE_SIZE, request.GET.get("page"))
+    """Submitted values waiting for the unit head, optionally one unit's (subtree) month."""
+    queue = selectors.approval_queue(request.user)
+    unit_id, month = request.GET.get("unit", ""), request.GET.get("month", "")
+    if unit_id.isdigit():
+        queue = cast(ScopedQuerySet, queue).within(int(unit_id))
+    if month.isdigit():
+        queue = queue.filter(month=int(month))
+    page = capped_page(queue, PAGE_SIZE, request.GET.get("page"))
     return render(
-        request, "scorecard/actuals/approvals.html", {"page": page, "reject_form": ReasonForm()}
+        request,
+        "scorecard/actuals/approvals.html",
+        {
+            "page": page,
+            "reject_form": ReasonForm(),
+            "units": changeable_units(request.user).only("id", "name", "depth"),
+            "filters": {"unit": unit_id, "month": month},
+            "months": range(1, 13),
+        },
     )
+
+
+@login_required
+@require_POST
+def actual_approve_many(request: HttpRequest) -> HttpResponse:
+    """Approve the ticked rows in one action; each carries the version its approver saw."""
+    rows: list[tuple[int, int]] = []
+    for value in request.POST.getlist("row"):
+        pk, _sep, version = value.partition(":")
+        if pk.isdigit() and version.isdigit():
+            rows.append((int(pk), int(version)))
+    if not rows:
+        messages.warning(request, _("Tick the values to approve first."))
+    else:
+        result = actuals_approve_many(actor=actor_of(request), rows=rows)
+        messages.success(
+            request,
+            ngettext("%(n)d value approved.", "%(n)d values approved.", len(result.approved))
+            % {"n": len(result.approved)},
+        )
+        if result.stale:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(n)d value changed since you loaded the page and was left out; check it "
+                    "again.",
+                    "%(n)d values changed since you loaded the page and were left out; check "
+                    "them again.",
+                    len(result.stale),
+                )
+                % {"n": len(result.stale)},
+            )
+        if result.refused:
+            messages.error(
+                request,
+                ngettext(
+                    "%(n)d value could not be approved by you (no longer submitted, or yours).",
+                    "%(n)d values could not be approved by you (no longer submitted, or yours).",
+                    len(result.refused),
+                )
+                % {"n": len(result.refused)},
+            )
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect("actual-approvals")
 
 
 def _review(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:

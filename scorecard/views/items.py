@@ -53,7 +53,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress_of([item], today=clock().today())[item.pk],
         "line": item_lines([item])[item.pk],
         "page": page_of(request, children),
-        "children_total": totals["total"],
+        # Only summed targets add up; a ratio's children are shown, never summed.
+        "children_total": totals["total"] if item.aggregation == scoring.SUM else None,
         "adds_up": adds_up,
         "months": months,
         "milestones": getattr(item, "milestone_rows", []),

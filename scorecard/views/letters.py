@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from org.scoping import actor_of
-from scorecard.forms.letters import IssueForm, ReasonForm
-from scorecard.models import LetterStatus, ResponsibilityLetter
+from scorecard.forms.letters import AmendForm, IssueForm
+from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, ScorecardStatus
 from scorecard.pdf import letter_pdf
 from scorecard.selectors import letters as selectors
 from scorecard.services import letters as services
@@ -55,6 +55,7 @@ def _scorecard_page(
     request: HttpRequest, pk: int, *, issue_form: Any = None, amend_form: Any = None
 ) -> HttpResponse:
     scorecard = selectors.scorecard_get(request.user, pk)
+    amended = _amendment_reason(scorecard)
     return render(
         request,
         "scorecard/letters/scorecard_letters.html",
@@ -62,10 +63,27 @@ def _scorecard_page(
             "scorecard": scorecard,
             "versions": selectors.scorecard_versions(request.user, scorecard),
             "may_issue": selectors.may_issue(request.user, scorecard),
-            "issue_form": issue_form or IssueForm(),
-            "amend_form": amend_form or ReasonForm(),
+            "issue_form": issue_form or IssueForm(initial={"reason": amended}),
+            "amend_form": amend_form or AmendForm(),
+            "amended": amended,
         },
     )
+
+
+def _amendment_reason(scorecard: Scorecard) -> str:
+    """The reason given when the scorecard was last unlocked for an amendment (``""`` when it
+    is not being amended): the next letter version carries it without asking again."""
+    if scorecard.locked:
+        return ""
+    reason = (
+        scorecard.history.filter(status=ScorecardStatus.DRAFT)
+        .exclude(history_change_reason__isnull=True)
+        .exclude(history_change_reason__in=["", "system"])
+        .order_by("-history_date", "-history_id")
+        .values_list("history_change_reason", flat=True)
+        .first()
+    )
+    return reason or ""
 
 
 @login_required
@@ -83,7 +101,9 @@ def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda: services.letter_issue(
-            actor=actor_of(request), scorecard=scorecard, reason=form.cleaned_data["reason"]
+            actor=actor_of(request),
+            scorecard=scorecard,
+            reason=form.cleaned_data["reason"].strip() or _amendment_reason(scorecard),
         ),
     )
     if letter is not None:
@@ -98,7 +118,7 @@ def letter_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def scorecard_amend(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = selectors.scorecard_get(request.user, pk)
-    form = ReasonForm(request.POST)
+    form = AmendForm(request.POST)
     if form_save(
         request,
         form,

@@ -21,11 +21,15 @@
       out.textContent = chosen + " ✓";
       return;
     }
+    // Amounts count what earlier cascades already gave; percentages split what is left.
+    var already = parseFloat(form.dataset.already) || 0;
+    if (mode.value === "percentages") { already = 0; }
     var goal = mode.value === "percentages" ? 100 : parseFloat(form.dataset.parentTarget);
-    var text = (Math.round(total * 10000) / 10000) + " / " + (isNaN(goal) ? "—" : goal);
-    out.textContent = text;
-    out.classList.toggle("text-danger", !isNaN(goal) && Math.abs(total - goal) > 0.00005);
-    out.classList.toggle("text-success", !isNaN(goal) && Math.abs(total - goal) <= 0.00005);
+    var sum = Math.round((already + total) * 10000) / 10000;
+    out.textContent = sum.toLocaleString(document.documentElement.lang || undefined) + " / " +
+      (isNaN(goal) ? "—" : goal.toLocaleString(document.documentElement.lang || undefined));
+    out.classList.toggle("text-danger", !isNaN(goal) && Math.abs(sum - goal) > 0.00005);
+    out.classList.toggle("text-success", !isNaN(goal) && Math.abs(sum - goal) <= 0.00005);
   }
   document.addEventListener("input", function (event) {
     var form = event.target.closest && event.target.closest("[data-spm-cascade]");

@@ -21,3 +21,13 @@ document.addEventListener("click", function (event) {
     if (field) { field.focus(); }
   }
 });
+
+// A "tick all" box ticks (or clears) every box of its name on the page (bulk approval).
+document.addEventListener("change", function (event) {
+  var all = event.target;
+  var name = all && all.dataset ? all.dataset.spmCheckAll : null;
+  if (!name) { return; }
+  document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+    box.checked = all.checked;
+  });
+});

@@ -18,6 +18,7 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -84,6 +85,13 @@ def _form_view(
     if locked is not None:
         return locked
     if form_save(request, form, lambda: save(form.cleaned_data)) is not None:
+        back = request.GET.get("next", "")
+        if not is_htmx_partial(request) and url_has_allowed_host_and_scheme(
+            back, {request.get_host()}, require_https=request.is_secure()
+        ):
+            # Back where the edit started (the strategy map, an objective's page).
+            messages.success(request, done)
+            return redirect(back)
         return _saved(request, plan, done)
     inline = is_htmx_partial(request)
     context = {

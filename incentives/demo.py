@@ -18,6 +18,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db import transaction
 from django.db.models import Sum
 
+from assessment.models import CycleKind
 from incentives.models import BonusScheme
 from incentives.services import scheme_revise
 from org.demo import DemoOrg
@@ -39,9 +40,13 @@ def seed(demo: DemoOrg) -> str:
         unit = demo.units.get(code)
         if unit is None:
             continue
-        total = Employee.objects.filter(unit__path__startswith=unit.path, active=True).aggregate(
-            s=Sum("base_bonus")
-        )["s"] or Decimal(0)
+        # The pool is what its paid members' bases add up to: the people of the unit who
+        # have an annual result (people without a scorecard are assessed and paid nowhere).
+        members = Employee.objects.filter(unit__path__startswith=unit.path, active=True)
+        assessed = members.filter(assessment_results__cycle__kind=CycleKind.ANNUAL).distinct()
+        total = (assessed if assessed.exists() else members).aggregate(s=Sum("base_bonus"))[
+            "s"
+        ] or Decimal(0)
         pools[unit.pk] = (total / THOUSAND).to_integral_value(rounding=ROUND_DOWN) * THOUSAND
     scheme = scheme_revise(
         actor=SYSTEM,

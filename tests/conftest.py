@@ -100,8 +100,13 @@ def need(available: bool, what: str) -> None:
 @pytest.fixture(autouse=True)
 def _tasks_in_process(settings: Any) -> Any:
     """Unit tests run Celery tasks in-process; the worker tests switch this off."""
+    from celery._state import _set_task_join_will_block
+
     from spm.celery import app
 
+    # The test process is never a worker: a flag left by anything that built a worker's
+    # pool in this process would make every ``result.get()`` refuse to wait.
+    _set_task_join_will_block(False)
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
     yield

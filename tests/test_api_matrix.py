@@ -30,7 +30,7 @@ from django.db.models import Model, QuerySet
 from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
 
-from org.scoping import VIEW
+from org.scoping import VIEW, scope_of
 from tests.access import MEMBERS
 from tests.factories_tracking import ActualFactory, LetterFactory
 from tests.scorecard_world import World
@@ -42,6 +42,8 @@ METHODS = ("get", "post", "put", "patch", "delete")
 UNSCOPED = {"ClosedPeriod", "Perspective"}
 # Models a member reads only their own rows of: model -> the user lookup.
 OWN = {"Notification": "recipient"}
+# Group-wide terms read whole by the holders of these roles, by nobody else.
+BY_ROLE = {"BonusScheme": ("hr", "executive", "admin")}
 RAN: Counter[str] = Counter()
 
 
@@ -53,10 +55,15 @@ def _operations() -> list[tuple[str, str]]:
 OPERATIONS = _operations()
 
 
+def _fill(path: str, pk: object) -> str:
+    """``path`` with ``{id}`` set to ``pk`` and any nested parameter (``{action_id}``) to 1."""
+    return re.sub(r"\{[a-z_]+\}", "1", path.replace("{id}", str(pk)))
+
+
 def _model(path: str) -> type[Model] | None:
     """The model behind ``path`` (its viewset's queryset), or ``None`` for an operation
     that answers no stored object (``me``, an import, an export)."""
-    match = resolve(path.replace("{id}", "1"))
+    match = resolve(_fill(path, 1))
     view = getattr(match.func, "cls", None)
     if view is None or not hasattr(view, "get_queryset"):
         return None
@@ -74,6 +81,9 @@ def _visible(model: type[Model], user: Any) -> QuerySet[Any]:
         return model._default_manager.all()
     if name in OWN:
         return model._default_manager.filter(**{OWN[name]: user})
+    if name in BY_ROLE:
+        holds = scope_of(user).has_role(*BY_ROLE[name])
+        return model._default_manager.all() if holds else model._default_manager.none()
     return model._default_manager.all().restrict(user, VIEW)  # type: ignore[attr-defined]
 
 
@@ -81,7 +91,12 @@ def _oracle(model: type[Model] | None) -> bool:
     if model is None:
         return True
     name = model.__name__
-    return name in UNSCOPED or name in OWN or hasattr(model._default_manager.all(), "restrict")
+    return (
+        name in UNSCOPED
+        or name in OWN
+        or name in BY_ROLE
+        or hasattr(model._default_manager.all(), "restrict")
+    )
 
 
 def test_every_operation_has_an_expectation() -> None:
@@ -110,14 +125,14 @@ def world(scorecard_world: World) -> World:
 def test_the_operation_answers_each_member_by_scope(world: World, path: str, method: str) -> None:
     cast = world.cast
     model = _model(path)
-    anonymous = _call(cast.client("anonymous"), method, re.sub(r"\{id\}", "1", path))
+    anonymous = _call(cast.client("anonymous"), method, _fill(path, 1))
     assert anonymous.status_code == 401, (path, method, anonymous.status_code)
     RAN["anonymous"] += 1
     for role in MEMBERS:
         user = cast.member(role).user
         client = cast.client(role)
         if "{id}" not in path or model is None:
-            response = _call(client, method, path.replace("{id}", "1"))
+            response = _call(client, method, _fill(path, 1))
             assert response.status_code < 500, (role, path, method, response.content[:300])
             is_json = response.get("Content-Type", "").startswith("application/json")
             if method == "get" and model is not None and response.status_code == 200 and is_json:
@@ -134,12 +149,12 @@ def test_the_operation_answers_each_member_by_scope(world: World, path: str, met
         outside = model._default_manager.exclude(pk__in=visible.values("pk")).first()
         inside = visible.first()
         if outside is not None:
-            url = path.replace("{id}", str(outside.pk))
+            url = _fill(path, outside.pk)
             response = _call(client, method, url)
             assert response.status_code == 404, (role, url, method, response.status_code)
             RAN["outside"] += 1
         if inside is not None:
-            url = path.replace("{id}", str(inside.pk))
+            url = _fill(path, inside.pk)
             response = _call(client, method, url)
             if method == "get":
                 assert response.status_code == 200, (role, url, response.content[:300])

@@ -15,6 +15,7 @@ from scorecard.models import Aggregation, ScorecardItem, ScorecardStatus
 from scorecard.rules import cascade as rules
 from scorecard.services.cascade import Allocation, SplitMode, item_cascade
 from tests.conftest import Cast
+from tests.factories import EmployeeFactory
 from tests.factories_scorecard import ItemFactory, ScorecardFactory
 
 D = Decimal
@@ -68,13 +69,14 @@ def test_percentages_split_what_earlier_cascades_left(cast: Cast, item: Scorecar
         mode=SplitMode.AMOUNTS,
         allocations=[Allocation(employee=cast.employee, share=D(300))],
     )
+    newcomer = EmployeeFactory.create(unit=cast.engineering, line_manager=cast.manager)
     result = item_cascade(
         actor=cast.manager.user,
         parent=item,
         mode=SplitMode.PERCENTAGES,
         allocations=[
             Allocation(unit=cast.site, share=D(75)),
-            Allocation(employee=cast.manager, share=D(25)),
+            Allocation(employee=newcomer, share=D(25)),
         ],
     )
     assert [c.target for c in result.items] == [D(150), D(50)]
@@ -98,13 +100,16 @@ def test_the_cascade_page_counts_earlier_children_and_offers_neither_them_nor_si
         allocations=[Allocation(employee=cast.employee, share=D(500))],
     )
     ScorecardFactory.create(unit=cast.site, year=item.scorecard.year, status=ScorecardStatus.SIGNED)
+    newcomer = EmployeeFactory.create(unit=cast.engineering, line_manager=cast.manager)
     page = cast.client("manager").get(reverse("scorecard-item-cascade", args=[item.pk]))
-    assert {r.key for r in page.context["form"].receivers} == {f"e{cast.manager.pk}"}
+    # Nor the manager: nobody sets their own goals.
+    assert {r.key for r in page.context["form"].receivers} == {f"e{newcomer.pk}"}
     assert (page.context["given"], page.context["left"]) == (D(500), D(0))
     assert page.context["signed"] == ["Site team"]
     html = page.content.decode()
     assert 'data-already="500' in html and "Site team" in html
-    assert f'name="pick_e{cast.manager.pk}"' in html
+    assert f'name="pick_e{newcomer.pk}"' in html
+    assert f'name="pick_e{cast.manager.pk}"' not in html
 
 
 def test_an_overrun_on_the_page_is_a_field_error_not_a_warning(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from org.models import Employee
-from org.scoping import actor_of
+from org.scoping import actor_of, scope_of
 from scorecard.forms.cascade import BulkAssignForm, CascadeForm, receivers
 from scorecard.models import Scorecard, ScorecardItem, ScorecardStatus
 from scorecard.rules import cascade as rules
@@ -62,9 +62,9 @@ def item_cascade(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(Q(employee__isnull=True, unit__in=sub_units) | Q(employee__in=people))
         .select_related("unit", "employee")
     }
-    offered = [
-        r for r in receivers(sub_units, people) if r.key not in received and r.key not in signed
-    ]
+    # Nor the user themself: their own goals are set by the next level up.
+    left_out = received | signed | {f"e{scope_of(request.user).employee_id}"}
+    offered = [r for r in receivers(sub_units, people) if r.key not in left_out]
     data = request.POST if request.method == "POST" else None
     form = CascadeForm(data, receivers=offered, modes=services.allowed_modes(parent))
     if data is not None and form.is_valid():

@@ -6,7 +6,7 @@ PIP    := $(VENV)/bin/pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: demo test test-dates install install-dev lint check serve clean bench
+.PHONY: demo test test-dates install install-dev lint check serve clean bench bench-load
 
 # Every Django app (a directory with an apps.py): mypy checks each, new ones included.
 APPS := $(sort $(patsubst %/apps.py,%,$(wildcard */apps.py)))
@@ -56,6 +56,14 @@ test-dates: $(VENV)/.dev
 BENCH_EMPLOYEES ?= 100000
 bench: $(VENV)/.dev
 	$(PY) -m benchmarks.run --employees $(BENCH_EMPLOYEES) $(BENCH_ARGS)
+
+## make bench-load KEEP=DIR: the Locust load test on a database kept by `make bench`.
+bench-load: $(VENV)/.bench
+	$(PY) -m benchmarks.load.run --keep $(KEEP) $(BENCH_ARGS)
+
+$(VENV)/.bench: $(VENV)/.dev requirements-bench.txt
+	$(PIP) install --quiet --disable-pip-version-check --no-build-isolation -r requirements-bench.txt
+	touch $@
 
 check: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -4,6 +4,7 @@ changed a grade and one improvement plan; a second run changes nothing."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -23,14 +24,19 @@ from reviews.models import (
 from scorecard.demo import letters_actuals as demo_tracking
 from scorecard.demo import scorecards as scorecard_demo
 from strategy import demo as strategy_demo
+from tests.conftest import PinnedClock
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.slow
-def test_demo_reviews_incidents_interview_appeal_and_plan_and_a_second_run_changes_nothing() -> (
-    None
-):
+def test_demo_reviews_incidents_interview_appeal_and_plan_and_a_second_run_changes_nothing(
+    clock: PinnedClock,
+) -> None:
+    # A day after the first half has closed with all its actuals: on 30 June the half is
+    # published on five months, and no score lies near enough a grade boundary for an
+    # appeal to change one (the seeder then files none).
+    clock.on(date(2026, 11, 15))
     org = seed_org()
     strategy_demo.seed(org)
     scorecard_demo.seed(org)

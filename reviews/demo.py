@@ -15,7 +15,7 @@ Construction department (where the ``manager`` and ``employee`` logins work):
   a corrected qualitative part, which re-scores the result through the engine;
 - **one improvement plan** from the interview, with PDCA actions, and a feedback thread.
 
-Idempotent: once the cycle holds an appeal, a second run changes nothing.
+Idempotent: once the cycle holds reviews, a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from assessment.models import AssessmentCycle, AssessmentResult, CycleStatus
 from assessment.rules.scheme import grade_for
 from org.demo import DemoOrg
 from reviews import rules
-from reviews.models import Appeal, FeedbackTopic, Review
+from reviews.models import FeedbackTopic, Review
 from reviews.services import feedback, incidents, interviews, plans
 from reviews.services.appeals import appeal_decide, appeal_review_start, appeal_submit
 from reviews.services.reviews import suggested_reviewers
@@ -92,7 +92,9 @@ def seed(demo: DemoOrg) -> str:
     )
     if half is None or half.published_at is None:
         return "no published cycle to review"
-    if Appeal.objects.filter(result__cycle=half).exists():
+    # The reviews mark a seeded cycle: there may be no appeal (when no score lies near
+    # enough a grade boundary for a corrected qualitative part to change it).
+    if Review.objects.filter(result__cycle=half).exists():
         return "already seeded"
     manager, employee, hr = demo.logins["manager"], demo.logins["employee"], demo.logins["hr"]
     department = manager.unit

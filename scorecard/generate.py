@@ -43,7 +43,7 @@ from scorecard.models import (
     ScorecardItem,
 )
 from spm.bulk import copy_models, copy_rows
-from spm.clock import Clock, clock
+from spm.clock import Clock, FixedClock
 from strategy.models import Objective, PlanStatus, StrategicPlan
 
 ACTUAL_MONTHS = 10
@@ -311,7 +311,7 @@ class Generator:
 @transaction.atomic
 def generate(result: Any) -> str:
     """The hook ``generate_enterprise`` calls."""
-    gen = Generator(result, clock())
+    gen = Generator(result, FixedClock.on(result.today))  # the day the group is generated for
     people = gen.person_targets()
     gen.unit_scorecards(gen.unit_targets(people))
     gen.people_scorecards(people)

@@ -47,7 +47,7 @@ def test_postgresql_write_stores_exactly_the_rule_results_with_one_audit_row_eac
         assert result.explanation == score.explanation
         assert result.computed_at == now
         assert result.version == 2
-        audit = list(result.history.all())
+        audit = list(result.history.order_by("-history_id"))  # in writing order
         assert len(audit) == 2  # created on opening, updated by the computation
         latest = audit[0]
         assert (latest.history_type, latest.history_change_reason) == ("~", "computed")
@@ -71,7 +71,7 @@ def test_postgresql_rerun_writes_nothing_and_rescore_audits_its_reason_and_user(
     assert rescore_result(result.pk, now=now, reason="appeal upheld", user=hr)
     result.refresh_from_db()
     assert result.qualitative_part == 90
-    latest = result.history.first()
+    latest = result.history.order_by("-history_id").first()
     assert latest is not None
     assert (latest.history_change_reason, latest.history_user_id) == ("appeal upheld", hr.pk)
     assert _row(latest) == _row(result)

@@ -4,6 +4,7 @@ then a new worker, ends with identical rows and no duplicates."""
 
 from __future__ import annotations
 
+import datetime
 import signal
 import subprocess
 from pathlib import Path
@@ -30,7 +31,10 @@ __all__ = ["celery_worker"]
 
 
 def annual_cycle_of_generated_group(employees: int) -> AssessmentCycle:
-    generated = generate_enterprise(employees=employees, prefix="SVC", seed=3)
+    # Dated explicitly: the generated year (that of last month) must be the cycle's year.
+    generated = generate_enterprise(
+        employees=employees, prefix="SVC", seed=3, today=datetime.date(2026, 11, 15)
+    )
     scheme = scheme_create(actor=SYSTEM, code="svc", name="Scheme", owner_unit=generated.group)
     cycle = cycle_create(
         actor=SYSTEM,

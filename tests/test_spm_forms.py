@@ -68,3 +68,14 @@ def test_a_refusal_without_a_field_lands_at_the_top_of_the_form() -> None:
     form = NameForm(request.POST)
     assert form_save(request, form, Recorder(ValidationError("The plan is locked."))) is None
     assert form.non_field_errors() == ["The plan is locked."]
+
+
+def test_form_pages_save_through_form_save_not_their_own_try_attach_errors() -> None:
+    # The pages moved to ``form_save`` keep no copy of the POST → try → attach_errors flow.
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    for page in ("assessment/views/cycles.py",):
+        text = (root / page).read_text()
+        assert "attach_errors" not in text, page
+        assert "form_save(" in text, page

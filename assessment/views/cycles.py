@@ -26,7 +26,7 @@ from assessment.models import (
 from assessment.services import cycles as services
 from assessment.services.results import cycle_compute_start
 from org.scoping import CHANGE, actor_of, scope_of
-from spm.forms import attach_errors
+from spm.forms import form_save
 from spm.htmx import is_htmx_partial
 
 PAGE_SIZE = 50
@@ -44,17 +44,18 @@ def may_create(user: Any) -> bool:
 @login_required
 def cycle_list(request: HttpRequest) -> HttpResponse:
     """The cycles the user takes part in; HR opens a new one here."""
-    form = CycleForm(user=request.user) if may_create(request.user) else None
-    if request.method == "POST" and form is not None:
-        form = CycleForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                cycle = services.cycle_create(actor=actor_of(request), **form.cleaned_data)
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                messages.success(request, _("Cycle created as a draft."))
-                return redirect("assessment-cycle", cycle.pk)
+    form: CycleForm | None = None
+    if may_create(request.user):
+        data = request.POST if request.method == "POST" else None
+        form = bound = CycleForm(data, user=request.user)
+        cycle = form_save(
+            request,
+            bound,
+            lambda: services.cycle_create(actor=actor_of(request), **bound.cleaned_data),
+        )
+        if cycle is not None:
+            messages.success(request, _("Cycle created as a draft."))
+            return redirect("assessment-cycle", cycle.pk)
     rows = selectors.cycles(actor_of(request)).order_by("-year", "-period", "name")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "assessment/cycle_list.html", {"page": page, "form": form})

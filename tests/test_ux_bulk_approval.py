@@ -98,3 +98,49 @@ def test_the_approvals_page_filters_a_units_month_and_approves_the_ticked_rows(
     assert anonymous["Location"].startswith(reverse("login"))
     cast.client("employee").post(reverse("actual-approve-many"), row)
     assert MonthlyActual.objects.get(pk=still_submitted.pk).status == ActualStatus.SUBMITTED
+
+
+def test_approving_n_rows_resweeps_each_month_touched_once_not_once_per_row(
+    cast: Cast, clock: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from unittest import mock
+
+    from scorecard.signals import actuals_changed
+
+    clock.on(clock.today().replace(year=2026, month=3, day=10))
+    january = _submitted(cast, 4, month=1)
+    february = _submitted(cast, 3, month=2)
+    rows = [(a.pk, a.version) for a in [*january, *february]]
+    heard: list[tuple[int, int, list[int]]] = []
+
+    def listen(sender: Any, *, year: int, month: int, item_ids: list[int], **kw: Any) -> None:
+        heard.append((year, month, item_ids))
+
+    actuals_changed.connect(listen, dispatch_uid="test.batch")
+    try:
+        with (
+            mock.patch("lightup.tasks.lightup_sweep_month.delay") as delay,
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            result = actuals_approve_many(actor=cast.manager.user, rows=rows)
+    finally:
+        actuals_changed.disconnect(dispatch_uid="test.batch")
+    assert len(result.approved) == 7
+    assert heard == [
+        (2026, 1, sorted(a.item_id for a in january)),
+        (2026, 2, sorted(a.item_id for a in february)),
+    ]
+    assert [c.args for c in delay.call_args_list] == [
+        (2026, 1, [cast.site.pk]),
+        (2026, 2, [cast.site.pk]),
+    ]
+
+
+def test_a_batch_whose_rows_are_all_refused_announces_nothing(cast: Cast, clock: Any) -> None:
+    from unittest import mock
+
+    clock.on(clock.today().replace(year=2026, month=2, day=10))
+    (row,) = _submitted(cast, 1)
+    with mock.patch("scorecard.services.actuals.actuals_changed.send") as send:
+        actuals_approve_many(actor=cast.sibling_manager.user, rows=[(row.pk, row.version)])
+    send.assert_not_called()

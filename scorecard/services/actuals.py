@@ -12,7 +12,9 @@ a month HR has closed, nor in a month that has not started.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -134,14 +136,41 @@ def fits_column(number: Decimal, model: Any, name: str, *, shown: Any = None) ->
     return number
 
 
+_BATCH: ContextVar[dict[tuple[int, int], set[int]] | None] = ContextVar(
+    "actuals_batch", default=None
+)
+
+
 def announce(year: int, month: int, item_ids: Iterable[int]) -> None:
     """Tell later apps (light-up) that actuals of ``item_ids`` changed for ``month``.
 
-    Receivers enqueue their work on commit, so this may run inside the transaction.
+    Receivers enqueue their work on commit, so this may run inside the transaction. Inside
+    :func:`one_announcement_per_month` the items are gathered and told once per month.
     """
+    batch = _BATCH.get()
+    if batch is not None:
+        batch.setdefault((year, month), set()).update(item_ids)
+        return
     ids = sorted(set(item_ids))
     if ids:
         actuals_changed.send(sender=MonthlyActual, year=year, month=month, item_ids=ids)
+
+
+@contextmanager
+def one_announcement_per_month() -> Iterator[None]:
+    """Gather the announcements of a batch of writes (a bulk approval) and send one
+    ``actuals_changed`` per month touched when the batch ends without an error."""
+    if _BATCH.get() is not None:  # already inside a batch: the outer one sends
+        yield
+        return
+    batch: dict[tuple[int, int], set[int]] = {}
+    token = _BATCH.set(batch)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    for (year, month), ids in sorted(batch.items()):
+        announce(year, month, ids)
 
 
 def _require_entry(actor: Actor, item: ScorecardItem) -> ScorecardItem:

@@ -2,7 +2,9 @@
 stale check: a value changed since the approver saw it is left out and reported, the
 rest are approved. Every row goes through :func:`scorecard.services.actuals.actual_approve`
 (scope, separation of duties, compare-and-set on ``version``, audit), inside a savepoint of
-one transaction, so one refused row never undoes or blocks the others."""
+one transaction, so one refused row never undoes or blocks the others. Later apps hear of
+the batch once per month it touched (one ``actuals_changed``, one light-up re-sweep), not
+once per row."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from django.http import Http404
 
 from org.scoping import CHANGE, Actor
 from scorecard.models import MonthlyActual
-from scorecard.services.actuals import actual_approve
+from scorecard.services.actuals import actual_approve, one_announcement_per_month
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
 from spm.errors import Conflict
@@ -44,6 +46,18 @@ def actuals_approve_many(
         .filter(pk__in=wanted)
         .select_related("item__scorecard__unit", "item__scorecard__employee")
     }
+    with one_announcement_per_month():
+        _approve_each(actor, rows, found, result, clock)
+    return result
+
+
+def _approve_each(
+    actor: Actor,
+    rows: Sequence[tuple[int, int]],
+    found: dict[int, MonthlyActual],
+    result: BulkApproval,
+    clock: Clock,
+) -> None:
     for pk, version in rows:
         actual = found.get(pk)
         if actual is None:
@@ -58,4 +72,3 @@ def actuals_approve_many(
             result.refused.append(pk)
         else:
             result.approved.append(pk)
-    return result

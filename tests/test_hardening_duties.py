@@ -57,7 +57,7 @@ def test_assign_leaves_out_the_assigners_own_scorecard(cast: Cast, item: Scoreca
 def test_a_hand_over_may_name_a_sibling_unit_as_counterpart(
     cast: Cast,
 ) -> None:
-    card = unit_scorecard(cast.engineering, milestone=True)
+    card = unit_scorecard(cast.site, milestone=True)  # below the unit the manager heads
     milestone_item = card.items.filter(kind=ItemKind.MILESTONE).get()
     body = {
         "item": milestone_item.pk,

@@ -62,7 +62,7 @@ def _form_data(form: Any) -> dict[str, Any]:
 def test_the_item_edit_page_refuses_a_locked_scorecard(cast: Cast) -> None:
     scorecard = unit_scorecard(cast.engineering)
     item = _quantitative(scorecard)
-    client = cast.client("manager")
+    client = cast.client("hr")  # the unit head (manager) signs; goals are set from above
     url = reverse("scorecard-item-edit", args=[item.pk])
     data = _form_data(client.get(url).context["form"])  # a valid form, read while a draft
     data["target"] = "550"
@@ -89,7 +89,7 @@ def test_the_api_refuses_to_patch_an_item_of_a_locked_scorecard(
     cast: Cast, signed: Scorecard
 ) -> None:
     item = _quantitative(signed)
-    client = cast.client("manager")
+    client = cast.client("hr")  # not the unit head: their unit's goals are set from above
     url = f"/api/v1/scorecard-items/{item.pk}/"
     body = {"target": "550", "version": item.version}
     response = client.patch(url, body, content_type="application/json")

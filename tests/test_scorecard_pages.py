@@ -44,7 +44,7 @@ def _item_form(item: ScorecardItem, **changes: object) -> dict[str, object]:
 
 
 def test_editing_an_item_saves_the_goal_and_moves_the_version_on(cast: Cast) -> None:
-    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
+    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.site))
     response = cast.client("manager").post(
         reverse("scorecard-item-edit", args=[item.pk]), _item_form(item, target="520")
     )
@@ -54,7 +54,7 @@ def test_editing_an_item_saves_the_goal_and_moves_the_version_on(cast: Cast) -> 
 
 
 def test_a_stale_edit_is_refused_on_the_page_and_nothing_typed_is_lost(cast: Cast) -> None:
-    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
+    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.site))
     url = reverse("scorecard-item-edit", args=[item.pk])
     opened = _item_form(item)  # both open the page at version 1
     cast.client("hr").post(url, {**opened, "target": "510"})
@@ -77,7 +77,7 @@ def test_a_stale_edit_is_refused_on_the_page_and_nothing_typed_is_lost(cast: Cas
 
 
 def test_a_locked_scorecard_refuses_the_item_and_plan_pages(cast: Cast) -> None:
-    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
+    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.site))
     lock(item.scorecard)
     client = cast.client("manager")
     response = client.post(
@@ -95,7 +95,7 @@ def test_a_locked_scorecard_refuses_the_item_and_plan_pages(cast: Cast) -> None:
 
 
 def test_adding_items_of_each_kind(cast: Cast) -> None:
-    card = ScorecardFactory(unit=cast.engineering)
+    card = ScorecardFactory(unit=cast.site)
     client = cast.client("manager")
     url = reverse("scorecard-item-new", args=[card.pk])
     assert (
@@ -134,7 +134,7 @@ def test_adding_items_of_each_kind(cast: Cast) -> None:
 
 
 def test_the_monthly_plan_page_saves_twelve_values_at_once(cast: Cast) -> None:
-    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
+    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.site))
     data = {"version": 1, **{f"m{m}": "40" for m in range(1, 13)}, "m12": "60"}
     response = cast.client("manager").post(reverse("scorecard-item-plan", args=[item.pk]), data)
     assert response.status_code == 302
@@ -142,7 +142,7 @@ def test_the_monthly_plan_page_saves_twelve_values_at_once(cast: Cast) -> None:
 
 
 def test_milestones_are_added_and_recorded_through_the_pages(cast: Cast) -> None:
-    item = MilestoneItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
+    item = MilestoneItemFactory(scorecard=ScorecardFactory(unit=cast.site))
     client = cast.client("manager")
     response = client.post(
         reverse("milestone-new", args=[item.pk]),

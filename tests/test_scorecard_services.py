@@ -64,7 +64,7 @@ def test_an_item_takes_its_indicators_polarity_and_unit(cast: Cast) -> None:
     indicator = IndicatorFactory(
         owner_unit=cast.group, polarity=Polarity.LOWER, unit_of_measure="%"
     )
-    card = ScorecardFactory(unit=cast.engineering)
+    card = ScorecardFactory(unit=cast.site)
     item = item_create(
         actor=cast.manager.user,
         scorecard=card,
@@ -89,7 +89,7 @@ def test_an_item_takes_its_indicators_polarity_and_unit(cast: Cast) -> None:
     ],
 )
 def test_tiers_are_validated(cast: Cast, fields: dict[str, object], field: str) -> None:
-    card = ScorecardFactory(unit=cast.engineering)
+    card = ScorecardFactory(unit=cast.site)
     values = {"weight": D(40), "baseline": D(400), "target": D(500), "challenge": D(600), **fields}
     with pytest.raises(ValidationError) as info:
         item_create(
@@ -99,7 +99,7 @@ def test_tiers_are_validated(cast: Cast, fields: dict[str, object], field: str) 
 
 
 def test_key_tasks_carry_no_weight_and_no_targets(cast: Cast) -> None:
-    card = ScorecardFactory(unit=cast.engineering)
+    card = ScorecardFactory(unit=cast.site)
     with pytest.raises(ValidationError) as info:
         item_create(
             actor=cast.manager.user,
@@ -115,7 +115,7 @@ def test_key_tasks_carry_no_weight_and_no_targets(cast: Cast) -> None:
 def test_an_objective_must_belong_to_the_scorecards_plan(cast: Cast) -> None:
     plan = PlanFactory(owner_unit=cast.group)
     other = ObjectiveFactory(plan=PlanFactory(owner_unit=cast.group, name="Old plan"))
-    card = ScorecardFactory(unit=cast.engineering, plan=plan)
+    card = ScorecardFactory(unit=cast.site, plan=plan)
     with pytest.raises(ValidationError) as info:
         item_create(
             actor=cast.manager.user,
@@ -128,7 +128,7 @@ def test_an_objective_must_belong_to_the_scorecards_plan(cast: Cast) -> None:
 
 
 def test_an_edit_based_on_an_old_version_is_refused_and_changes_nothing(cast: Cast) -> None:
-    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
+    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.site))
     item_update(actor=cast.manager.user, item=item, expected_version=1, target=D(520))
     with pytest.raises(StaleItem) as info:
         item_update(actor=cast.hr.user, item=item, expected_version=1, target=D(480))
@@ -142,7 +142,7 @@ def test_an_edit_based_on_an_old_version_is_refused_and_changes_nothing(cast: Ca
 
 
 def test_edits_are_audited_with_who_and_before_and_after(cast: Cast) -> None:
-    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
+    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.site))
     item_update(actor=cast.manager.user, item=item, expected_version=1, target=D(520))
     last, before = item.history.all()[:2]
     assert last.history_user == cast.manager.user
@@ -150,7 +150,7 @@ def test_edits_are_audited_with_who_and_before_and_after(cast: Cast) -> None:
 
 
 def test_a_locked_scorecard_refuses_every_change(cast: Cast) -> None:
-    card = ScorecardFactory(unit=cast.engineering)
+    card = ScorecardFactory(unit=cast.site)
     item = ItemFactory(scorecard=card)
     ms = MilestoneFactory(item=MilestoneItemFactory(scorecard=card))
     lock(card)
@@ -185,7 +185,7 @@ def test_out_of_scope_items_are_not_found(cast: Cast) -> None:
 
 
 def test_a_monthly_plan_is_set_cleared_and_bumps_the_version(cast: Cast) -> None:
-    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
+    item = ItemFactory(scorecard=ScorecardFactory(unit=cast.site))
     item_set_monthly_plan(
         actor=cast.manager.user, item=item, expected_version=1, values={1: D(40), 2: D(45)}
     )
@@ -202,8 +202,10 @@ def test_a_monthly_plan_is_set_cleared_and_bumps_the_version(cast: Cast) -> None
 
 
 def test_an_item_with_children_cannot_be_removed(cast: Cast) -> None:
-    parent = ItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
-    ItemFactory(scorecard=ScorecardFactory(unit=cast.site), parent=parent)
+    parent = ItemFactory(scorecard=ScorecardFactory(unit=cast.site))
+    ItemFactory(
+        scorecard=ScorecardFactory(unit=cast.site, employee=cast.site_worker), parent=parent
+    )
     with pytest.raises(ValidationError, match="decomposed"):
         item_delete(actor=cast.manager.user, item=parent, expected_version=1)
     lone = ItemFactory(scorecard=parent.scorecard)
@@ -212,7 +214,7 @@ def test_an_item_with_children_cannot_be_removed(cast: Cast) -> None:
 
 
 def test_milestones_name_visible_units_and_weights_all_or_none(cast: Cast) -> None:
-    item = MilestoneItemFactory(scorecard=ScorecardFactory(unit=cast.engineering))
+    item = MilestoneItemFactory(scorecard=ScorecardFactory(unit=cast.site))
     due = datetime.date(2026, 5, 1)
     milestone_services.milestone_create(
         actor=cast.manager.user,

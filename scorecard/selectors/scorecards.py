@@ -29,6 +29,7 @@ from scorecard.models import (
     ScorecardItem,
     ScorecardQuerySet,
 )
+from scorecard.selectors.duties import is_own_card
 
 ZERO = Value(0, output_field=DecimalField(max_digits=7, decimal_places=2))
 
@@ -44,7 +45,9 @@ def scorecard_get(user: Any, pk: Any, action: str = VIEW) -> Scorecard:
 
 
 def may_change(user: Any, scorecard: Scorecard) -> bool:
-    return Scorecard.objects.can(user, CHANGE, scorecard.pk)
+    """Whether ``user`` may change ``scorecard``'s goals: in their change scope, and not
+    their own goals (their card, their unit's card: ``scorecard.selectors.duties``)."""
+    return Scorecard.objects.can(user, CHANGE, scorecard.pk) and not is_own_card(user, scorecard)
 
 
 def changeable_units(user: Any) -> QuerySet[OrgUnit]:

@@ -25,6 +25,7 @@ from scorecard.models import (
     ScorecardQuerySet,
     ScorecardStatus,
 )
+from scorecard.selectors.duties import others_people_q
 from scorecard.services.scorecards import may_change_unit, plan_for
 
 BATCH = 500
@@ -59,7 +60,7 @@ def bulk_assign_candidates(
     scope = scope_of(actor)
     changeable = scope.units_q(ScorecardQuerySet.scope_rules[CHANGE], "unit")
     # Nobody sets their own goals: the actor's own record is left to the next level up.
-    people = people.filter(changeable).exclude(pk=scope.employee_id)
+    people = people.filter(changeable).filter(others_people_q(actor))
     return people.order_by("name", "employee_no")
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from scorecard.models import (
 )
 from scorecard.rules import cascade as rules
 from scorecard.rules import scoring
+from scorecard.selectors.duties import is_own_receiver
 from scorecard.services.items import item_create
 from scorecard.services.scorecards import may_change_unit, scorecard_get_or_create
 
@@ -110,6 +111,11 @@ def _check_receivers(
             )
         if not may_change_unit(actor, unit):
             raise Http404
+        if is_own_receiver(actor, unit=a.unit, employee=a.employee):
+            raise PermissionDenied(
+                _("The goals of %(name)s are your own: the next level up sets them.")
+                % {"name": a.label}
+            )
 
 
 def existing_targets(parent: ScorecardItem) -> list[Decimal | None]:

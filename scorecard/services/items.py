@@ -58,7 +58,7 @@ def item_create(
 ) -> ScorecardItem:
     """Add an item. An indicator lends its polarity, aggregation and unit unless given."""
     require(actor, Scorecard.objects, scorecard.pk)
-    require_not_own(actor, scorecard.employee_id)
+    require_not_own(actor, scorecard)
     require_unlocked(scorecard)
     unknown = set(fields) - set(ScorecardItem.EDITABLE_FIELDS) - {"parent"}
     if unknown:
@@ -90,14 +90,14 @@ def _claim(item: ScorecardItem, expected_version: int) -> None:
 def _fresh(actor: Actor, item: ScorecardItem, expected_version: int | None) -> ScorecardItem:
     """The stored item, checked for scope, lock and staleness before an edit."""
     require_version(actor, expected_version)
-    stored = ScorecardItem.objects.select_related("scorecard").filter(pk=item.pk).first()
+    stored = ScorecardItem.objects.select_related("scorecard__unit").filter(pk=item.pk).first()
     if stored is None:
         if expected_version is not None:
             raise StaleItem(None)
         raise Http404
     require(actor, ScorecardItem.objects, stored.pk, VIEW)
     require(actor, ScorecardItem.objects, stored.pk, CHANGE)
-    require_not_own(actor, stored.scorecard.employee_id)
+    require_not_own(actor, stored.scorecard)
     require_unlocked(stored.scorecard)
     if expected_version is not None and stored.version != expected_version:
         raise StaleItem(stored)

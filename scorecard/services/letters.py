@@ -44,6 +44,7 @@ from scorecard.models import (
     Scorecard,
     ScorecardStatus,
 )
+from scorecard.selectors.duties import is_own_card
 from scorecard.services.letters_snapshot import goal_rows, goals_fingerprint, letter_snapshot
 from scorecard.services.scorecards import lock_scorecard
 from spm.clock import Clock
@@ -79,9 +80,10 @@ def _is_executive_over(employee: Employee, scorecard: Scorecard) -> bool:
 
 def may_issue(actor: Actor, scorecard: Scorecard) -> bool:
     """Letters are issued from above: HR, an executive or admin over the unit, or the
-    issuer in person (the head one level up). A unit head does not issue their own."""
+    issuer in person (the head one level up). Nobody issues the letter of their own goals:
+    neither an employee theirs nor a unit head their unit's (they sign it)."""
     scope = scope_of(actor)
-    if scorecard.employee_id is not None and scorecard.employee_id == scope.employee_id:
+    if is_own_card(actor, scorecard):
         return False  # one's own letter is issued by the next level up (separation of duties)
     if scope.covers(scorecard.unit.path, [HR, EXECUTIVE, ADMIN]):
         return True

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from org.models import OrgUnit
 from org.scoping import CHANGE, VIEW, Actor, audited, get_scoped, require
 from scorecard.models import COMPLETE, Milestone, ScorecardItem
-from scorecard.services.scorecards import require_unlocked
+from scorecard.services.scorecards import require_not_own, require_unlocked
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
 
@@ -65,6 +65,7 @@ def milestone_create(
 ) -> Milestone:
     require(actor, ScorecardItem.objects, item.pk, VIEW)
     require(actor, ScorecardItem.objects, item.pk, CHANGE)
+    require_not_own(actor, item.scorecard)
     require_unlocked(item.scorecard)
     _require_units(actor, responsible_unit, counterpart_unit)
     milestone = Milestone(
@@ -85,9 +86,11 @@ def milestone_create(
 
 
 def _stored(actor: Actor, milestone: Milestone, action: str) -> Milestone:
-    queryset = Milestone.objects.select_related("item__scorecard")
+    queryset = Milestone.objects.select_related("item__scorecard__unit")
     stored: Milestone = get_scoped(queryset, actor, milestone.pk, VIEW)
     require(actor, Milestone.objects, stored.pk, action)
+    # Nobody creates, edits or confirms the milestones of their own goals.
+    require_not_own(actor, stored.item.scorecard)
     return stored
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from org.models import Employee, OrgUnit
 from org.scoping import CHANGE, Actor, SystemActor, audited, require, scope_of
 from scorecard.models import Scorecard, ScorecardLocked, ScorecardStatus
+from scorecard.selectors.duties import is_own_card
 
 # --- Helpers shared by the other scorecard services ---------------------------------------
 
@@ -52,10 +53,11 @@ def require_version(actor: Actor, expected_version: int | None) -> None:
         )
 
 
-def require_not_own(actor: Actor, employee_id: int | None) -> None:
-    """Separation of duties: nobody sets their own goals. A scorecard of the actor's own
-    employee record is created and changed by the next level up (DESIGN §1)."""
-    if employee_id is not None and employee_id == scope_of(actor).employee_id:
+def require_not_own(actor: Actor, scorecard: Scorecard) -> None:
+    """Separation of duties: nobody sets their own goals. A person's own scorecard, and the
+    scorecard of the unit they head, are created and changed by the next level up (DESIGN
+    §1; the rule is :func:`scorecard.rules.duties.sets_own_goals`)."""
+    if is_own_card(actor, scorecard):
         raise PermissionDenied(_("Your own goals are set by the next level up, not by you."))
 
 
@@ -101,10 +103,10 @@ def scorecard_create(
         raise ValidationError({"unit": _("Choose a unit or an employee.")})
     if not may_change_unit(actor, unit):
         raise Http404
-    require_not_own(actor, employee.pk if employee is not None else None)
     scorecard = Scorecard(
         unit=unit, employee=employee, year=year, plan=plan or plan_for(unit, year)
     )
+    require_not_own(actor, scorecard)
     scorecard.full_clean()
     audited(scorecard, actor).save()
     require(actor, Scorecard.objects, scorecard.pk)

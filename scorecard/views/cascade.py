@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from org.models import Employee
-from org.scoping import actor_of, scope_of
+from org.scoping import actor_of
 from scorecard.forms.cascade import BulkAssignForm, CascadeForm, receivers
 from scorecard.models import Scorecard, ScorecardItem, ScorecardStatus
 from scorecard.rules import cascade as rules
 from scorecard.selectors import items as item_selectors
 from scorecard.selectors import scorecards as selectors
+from scorecard.selectors.duties import others_people, others_units
 from scorecard.services import bulk_assign
 from scorecard.services import cascade as services
 from spm.forms import attach_errors
@@ -39,11 +40,13 @@ def item_cascade(request: HttpRequest, pk: int) -> HttpResponse:
     parent = _parent(request, pk)
     unit = parent.scorecard.unit
     changeable = selectors.changeable_units(request.user)
-    sub_units = list(changeable.filter(parent=unit))
-    people = list(
+    # Never the user's own card (a unit they head, themself): the next level up sets it.
+    sub_units = others_units(actor_of(request), changeable.filter(parent=unit))
+    people = others_people(
+        actor_of(request),
         Employee.objects.restrict(request.user)
         .filter(active=True, unit=unit, unit__in=changeable)
-        .order_by("name")
+        .order_by("name"),
     )
     if not sub_units and not people:
         raise Http404
@@ -62,8 +65,7 @@ def item_cascade(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(Q(employee__isnull=True, unit__in=sub_units) | Q(employee__in=people))
         .select_related("unit", "employee")
     }
-    # Nor the user themself: their own goals are set by the next level up.
-    left_out = received | signed | {f"e{scope_of(request.user).employee_id}"}
+    left_out = received | signed
     offered = [r for r in receivers(sub_units, people) if r.key not in left_out]
     data = request.POST if request.method == "POST" else None
     form = CascadeForm(data, receivers=offered, modes=services.allowed_modes(parent))

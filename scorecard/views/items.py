@@ -20,6 +20,7 @@ from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardItem, Score
 from scorecard.rules import scoring
 from scorecard.selectors import items as item_selectors
 from scorecard.selectors import scorecards as selectors
+from scorecard.selectors.duties import own_cards_q
 from scorecard.selectors.lines import item_lines
 from scorecard.selectors.progress import progress_of
 from scorecard.services import items as services
@@ -61,6 +62,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "completable": set(
             Milestone.objects.restrict(request.user, COMPLETE)
             .filter(item=item)
+            .exclude(own_cards_q(actor_of(request), "item__scorecard"))
             .values_list("pk", flat=True)
         ),
         "can_edit": may_change,

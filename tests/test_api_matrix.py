@@ -31,6 +31,8 @@ from django.urls import resolve
 from drf_spectacular.generators import SchemaGenerator
 
 from org.scoping import VIEW, scope_of
+from scorecard.tasks import IMPORT_KIND
+from spm.models import Job
 from tests.access import MEMBERS
 from tests.factories_tracking import ActualFactory, LetterFactory
 from tests.scorecard_world import World
@@ -41,7 +43,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 # Models any signed-in member reads whole (reference data, the calendar of closed months).
 UNSCOPED = {"ClosedPeriod", "Perspective"}
 # Models a member reads only their own rows of: model -> the user lookup.
-OWN = {"Notification": "recipient"}
+OWN = {"Notification": "recipient", "Job": "created_by"}
 # Group-wide terms read whole by the holders of these roles, by nobody else.
 BY_ROLE = {"BonusScheme": ("hr", "executive", "admin")}
 RAN: Counter[str] = Counter()
@@ -118,6 +120,9 @@ def world(scorecard_world: World) -> World:
     ActualFactory.create(item=scorecard_world.items["finance"], month=1)
     LetterFactory.create(scorecard=scorecard_world.cards["finance"])
     LetterFactory.create(scorecard=scorecard_world.cards["engineering"])
+    # A background import of the manager's and one of HR's: a job is its starter's alone.
+    for role in ("manager", "hr"):
+        Job.objects.create(kind=IMPORT_KIND, created_by=getattr(scorecard_world.cast, role).user)
     return scorecard_world
 
 

@@ -1,4 +1,5 @@
-"""REST API of monthly actuals, their CSV/XLSX import and closed periods.
+"""REST API of monthly actuals, their CSV/XLSX import (big files as a background job) and
+closed periods.
 
 Scoped like the pages; every write calls a service. A stale edit of an actual answers
 409 Conflict (code ``stale``) with the stored value, so the client can show it and decide.
@@ -12,7 +13,8 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -25,14 +27,12 @@ from scorecard.selectors import actuals as selectors
 from scorecard.services import actuals as services
 from scorecard.services.actuals_encoding import ENCODINGS
 from scorecard.services.actuals_files import CONTENT_TYPES
-from scorecard.services.actuals_import import (
-    EncodingUncertain,
-    ImportFileError,
-    actuals_import,
-    import_template,
-)
+from scorecard.services.actuals_import import EncodingUncertain, ImportFileError, import_template
+from scorecard.services.actuals_import_jobs import actuals_import_submit
+from scorecard.tasks import IMPORT_KIND
 from spm.api import RejectUnknownFieldsMixin, ScopedPrimaryKeyField, WithinFilterSet
 from spm.clock import clock
+from spm.models import Job
 
 
 class ActualSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer[MonthlyActual]):
@@ -193,10 +193,45 @@ class ImportReportSerializer(serializers.Serializer[Any]):
         }
 
 
-class ActualImportViewSet(viewsets.ViewSet):
-    """Import actuals from a CSV or XLSX file: all rows or none (400 with the report)."""
+class ImportJobSerializer(serializers.ModelSerializer[Job]):
+    """A big import running in the background: poll ``url`` until ``status`` is ``done``
+    or ``failed``; ``report`` is then the import's report (``problem`` when the file as a
+    whole was refused: nothing was written either way)."""
+
+    url = serializers.SerializerMethodField(help_text="Where to poll this job.")
+    percent = serializers.IntegerField(read_only=True)
+    report = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Job
+        fields = ["id", "status", "url", "done", "total", "percent", "error", "report"]
+        read_only_fields = fields
+
+    def get_url(self, job: Job) -> str:
+        path = reverse("actualimport-detail", args=[job.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field(ImportReportSerializer(allow_null=True))
+    def get_report(self, job: Job) -> dict[str, Any] | None:
+        return job.result if job.finished and job.result else None
+
+
+class ActualImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Job]):
+    """Import actuals from a CSV or XLSX file: all rows or none.
+
+    A small file is imported in the request (200 with the report, or 400 with the rows that
+    are wrong and why). A file above the page's row threshold is handed to the same
+    background job the import page uses: 202 with the job, whose ``url`` (``GET
+    /actual-imports/{id}/``) shows its progress and, once finished, the report.
+    """
 
     parser_classes = [MultiPartParser, FormParser]
+    serializer_class = ImportJobSerializer
+
+    def get_queryset(self) -> QuerySet[Job]:
+        # A job is its starter's: anybody else's import is "not found".
+        return Job.objects.filter(kind=IMPORT_KIND, created_by_id=self.request.user.pk)
 
     def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
         # ``?format=csv|xlsx`` chooses the template's file, not a DRF renderer: without
@@ -207,16 +242,20 @@ class ActualImportViewSet(viewsets.ViewSet):
 
     @extend_schema(
         request=ImportSerializer,
-        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+        responses={
+            200: ImportReportSerializer,
+            202: ImportJobSerializer,
+            400: ImportReportSerializer,
+        },
     )
     def create(self, request: Request) -> Response:
         data = ImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         try:
-            report = actuals_import(
+            outcome = actuals_import_submit(
                 actor=actor_of(request),
-                upload=upload,
+                data=upload.read(),
                 name=upload.name,
                 encoding=data.validated_data.get("encoding"),
                 clock=clock(),
@@ -226,9 +265,15 @@ class ActualImportViewSet(viewsets.ViewSet):
             raise serializers.ValidationError({"encoding": exc.messages + readings}) from exc
         except ImportFileError as exc:
             raise serializers.ValidationError({"file": exc.messages}) from exc
+        if isinstance(outcome, Job):
+            outcome.refresh_from_db()  # an eager worker may have run it already
+            body = self.get_serializer(outcome).data
+            return Response(
+                body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]}
+            )
         return Response(
-            report.as_dict(),
-            status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST,
+            outcome.as_dict(),
+            status=status.HTTP_200_OK if outcome.ok else status.HTTP_400_BAD_REQUEST,
         )
 
     @extend_schema(

@@ -34,12 +34,12 @@ pytestmark = pytest.mark.services
 CLIENTS = 24  # PostgreSQL's default 100 connections, shared with the test's own
 
 
-def _setup(status: str) -> tuple[Cast, ScorecardItem, list[Client]]:
+def _setup(status: str, role: str = "manager") -> tuple[Cast, ScorecardItem, list[Client]]:
     need(connection.vendor == "postgresql", "PostgreSQL for concurrent transactions")
     cast = build_cast()
     scorecard = unit_scorecard(cast.engineering, status=status)
     item = scorecard.items.filter(kind=ItemKind.QUANTITATIVE).get()
-    return cast, item, [cast.client("manager") for _ in range(CLIENTS)]
+    return cast, item, [cast.client(role) for _ in range(CLIENTS)]
 
 
 def _statuses(results: list[Any]) -> Counter[int]:
@@ -49,7 +49,8 @@ def _statuses(results: list[Any]) -> Counter[int]:
 
 
 def test_concurrent_first_monthly_plans_give_one_winner_and_409s(transactional_db: Any) -> None:
-    _cast, item, clients = _setup(ScorecardStatus.DRAFT)
+    # HR sets Engineering's plan: its head (the manager) does not set their own unit's goals.
+    _cast, item, clients = _setup(ScorecardStatus.DRAFT, role="hr")
     url = f"/api/v1/scorecard-items/{item.pk}/monthly-plan/"
 
     def save(client: Client, value: int) -> Any:

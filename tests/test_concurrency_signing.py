@@ -74,7 +74,7 @@ def test_a_countersignature_never_locks_goals_other_than_the_letters(
             partial(letter_countersign, actor=hq_head.user, letter=letter),
             partial(
                 item_update,
-                actor=cast.manager.user,
+                actor=cast.hr.user,  # the head signs; their unit's goals are edited from above
                 item=item,
                 expected_version=item.version,
                 target=new_target,

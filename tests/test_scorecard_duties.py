@@ -272,3 +272,16 @@ def test_bulk_assignment_leaves_out_the_actor_and_gives_the_rest_their_goal(cast
     assert cast.hr not in set(
         bulk_assign_candidates(cast.hr.user, parent, unit=cast.group, include_subunits=True)
     )
+
+
+def test_the_unit_page_offers_the_head_no_create_of_their_own_cards(cast: Cast) -> None:
+    url = reverse("scorecard-unit", args=[cast.engineering.pk])
+    head = cast.client("manager").get(url, {"year": 2026})
+    rows = {p.pk: p.own for p in head.context["page"].object_list}
+    assert rows == {cast.manager.pk: True, cast.employee.pk: False}
+    assert head.context["own_unit"] is True
+    assert "Create the unit scorecard" not in head.content.decode()
+    assert head.content.decode().count("Create scorecard") == 1  # the employee's, not theirs
+    hr = cast.client("hr").get(url, {"year": 2026})
+    assert hr.context["own_unit"] is False
+    assert "Create the unit scorecard" in hr.content.decode()

@@ -21,6 +21,7 @@ from scorecard.rules import scoring
 from scorecard.selectors import items as item_selectors
 from scorecard.selectors import lines
 from scorecard.selectors import scorecards as selectors
+from scorecard.selectors.duties import is_own_receiver
 from scorecard.selectors.progress import progress_of
 from scorecard.services import scorecards as services
 from scorecard.views.common import page_of, year_of
@@ -162,6 +163,8 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     unit = org_selectors.org_unit_get(request.user, pk)
     year = year_of(request)
     team = page_of(request, selectors.team_cards(request.user, unit, year))
+    for person in team.object_list:  # one's own card is created by the next level up
+        person.own = is_own_receiver(actor_of(request), unit=None, employee=person)
     card = selectors.unit_card(request.user, unit, year)
     card_items = []  # the unit scorecard's items with their colours (not for team rows)
     if card is not None and not is_htmx_partial(request):
@@ -178,6 +181,7 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
         "page": team,
         "hand_overs": selectors.hand_overs(request.user, unit, year),
         "can_create": scope_of(request.user).may(Scorecard, CHANGE, unit.path),
+        "own_unit": is_own_receiver(actor_of(request), unit=unit, employee=None),
     }
     if is_htmx_partial(request):
         return render(request, "scorecard/_team_rows.html", context)

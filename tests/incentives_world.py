@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.test import TestCase
 
@@ -71,3 +72,12 @@ def run(actor: object, cycle: AssessmentCycle) -> Job:
 def amounts(world: World) -> dict[str, Decimal]:
     paid = {p.result_id: p.amount for p in Payout.objects.filter(cycle=world.cycle)}
     return {name: paid[r.pk] for name, r in world.results.items()}
+
+
+def preview(client: Any, url: str, fields: dict[str, str]) -> Any:
+    """Post the what-if form's preview (its job runs in-process on commit) and follow the
+    page back to the job's result."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = client.post(url, {**fields, "preview": "1"})
+    assert started.status_code == 302 and "?job=" in started["Location"], started
+    return client.get(started["Location"])

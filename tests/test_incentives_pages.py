@@ -12,7 +12,7 @@ from assessment.models import AssessmentCycle, CycleStatus
 from incentives.models import BonusScheme, Payout, UnitPool
 from org.models import Employee
 from tests.conftest import Cast
-from tests.incentives_world import bonus_world, finalise_directly, run
+from tests.incentives_world import bonus_world, finalise_directly, preview, run
 
 D = Decimal
 
@@ -51,7 +51,6 @@ def test_whatif_previews_without_saving_and_apply_makes_a_new_version(cast: Cast
     url = f"/incentives/cycles/{world.cycle.pk}/what-if/"
     assert "Preview" in client.get(url).content.decode()
     fields = {
-        "preview": "1",
         "excellent": "1.4",
         "good": "1.5",
         "qualified": "1.0",
@@ -65,11 +64,11 @@ def test_whatif_previews_without_saving_and_apply_makes_a_new_version(cast: Cast
         "cap_ratio": "",
         "cap_amount": "",
     }
-    page = client.get(url, fields).content.decode()
+    page = preview(client, url, fields).content.decode()
     assert "150,000.00" in page  # the employee under the proposal
     assert "30,000.00" in page  # their change
+    assert 'value="1.5"' in page  # the form shows the terms the result belongs to
     assert BonusScheme.objects.count() == 1
-    fields.pop("preview")
     response = client.post(url, {**fields, "version": "1"})
     assert response.status_code == 302
     latest = BonusScheme.objects.order_by("-version").first()

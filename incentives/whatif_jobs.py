@@ -82,8 +82,10 @@ def whatif_job(actor: Actor, pk: Any, *, cycle: AssessmentCycle | None = None) -
     """The actor's own what-if job (of ``cycle`` if given); 404 for anyone else's, or
     once the actor may no longer run the what-if on its cycle."""
     user_id = getattr(history_user(actor), "pk", None)
-    job = Job.objects.filter(pk=pk, kind=WHATIF_KIND, created_by_id=user_id).first()
-    if job is None or user_id is None:
+    if user_id is None or not str(pk).isdigit():
+        raise Http404
+    job = Job.objects.filter(pk=int(pk), kind=WHATIF_KIND, created_by_id=user_id).first()
+    if job is None:
         raise Http404
     if cycle is not None and job.params.get("cycle_id") != cycle.pk:
         raise Http404

@@ -28,6 +28,22 @@ STAFF = {
     "manager": (D("150000.00"), "basic"),
 }
 
+# The what-if form's fields: the §3.5 terms with *good* at 1.5 instead of 1.2.
+TERMS = {
+    "excellent": "1.4",
+    "good": "1.5",
+    "qualified": "1.0",
+    "basic": "0.8",
+    "unqualified": "0",
+    "unit_excellent": "1.2",
+    "unit_good": "1.1",
+    "unit_qualified": "1.0",
+    "unit_basic": "0.9",
+    "unit_unqualified": "0.5",
+    "cap_ratio": "",
+    "cap_amount": "",
+}
+
 
 @dataclass
 class World:

@@ -12,7 +12,7 @@ from assessment.models import AssessmentCycle, CycleStatus
 from incentives.models import BonusScheme, Payout, UnitPool
 from org.models import Employee
 from tests.conftest import Cast
-from tests.incentives_world import bonus_world, finalise_directly, preview, run
+from tests.incentives_world import TERMS, bonus_world, finalise_directly, preview, run
 
 D = Decimal
 
@@ -50,20 +50,7 @@ def test_whatif_previews_without_saving_and_apply_makes_a_new_version(cast: Cast
     client = cast.client("hr")
     url = f"/incentives/cycles/{world.cycle.pk}/what-if/"
     assert "Preview" in client.get(url).content.decode()
-    fields = {
-        "excellent": "1.4",
-        "good": "1.5",
-        "qualified": "1.0",
-        "basic": "0.8",
-        "unqualified": "0",
-        "unit_excellent": "1.2",
-        "unit_good": "1.1",
-        "unit_qualified": "1.0",
-        "unit_basic": "0.9",
-        "unit_unqualified": "0.5",
-        "cap_ratio": "",
-        "cap_amount": "",
-    }
+    fields = dict(TERMS)
     page = preview(client, url, fields).content.decode()
     assert "150,000.00" in page  # the employee under the proposal
     assert "30,000.00" in page  # their change

@@ -13,9 +13,9 @@ from incentives.models import Payout
 from incentives.tasks import WHATIF_KIND
 from spm.models import Job
 from tests.conftest import Cast
+from tests.incentives_world import TERMS
 from tests.test_incentives_pages import computed
 from tests.test_incentives_queries import add_payouts
-from tests.test_incentives_whatif_job import TERMS
 
 PAGES = [
     ("hr", "/incentives/"),

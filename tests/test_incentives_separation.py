@@ -13,8 +13,7 @@ from org.models import Employee
 from tests.conftest import Cast
 from tests.factories_assessment import YEAR
 from tests.factories_scorecard import ScorecardFactory
-from tests.incentives_world import World, bonus_world, finalise_directly, run
-from tests.test_incentives_whatif_job import TERMS
+from tests.incentives_world import TERMS, World, bonus_world, finalise_directly, run
 
 REFUSAL = "decides your own pay"
 

@@ -14,23 +14,9 @@ from incentives.tasks import WHATIF_KIND, whatif_compute
 from spm.models import Job
 from tests.access import assert_scoped, expect
 from tests.conftest import Cast
-from tests.incentives_world import bonus_world
+from tests.incentives_world import TERMS, bonus_world
 
 D = Decimal
-TERMS = {
-    "excellent": "1.4",
-    "good": "1.5",
-    "qualified": "1.0",
-    "basic": "0.8",
-    "unqualified": "0",
-    "unit_excellent": "1.2",
-    "unit_good": "1.1",
-    "unit_qualified": "1.0",
-    "unit_basic": "0.9",
-    "unit_unqualified": "0.5",
-    "cap_ratio": "",
-    "cap_amount": "",
-}
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
@@ -73,6 +59,7 @@ def test_a_whatif_job_is_read_by_its_starter_alone(cast: Cast) -> None:
         cast.client("hr").post(url, {**TERMS, "preview": "1"})
     job = Job.objects.get(kind=WHATIF_KIND)
     assert_scoped(cast, f"{url}?job={job.pk}", expect({"hr"}))
+    assert cast.client("hr").get(f"{url}?job=x").status_code == 404
     answers = assert_scoped(cast, f"/api/v1/what-if-jobs/{job.pk}/", expect({"hr"}, anonymous=401))
     assert answers["hr"].json()["result"]["delta"] == "30000.00"
 

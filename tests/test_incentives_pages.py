@@ -35,6 +35,7 @@ def test_hr_report_shows_totals_budget_pools_and_charts(cast: Cast) -> None:
     # budget: bases of those paid alone (330,000) + the pool (60,000)
     assert "390,000.00" in page
     assert page.count("<svg") == 2 and "Site team" in page
+    assert "<rect" in page and "&lt;rect" not in page  # the bars drawn, not escaped
     assert "Compute payouts" in page and "What-if" in page
 
 

@@ -18,6 +18,20 @@ COLOURS = {
 }
 
 
+def svg_chart(width: int, height: int, title: str, *parts: SafeString) -> SafeString:
+    """An accessible SVG of ``width`` x ``height`` (scaled to its box) holding ``parts``;
+    ``title`` names it for screen readers and as its tooltip."""
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
+        'role="img" aria-label="{}"><title>{}</title>{}</svg>',
+        width,
+        height,
+        title,
+        title,
+        format_html_join("", "{}", ((part,) for part in parts)),
+    )
+
+
 def grade_bars(
     counts: Mapping[str, int], *, title: str, limit_excellent: int | None = None
 ) -> SafeString:
@@ -54,13 +68,4 @@ def grade_bars(
             ly,
             ly,
         )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
-        'role="img" aria-label="{}"><title>{}</title>{}{}</svg>',
-        width,
-        height,
-        title,
-        title,
-        rects,
-        limit,
-    )
+    return svg_chart(width, height, title, rects, limit)

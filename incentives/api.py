@@ -56,9 +56,15 @@ class PayoutViewSet(
 
 
 def register(router: BaseRouter) -> None:
-    from incentives.api_schemes import BaseBonusImportViewSet, PayoutSummaryViewSet, SchemeViewSet
+    from incentives.api_schemes import (
+        BaseBonusImportViewSet,
+        PayoutSummaryViewSet,
+        SchemeViewSet,
+        WhatIfJobViewSet,
+    )
 
     router.register("payout-summary", PayoutSummaryViewSet, basename="payout-summary")
     router.register("payouts", PayoutViewSet, basename="payout")
     router.register("bonus-schemes", SchemeViewSet, basename="bonus-scheme")
+    router.register("what-if-jobs", WhatIfJobViewSet, basename="what-if-job")
     router.register("base-bonus-imports", BaseBonusImportViewSet, basename="base-bonus-import")

@@ -1,6 +1,8 @@
 """REST API of the bonus schemes: their versions (HR, executives), the what-if of proposed
-terms on a cycle (nothing saved), a revision (a new version, compare-and-set on
-``version``), the payout summary of a cycle, and the base-bonus import."""
+terms on a cycle (a background job: POST returns it, ``what-if-jobs/<id>/`` answers its
+progress and then the comparison; nothing else is saved), a revision (a new version,
+compare-and-set on ``version``), the payout summary of a cycle, and the base-bonus
+import."""
 
 from __future__ import annotations
 
@@ -15,17 +17,19 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from incentives import selectors, whatif
+from incentives import selectors
 from incentives.imports import ImportFileError, base_bonus_import
 from incentives.models import BonusScheme, UnitPool
+from incentives.selectors import SCHEME_REVISERS
 from incentives.serializers import (
-    ComparisonSerializer,
     ReportSerializer,
     ReviseSerializer,
     SchemeSerializer,
+    WhatIfJobSerializer,
     WhatIfSerializer,
 )
 from incentives.services import SCHEME_EDITORS, TERM_FIELDS, scheme_revise
+from incentives.whatif_jobs import whatif_job, whatif_start
 from org.scoping import actor_of, scope_of
 from scorecard.api.actuals import ImportReportSerializer, ImportSerializer
 from spm.api import ScopedViewSetMixin
@@ -55,10 +59,11 @@ class SchemeViewSet(
     def scoped(self, user: Any, action_name: str) -> QuerySet[Any]:
         return selectors.schemes(user)
 
-    @extend_schema(request=WhatIfSerializer, responses=ComparisonSerializer)
+    @extend_schema(request=WhatIfSerializer, responses={202: WhatIfJobSerializer})
     @action(detail=True, methods=["post"], url_path="what-if")
     def what_if(self, request: Request, pk: Any = None) -> Response:
-        """A cycle's bonuses under this version and under the proposed terms; saves nothing."""
+        """Start comparing the cycle's bonuses under this version and under the proposed
+        terms, in the background (saves nothing else): poll the job returned."""
         scheme = self.get_object()
         data = WhatIfSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -68,23 +73,19 @@ class SchemeViewSet(
         pools = dict(UnitPool.objects.filter(scheme=scheme).values_list("unit__path", "amount"))
         if given is not None:
             scope = scope_of(user)
-            pools = {p: a for p, a in pools.items() if not scope.covers(p, SCHEME_EDITORS)}
+            pools = {p: a for p, a in pools.items() if not scope.covers(p, SCHEME_REVISERS)}
             pools.update({row["unit"].path: row["amount"] for row in data.validated_data["pools"]})
-        result = whatif.compare(
-            cycle, scheme, whatif.proposal(scheme, _terms(data.validated_data)), pools
+        job = whatif_start(
+            actor=user,
+            cycle=cycle,
+            scheme=scheme,
+            terms=_terms(data.validated_data),
+            pools=pools,
+            limit=data.validated_data["limit"],
         )
-        changed = result.changed
-        body = {
-            "current": result.current,
-            "proposed": result.proposed,
-            "delta": result.delta,
-            "graded": result.graded,
-            "by_grade": result.by_grade,
-            "by_unit": result.by_unit,
-            "changes": changed[: data.validated_data["limit"]],
-            "changed": len(changed),
-        }
-        return Response(ComparisonSerializer(body).data)
+        job.refresh_from_db()
+        body = WhatIfJobSerializer(job, context={"request": request}).data
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=ReviseSerializer, responses={201: SchemeSerializer})
     @action(detail=True, methods=["post"])
@@ -104,6 +105,18 @@ class SchemeViewSet(
             pools=given,
         )
         return Response(SchemeSerializer(revised).data, status=status.HTTP_201_CREATED)
+
+
+class WhatIfJobViewSet(viewsets.ViewSet):
+    """A what-if job its starter polls: progress, then the comparison (404 for others)."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        responses=WhatIfJobSerializer,
+    )
+    def retrieve(self, request: Request, pk: Any = None) -> Response:
+        job = whatif_job(actor_of(request), pk)
+        return Response(WhatIfJobSerializer(job, context={"request": request}).data)
 
 
 class PayoutSummaryViewSet(viewsets.ViewSet):

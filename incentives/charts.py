@@ -1,6 +1,7 @@
 """Server-side SVG charts of the payout report (no script, no CDN), drawn like the
-assessment's grade bars: horizontal bars of money, each with its amount, and where a
-budget is given a dark tick marking it, so "over" and "under" read at a glance."""
+assessment's grade bars and framed by its ``svg_chart``: horizontal bars of money, each
+with its amount, and where a budget is given a dark tick marking it, so "over" and
+"under" read at a glance."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.formats import number_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
+
+from assessment.charts import svg_chart
 
 PALETTE = ("#198754", "#20c997", "#0d6efd", "#fd7e14", "#dc3545", "#6f42c1", "#6c757d")
 
@@ -65,13 +68,4 @@ def money_bars(bars: Sequence[Bar], *, title: str) -> SafeString:
             for x in (label_w + int(plot * bar.budget / most),)
         ),
     )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" '
-        'role="img" aria-label="{}"><title>{}</title>{}{}</svg>',
-        width,
-        height,
-        title,
-        title,
-        rects,
-        ticks,
-    )
+    return svg_chart(width, height, title, rects, ticks)

@@ -6,9 +6,10 @@ coefficient and scaled by the unit's own grade. Anyone outside it is paid base x
 coefficient. HR can try other terms in the what-if.
 
 The employees' base bonuses come from the org demo. Run after the assessment demo, which
-leaves the annual cycle in review: once HR computes its scores and finalises it, one
-payout computation pays the whole group (and the what-if works as soon as the scores
-are computed). Idempotent: an existing scheme of the same name is left as it is.
+leaves the annual cycle in review, ready to compute: once HR computes its scores (the one
+computation) and finalises it, finalising starts the payout job that pays the whole group
+(``services.on_cycle_finalised``); the what-if works as soon as the scores are computed.
+Idempotent: an existing scheme of the same name is left as it is.
 """
 
 from __future__ import annotations

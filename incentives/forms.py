@@ -45,6 +45,7 @@ class WhatIfForm(BootstrapMixin, forms.Form):
         initial.update({f"pool_{u.pk}": pools.get(u.pk) for u in units})
         kwargs.setdefault("initial", initial)
         self.units = units
+        self.scheme = scheme
         super().__init__(*args, **kwargs)
         for unit in units:
             self.fields[f"pool_{unit.pk}"] = _decimal(unit.name, places=2, required=False)

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from assessment import selectors as assessment_selectors
-from assessment.models import AssessmentCycle, CycleStatus, Grade
+from assessment.models import AssessmentCycle, AssessmentResult, CycleStatus, Grade
 from incentives import compute, plan
 from incentives.models import BonusScheme, Payout, UnitPool
 from incentives.rules import cents
@@ -168,6 +168,8 @@ def report(user: Any, cycle: AssessmentCycle) -> Report:
 
 
 SCHEME_READERS = (HR, EXECUTIVE, ADMIN)
+# who revises a scheme or applies a what-if: HR, or an executive (the level above HR)
+SCHEME_REVISERS = frozenset({HR, EXECUTIVE, ADMIN})
 
 
 def schemes(user: Any) -> QuerySet[BonusScheme]:
@@ -178,8 +180,31 @@ def schemes(user: Any) -> QuerySet[BonusScheme]:
 
 
 def whatif_cycle(user: Any, pk: Any) -> AssessmentCycle:
-    """A cycle HR may try terms on: in scope and run from a unit in their HR scope."""
+    """A cycle HR (or an executive, the level above) may try terms on: in scope and run
+    from a unit in their HR or executive scope."""
     cycle = report_cycle(user, pk)
-    if not scope_of(user).covers(cycle.owner_unit.path, (HR, ADMIN)):
+    if not scope_of(user).covers(cycle.owner_unit.path, SCHEME_REVISERS):
         raise Http404
     return cycle
+
+
+def own_pay_under(user: Any, scheme: BonusScheme, cycle: AssessmentCycle | None = None) -> bool:
+    """Whether ``scheme`` (any version of it) decides the user's own pay: they have a
+    payout under it, or a base bonus and a result in a cycle that uses it — one paid
+    under it, ``cycle`` (the one a what-if is tried on), or one not yet published whose
+    payouts are still to compute (a new version would pay it)."""
+    me = scope_of(user).employee_id
+    if me is None:
+        return False
+    if Payout.objects.filter(employee_id=me, scheme__name=scheme.name).exists():
+        return True
+    paid_under = Payout.objects.filter(scheme__name=scheme.name).values("cycle_id")
+    unpaid = Q(cycle__payouts__isnull=True) & ~Q(cycle__status=CycleStatus.PUBLISHED)
+    uses = Q(cycle__in=paid_under) | unpaid
+    if cycle is not None:
+        uses |= Q(cycle_id=cycle.pk)
+    return (
+        AssessmentResult.objects.filter(uses, employee_id=me, employee__base_bonus__gt=0)
+        .distinct()
+        .exists()
+    )

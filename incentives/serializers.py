@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from incentives.models import UNIT_FACTOR_FIELDS, BonusScheme, Payout, UnitPool
 from incentives.rules import GRADES
 from org.models import OrgUnit
 from spm.api import RejectUnknownFieldsMixin, ScopedPrimaryKeyField
+from spm.models import Job
 
 
 class PayoutSerializer(serializers.ModelSerializer[Payout]):
@@ -117,6 +120,28 @@ class ComparisonSerializer(serializers.Serializer[Any]):
     by_unit = BucketSerializer(many=True)
     changes = ChangeSerializer(many=True)
     changed = serializers.IntegerField(help_text="how many people's bonus changes")
+
+
+class WhatIfJobSerializer(serializers.Serializer[Any]):
+    """A what-if job: where it stands and, once done, the comparison."""
+
+    job = serializers.IntegerField(source="pk")
+    status = serializers.CharField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    error = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    result = serializers.SerializerMethodField()
+
+    def get_url(self, job: Job) -> str:
+        return reverse("what-if-job-detail", args=[job.pk])
+
+    @extend_schema_field(ComparisonSerializer(allow_null=True))
+    def get_result(self, job: Job) -> dict[str, Any] | None:
+        from incentives.whatif_jobs import result_of
+
+        summary = result_of(job)
+        return None if summary is None else dict(ComparisonSerializer(summary).data)
 
 
 class PoolReportSerializer(serializers.Serializer[Any]):

@@ -1,4 +1,6 @@
-"""Celery task of the incentives: computing a finalised cycle's payouts with a progress bar."""
+"""Celery tasks of the incentives, each a job with a progress bar: computing a finalised
+cycle's payouts, and the what-if of proposed terms on a cycle (which writes nothing but
+its job's result)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from spm.jobs import job_progress, job_run
 from spm.models import Job
 
 COMPUTE_KIND = "incentives.compute"
+WHATIF_KIND = "incentives.whatif"
 
 
 def _compute(job: Job) -> dict[str, Any]:
@@ -32,3 +35,18 @@ def _compute(job: Job) -> dict[str, Any]:
 def payouts_compute(job_id: int) -> None:
     """Compute every payout of the job's finalised cycle (idempotent)."""
     job_run(job_id, _compute)
+
+
+def _whatif(job: Job) -> dict[str, Any]:
+    from incentives.whatif_jobs import whatif_summary
+
+    summary = whatif_summary(
+        job.params, progress=lambda done, total: job_progress(job, done=done, total=total)
+    )
+    return summary.as_json()
+
+
+@shared_task(name="incentives.tasks.whatif_compute")
+def whatif_compute(job_id: int) -> None:
+    """Compare the job's proposed terms with the current scheme on its cycle (reads only)."""
+    job_run(job_id, _whatif)

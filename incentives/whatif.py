@@ -5,14 +5,19 @@ change. Nothing is saved; HR applies the proposal with ``services.scheme_revise`
 Both columns come from ``incentives.plan`` over the same rows (one query), so the what-if
 shows what the payout task would write. Units are grouped by the cycle's owner unit's
 children (a person deeper down counts for the child above them).
+
+At 100,000 people a comparison takes tens of seconds, so it runs as a background job
+(``incentives.tasks.whatif_compute``, started by ``services.whatif_start``) whatever the
+size: the job stores a :class:`Summary` (totals, the distributions and the largest
+changes) as JSON, which the page and the API read back once it is done.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from assessment.models import AssessmentCycle, AssessmentResult, Grade
 from incentives import plan
@@ -21,6 +26,7 @@ from incentives.models import BonusScheme
 from org.models import OrgUnit
 
 ZERO = Decimal(0)
+T = TypeVar("T", "Bucket", "Change")
 
 
 @dataclass(frozen=True)
@@ -95,24 +101,38 @@ def _top(path: str, owner: OrgUnit) -> int:
     return int(rest[0]) if path.startswith(owner.path) and rest[0] else owner.pk
 
 
+Progress = Callable[[int, int], None]
+STEP = 5000  # people between two progress reports while the buckets fill
+
+
 def compare(
     cycle: AssessmentCycle,
     current: BonusScheme,
     proposed: BonusScheme,
     proposed_pools: Mapping[str, Decimal],
+    *,
+    progress: Progress | None = None,
 ) -> Comparison:
     """The cycle's bonuses under ``current`` (a saved or default scheme) and ``proposed``
-    (an unsaved scheme carrying the proposed terms, with its pools by unit path)."""
+    (an unsaved scheme carrying the proposed terms, with its pools by unit path).
+    ``progress(done, total)`` hears of each step: both plans, then the buckets."""
+    report = progress or (lambda done, total: None)
     rows = _rows(cycle)
     people = [person_of(r) for r in rows]
+    total = 3 * len(rows)
+    report(0, total)
     now = plan.plan(people, terms_of(current, cycle))
+    report(len(rows), total)
     then = plan.plan(people, terms_of(proposed, cycle, pools=dict(proposed_pools)))
+    report(2 * len(rows), total)
     grades = dict(Grade.choices)
     by_grade = {g: Bucket(g, str(label)) for g, label in Grade.choices}
     owner = cycle.owner_unit
     tops: dict[int, Bucket] = {}
     result = Comparison(graded=any(r["grade"] or r["calibrated_grade"] for r in rows))
-    for r in rows:
+    for n, r in enumerate(rows, 1):
+        if n % STEP == 0:
+            report(2 * len(rows) + n, total)
         a, b = now[r["pk"]], then[r["pk"]]
         result.people.append(
             Change(
@@ -144,3 +164,69 @@ def proposal(scheme: BonusScheme, terms: Mapping[str, Any]) -> BonusScheme:
 
     values = {name: terms.get(name, getattr(scheme, name)) for name in TERM_FIELDS}
     return BonusScheme(name=scheme.name, version=scheme.version, **values)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a what-if job keeps of a :class:`Comparison`: the totals, both distributions,
+    how many people's bonus changes and the ``changes`` of the largest of them."""
+
+    current: Decimal
+    proposed: Decimal
+    graded: bool
+    by_grade: list[Bucket]
+    by_unit: list[Bucket]
+    changes: list[Change]
+    changed: int
+
+    @property
+    def delta(self) -> Decimal:
+        return self.proposed - self.current
+
+    @classmethod
+    def of(cls, result: Comparison, *, limit: int) -> Summary:
+        changed = result.changed
+        return cls(
+            current=result.current,
+            proposed=result.proposed,
+            graded=result.graded,
+            by_grade=result.by_grade,
+            by_unit=result.by_unit,
+            changes=changed[:limit],
+            changed=len(changed),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "current": str(self.current),
+            "proposed": str(self.proposed),
+            "graded": self.graded,
+            "by_grade": [_encode(b) for b in self.by_grade],
+            "by_unit": [_encode(b) for b in self.by_unit],
+            "changes": [_encode(c) for c in self.changes],
+            "changed": self.changed,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Summary:
+        return cls(
+            current=Decimal(data["current"]),
+            proposed=Decimal(data["proposed"]),
+            graded=bool(data["graded"]),
+            by_grade=[_decode(Bucket, b) for b in data["by_grade"]],
+            by_unit=[_decode(Bucket, b) for b in data["by_unit"]],
+            changes=[_decode(Change, c) for c in data["changes"]],
+            changed=int(data["changed"]),
+        )
+
+
+def _encode(row: Bucket | Change) -> dict[str, Any]:
+    """A bucket or change as JSON: its fields, money as strings (exact)."""
+    values = {f.name: getattr(row, f.name) for f in fields(row)}
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in values.items()}
+
+
+def _decode(kind: type[T], data: Mapping[str, Any]) -> T:
+    money = {f.name for f in fields(kind) if f.type in ("Decimal", Decimal)}
+    values: dict[str, Any] = {k: Decimal(v) if k in money else v for k, v in data.items()}
+    return kind(**values)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.test import TestCase
 
@@ -25,6 +26,22 @@ STAFF = {
     "site_worker": (D("50000.00"), "excellent"),
     "finance_clerk": (D("80000.00"), "qualified"),
     "manager": (D("150000.00"), "basic"),
+}
+
+# The what-if form's fields: the §3.5 terms with *good* at 1.5 instead of 1.2.
+TERMS = {
+    "excellent": "1.4",
+    "good": "1.5",
+    "qualified": "1.0",
+    "basic": "0.8",
+    "unqualified": "0",
+    "unit_excellent": "1.2",
+    "unit_good": "1.1",
+    "unit_qualified": "1.0",
+    "unit_basic": "0.9",
+    "unit_unqualified": "0.5",
+    "cap_ratio": "",
+    "cap_amount": "",
 }
 
 
@@ -71,3 +88,12 @@ def run(actor: object, cycle: AssessmentCycle) -> Job:
 def amounts(world: World) -> dict[str, Decimal]:
     paid = {p.result_id: p.amount for p in Payout.objects.filter(cycle=world.cycle)}
     return {name: paid[r.pk] for name, r in world.results.items()}
+
+
+def preview(client: Any, url: str, fields: dict[str, str]) -> Any:
+    """Post the what-if form's preview (its job runs in-process on commit) and follow the
+    page back to the job's result."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = client.post(url, {**fields, "preview": "1"})
+    assert started.status_code == 302 and "?job=" in started["Location"], started
+    return client.get(started["Location"])

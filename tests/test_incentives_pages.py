@@ -12,7 +12,7 @@ from assessment.models import AssessmentCycle, CycleStatus
 from incentives.models import BonusScheme, Payout, UnitPool
 from org.models import Employee
 from tests.conftest import Cast
-from tests.incentives_world import bonus_world, finalise_directly, run
+from tests.incentives_world import TERMS, bonus_world, finalise_directly, preview, run
 
 D = Decimal
 
@@ -35,6 +35,7 @@ def test_hr_report_shows_totals_budget_pools_and_charts(cast: Cast) -> None:
     # budget: bases of those paid alone (330,000) + the pool (60,000)
     assert "390,000.00" in page
     assert page.count("<svg") == 2 and "Site team" in page
+    assert "<rect" in page and "&lt;rect" not in page  # the bars drawn, not escaped
     assert "Compute payouts" in page and "What-if" in page
 
 
@@ -50,26 +51,12 @@ def test_whatif_previews_without_saving_and_apply_makes_a_new_version(cast: Cast
     client = cast.client("hr")
     url = f"/incentives/cycles/{world.cycle.pk}/what-if/"
     assert "Preview" in client.get(url).content.decode()
-    fields = {
-        "preview": "1",
-        "excellent": "1.4",
-        "good": "1.5",
-        "qualified": "1.0",
-        "basic": "0.8",
-        "unqualified": "0",
-        "unit_excellent": "1.2",
-        "unit_good": "1.1",
-        "unit_qualified": "1.0",
-        "unit_basic": "0.9",
-        "unit_unqualified": "0.5",
-        "cap_ratio": "",
-        "cap_amount": "",
-    }
-    page = client.get(url, fields).content.decode()
+    fields = dict(TERMS)
+    page = preview(client, url, fields).content.decode()
     assert "150,000.00" in page  # the employee under the proposal
     assert "30,000.00" in page  # their change
+    assert 'value="1.5"' in page  # the form shows the terms the result belongs to
     assert BonusScheme.objects.count() == 1
-    fields.pop("preview")
     response = client.post(url, {**fields, "version": "1"})
     assert response.status_code == 302
     latest = BonusScheme.objects.order_by("-version").first()

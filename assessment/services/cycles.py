@@ -25,6 +25,7 @@ from assessment.models import (
     CycleStatus,
 )
 from assessment.services.common import StaleRecord, now_of
+from assessment.signals import cycle_finalised
 from org.models import OrgUnit
 from org.scoping import CHANGE, VIEW, Actor, audited, get_scoped, history_user, require, scope_of
 from scorecard.models import Scorecard
@@ -175,7 +176,8 @@ def cycle_publish(
 def cycle_finalise(
     *, actor: Actor, cycle: AssessmentCycle, version: int | None = None
 ) -> AssessmentCycle:
-    """Finalise after calibration: from now on no path changes a score or a grade."""
+    """Finalise after calibration: from now on no path changes a score or a grade. The apps
+    above hear of it through ``assessment.signals.cycle_finalised`` (the payouts start)."""
     uncomputed = AssessmentResult.objects.filter(cycle_id=cycle.pk, final_score__isnull=True)
     if uncomputed.exists():
         raise ValidationError(
@@ -183,7 +185,9 @@ def cycle_finalise(
             % {"count": uncomputed.count()},
             code="uncomputed",
         )
-    return _advance(actor, cycle, CycleStatus.CALIBRATION, CycleStatus.FINALISED, version)
+    finalised = _advance(actor, cycle, CycleStatus.CALIBRATION, CycleStatus.FINALISED, version)
+    cycle_finalised.send(sender=AssessmentCycle, cycle=finalised, actor=actor)
+    return finalised
 
 
 STEP_SERVICES = {

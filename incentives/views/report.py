@@ -18,8 +18,11 @@ from django.views.decorators.http import require_POST
 from assessment.models import CycleStatus
 from incentives import export, selectors
 from incentives.charts import Bar, money_bars
+from incentives.selectors import SCHEME_REVISERS
 from incentives.services import SCHEME_EDITORS, payouts_compute_start
+from incentives.tasks import COMPUTE_KIND
 from org.scoping import actor_of, scope_of
+from spm.models import Job
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,12 +54,23 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.payouts(user).filter(cycle=cycle).order_by("unit__path", "employee__name")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     hr = scope.covers(cycle.owner_unit.path, SCHEME_EDITORS)
+    # the computation finalising the cycle started (or a re-run), while it runs
+    running = (
+        Job.objects.filter(kind=COMPUTE_KIND, params__cycle_id=cycle.pk, created_by_id=user.pk)
+        .exclude(status__in=[Job.Status.DONE, Job.Status.FAILED])
+        .order_by("-pk")
+        .first()
+        if hr
+        else None
+    )
     context: dict[str, Any] = {
         "cycle": cycle,
         "report": data,
         "page": page,
+        "job": running,
         "may_compute": hr and cycle.status == CycleStatus.FINALISED,
-        "may_whatif": hr and cycle.status != CycleStatus.PUBLISHED,
+        "may_whatif": scope.covers(cycle.owner_unit.path, SCHEME_REVISERS)
+        and cycle.status != CycleStatus.PUBLISHED,
         "grade_chart": money_bars(
             [Bar(str(g["label"]), g["paid"]) for g in data.by_grade],
             title=_("Bonuses by grade"),

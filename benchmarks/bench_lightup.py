@@ -121,6 +121,16 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--notify", action="store_true")
     parser.add_argument(
+        "--start-postgres",
+        action="store_true",
+        help="start a throwaway PostgreSQL (the default when no --database-url is given)",
+    )
+    parser.add_argument(
+        "--python",
+        action="store_true",
+        help="also time the sweep judging in Python (in_sql=False: the pure rules)",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="one floor (JIT off) and one sweep, both into an empty table; no ANALYZE "
@@ -129,7 +139,7 @@ def main() -> None:
     args = parser.parse_args()
 
     postgres = None
-    if not args.database_url:
+    if args.start_postgres or not args.database_url:
         from tests.harness import Postgres, postgres_bindir
 
         bindir = postgres_bindir()
@@ -144,6 +154,11 @@ def main() -> None:
     finally:
         if postgres is not None:
             postgres.stop()
+
+
+def load() -> str:
+    """The machine's load average (1, 5, 15 min): the machine is shared."""
+    return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
 def run(args: argparse.Namespace) -> None:
@@ -201,13 +216,19 @@ def run(args: argparse.Namespace) -> None:
             cursor.execute(FLOOR_SQL, params)
         return time.perf_counter() - started
 
-    def sweep(notify: bool = False) -> float:
+    def sweep(notify: bool = False, in_sql: bool = True) -> float:
         started = time.perf_counter()
         result = lightup_sweep(
-            actor=SYSTEM, year=year, month=MONTH, today=TODAY, notify=notify, email=False
+            actor=SYSTEM,
+            year=year,
+            month=MONTH,
+            today=TODAY,
+            notify=notify,
+            email=False,
+            in_sql=in_sql,
         )
         elapsed = time.perf_counter() - started
-        print(f"    {result.items:,} items in {result.chunks} chunks: {result.colours}")
+        print(f"    {result.items:,} items in {result.chunks} chunks: {result.colours} {load()}")
         return elapsed
 
     def empty() -> None:
@@ -217,11 +238,17 @@ def run(args: argparse.Namespace) -> None:
     if args.quick:
         empty()
         floor_new = floor(jit=False)
-        print(f"  floor (one SQL statement, JIT off), empty table: {floor_new:7.1f} s")
+        print(f"  floor (one SQL statement, JIT off), empty table: {floor_new:7.1f} s  {load()}")
         empty()
         sweep_new = sweep()
-        print(f"  lightup_sweep, empty table:                      {sweep_new:7.1f} s")
+        print(f"  lightup_sweep (SQL), empty table:                {sweep_new:7.1f} s  {load()}")
         print(f"  ratio sweep/floor: {sweep_new / floor_new:.2f}")
+        if args.python:
+            empty()
+            in_python = sweep(in_sql=False)
+            print(
+                f"  lightup_sweep (Python rules), empty table:       {in_python:7.1f} s  {load()}"
+            )
         return
     empty()
     floor_jit = floor(jit=True)

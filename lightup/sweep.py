@@ -1,9 +1,11 @@
 """The monthly sweep, set-based: a few queries per chunk of org units, never one per item.
 
-For a chunk of units the database returns, per item, the summary of its actuals up to
-the month (count, sum, Σ month, Σ month², Σ month x value, latest month) and of its
-monthly plan; Python applies the pure rules of :mod:`lightup.rules` and writes the
-statuses back with one upsert. The notifications of the chunk go out in one insert that
+On PostgreSQL one statement per chunk of units judges and stores its items
+(:mod:`lightup.sweep_sql`, the rules written in SQL, proven equal to the pure ones).
+Elsewhere (and with ``in_sql=False``) the database returns, per item, the summary of
+its actuals up to the month (count, sum, Σ month, Σ month², Σ month x value, latest
+month) and of its monthly plan; Python applies the pure rules of :mod:`lightup.rules`
+and writes the statuses back with one upsert. The notifications of the chunk go out in one insert that
 ignores rows already sent (the database keeps each warning unique).
 """
 
@@ -34,17 +36,7 @@ from scorecard.models import (
 
 CHUNK_ITEMS = 5000
 ZERO = Decimal(0)
-UPDATE_FIELDS = [
-    "colour",
-    "deviation",
-    "plan_to_date",
-    "actual_to_date",
-    "forecast",
-    "predicted_miss",
-    "missing",
-    "red_streak",
-    "computed_at",
-]
+UPDATE_FIELDS = list(sweep_sql.UPDATE)
 COLUMNS = ["item_id", "year", "month", *UPDATE_FIELDS]
 PLACES = {
     "deviation": Decimal("0.000001"),

@@ -218,17 +218,24 @@ SELECT colour, COUNT(*) FROM written GROUP BY colour
 """  # noqa: S608 - table names from the models
 
 
-UPDATE = (
-    "colour",
-    "deviation",
-    "plan_to_date",
-    "actual_to_date",
-    "forecast",
-    "predicted_miss",
-    "missing",
-    "red_streak",
-    "computed_at",
+# What a sweep writes of a light: every field but the key (item, year, month).
+UPDATE = tuple(
+    f.name
+    for f in LightStatus._meta.concrete_fields
+    if f.name not in {"id", "item", "year", "month"}
 )
+
+
+def chunk_params(unit_ids: Sequence[int], *, year: int, month: int) -> dict[str, Any]:
+    """The parameters every statement about a chunk's items of a month takes."""
+    return {
+        "year": year,
+        "month": month,
+        "previous": month - 1,
+        "units": list(unit_ids),
+        "kinds": [ItemKind.QUANTITATIVE.value, ItemKind.MILESTONE.value],
+        "rejected": ActualStatus.REJECTED.value,
+    }
 
 
 def light_chunk(
@@ -243,12 +250,7 @@ def light_chunk(
     """Light the items of ``unit_ids`` for ``month`` in one statement; the count of each
     colour written. ``default`` are the thresholds of the default scheme."""
     params: dict[str, Any] = {
-        "year": year,
-        "month": month,
-        "previous": month - 1,
-        "units": list(unit_ids),
-        "kinds": [ItemKind.QUANTITATIVE.value, ItemKind.MILESTONE.value],
-        "rejected": ActualStatus.REJECTED.value,
+        **chunk_params(unit_ids, year=year, month=month),
         "today": today,
         "month_end": rules.month_end(year, month),
         "as_of": rules.as_of_date(year, month, today),
@@ -281,16 +283,7 @@ WHERE l.year = %(year)s AND l.month = %(month)s AND s.year = %(year)s
   AND (l.colour IN ('yellow', 'red') OR l.missing OR l.red_streak > 0)
 ORDER BY i.id
 """
-LIGHT_FIELDS = (
-    "colour",
-    "deviation",
-    "plan_to_date",
-    "actual_to_date",
-    "forecast",
-    "predicted_miss",
-    "missing",
-    "red_streak",
-)
+LIGHT_FIELDS = tuple(name for name in UPDATE if name != "computed_at")
 
 
 def notable(
@@ -301,12 +294,7 @@ def notable(
     from lightup.sweep_pg import ITEM_FIELDS
 
     overrides = ", ".join(f"o.{name}" for name in THRESHOLD_FIELDS)
-    params: dict[str, Any] = {
-        "year": year,
-        "month": month,
-        "units": list(unit_ids),
-        "kinds": [ItemKind.QUANTITATIVE.value, ItemKind.MILESTONE.value],
-    }
+    params = chunk_params(unit_ids, year=year, month=month)
     found = []
     with connection.cursor() as cursor:
         cursor.execute(NOTABLE.format(overrides=overrides, **TABLES), params)

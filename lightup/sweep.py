@@ -5,8 +5,8 @@ On PostgreSQL one statement per chunk of units judges and stores its items
 Elsewhere (and with ``in_sql=False``) the database returns, per item, the summary of
 its actuals up to the month (count, sum, Σ month, Σ month², Σ month x value, latest
 month) and of its monthly plan; Python applies the pure rules of :mod:`lightup.rules`
-and writes the statuses back with one upsert. The notifications of the chunk go out in one insert that
-ignores rows already sent (the database keeps each warning unique).
+and writes the statuses back with one upsert. The notifications of the chunk go out in
+one insert that ignores rows already sent (the database keeps each warning unique).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ grace period's last and first day), both paths write identical rows.
 from __future__ import annotations
 
 import datetime
+import os
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lightup import rules
-from lightup.models import ItemLightOverride, LightStatus
+from lightup.models import ItemLightOverride, LightScheme, LightStatus
 from lightup.services import lightup_sweep
 from org.scoping import SYSTEM
 from scorecard.models import ItemKind, Scorecard
@@ -88,6 +89,7 @@ def specs(draw: Any) -> dict[str, Any]:
             )
         ),
         "streak": draw(st.sampled_from([0, 0, 1, 2])),
+        "strict": draw(st.booleans()),  # follows the stricter scheme
     }
 
 
@@ -99,23 +101,44 @@ def rows_of(month: int = MONTH) -> list[tuple[Any, ...]]:
 
 
 @settings(
-    max_examples=60,
+    max_examples=int(os.environ.get("SPM_SQL_EXAMPLES", "40")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(items=st.lists(specs(), min_size=1, max_size=12), today=st.sampled_from(TODAYS))
+@given(
+    items=st.lists(specs(), min_size=1, max_size=12),
+    today=st.sampled_from(TODAYS),
+    default_scheme=st.booleans(),
+)
 def test_the_sql_path_writes_the_rows_of_the_pure_rules(
-    cast: Cast, items: list[dict[str, Any]], today: datetime.date
+    cast: Cast, items: list[dict[str, Any]], today: datetime.date, default_scheme: bool
 ) -> None:
     need(connection.vendor == "postgresql", "PostgreSQL")
     with transaction.atomic():
+        LightScheme.objects.all().delete()
+        if default_scheme:  # else the §3.7 defaults apply
+            LightScheme.objects.create(
+                name="House", is_default=True, yellow_below=Decimal("-0.1"), grace_days=9
+            )
+        strict = LightScheme.objects.create(
+            name="Strict",
+            yellow_below=Decimal("-0.02"),
+            red_below=Decimal("-0.05"),
+            milestone_warning_days=45,
+            grace_days=0,
+            escalate_after_reds=1,
+        )
         card = Scorecard.objects.create(unit=cast.engineering, employee=cast.employee, year=YEAR)
         other = Scorecard.objects.create(unit=cast.finance, year=YEAR)
         for n, spec in enumerate(items):
             make(card if n % 2 else other, spec, n)
-            if spec["thresholds"]:
+            if spec["thresholds"] or spec["strict"]:
                 item = (card if n % 2 else other).items.get(name=f"Item {n}")
-                ItemLightOverride.objects.create(item=item, **spec["thresholds"])
+                ItemLightOverride.objects.create(
+                    item=item,
+                    scheme=strict if spec["strict"] else None,
+                    **(spec["thresholds"] or {}),
+                )
         sweep: dict[str, Any] = {
             "actor": SYSTEM,
             "year": YEAR,

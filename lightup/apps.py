@@ -25,3 +25,6 @@ class LightupConfig(AppConfig):
         registry.menus.register("lightup", nav.menu, order=40)
         registry.home_panels.register("lightup", nav.home_panels, order=40)
         registry.demo_seeders.register("lightup.demo", demo.seed, order=40)
+        registry.job_kinds.register("lightup_sweep", _("Light-up sweep"), order=40)
+        registry.job_kinds.register("lightup_board_xlsx", _("Light board (Excel)"), order=41)
+        registry.job_kinds.register("lightup_board_pdf", _("Board pack (PDF)"), order=42)

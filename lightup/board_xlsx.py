@@ -1,28 +1,23 @@
-"""The light board as an XLSX file, written by a background job with a progress bar.
-
-A board of a large group holds a million lights: too many to write while the browser
-waits. The board's "Export to Excel" starts a job (:func:`board_xlsx_job_create`); the
-Celery task :func:`lightup.tasks.lightup_board_xlsx` writes the lights in the scope of
-whoever started it, under the filters they had, in their language, a chunk at a time
-(each chunk moves the progress bar), and the job page offers the file.
+"""The light board as an XLSX file, written by a background job with a progress bar
+(:mod:`lightup.board_jobs`): every light in the scope of whoever started it, under the
+filters they had, in their language, a chunk at a time (each chunk moves the bar).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import io
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl import Workbook
 
 from lightup import selectors
+from lightup.board_jobs import board_job_inputs
 from lightup.models import Colour
 from spm.exports import safe_row
-from spm.jobs import job_create, job_progress
+from spm.jobs import job_progress
 from spm.models import Job
 
 KIND = "lightup_board_xlsx"
@@ -61,22 +56,9 @@ def board_line(row: Any) -> list[Any]:
     ]
 
 
-def board_xlsx_job_create(*, user: Any, filters: selectors.BoardFilters, task: Any) -> Job:
-    """A pending export of the board as ``user`` sees it under ``filters``."""
-    params = {**dataclasses.asdict(filters), "language": translation.get_language() or ""}
-    return job_create(kind=KIND, user=user, params=params, task=task)
-
-
 def board_xlsx_write(job: Job) -> dict[str, Any]:
     """The job's work: the workbook of the lights in its creator's scope."""
-    params = dict(job.params)
-    language = params.pop("language", "") or None
-    fields = {f.name for f in dataclasses.fields(selectors.BoardFilters)}
-    filters = selectors.BoardFilters(**{k: v for k, v in params.items() if k in fields})
-    user = job.created_by
-    if user is None:
-        raise ValueError(_("The person who started this export no longer exists."))
-    with translation.override(language):
+    with board_job_inputs(job) as (filters, user):
         rows = selectors.with_board_details(selectors.board_rows(user, filters), filters)
         total = rows.count()
         job_progress(job, done=0, total=total)

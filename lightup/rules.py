@@ -23,6 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from scorecard.rules.scoring import AVERAGE, HIGHER, LOWER, RANGE, SUM, ZERO
+
 GREEN = "green"
 YELLOW = "yellow"
 RED = "red"
@@ -32,14 +34,6 @@ COLOURS = (GREEN, YELLOW, RED, GREY)
 # beats it (as in :func:`strategy.rules.combine_statuses`).
 SEVERITY = {GREY: -1, GREEN: 0, YELLOW: 1, RED: 2}
 
-HIGHER = "higher"
-LOWER = "lower"
-RANGE = "range"
-SUM = "sum"
-AVERAGE = "average"
-LAST = "last"
-
-ZERO = Decimal(0)
 TWELVE = Decimal(12)
 # The trend (least squares) needs a few points before it is more than noise.
 TREND_MIN_POINTS = 3

@@ -46,6 +46,7 @@ def lightup_sweep(
     progress: Progress | None = None,
     at: Clock | None = None,
     chunk_items: int = CHUNK_ITEMS,
+    in_sql: bool = True,
 ) -> SweepResult:
     """Compute the light of every item of ``year`` for ``month`` (only the scorecards of
     ``unit_ids`` when given), store it and send the warnings it calls for.
@@ -53,7 +54,9 @@ def lightup_sweep(
     Set-based and chunked by org unit: a few queries per chunk whatever its size. Each
     chunk is one transaction, so an interrupted sweep leaves whole chunks behind and a
     re-run completes it. Idempotent: a re-run writes the same rows, and each warning is
-    sent once per item and month (the inbox's unique key decides).
+    sent once per item and month (the inbox's unique key decides). On PostgreSQL each
+    chunk is judged by one SQL statement (``in_sql=False``: by the pure rules in Python,
+    as on other databases; both write the same rows).
     """
     if not may_sweep(actor):
         raise PermissionDenied
@@ -78,6 +81,7 @@ def lightup_sweep(
                 notify=notify,
                 email=email,
                 result=result,
+                in_sql=in_sql,
             )
         if progress is not None:
             progress(done, len(chunks))

@@ -1,10 +1,12 @@
 """The monthly sweep, set-based: a few queries per chunk of org units, never one per item.
 
-For a chunk of units the database returns, per item, the summary of its actuals up to
-the month (count, sum, Σ month, Σ month², Σ month x value, latest month) and of its
-monthly plan; Python applies the pure rules of :mod:`lightup.rules` and writes the
-statuses back with one upsert. The notifications of the chunk go out in one insert that
-ignores rows already sent (the database keeps each warning unique).
+On PostgreSQL one statement per chunk of units judges and stores its items
+(:mod:`lightup.sweep_sql`, the rules written in SQL, proven equal to the pure ones).
+Elsewhere (and with ``in_sql=False``) the database returns, per item, the summary of
+its actuals up to the month (count, sum, Σ month, Σ month², Σ month x value, latest
+month) and of its monthly plan; Python applies the pure rules of :mod:`lightup.rules`
+and writes the statuses back with one upsert. The notifications of the chunk go out in
+one insert that ignores rows already sent (the database keeps each warning unique).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum
 
-from lightup import rules, sweep_pg
+from lightup import rules, sweep_pg, sweep_sql
 from lightup.models import THRESHOLD_FIELDS, LightScheme, LightStatus
 from lightup.notify import messages_for
 from lightup.sweep_pg import ITEM_FIELDS
@@ -34,17 +36,7 @@ from scorecard.models import (
 
 CHUNK_ITEMS = 5000
 ZERO = Decimal(0)
-UPDATE_FIELDS = [
-    "colour",
-    "deviation",
-    "plan_to_date",
-    "actual_to_date",
-    "forecast",
-    "predicted_miss",
-    "missing",
-    "red_streak",
-    "computed_at",
-]
+UPDATE_FIELDS = list(sweep_sql.UPDATE)
 COLUMNS = ["item_id", "year", "month", *UPDATE_FIELDS]
 PLACES = {
     "deviation": Decimal("0.000001"),
@@ -225,10 +217,33 @@ def sweep_chunk(
     notify: bool,
     email: bool = True,
     result: SweepResult,
+    in_sql: bool = True,
 ) -> None:
-    """Compute, store and announce the lights of the items of ``unit_ids`` (one chunk)."""
+    """Compute, store and announce the lights of the items of ``unit_ids`` (one chunk).
+
+    On PostgreSQL the chunk is judged in SQL (:mod:`lightup.sweep_sql`) unless ``in_sql``
+    is false; elsewhere, and then, Python applies the pure rules to the chunk's sums.
+    """
     from notifications.services import notifications_send
 
+    if in_sql and connection.vendor == "postgresql":
+        counts = sweep_sql.light_chunk(
+            unit_ids, year=year, month=month, today=today, now=now, default=schemes[None]
+        )
+        for colour, n in counts.items():
+            result.colours[colour] += n
+        result.items += sum(counts.values())
+        result.chunks += 1 if counts else 0
+        if notify and counts:
+            outbox = []
+            for row, light, streak in sweep_sql.notable(unit_ids, year=year, month=month):
+                thresholds = item_thresholds(row, schemes)
+                outbox += messages_for(
+                    row, light, streak, year=year, month=month, thresholds=thresholds
+                )
+            if outbox:
+                result.messages += notifications_send(messages=outbox, email=email)
+        return
     read = _pg_inputs if connection.vendor == "postgresql" else _orm_inputs
     items, series, plans, milestones, streaks = read(unit_ids, year, month)
     if not items:

@@ -25,16 +25,8 @@ from typing import Any
 from django.db import connection
 
 from lightup import rules
-from lightup.models import THRESHOLD_FIELDS, ItemLightOverride, LightStatus
-from org.models import Employee, OrgUnit
-from scorecard.models import (
-    ActualStatus,
-    ItemKind,
-    ItemMonthlyPlan,
-    MonthlyActual,
-    Scorecard,
-    ScorecardItem,
-)
+from lightup.models import THRESHOLD_FIELDS, LightStatus
+from lightup.sweep_sql import TABLES, chunk_params
 from spm.bulk import copy_rows
 
 STAGE = "lightup_stage"
@@ -75,16 +67,7 @@ INPUT_FIELDS = (
 
 
 def _sql() -> str:
-    t = {
-        "item": ScorecardItem._meta.db_table,
-        "card": Scorecard._meta.db_table,
-        "unit": OrgUnit._meta.db_table,
-        "person": Employee._meta.db_table,
-        "actual": MonthlyActual._meta.db_table,
-        "plan": ItemMonthlyPlan._meta.db_table,
-        "override": ItemLightOverride._meta.db_table,
-        "light": LightStatus._meta.db_table,
-    }
+    t = TABLES
     overrides = ", ".join(f"o.{name}" for name in THRESHOLD_FIELDS)
     return f"""
 WITH it AS (
@@ -124,14 +107,7 @@ ORDER BY it.id
 
 def chunk_inputs(unit_ids: Sequence[int], *, year: int, month: int) -> list[dict[str, Any]]:
     """Every light-able item of the chunk's units with its sums (see the module)."""
-    params: dict[str, Any] = {
-        "year": year,
-        "month": month,
-        "previous": month - 1,
-        "units": list(unit_ids),
-        "kinds": [ItemKind.QUANTITATIVE.value, ItemKind.MILESTONE.value],
-        "rejected": ActualStatus.REJECTED.value,
-    }
+    params = chunk_params(unit_ids, year=year, month=month)
     with connection.cursor() as cursor:
         cursor.execute(_sql(), params)
         return [dict(zip(INPUT_FIELDS, row, strict=True)) for row in cursor.fetchall()]

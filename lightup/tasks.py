@@ -7,6 +7,7 @@ from typing import Any
 
 from celery import shared_task
 
+from lightup.board_pdf import board_pack_write
 from lightup.board_xlsx import board_xlsx_write
 from lightup.services import lightup_sweep
 from lightup.sweep import CHUNK_ITEMS
@@ -62,3 +63,9 @@ def lightup_sweep_job(job_id: int) -> None:
 def lightup_board_xlsx(job_id: int) -> None:
     """Write the light board, as its requester sees it, to an XLSX file (the job's)."""
     job_run(job_id, board_xlsx_write)
+
+
+@shared_task(name="lightup.tasks.lightup_board_pdf")
+def lightup_board_pdf(job_id: int) -> None:
+    """Write the board pack, as its requester sees the board, to a PDF file (the job's)."""
+    job_run(job_id, board_pack_write)

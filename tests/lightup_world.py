@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from org.models import Employee, OrgUnit
 from scorecard.models import (
@@ -113,3 +114,29 @@ def grow(world: World, n: int) -> None:
             unit=world.cast.finance, line_manager=world.cast.sibling_manager
         )
         item(scorecard(world.cast.finance, person), f"Theirs {i}", monthly=Decimal(90))
+
+
+def run_board_job(
+    monkeypatch: Any, world: World, module: Any, task: Any
+) -> tuple[Any, list[tuple[int, int]]]:
+    """Run the board export of ``module`` (its ``KIND``, by ``task``) for the executive,
+    with a progress report every two rows; the job and every (done, total) reported."""
+    from lightup.board_jobs import board_job_create
+    from lightup.selectors import BoardFilters
+
+    seen: list[tuple[int, int]] = []
+    real = module.job_progress
+
+    def spy(job: Any, *, done: int, total: int | None = None) -> None:
+        real(job, done=done, total=total)
+        seen.append((job.done, job.total))
+
+    monkeypatch.setattr(module, "CHUNK", 2)
+    monkeypatch.setattr(module, "job_progress", spy)
+    filters = BoardFilters(year=YEAR, month=MONTH)
+    job = board_job_create(
+        kind=module.KIND, user=world.cast.executive.user, filters=filters, task=task
+    )
+    task(job.pk)
+    job.refresh_from_db()
+    return job, seen

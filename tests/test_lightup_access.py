@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from lightup.models import LightStatus
 from lightup.services import lightup_sweep
 from notifications.models import Notification
 from org.scoping import SYSTEM
@@ -41,6 +42,11 @@ def world(cast: Cast) -> World:
 
 def names(world: World, item_ids: set[int]) -> set[str]:
     return {name for name, item in world.items.items() if item.pk in item_ids}
+
+
+def world_colour(world: World, name: str) -> str:
+    status = LightStatus.objects.get(item=world.items[name], year=YEAR, month=MONTH)
+    return status.colour
 
 
 def board_items(content: bytes) -> set[int]:
@@ -83,14 +89,19 @@ def test_board_exports_hold_only_the_lights_in_scope(
     query = f"?year={YEAR}&month={MONTH}"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("lightup-board-xlsx") + query)
-    pdf = client.get(reverse("lightup-board-pdf"), {"year": YEAR, "month": MONTH})
+        pdf = client.post(reverse("lightup-board-pdf") + query)
     if role == "anonymous":
         assert response.status_code == pdf.status_code == 302
         assert not Job.objects.exists()
         return
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    job = Job.objects.get()
+    job = Job.objects.get(kind="lightup_board_xlsx")
+    pack = Job.objects.get(kind="lightup_board_pdf")
     assert response["Location"] == reverse("job-detail", args=[job.pk])
+    assert pdf["Location"] == reverse("job-detail", args=[pack.pk])
+    assert pack.status == Job.Status.DONE and pack.created_by == getattr(world.cast, role).user
+    assert pack.result["rows"] == len(
+        [n for n in VISIBLE[role] if world_colour(world, n) != "green"]
+    )
     assert job.status == Job.Status.DONE and job.created_by == getattr(world.cast, role).user
     download = client.get(reverse("job-download", args=[job.pk]))
     sheet = load_workbook(io.BytesIO(b"".join(download.streaming_content))).active

@@ -265,21 +265,19 @@ def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
         )
         inputs = load_inputs(cycle, results)
         digests = Digests(period, scheme)
-        stale = {}
-        for result in results:
-            digest = digests.of(inputs[result.pk])
-            if digest != result.inputs_digest:
-                stale[result.pk] = digest
+        started = {r.pk: digests.start(inputs[r.pk]) for r in results}
+        stale = [r for r in results if digests.finish(started[r.pk], r) != r.inputs_digest]
         explanations = dict(
-            AssessmentResult.objects.filter(pk__in=list(stale)).values_list("pk", "explanation")
+            AssessmentResult.objects.filter(pk__in=[r.pk for r in stale]).values_list(
+                "pk", "explanation"
+            )
         )
         changed, unchanged = [], []
-        for result in results:
-            if result.pk not in stale:
-                continue
+        for result in stale:
             result.explanation = explanations[result.pk]
-            result.inputs_digest = stale[result.pk]
-            if _apply(result, rules.compute_score(inputs[result.pk], period, scheme)):
+            applied = _apply(result, rules.compute_score(inputs[result.pk], period, scheme))
+            result.inputs_digest = digests.finish(started[result.pk], result)
+            if applied:
                 result.computed_at = now
                 result.version += 1
                 changed.append(result)
@@ -305,9 +303,9 @@ def rescore_result(result_id: int, *, now: Any, reason: str, user: Any = None) -
         cycle = result.cycle
         data = load_inputs(cycle, [result])[result.pk]
         score = rules.compute_score(data, cycle.period_span, cycle.rules)
-        result.inputs_digest = Digests(cycle.period_span, cycle.rules).of(data)
         if not _apply(result, score):
             return False
+        result.inputs_digest = Digests(cycle.period_span, cycle.rules).of(data, result)
         result.computed_at = now
         result.version += 1
         write_results([result], now, reason, user)

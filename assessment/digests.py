@@ -12,6 +12,7 @@ result.
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +44,29 @@ class Digests:
         self._base = hashlib.blake2b(RULES_SOURCE, digest_size=16)
         self._base.update(repr((period, scheme)).encode())
 
-    def of(self, data: Any) -> str:
+    def of(self, data: Any, result: Any) -> str:
         """The digest of one result's inputs (``repr`` of frozen dataclasses of plain values:
-        ids, names, Decimals, dates, and monthly values in month order)."""
+        ids, names, Decimals, dates, and monthly values in month order) together with the
+        result's computed scores and grade: a row whose scores were changed or emptied
+        behind the computation's back no longer matches, and is computed again."""
+        return self.finish(self.start(data), result)
+
+    def start(self, data: Any) -> Any:
+        """The inputs' part of the digest (to :meth:`finish` with the scores, as they are
+        stored and again as they are computed)."""
         digest = self._base.copy()
         digest.update(repr(data).encode())
+        return digest
+
+    def finish(self, started: Any, result: Any) -> str:
+        digest = started.copy()
+        digest.update(repr([_cents(getattr(result, name)) for name in SCORES]).encode())
+        digest.update(f"{result.grade}|{result.vetoed}".encode())
         return digest.hexdigest()
+
+
+SCORES = ("quantitative_part", "qualitative_part", "final_score")
+
+
+def _cents(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"

@@ -4,6 +4,7 @@ exactly those whose inputs changed — with the same values a full computation g
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -82,10 +83,10 @@ def test_a_result_computed_before_digests_gets_its_digest_without_a_new_version_
     assert [{**row, "inputs_digest": ""} for row in after] == before
     result.refresh_from_db()
     data = load_inputs(cycle, [result])[result.pk]
-    assert result.inputs_digest == Digests(cycle.period_span, cycle.rules).of(data)
+    assert result.inputs_digest == Digests(cycle.period_span, cycle.rules).of(data, result)
 
 
-def test_the_digest_changes_with_every_kind_of_input_and_with_the_scheme() -> None:
+def test_the_digest_changes_with_every_kind_of_input_the_scheme_and_the_stored_scores() -> None:
     period = rules.Period.of("annual", 2026)
     item = rules.QuantitativeItem(
         1, "Revenue", D(100),
@@ -106,11 +107,18 @@ def test_the_digest_changes_with_every_kind_of_input_and_with_the_scheme() -> No
         rules.ScoreInput(quantitative=[item], exemptions=[
             rules.Exemption(5, 1, "Sick leave", "approved")]),
     ]  # fmt: skip
-    found = {digests.of(base), *(digests.of(v) for v in variants)}
+    stored = SimpleNamespace(
+        quantitative_part=D("61.5"), qualitative_part=None, final_score=D("61.50"),
+        grade="basic", vetoed=False,
+    )  # fmt: skip
+    found = {digests.of(base, stored), *(digests.of(v, stored) for v in variants)}
     assert len(found) == len(variants) + 1
-    assert digests.of(base) == Digests(period, rules.SchemeRules()).of(base)
+    assert digests.of(base, stored) == Digests(period, rules.SchemeRules()).of(base, stored)
     other_scheme = Digests(period, rules.SchemeRules(bonus_cap=D(5)))
-    assert other_scheme.of(base) != digests.of(base)
-    assert Digests(rules.Period.of("semi_annual", 2026), rules.SchemeRules()).of(base) != (
-        digests.of(base)
-    )
+    assert other_scheme.of(base, stored) != digests.of(base, stored)
+    semi_annual = Digests(rules.Period.of("semi_annual", 2026), rules.SchemeRules())
+    assert semi_annual.of(base, stored) != digests.of(base, stored)
+    for changed in ({"final_score": None}, {"grade": "good"}, {"vetoed": True}):
+        assert digests.of(base, SimpleNamespace(**{**vars(stored), **changed})) != (
+            digests.of(base, stored)
+        )

@@ -8,6 +8,10 @@ changed are written: on PostgreSQL one statement per chunk updates them from arr
 copies them into the history table (see :mod:`assessment.writes`). A re-run therefore gives
 identical rows and writes nothing; a finalised cycle is never touched (checked under a
 lock on the cycle row for every chunk, so finalising in the middle of a run stops it).
+
+A result whose inputs digest (:mod:`assessment.digests`) equals the stored one is not
+scored again: the rules would give exactly the stored values. Only the results whose
+inputs changed are scored, and only their stored explanations are read to compare.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 
 from assessment import rules
+from assessment.digests import Digests
 from assessment.models import (
     COMPUTABLE_STATUSES,
     Adjustment,
@@ -34,7 +39,7 @@ from assessment.models import (
     Veto,
 )
 from assessment.qualitative import provided_parts
-from assessment.writes import write_results
+from assessment.writes import write_digests, write_results
 from scorecard.models import (
     ActualStatus,
     ItemKind,
@@ -104,14 +109,15 @@ def _monthly(rows: QuerySet[Any]) -> dict[int, dict[int, Decimal]]:
     found: dict[int, dict[int, Decimal]] = {}
     values = rows.order_by().values_list("item_id", "month", "value")
     if connection.vendor != "postgresql":
+        values = values.order_by("month")  # month order: the digest of the inputs is stable
         for item_id, month, value in values:
             found.setdefault(item_id, {})[month] = value
         return found
     sql, params = values.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT m.item_id, array_agg(m.month), array_agg(m.value) FROM ({sql}) AS m "  # noqa: S608 - Django's own SQL
-            "GROUP BY m.item_id",
+            "SELECT m.item_id, array_agg(m.month ORDER BY m.month), "  # noqa: S608 - Django's own SQL
+            f"array_agg(m.value ORDER BY m.month) FROM ({sql}) AS m GROUP BY m.item_id",
             params,
         )
         for item_id, months, amounts in cursor.fetchall():
@@ -253,17 +259,34 @@ def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
         scheme = cycle.rules
         period = cycle.period_span
         results = list(
-            AssessmentResult.objects.filter(cycle_id=cycle_id, unit_id__in=unit_ids).order_by("pk")
+            AssessmentResult.objects.filter(cycle_id=cycle_id, unit_id__in=unit_ids)
+            .defer("explanation")
+            .order_by("pk")
         )
         inputs = load_inputs(cycle, results)
-        changed = []
-        for result in results:
-            if _apply(result, rules.compute_score(inputs[result.pk], period, scheme)):
+        digests = Digests(period, scheme)
+        started = {r.pk: digests.start(inputs[r.pk]) for r in results}
+        stale = [r for r in results if digests.finish(started[r.pk], r) != r.inputs_digest]
+        explanations = dict(
+            AssessmentResult.objects.filter(pk__in=[r.pk for r in stale]).values_list(
+                "pk", "explanation"
+            )
+        )
+        changed, unchanged = [], []
+        for result in stale:
+            result.explanation = explanations[result.pk]
+            applied = _apply(result, rules.compute_score(inputs[result.pk], period, scheme))
+            result.inputs_digest = digests.finish(started[result.pk], result)
+            if applied:
                 result.computed_at = now
                 result.version += 1
                 changed.append(result)
+            else:
+                unchanged.append(result)
         if changed:
             write_results(changed, now)
+        if unchanged:  # values as computed before the digest existed: store it, audit nothing
+            write_digests(unchanged)
         return Outcome(computed=len(results), changed=len(changed))
 
 
@@ -278,11 +301,11 @@ def rescore_result(result_id: int, *, now: Any, reason: str, user: Any = None) -
             .get(pk=result_id)
         )
         cycle = result.cycle
-        score = rules.compute_score(
-            load_inputs(cycle, [result])[result.pk], cycle.period_span, cycle.rules
-        )
+        data = load_inputs(cycle, [result])[result.pk]
+        score = rules.compute_score(data, cycle.period_span, cycle.rules)
         if not _apply(result, score):
             return False
+        result.inputs_digest = Digests(cycle.period_span, cycle.rules).of(data, result)
         result.computed_at = now
         result.version += 1
         write_results([result], now, reason, user)

@@ -16,6 +16,7 @@ RESULT_FIELDS = (
     "grade",
     "vetoed",
     "explanation",
+    "inputs_digest",
 )
 
 
@@ -48,6 +49,7 @@ def write_results(
             r.grade,
             r.vetoed,
             ops.adapt_json_value(r.explanation, None),
+            r.inputs_digest,
             ops.adapt_datetimefield_value(r.computed_at),
             r.version,
             r.pk,
@@ -80,11 +82,12 @@ def _write_postgresql(changed: list[AssessmentResult], now: Any, reason: str, us
     sets = ", ".join(f"{c} = new.{c}" for c in (*RESULT_FIELDS, "version"))
     sql = (
         "WITH new (id, quantitative_part, qualitative_part, final_score, grade, vetoed, "  # noqa: S608
-        "explanation, version) AS (SELECT n.id, n.q, n.l, n.f, n.g, n.v, n.e::jsonb, n.ver "
-        "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[], %s::text[], "
-        "%s::boolean[], %s::text[], %s::integer[]) AS n (id, q, l, f, g, v, e, ver)), "
+        "explanation, inputs_digest, version) AS (SELECT n.id, n.q, n.l, n.f, n.g, n.v, "
+        "n.e::jsonb, n.d, n.ver FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], "
+        "%s::numeric[], %s::text[], %s::boolean[], %s::text[], %s::text[], %s::integer[]) "
+        "AS n (id, q, l, f, g, v, e, d, ver)), "
         f"written AS (UPDATE {table} AS t SET {sets}, computed_at = %s "
-        "FROM new WHERE t.id = new.id RETURNING t.*) "
+        f"FROM new WHERE t.id = new.id RETURNING {', '.join(f't.{c}' for c in copied)}) "
         f"INSERT INTO {history.db_table} ({', '.join([*copied, *HISTORY_OWN])}) "
         f"SELECT {', '.join(copied)}, %s, %s, '~', %s FROM written"
     )
@@ -96,6 +99,7 @@ def _write_postgresql(changed: list[AssessmentResult], now: Any, reason: str, us
         [r.grade for r in changed],
         [r.vetoed for r in changed],
         [json.dumps(r.explanation) for r in changed],
+        [r.inputs_digest for r in changed],
         [r.version for r in changed],
         now,
         now,
@@ -104,3 +108,9 @@ def _write_postgresql(changed: list[AssessmentResult], now: Any, reason: str, us
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def write_digests(unchanged: list[AssessmentResult]) -> None:
+    """Store the inputs digest of results whose computed values did not change (computed
+    before the digest existed): a cache, so no new version and no audit row."""
+    AssessmentResult.objects.bulk_update(unchanged, ["inputs_digest"], batch_size=1000)

@@ -17,8 +17,10 @@ from spm.clock import FixedClock
 from tests.test_assessment_services_tier import annual_cycle_of_generated_group
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# The audit rows hold every computed value but the explanation, which stays on the result
+# (an appeal keeps the one it replaces) and the inputs digest (a cache).
 AUDITED = ("quantitative_part", "qualitative_part", "final_score", "grade", "vetoed",
-           "explanation", "computed_at", "version", "cycle_id", "scorecard_id", "unit_id",
+           "computed_at", "version", "cycle_id", "scorecard_id", "unit_id",
            "employee_id", "calibrated_grade", "acknowledged_at")  # fmt: skip
 
 

@@ -129,12 +129,19 @@ class AssessmentResult(FrozenWhenFinal):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    # A digest of everything the computed values were computed from (inputs, scheme,
+    # period, the rules' source): a re-run skips a result whose digest is unchanged.
+    # Written only by :mod:`assessment.writes`, together with the computed values.
+    inputs_digest = models.CharField(max_length=32, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     after_final_fields = frozenset({"acknowledged_at"})
 
     objects = AssessmentResultQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The audit records every score, part, grade and step; the explanation (several kB,
+    # derived from audited inputs by the rules) lives on the result only — an appeal keeps
+    # the explanation it replaces in ``Appeal.previous_explanation``. The digest is a cache.
+    history = HistoricalRecords(excluded_fields=["explanation", "inputs_digest"])
 
     class Meta:
         ordering = ["cycle", "unit__path", "employee__name"]

@@ -5,6 +5,7 @@ errors through (400 / 404 / 409, see :mod:`spm.api`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import BaseRouter
+from rest_framework.serializers import Serializer
 
 from assessment import selectors as assessment_selectors
 from assessment.models import AssessmentResult
@@ -36,6 +38,29 @@ def _actor(request: Any) -> Actor:
 
 def _version(data: Any) -> int | None:
     return cast(int | None, data.get("version"))
+
+
+class StepMixin:
+    """State changes of the shape "scoped object → service → serialized answer": the body
+    is validated, the service called on ``self.get_object()`` (so out of scope is 404) and
+    the row re-read through the viewset's own ``scoped()`` for the answer."""
+
+    def answer(self, request: Request, pk: int) -> Response:
+        view = cast(Any, self)
+        fresh = get_scoped(view.scoped(request.user, VIEW), _actor(request), pk, VIEW)
+        serializer = view.get_serializer_class()
+        return Response(serializer(fresh, context={"request": request}).data)
+
+    def step(
+        self, request: Request, body_class: type[Serializer[Any]], service: Callable[..., Any],
+        target: str,
+    ) -> Response:  # fmt: skip
+        """Call ``service(actor=…, <target>=the object, **body)``; answer the fresh row."""
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        obj = cast(Any, self).get_object()
+        row = service(actor=_actor(request), **{target: obj}, **body.validated_data)
+        return self.answer(request, row.pk)
 
 
 class ReviewViewSet(
@@ -248,7 +273,7 @@ class ThreadViewSet(
 
 
 class InterviewViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    StepMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     mixins.CreateModelMixin, viewsets.GenericViewSet[Any],
 ):  # fmt: skip
     """Performance interviews: the manager schedules and records; both acknowledge."""
@@ -265,33 +290,23 @@ class InterviewViewSet(
             actor=_actor(self.request), **serializer.validated_data
         )
 
-    def _done(self, request: Request, pk: int) -> Response:
-        fresh = get_scoped(people.interviews(_actor(request)), _actor(request), pk, VIEW)
-        return Response(s.InterviewSerializer(fresh, context={"request": request}).data)
-
     @extend_schema(request=s.InterviewRecordSerializer, responses=s.InterviewSerializer)
     @action(detail=True, methods=["post"])
     def record(self, request: Request, pk: Any = None) -> Response:
-        body = s.InterviewRecordSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = interviews.interview_record(
-            actor=_actor(request), interview=self.get_object(), **body.validated_data
+        return self.step(
+            request, s.InterviewRecordSerializer, interviews.interview_record, "interview"
         )
-        return self._done(request, row.pk)
 
     @extend_schema(request=s.ExpectedVersionSerializer, responses=s.InterviewSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: Any = None) -> Response:
-        body = s.ExpectedVersionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = interviews.interview_acknowledge(
-            actor=_actor(request), interview=self.get_object(), **body.validated_data
+        return self.step(
+            request, s.ExpectedVersionSerializer, interviews.interview_acknowledge, "interview"
         )
-        return self._done(request, row.pk)
 
 
 class AppealViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    StepMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     mixins.CreateModelMixin, viewsets.GenericViewSet[Any],
 ):  # fmt: skip
     """Appeals with their deadlines: the person assessed submits; HR takes each under
@@ -311,35 +326,23 @@ class AppealViewSet(
             evidence=data.get("evidence"),
         )  # fmt: skip
 
-    def _done(self, request: Request, pk: int) -> Response:
-        fresh = get_scoped(selectors.appeals_for(_actor(request)), _actor(request), pk, VIEW)
-        return Response(s.AppealSerializer(fresh, context={"request": request}).data)
-
     @extend_schema(request=s.ExpectedVersionSerializer, responses=s.AppealSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: Any = None) -> Response:
         """HR: take the appeal under review."""
-        body = s.ExpectedVersionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = appeals.appeal_review_start(
-            actor=_actor(request), appeal=self.get_object(), **body.validated_data
+        return self.step(
+            request, s.ExpectedVersionSerializer, appeals.appeal_review_start, "appeal"
         )
-        return self._done(request, row.pk)
 
     @extend_schema(request=s.AppealDecideSerializer, responses=s.AppealSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: Any = None) -> Response:
         """HR: uphold (``change`` false) or change with the corrected qualitative part."""
-        body = s.AppealDecideSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = appeals.appeal_decide(
-            actor=_actor(request), appeal=self.get_object(), **body.validated_data
-        )
-        return self._done(request, row.pk)
+        return self.step(request, s.AppealDecideSerializer, appeals.appeal_decide, "appeal")
 
 
 class ImprovementPlanViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+    StepMixin, ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     mixins.CreateModelMixin, viewsets.GenericViewSet[Any],
 ):  # fmt: skip
     """Improvement plans with their PDCA actions."""
@@ -362,10 +365,6 @@ class ImprovementPlanViewSet(
             employee=employee, interview=data.get("interview"), appeal=data.get("appeal"),
         )  # fmt: skip
 
-    def _done(self, request: Request, pk: int) -> Response:
-        fresh = people.plan_get(_actor(request), pk)
-        return Response(s.ImprovementPlanSerializer(fresh, context={"request": request}).data)
-
     @extend_schema(request=s.ImprovementActionSerializer, responses=s.ImprovementPlanSerializer)
     @action(detail=True, methods=["post"], url_path="actions")
     def add_action(self, request: Request, pk: Any = None) -> Response:
@@ -373,15 +372,12 @@ class ImprovementPlanViewSet(
         body.is_valid(raise_exception=True)
         plan = self.get_object()
         plans.plan_action_add(actor=_actor(request), plan=plan, **body.validated_data)
-        return self._done(request, plan.pk)
+        return self.answer(request, plan.pk)
 
     @extend_schema(request=s.ExpectedVersionSerializer, responses=s.ImprovementPlanSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
-        body = s.ExpectedVersionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = plans.plan_close(actor=_actor(request), plan=self.get_object(), **body.validated_data)
-        return self._done(request, row.pk)
+        return self.step(request, s.ExpectedVersionSerializer, plans.plan_close, "plan")
 
     @extend_schema(request=None, responses={201: s.ImprovementPlanSerializer})
     @action(detail=True, methods=["post"])
@@ -389,7 +385,7 @@ class ImprovementPlanViewSet(
         """From December: carry unfinished actions into next year's scorecard."""
         plan = self.get_object()
         plans.plan_seed_next_year(actor=_actor(request), plan=plan)
-        response = self._done(request, plan.pk)
+        response = self.answer(request, plan.pk)
         response.status_code = status.HTTP_201_CREATED
         return response
 
@@ -404,7 +400,7 @@ class ImprovementPlanViewSet(
         body = s.ActionStageSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         plans.plan_action_move(actor=_actor(request), action=row, **body.validated_data)
-        return self._done(request, plan.pk)
+        return self.answer(request, plan.pk)
 
 
 def register(router: BaseRouter) -> None:

@@ -194,6 +194,9 @@ def endpoints(world: World) -> list[tuple[str, dict[str, int]]]:
         (f"/api/v1/result-reviews/{world.result.pk}/", expect(RESULT_READERS, **api)),
         (f"/api/v1/result-reviews/{world.result.pk}/completion/", expect({"hr"}, **api)),
         (f"/api/v1/result-reviews/{world.result.pk}/reviewers/", expect({"hr"}, **api)),
+        # who said what: nobody while the scheme's review policy is off (the default)
+        (f"/api/v1/result-reviews/{world.result.pk}/answers/", expect(set(), **api)),
+        ("/api/v1/review-policies/", expect(EVERYONE, **api)),
         ("/api/v1/bars-anchors/", expect(EVERYONE, **api)),
         ("/api/v1/critical-incidents/", expect(EVERYONE, **api)),
         (f"/api/v1/critical-incidents/{world.incident.pk}/", expect({"manager", "hr"}, **api)),

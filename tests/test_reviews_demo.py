@@ -5,7 +5,6 @@ changed a grade and one improvement plan; a second run changes nothing."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 

@@ -23,15 +23,19 @@ class ReviewerKind(models.TextChoices):
 
 
 # HR's and admins' action on reviews: ask and withdraw reviewers. It reaches the rows only
-# to manage who is asked; what a reviewer answered stays out of reach (VIEW is the
-# reviewer's alone), so no HR page, list or endpoint can show who said what.
+# to manage who is asked; what a reviewer answered stays out of its reach (VIEW is the
+# reviewer's alone), so no HR page, list or endpoint built on it shows who said what.
 ASSIGN = "assign"
+# HR's and admins' reading of who said what: only where the scheme's review policy allows
+# it (``reviews.policy``), and never about their own result (``selectors.answers``).
+ANSWERS = "answers"
 
 
 class ReviewQuerySet(ScopedQuerySet):
     """A reviewer sees and answers their own reviews, and nobody else reads a review row:
     the reviewee sees groups (``selectors.review_summary``), HR completion counts and the
-    list of who is asked (``selectors.reviewers``), never an answer."""
+    list of who is asked (``selectors.reviewers``) — and the answers (``ANSWERS``) only
+    where the scheme's review policy says so."""
 
     scope_unit_lookup = "result__unit"
     scope_self_lookup = "reviewer_id"
@@ -39,6 +43,7 @@ class ReviewQuerySet(ScopedQuerySet):
         VIEW: frozenset({SELF}),
         CHANGE: frozenset({SELF}),
         ASSIGN: frozenset({HR, ADMIN}),
+        ANSWERS: frozenset({HR, ADMIN}),
     }
 
 

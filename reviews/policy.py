@@ -4,26 +4,14 @@ it), else the default — HR reads no answers."""
 
 from __future__ import annotations
 
-from django.db.models import Subquery
-
-from assessment.models import AssessmentScheme
 from reviews.models import ReviewPolicy
+from reviews.models.policy import schemes_hr_reads
 
 
 def hr_reads_answers(scheme_id: int) -> bool:
     """Whether HR reads who said what in the reviews of cycles on scheme ``scheme_id``.
     One query."""
-    scheme = AssessmentScheme.objects.filter(pk=scheme_id)
-    found = (
-        ReviewPolicy.objects.filter(
-            scheme__code=Subquery(scheme.values("code")[:1]),
-            scheme__version__lte=Subquery(scheme.values("version")[:1]),
-        )
-        .order_by("-scheme__version")
-        .values_list("hr_reads_answers", flat=True)
-        .first()
-    )
-    return bool(found)
+    return schemes_hr_reads().filter(pk=scheme_id).exists()
 
 
 def policy_of(scheme_id: int) -> ReviewPolicy:

@@ -65,6 +65,21 @@ def test_by_default_hr_s_page_shows_completion_only(cast: Cast, world: World) ->
     assert "Completion" in page
 
 
+def test_hr_s_answers_queryset_follows_the_policy(cast: Cast, world: World) -> None:
+    from reviews.models.reviews import ANSWERS
+
+    def reached(role: str) -> set[int]:
+        user = getattr(cast, role).user
+        return set(Review.objects.restrict(user, ANSWERS).values_list("pk", flat=True))
+
+    everyone = set(Review.objects.filter(result=world.result).values_list("pk", flat=True))
+    assert reached("hr") == set()
+    turn_on(cast, world)
+    assert reached("hr") == everyone
+    for role in ("employee", "manager", "sibling_manager", "executive"):
+        assert reached(role) == set(), role
+
+
 # --- on ----------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ default: off, HR sees completion only (issue 12)."""
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -45,3 +46,17 @@ class ReviewPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme}: {self.hr_reads_answers}"
+
+
+def schemes_hr_reads() -> QuerySet[AssessmentScheme]:
+    """The scheme versions whose review policy lets HR read who said what — each version's
+    own policy, else the latest earlier version's of the same code, else off. Lazy: used as
+    a subquery, by the scope of :data:`reviews.models.reviews.ANSWERS` among others."""
+    latest = (
+        ReviewPolicy.objects.filter(
+            scheme__code=OuterRef("code"), scheme__version__lte=OuterRef("version")
+        )
+        .order_by("-scheme__version")
+        .values("hr_reads_answers")[:1]
+    )
+    return AssessmentScheme.objects.annotate(hr_reads=Subquery(latest)).filter(hr_reads=True)

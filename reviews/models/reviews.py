@@ -6,13 +6,15 @@ from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessment.models import AssessmentResult
 from org.models import Employee
-from org.scoping import ADMIN, CHANGE, HR, SELF, VIEW, ScopedQuerySet
+from org.scoping import ADMIN, CHANGE, HR, SELF, VIEW, Scope, ScopedQuerySet
 from reviews import rules
+from reviews.models.policy import schemes_hr_reads
 
 
 class ReviewerKind(models.TextChoices):
@@ -45,6 +47,15 @@ class ReviewQuerySet(ScopedQuerySet):
         ASSIGN: frozenset({HR, ADMIN}),
         ANSWERS: frozenset({HR, ADMIN}),
     }
+
+    def scope_q(self, scope: Scope, action: str = VIEW) -> Q | None:
+        """``ANSWERS`` reaches only the reviews of cycles whose scheme's review policy lets
+        HR read who said what (a subquery; off by default), admins included."""
+        q = super().scope_q(scope, action)
+        if action != ANSWERS:
+            return q
+        gate = Q(result__cycle__scheme_id__in=schemes_hr_reads().values("pk"))
+        return gate if q is None else q & gate
 
 
 SCORE = [MinValueValidator(0), MaxValueValidator(100)]

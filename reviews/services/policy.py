@@ -25,7 +25,10 @@ def review_policy_set(
     hr_reads_answers: bool,
     version: int | None = None,
 ) -> ReviewPolicy:
-    stored = scheme_for_change(actor, scheme, ReviewPolicy)
+    scheme_for_change(actor, scheme, ReviewPolicy)
+    # the scheme row locked, as its revision locks it: a policy never lands on a version
+    # superseded meanwhile, and two first rows of one version are not written at once
+    stored = AssessmentScheme.objects.select_for_update().get(pk=scheme.pk)
     if not stored.current:
         newest = AssessmentScheme.objects.filter(code=stored.code, current=True).first()
         raise StaleRecord(

@@ -49,9 +49,10 @@ class CycleSerializer(serializers.ModelSerializer[AssessmentCycle]):
             "review_due",
             "calibration_due",
             "computed_at",
+            "published_at",
             "version",
         ]
-        read_only_fields = ["scheme_snapshot", "status", "computed_at", "version"]
+        read_only_fields = ["scheme_snapshot", "status", "computed_at", "published_at", "version"]
 
 
 class AdvanceSerializer(serializers.Serializer[Any]):

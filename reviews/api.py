@@ -1,18 +1,17 @@
 """REST API of the people side under /api/v1/, scoped like the pages: reviews to give,
-a result's reviews (groups; completion and reviewers for HR), scales, incidents, feedback,
-interviews, appeals and improvement plans. Viewsets call the services and let their
-errors through (400 / 404 / 409, see :mod:`spm.api`)."""
+a result's reviews (groups; completion, reviewers and — where the scheme's review policy
+allows — answers for HR), scales and review policies here; incidents, feedback,
+interviews, appeals and improvement plans in :mod:`reviews.api_people`. Viewsets call
+the services and let their errors through (400 / 404 / 409, see :mod:`spm.api`)."""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,17 +20,22 @@ from rest_framework.routers import BaseRouter
 from assessment import selectors as assessment_selectors
 from assessment.models import AssessmentResult
 from assessment.services.common import covered_by, is_subject
-from org.scoping import VIEW, Actor, get_scoped
-from reviews import people, selectors
+from org.scoping import VIEW
+from reviews import selectors
 from reviews import serializers as s
-from reviews.models import BarsAnchor, CriticalIncident, Review
-from reviews.services import appeals, bars, feedback, incidents, interviews, plans
+from reviews.api_people import (
+    AppealViewSet,
+    ImprovementPlanViewSet,
+    IncidentViewSet,
+    InterviewViewSet,
+    ThreadViewSet,
+    request_actor,
+)
+from reviews.models import BarsAnchor, Review, ReviewPolicy
+from reviews.services import appeals, bars
+from reviews.services import policy as policy_services
 from reviews.services import reviews as review_services
 from spm.api import ScopedViewSetMixin
-
-
-def _actor(request: Any) -> Actor:
-    return cast(Actor, request.user)
 
 
 def _version(data: Any) -> int | None:
@@ -57,7 +61,7 @@ class ReviewViewSet(
         body = s.ReviewSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         row = review_services.review_submit(
-            actor=_actor(request), review=self.get_object(), **body.validated_data
+            actor=request_actor(request), review=self.get_object(), **body.validated_data
         )
         fresh = self.scoped(request.user, VIEW).get(pk=row.pk)
         return Response(s.ReviewSerializer(fresh, context={"request": request}).data)
@@ -76,8 +80,8 @@ class ResultReviewViewSet(
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         result = self.get_object()
-        visible = assessment_selectors.scores_visible(_actor(request), result)
-        summary = selectors.review_summary(_actor(request), result.pk) if visible else None
+        visible = assessment_selectors.scores_visible(request_actor(request), result)
+        summary = selectors.review_summary(request_actor(request), result.pk) if visible else None
         data = {
             "result": result.pk,
             "published": visible,
@@ -93,8 +97,8 @@ class ResultReviewViewSet(
 
     def _hr_result(self, request: Request) -> AssessmentResult:
         result = self.get_object()
-        if is_subject(_actor(request), result) or not covered_by(
-            _actor(request), result.unit.path, review_services.HR_ROLES
+        if is_subject(request_actor(request), result) or not covered_by(
+            request_actor(request), result.unit.path, review_services.HR_ROLES
         ):
             raise Http404
         return result
@@ -106,16 +110,27 @@ class ResultReviewViewSet(
         result = self._hr_result(request)
         rows = [
             {"kind": kind, "asked": asked, "answered": answered}
-            for kind, (asked, answered) in selectors.completion(_actor(request), result.pk).items()
+            for kind, (asked, answered) in selectors.completion(
+                request_actor(request), result.pk
+            ).items()
         ]
         return Response(s.ReviewCompletionSerializer(rows, many=True).data)
+
+    @extend_schema(responses=s.ReviewAnswerSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def answers(self, request: Request, pk: Any = None) -> Response:
+        """HR: who said what — only where the cycle's scheme lets HR read answers (its
+        review policy); 404 otherwise, and for the person assessed always."""
+        result = self._hr_result(request)
+        rows = selectors.answers(request_actor(request), result.pk)
+        return Response(s.ReviewAnswerSerializer(rows, many=True).data)
 
     @extend_schema(responses=s.ReviewerSlotSerializer(many=True))
     @action(detail=True, methods=["get"])
     def reviewers(self, request: Request, pk: Any = None) -> Response:
         """HR: who is asked, of which kind, and whether they answered."""
         result = self._hr_result(request)
-        slots = selectors.reviewers(_actor(request), result.pk)
+        slots = selectors.reviewers(request_actor(request), result.pk)
         return Response(s.ReviewerSlotSerializer(slots, many=True).data)
 
     @extend_schema(request=None, responses=s.ReviewerSlotSerializer(many=True))
@@ -123,10 +138,10 @@ class ResultReviewViewSet(
     def suggest(self, request: Request, pk: Any = None) -> Response:
         """HR: ask the reviewers suggested from the org tree and line managers."""
         result = self._hr_result(request)
-        review_services.reviews_suggest(actor=_actor(request), result=result)
+        review_services.reviews_suggest(actor=request_actor(request), result=result)
         return Response(
             s.ReviewerSlotSerializer(
-                selectors.reviewers(_actor(request), result.pk), many=True
+                selectors.reviewers(request_actor(request), result.pk), many=True
             ).data
         )
 
@@ -139,10 +154,12 @@ class ResultReviewViewSet(
         result = self._hr_result(request)
         body = s.ReviewerAssignSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        review_services.review_assign(actor=_actor(request), result=result, **body.validated_data)
+        review_services.review_assign(
+            actor=request_actor(request), result=result, **body.validated_data
+        )
         return Response(
             s.ReviewerSlotSerializer(
-                selectors.reviewers(_actor(request), result.pk), many=True
+                selectors.reviewers(request_actor(request), result.pk), many=True
             ).data
         )
 
@@ -156,10 +173,10 @@ class ResultReviewViewSet(
         body = s.ReviewerWithdrawSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         row = Review(pk=body.validated_data["review"], result=result)
-        review_services.review_remove(actor=_actor(request), review=row)
+        review_services.review_remove(actor=request_actor(request), review=row)
         return Response(
             s.ReviewerSlotSerializer(
-                selectors.reviewers(_actor(request), result.pk), many=True
+                selectors.reviewers(request_actor(request), result.pk), many=True
             ).data
         )
 
@@ -179,238 +196,39 @@ class AnchorViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = bars.bars_anchor_set(
-            actor=_actor(self.request), **serializer.validated_data
+            actor=request_actor(self.request), **serializer.validated_data
         )
 
     def perform_destroy(self, instance: BarsAnchor) -> None:
-        bars.bars_anchor_delete(actor=_actor(self.request), anchor=instance)
+        bars.bars_anchor_delete(actor=request_actor(self.request), anchor=instance)
 
 
-class IncidentViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet[Any],
+class ReviewPolicyViewSet(
+    ScopedViewSetMixin, mixins.ListModelMixin, mixins.CreateModelMixin,
+    viewsets.GenericViewSet[ReviewPolicy],
 ):  # fmt: skip
-    """The critical-incident log: managers record, managers and HR read."""
+    """Schemes' review policies (a scheme without one: HR reads completion only). A POST
+    sets the policy of a scheme's current version."""
 
-    serializer_class = s.IncidentSerializer
-    filterset_fields = ["employee", "kind"]
-    ordering = ["-occurred_on", "-id"]
+    serializer_class = s.ReviewPolicySerializer
+    filterset_fields = ["scheme"]
+    ordering = ["scheme", "id"]
 
     def scoped(self, user: Any, action_name: str) -> QuerySet[Any]:
-        return CriticalIncident.objects.restrict(user, action_name).select_related("employee")
+        return ReviewPolicy.objects.restrict(user, action_name)
 
     def perform_create(self, serializer: Any) -> None:
-        data = serializer.validated_data
-        serializer.instance = incidents.incident_record(actor=_actor(self.request), **data)
-
-    def perform_destroy(self, instance: Any) -> None:
-        incidents.incident_delete(actor=_actor(self.request), incident=instance)
-
-    @extend_schema(request=s.IncidentUpdateSerializer, responses=s.IncidentSerializer)
-    @action(detail=True, methods=["post"])
-    def correct(self, request: Request, pk: Any = None) -> Response:
-        """Correct an incident (``version`` guards against a stale edit)."""
-        body = s.IncidentUpdateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = incidents.incident_update(
-            actor=_actor(request), incident=self.get_object(), **body.validated_data
+        serializer.instance = policy_services.review_policy_set(
+            actor=request_actor(self.request), **serializer.validated_data
         )
-        return Response(s.IncidentSerializer(row, context={"request": request}).data)
-
-
-class ThreadViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin, viewsets.GenericViewSet[Any],
-):  # fmt: skip
-    """Feedback threads the caller takes part in; start one, or reply."""
-
-    serializer_class = s.FeedbackThreadSerializer
-    filterset_fields = ["topic", "employee"]
-    ordering = ["-last_message_at", "-id"]
-
-    def scoped(self, user: Any, action_name: str) -> QuerySet[Any]:
-        return people.threads(user).prefetch_related("messages__author")
-
-    def perform_create(self, serializer: Any) -> None:
-        serializer.instance = feedback.feedback_thread_start(
-            actor=_actor(self.request), **serializer.validated_data
-        )
-
-    @extend_schema(request=s.FeedbackReplySerializer, responses=s.FeedbackThreadSerializer)
-    @action(detail=True, methods=["post"])
-    def reply(self, request: Request, pk: Any = None) -> Response:
-        body = s.FeedbackReplySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        thread = self.get_object()
-        feedback.feedback_reply(actor=_actor(request), thread=thread, **body.validated_data)
-        fresh = people.thread_get(_actor(request), thread.pk)
-        return Response(s.FeedbackThreadSerializer(fresh, context={"request": request}).data)
-
-
-class InterviewViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin, viewsets.GenericViewSet[Any],
-):  # fmt: skip
-    """Performance interviews: the manager schedules and records; both acknowledge."""
-
-    serializer_class = s.InterviewSerializer
-    filterset_fields = ["employee"]
-    ordering = ["-scheduled_for", "-id"]
-
-    def scoped(self, user: Any, action_name: str) -> QuerySet[Any]:
-        return people.interviews(user)
-
-    def perform_create(self, serializer: Any) -> None:
-        serializer.instance = interviews.interview_schedule(
-            actor=_actor(self.request), **serializer.validated_data
-        )
-
-    def _done(self, request: Request, pk: int) -> Response:
-        fresh = get_scoped(people.interviews(_actor(request)), _actor(request), pk, VIEW)
-        return Response(s.InterviewSerializer(fresh, context={"request": request}).data)
-
-    @extend_schema(request=s.InterviewRecordSerializer, responses=s.InterviewSerializer)
-    @action(detail=True, methods=["post"])
-    def record(self, request: Request, pk: Any = None) -> Response:
-        body = s.InterviewRecordSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = interviews.interview_record(
-            actor=_actor(request), interview=self.get_object(), **body.validated_data
-        )
-        return self._done(request, row.pk)
-
-    @extend_schema(request=s.ExpectedVersionSerializer, responses=s.InterviewSerializer)
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request: Request, pk: Any = None) -> Response:
-        body = s.ExpectedVersionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = interviews.interview_acknowledge(
-            actor=_actor(request), interview=self.get_object(), **body.validated_data
-        )
-        return self._done(request, row.pk)
-
-
-class AppealViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin, viewsets.GenericViewSet[Any],
-):  # fmt: skip
-    """Appeals with their deadlines: the person assessed submits; HR takes each under
-    review and upholds or changes it (a change re-scores the result)."""
-
-    serializer_class = s.AppealSerializer
-    filterset_fields = ["status", "result"]
-    ordering = ["-submitted_at", "-id"]
-
-    def scoped(self, user: Any, action_name: str) -> QuerySet[Any]:
-        return selectors.appeals_for(user)
-
-    def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        serializer.instance = appeals.appeal_submit(
-            actor=_actor(self.request), result=data["result"], reason=data["reason"],
-            evidence=data.get("evidence"),
-        )  # fmt: skip
-
-    def _done(self, request: Request, pk: int) -> Response:
-        fresh = get_scoped(selectors.appeals_for(_actor(request)), _actor(request), pk, VIEW)
-        return Response(s.AppealSerializer(fresh, context={"request": request}).data)
-
-    @extend_schema(request=s.ExpectedVersionSerializer, responses=s.AppealSerializer)
-    @action(detail=True, methods=["post"])
-    def review(self, request: Request, pk: Any = None) -> Response:
-        """HR: take the appeal under review."""
-        body = s.ExpectedVersionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = appeals.appeal_review_start(
-            actor=_actor(request), appeal=self.get_object(), **body.validated_data
-        )
-        return self._done(request, row.pk)
-
-    @extend_schema(request=s.AppealDecideSerializer, responses=s.AppealSerializer)
-    @action(detail=True, methods=["post"])
-    def decide(self, request: Request, pk: Any = None) -> Response:
-        """HR: uphold (``change`` false) or change with the corrected qualitative part."""
-        body = s.AppealDecideSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = appeals.appeal_decide(
-            actor=_actor(request), appeal=self.get_object(), **body.validated_data
-        )
-        return self._done(request, row.pk)
-
-
-class ImprovementPlanViewSet(
-    ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin, viewsets.GenericViewSet[Any],
-):  # fmt: skip
-    """Improvement plans with their PDCA actions."""
-
-    serializer_class = s.ImprovementPlanSerializer
-    filterset_fields = ["employee", "year", "status"]
-    ordering = ["-year", "-created_at", "-id"]
-
-    def scoped(self, user: Any, action_name: str) -> QuerySet[Any]:
-        return people.plans(user).prefetch_related("actions__owner")
-
-    def perform_create(self, serializer: Any) -> None:
-        data = dict(serializer.validated_data)
-        employee = data.get("employee")
-        unit = employee.unit if employee is not None else data.get("unit")
-        if unit is None:
-            raise ValidationError({"unit": _("Choose a person or a unit.")})
-        serializer.instance = plans.plan_create(
-            actor=_actor(self.request), unit=unit, year=data["year"], title=data["title"],
-            employee=employee, interview=data.get("interview"), appeal=data.get("appeal"),
-        )  # fmt: skip
-
-    def _done(self, request: Request, pk: int) -> Response:
-        fresh = people.plan_get(_actor(request), pk)
-        return Response(s.ImprovementPlanSerializer(fresh, context={"request": request}).data)
-
-    @extend_schema(request=s.ImprovementActionSerializer, responses=s.ImprovementPlanSerializer)
-    @action(detail=True, methods=["post"], url_path="actions")
-    def add_action(self, request: Request, pk: Any = None) -> Response:
-        body = s.ImprovementActionSerializer(data=request.data, context={"request": request})
-        body.is_valid(raise_exception=True)
-        plan = self.get_object()
-        plans.plan_action_add(actor=_actor(request), plan=plan, **body.validated_data)
-        return self._done(request, plan.pk)
-
-    @extend_schema(request=s.ExpectedVersionSerializer, responses=s.ImprovementPlanSerializer)
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: Any = None) -> Response:
-        body = s.ExpectedVersionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = plans.plan_close(actor=_actor(request), plan=self.get_object(), **body.validated_data)
-        return self._done(request, row.pk)
-
-    @extend_schema(request=None, responses={201: s.ImprovementPlanSerializer})
-    @action(detail=True, methods=["post"])
-    def seed(self, request: Request, pk: Any = None) -> Response:
-        """From December: carry unfinished actions into next year's scorecard."""
-        plan = self.get_object()
-        plans.plan_seed_next_year(actor=_actor(request), plan=plan)
-        response = self._done(request, plan.pk)
-        response.status_code = status.HTTP_201_CREATED
-        return response
-
-    @extend_schema(request=s.ActionStageSerializer, responses=s.ImprovementPlanSerializer)
-    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_id>\d+)/stage")
-    def stage(self, request: Request, pk: Any = None, action_id: str = "") -> Response:
-        """The action's owner, or whoever runs the plan, moves it to a PDCA stage."""
-        plan = self.get_object()
-        row = plan.actions.filter(pk=int(action_id)).first()
-        if row is None:
-            raise Http404
-        body = s.ActionStageSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        plans.plan_action_move(actor=_actor(request), action=row, **body.validated_data)
-        return self._done(request, plan.pk)
 
 
 def register(router: BaseRouter) -> None:
+
     router.register("reviews", ReviewViewSet, basename="review")
     router.register("result-reviews", ResultReviewViewSet, basename="result-review")
     router.register("bars-anchors", AnchorViewSet, basename="bars-anchor")
+    router.register("review-policies", ReviewPolicyViewSet, basename="review-policy")
     router.register("critical-incidents", IncidentViewSet, basename="critical-incident")
     router.register("feedback-threads", ThreadViewSet, basename="feedback-thread")
     router.register("interviews", InterviewViewSet, basename="interview")

@@ -10,7 +10,8 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from assessment.qualitative import register_qualitative_provider
-        from reviews import demo, nav, notify, provider
+        from reviews import demo, item_feedback, nav, notify, provider
+        from scorecard.item_panels import item_panels
         from spm import registry
 
         register_qualitative_provider(provider.qualitative_parts)
@@ -18,3 +19,4 @@ class ReviewsConfig(AppConfig):
         registry.menus.register("reviews", nav.menu, order=55)
         registry.home_panels.register("reviews", nav.home_panels, order=55)
         registry.demo_seeders.register("reviews.demo", demo.seed, order=55)
+        item_panels.register("reviews.feedback", item_feedback.feedback_panel, order=55)

@@ -12,7 +12,9 @@ Construction department (where the ``manager`` and ``employee`` logins work):
 - **one performance interview**, recorded and acknowledged by the employee (the manager's
   acknowledgement still waits on their home page);
 - **one appeal that changed a grade**: submitted, taken under review by HR and changed with
-  a corrected qualitative part, which re-scores the result through the engine;
+  a corrected qualitative part, which re-scores the result through the engine. The subject
+  and the correction are chosen by asking the engine (:func:`_appellant`), so a grade
+  changes on any day the demo runs, whichever scores the clock's year gives;
 - **one improvement plan** from the interview, with PDCA actions, and a feedback thread.
 
 Idempotent: once the cycle holds reviews, a second run changes nothing.
@@ -21,20 +23,27 @@ Idempotent: once the cycle holds reviews, a second run changes nothing.
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
+from assessment.compute import load_inputs
 from assessment.models import AssessmentCycle, AssessmentResult, CycleStatus
-from assessment.rules.scheme import grade_for
+from assessment.rules import ScoreInput, compute_score
 from org.demo import DemoOrg
 from reviews import rules
 from reviews.models import FeedbackTopic, Review
 from reviews.services import feedback, incidents, interviews, plans
-from reviews.services.appeals import appeal_decide, appeal_review_start, appeal_submit
+from reviews.services.appeals import (
+    appeal_decide,
+    appeal_review_start,
+    appeal_submit,
+    deadline_of,
+)
 from reviews.services.reviews import suggested_reviewers
-from spm.clock import clock
+from spm.clock import FixedClock, clock
 
 OFFSETS = (Decimal(-3), Decimal(2), Decimal(1))  # sum 0: the mean stays the rating
 
@@ -66,21 +75,59 @@ def _answers(result: AssessmentResult, answered_at: datetime.datetime) -> int:
     return len(suggested)
 
 
-def _appellant(cycle: AssessmentCycle, prefer: int) -> Any:
-    """A result of the cycle whose grade a corrected qualitative part of 100 would change —
-    the preferred person's if theirs would, else an employee's, else a unit's (appealed by
-    its head) — with the person who appeals it."""
-    weight = cycle.rules.qualitative_weight
-    results = AssessmentResult.objects.filter(cycle=cycle).select_related("employee", "unit__head")
-    ordered = sorted(results, key=lambda r: (r.employee_id != prefer, r.employee_id is None, r.pk))
-    for result in ordered:
-        if result.final_score is None or result.qualitative_part is None:
-            continue
-        raised = result.final_score + weight * (Decimal(100) - result.qualitative_part)
-        person = result.employee or result.unit.head
-        if person is not None and grade_for(raised, cycle.rules) != result.effective_grade:
-            return result, person
-    return None, None
+def _grade_with(cycle: AssessmentCycle, data: ScoreInput, part: Decimal) -> str:
+    """The grade the engine gives a result's inputs with qualitative part ``part``."""
+    return str(compute_score(replace(data, qualitative=part), cycle.period_span, cycle.rules).grade)
+
+
+def _correction(
+    cycle: AssessmentCycle, result: AssessmentResult, data: ScoreInput, *, raise_: bool
+) -> Decimal | None:
+    """The corrected qualitative part that changes the result's grade, asked of the engine
+    itself: 100 where that raises it (``raise_``), else the nearest lower part in whole
+    points that lowers it; None where none does (a veto, a calibrated grade, a score far
+    from every boundary)."""
+    if result.qualitative_part is None or result.calibrated_grade:
+        return None
+    grade = result.grade
+    if raise_:
+        return Decimal(100) if _grade_with(cycle, data, Decimal(100)) != grade else None
+    if _grade_with(cycle, data, Decimal(0)) == grade:
+        return None
+    lower = int(result.qualitative_part)
+    while lower > 0 and _grade_with(cycle, data, Decimal(lower)) == grade:
+        lower -= 1
+    return Decimal(lower)
+
+
+def _appellant(cycle: AssessmentCycle, prefer: int) -> tuple[Any, Any, Decimal | None]:
+    """A result of the cycle with the person who appeals it and the correction that changes
+    its grade — the preferred person's where a raise changes theirs, else the first result
+    a raise changes (an employee's before a unit's, appealed by its head), else the first
+    one a lower part changes. The engine computes each candidate, so the appeal changes a
+    grade on whatever day the demo runs, wherever the scores lie."""
+    results = AssessmentResult.objects.filter(cycle=cycle).select_related(
+        "employee__user", "unit__head__user"
+    )
+
+    def person(result: AssessmentResult) -> Any:
+        return result.employee or result.unit.head
+
+    def order(result: AssessmentResult) -> tuple[bool, bool, int]:
+        return (result.employee_id != prefer, result.employee_id is None, result.pk)
+
+    ordered = [
+        r
+        for r in sorted(results, key=order)
+        if r.final_score is not None and person(r) is not None and person(r).user_id is not None
+    ]
+    inputs = load_inputs(cycle, ordered)
+    for raise_ in (True, False):
+        for result in ordered:
+            part = _correction(cycle, result, inputs[result.pk], raise_=raise_)
+            if part is not None:
+                return result, person(result), part
+    return None, None, None
 
 
 @transaction.atomic
@@ -136,18 +183,25 @@ def seed(demo: DemoOrg) -> str:
             actor=manager.user, plan=plan, description=text, owner=employee,
             due_on=today + datetime.timedelta(days=30 * months),
         )  # fmt: skip
-    appealed, person = _appellant(half, employee.pk)
+    appealed, person, corrected = _appellant(half, employee.pk)
     changed = ""
     if appealed is not None:
         before = appealed.effective_grade
+        # within the window: today, or its last day where the demo runs after it closed
+        deadline = deadline_of(appealed)
+        on = FixedClock.on(min(today, deadline)) if deadline is not None else None
         appeal = appeal_submit(
-            actor=person.user, result=appealed,
+            actor=person.user, result=appealed, clock_=on,
             reason="Two peers who worked with me on the wind farm were not asked.",
         )  # fmt: skip
         appeal = appeal_review_start(actor=hr.user, appeal=appeal)
         appeal_decide(
-            actor=hr.user, appeal=appeal, change=True, corrected_qualitative=Decimal(100),
-            note="The missing peers' reviews were collected; the qualitative part is corrected.",
+            actor=hr.user, appeal=appeal, change=True, corrected_qualitative=corrected,
+            note=(
+                "The missing peers' reviews were collected; the qualitative part is "
+                + ("corrected." if corrected == Decimal(100) else "corrected with them (lower).")
+            ),
+            clock_=on,
         )  # fmt: skip
         appealed.refresh_from_db()
         changed = f"; appeal changed {person.name} from {before} to {appealed.effective_grade}"

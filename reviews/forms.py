@@ -117,3 +117,15 @@ class AnchorForm(BootstrapMixin, forms.Form):
 
 def people_choices(people: Any) -> list[tuple[int, str]]:
     return [(p.pk, f"{p.name} · {p.unit.name}") for p in people]
+
+
+class PolicyForm(BootstrapMixin, forms.Form):
+    hr_reads_answers = forms.BooleanField(
+        label=_("HR reads who said what"),
+        required=False,
+        help_text=_(
+            "HR of the result's unit reads each reviewer's answers with their name. The "
+            "person reviewed never does."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -1,18 +1,25 @@
 """Reads of 360° reviews. The reviewee gets groups (kind, count, mean), never rows; HR
-gets completion (asked / answered per kind), never who said what; a reviewer gets the
-reviews they are asked to give."""
+gets completion (asked / answered per kind), and who said what only where the scheme's
+review policy says so (:func:`answers`); a reviewer gets the reviews they are asked to
+give."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from assessment.models import AssessmentResult
-from org.scoping import VIEW, Actor, get_scoped
-from reviews import rules
+from assessment.services.common import covered_by, is_subject
+from org.scoping import ADMIN, HR, VIEW, Actor, get_scoped
+from reviews import policy, rules
 from reviews.models import Appeal, Review
-from reviews.models.reviews import ASSIGN
+from reviews.models.reviews import ANSWERS, ASSIGN
+
+HR_READERS = frozenset({HR, ADMIN})
 
 
 @dataclass(frozen=True)
@@ -86,6 +93,52 @@ def reviewers(actor: Actor, result_pk: int) -> list[Slot]:
         .values_list("pk", "reviewer_id", "reviewer__name", "kind", "submitted_at")
     )
     return [Slot(pk, who, name, kind, at is not None) for pk, who, name, kind, at in rows]
+
+
+@dataclass(frozen=True)
+class Said:
+    """One reviewer's submitted answer with their name, as HR reads it where allowed."""
+
+    pk: int
+    reviewer_id: int
+    reviewer_name: str
+    kind: str
+    integrity: Decimal | None
+    synergy: Decimal | None
+    systematicness: Decimal | None
+    comment: str
+    submitted_at: datetime
+
+
+def hr_reads(actor: Actor, result: AssessmentResult) -> bool:
+    """Whether ``actor`` reads who said what about ``result``: HR (or an admin) over its
+    unit, not the person assessed, and the cycle's scheme allows it."""
+    return (
+        covered_by(actor, result.unit.path, HR_READERS)
+        and not is_subject(actor, result)
+        and policy.hr_reads_answers(result.cycle.scheme_id)
+    )
+
+
+def answers(actor: Actor, result_pk: int) -> list[Said]:
+    """The submitted answers about result ``result_pk`` with the reviewers' names, for HR
+    where the scheme's review policy allows it; 404 for anyone else and wherever it does
+    not (HR then has completion only). Four queries, whatever the number of answers."""
+    result = get_scoped(
+        AssessmentResult.objects.select_related("unit", "cycle"), actor, result_pk, VIEW
+    )
+    if not hr_reads(actor, result):
+        raise Http404
+    rows = (
+        Review.objects.restrict(actor, ANSWERS)
+        .filter(result=result, submitted_at__isnull=False)
+        .order_by("kind", "reviewer__name", "pk")
+        .values_list(
+            "pk", "reviewer_id", "reviewer__name", "kind", "integrity", "synergy",
+            "systematicness", "comment", "submitted_at",
+        )
+    )  # fmt: skip
+    return [Said(*row) for row in rows]
 
 
 def appeals_for(actor: Actor) -> QuerySet[Appeal]:

@@ -21,6 +21,7 @@ from reviews.models import (
     Interview,
     PlanAction,
     Review,
+    ReviewPolicy,
 )
 from scorecard.models import ScorecardItem
 from spm.api import ScopedPrimaryKeyField
@@ -82,6 +83,20 @@ class ReviewerSlotSerializer(serializers.Serializer[Any]):
     answered = serializers.BooleanField()
 
 
+class ReviewAnswerSerializer(serializers.Serializer[Any]):
+    """Who said what — for HR only, where the scheme's review policy allows it."""
+
+    id = serializers.IntegerField(source="pk")
+    reviewer = serializers.IntegerField(source="reviewer_id")
+    reviewer_name = serializers.CharField()
+    kind = serializers.CharField()
+    integrity = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    synergy = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    systematicness = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
+    comment = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+
+
 class ReviewerAssignSerializer(serializers.Serializer[Any]):
     reviewer = ScopedPrimaryKeyField(queryset=Employee.objects.all())
     kind = serializers.ChoiceField(choices=["self", "superior", "peer", "subordinate"])
@@ -99,6 +114,19 @@ class BarsAnchorSerializer(serializers.ModelSerializer[BarsAnchor]):
         fields = ["id", "scheme", "behaviour", "level", "description", "version"]
         read_only_fields = ["version"]
         validators: list[Any] = []  # the service upserts per (scheme, behaviour, level)
+
+
+class ReviewPolicySerializer(serializers.ModelSerializer[ReviewPolicy]):
+    """A scheme version's review policy; ``version`` on a write is the one the editor saw
+    (a stale one is refused, 409)."""
+
+    scheme = ScopedPrimaryKeyField(queryset=AssessmentScheme.objects.all())
+    version = serializers.IntegerField(required=False, allow_null=True)
+
+    class Meta:
+        model = ReviewPolicy
+        fields = ["id", "scheme", "hr_reads_answers", "version"]
+        validators: list[Any] = []  # the service upserts per scheme
 
 
 class IncidentSerializer(serializers.ModelSerializer[CriticalIncident]):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import appeals, people, plans, reviews
+from reviews.views import appeals, people, plans, reviews, schemes
 
 urlpatterns = [
     path("", reviews.my_reviews, name="reviews-mine"),
@@ -30,5 +30,5 @@ urlpatterns = [
     path("plans/", plans.plan_list, name="reviews-plans"),
     path("plans/<int:pk>/", plans.plan_detail, name="reviews-plan"),
     path("plans/<int:pk>/<slug:action>/", plans.plan_action, name="reviews-plan-action"),
-    path("schemes/<int:pk>/anchors/", plans.scheme_anchors, name="reviews-anchors"),
+    path("schemes/<int:pk>/anchors/", schemes.scheme_anchors, name="reviews-anchors"),
 ]

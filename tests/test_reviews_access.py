@@ -194,6 +194,9 @@ def endpoints(world: World) -> list[tuple[str, dict[str, int]]]:
         (f"/api/v1/result-reviews/{world.result.pk}/", expect(RESULT_READERS, **api)),
         (f"/api/v1/result-reviews/{world.result.pk}/completion/", expect({"hr"}, **api)),
         (f"/api/v1/result-reviews/{world.result.pk}/reviewers/", expect({"hr"}, **api)),
+        # who said what: nobody while the scheme's review policy is off (the default)
+        (f"/api/v1/result-reviews/{world.result.pk}/answers/", expect(set(), **api)),
+        ("/api/v1/review-policies/", expect(EVERYONE, **api)),
         ("/api/v1/bars-anchors/", expect(EVERYONE, **api)),
         ("/api/v1/critical-incidents/", expect(EVERYONE, **api)),
         (f"/api/v1/critical-incidents/{world.incident.pk}/", expect({"manager", "hr"}, **api)),
@@ -252,3 +255,26 @@ def test_only_the_reviewer_submits_a_review_through_the_api(cast: Cast, world: W
         cast, url, expect(set(), employee=409, anonymous=API), method="post", data=body,
         content_type="application/json",
     )  # fmt: skip
+
+
+def test_the_state_changes_answer_the_changed_row_through_the_api(cast: Cast, world: World) -> None:
+    def post(role: str, url: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = cast.client(role).post(url, body, content_type="application/json")
+        assert response.status_code == 200, response.content
+        return dict(response.json())
+
+    appeal = f"/api/v1/appeals/{world.appeal.pk}"
+    taken = post("hr", f"{appeal}/review/", {"version": world.appeal.version})
+    assert (taken["id"], taken["status"]) == (world.appeal.pk, "under_review")
+    decided = post("hr", f"{appeal}/decide/", {"change": False, "note": "Scores stand"})
+    assert decided["status"] == "upheld" and decided["version"] == taken["version"] + 1
+    talk = post("employee", f"/api/v1/interviews/{world.interview.pk}/acknowledge/", {})
+    assert talk["id"] == world.interview.pk and talk["employee_acknowledged_at"] is not None
+    closed = post("manager", f"/api/v1/improvement-plans/{world.plan.pk}/close/", {})
+    assert closed["status"] == "closed" and len(closed["actions"]) == 1
+    # the step still refuses a row out of scope (404 from the scoped object)
+    response = cast.client("sibling_manager").post(
+        f"/api/v1/interviews/{world.interview.pk}/acknowledge/", {},
+        content_type="application/json",
+    )  # fmt: skip
+    assert response.status_code == 404

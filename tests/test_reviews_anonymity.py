@@ -16,7 +16,9 @@ from django.urls import reverse
 
 from assessment.models import AssessmentResult
 from notifications.models import Notification
+from reviews import policy
 from reviews.models import Review
+from reviews.services.policy import review_policy_set
 from tests.access import fresh, module_rows
 from tests.conftest import Cast
 from tests.test_reviews_access import World, build_world, endpoints, pages
@@ -94,9 +96,16 @@ def person_ids(data: Any) -> list[Any]:
     return found
 
 
+@pytest.mark.parametrize("hr_reads_answers", [False, True], ids=["policy off", "policy on"])
 def test_no_page_endpoint_export_or_notification_names_a_peer_reviewer(
-    cast: Cast, world: World
+    cast: Cast, world: World, hr_reads_answers: bool
 ) -> None:
+    # with the scheme letting HR read who said what, the reviewee still reads groups only
+    if hr_reads_answers:
+        review_policy_set(
+            actor=cast.hr.user, scheme=world.result.cycle.scheme, hr_reads_answers=True
+        )
+    assert policy.hr_reads_answers(world.result.cycle.scheme_id) is hr_reads_answers
     client = cast.client("employee")
     peers = world.peers
     secrets = [p.name for p in peers] + [p.user.username for p in peers]
@@ -114,6 +123,7 @@ def test_no_page_endpoint_export_or_notification_names_a_peer_reviewer(
             assert not ids & {v for v in person_ids(json.loads(body)) if isinstance(v, int)}, url
         walked += 1
     assert walked >= 20
+    assert client.get(f"/api/v1/result-reviews/{world.result.pk}/answers/").status_code == 404
 
 
 def test_the_reviewee_sees_the_peer_group_mean_but_no_review_row(cast: Cast, world: World) -> None:

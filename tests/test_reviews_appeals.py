@@ -170,3 +170,20 @@ def test_publishing_records_the_moment_from_the_clock_and_the_window_counts_from
         clock_=FixedClock.on(datetime.date(2027, 2, 4)),
     )  # fmt: skip
     assert appeal.deadline == datetime.date(2027, 2, 4)
+
+
+def test_the_cycle_api_answers_the_publishing_moment_read_only_and_documents_it(
+    cast: Cast,
+) -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    cycle, _ = published_example(cast)
+    hr = cast.client("hr")
+    url = f"/api/v1/assessment-cycles/{cycle.pk}/"
+    body = hr.get(url).json()
+    assert body["published_at"] is not None
+    assert datetime.datetime.fromisoformat(body["published_at"]) == cycle.published_at
+    # read-only: no write of the cycle takes it (publishing sets it), and OpenAPI says so
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    field = schema["components"]["schemas"]["Cycle"]["properties"]["published_at"]
+    assert field["readOnly"] is True and field["format"] == "date-time"

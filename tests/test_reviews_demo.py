@@ -5,7 +5,6 @@ changed a grade and one improvement plan; a second run changes nothing."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -30,13 +29,23 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.slow
-def test_demo_reviews_incidents_interview_appeal_and_plan_and_a_second_run_changes_nothing(
-    clock: PinnedClock,
+@pytest.mark.parametrize(
+    "day",
+    [
+        # the demo's year is the clock's: a day in this year, a January (the half published
+        # on a previous year's data), the half's last day (published on five months, no
+        # score near a boundary for a raise) and the year's last day
+        date(2026, 11, 15),
+        date(2027, 1, 15),
+        date(2027, 6, 30),
+        date(2027, 12, 31),
+    ],
+    ids=str,
+)
+def test_demo_reviews_incidents_interview_appeal_that_changes_a_grade_and_plan_on_any_day(
+    clock: PinnedClock, day: date
 ) -> None:
-    # A day after the first half has closed with all its actuals: on 30 June the half is
-    # published on five months, and no score lies near enough a grade boundary for an
-    # appeal to change one (the seeder then files none).
-    clock.on(date(2026, 11, 15))
+    clock.on(day)
     org = seed_org()
     strategy_demo.seed(org)
     scorecard_demo.seed(org)
@@ -54,12 +63,17 @@ def test_demo_reviews_incidents_interview_appeal_and_plan_and_a_second_run_chang
     [appeal] = Appeal.objects.all()
     assert appeal.status == AppealStatus.CHANGED
     result = appeal.result
+    assert result.cycle_id == half.pk
     assert appeal.previous_grade != result.effective_grade, summary
-    # the means stand for every result but the appealed one (its part was corrected to 100)
+    assert f"to {result.effective_grade}" in summary
+    assert result.history.filter(history_change_reason=f"appeal {appeal.pk} changed").exists()
+    # the means stand for every result but the appealed one (its part was corrected)
     parts = provider.qualitative_parts(sorted(reviewed | {result.pk}))
     for row in AssessmentResult.objects.filter(pk__in=reviewed).exclude(pk=result.pk):
         assert parts[row.pk] == row.qualitative_part, row.pk
-    assert parts[result.pk] == Decimal(100)
+    assert appeal.corrected_qualitative is not None
+    assert parts[result.pk] == result.qualitative_part == appeal.corrected_qualitative
+    assert appeal.submitted_at.date() <= appeal.deadline
 
     li = org.logins["employee"]
     assert CriticalIncident.objects.filter(employee=li).count() == 2

@@ -4,6 +4,7 @@ from reviews.models.feedback import FeedbackMessage, FeedbackThread, FeedbackTop
 from reviews.models.incidents import CriticalIncident, IncidentKind
 from reviews.models.interviews import Interview, InterviewStatus
 from reviews.models.plans import ActionStage, ImprovementPlan, PlanAction, PlanStatus
+from reviews.models.policy import ReviewPolicy
 from reviews.models.reviews import Review, ReviewerKind
 
 __all__ = [
@@ -23,5 +24,6 @@ __all__ = [
     "PlanAction",
     "PlanStatus",
     "Review",
+    "ReviewPolicy",
     "ReviewerKind",
 ]

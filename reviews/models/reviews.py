@@ -6,13 +6,15 @@ from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessment.models import AssessmentResult
 from org.models import Employee
-from org.scoping import ADMIN, CHANGE, HR, SELF, VIEW, ScopedQuerySet
+from org.scoping import ADMIN, CHANGE, HR, SELF, VIEW, Scope, ScopedQuerySet
 from reviews import rules
+from reviews.models.policy import schemes_hr_reads
 
 
 class ReviewerKind(models.TextChoices):
@@ -23,15 +25,19 @@ class ReviewerKind(models.TextChoices):
 
 
 # HR's and admins' action on reviews: ask and withdraw reviewers. It reaches the rows only
-# to manage who is asked; what a reviewer answered stays out of reach (VIEW is the
-# reviewer's alone), so no HR page, list or endpoint can show who said what.
+# to manage who is asked; what a reviewer answered stays out of its reach (VIEW is the
+# reviewer's alone), so no HR page, list or endpoint built on it shows who said what.
 ASSIGN = "assign"
+# HR's and admins' reading of who said what: only where the scheme's review policy allows
+# it (``reviews.policy``), and never about their own result (``selectors.answers``).
+ANSWERS = "answers"
 
 
 class ReviewQuerySet(ScopedQuerySet):
     """A reviewer sees and answers their own reviews, and nobody else reads a review row:
     the reviewee sees groups (``selectors.review_summary``), HR completion counts and the
-    list of who is asked (``selectors.reviewers``), never an answer."""
+    list of who is asked (``selectors.reviewers``) — and the answers (``ANSWERS``) only
+    where the scheme's review policy says so."""
 
     scope_unit_lookup = "result__unit"
     scope_self_lookup = "reviewer_id"
@@ -39,7 +45,17 @@ class ReviewQuerySet(ScopedQuerySet):
         VIEW: frozenset({SELF}),
         CHANGE: frozenset({SELF}),
         ASSIGN: frozenset({HR, ADMIN}),
+        ANSWERS: frozenset({HR, ADMIN}),
     }
+
+    def scope_q(self, scope: Scope, action: str = VIEW) -> Q | None:
+        """``ANSWERS`` reaches only the reviews of cycles whose scheme's review policy lets
+        HR read who said what (a subquery; off by default), admins included."""
+        q = super().scope_q(scope, action)
+        if action != ANSWERS:
+            return q
+        gate = Q(result__cycle__scheme_id__in=schemes_hr_reads().values("pk"))
+        return gate if q is None else q & gate
 
 
 SCORE = [MinValueValidator(0), MaxValueValidator(100)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -14,11 +15,15 @@ from reviews import bars
 from reviews.models import BarsAnchor
 
 
-def _scheme_for_change(actor: Actor, scheme: AssessmentScheme) -> AssessmentScheme:
+def scheme_for_change(
+    actor: Actor, scheme: AssessmentScheme, model: type[Model] = BarsAnchor
+) -> AssessmentScheme:
+    """The scheme, if ``actor`` may change its ``model`` rows (HR of its owner unit); 404
+    otherwise."""
     stored = get_scoped(
         AssessmentScheme.objects.select_related("owner_unit"), actor, scheme.pk, VIEW
     )
-    if not scope_of(actor).may(BarsAnchor, CHANGE, stored.owner_unit.path):
+    if not scope_of(actor).may(model, CHANGE, stored.owner_unit.path):
         raise Http404
     return stored
 
@@ -36,7 +41,7 @@ def bars_anchor_set(
     """Describe the behaviour at ``level`` of the scheme's scale (create or change). The
     first own anchor of a behaviour replaces its shipped scale, so HR starts from a copy
     of the defaults (:func:`bars_anchors_copy_defaults`)."""
-    stored = _scheme_for_change(actor, scheme)
+    stored = scheme_for_change(actor, scheme)
     row = (
         BarsAnchor.objects.select_for_update()
         .filter(scheme=stored, behaviour=behaviour, level=level)
@@ -66,7 +71,7 @@ def bars_anchor_delete(*, actor: Actor, anchor: BarsAnchor) -> None:
 def bars_anchors_copy_defaults(*, actor: Actor, scheme: AssessmentScheme) -> int:
     """Write the shipped scales (in the actor's language) into the scheme, for each
     behaviour it has no own anchors for; returns how many anchors were written."""
-    stored = _scheme_for_change(actor, scheme)
+    stored = scheme_for_change(actor, scheme)
     have = set(BarsAnchor.objects.filter(scheme=stored).values_list("behaviour", flat=True))
     written = 0
     for behaviour, anchors in bars.anchors_for([]).items():

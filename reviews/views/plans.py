@@ -11,13 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessment.models import AssessmentScheme
 from assessment.services.common import actor_employee_id
 from org.models import Employee
 from org.scoping import ADMIN, CHANGE, HR, MANAGER, VIEW, actor_of, get_scoped, scope_of
 from reviews import forms, people
-from reviews.models import BarsAnchor, Behaviour, ImprovementPlan, Interview, PlanAction
-from reviews.services import bars as bars_services
+from reviews.models import ImprovementPlan, Interview, PlanAction
 from reviews.services import interviews as interview_services
 from reviews.services import plans as plan_services
 from reviews.views.common import act, managed_people, page_of, run
@@ -167,36 +165,3 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             actor=user, action=row, stage=request.POST.get("stage", ""), version=_version(request)
         ), "reviews-plan", pk)  # fmt: skip
     raise Http404
-
-
-@login_required
-def scheme_anchors(request: HttpRequest, pk: int) -> HttpResponse:
-    """A scheme's rating scales; HR of its owner unit edits them."""
-    user = actor_of(request)
-    scheme = get_scoped(AssessmentScheme.objects.select_related("owner_unit"), user, pk, VIEW)
-    may_edit = scope_of(user).may(BarsAnchor, CHANGE, scheme.owner_unit.path)
-    form = forms.AnchorForm(request.POST or None)
-    if request.method == "POST":
-        if not may_edit:
-            raise Http404
-        if request.POST.get("copy") == "1":
-            return act(request, lambda: bars_services.bars_anchors_copy_defaults(
-                actor=user, scheme=scheme), "reviews-anchors", pk)  # fmt: skip
-        if form.is_valid():
-            data = form.cleaned_data
-            if data["behaviour"] not in Behaviour.values:
-                raise Http404
-            done = run(form, lambda: bars_services.bars_anchor_set(
-                actor=user, scheme=scheme, behaviour=data["behaviour"], level=data["level"],
-                description=data["description"],
-            ))  # fmt: skip
-            if done is not None:
-                return redirect("reviews-anchors", pk)
-    context = {
-        "scheme": scheme,
-        "scales": people.anchors(scheme.pk),
-        "labels": dict(Behaviour.choices),
-        "may_edit": may_edit,
-        "form": form,
-    }
-    return render(request, "reviews/anchors.html", context)

@@ -18,7 +18,7 @@ from assessment.models import COMPUTABLE_STATUSES, CycleStatus
 from assessment.services.common import covered_by, is_subject
 from org.models import Employee
 from org.scoping import VIEW, actor_of, get_scoped, scope_of
-from reviews import forms, people, rules, selectors
+from reviews import forms, people, policy, rules, selectors
 from reviews.models import Review, ReviewerKind
 from reviews.services import appeals as appeal_services
 from reviews.services import reviews as services
@@ -81,6 +81,8 @@ def review_form(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "open": open_,
         "scales": people.anchors(review.result.cycle.scheme_id),
+        "hr_reads": review.kind != rules.SELF
+        and policy.hr_reads_answers(review.result.cycle.scheme_id),
         "incidents": people.incidents_beside(user, review) if review.kind == rules.SUPERIOR else [],
     }
     return render(request, "reviews/review_form.html", context)
@@ -89,11 +91,13 @@ def review_form(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def result_reviews(request: HttpRequest, pk: int) -> HttpResponse:
     """A result's reviews as its reader may see them: groups of at least three answers
-    (the page says when groups were merged), HR's completion and reviewer list, and for the
-    person assessed the appeal window."""
+    (the page says when groups were merged), HR's completion and reviewer list — and who
+    said what where the scheme's review policy lets HR read it — and for the person
+    assessed the appeal window."""
     user = actor_of(request)
     result = assessment_selectors.result_get(user, pk)
     hr = covered_by(user, result.unit.path, services.HR_ROLES) and not is_subject(user, result)
+    hr_reads = hr and selectors.hr_reads(user, result)
     visible = assessment_selectors.scores_visible(user, result)
     deadline = appeal_services.deadline_of(result)
     subject = is_subject(user, result)
@@ -103,6 +107,8 @@ def result_reviews(request: HttpRequest, pk: int) -> HttpResponse:
         "hr": hr,
         "completion": selectors.completion(user, pk) if hr else {},
         "slots": selectors.reviewers(user, pk) if hr else [],
+        "hr_reads": hr_reads,
+        "answers": selectors.answers(user, pk) if hr_reads else [],
         "kinds": dict(ReviewerKind.choices),
         "running": result.cycle.status in COMPUTABLE_STATUSES,
         "deadline": deadline,

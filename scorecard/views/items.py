@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from org.scoping import CHANGE, actor_of
 from scorecard.forms.items import ItemForm, MonthlyPlanForm
+from scorecard.item_panels import panels_for
 from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardItem, ScorecardLocked
 from scorecard.rules import scoring
 from scorecard.selectors import items as item_selectors
@@ -75,6 +76,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "actual_history_url": reverse("actual-history", args=[item.pk])
         if item.kind == ItemKind.QUANTITATIVE
         else None,
+        # what higher apps add (feedback threads …), see scorecard.item_panels
+        "item_panels": panels_for(request, item),
     }
     return render(request, "scorecard/items/detail.html", context)
 

@@ -66,7 +66,15 @@ def actual_list(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "mine": request.GET.get("mine") == "1",
     }
-    rows = selectors.actual_entry_rows(request.user, year=year, month=month, **filters)  # type: ignore[arg-type]
+    sorts = selectors.actual_sorts(month)
+    sort = sorts.key(request.GET.get("sort", ""))
+    rows = selectors.actual_entry_rows(
+        request.user,
+        year=year,
+        month=month,
+        sort=sort,
+        **filters,  # type: ignore[arg-type]
+    )
     page = capped_page(rows, PAGE_SIZE, request.GET.get("page"))
     attach_lights(page.object_list, year, month)
     context = {
@@ -75,11 +83,24 @@ def actual_list(request: HttpRequest) -> HttpResponse:
         "month": month,
         "months": MONTHS,
         "filters": filters,
+        "sort": sort,
+        "columns": sorts.headings(sort, request.GET, _actual_columns()),
         "problem": services.period_problem(year, month, today=clock().today()),
     }
     if is_htmx_partial(request):
         return render(request, "scorecard/actuals/_actual_rows.html", context)
     return render(request, "scorecard/actuals/actual_list.html", context)
+
+
+def _actual_columns() -> dict[str, str]:
+    """The actuals list's headings, the sortable ones keyed by their ``sort`` name."""
+    return {
+        "owner": _("Scorecard"),
+        "item": _("Item"),
+        "target": _("Target"),
+        "value": _("Actual"),
+        "status": _("Status"),
+    }
 
 
 def _edit_page(

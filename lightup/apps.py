@@ -14,6 +14,7 @@ class LightupConfig(AppConfig):
         from scorecard.lights import register_item_light_provider
         from scorecard.signals import actuals_changed
         from spm import registry
+        from spm.saved_filters import FilterList
         from strategy.kpis import register_kpi_provider
         from strategy.status import register_status_provider
 
@@ -25,3 +26,15 @@ class LightupConfig(AppConfig):
         registry.menus.register("lightup", nav.menu, order=40)
         registry.home_panels.register("lightup", nav.home_panels, order=40)
         registry.demo_seeders.register("lightup.demo", demo.seed, order=40)
+        registry.filter_lists.register(
+            "board",
+            FilterList(
+                "board",
+                "lightup-board",
+                (
+                    *("year", "month", "perspective", "unit", "colour", "owner"),
+                    *("only_unit", "indicator", "item", "view"),
+                ),
+            ),
+            order=40,
+        )

@@ -15,6 +15,7 @@ from org.tasks import employee_directory_export
 from spm.htmx import is_htmx_partial
 from spm.jobs import job_create
 from spm.paginator import capped_page
+from spm.saved_filters import with_saved_filters
 
 PAGE_SIZE = 50
 
@@ -73,6 +74,7 @@ def _directory_filters(request: HttpRequest, data: QueryDict) -> dict[str, objec
 
 
 @login_required
+@with_saved_filters("directory")
 def employee_list(request: HttpRequest) -> HttpResponse:
     filters = _directory_filters(request, request.GET)
     sort = selectors.DIRECTORY_SORTS.key(request.GET.get("sort", ""))

@@ -41,7 +41,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 # Models any signed-in member reads whole (reference data, the calendar of closed months).
 UNSCOPED = {"ClosedPeriod", "Perspective"}
 # Models a member reads only their own rows of: model -> the user lookup.
-OWN = {"Notification": "recipient"}
+OWN = {"Notification": "recipient", "SavedFilter": "user"}
 # Group-wide terms read whole by the holders of these roles, by nobody else.
 BY_ROLE = {"BonusScheme": ("hr", "executive", "admin")}
 RAN: Counter[str] = Counter()

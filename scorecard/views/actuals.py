@@ -34,6 +34,7 @@ from spm.errors import Conflict
 from spm.htmx import is_htmx_partial
 from spm.models import Job
 from spm.paginator import capped_page
+from spm.saved_filters import with_saved_filters
 
 PAGE_SIZE = 50
 MONTHS = range(1, 13)
@@ -55,6 +56,7 @@ def _period(request: HttpRequest) -> tuple[int, int]:
 
 
 @login_required
+@with_saved_filters("actuals")
 def actual_list(request: HttpRequest) -> HttpResponse:
     """The quantitative items in scope with their actual of the chosen month."""
     year, month = _period(request)
@@ -182,6 +184,7 @@ def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@with_saved_filters("approvals")
 def actual_approvals(request: HttpRequest) -> HttpResponse:
     """Submitted values waiting for the unit head, optionally one unit's (subtree) month."""
     queue = selectors.approval_queue(request.user)

@@ -98,7 +98,8 @@ def actual_sorts(month: int) -> Sorts:
     """The actuals list's sortable columns. Value and status are those of ``month``'s
     actual, read through the unique (item, month) index; an item without one sorts last.
     (Colour is the light-up app's, above this one: the list cannot sort by it.)"""
-    of_month = MonthlyActual.objects.filter(item=OuterRef("pk"), month=month)
+    # ``order_by()``: without it the subquery would join and sort by the model's ordering.
+    of_month = MonthlyActual.objects.filter(item=OuterRef("pk"), month=month).order_by()
     tie = ("scorecard__unit__path", "order", "pk")
     return Sorts(
         columns={

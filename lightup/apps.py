@@ -14,6 +14,7 @@ class LightupConfig(AppConfig):
         from scorecard.lights import register_item_light_provider
         from scorecard.signals import actuals_changed
         from spm import registry
+        from spm.saved_filters import FilterList
         from strategy.kpis import register_kpi_provider
         from strategy.status import register_status_provider
 
@@ -28,3 +29,15 @@ class LightupConfig(AppConfig):
         registry.job_kinds.register("lightup_sweep", _("Light-up sweep"), order=40)
         registry.job_kinds.register("lightup_board_xlsx", _("Light board (Excel)"), order=41)
         registry.job_kinds.register("lightup_board_pdf", _("Board pack (PDF)"), order=42)
+        registry.filter_lists.register(
+            "board",
+            FilterList(
+                "board",
+                "lightup-board",
+                (
+                    *("year", "month", "perspective", "unit", "colour", "owner"),
+                    *("only_unit", "indicator", "item", "view"),
+                ),
+            ),
+            order=40,
+        )

@@ -24,6 +24,7 @@ from scorecard.models import ScorecardItem
 from spm.clock import clock, previous_month
 from spm.htmx import is_htmx_partial
 from spm.jobs import job_create
+from spm.saved_filters import with_saved_filters
 
 PAGE_SIZE = 100
 
@@ -53,6 +54,7 @@ def board_filters(request: HttpRequest) -> selectors.BoardFilters:
 
 
 @login_required
+@with_saved_filters("board")
 def board(request: HttpRequest) -> HttpResponse:
     from strategy.models import Perspective
     from strategy.selectors import current_plan

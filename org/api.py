@@ -21,16 +21,42 @@ from spm.api import (
 from spm.schema import SingleObjectSchema
 
 
+def _version_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The version you read; required on an edit. A stale one answers 409.",
+    )
+
+
+def _edit(validated: dict[str, Any]) -> tuple[int | None, dict[str, Any]]:
+    """The version an edit was based on, and the fields it changes."""
+    fields = dict(validated)
+    return fields.pop("version", None), fields
+
+
 class OrgUnitSerializer(serializers.ModelSerializer[OrgUnit]):
     # Required on create (``null`` names a root unit, which only a superuser may create);
     # a missing parent is a 400, not an error deep in the service.
     parent = ScopedPrimaryKeyField(  # type: ignore[assignment]
         queryset=OrgUnit.objects.all(), allow_null=True
     )
+    version = _version_field()
 
     class Meta:
         model = OrgUnit
-        fields = ["id", "code", "name", "kind", "parent", "depth", "sort_order", "head", "active"]
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "parent",
+            "depth",
+            "sort_order",
+            "head",
+            "active",
+            "version",
+        ]
         read_only_fields = ["id", "depth", "head"]
 
 
@@ -62,13 +88,17 @@ class OrgUnitViewSet(
     def perform_create(self, serializer: serializers.BaseSerializer[OrgUnit]) -> None:
         serializer.instance = services.org_unit_create(
             actor=actor_of(self.request),
-            **{k: v for k, v in serializer.validated_data.items() if k != "active"},
+            **{k: v for k, v in _edit(serializer.validated_data)[1].items() if k != "active"},
         )
 
     def perform_update(self, serializer: serializers.BaseSerializer[OrgUnit]) -> None:
         assert serializer.instance is not None
+        version, fields = _edit(serializer.validated_data)
         serializer.instance = services.org_unit_update(
-            actor=actor_of(self.request), unit=serializer.instance, **serializer.validated_data
+            actor=actor_of(self.request),
+            unit=serializer.instance,
+            expected_version=version,
+            **fields,
         )
 
 
@@ -79,6 +109,7 @@ class EmployeeSerializer(serializers.ModelSerializer[Employee]):
     line_manager = ScopedPrimaryKeyField(
         queryset=Employee.objects.all(), allow_null=True, required=False
     )
+    version = _version_field()
 
     class Meta:
         model = Employee
@@ -93,6 +124,7 @@ class EmployeeSerializer(serializers.ModelSerializer[Employee]):
             "line_manager",
             "base_bonus",
             "active",
+            "version",
         ]
         read_only_fields = ["id", "employee_no", "username"]
 
@@ -123,8 +155,12 @@ class EmployeeViewSet(
 
     def perform_update(self, serializer: serializers.BaseSerializer[Employee]) -> None:
         assert serializer.instance is not None
+        version, fields = _edit(serializer.validated_data)
         serializer.instance = services.employee_update(
-            actor=actor_of(self.request), employee=serializer.instance, **serializer.validated_data
+            actor=actor_of(self.request),
+            employee=serializer.instance,
+            expected_version=version,
+            **fields,
         )
 
 

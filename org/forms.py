@@ -20,10 +20,18 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{'— ' * obj.depth}{obj.name} ({obj.code})"
 
 
+class VersionField(forms.IntegerField):
+    """The version of the unit or person the editor opened (``org.versions``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(widget=forms.HiddenInput, min_value=1, required=False, **kwargs)
+
+
 class UnitForm(BootstrapMixin, forms.ModelForm):
     """Create a unit, or rename and move one: ``parents`` are the units it may hang under."""
 
     parent = UnitChoiceField(label=_("Parent unit"), queryset=OrgUnit.objects.none())
+    version = VersionField()
 
     class Meta:
         model = OrgUnit
@@ -35,6 +43,8 @@ class UnitForm(BootstrapMixin, forms.ModelForm):
         assert isinstance(parent, UnitChoiceField)
         parent.queryset = parents.only("id", "name", "code", "depth", "path")
         self.fields["sort_order"].required = False
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["version"] = self.instance.version
 
     def clean_sort_order(self) -> int:
         return self.cleaned_data.get("sort_order") or 0
@@ -87,6 +97,7 @@ class EmployeeCreateForm(BootstrapMixin, forms.Form):
 
 
 class DeactivateForm(BootstrapMixin, forms.Form):
+    version = VersionField()
     reason = forms.CharField(
         label=_("Reason"),
         max_length=100,
@@ -106,6 +117,7 @@ class RoleGrantForm(BootstrapMixin, forms.Form):
     make_head = forms.BooleanField(
         label=_("Also make them the head of this unit (managers only)"), required=False
     )
+    version = VersionField()
 
     def __init__(
         self, *args: Any, units: QuerySet[OrgUnit], roles: frozenset[str], **kwargs: Any

@@ -1,6 +1,8 @@
 """HR pages that run the organisation: create and move units, add and deactivate people,
 grant and revoke roles. Each page is scoped like the data it changes (out of scope is a
-404) and writes through ``org.services``, which audits every change with simple-history."""
+404) and writes through ``org.services``, which audits every change with simple-history.
+Each edit form carries the version its editor opened: a stale save is refused with a
+message and the form keeps what was typed (``org.versions``)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from org import selectors, services
 from org.forms import DeactivateForm, EmployeeCreateForm, RoleGrantForm, UnitForm
 from org.models import OrgUnit, RoleAssignment
 from org.scoping import CHANGE, actor_of, scope_of
-from spm.forms import attach_errors
+from org.versions import StaleOrgEdit
+from spm.forms import attach_errors, attach_stale
 
 
 def _changeable_units(request: HttpRequest) -> Any:
@@ -43,7 +46,8 @@ def org_unit_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            unit = services.org_unit_create(actor=actor_of(request), **form.cleaned_data)
+            fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            unit = services.org_unit_create(actor=actor_of(request), **fields)
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
@@ -66,12 +70,18 @@ def org_unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form.fields["parent"].required = unit.parent_id is not None
     if request.method == "POST" and form.is_valid():
         fields = dict(form.cleaned_data)
+        version = fields.pop("version")
         if fields["parent"] is None or fields["parent"].pk == parent_id:
             fields.pop("parent")
         # The form wrote its values onto ``unit`` already; the service writes from a fresh row.
         stored = OrgUnit.objects.get(pk=unit.pk)
         try:
-            unit = services.org_unit_update(actor=actor_of(request), unit=stored, **fields)
+            unit = services.org_unit_update(
+                actor=actor_of(request), unit=stored, expected_version=version, **fields
+            )
+        except StaleOrgEdit as exc:
+            attach_stale(form, exc, exc.current.version)
+            unit = exc.current
         except ValidationError as exc:
             attach_errors(form, exc)
         except PermissionDenied:
@@ -110,7 +120,7 @@ def employee_status(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.employee_get(request.user, pk, CHANGE)
     if person.pk == scope_of(request.user).employee_id:
         raise Http404
-    form = DeactivateForm(request.POST or None)
+    form = DeactivateForm(request.POST or None, initial={"version": person.version})
     if request.method == "POST" and form.is_valid():
         try:
             person = services.employee_set_active(
@@ -118,7 +128,12 @@ def employee_status(request: HttpRequest, pk: int) -> HttpResponse:
                 employee=person,
                 active=not person.active,
                 reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
             )
+        except StaleOrgEdit as exc:
+            # They may have been (de)activated meanwhile: the page now offers what is stored.
+            attach_stale(form, exc, exc.current.version)
+            person = exc.current
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
@@ -140,11 +155,18 @@ def employee_roles(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         units=units,
         roles=grantable,
-        initial={"unit": person.unit_id, "role": "manager"},
+        initial={"unit": person.unit_id, "role": "manager", "version": person.version},
     )
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         try:
-            services.role_grant(actor=actor_of(request), employee=person, **form.cleaned_data)
+            services.role_grant(
+                actor=actor_of(request), employee=person, expected_version=version, **data
+            )
+        except StaleOrgEdit as exc:
+            attach_stale(form, exc, exc.current.version)
+            person = exc.current
         except ValidationError as exc:
             attach_errors(form, exc)
         except PermissionDenied as exc:
@@ -183,10 +205,18 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(
         selectors.employees(request.user, CHANGE), user_id=assignment.user_id
     )
+    version = request.POST.get("version", "")
     try:
-        services.role_revoke(actor=actor_of(request), assignment=assignment)
+        services.role_revoke(
+            actor=actor_of(request),
+            assignment=assignment,
+            expected_version=int(version) if version.isdigit() else None,
+        )
     except PermissionDenied as exc:
         messages.error(request, str(exc))
+    except ValidationError as exc:
+        # Stale (someone changed their roles since the page was drawn) or no version sent.
+        messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Role revoked."))
     return redirect("employee-roles", pk=person.pk)

@@ -75,6 +75,8 @@ class OrgUnit(models.Model):
         related_name="headed_units",
     )
     active = models.BooleanField(_("active"), default=True)
+    # Compare-and-set on edits (org.versions): a stale rename or move is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = OrgUnitQuerySet.as_manager()
     history = HistoricalRecords()
@@ -163,6 +165,8 @@ class Employee(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     active = models.BooleanField(_("active"), default=True)
+    # Compare-and-set on edits, deactivation and role changes (org.versions).
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = EmployeeQuerySet.as_manager()
     history = HistoricalRecords()

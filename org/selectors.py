@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from org.models import Employee, EmployeeQuerySet, OrgUnit
 from org.scoping import VIEW, scope_of
+from spm.sorting import Sorts
 
 
 def _count_of(model: Any, field: str) -> Coalesce:
@@ -86,25 +87,16 @@ def employee_get(user: Any, pk: Any, action: str = VIEW) -> Employee:
 
 # The directory's sortable columns: what a ``sort`` parameter may name, and its ordering
 # (the employee number last, so equal names keep one stable order).
-DIRECTORY_SORTS: dict[str, tuple[str, ...]] = {
-    "name": ("name", "employee_no"),
-    "number": ("employee_no",),
-    "unit": ("unit__path", "name", "employee_no"),
-    "job_title": ("job_title", "name", "employee_no"),
-    "line_manager": ("line_manager__name", "name", "employee_no"),
-}
-
-
-def directory_order(sort: str) -> tuple[str, list[str]]:
-    """``sort`` as asked (``"-unit"``: by unit, descending) if it names a column, else by
-    name; returned with the ordering it means."""
-    key = sort.removeprefix("-")
-    if key not in DIRECTORY_SORTS:
-        return "name", list(DIRECTORY_SORTS["name"])
-    fields = DIRECTORY_SORTS[key]
-    if sort.startswith("-"):
-        return sort, [f"-{fields[0]}", *fields[1:]]
-    return sort, list(fields)
+DIRECTORY_SORTS = Sorts(
+    columns={
+        "name": ("name", "employee_no"),
+        "number": ("employee_no",),
+        "unit": ("unit__path", "name", "employee_no"),
+        "job_title": ("job_title", "name", "employee_no"),
+        "line_manager": ("line_manager__name", "name", "employee_no"),
+    },
+    default="name",
+)
 
 
 def employee_directory(
@@ -128,7 +120,7 @@ def employee_directory(
         qs = qs.within(unit)
     if job_title:
         qs = qs.filter(job_title=job_title)
-    return qs.order_by(*directory_order(sort)[1])
+    return qs.order_by(*DIRECTORY_SORTS.order(sort))
 
 
 def job_titles(user: Any) -> list[str]:

@@ -2,7 +2,10 @@
 
 ``actor`` is whoever makes the change: a user, or :data:`org.scoping.SYSTEM` for the demo
 seed and other background work. The change must lie in the actor's scope, checked before
-and again after the write (out of scope is a 404, as for reads).
+and again after the write (out of scope is a 404, as for reads). Every edit of a unit or a
+person names the version its editor opened (``expected_version``) and is refused as stale
+when another edit came first (:mod:`org.versions`); a role grant or revoke is an edit of
+the person it names.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ from org.scoping import (
     require,
     scope_of,
 )
+from org.versions import claim_version
+
+UNIT_FIELDS = ("id", "code", "name", "kind", "parent", "sort_order", "head", "active")
+EMPLOYEE_FIELDS = ("id", "employee_no", "name", "unit", "job_title", "line_manager", "active")
 
 
 def _require_parent(actor: Actor, parent: OrgUnit | None) -> None:
@@ -60,10 +67,14 @@ def org_unit_create(
 
 
 @transaction.atomic
-def org_unit_update(*, actor: Actor, unit: OrgUnit, **fields: Any) -> OrgUnit:
+def org_unit_update(
+    *, actor: Actor, unit: OrgUnit, expected_version: int | None, **fields: Any
+) -> OrgUnit:
+    """Rename or move a unit (with its subtree). ``expected_version``: see the module."""
     require(actor, OrgUnit.objects, unit.pk)
     if "parent" in fields:
         _require_parent(actor, fields["parent"])
+    unit = claim_version(actor, unit, expected_version, UNIT_FIELDS)
     for name, value in fields.items():
         setattr(unit, name, value)
     unit.full_clean(exclude=["path", "depth"])
@@ -73,11 +84,14 @@ def org_unit_update(*, actor: Actor, unit: OrgUnit, **fields: Any) -> OrgUnit:
 
 
 @transaction.atomic
-def employee_update(*, actor: Actor, employee: Employee, **fields: Any) -> Employee:
+def employee_update(
+    *, actor: Actor, employee: Employee, expected_version: int | None, **fields: Any
+) -> Employee:
     require(actor, Employee.objects, employee.pk)
     if scope_of(actor).employee_id == employee.pk:
         # Nobody changes their own record: unit, line manager and base bonus decide pay.
         raise PermissionDenied(_("You cannot change your own employee record; ask HR above."))
+    employee = claim_version(actor, employee, expected_version, EMPLOYEE_FIELDS)
     for name, value in fields.items():
         setattr(employee, name, value)
     employee.full_clean()
@@ -142,7 +156,14 @@ def employee_create(
 
 
 @transaction.atomic
-def employee_set_active(*, actor: Actor, employee: Employee, active: bool, reason: str) -> Employee:
+def employee_set_active(
+    *,
+    actor: Actor,
+    employee: Employee,
+    active: bool,
+    reason: str,
+    expected_version: int | None,
+) -> Employee:
     """Deactivate a person (they can no longer sign in; their records stay) or bring them
     back. Nobody does it to themselves, and a reason is recorded in the audit trail."""
     require(actor, Employee.objects, employee.pk)
@@ -150,9 +171,9 @@ def employee_set_active(*, actor: Actor, employee: Employee, active: bool, reaso
         raise PermissionDenied(_("You cannot change your own employee record; ask HR above."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why, for the audit trail.")})
-    employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    employee = claim_version(actor, employee, expected_version, EMPLOYEE_FIELDS)
     employee.active = active
-    audited(employee, actor, reason.strip()).save(update_fields=["active"])
+    audited(employee, actor, reason.strip()).save(update_fields=["active", "version"])
     user = employee.user
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -179,12 +200,21 @@ def _require_grant(actor: Actor, user_id: int, role: str, unit: OrgUnit) -> None
 
 @transaction.atomic
 def role_grant(
-    *, actor: Actor, employee: Employee, role: str, unit: OrgUnit, make_head: bool = False
+    *,
+    actor: Actor,
+    employee: Employee,
+    role: str,
+    unit: OrgUnit,
+    expected_version: int | None,
+    make_head: bool = False,
 ) -> RoleAssignment:
     """Grant ``employee`` ``role`` over ``unit``'s subtree; a manager may also become the
-    unit's head. Granting a role someone already holds is refused, not repeated."""
+    unit's head. Granting a role someone already holds is refused, not repeated.
+    ``expected_version`` is the person's version the granter saw."""
     require(actor, Employee.objects, employee.pk)
     _require_grant(actor, employee.user_id, role, unit)
+    employee = claim_version(actor, employee, expected_version, EMPLOYEE_FIELDS)
+    audited(employee, actor, _("role granted")).save(update_fields=["version"])
     if RoleAssignment.objects.filter(user_id=employee.user_id, role=role, unit=unit).exists():
         raise ValidationError({"role": _("They already hold this role over this unit.")})
     assignment = RoleAssignment(user_id=employee.user_id, role=role, unit=unit)
@@ -193,14 +223,21 @@ def role_grant(
     if make_head and role == MANAGER:
         unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
         unit.head = employee
-        audited(unit, actor).save(update_fields=["head"])
+        unit.version += 1
+        audited(unit, actor).save(update_fields=["head", "version"])
     require(actor, RoleAssignment.objects, assignment.pk)
     return assignment
 
 
 @transaction.atomic
-def role_revoke(*, actor: Actor, assignment: RoleAssignment) -> None:
-    """Take a role back. The unit's head stays named until HR names another."""
+def role_revoke(*, actor: Actor, assignment: RoleAssignment, expected_version: int | None) -> None:
+    """Take a role back. The unit's head stays named until HR names another.
+    ``expected_version`` is the version of the person holding it, as the revoker saw it
+    (a login without an employee record has none to compare)."""
     require(actor, RoleAssignment.objects, assignment.pk)
     _require_grant(actor, assignment.user_id, assignment.role, assignment.unit)
+    holder = Employee.objects.filter(user_id=assignment.user_id).first()
+    if holder is not None:
+        holder = claim_version(actor, holder, expected_version, EMPLOYEE_FIELDS)
+        audited(holder, actor, _("role revoked")).save(update_fields=["version"])
     audited(assignment, actor).delete()

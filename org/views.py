@@ -15,6 +15,7 @@ from org.tasks import employee_directory_export
 from spm.htmx import is_htmx_partial
 from spm.jobs import job_create
 from spm.paginator import capped_page
+from spm.saved_filters import with_saved_filters
 
 PAGE_SIZE = 50
 
@@ -73,19 +74,17 @@ def _directory_filters(request: HttpRequest, data: QueryDict) -> dict[str, objec
 
 
 @login_required
+@with_saved_filters("directory")
 def employee_list(request: HttpRequest) -> HttpResponse:
     filters = _directory_filters(request, request.GET)
-    sort, _order = selectors.directory_order(request.GET.get("sort", ""))
+    sort = selectors.DIRECTORY_SORTS.key(request.GET.get("sort", ""))
     people = selectors.employee_directory(request.user, sort=sort, **filters)  # type: ignore[arg-type]
     page = capped_page(people, PAGE_SIZE, request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("sort", None)
-    query.pop("page", None)
     context = {
         "page": page,
         "filters": filters,
         "sort": sort,
-        "columns": _sort_columns(sort, query.urlencode()),
+        "columns": selectors.DIRECTORY_SORTS.headings(sort, request.GET, _directory_columns()),
         "job_titles": selectors.job_titles(request.user),
         "units": selectors.org_units(request.user).filter(active=True).only("id", "name", "depth"),
         "can_add": scope_of(request.user).has_role(HR, ADMIN),
@@ -95,23 +94,14 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     return render(request, "org/employee_list.html", context)
 
 
-def _sort_columns(sort: str, query: str) -> list[dict[str, str]]:
-    """The directory's headings: each a link sorting by it (again: the other way), with the
-    ``aria-sort`` state of the column sorted by."""
-    labels = {
+def _directory_columns() -> dict[str, str]:
+    return {
         "name": _("Name"),
         "number": _("Number"),
         "unit": _("Unit"),
         "job_title": _("Job title"),
         "line_manager": _("Line manager"),
     }
-    columns = []
-    for key, label in labels.items():
-        state = "ascending" if sort == key else "descending" if sort == f"-{key}" else "none"
-        flipped = f"-{key}" if sort == key else key
-        link = f"?{query}&sort={flipped}" if query else f"?sort={flipped}"
-        columns.append({"key": key, "label": label, "state": state, "url": link})
-    return columns
 
 
 @login_required

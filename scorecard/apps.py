@@ -13,6 +13,7 @@ class ScorecardConfig(AppConfig):
         from scorecard.demo import letters_actuals
         from scorecard.demo import scorecards as demo_scorecards
         from spm import registry
+        from spm.saved_filters import FilterList
 
         registry.menus.register("scorecard", nav.menu, order=30)
         registry.home_panels.register("scorecard", nav.home_panels, order=30)
@@ -20,3 +21,9 @@ class ScorecardConfig(AppConfig):
         registry.demo_seeders.register("scorecard.scorecards", demo_scorecards.seed, order=30)
         registry.demo_seeders.register("scorecard.letters_actuals", letters_actuals.seed, order=31)
         registry.generators.register("scorecard.generate", generate.generate, order=30)
+        for name, url_name, params in (
+            ("scorecards", "scorecard-list", ("year", "unit", "owner", "status", "q")),
+            ("actuals", "actual-list", ("year", "month", "q", "unit", "mine", "sort")),
+            ("approvals", "actual-approvals", ("unit", "month")),
+        ):
+            registry.filter_lists.register(name, FilterList(name, url_name, params), order=30)

@@ -10,6 +10,7 @@ from notifications import api as notifications_api
 from org import api as org_api
 from reviews import api as reviews_api
 from scorecard import api as scorecard_api
+from spm import saved_filter_api
 from strategy import api as strategy_api
 
 router = DefaultRouter()
@@ -21,6 +22,7 @@ lightup_api.register(router)
 assessment_api.register(router)
 incentives_api.register(router)
 reviews_api.register(router)
+saved_filter_api.register(router)
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -67,6 +67,17 @@ def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     bootstrap(form)
 
 
+def attach_stale(form: forms.BaseForm, exc: ValidationError, version: int) -> None:
+    """A stale edit refused: say so on the form, keep everything the user typed, and move
+    its hidden ``version`` on to the stored one, so that saving again (after reading what
+    changed) deliberately replaces it."""
+    data = form.data.copy()  # type: ignore[attr-defined]
+    data[form.add_prefix("version")] = str(version)
+    form.data = data
+    form.add_error(None, exc.messages[0])
+    bootstrap(form)
+
+
 def form_save(request: HttpRequest, form: forms.BaseForm, save: Callable[[], T]) -> T | None:
     """The step every form page takes: on a POST whose form is valid, call the service
     (``save``) and answer what it saved; a ``ValidationError`` it raises lands on the form.

@@ -87,3 +87,40 @@ class Job(models.Model):
             "percent": self.percent,
             "error": self.error,
         }
+
+
+class SavedFilter(models.Model):
+    """A filter of a list page that a user saved under a name, to re-apply with one click.
+
+    ``list_name`` names the list (a registered :class:`spm.saved_filters.FilterList`);
+    ``query`` is the list's query string, holding only that list's filter parameters. At
+    most one of a user's filters per list is their default, applied when they open the list
+    without a filter. A saved filter is its owner's alone; applying it goes through the
+    list's own scoping, so it never shows more than the user may see.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    list_name = models.CharField(_("list"), max_length=40)
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filter"), max_length=500, blank=True)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        ordering = ["list_name", "name"]
+        verbose_name = _("saved filter")
+        verbose_name_plural = _("saved filters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "list_name", "name"], name="saved_filter_unique_name"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "list_name"],
+                condition=models.Q(is_default=True),
+                name="saved_filter_one_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -53,3 +53,5 @@ demo_seeders: Registry[Callable[[Any], str]] = Registry("demo seeders")
 generators: Registry[Callable[[Any], str]] = Registry("generators")
 # background job kind (spm.models.Job.kind) -> what its page calls it ("Directory export")
 job_kinds: Registry[Any] = Registry("job kinds")
+# list name -> spm.saved_filters.FilterList: the list pages whose filters users may save
+filter_lists: Registry[Any] = Registry("filter lists")

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from spm import views
+from spm import saved_filter_views, views
 from spm.forms import LoginForm
 
 urlpatterns = [
@@ -12,6 +12,17 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("jobs/<int:pk>/", views.job_detail, name="job-detail"),
     path("jobs/<int:pk>/download/", views.job_download, name="job-download"),
+    path("filters/save/", saved_filter_views.saved_filter_save, name="saved-filter-save"),
+    path(
+        "filters/<int:pk>/default/",
+        saved_filter_views.saved_filter_default,
+        name="saved-filter-default",
+    ),
+    path(
+        "filters/<int:pk>/delete/",
+        saved_filter_views.saved_filter_delete,
+        name="saved-filter-delete",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "accounts/login/",

@@ -43,7 +43,7 @@ METHODS = ("get", "post", "put", "patch", "delete")
 # Models any signed-in member reads whole (reference data, the calendar of closed months).
 UNSCOPED = {"ClosedPeriod", "Perspective"}
 # Models a member reads only their own rows of: model -> the user lookup.
-OWN = {"Notification": "recipient", "Job": "created_by"}
+OWN = {"Notification": "recipient", "Job": "created_by", "SavedFilter": "user"}
 # Group-wide terms read whole by the holders of these roles, by nobody else.
 BY_ROLE = {"BonusScheme": ("hr", "executive", "admin")}
 RAN: Counter[str] = Counter()

@@ -44,7 +44,9 @@ def test_an_org_unit_post_without_parent_is_a_400_for_every_member(cast: Cast, r
 
 def test_moving_a_unit_under_its_own_descendant_is_a_400(cast: Cast) -> None:
     response = _patch(
-        _admin(cast), f"/api/v1/org-units/{cast.engineering.pk}/", {"parent": cast.site.pk}
+        _admin(cast),
+        f"/api/v1/org-units/{cast.engineering.pk}/",
+        {"parent": cast.site.pk, "version": 1},
     )
     assert response.status_code == 400, response.content
     assert "parent" in response.json()["fields"]
@@ -54,7 +56,7 @@ def test_an_employee_cannot_be_their_own_line_manager(cast: Cast) -> None:
     response = _patch(
         cast.client("hr"),
         f"/api/v1/employees/{cast.employee.pk}/",
-        {"line_manager": cast.employee.pk},
+        {"line_manager": cast.employee.pk, "version": 1},
     )
     assert response.status_code == 400, response.content
     assert "line_manager" in response.json()["fields"]
@@ -105,7 +107,9 @@ def test_deeply_nested_json_is_a_400_not_a_500(cast: Cast) -> None:
     "body", [{"name": "Engineering 2"}, {"sort_order": 3}, {"parent": None}, {"active": False}]
 )
 def test_an_admin_patch_of_an_org_unit_is_never_a_500(cast: Cast, body: dict[str, Any]) -> None:
-    response = _patch(_admin(cast), f"/api/v1/org-units/{cast.engineering.pk}/", body)
+    response = _patch(
+        _admin(cast), f"/api/v1/org-units/{cast.engineering.pk}/", {**body, "version": 1}
+    )
     assert response.status_code < 500, response.content
 
 

@@ -41,8 +41,8 @@ def test_light_board_queries(world: World, size: int, django_assert_num_queries:
     client.get(reverse("home"))  # warm the session
     # + latest swept month, page count, the page's rows (with last month's colour), rows
     # by colour, last month by colour, current plan (approved, else latest: two without
-    # a plan), perspectives, units, unread count in the navigation
-    with django_assert_num_queries(PAGE_BASE + 10):
+    # a plan), perspectives, units, unread count in the navigation, the saved filters
+    with django_assert_num_queries(PAGE_BASE + 11):
         response = client.get(
             reverse("lightup-board"), {"year": YEAR, "month": MONTH, "view": "list"}
         )

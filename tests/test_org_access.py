@@ -118,7 +118,7 @@ def test_api_unit_detail_is_404_outside_scope(cast: Cast, unit_name: str) -> Non
 def test_only_hr_edits_an_employee_through_the_api(cast: Cast, role: str) -> None:
     response = cast.client(role).patch(
         f"/api/v1/employees/{cast.employee.pk}/",
-        {"job_title": "Senior engineer"},
+        {"job_title": "Senior engineer", "version": 1},
         content_type="application/json",
     )
     assert response.status_code == expect({"hr"}, anonymous=API)[role]

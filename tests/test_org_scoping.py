@@ -43,7 +43,9 @@ def test_a_new_unit_gets_the_path_of_its_ancestors() -> None:
 
 @pytest.mark.django_db
 def test_moving_a_unit_carries_its_whole_subtree(cast: Cast) -> None:
-    services.org_unit_update(actor=SYSTEM, unit=cast.engineering, parent=cast.finance)
+    services.org_unit_update(
+        actor=SYSTEM, unit=cast.engineering, expected_version=None, parent=cast.finance
+    )
     cast.site.refresh_from_db()
     assert cast.site.path == f"{cast.finance.path}{cast.engineering.pk}/{cast.site.pk}/"
     assert cast.site.depth == 4
@@ -58,7 +60,9 @@ def test_moving_a_unit_carries_its_whole_subtree(cast: Cast) -> None:
 @pytest.mark.django_db
 def test_a_unit_cannot_move_under_its_own_descendant(cast: Cast) -> None:
     with pytest.raises(ValidationError):
-        services.org_unit_update(actor=SYSTEM, unit=cast.engineering, parent=cast.site)
+        services.org_unit_update(
+            actor=SYSTEM, unit=cast.engineering, expected_version=None, parent=cast.site
+        )
 
 
 @pytest.mark.django_db
@@ -71,8 +75,12 @@ def test_an_admin_cannot_edit_a_unit_outside_its_scope(cast: Cast) -> None:
     finance_admin = EmployeeFactory.create(unit=cast.finance).user
     RoleAssignment.objects.create(user=finance_admin, role="admin", unit=cast.finance)
     with pytest.raises(Http404):
-        services.org_unit_update(actor=finance_admin, unit=cast.engineering, name="Renamed")
-    services.org_unit_update(actor=finance_admin, unit=cast.finance, name="Finance & Treasury")
+        services.org_unit_update(
+            actor=finance_admin, unit=cast.engineering, expected_version=1, name="Renamed"
+        )
+    services.org_unit_update(
+        actor=finance_admin, unit=cast.finance, expected_version=1, name="Finance & Treasury"
+    )
     cast.finance.refresh_from_db()
     assert cast.finance.name == "Finance & Treasury"
 

@@ -400,8 +400,8 @@ def test_actual_list_page_runs_a_fixed_number_of_queries(
     client = cast.client("manager")
     # + closed period check, + count, + page of items (scorecard, unit, employee joined;
     # may-enter annotated), + the month's actuals of the page with who entered them,
-    # + the page's lights of the month
-    with django_assert_num_queries(PAGE_BASE + 5 + NAV):
+    # + the page's lights of the month, + the user's saved filters of the list
+    with django_assert_num_queries(PAGE_BASE + 6 + NAV):
         response = client.get(reverse("actual-list"), {"year": 2026, "month": 1})
     assert len(response.context["page"].object_list) == 2 * n
 
@@ -413,8 +413,8 @@ def test_approvals_page_runs_a_fixed_number_of_queries(
     grow(cast, n)
     client = cast.client("manager")
     # + count, + page of actuals with item, scorecard, unit, employee and who entered them,
-    # + the units of the unit filter
-    with django_assert_num_queries(PAGE_BASE + 3 + NAV):
+    # + the units of the unit filter, + the user's saved filters of the list
+    with django_assert_num_queries(PAGE_BASE + 4 + NAV):
         response = client.get(reverse("actual-approvals"))
     assert response.context["page"].paginator.count == 2 * n
 

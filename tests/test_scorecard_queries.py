@@ -79,10 +79,11 @@ def _count(
 @pytest.mark.parametrize("n", SIZES)
 def test_scorecard_list_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + count, + page of scorecards with counts/weights/letter, + years, + units for the filter
+    # + count, + page of scorecards with counts/weights/letter, + years, + units for the filter,
+    # + the user's saved filters of the list
     _count(
         django_assert_num_queries,
-        PAGE_BASE + 4 + NAV,
+        PAGE_BASE + 5 + NAV,
         world.cast.client("hr"),
         reverse("scorecard-list"),
     )

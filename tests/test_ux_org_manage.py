@@ -108,6 +108,7 @@ def test_hr_moves_a_unit_and_its_subtree_and_cannot_put_it_under_itself(cast: Ca
     offered = {u.pk for u in page.context["form"].fields["parent"].queryset}
     assert cast.site.pk not in offered and cast.engineering.pk not in offered
     data = {"name": "Engineering", "code": "ENG", "kind": "department", "sort_order": 0}
+    data["version"] = page.context["form"].initial["version"]
     refused = client.post(url, {**data, "parent": cast.site.pk})
     assert refused.status_code == 200 and "parent" in refused.context["form"].errors
     moved = client.post(url, {**data, "parent": cast.finance.pk})
@@ -132,7 +133,9 @@ def test_hr_of_one_unit_cannot_create_move_or_staff_outside_it(cast: Cast) -> No
     assert client.get(reverse("org-unit-edit", args=[cast.engineering.pk])).status_code == 404
     assert client.get(reverse("employee-roles", args=[cast.employee.pk])).status_code == 404
     with pytest.raises(Http404):
-        services.org_unit_update(actor=finance_hr.user, unit=cast.finance, parent=cast.hq)
+        services.org_unit_update(
+            actor=finance_hr.user, unit=cast.finance, expected_version=1, parent=cast.hq
+        )
     assert not OrgUnit.objects.filter(code="X").exists()
 
 
@@ -182,7 +185,7 @@ def test_deactivating_a_person_stops_their_sign_in_and_records_why(cast: Cast) -
     url = reverse("employee-status", args=[cast.employee.pk])
     client = cast.client("hr")
     assert "reason" in client.post(url, {"reason": " "}).context["form"].errors
-    client.post(url, {"reason": "left the company"})
+    client.post(url, {"reason": "left the company", "version": 1})
     cast.employee.refresh_from_db()
     assert not cast.employee.active and not cast.employee.user.is_active
     row = cast.employee.history.latest()
@@ -190,7 +193,7 @@ def test_deactivating_a_person_stops_their_sign_in_and_records_why(cast: Cast) -
     # Deactivated people leave the directory; HR can bring them back.
     listed = cast.client("hr").get(reverse("employee-list")).context["page"].object_list
     assert cast.employee not in listed
-    client.post(url, {"reason": "rehired"})
+    client.post(url, {"reason": "rehired", "version": 2})
     cast.employee.refresh_from_db()
     assert cast.employee.active and cast.employee.user.is_active
 
@@ -200,15 +203,19 @@ def test_nobody_deactivates_or_grants_roles_to_themselves(cast: Cast) -> None:
     assert client.get(reverse("employee-status", args=[cast.hr.pk])).status_code == 404
     assert client.get(reverse("employee-roles", args=[cast.hr.pk])).status_code == 404
     with pytest.raises(PermissionDenied):
-        services.employee_set_active(actor=cast.hr.user, employee=cast.hr, active=False, reason="x")
+        services.employee_set_active(
+            actor=cast.hr.user, employee=cast.hr, active=False, reason="x", expected_version=1
+        )
     with pytest.raises(PermissionDenied):
-        services.role_grant(actor=cast.hr.user, employee=cast.hr, role=ADMIN, unit=cast.group)
+        services.role_grant(
+            actor=cast.hr.user, employee=cast.hr, role=ADMIN, unit=cast.group, expected_version=1
+        )
 
 
 # --- Roles ----------------------------------------------------------------------------------
 def test_only_hr_grants_a_role_and_the_grantee_then_sees_the_unit(cast: Cast) -> None:
     url = reverse("employee-roles", args=[cast.site_worker.pk])
-    data = {"role": MANAGER, "unit": cast.site.pk, "make_head": "on"}
+    data = {"role": MANAGER, "unit": cast.site.pk, "make_head": "on", "version": 1}
     statuses = _status_of_every_role(cast, url, "post", **data)
     assert statuses == expect({"hr"}, ok=302)
     cast.client("hr").post(url, data)
@@ -219,7 +226,7 @@ def test_only_hr_grants_a_role_and_the_grantee_then_sees_the_unit(cast: Cast) ->
     assert cast.site.head == cast.site_worker
     user = get_user_model().objects.get(pk=cast.site_worker.user_id)
     assert scope_of(user).covers(cast.site.path, {MANAGER})
-    again = cast.client("hr").post(url, data)
+    again = cast.client("hr").post(url, {**data, "version": 2})
     assert "role" in again.context["form"].errors
 
 
@@ -229,7 +236,9 @@ def test_hr_is_not_offered_and_cannot_grant_the_administrator_role(cast: Cast) -
     offered = {value for value, _ in page.context["form"].fields["role"].choices}
     assert offered == {MANAGER, EXECUTIVE, HR}
     with pytest.raises(PermissionDenied):
-        services.role_grant(actor=cast.hr.user, employee=cast.employee, role=ADMIN, unit=cast.hq)
+        services.role_grant(
+            actor=cast.hr.user, employee=cast.employee, role=ADMIN, unit=cast.hq, expected_version=1
+        )
     assert not RoleAssignment.objects.filter(user=cast.employee.user, role=ADMIN).exists()
 
 
@@ -239,7 +248,7 @@ def test_hr_revokes_a_role_and_the_revocation_is_audited(cast: Cast) -> None:
     for role in ("employee", "manager", "sibling_manager", "executive"):
         assert cast.client(role).post(url).status_code == 404, role
     assert cast.client("anonymous").post(url).status_code == 302
-    response = cast.client("hr").post(url)
+    response = cast.client("hr").post(url, {"version": 1})
     assert response["Location"] == reverse("employee-roles", args=[cast.manager.pk])
     assert not RoleAssignment.objects.filter(pk=grant.pk).exists()
     deleted = RoleAssignment.history.filter(id=grant.pk).latest()

@@ -13,7 +13,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from org.models import OrgUnit
@@ -25,6 +37,7 @@ from scorecard.models import (
     MonthlyActual,
     ScorecardItem,
 )
+from spm.sorting import Sorts
 
 
 def entry_q(user: Any) -> Q | None:
@@ -81,6 +94,29 @@ def _can_enter_annotation(user: Any) -> Case | Value:
     return Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
+def actual_sorts(month: int) -> Sorts:
+    """The actuals list's sortable columns. Value and status are those of ``month``'s
+    actual, read through the unique (item, month) index; an item without one sorts last.
+    (Colour is the light-up app's, above this one: the list cannot sort by it.)"""
+    # ``order_by()``: without it the subquery would join and sort by the model's ordering.
+    of_month = MonthlyActual.objects.filter(item=OuterRef("pk"), month=month).order_by()
+    tie = ("scorecard__unit__path", "order", "pk")
+    return Sorts(
+        columns={
+            "scorecard": ("scorecard__unit__path", "scorecard__employee__name", "order", "pk"),
+            "owner": (
+                Coalesce(F("scorecard__employee__name"), F("scorecard__unit__name")),
+                *tie,
+            ),
+            "item": ("name", *tie),
+            "target": (F("target"), *tie),
+            "value": (Subquery(of_month.values("value")[:1]), *tie),
+            "status": (Subquery(of_month.values("status")[:1]), *tie),
+        },
+        default="scorecard",
+    )
+
+
 def actual_entry_rows(
     user: Any,
     *,
@@ -89,9 +125,11 @@ def actual_entry_rows(
     unit: OrgUnit | None = None,
     text: str = "",
     mine: bool = False,
+    sort: str = "scorecard",
 ) -> QuerySet[ScorecardItem]:
     """The quantitative items of ``year`` in scope, each with ``can_enter`` and, in
-    ``month_actuals``, its actual of ``month`` (one query for the page, one for actuals)."""
+    ``month_actuals``, its actual of ``month`` (one query for the page, one for actuals),
+    in the order ``sort`` names (see :func:`actual_sorts`)."""
     items = (
         ScorecardItem.objects.restrict(user, VIEW)
         .filter(kind=ItemKind.QUANTITATIVE, scorecard__year=year)
@@ -104,7 +142,7 @@ def actual_entry_rows(
                 to_attr="month_actuals",
             )
         )
-        .order_by("scorecard__unit__path", "scorecard__employee__name", "order", "pk")
+        .order_by(*actual_sorts(month).order(sort))
     )
     if unit is not None:
         items = items.filter(scorecard__unit__path__startswith=unit.path)

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from org.scoping import CHANGE, HR, VIEW, Actor, audited, get_scoped, scope_of
+from org.versions import require_version
 from scorecard.models import (
     ActualStatus,
     ClosedPeriod,
@@ -32,7 +33,6 @@ from scorecard.models import (
     ScorecardItem,
 )
 from scorecard.selectors.actuals import may_enter
-from scorecard.services.scorecards import require_version
 from scorecard.signals import actuals_changed
 from spm.clock import Clock
 from spm.clock import clock as configured_clock

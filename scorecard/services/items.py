@@ -21,8 +21,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from org.scoping import CHANGE, VIEW, Actor, audited, require
+from org.versions import require_version
 from scorecard.models import ItemKind, ItemMonthlyPlan, MonthlyActual, Scorecard, ScorecardItem
-from scorecard.services.scorecards import require_not_own, require_unlocked, require_version
+from scorecard.services.scorecards import require_not_own, require_unlocked
 from spm.errors import Conflict, public_fields
 
 

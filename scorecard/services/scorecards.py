@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from org.models import Employee, OrgUnit
-from org.scoping import CHANGE, Actor, SystemActor, audited, require, scope_of
+from org.scoping import CHANGE, Actor, audited, require, scope_of
 from scorecard.models import Scorecard, ScorecardLocked, ScorecardStatus
 from scorecard.selectors.duties import is_own_card
 
@@ -42,15 +42,6 @@ def lock_scorecard(scorecard_id: int) -> str | None:
         .values_list("status", flat=True)
         .first()
     )
-
-
-def require_version(actor: Actor, expected_version: int | None) -> None:
-    """A person's edit names the version it was based on; only a system job may skip the
-    compare-and-set. Without it an edit would silently overwrite a save it never saw."""
-    if expected_version is None and not isinstance(actor, SystemActor):
-        raise ValidationError(
-            {"version": _("Send the version you opened; nothing was saved without it.")}
-        )
 
 
 def require_not_own(actor: Actor, scorecard: Scorecard) -> None:

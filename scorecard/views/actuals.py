@@ -34,6 +34,7 @@ from spm.errors import Conflict
 from spm.htmx import is_htmx_partial
 from spm.models import Job
 from spm.paginator import capped_page
+from spm.saved_filters import with_saved_filters
 
 PAGE_SIZE = 50
 MONTHS = range(1, 13)
@@ -55,6 +56,7 @@ def _period(request: HttpRequest) -> tuple[int, int]:
 
 
 @login_required
+@with_saved_filters("actuals")
 def actual_list(request: HttpRequest) -> HttpResponse:
     """The quantitative items in scope with their actual of the chosen month."""
     year, month = _period(request)
@@ -66,7 +68,15 @@ def actual_list(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "mine": request.GET.get("mine") == "1",
     }
-    rows = selectors.actual_entry_rows(request.user, year=year, month=month, **filters)  # type: ignore[arg-type]
+    sorts = selectors.actual_sorts(month)
+    sort = sorts.key(request.GET.get("sort", ""))
+    rows = selectors.actual_entry_rows(
+        request.user,
+        year=year,
+        month=month,
+        sort=sort,
+        **filters,  # type: ignore[arg-type]
+    )
     page = capped_page(rows, PAGE_SIZE, request.GET.get("page"))
     attach_lights(page.object_list, year, month)
     context = {
@@ -75,11 +85,24 @@ def actual_list(request: HttpRequest) -> HttpResponse:
         "month": month,
         "months": MONTHS,
         "filters": filters,
+        "sort": sort,
+        "columns": sorts.headings(sort, request.GET, _actual_columns()),
         "problem": services.period_problem(year, month, today=clock().today()),
     }
     if is_htmx_partial(request):
         return render(request, "scorecard/actuals/_actual_rows.html", context)
     return render(request, "scorecard/actuals/actual_list.html", context)
+
+
+def _actual_columns() -> dict[str, str]:
+    """The actuals list's headings, the sortable ones keyed by their ``sort`` name."""
+    return {
+        "owner": _("Scorecard"),
+        "item": _("Item"),
+        "target": _("Target"),
+        "value": _("Actual"),
+        "status": _("Status"),
+    }
 
 
 def _edit_page(
@@ -161,6 +184,7 @@ def actual_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@with_saved_filters("approvals")
 def actual_approvals(request: HttpRequest) -> HttpResponse:
     """Submitted values waiting for the unit head, optionally one unit's (subtree) month."""
     queue = selectors.approval_queue(request.user)

@@ -28,9 +28,11 @@ from scorecard.views.common import page_of, year_of
 from spm.clock import clock
 from spm.forms import form_save
 from spm.htmx import is_htmx_partial
+from spm.saved_filters import with_saved_filters
 
 
 @login_required
+@with_saved_filters("scorecards")
 def scorecard_list(request: HttpRequest) -> HttpResponse:
     """Every scorecard in scope (HR and executives browse the whole group)."""
     unit = None

@@ -25,3 +25,11 @@ document.addEventListener("click", function (event) {
   item.setAttribute("aria-expanded", "true");
   button.textContent = "−";
 }, true);
+
+// Saved filters: a list's filters change the address through HTMX without redrawing the
+// bar, so the filter saved is the one in the address bar at the moment of saving.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.hasAttribute || !form.hasAttribute("data-saved-filter-form")) { return; }
+  form.elements.query.value = window.location.search.replace(/^\?/, "");
+}, true);

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from spm.clock import FixedClock
 from tests.access import CAST, Cast, build_cast, fresh, module_rows
 
-__all__ = ["CAST", "Cast", "need"]
+__all__ = ["CAST", "Cast", "need", "tasks_in_process"]
 
 
 @pytest.fixture
@@ -157,9 +158,9 @@ def need(available: bool, what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
-@pytest.fixture(autouse=True)
-def _tasks_in_process(settings: Any) -> Any:
-    """Unit tests run Celery tasks in-process; the worker tests switch this off."""
+@contextmanager
+def tasks_in_process() -> Iterator[None]:
+    """Celery tasks run in-process (eagerly) inside the block, as unit tests want them."""
     from celery._state import _set_task_join_will_block
 
     from spm.celery import app
@@ -169,8 +170,18 @@ def _tasks_in_process(settings: Any) -> Any:
     _set_task_join_will_block(False)
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(settings: Any) -> Iterator[None]:
+    """Unit tests run Celery tasks in-process; the worker tests switch this off. (Module and
+    class fixtures, built before this one, use ``with tasks_in_process():`` themselves.)"""
+    with tasks_in_process():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from spm.clock import FixedClock
 from tests.access import CAST, Cast, build_cast, fresh, module_rows
 
-__all__ = ["CAST", "Cast", "need"]
+__all__ = ["CAST", "Cast", "need", "tasks_in_process"]
 
 
 @pytest.fixture
@@ -53,8 +54,68 @@ def scorecard_world(scorecard_world_rows: Any, db: Any) -> Any:
     return fresh(scorecard_world_rows)
 
 
+# --- Sharing the suite between pytest-xdist workers (``--dist loadfile``) -------------------
+# Whole files go to one worker, so module fixtures are built once; but the files are handed
+# out heaviest kind first (browser, then the real service tier, then slow, then the rest)
+# rather than by their number of tests, so that a long browser file does not start last and
+# leave one core working alone at the end. The files of SPREAD build nothing at module scope
+# and are long: their tests are handed out one by one.
+HEAVY_FIRST = ("browser", "services", "slow")
+SPREAD = frozenset({"tests/browser/test_crawl.py"})
+
+
+def _rank(item: pytest.Item) -> int:
+    if "tests/browser/" in item.nodeid:  # marked by tests/browser/conftest.py, maybe later
+        return 0
+    marked = [r for r, name in enumerate(HEAVY_FIRST) if item.get_closest_marker(name)]
+    return min(marked, default=len(HEAVY_FIRST))
+
+
+def pytest_collection_modifyitems(config: Any, items: list[pytest.Item]) -> None:
+    if not hasattr(config, "workerinput"):
+        return  # one process: the order pytest collected
+    rank: dict[str, int] = {}
+    for item in items:
+        file = item.nodeid.split("::")[0]
+        rank[file] = min(rank.get(file, len(HEAVY_FIRST)), _rank(item))
+    # A stable sort: the tests of a file keep their order and stay together.
+    items.sort(key=lambda item: rank[item.nodeid.split("::")[0]])
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: Any, log: Any) -> Any:
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class HeaviestFirst(LoadFileScheduling):
+        """Files in the order the workers collected them (heaviest kind first); each test
+        of a SPREAD file a unit of its own."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            file = nodeid.split("::")[0]
+            return nodeid if file in SPREAD else file
+
+    config.option.loadscopereorder = False  # keep the collected order
+    return HeaviestFirst(config, log)
+
+
 def pytest_configure(config: Any) -> None:
     from django.conf import settings
+    from hypothesis import HealthCheck
+    from hypothesis import settings as hypothesis_settings
+
+    # Property tests keep their number of examples; what they may not do is fail on time.
+    # On a machine shared by many test runs a rule that takes 0.1 s alone can take 2 s, and
+    # hypothesis' deadline and "input generation is slow" check then fail a correct rule.
+    # How long the suite takes is watched with --durations instead.
+    hypothesis_settings.register_profile(
+        "spm",
+        parent=hypothesis_settings.default,  # the "ci" profile where hypothesis chose it
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    hypothesis_settings.load_profile("spm")
 
     # Hashing a password properly takes ~0.3 s; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -97,9 +158,9 @@ def need(available: bool, what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
-@pytest.fixture(autouse=True)
-def _tasks_in_process(settings: Any) -> Any:
-    """Unit tests run Celery tasks in-process; the worker tests switch this off."""
+@contextmanager
+def tasks_in_process() -> Iterator[None]:
+    """Celery tasks run in-process (eagerly) inside the block, as unit tests want them."""
     from celery._state import _set_task_join_will_block
 
     from spm.celery import app
@@ -109,8 +170,18 @@ def _tasks_in_process(settings: Any) -> Any:
     _set_task_join_will_block(False)
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(settings: Any) -> Iterator[None]:
+    """Unit tests run Celery tasks in-process; the worker tests switch this off. (Module and
+    class fixtures, built before this one, use ``with tasks_in_process():`` themselves.)"""
+    with tasks_in_process():
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -219,8 +219,9 @@ def report(tiers: list[Tier]) -> str:
 
 def parallel(argv: list[str]) -> list[str]:
     """pytest-xdist options: one test process per core (``SPM_TEST_WORKERS`` overrides it;
-    0 runs in one process), whole files per process so module-scoped fixtures are built once.
-    Nothing is added when the caller chose ``-n`` or picked tests by path."""
+    0 runs in one process), whole files per process so module-scoped fixtures are built once,
+    handed out heaviest kind first (``tests/conftest.pytest_xdist_make_scheduler``). Nothing
+    is added when the caller chose ``-n`` or picked tests by path."""
     chosen = os.environ.get("SPM_TEST_WORKERS")
     workers = int(chosen) if chosen else min(os.cpu_count() or 1, 4)
     picked = any((ROOT / arg.split("::")[0]).exists() for arg in argv if not arg.startswith("-"))

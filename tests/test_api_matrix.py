@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -33,7 +34,7 @@ from drf_spectacular.generators import SchemaGenerator
 from org.scoping import VIEW, scope_of
 from scorecard.tasks import IMPORT_KIND
 from spm.models import Job
-from tests.access import MEMBERS
+from tests.access import MEMBERS, fresh, module_rows
 from tests.factories_tracking import ActualFactory, LetterFactory
 from tests.scorecard_world import World
 
@@ -113,17 +114,29 @@ def _call(client: Any, method: str, url: str) -> Any:
     return getattr(client, method)(url, json.dumps({}), content_type="application/json")
 
 
-@pytest.fixture
-def world(scorecard_world: World) -> World:
+def with_actuals_and_letters(world: World) -> World:
     # One actual in Engineering and one letter in Finance, as the services leave them.
-    ActualFactory.create(item=scorecard_world.items["engineering"], month=1)
-    ActualFactory.create(item=scorecard_world.items["finance"], month=1)
-    LetterFactory.create(scorecard=scorecard_world.cards["finance"])
-    LetterFactory.create(scorecard=scorecard_world.cards["engineering"])
+    ActualFactory.create(item=world.items["engineering"], month=1)
+    ActualFactory.create(item=world.items["finance"], month=1)
+    LetterFactory.create(scorecard=world.cards["finance"])
+    LetterFactory.create(scorecard=world.cards["engineering"])
     # A background import of the manager's and one of HR's: a job is its starter's alone.
     for role in ("manager", "hr"):
-        Job.objects.create(kind=IMPORT_KIND, created_by=getattr(scorecard_world.cast, role).user)
-    return scorecard_world
+        Job.objects.create(kind=IMPORT_KIND, created_by=getattr(world.cast, role).user)
+    return world
+
+
+@pytest.fixture(scope="module")
+def world_rows(scorecard_world_rows: World, django_db_blocker: Any) -> Iterator[World]:
+    """Built once for the module; every cell runs in its own savepoint on deep copies."""
+    yield from module_rows(
+        django_db_blocker, lambda: with_actuals_and_letters(scorecard_world_rows)
+    )
+
+
+@pytest.fixture
+def world(world_rows: World, db: Any) -> World:
+    return fresh(world_rows)
 
 
 @pytest.mark.parametrize("path,method", OPERATIONS, ids=[f"{m} {p}" for p, m in OPERATIONS])

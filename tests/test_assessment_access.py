@@ -3,13 +3,18 @@ never in a list; the person assessed sees scores only once published."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from assessment.models import AssessmentCycle, AssessmentResult
+from tests.access import build_cast, fresh, module_rows
 from tests.conftest import CAST, Cast
 from tests.factories_assessment import published_example
+
+Published = tuple[Cast, tuple[AssessmentCycle, AssessmentResult]]
 
 PAGE_STATUS = {
     "employee": 200,
@@ -21,87 +26,106 @@ PAGE_STATUS = {
 }
 
 
-@pytest.fixture
-def world(cast: Cast) -> Any:
-    return published_example(cast)
+@pytest.fixture(scope="class")
+def published_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Published]:
+    """The cast and its published example, built once for the class below (which only reads
+    them) and rolled back after it; the tests after the class build their own."""
+
+    def build() -> Published:
+        cast = build_cast()
+        return cast, published_example(cast)
+
+    yield from module_rows(django_db_blocker, build)
 
 
-@pytest.mark.parametrize("role", CAST)
-@pytest.mark.parametrize(
-    "name",
-    [
-        "assessment-cycle",
-        "assessment-calibration",
-        "assessment-team",
-        "assessment-distribution",
-        "assessment-cycle-export",
-    ],
-)
-def test_cycle_pages_answer_each_role(cast: Cast, world: Any, role: str, name: str) -> None:
-    cycle, _result = world
-    response = cast.client(role).get(reverse(name, args=[cycle.pk]))
-    assert response.status_code == PAGE_STATUS[role]
+@pytest.mark.usefixtures("published_rows")
+class TestThePublishedExample:
+    @pytest.fixture
+    def cast(self, published_rows: Published, db: Any) -> Cast:
+        return fresh(published_rows[0])
 
+    @pytest.fixture
+    def world(self, published_rows: Published, db: Any) -> Any:
+        return fresh(published_rows[1])
 
-@pytest.mark.parametrize("role", CAST)
-def test_result_page_answers_each_role(cast: Cast, world: Any, role: str) -> None:
-    _cycle, result = world
-    response = cast.client(role).get(reverse("assessment-result", args=[result.pk]))
-    assert response.status_code == PAGE_STATUS[role]
-    if response.status_code == 200:
-        assert "89.47" in response.content.decode()
+    @pytest.mark.parametrize("role", CAST)
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "assessment-cycle",
+            "assessment-calibration",
+            "assessment-team",
+            "assessment-distribution",
+            "assessment-cycle-export",
+        ],
+    )
+    def test_cycle_pages_answer_each_role(
+        self, cast: Cast, world: Any, role: str, name: str
+    ) -> None:
+        cycle, _result = world
+        response = cast.client(role).get(reverse(name, args=[cycle.pk]))
+        assert response.status_code == PAGE_STATUS[role]
 
+    @pytest.mark.parametrize("role", CAST)
+    def test_result_page_answers_each_role(self, cast: Cast, world: Any, role: str) -> None:
+        _cycle, result = world
+        response = cast.client(role).get(reverse("assessment-result", args=[result.pk]))
+        assert response.status_code == PAGE_STATUS[role]
+        if response.status_code == 200:
+            assert "89.47" in response.content.decode()
 
-@pytest.mark.parametrize("role", CAST)
-def test_cycle_list_shows_the_cycle_only_in_scope(cast: Cast, world: Any, role: str) -> None:
-    cycle, _result = world
-    response = cast.client(role).get(reverse("assessment-cycles"))
-    if role == "anonymous":
-        assert response.status_code == 302
-        return
-    assert response.status_code == 200
-    assert (cycle.name in response.content.decode()) is (role != "sibling_manager")
+    @pytest.mark.parametrize("role", CAST)
+    def test_cycle_list_shows_the_cycle_only_in_scope(
+        self, cast: Cast, world: Any, role: str
+    ) -> None:
+        cycle, _result = world
+        response = cast.client(role).get(reverse("assessment-cycles"))
+        if role == "anonymous":
+            assert response.status_code == 302
+            return
+        assert response.status_code == 200
+        assert (cycle.name in response.content.decode()) is (role != "sibling_manager")
 
+    @pytest.mark.parametrize("role", CAST)
+    def test_results_endpoint_lists_only_results_in_scope(
+        self, cast: Cast, world: Any, role: str
+    ) -> None:
+        _cycle, result = world
+        response = cast.client(role).get("/api/v1/assessment-results/")
+        if role == "anonymous":
+            assert response.status_code in (401, 403)
+            return
+        ids = [r["id"] for r in response.json()["results"]]
+        assert (result.pk in ids) is (role != "sibling_manager")
+        detail = cast.client(role).get(f"/api/v1/assessment-results/{result.pk}/")
+        assert detail.status_code == (404 if role == "sibling_manager" else 200)
 
-@pytest.mark.parametrize("role", CAST)
-def test_results_endpoint_lists_only_results_in_scope(cast: Cast, world: Any, role: str) -> None:
-    _cycle, result = world
-    response = cast.client(role).get("/api/v1/assessment-results/")
-    if role == "anonymous":
-        assert response.status_code in (401, 403)
-        return
-    ids = [r["id"] for r in response.json()["results"]]
-    assert (result.pk in ids) is (role != "sibling_manager")
-    detail = cast.client(role).get(f"/api/v1/assessment-results/{result.pk}/")
-    assert detail.status_code == (404 if role == "sibling_manager" else 200)
-
-
-@pytest.mark.parametrize("role", CAST)
-@pytest.mark.parametrize(
-    "endpoint",
-    [
-        "assessment-cycles",
-        "key-task-grades",
-        "assessment-adjustments",
-        "assessment-vetoes",
-        "assessment-exemptions",
-    ],
-)
-def test_list_endpoints_hide_rows_out_of_scope(
-    cast: Cast, world: Any, role: str, endpoint: str
-) -> None:
-    response = cast.client(role).get(f"/api/v1/{endpoint}/")
-    if role == "anonymous":
-        assert response.status_code in (401, 403)
-        return
-    assert response.status_code == 200
-    count = response.json()["count"]
-    if role == "sibling_manager":
-        assert count == 0
-    elif endpoint in ("assessment-vetoes", "assessment-exemptions"):
-        assert count == 0  # the example has none
-    else:
-        assert count >= 1
+    @pytest.mark.parametrize("role", CAST)
+    @pytest.mark.parametrize(
+        "endpoint",
+        [
+            "assessment-cycles",
+            "key-task-grades",
+            "assessment-adjustments",
+            "assessment-vetoes",
+            "assessment-exemptions",
+        ],
+    )
+    def test_list_endpoints_hide_rows_out_of_scope(
+        self, cast: Cast, world: Any, role: str, endpoint: str
+    ) -> None:
+        response = cast.client(role).get(f"/api/v1/{endpoint}/")
+        if role == "anonymous":
+            assert response.status_code in (401, 403)
+            return
+        assert response.status_code == 200
+        count = response.json()["count"]
+        if role == "sibling_manager":
+            assert count == 0
+        elif endpoint in ("assessment-vetoes", "assessment-exemptions"):
+            assert count == 0  # the example has none
+        else:
+            assert count >= 1
 
 
 def test_employee_sees_no_scores_before_publication(cast: Cast) -> None:

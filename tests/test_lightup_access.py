@@ -4,6 +4,7 @@ lights, who may start a sweep, whose notifications are whose."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from lightup.services import lightup_sweep
 from notifications.models import Notification
 from org.scoping import SYSTEM
 from spm.models import Job
+from tests.access import fresh, module_rows
 from tests.conftest import CAST, Cast
 from tests.lightup_world import MONTH, TODAY, YEAR, World, build
 
@@ -33,11 +35,21 @@ VISIBLE = {
 MAY_SWEEP = {"hr", "executive"}
 
 
-@pytest.fixture
-def world(cast: Cast) -> World:
+def build_swept(cast: Cast) -> World:
     found = build(cast)
     lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
     return found
+
+
+@pytest.fixture(scope="module")
+def world_rows(cast_rows: Cast, django_db_blocker: Any) -> Iterator[World]:
+    """The swept light-up world, built once for the module (every test here reads it)."""
+    yield from module_rows(django_db_blocker, lambda: build_swept(cast_rows))
+
+
+@pytest.fixture
+def world(world_rows: World, db: Any) -> World:
+    return fresh(world_rows)
 
 
 def names(world: World, item_ids: set[int]) -> set[str]:

@@ -151,8 +151,8 @@ def test_grid_queries_stay_constant(
     client.get(reverse("home"))
     # + latest swept month, unit page count, the page of units, the cells of both months,
     # rows by colour, last month by colour, current plan (two without one), perspectives,
-    # units of the filter, unread count in the navigation
-    with django_assert_num_queries(PAGE_BASE + 11):
+    # units of the filter, unread count in the navigation, the user's saved filters
+    with django_assert_num_queries(PAGE_BASE + 12):
         response = client.get(reverse("lightup-board"), {"year": YEAR, "month": MONTH})
     assert response.content.count(b"<tr data-unit=") == 2 + size
     assert response.content.count(b'class="lightup-cell"') == 7 + 2 * size

@@ -104,3 +104,19 @@ def test_the_item_page_costs_the_same_with_more_threads(cast: Cast, world: World
         return len(queries)
 
     assert queries_with(1) == queries_with(5)
+
+
+def test_a_thread_without_its_text_is_refused_on_a_page_that_keeps_what_was_typed(
+    cast: Cast, world: World
+) -> None:
+    item = item_of(world)
+    response = cast.client("employee").post(
+        reverse("reviews-feedback-on"),
+        {"topic": FeedbackTopic.ITEM, "target": item.pk, "subject": "Q3 figures", "body": ""},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_body-errors"' in page
+    assert 'value="Q3 figures"' in page
+    assert reverse("scorecard-item", args=[item.pk]) in page  # the way back
+    assert not FeedbackThread.objects.filter(item=item, subject="Q3 figures").exists()

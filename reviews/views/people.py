@@ -6,9 +6,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -92,30 +92,31 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def feedback_on(request: HttpRequest) -> HttpResponse:
-    """Start a thread on a result or a scorecard item (from its page)."""
+    """Start a thread on a result or a scorecard item (from its page). A refused start shows
+    the form again with its errors and everything typed, with a way back to that page."""
     user = actor_of(request)
     form = forms.TopicThreadForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.errors.as_text())
-        return redirect("reviews-feedback")
-    data = form.cleaned_data
-    kwargs: dict[str, Any] = {}
-    if data["topic"] == FeedbackTopic.RESULT:
-        kwargs["result"] = AssessmentResult.objects.filter(pk=data["target"]).first()
-    elif data["topic"] == FeedbackTopic.ITEM:
-        kwargs["item"] = ScorecardItem.objects.filter(pk=data["target"]).first()
-    else:
-        raise Http404
-    if not any(kwargs.values()):
-        raise Http404
-    try:
-        thread = feedback_services.feedback_thread_start(
+    if form.is_valid():
+        data = form.cleaned_data
+        kwargs: dict[str, Any] = {}
+        if data["topic"] == FeedbackTopic.RESULT:
+            kwargs["result"] = AssessmentResult.objects.filter(pk=data["target"]).first()
+        elif data["topic"] == FeedbackTopic.ITEM:
+            kwargs["item"] = ScorecardItem.objects.filter(pk=data["target"]).first()
+        if not any(kwargs.values()):
+            raise Http404
+        thread = run(form, lambda: feedback_services.feedback_thread_start(
             actor=user, topic=data["topic"], subject=data["subject"], body=data["body"], **kwargs
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("reviews-feedback")
-    return redirect("reviews-feedback-thread", thread.pk)
+        ))  # fmt: skip
+        if thread is not None:
+            return redirect("reviews-feedback-thread", thread.pk)
+    # Back to the page the form came from (named by what was posted; nothing is looked up).
+    topic, target = request.POST.get("topic"), request.POST.get("target", "")
+    pages = {FeedbackTopic.ITEM: "scorecard-item", FeedbackTopic.RESULT: "assessment-result"}
+    back = reverse("reviews-feedback")
+    if topic in pages and target.isdigit() and len(target) < 19:
+        back = reverse(pages[FeedbackTopic(topic)], args=[int(target)])
+    return render(request, "reviews/feedback_on.html", {"form": form, "back": back})
 
 
 @login_required

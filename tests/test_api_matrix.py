@@ -9,8 +9,12 @@ For each operation the scope oracle is independent of the viewset: the model's o
 * an object outside the member's scope: 404 for every method (read or write), never 403,
   200 or a 5xx — the 404-not-403 rule, writes included;
 * an object inside: a read is 200, a write (with an empty body) no 5xx;
-* a list holds only rows inside the member's scope;
-* operations without an object (``me``, imports, exports …): no 5xx.
+* a list holds exactly the rows inside the member's scope (the ids equal ``restrict()``'s);
+* operations without an object (``me``, imports, exports …): no 5xx;
+* mass assignment: every write that takes a JSON body, sent by every member on a row it
+  sees (a clone of that row for a create) with each field the schema marks read-only
+  (status, owner, approver, version, stamps, scores …) set to a value no honest write
+  stores: the stored rows must not take them (ignored or refused both pass).
 
 An operation the table cannot place (a new endpoint on a model with no scope oracle and no
 rule here) fails :func:`test_every_operation_has_an_expectation`, so no endpoint escapes.
@@ -116,14 +120,18 @@ def _call(client: Any, method: str, url: str) -> Any:
     return getattr(client, method)(url, json.dumps({}), content_type="application/json")
 
 
+def with_actuals_and_letters(world: World) -> World:
+    """The scorecard world with an actual and a letter in Engineering and in Finance."""
+    ActualFactory.create(item=world.items["engineering"], month=1)
+    ActualFactory.create(item=world.items["finance"], month=1)
+    LetterFactory.create(scorecard=world.cards["finance"])
+    LetterFactory.create(scorecard=world.cards["engineering"])
+    return world
+
+
 @pytest.fixture
 def world(scorecard_world: World) -> World:
-    # One actual in Engineering and one letter in Finance, as the services leave them.
-    ActualFactory.create(item=scorecard_world.items["engineering"], month=1)
-    ActualFactory.create(item=scorecard_world.items["finance"], month=1)
-    LetterFactory.create(scorecard=scorecard_world.cards["finance"])
-    LetterFactory.create(scorecard=scorecard_world.cards["engineering"])
-    return scorecard_world
+    return with_actuals_and_letters(scorecard_world)
 
 
 @pytest.mark.parametrize("path,method", OPERATIONS, ids=[f"{m} {p}" for p, m in OPERATIONS])

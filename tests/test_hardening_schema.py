@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from scorecard.models import ItemKind, Milestone
 from tests.conftest import Cast
-from tests.factories_scorecard import IndicatorFactory, MilestoneFactory
+from tests.factories_scorecard import IndicatorFactory, MilestoneFactory, ScorecardFactory
 from tests.factories_tracking import unit_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +119,14 @@ def test_evaluating_a_text_formula_answers_what_the_schema_says(
     response = cast.client("hr").post(url, {"values": {}}, content_type="application/json")
     assert response.status_code == 400, response.content
     _validate(openapi, "/api/v1/indicators/{id}/evaluate/", response.json(), "post", "400")
+
+
+def test_my_targets_with_my_own_scorecard_answers_what_the_schema_says(
+    openapi: dict[str, Any], cast: Cast
+) -> None:
+    # Found by fuzzing: the scorecard in my-targets lacked item_count and weight_total.
+    ScorecardFactory.create(unit=cast.engineering, employee=cast.employee, year=2026)
+    response = cast.client("employee").get("/api/v1/my-targets/", {"year": 2026})
+    assert response.status_code == 200, response.content
+    assert response.json()["scorecard"] is not None
+    _validate(openapi, "/api/v1/my-targets/", response.json())

@@ -316,28 +316,40 @@ ERROR_SCHEMA: dict[str, Any] = {
 def document_errors(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular post-processing hook: the error answers of every operation.
 
-    401/403 for every operation, 404 where the path names an object, 400 and 409 for writes,
-    all with the one :data:`ERROR_SCHEMA` body.
+    401, 403 and 404 for every operation (out of scope is 404 everywhere, and an operation
+    without a path id also answers 404 for an id it is given out of scope, or a page past
+    the last), 400 where the operation takes query parameters (a filter value it cannot
+    use) and for writes (a delete refused by a rule included), 409 for writes, 415 where
+    the operation reads a body (sent in a content type it does not read), all with the one
+    :data:`ERROR_SCHEMA` body. An operation that documents a 400 body of its own (an
+    import's report) answers that or the error body. Kept honest by fuzzing the API with
+    schemathesis (``tests/test_api_fuzz.py``).
     """
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
-    ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    error = {"$ref": "#/components/schemas/Error"}
+    ref = {"application/json": {"schema": error}}
     texts = {
         "400": "Invalid input; see fields.",
         "401": "Not signed in.",
         "403": "Signed in, but not allowed to do this to an object you can see.",
         "404": "Not found, or outside your scope.",
         "409": "Stale edit, locked record or lost race; nothing was saved.",
+        "415": "The body's content type is not one the operation reads.",
     }
-    for path, operations in result.get("paths", {}).items():
+    for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
-            codes = ["401", "403"]
-            if "{" in path:
-                codes.append("404")
-            if method in {"post", "put", "patch"}:
-                codes += ["400", "409"]
-            elif method == "delete":
+            codes = ["401", "403", "404"]
+            writes = method in {"post", "put", "patch", "delete"}
+            if writes or any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                codes.append("400")
+            if writes:
                 codes.append("409")
+            if "requestBody" in operation:
+                codes.append("415")
             responses = operation.setdefault("responses", {})
             for code in codes:
+                own = responses.get(code, {}).get("content", {}).get("application/json")
+                if own is not None and own.get("schema") != error:
+                    own["schema"] = {"anyOf": [own["schema"], error]}
                 responses.setdefault(code, {"description": texts[code], "content": ref})
     return result

@@ -6,6 +6,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from spm import saved_filter_views, views
 from spm.forms import LoginForm
 
+handler404 = views.not_found
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),

@@ -17,8 +17,10 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 
 from org.scoping import scope_of
 from spm import nav
@@ -110,3 +112,14 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=True,
         filename=job.result.get("filename") or str(job.result_file.name).rsplit("/", 1)[-1],
     )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler404``: under ``/api/`` a URL no route matches (an id that is not one, such
+    as ``/api/v1/result-reviews/1.5/``) answers 404 in the API's one error shape (JSON), as
+    every other API answer does; pages keep Django's page (found by fuzzing the API)."""
+    if request.path.startswith("/api/"):
+        from spm.api import error_body
+
+        return JsonResponse(error_body(gettext("Not found."), "not_found"), status=404)
+    return page_not_found(request, exception or Http404())

@@ -120,3 +120,19 @@ def test_hr_cannot_change_their_own_employee_record(cast: Cast, body: dict[str, 
     assert response.status_code == 403, response.content
     cast.hr.refresh_from_db()
     assert (cast.hr.base_bonus, cast.hr.job_title) == before
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/result-reviews/6.5e-3/", "/api/v1/scorecards/1.2.3/", "/api/v1/no-such-thing/"]
+)
+def test_an_api_url_no_route_matches_is_a_json_404(cast: Cast, url: str) -> None:
+    # Found by fuzzing: an id like 6.5e-3 matched no route and Django answered its HTML page.
+    response = cast.client("hr").get(url)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_a_page_no_route_matches_is_still_the_html_page(cast: Cast) -> None:
+    response = cast.client("hr").get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from scorecard.models import ItemKind, Milestone
 from tests.conftest import Cast
-from tests.factories_scorecard import MilestoneFactory
+from tests.factories_scorecard import IndicatorFactory, MilestoneFactory, ScorecardFactory
 from tests.factories_tracking import unit_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -36,8 +36,10 @@ def openapi() -> dict[str, Any]:
     return schema
 
 
-def _validate(openapi: dict[str, Any], path: str, body: Any) -> None:
-    response = openapi["paths"][path]["get"]["responses"]["200"]
+def _validate(
+    openapi: dict[str, Any], path: str, body: Any, method: str = "get", status: str = "200"
+) -> None:
+    response = openapi["paths"][path][method]["responses"][status]
     schema = response["content"]["application/json"]["schema"]
     root = {**_json_schema(schema), "components": _json_schema(openapi["components"])}
     errors = [e.message for e in Draft202012Validator(root).iter_errors(body)]
@@ -73,3 +75,58 @@ def test_answers_validate_against_the_schema(
     response = cast.client(role).get(path, {"year": 2026})
     assert response.status_code == 200, response.content
     _validate(openapi, path, response.json())
+
+
+# Found by fuzzing the API (tests/test_api_fuzz.py): answers the schema did not document.
+@pytest.mark.parametrize(
+    "method,path,status",
+    [
+        ("get", "/api/v1/actuals/", "404"),  # ?page= past the last page
+        ("get", "/api/v1/actuals/", "400"),  # a filter value it cannot use
+        ("get", "/api/v1/alignment/", "404"),  # ?unit= out of scope
+        ("get", "/api/v1/actual-imports/template/", "400"),  # no year
+        ("delete", "/api/v1/strategic-plans/{id}/", "400"),  # an approved version
+        ("post", "/api/v1/milestones/", "415"),  # a body in a type it does not read
+    ],
+)
+def test_answers_found_by_fuzzing_are_documented(
+    openapi: dict[str, Any], method: str, path: str, status: str
+) -> None:
+    assert status in openapi["paths"][path][method]["responses"]
+
+
+def test_a_past_the_last_page_answers_what_the_schema_says(
+    openapi: dict[str, Any], cast: Cast
+) -> None:
+    response = cast.client("hr").get("/api/v1/actuals/", {"page": 99})
+    assert response.status_code == 404
+    _validate(openapi, "/api/v1/actuals/", response.json(), status="404")
+
+
+def test_an_import_refused_before_reading_answers_what_the_schema_says(
+    openapi: dict[str, Any], cast: Cast
+) -> None:
+    response = cast.client("hr").post("/api/v1/actual-imports/", {"file": ""})
+    assert response.status_code == 400, response.content
+    _validate(openapi, "/api/v1/actual-imports/", response.json(), "post", "400")
+
+
+def test_evaluating_a_text_formula_answers_what_the_schema_says(
+    openapi: dict[str, Any], cast: Cast
+) -> None:
+    indicator = IndicatorFactory.create(owner_unit=cast.group, formula="Counted by hand")
+    url = f"/api/v1/indicators/{indicator.pk}/evaluate/"
+    response = cast.client("hr").post(url, {"values": {}}, content_type="application/json")
+    assert response.status_code == 400, response.content
+    _validate(openapi, "/api/v1/indicators/{id}/evaluate/", response.json(), "post", "400")
+
+
+def test_my_targets_with_my_own_scorecard_answers_what_the_schema_says(
+    openapi: dict[str, Any], cast: Cast
+) -> None:
+    # Found by fuzzing: the scorecard in my-targets lacked item_count and weight_total.
+    ScorecardFactory.create(unit=cast.engineering, employee=cast.employee, year=2026)
+    response = cast.client("employee").get("/api/v1/my-targets/", {"year": 2026})
+    assert response.status_code == 200, response.content
+    assert response.json()["scorecard"] is not None
+    _validate(openapi, "/api/v1/my-targets/", response.json())

@@ -99,7 +99,10 @@ class IndicatorViewSet(
             actor=actor_of(self.request), indicator=serializer.instance, **serializer.validated_data
         )
 
-    @extend_schema(request=EvaluateSerializer, responses=EvaluateResultSerializer)
+    @extend_schema(
+        request=EvaluateSerializer,
+        responses={200: EvaluateResultSerializer, 400: EvaluateResultSerializer},
+    )
     @action(detail=True, methods=["post"])
     def evaluate(self, request: Request, pk: Any = None) -> Response:
         """Evaluate the indicator's formula with the given measured values."""

@@ -22,7 +22,7 @@ from org.scoping import scope_of
 from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, ScorecardItem
 from scorecard.selectors.items import scorecard_items
 from scorecard.selectors.progress import ItemProgress, progress_of
-from scorecard.selectors.scorecards import scorecards
+from scorecard.selectors.scorecards import scorecards, with_summary
 from strategy.models import Objective
 
 MAX_DEPTH = 12  # a guard against a corrupt cycle; real cascades are 3-5 levels deep
@@ -125,7 +125,8 @@ def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
     scope = scope_of(user)
     if scope.employee_id is None:
         return MyTargets(None, [], None, None)
-    visible = scorecards(user).select_related("unit", "employee", "plan")
+    # With the summary the scorecard's API shape documents (item count, weight total).
+    visible = with_summary(scorecards(user)).select_related("unit", "employee", "plan")
     card = visible.filter(employee_id=scope.employee_id, year=year).first()
     unit_card = visible.filter(
         unit_id=scope.employee_unit_id, employee__isnull=True, year=year

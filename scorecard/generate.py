@@ -42,6 +42,7 @@ from scorecard.models import (
     ScorecardItem,
 )
 from spm.bulk import (
+    analyse,
     bulk_load,
     copy_models,
     copy_rows,
@@ -265,6 +266,7 @@ class Generator:
     def people_scorecards(self, targets: dict[int, list[Decimal]]) -> None:
         if is_postgres():
             for chunk in _chunks(self.people, SQL_CHUNK):
+                analyse(Scorecard, ScorecardItem)
                 self.people_scorecards_sql([pk for pk, _unit in chunk])
             return
         for chunk in _chunks(self.people, CHUNK):

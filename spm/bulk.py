@@ -237,6 +237,15 @@ def bulk_load(*tables: type[models.Model], indexes: bool = True) -> Iterator[Non
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+def analyse(*tables: type[models.Model]) -> None:
+    """Refresh the planner's statistics of ``tables`` (PostgreSQL): a load that reads what it
+    has just written must not be planned as if the tables were still empty."""
+    if is_postgres():
+        with connection.cursor() as cursor:
+            names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables)
+            cursor.execute(f"ANALYZE {names}")
+
+
 def insert_select(
     model: type[models.Model],
     values: dict[str, str],

@@ -47,6 +47,7 @@ from spm.bulk import (
     copy_models,
     copy_rows,
     insert_select,
+    insert_select_sql,
     is_postgres,
 )
 from spm.clock import Clock, FixedClock
@@ -306,7 +307,7 @@ class Generator:
                 )
 
     def people_scorecards_sql(self, people: list[int]) -> None:
-        """``people_scorecards`` for a chunk of people in four ``INSERT … SELECT`` statements:
+        """``people_scorecards`` for a chunk of people in three ``INSERT … SELECT`` statements:
         the same cards, items, targets and actuals as the Python path, computed by the
         database (``person_target`` and ``actual_value`` in SQL)."""
         qn = connection.ops.quote_name
@@ -341,7 +342,7 @@ class Generator:
             now=self.now,
         )
         lower = "ui.polarity = %(lower)s"
-        quantitative = insert_select(
+        items_sql, items_defaults = insert_select_sql(
             ScorecardItem,
             {
                 "scorecard_id": "c.id",
@@ -366,9 +367,46 @@ class Generator:
             f"THEN %(low)s + (c.employee_id * 31 + ui.{order} * 17) %% %(spread)s "
             "ELSE ui.target END AS target) t "
             "WHERE c.employee_id = ANY(%(ids)s) AND c.year = %(year)s",
-            params,
             now=self.now,
         )
+        # The actuals are written from the items as they are inserted (``RETURNING``), so the
+        # load never looks items up by an index it has dropped.
+        actuals_sql, actuals_defaults = insert_select_sql(
+            MonthlyActual,
+            {
+                "item_id": "i.id",
+                "month": "m.month",
+                "value": "round(i.target * (%(spread_low)s + (i.id * 37 + m.month * 101) "
+                "%% %(actual_spread)s) / CASE WHEN i.aggregation = %(sum)s "
+                "THEN 1200 ELSE 100 END, 2)",
+                "status": "%(approved)s",
+                "version": "1",
+            },
+            "FROM new_items i CROSS JOIN generate_series(1, %(months)s) AS m(month) "
+            "WHERE i.target IS NOT NULL",
+            now=self.now,
+        )
+        with connection.cursor() as cursor:
+            # Unit items are found by hashing them (their index is rebuilt at the end of the
+            # load); a nested loop would scan them once per card.
+            cursor.execute("SET LOCAL enable_nestloop = off")
+            cursor.execute(
+                f"WITH new_items AS ({items_sql} RETURNING id, target, aggregation), "  # noqa: S608
+                f"new_actuals AS ({actuals_sql} RETURNING 0) "
+                "SELECT (SELECT count(*) FROM new_items), (SELECT count(*) FROM new_actuals)",
+                {
+                    **params,
+                    **items_defaults,
+                    **actuals_defaults,
+                    "spread_low": SPREAD_LOW,
+                    "actual_spread": SPREAD,
+                    "sum": Aggregation.SUM,
+                    "approved": ActualStatus.APPROVED,
+                    "months": len(self.months),
+                },
+            )
+            quantitative, actuals = cursor.fetchone()
+            cursor.execute("SET LOCAL enable_nestloop = on")
         tasks = insert_select(
             ScorecardItem,
             {
@@ -385,32 +423,7 @@ class Generator:
         )
         self.counts["scorecards of people"] += count
         self.counts["items"] += quantitative + tasks
-        if self.months:
-            self.counts["actuals"] += insert_select(
-                MonthlyActual,
-                {
-                    "item_id": "i.id",
-                    "month": "m.month",
-                    "value": "round(i.target * (%(spread_low)s + (i.id * 37 + m.month * 101) "
-                    "%% %(actual_spread)s) / CASE WHEN i.aggregation = %(sum)s "
-                    "THEN 1200 ELSE 100 END, 2)",
-                    "status": "%(approved)s",
-                    "version": "1",
-                },
-                f"FROM {cards} c JOIN {items} i ON i.scorecard_id = c.id "
-                "AND i.kind = %(quantitative)s AND i.target IS NOT NULL "
-                "CROSS JOIN generate_series(1, %(months)s) AS m(month) "
-                "WHERE c.employee_id = ANY(%(ids)s) AND c.year = %(year)s",
-                {
-                    **params,
-                    "spread_low": SPREAD_LOW,
-                    "actual_spread": SPREAD,
-                    "sum": Aggregation.SUM,
-                    "approved": ActualStatus.APPROVED,
-                    "months": len(self.months),
-                },
-                now=self.now,
-            )
+        self.counts["actuals"] += actuals
 
     def actuals(self, items: list[ScorecardItem]) -> int:
         """Approved actuals for ``items`` from January to the last month, at ``actual_value``."""
@@ -454,10 +467,10 @@ def actual_value(target: Decimal, aggregation: str, item_id: int, month: int) ->
 
 def generate(result: Any) -> str:
     """The hook ``generate_enterprise`` calls."""
-    # The load reads the cards and items it writes (by their indexes); the actuals it only writes.
+    # The load reads the cards it writes by their indexes; items and actuals it only writes.
     with (
-        bulk_load(Indicator, Scorecard, ScorecardItem, Milestone, indexes=False),
-        bulk_load(MonthlyActual),
+        bulk_load(Indicator, Scorecard, Milestone, indexes=False),
+        bulk_load(ScorecardItem, MonthlyActual),
     ):
         gen = Generator(result, FixedClock.on(result.today))  # the day the group is generated for
         people = gen.person_targets()

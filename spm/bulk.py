@@ -246,6 +246,39 @@ def analyse(*tables: type[models.Model]) -> None:
             cursor.execute(f"ANALYZE {names}")
 
 
+def insert_select_sql(
+    model: type[models.Model], values: dict[str, str], source: str, *, now: datetime.datetime
+) -> tuple[str, dict[str, Any]]:
+    """The statement of :func:`insert_select` and the parameters of its defaults, to run it
+    alone or inside a larger statement (a ``WITH … INSERT … RETURNING``)."""
+    qn = connection.ops.quote_name
+    conn = connections[DEFAULT_DB_ALIAS]
+    table = model._meta.db_table
+    columns: list[str] = []
+    expressions: list[str] = []
+    defaults: dict[str, Any] = {}
+    for f in model._meta.concrete_fields:
+        column = str(f.column)
+        if f.primary_key and isinstance(f, models.AutoField | models.BigAutoField):
+            continue
+        columns.append(qn(column))
+        if column in values:
+            expressions.append(values[column])
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            default: Any = now
+        else:
+            default = f.get_db_prep_save(f.get_default(), conn)
+        name = f"_default_{table}_{column}"
+        defaults[name] = default
+        expressions.append(f"%({name})s")
+    unknown = set(values) - {f.column for f in model._meta.concrete_fields}
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+    sql = f"INSERT INTO {qn(table)} ({', '.join(columns)}) SELECT {', '.join(expressions)} {source}"
+    return sql, defaults
+
+
 def insert_select(
     model: type[models.Model],
     values: dict[str, str],
@@ -259,32 +292,7 @@ def insert_select(
     ``values`` maps a column to its SQL expression; ``source`` is the ``FROM …`` part; both use
     named ``%(name)s`` parameters from ``params``. The automatic primary key comes from its
     sequence; ``auto_now``/``auto_now_add`` dates are ``now``; other columns their default."""
-    qn = connection.ops.quote_name
-    conn = connections[DEFAULT_DB_ALIAS]
-    columns: list[str] = []
-    expressions: list[str] = []
-    arguments = dict(params)
-    for f in model._meta.concrete_fields:
-        column = str(f.column)
-        if f.primary_key and isinstance(f, models.AutoField | models.BigAutoField):
-            continue
-        columns.append(qn(column))
-        if column in values:
-            expressions.append(values[column])
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            default: Any = now
-        else:
-            default = f.get_db_prep_save(f.get_default(), conn)
-        arguments[f"_default_{column}"] = default
-        expressions.append(f"%(_default_{column})s")
-    unknown = set(values) - {f.column for f in model._meta.concrete_fields}
-    if unknown:
-        raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
-    sql = (
-        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(expressions)} {source}"
-    )
+    sql, defaults = insert_select_sql(model, values, source, now=now)
     with connection.cursor() as cursor:
-        cursor.execute(sql, arguments)
+        cursor.execute(sql, {**params, **defaults})
         return int(cursor.rowcount)

@@ -19,7 +19,7 @@ from django.db import transaction
 
 from org.models import Employee, OrgUnit, RoleAssignment
 from spm import registry
-from spm.bulk import copy_models
+from spm.bulk import bulk_load, copy_models
 from spm.clock import clock
 
 TEAM_SIZE = 40
@@ -109,70 +109,86 @@ def generate_enterprise(
         unit_ids=[u.pk for u in units],
     )
 
-    # One head per unit first, so that everybody else can name a line manager.
-    password = make_password("synthetic-password-1")
-    User = get_user_model()
-    leaves = [u for u in units if u.kind == OrgUnit.Kind.TEAM] or units
-    staff_per_leaf = max(0, employees - len(units)) // len(leaves)
-    extra = max(0, employees - len(units)) - staff_per_leaf * len(leaves)
-    plan: list[tuple[OrgUnit, bool]] = [(u, True) for u in units]
-    for i, leaf in enumerate(leaves):
-        plan += [(leaf, False)] * (staff_per_leaf + (1 if i < extra else 0))
-    plan = plan[:employees]
-
-    lower = prefix.lower()
-    users = [
-        User(
-            username=f"{lower}{n:07d}", password=password, email=f"{lower}{n:07d}@synthetic.example"
-        )
-        for n in range(len(plan))
-    ]
-    users = copy_models(users)
-    progress(f"users: {len(users)}")
-    people = [
-        Employee(
-            user_id=user.pk,
-            employee_no=f"{prefix}{n:07d}",
-            name=f"Person {n}",
-            unit_id=unit.pk,
-            job_title="Head of unit"
-            if is_head
-            else rng.choice(("Engineer", "Technician", "Analyst", "Operator")),
-            base_bonus=Decimal(rng.randrange(50, 300) * 1000),
-        )
-        for n, ((unit, is_head), user) in enumerate(zip(plan, users, strict=True))
-    ]
-    # The heads (first in the plan) go in first, so that everybody else is written with
-    # a line manager already; only the heads' own line managers are updated afterwards.
-    n_heads = sum(1 for _unit, is_head in plan if is_head)
-    heads_rows = copy_models(people[:n_heads])
-    heads: dict[int, Employee] = {
-        unit.pk: person for (unit, _h), person in zip(plan, heads_rows, strict=False)
-    }
-    for (unit, _h), person in zip(plan, heads_rows, strict=False):
-        boss = heads.get(unit.parent_id) if unit.parent_id else None
-        person.line_manager_id = boss.pk if boss else None
-    Employee.objects.bulk_update(heads_rows, ["line_manager"], batch_size=BATCH)
-    for (unit, _h), person in zip(plan[n_heads:], people[n_heads:], strict=True):
-        boss = heads.get(unit.pk)
-        person.line_manager_id = boss.pk if boss else None
-    people = heads_rows + copy_models(people[n_heads:])
-    for unit in units:
-        if unit.pk in heads:
-            unit.head_id = heads[unit.pk].pk
-    OrgUnit.objects.bulk_update([u for u in units if u.pk in heads], ["head"], batch_size=BATCH)
-    copy_models(
-        [
-            RoleAssignment(
-                user_id=heads[u.pk].user_id, role=RoleAssignment.Role.MANAGER, unit_id=u.pk
-            )
-            for u in units
-            if u.pk in heads
-        ]
-    )
+    people = _people(result, units, employees, rng, progress)
     progress(f"employees: {len(people)}")
     result.employee_ids = [p.pk for p in people]
-    result.head_by_unit = {unit_id: e.pk for unit_id, e in heads.items()}
     for name, generate in registry.generators.items():
         progress(f"{name}: {generate(result)}")
     return result
+
+
+def _people(
+    result: GeneratedOrg,
+    units: list[OrgUnit],
+    employees: int,
+    rng: random.Random,
+    progress: Callable[[str], None],
+) -> list[Employee]:
+    """The users, employees (one head per unit first) and the heads' manager roles."""
+    prefix = result.prefix
+    with bulk_load(get_user_model(), Employee, OrgUnit, RoleAssignment):
+        # One head per unit first, so that everybody else can name a line manager.
+        password = make_password("synthetic-password-1")
+        User = get_user_model()
+        leaves = [u for u in units if u.kind == OrgUnit.Kind.TEAM] or units
+        staff_per_leaf = max(0, employees - len(units)) // len(leaves)
+        extra = max(0, employees - len(units)) - staff_per_leaf * len(leaves)
+        plan: list[tuple[OrgUnit, bool]] = [(u, True) for u in units]
+        for i, leaf in enumerate(leaves):
+            plan += [(leaf, False)] * (staff_per_leaf + (1 if i < extra else 0))
+        plan = plan[:employees]
+
+        lower = prefix.lower()
+        users = [
+            User(
+                username=f"{lower}{n:07d}",
+                password=password,
+                email=f"{lower}{n:07d}@synthetic.example",
+            )
+            for n in range(len(plan))
+        ]
+        users = copy_models(users)
+        progress(f"users: {len(users)}")
+        people = [
+            Employee(
+                user_id=user.pk,
+                employee_no=f"{prefix}{n:07d}",
+                name=f"Person {n}",
+                unit_id=unit.pk,
+                job_title="Head of unit"
+                if is_head
+                else rng.choice(("Engineer", "Technician", "Analyst", "Operator")),
+                base_bonus=Decimal(rng.randrange(50, 300) * 1000),
+            )
+            for n, ((unit, is_head), user) in enumerate(zip(plan, users, strict=True))
+        ]
+        # The heads (first in the plan) go in first, so that everybody else is written with
+        # a line manager already; only the heads' own line managers are updated afterwards.
+        n_heads = sum(1 for _unit, is_head in plan if is_head)
+        heads_rows = copy_models(people[:n_heads])
+        heads: dict[int, Employee] = {
+            unit.pk: person for (unit, _h), person in zip(plan, heads_rows, strict=False)
+        }
+        for (unit, _h), person in zip(plan, heads_rows, strict=False):
+            boss = heads.get(unit.parent_id) if unit.parent_id else None
+            person.line_manager_id = boss.pk if boss else None
+        Employee.objects.bulk_update(heads_rows, ["line_manager"], batch_size=BATCH)
+        for (unit, _h), person in zip(plan[n_heads:], people[n_heads:], strict=True):
+            boss = heads.get(unit.pk)
+            person.line_manager_id = boss.pk if boss else None
+        people = heads_rows + copy_models(people[n_heads:])
+        for unit in units:
+            if unit.pk in heads:
+                unit.head_id = heads[unit.pk].pk
+        OrgUnit.objects.bulk_update([u for u in units if u.pk in heads], ["head"], batch_size=BATCH)
+        copy_models(
+            [
+                RoleAssignment(
+                    user_id=heads[u.pk].user_id, role=RoleAssignment.Role.MANAGER, unit_id=u.pk
+                )
+                for u in units
+                if u.pk in heads
+            ]
+        )
+        result.head_by_unit = {unit_id: e.pk for unit_id, e in heads.items()}
+        return people

@@ -1,5 +1,7 @@
 """``spm.bulk``: rows written by COPY (PostgreSQL) or prepared inserts (elsewhere) read back
-exactly, awkward text included, and ``copy_models`` gives each instance its primary key."""
+exactly, awkward text included, and ``copy_models`` gives each instance its primary key;
+``insert_select`` fills the columns it is not given with their defaults; keys checked once at
+the end of a load still refuse a row that breaks them, and are all back afterwards."""
 
 from __future__ import annotations
 
@@ -7,14 +9,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 
 from org.models import OrgUnit
 from scorecard.models import ActualStatus, MonthlyActual, ScorecardItem
-from spm.bulk import copy_models, copy_rows
+from spm.bulk import bulk_load, copy_models, copy_rows, insert_select
 from tests.factories_scorecard import ItemFactory
 
 pytestmark = pytest.mark.django_db
 
+ENTERED = datetime.datetime(2026, 1, 31, tzinfo=datetime.UTC)
 AWKWARD = "tab\there, new\nline, back\\slash, \\N, carriage\rreturn, 中文"
 
 
@@ -52,3 +56,71 @@ def test_copy_rows_reads_back_decimals_dates_and_text() -> None:
     assert rows[1].status == ActualStatus.APPROVED
     assert rows[2].value == Decimal("-0.5")
     assert rows[2].note == ""  # an empty string, not NULL
+
+
+def test_insert_select_writes_given_columns_and_defaults_the_rest() -> None:
+    item: ScorecardItem = ItemFactory.create()
+    entered = datetime.datetime(2026, 4, 30, 8, 0, tzinfo=datetime.UTC)
+    n = insert_select(
+        MonthlyActual,
+        {"item_id": "%(item)s", "month": "%(month)s", "value": "%(value)s"},
+        "",
+        {"item": item.pk, "month": 4, "value": Decimal("12.5")},
+        now=entered,
+    )
+    assert n == 1
+    row = MonthlyActual.objects.get(item=item, month=4)
+    assert row.value == Decimal("12.5")
+    assert row.status == MonthlyActual._meta.get_field("status").get_default()
+    assert (row.note, row.version, row.entered_at) == ("", 1, entered)
+
+
+def test_insert_select_refuses_a_column_the_table_does_not_have() -> None:
+    with pytest.raises(ValueError, match="no column"):
+        insert_select(
+            MonthlyActual, {"nonsense": "1"}, "", {}, now=datetime.datetime.now(tz=datetime.UTC)
+        )
+
+
+def _foreign_keys(table: str) -> list[str]:
+    """The table's foreign keys and indexes, by definition."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = %s::regclass ORDER BY conname",
+            [table],
+        )
+        keys = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [table])
+        return keys + [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.services
+def test_a_bulk_load_refuses_a_broken_row_and_leaves_keys_and_indexes_as_they_were() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's foreign keys")
+    table = MonthlyActual._meta.db_table
+    before = _foreign_keys(table)
+    assert before
+    row = (
+        10**12,
+        1,
+        Decimal(1),
+        "",
+        "",
+        ActualStatus.APPROVED,
+        datetime.datetime(2026, 1, 31, tzinfo=datetime.UTC),
+        1,
+    )
+    columns = ("item_id", "month", "value", "note", "evidence", "status", "entered_at", "version")
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        bulk_load(MonthlyActual),
+    ):
+        assert not any("FOREIGN KEY" in k for k in _foreign_keys(table))
+        copy_rows(table, columns, [row])
+    assert _foreign_keys(table) == before
+    with bulk_load(MonthlyActual):
+        pass
+    assert _foreign_keys(table) == before

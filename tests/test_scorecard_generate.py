@@ -5,6 +5,7 @@ November)."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -63,3 +64,21 @@ def test_in_march_the_generated_year_has_two_months_of_actuals(settings: Any) ->
     assert set(items.values_list("scorecard__year", flat=True)) == {2027}
     months = MonthlyActual.objects.filter(item__in=items).values_list("month", flat=True)
     assert set(months) == {1, 2}
+
+
+def test_generated_targets_and_actuals_follow_the_documented_formulas() -> None:
+    """On PostgreSQL the database computes them (``people_scorecards_sql``), elsewhere Python
+    does; both must give ``person_target`` and ``actual_value`` exactly."""
+    result = _generate(30, "FML")
+    items = ScorecardItem.objects.filter(
+        scorecard__employee_id__in=result.employee_ids, kind=ItemKind.QUANTITATIVE
+    ).values_list("pk", "scorecard__employee_id", "order", "target", "aggregation", "baseline")
+    checked = 0
+    for pk, employee_id, order, target, aggregation, baseline in items:
+        if order <= generate.SUMS:
+            assert target == generate.person_target(employee_id, order)
+            assert baseline == (target * Decimal("0.8")).quantize(Decimal("0.01"))
+        for month, value in MonthlyActual.objects.filter(item_id=pk).values_list("month", "value"):
+            assert value == generate.actual_value(target, aggregation, pk, month)
+            checked += 1
+    assert checked == 30 * 9 * 10

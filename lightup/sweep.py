@@ -217,12 +217,12 @@ def sweep_chunk(
     notify: bool,
     email: bool = True,
     result: SweepResult,
-    in_sql: bool = True,
+    in_sql: bool = False,
 ) -> None:
     """Compute, store and announce the lights of the items of ``unit_ids`` (one chunk).
 
-    On PostgreSQL the chunk is judged in SQL (:mod:`lightup.sweep_sql`) unless ``in_sql``
-    is false; elsewhere, and then, Python applies the pure rules to the chunk's sums.
+    With ``in_sql`` on PostgreSQL the chunk is judged in SQL (:mod:`lightup.sweep_sql`);
+    otherwise Python applies the pure rules to the chunk's sums.
     """
     from notifications.services import notifications_send
 

@@ -104,7 +104,9 @@ def _decisions(cycle: AssessmentCycle, demo: DemoOrg) -> None:
             points=Decimal(2),
             reason="Unit 2 forced outage in March beyond the allowed hours",
         )
-        decisions.adjustment_decide(actor=executive, adjustment=deduction, approve=True)
+        decisions.adjustment_decide(
+            actor=executive, adjustment=deduction, approve=True, version=deduction.version
+        )
     engineering = _unit_result(cycle, demo, "HQ-EC")
     if engineering is not None:
         decisions.adjustment_propose(
@@ -126,13 +128,15 @@ def _decisions(cycle: AssessmentCycle, demo: DemoOrg) -> None:
                 item=item,
                 reason="Provincial curtailment order (policy change), not caused by the park",
             )
-            decisions.exemption_decide(actor=executive, exemption=exemption, approve=True)
+            decisions.exemption_decide(
+                actor=executive, exemption=exemption, approve=True, version=exemption.version
+            )
     red_line = _unit_result(cycle, demo, "TP-HY", "HP")
     if red_line is not None:
         veto = decisions.veto_propose(
             actor=hr, result=red_line, reason="Serious safety accident: injury on site in May"
         )
-        decisions.veto_decide(actor=executive, veto=veto, approve=True)
+        decisions.veto_decide(actor=executive, veto=veto, approve=True, version=veto.version)
 
 
 def _cycle(demo: DemoOrg, *, name: str, kind: str, year: int, period: int) -> Any:
@@ -149,7 +153,7 @@ def _cycle(demo: DemoOrg, *, name: str, kind: str, year: int, period: int) -> An
         root_units=[demo.units["ZNE"]],
         scheme=_scheme(demo),
     )
-    return cycles.cycle_open(actor=SYSTEM, cycle=cycle), True
+    return cycles.cycle_open(actor=SYSTEM, cycle=cycle, version=None), True
 
 
 @transaction.atomic
@@ -164,7 +168,7 @@ def seed(demo: DemoOrg) -> str:
         _review(half, rated=True)
         compute_cycle(half.pk, now=clock().now())
         for step in ("self_assessment", "review", "calibration", "finalised", "published"):
-            half = cycles.cycle_advance(actor=SYSTEM, cycle=half, to=step)
+            half = cycles.cycle_advance(actor=SYSTEM, cycle=half, to=step, version=None)
     annual, new_annual = _cycle(
         demo, name=f"Annual assessment {year}", kind="annual", year=year, period=1
     )
@@ -172,7 +176,7 @@ def seed(demo: DemoOrg) -> str:
         _review(annual, rated=False)
         _decisions(annual, demo)
         for step in ("self_assessment", "review"):
-            annual = cycles.cycle_advance(actor=SYSTEM, cycle=annual, to=step)
+            annual = cycles.cycle_advance(actor=SYSTEM, cycle=annual, to=step, version=None)
     total = AssessmentResult.objects.filter(cycle__in=[half, annual]).count()
     return (
         f"2 assessment cycles of {year} ({half.get_status_display()}, "

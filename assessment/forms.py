@@ -128,7 +128,8 @@ class SchemeForm(BootstrapMixin, forms.Form):
         decimal_places=3,
         help_text=_("Forced distribution per calibration group, 0-1 (0.2 = 20 %)."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    # not required here: the service refuses an edit without it, with the rule's message
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -172,6 +173,7 @@ class SchemeForm(BootstrapMixin, forms.Form):
         """The cleaned values as the keyword arguments of ``scheme_revise``."""
         data = self.cleaned_data
         return {
+            "version": data["version"],
             "name": data["name"],
             "qualitative_weight": data["qualitative_weight"],
             "bonus_cap": data["bonus_cap"],

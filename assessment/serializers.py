@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -57,7 +58,7 @@ class CycleSerializer(serializers.ModelSerializer[AssessmentCycle]):
 
 class AdvanceSerializer(serializers.Serializer[Any]):
     to = serializers.ChoiceField(choices=CycleStatus.choices)
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField()  # the version opened: a person's step names it
 
 
 class JobSerializer(serializers.Serializer[Any]):
@@ -132,7 +133,7 @@ class ResultSerializer(serializers.ModelSerializer[AssessmentResult]):
 class CalibrateSerializer(serializers.Serializer[Any]):
     grade = serializers.ChoiceField(choices=Grade.choices)
     reason = serializers.CharField(allow_blank=True, required=False, default="")
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField()  # the version opened: a person's step names it
 
 
 class SelfAssessSerializer(serializers.Serializer[Any]):
@@ -150,11 +151,21 @@ class KeyTaskGradeSerializer(serializers.ModelSerializer[KeyTaskGrade]):
     result = ScopedPrimaryKeyField(queryset=AssessmentResult.objects.all())
     item = ScopedPrimaryKeyField(queryset=ScorecardItem.objects.all())
     grade = serializers.ChoiceField(choices=KeyTaskGradeChoice.choices)
+    # an upsert: the first grade of a key task has no version; a change needs the one read
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "To change a key task's grade: the version of the grade you opened (a stale one "
+            "is refused, 409). Leave it out only when grading the key task the first time."
+        ),
+    )
 
     class Meta:
         model = KeyTaskGrade
         fields = ["id", "result", "item", "grade", "note", "graded_by", "version"]
-        read_only_fields = ["graded_by", "version"]
+        read_only_fields = ["graded_by"]
+        validators: list[Any] = []  # the service upserts per (result, item)
 
 
 DECIDED_FIELDS = [
@@ -211,4 +222,4 @@ class ExemptionSerializer(serializers.ModelSerializer[Exemption]):
 class DecideSerializer(serializers.Serializer[Any]):
     approve = serializers.BooleanField()
     note = serializers.CharField(allow_blank=True, required=False, default="")
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField()  # the version opened: a person's step names it

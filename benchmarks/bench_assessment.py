@@ -339,7 +339,7 @@ def _generated_cycle(employees: int) -> Any:
         scheme=scheme,
     )
     started = time.perf_counter()
-    cycle = cycle_open(actor=SYSTEM, cycle=cycle)
+    cycle = cycle_open(actor=SYSTEM, cycle=cycle, version=None)
     results = AssessmentResult.objects.filter(cycle=cycle).count()
     print(f"cycle_open: {results} results in {time.perf_counter() - started:.1f} s")
     return cycle

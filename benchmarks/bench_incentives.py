@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> None:
         scheme=scheme,
     )
     started = time.perf_counter()
-    cycle = cycle_open(actor=SYSTEM, cycle=cycle)
+    cycle = cycle_open(actor=SYSTEM, cycle=cycle, version=None)
     with connection.cursor() as cursor:
         cursor.execute(GRADE_SQL, [cycle.pk])
     AssessmentCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.FINALISED)

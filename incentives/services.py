@@ -17,6 +17,7 @@ from incentives.rules import GRADES
 from incentives.selectors import SCHEME_REVISERS, own_pay_under
 from org.models import OrgUnit
 from org.scoping import ADMIN, CHANGE, HR, Actor, audited, history_user, require, scope_of
+from org.versions import require_version
 from spm.errors import Conflict
 from spm.jobs import job_create
 from spm.models import Job
@@ -89,7 +90,7 @@ def scheme_revise(
     *,
     actor: Actor,
     scheme: BonusScheme,
-    version: int,
+    version: int | None,
     terms: Mapping[str, Any],
     pools: Mapping[int, Decimal],
     cycle: AssessmentCycle | None = None,
@@ -99,8 +100,9 @@ def scheme_revise(
     as it is, for the cycles that used it. Nobody revises a scheme that decides their own
     pay (``selectors.own_pay_under``; ``cycle`` is the one a what-if was tried on): that
     goes to another HR or an executive. ``version`` is the version the caller looked at
-    (compare-and-set): a newer one -> Conflict. An unsaved ``scheme`` (the defaults, when
-    there is none yet; ``version`` 0) makes version 1."""
+    (compare-and-set): a newer one -> Conflict; only a system job may leave it out. An
+    unsaved ``scheme`` (the defaults, when there is none yet; ``version`` 0) makes version 1."""
+    require_version(actor, version)
     scope = scope_of(actor)
     if not scope.has_role(*SCHEME_REVISERS):
         raise PermissionDenied(_("Only HR or an executive revises a bonus scheme."))
@@ -121,7 +123,7 @@ def scheme_revise(
         .first()
     )
     current = latest.version if latest else 0
-    if (latest.pk if latest else None) != scheme.pk or current != version:
+    if (latest.pk if latest else None) != scheme.pk or version not in (None, current):
         raise SchemeStale(
             _("Someone has revised this scheme meanwhile; look at the current version."),
             current={"version": current},

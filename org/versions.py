@@ -1,5 +1,10 @@
-"""Compare-and-set on ``version`` for edits of the organisation (and the rule every app's
-edits share: a person's edit names the version it was based on).
+"""Compare-and-set on ``version``: the rule every app's edits share, and its use for the
+edits of the organisation.
+
+A person's edit names the version it was based on (:func:`require_version`: without it, a
+400 ``{"version": …}`` in the API and a form error on the page; only a ``SystemActor`` may
+skip it); the service locks the row and compares (:func:`refuse_stale`: a stale one is a
+:class:`StaleRecord`, 409). Creates have no prior version and are exempt.
 
 Two HR users who open the same unit or person and both save would otherwise overwrite each
 other silently. Each edit sends the version its editor opened; the service locks the row,
@@ -29,11 +34,34 @@ def require_version(actor: Actor, expected_version: int | None) -> None:
         )
 
 
-class StaleOrgEdit(Conflict):
-    """The unit or person changed since the editor opened it; ``current`` is what is
-    stored now (its public fields and version go back with the 409)."""
+class StaleRecord(Conflict):
+    """The record changed since the editor opened it; nothing was saved (409, with the
+    stored row as ``current``)."""
 
     default_code = "stale"
+
+
+def refuse_stale(stored: Any, expected_version: int | None, *, message: Any = None) -> None:
+    """The compare of compare-and-set: refuse with :class:`StaleRecord` when ``stored`` (the
+    row as locked now) moved on from ``expected_version``, the version its editor opened.
+
+    Call :func:`require_version` first: ``None`` passes here only because nothing but a
+    system job may send it. ``message`` replaces the generic one where the page can say
+    more (the step a cycle is at, the scheme's newest version)."""
+    if expected_version is not None and stored.version != expected_version:
+        raise StaleRecord(
+            message
+            or _(
+                "This record was changed by someone else since you opened it. Nothing was "
+                "saved: look at the current values and try again."
+            ),
+            current=stored,
+        )
+
+
+class StaleOrgEdit(StaleRecord):
+    """The unit or person changed since the editor opened it; ``current`` is what is
+    stored now (its public fields and version go back with the 409)."""
 
     def __init__(self, current: models.Model, fields: tuple[str, ...]) -> None:
         super().__init__(

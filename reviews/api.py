@@ -6,7 +6,7 @@ the services and let their errors through (400 / 404 / 409, see :mod:`spm.api`).
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -38,10 +38,6 @@ from reviews.services import reviews as review_services
 from spm.api import ScopedViewSetMixin
 
 
-def _version(data: Any) -> int | None:
-    return cast(int | None, data.get("version"))
-
-
 class ReviewViewSet(
     ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[Review],
@@ -58,10 +54,11 @@ class ReviewViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: Any = None) -> Response:
         """Answer (or revise) the review while the cycle runs."""
+        review = self.get_object()  # out of scope: 404 whatever the body
         body = s.ReviewSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         row = review_services.review_submit(
-            actor=request_actor(request), review=self.get_object(), **body.validated_data
+            actor=request_actor(request), review=review, **body.validated_data
         )
         fresh = self.scoped(request.user, VIEW).get(pk=row.pk)
         return Response(s.ReviewSerializer(fresh, context={"request": request}).data)

@@ -45,10 +45,11 @@ class StepMixin:
         self, request: Request, body_class: type[Serializer[Any]], service: Callable[..., Any],
         target: str,
     ) -> Response:  # fmt: skip
-        """Call ``service(actor=…, <target>=the object, **body)``; answer the fresh row."""
+        """Call ``service(actor=…, <target>=the object, **body)``; answer the fresh row. The
+        object first: out of scope is a 404 whatever the body."""
+        obj = cast(Any, self).get_object()
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
-        obj = cast(Any, self).get_object()
         row = service(actor=request_actor(request), **{target: obj}, **body.validated_data)
         return self.answer(request, row.pk)
 

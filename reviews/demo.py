@@ -172,8 +172,9 @@ def seed(demo: DemoOrg) -> str:
         strengths="Dependable under pressure; good with contractors.",
         gaps="Safety paperwork is sometimes done after the fact.",
         agreed_actions="Walk-through before every checklist; monthly safety refresher.",
+        version=talk.version,
     )  # fmt: skip
-    interviews.interview_acknowledge(actor=employee.user, interview=talk)
+    interviews.interview_acknowledge(actor=employee.user, interview=talk, version=talk.version)
     plan = plans.plan_create(
         actor=manager.user, unit=employee.unit, employee=employee, year=span.year,
         title="Safety paperwork discipline", interview=talk,
@@ -194,14 +195,14 @@ def seed(demo: DemoOrg) -> str:
             actor=person.user, result=appealed, clock_=on,
             reason="Two peers who worked with me on the wind farm were not asked.",
         )  # fmt: skip
-        appeal = appeal_review_start(actor=hr.user, appeal=appeal)
+        appeal = appeal_review_start(actor=hr.user, appeal=appeal, version=appeal.version)
         appeal_decide(
             actor=hr.user, appeal=appeal, change=True, corrected_qualitative=corrected,
             note=(
                 "The missing peers' reviews were collected; the qualitative part is "
                 + ("corrected." if corrected == Decimal(100) else "corrected with them (lower).")
             ),
-            clock_=on,
+            version=appeal.version, clock_=on,
         )  # fmt: skip
         appealed.refresh_from_db()
         changed = f"; appeal changed {person.name} from {before} to {appealed.effective_grade}"

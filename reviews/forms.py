@@ -113,6 +113,7 @@ class AnchorForm(BootstrapMixin, forms.Form):
     description = forms.CharField(
         label=_("Described behaviour"), widget=forms.Textarea(attrs={"rows": 2})
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 def people_choices(people: Any) -> list[tuple[int, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from assessment.models import AssessmentResult, AssessmentScheme
@@ -50,7 +51,7 @@ class ReviewSubmitSerializer(serializers.Serializer[Any]):
     synergy = serializers.DecimalField(**SCORE)
     systematicness = serializers.DecimalField(**SCORE)
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField()  # the version opened: a person's edit names it
 
 
 class ReviewGroupSerializer(serializers.Serializer[Any]):
@@ -108,11 +109,19 @@ class ReviewerWithdrawSerializer(serializers.Serializer[Any]):
 
 class BarsAnchorSerializer(serializers.ModelSerializer[BarsAnchor]):
     scheme = ScopedPrimaryKeyField(queryset=AssessmentScheme.objects.all())
+    # an upsert: describing a level the first time has no version; a change needs the one read
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "To change a level already described: the version of the anchor you opened (a "
+            "stale one is refused, 409). Leave it out only when describing the level first."
+        ),
+    )
 
     class Meta:
         model = BarsAnchor
         fields = ["id", "scheme", "behaviour", "level", "description", "version"]
-        read_only_fields = ["version"]
         validators: list[Any] = []  # the service upserts per (scheme, behaviour, level)
 
 
@@ -121,7 +130,14 @@ class ReviewPolicySerializer(serializers.ModelSerializer[ReviewPolicy]):
     (a stale one is refused, 409)."""
 
     scheme = ScopedPrimaryKeyField(queryset=AssessmentScheme.objects.all())
-    version = serializers.IntegerField(required=False, allow_null=True)
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "The version of the policy you opened (a stale one is refused, 409); needed once "
+            "the scheme has its own policy, not when setting its first."
+        ),
+    )
 
     class Meta:
         model = ReviewPolicy
@@ -146,7 +162,7 @@ class IncidentUpdateSerializer(serializers.Serializer[Any]):
     occurred_on = serializers.DateField()
     kind = serializers.ChoiceField(choices=["positive", "negative"])
     description = serializers.CharField()
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField()  # the version opened: a person's edit names it
 
 
 class FeedbackMessageSerializer(serializers.ModelSerializer[FeedbackMessage]):
@@ -208,11 +224,11 @@ class InterviewRecordSerializer(serializers.Serializer[Any]):
     strengths = serializers.CharField(allow_blank=True, default="")
     gaps = serializers.CharField(allow_blank=True, default="")
     agreed_actions = serializers.CharField(allow_blank=True, default="")
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField()  # the version opened: a person's edit names it
 
 
 class ExpectedVersionSerializer(serializers.Serializer[Any]):
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField()  # the version opened: a person's edit names it
 
 
 class AppealSerializer(serializers.ModelSerializer[Appeal]):
@@ -237,7 +253,7 @@ class AppealDecideSerializer(serializers.Serializer[Any]):
     change = serializers.BooleanField()
     note = serializers.CharField()
     corrected_qualitative = serializers.DecimalField(**SCORE, required=False, allow_null=True)
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField()  # the version opened: a person's edit names it
 
 
 class ImprovementActionSerializer(serializers.ModelSerializer[PlanAction]):
@@ -252,7 +268,7 @@ class ImprovementActionSerializer(serializers.ModelSerializer[PlanAction]):
 
 class ActionStageSerializer(serializers.Serializer[Any]):
     stage = serializers.ChoiceField(choices=ActionStage.choices)
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = serializers.IntegerField()  # the version opened: a person's edit names it
 
 
 class ImprovementPlanSerializer(serializers.ModelSerializer[ImprovementPlan]):

@@ -1,5 +1,6 @@
 """Form plumbing shared by every app: Bootstrap styling with accessible error marks, service
-errors shown on the form, the POST → service → errors step of a page, and the sign-in form."""
+errors shown on the form, the POST → service → errors step of a page, the version a
+one-button form posts, and the sign-in form."""
 
 from __future__ import annotations
 
@@ -62,8 +63,10 @@ def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         form.add_error(None, exc)
     else:
         for name, errors in exc.message_dict.items():
-            # NON_FIELD_ERRORS and model fields the form does not show go to the top.
-            form.add_error(name if name in form.fields else None, errors)
+            # NON_FIELD_ERRORS and fields the form does not show (model fields it lacks, a
+            # hidden ``version``) go to the top, where the user reads them.
+            shown = name in form.fields and not form.fields[name].widget.is_hidden
+            form.add_error(name if shown else None, errors)
     bootstrap(form)
 
 
@@ -76,6 +79,14 @@ def attach_stale(form: forms.BaseForm, exc: ValidationError, version: int) -> No
     form.data = data
     form.add_error(None, exc.messages[0])
     bootstrap(form)
+
+
+def posted_version(request: HttpRequest) -> int | None:
+    """The hidden ``version`` a one-button form posts: the version of the record its page
+    showed. ``None`` when it is missing or not a number; the service then refuses the edit
+    (``org.versions.require_version``), so a post without it overwrites nothing."""
+    text = request.POST.get("version", "")
+    return int(text) if text.isdigit() else None
 
 
 def form_save(request: HttpRequest, form: forms.BaseForm, save: Callable[[], T]) -> T | None:

@@ -99,7 +99,7 @@ def annual_cycle(cast: Cast, *, open_it: bool = True) -> AssessmentCycle:
         scheme=group_scheme(cast),
     )
     if open_it:
-        cycle = cycle_open(actor=cast.hr.user, cycle=cycle)
+        cycle = cycle_open(actor=cast.hr.user, cycle=cycle, version=cycle.version)
     return cycle
 
 
@@ -128,9 +128,13 @@ def published_example(cast: Cast) -> tuple[AssessmentCycle, AssessmentResult]:
     bonus = decisions.adjustment_propose(
         actor=cast.manager.user, result=result, kind="bonus", points=D(1), reason="Early"
     )
-    decisions.adjustment_decide(actor=cast.hr.user, adjustment=bonus, approve=True)
+    decisions.adjustment_decide(
+        actor=cast.hr.user, adjustment=bonus, version=bonus.version, approve=True
+    )
     compute_now(cycle)
     for step in ("self_assessment", "review", "calibration", "finalised", "published"):
-        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=step)
+        cycle = cycles.cycle_advance(
+            actor=cast.hr.user, cycle=cycle, version=cycle.version, to=step
+        )
     result.refresh_from_db()
     return cycle, result

@@ -158,7 +158,7 @@ def test_only_hr_may_advance_a_cycle_through_the_api(cast: Cast, role: str) -> N
     cycle = annual_cycle(cast)
     response = cast.client(role).post(
         f"/api/v1/assessment-cycles/{cycle.pk}/advance/",
-        {"to": "self_assessment"},
+        {"to": "self_assessment", "version": cycle.version},
         content_type="application/json",
     )
     expected = {"hr": 200, "anonymous": 401, "sibling_manager": 404}

@@ -40,7 +40,7 @@ def test_finalised_result_refuses_page_actions(cast: Cast, world: Any) -> None:
     for role, action, data in [
         ("manager", "rate", {"rating": "10"}),
         ("manager", "adjust", {"kind": "deduction", "points": "5", "reason": "late"}),
-        ("executive", "calibrate", {"grade": "basic", "reason": "late"}),
+        ("executive", "calibrate", {"grade": "basic", "reason": "late", "version": result.version}),
     ]:
         response = cast.client(role).post(
             reverse("assessment-result-action", args=[result.pk, action]), data, follow=True
@@ -56,7 +56,7 @@ def test_finalised_result_refuses_api_changes_with_409(cast: Cast, world: Any) -
     before = snapshot(result)
     response = cast.client("executive").post(
         f"/api/v1/assessment-results/{result.pk}/calibrate/",
-        {"grade": "basic", "reason": "late"},
+        {"grade": "basic", "reason": "late", "version": result.version},
         content_type="application/json",
     )
     assert response.status_code == 409
@@ -111,7 +111,9 @@ def test_cycle_cannot_go_back_once_published(cast: Cast, world: Any) -> None:
     cycle, _result = world
     assert cycle.status == CycleStatus.PUBLISHED
     with pytest.raises(Exception, match="moved on"):
-        cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=CycleStatus.CALIBRATION)
+        cycles.cycle_advance(
+            actor=cast.hr.user, cycle=cycle, version=cycle.version, to=CycleStatus.CALIBRATION
+        )
 
 
 def test_export_neutralises_formula_cells(cast: Cast, world: Any) -> None:

@@ -60,7 +60,7 @@ def _cycle_in(cast: Cast, step: str, **deadlines: date) -> AssessmentCycle:
             result_self_assess(
                 actor=cast.employee.user, result=result_of(cycle, cards["employee"]), text="Done"
             )
-        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=to)
+        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, version=cycle.version, to=to)
     AssessmentCycle.objects.filter(pk=cycle.pk).update(**deadlines)
     return cycle
 

@@ -19,8 +19,8 @@ from assessment.models import (
     DecisionStatus,
 )
 from assessment.services import cycles, decisions, inputs, results
-from assessment.services.common import StaleRecord
 from assessment.services.schemes import scheme_revise
+from org.versions import StaleRecord
 from spm.models import Job
 from tests.conftest import Cast
 from tests.factories_assessment import annual_cycle, result_of, worked_example_scorecard
@@ -48,7 +48,9 @@ def review_worked_example(cast: Cast) -> tuple[AssessmentCycle, AssessmentResult
     bonus = decisions.adjustment_propose(
         actor=manager, result=result, kind="bonus", points=D(1), reason="Early completion"
     )
-    decisions.adjustment_decide(actor=cast.hr.user, adjustment=bonus, approve=True)
+    decisions.adjustment_decide(
+        actor=cast.hr.user, adjustment=bonus, version=bonus.version, approve=True
+    )
     compute(cast.hr.user, cycle)
     result.refresh_from_db()
     return cycle, result
@@ -72,8 +74,8 @@ def test_worked_example_with_approved_veto_is_unqualified(cast: Cast) -> None:
         actor=cast.manager.user, result=result, reason="Serious safety accident"
     )
     with pytest.raises(Http404):  # HR may not approve vetoes: executives do
-        decisions.veto_decide(actor=cast.hr.user, veto=veto, approve=True)
-    decisions.veto_decide(actor=cast.executive.user, veto=veto, approve=True)
+        decisions.veto_decide(actor=cast.hr.user, veto=veto, version=veto.version, approve=True)
+    decisions.veto_decide(actor=cast.executive.user, veto=veto, version=veto.version, approve=True)
     compute(cast.hr.user, cycle)
     result.refresh_from_db()
     assert result.final_score == D("89.47")
@@ -101,7 +103,9 @@ def test_employee_cannot_rate_and_hr_cannot_approve_own_proposal(cast: Cast) -> 
         actor=cast.hr.user, result=result, kind="bonus", points=D(2), reason="Quality"
     )
     with pytest.raises(ValidationError):
-        decisions.adjustment_decide(actor=cast.hr.user, adjustment=proposal, approve=True)
+        decisions.adjustment_decide(
+            actor=cast.hr.user, adjustment=proposal, version=proposal.version, approve=True
+        )
 
 
 def test_manager_cannot_grade_own_result(cast: Cast) -> None:
@@ -126,17 +130,27 @@ def test_sibling_manager_cannot_reach_another_units_result(cast: Cast) -> None:
 def test_cycle_steps_go_one_at_a_time_and_only_for_hr(cast: Cast) -> None:
     cycle = annual_cycle(cast, open_it=False)
     with pytest.raises(Http404):
-        cycles.cycle_advance(actor=cast.executive.user, cycle=cycle, to=CycleStatus.OPEN)
-    cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=CycleStatus.OPEN)
+        cycles.cycle_advance(
+            actor=cast.executive.user, cycle=cycle, version=cycle.version, to=CycleStatus.OPEN
+        )
+    cycles.cycle_advance(
+        actor=cast.hr.user, cycle=cycle, version=cycle.version, to=CycleStatus.OPEN
+    )
     with pytest.raises(StaleRecord):
-        cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=CycleStatus.REVIEW)
+        cycles.cycle_advance(
+            actor=cast.hr.user, cycle=cycle, version=cycle.version, to=CycleStatus.REVIEW
+        )
     with pytest.raises(StaleRecord):  # a second click on "open" does nothing
-        cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=CycleStatus.OPEN)
+        cycles.cycle_advance(
+            actor=cast.hr.user, cycle=cycle, version=cycle.version, to=CycleStatus.OPEN
+        )
 
 
 def test_scheme_edit_makes_a_new_version_and_leaves_open_cycles_alone(cast: Cast) -> None:
     cycle = annual_cycle(cast)
-    revised = scheme_revise(actor=cast.hr.user, scheme=cycle.scheme, bonus_cap=D(5))
+    revised = scheme_revise(
+        actor=cast.hr.user, scheme=cycle.scheme, version=cycle.scheme.version, bonus_cap=D(5)
+    )
     assert revised.version == 2
     cycle.refresh_from_db()
     assert cycle.rules.bonus_cap == D(10)
@@ -145,7 +159,9 @@ def test_scheme_edit_makes_a_new_version_and_leaves_open_cycles_alone(cast: Cast
 
 def move_to_calibration(cast: Cast, cycle: AssessmentCycle) -> AssessmentCycle:
     for step in (CycleStatus.SELF_ASSESSMENT, CycleStatus.REVIEW, CycleStatus.CALIBRATION):
-        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=step)
+        cycle = cycles.cycle_advance(
+            actor=cast.hr.user, cycle=cycle, version=cycle.version, to=step
+        )
     return cycle
 
 
@@ -154,12 +170,22 @@ def test_calibrated_grade_needs_a_reason_and_records_the_executive(cast: Cast) -
     move_to_calibration(cast, cycle)
     with pytest.raises(ValidationError):
         results.result_calibrate(
-            actor=cast.executive.user, result=result, grade="qualified", reason=""
+            actor=cast.executive.user,
+            result=result,
+            version=result.version,
+            grade="qualified",
+            reason="",
         )
     with pytest.raises(Http404):
-        results.result_calibrate(actor=cast.hr.user, result=result, grade="qualified", reason="x")
+        results.result_calibrate(
+            actor=cast.hr.user, result=result, version=result.version, grade="qualified", reason="x"
+        )
     calibrated = results.result_calibrate(
-        actor=cast.executive.user, result=result, grade="qualified", reason="Group ranking"
+        actor=cast.executive.user,
+        result=result,
+        version=result.version,
+        grade="qualified",
+        reason="Group ranking",
     )
     assert calibrated.effective_grade == "qualified"
     assert calibrated.calibrated_by == cast.executive.user
@@ -168,7 +194,7 @@ def test_calibrated_grade_needs_a_reason_and_records_the_executive(cast: Cast) -
 def test_finalised_cycle_refuses_every_change(cast: Cast) -> None:
     cycle, result = review_worked_example(cast)
     cycle = move_to_calibration(cast, cycle)
-    cycle = cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle)
+    cycle = cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle, version=cycle.version)
     with pytest.raises(CycleFinal):
         inputs.qualitative_rate(actor=cast.manager.user, result=result, rating=D(10))
     with pytest.raises(CycleFinal):
@@ -177,7 +203,11 @@ def test_finalised_cycle_refuses_every_change(cast: Cast) -> None:
         )
     with pytest.raises(CycleFinal):
         results.result_calibrate(
-            actor=cast.executive.user, result=result, grade="basic", reason="late"
+            actor=cast.executive.user,
+            result=result,
+            version=result.version,
+            grade="basic",
+            reason="late",
         )
     with pytest.raises(ValidationError):
         compute(cast.hr.user, cycle)
@@ -199,10 +229,10 @@ def test_finalised_cycle_refuses_every_change(cast: Cast) -> None:
 def test_published_result_is_acknowledged_by_the_employee_only(cast: Cast) -> None:
     cycle, result = review_worked_example(cast)
     cycle = move_to_calibration(cast, cycle)
-    cycle = cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle)
+    cycle = cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle, version=cycle.version)
     with pytest.raises(ValidationError):
         results.result_acknowledge(actor=cast.employee.user, result=result)
-    cycles.cycle_publish(actor=cast.hr.user, cycle=cycle)
+    cycles.cycle_publish(actor=cast.hr.user, cycle=cycle, version=cycle.version)
     with pytest.raises(ValidationError):
         results.result_acknowledge(actor=cast.manager.user, result=result)
     acknowledged = results.result_acknowledge(actor=cast.employee.user, result=result)
@@ -216,9 +246,15 @@ def test_rejected_bonus_is_left_out_and_explained(cast: Cast) -> None:
         actor=cast.manager.user, result=result, kind="bonus", points=D(3), reason="Leading"
     )
     with pytest.raises(ValidationError):
-        decisions.adjustment_decide(actor=cast.executive.user, adjustment=extra, approve=False)
+        decisions.adjustment_decide(
+            actor=cast.executive.user, adjustment=extra, version=extra.version, approve=False
+        )
     decisions.adjustment_decide(
-        actor=cast.executive.user, adjustment=extra, approve=False, note="No evidence"
+        actor=cast.executive.user,
+        adjustment=extra,
+        version=extra.version,
+        approve=False,
+        note="No evidence",
     )
     assert extra.__class__.objects.get(pk=extra.pk).status == DecisionStatus.REJECTED
     compute(cast.hr.user, cycle)

@@ -45,7 +45,7 @@ def annual_cycle_of_generated_group(employees: int) -> AssessmentCycle:
         root_units=[generated.group],
         scheme=scheme,
     )
-    return cycle_open(actor=SYSTEM, cycle=cycle)
+    return cycle_open(actor=SYSTEM, cycle=cycle, version=cycle.version)
 
 
 def rows(cycle: AssessmentCycle) -> list[tuple[Any, ...]]:

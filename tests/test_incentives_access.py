@@ -37,7 +37,9 @@ def computed(cast: Cast, *, publish: bool) -> tuple[AssessmentCycle, Payout]:
     cycle = finalise(cast, cycle)
     run_payouts(cast.hr.user, cycle)
     if publish:
-        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to="published")
+        cycle = cycles.cycle_advance(
+            actor=cast.hr.user, cycle=cycle, version=cycle.version, to="published"
+        )
     return cycle, Payout.objects.get(result=result)
 
 

@@ -47,9 +47,11 @@ def test_demo_annual_cycle_is_paid_once_hr_computes_and_finalises_it() -> None:
         scores = cycle_compute_start(actor=hr, cycle=annual)
     scores.refresh_from_db()
     assert scores.status == Job.Status.DONE, scores.error
-    annual = cycles.cycle_advance(actor=hr, cycle=annual, to="calibration")
+    annual = cycles.cycle_advance(actor=hr, cycle=annual, version=annual.version, to="calibration")
     with TestCase.captureOnCommitCallbacks(execute=True) as enqueued:
-        annual = cycles.cycle_advance(actor=hr, cycle=annual, to="finalised")
+        annual = cycles.cycle_advance(
+            actor=hr, cycle=annual, version=annual.version, to="finalised"
+        )
     assert len(enqueued) == 1  # finalising enqueued the payout job, on commit
     job = Job.objects.get(kind=COMPUTE_KIND)
     assert job.status == Job.Status.DONE and job.created_by == hr and job.done == job.total

@@ -32,7 +32,7 @@ def test_finalising_an_annual_cycle_enqueues_its_payouts_on_commit(cast: Cast) -
     world = bonus_world(cast)
     cycle = in_calibration(world)
     with TestCase.captureOnCommitCallbacks(execute=False) as enqueued:
-        cycle = cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle)
+        cycle = cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle, version=cycle.version)
     job = Job.objects.get(kind=COMPUTE_KIND)
     assert job.params == {"cycle_id": cycle.pk} and job.created_by == cast.hr.user
     assert job.status == Job.Status.PENDING and len(enqueued) == 1
@@ -54,7 +54,7 @@ def test_a_finalise_that_rolls_back_starts_nothing(cast: Cast) -> None:
     cycle = in_calibration(bonus_world(cast))
     callbacks = TestCase.captureOnCommitCallbacks(execute=True)
     with callbacks as enqueued, pytest.raises(RuntimeError), transaction.atomic():
-        cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle)
+        cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle, version=cycle.version)
         raise RuntimeError("the request failed after finalising")
     assert enqueued == [] and not Job.objects.filter(kind=COMPUTE_KIND).exists()
     cycle.refresh_from_db()
@@ -65,5 +65,5 @@ def test_a_semi_annual_cycle_is_not_paid_on_finalising(cast: Cast) -> None:
     world = bonus_world(cast)
     AssessmentCycle.objects.filter(pk=world.cycle.pk).update(kind=CycleKind.SEMI_ANNUAL)
     cycle = in_calibration(world)
-    cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle)
+    cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle, version=cycle.version)
     assert not Job.objects.filter(kind=COMPUTE_KIND).exists()

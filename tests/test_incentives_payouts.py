@@ -24,7 +24,9 @@ D = Decimal
 
 def finalise(cast: Cast, cycle: AssessmentCycle) -> AssessmentCycle:
     for step in ("self_assessment", "review", "calibration", "finalised"):
-        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=step)
+        cycle = cycles.cycle_advance(
+            actor=cast.hr.user, cycle=cycle, version=cycle.version, to=step
+        )
     return cycle
 
 
@@ -55,7 +57,7 @@ def test_worked_example_with_veto_pays_nothing(cast: Cast) -> None:
     with_base(cast)
     cycle, result = review_worked_example(cast)
     veto = decisions.veto_propose(actor=cast.manager.user, result=result, reason="Safety")
-    decisions.veto_decide(actor=cast.executive.user, veto=veto, approve=True)
+    decisions.veto_decide(actor=cast.executive.user, veto=veto, version=veto.version, approve=True)
     compute(cast.hr.user, cycle)
     cycle = finalise(cast, cycle)
     run_payouts(cast.hr.user, cycle)

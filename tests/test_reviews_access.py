@@ -79,17 +79,22 @@ def build_world(cast: Cast) -> World:
         *((p, 60 + 5 * n) for n, p in enumerate(peers)),
     ):
         row = Review.objects.get(result=result, reviewer=who)
-        review_submit(actor=who.user, review=row, integrity=D(value), synergy=D(value),
-                      systematicness=D(value), comment=f"Comment by {who.name}")  # fmt: skip
+        review_submit(actor=who.user, review=row, version=row.version, integrity=D(value),
+                      synergy=D(value), systematicness=D(value),
+                      comment=f"Comment by {who.name}")  # fmt: skip
     for task, grade in zip(example.key_tasks, ["high_quality", "good"], strict=True):
         inputs.key_task_grade(actor=cast.manager.user, result=result, item=task, grade=grade)
     bonus = decisions.adjustment_propose(
         actor=cast.manager.user, result=result, kind="bonus", points=D(1), reason="Early"
     )
-    decisions.adjustment_decide(actor=cast.hr.user, adjustment=bonus, approve=True)
+    decisions.adjustment_decide(
+        actor=cast.hr.user, adjustment=bonus, version=bonus.version, approve=True
+    )
     compute_now(cycle)
     for step in ("self_assessment", "review", "calibration", "finalised", "published"):
-        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=step)
+        cycle = cycles.cycle_advance(
+            actor=cast.hr.user, cycle=cycle, version=cycle.version, to=step
+        )
     result.refresh_from_db()
     appeal = appeal_submit(actor=cast.employee.user, result=result, reason="Peers were harsh")
     today = clock().today()
@@ -102,7 +107,8 @@ def build_world(cast: Cast) -> World:
         scheduled_for=datetime.datetime(2027, 1, 25, 10, tzinfo=datetime.UTC), result=result,
     )  # fmt: skip
     talk = interviews.interview_record(
-        actor=cast.manager.user, interview=talk, strengths="Calm", gaps="Reporting",
+        actor=cast.manager.user, interview=talk, version=talk.version, strengths="Calm",
+        gaps="Reporting",
         agreed_actions="Weekly report",
     )  # fmt: skip
     plan = plans.plan_create(
@@ -243,13 +249,16 @@ def test_only_hr_decides_an_appeal_through_the_api(cast: Cast, world: World) -> 
     url = f"/api/v1/appeals/{world.appeal.pk}/review/"
     assert_scoped(
         cast, url, expect({"hr"}, anonymous=API), method="post",
-        data={}, content_type="application/json",
+        data={"version": world.appeal.version}, content_type="application/json",
     )  # fmt: skip
 
 
 def test_only_the_reviewer_submits_a_review_through_the_api(cast: Cast, world: World) -> None:
     url = f"/api/v1/reviews/{world.self_review.pk}/submit/"
-    body = {"integrity": "80", "synergy": "80", "systematicness": "80"}
+    body = {
+        "integrity": "80", "synergy": "80", "systematicness": "80",
+        "version": world.self_review.version,
+    }  # fmt: skip
     # the cycle is published: the reviewer reaches it and is refused (409), others get 404
     assert_scoped(
         cast, url, expect(set(), employee=409, anonymous=API), method="post", data=body,
@@ -266,11 +275,20 @@ def test_the_state_changes_answer_the_changed_row_through_the_api(cast: Cast, wo
     appeal = f"/api/v1/appeals/{world.appeal.pk}"
     taken = post("hr", f"{appeal}/review/", {"version": world.appeal.version})
     assert (taken["id"], taken["status"]) == (world.appeal.pk, "under_review")
-    decided = post("hr", f"{appeal}/decide/", {"change": False, "note": "Scores stand"})
+    decided = post(
+        "hr", f"{appeal}/decide/",
+        {"change": False, "note": "Scores stand", "version": taken["version"]},
+    )  # fmt: skip
     assert decided["status"] == "upheld" and decided["version"] == taken["version"] + 1
-    talk = post("employee", f"/api/v1/interviews/{world.interview.pk}/acknowledge/", {})
+    talk = post(
+        "employee", f"/api/v1/interviews/{world.interview.pk}/acknowledge/",
+        {"version": world.interview.version},
+    )  # fmt: skip
     assert talk["id"] == world.interview.pk and talk["employee_acknowledged_at"] is not None
-    closed = post("manager", f"/api/v1/improvement-plans/{world.plan.pk}/close/", {})
+    closed = post(
+        "manager", f"/api/v1/improvement-plans/{world.plan.pk}/close/",
+        {"version": world.plan.version},
+    )  # fmt: skip
     assert closed["status"] == "closed" and len(closed["actions"]) == 1
     # the step still refuses a row out of scope (404 from the scoped object)
     response = cast.client("sibling_manager").post(

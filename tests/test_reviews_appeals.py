@@ -43,10 +43,14 @@ def published_example(cast: Cast, rating: int = 40) -> tuple[object, AssessmentR
     bonus = decisions.adjustment_propose(
         actor=cast.manager.user, result=result, kind="bonus", points=D(1), reason="Early"
     )
-    decisions.adjustment_decide(actor=cast.hr.user, adjustment=bonus, approve=True)
+    decisions.adjustment_decide(
+        actor=cast.hr.user, adjustment=bonus, version=bonus.version, approve=True
+    )
     compute_now(cycle)
     for step in ("self_assessment", "review", "calibration", "finalised", "published"):
-        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=step)
+        cycle = cycles.cycle_advance(
+            actor=cast.hr.user, cycle=cycle, version=cycle.version, to=step
+        )
     result.refresh_from_db()
     return cycle, result
 
@@ -91,14 +95,19 @@ def test_managers_and_the_appellant_may_not_decide(cast: Cast) -> None:
     _, appeal, _ = submitted(cast)
     for who in (cast.employee, cast.manager, cast.sibling_manager, cast.executive):
         with pytest.raises(Http404):
-            appeal_review_start(actor=who.user, appeal=appeal)
+            appeal_review_start(actor=who.user, appeal=appeal, version=appeal.version)
 
 
 def test_an_upheld_appeal_leaves_the_result_as_it_was(cast: Cast) -> None:
     result, appeal, clock = submitted(cast)
-    appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal)
+    appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal, version=appeal.version)
     appeal = appeal_decide(
-        actor=cast.hr.user, appeal=appeal, change=False, note="Scores stand", clock_=clock
+        actor=cast.hr.user,
+        appeal=appeal,
+        version=appeal.version,
+        change=False,
+        note="Scores stand",
+        clock_=clock,
     )
     before = (result.final_score, result.grade)
     result.refresh_from_db()
@@ -111,9 +120,10 @@ def test_a_changed_appeal_rescores_and_keeps_both_results_in_explanation_and_aud
 ) -> None:
     result, appeal, clock = submitted(cast)
     assert (result.final_score, result.grade) == (D("79.47"), "qualified")
-    appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal)
+    appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal, version=appeal.version)
     appeal = appeal_decide(
-        actor=cast.hr.user, appeal=appeal, change=True, note="Peers' ratings were missing",
+        actor=cast.hr.user, appeal=appeal, version=appeal.version, change=True,
+        note="Peers' ratings were missing",
         corrected_qualitative=D(90), clock_=clock,
     )  # fmt: skip
     result.refresh_from_db()
@@ -132,9 +142,11 @@ def test_a_changed_appeal_rescores_and_keeps_both_results_in_explanation_and_aud
 
 def test_a_change_without_a_corrected_part_is_refused(cast: Cast) -> None:
     _, appeal, _ = submitted(cast)
-    appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal)
+    appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal, version=appeal.version)
     with pytest.raises(ValidationError):
-        appeal_decide(actor=cast.hr.user, appeal=appeal, change=True, note="Yes")
+        appeal_decide(
+            actor=cast.hr.user, appeal=appeal, version=appeal.version, change=True, note="Yes"
+        )
 
 
 def test_a_second_open_appeal_is_refused(cast: Cast) -> None:
@@ -153,9 +165,13 @@ def test_publishing_records_the_moment_from_the_clock_and_the_window_counts_from
     result = result_of(cycle, example.scorecard)
     compute_now(cycle)
     for step in ("self_assessment", "review", "calibration", "finalised"):
-        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=step)
+        cycle = cycles.cycle_advance(
+            actor=cast.hr.user, cycle=cycle, version=cycle.version, to=step
+        )
     day = datetime.date(2027, 1, 25)
-    cycle = cycles.cycle_publish(actor=cast.hr.user, cycle=cycle, clock=FixedClock.on(day))
+    cycle = cycles.cycle_publish(
+        actor=cast.hr.user, cycle=cycle, version=cycle.version, clock=FixedClock.on(day)
+    )
     assert cycle.published_at is not None
     assert cycle.history.latest().published_at == cycle.published_at
     result.refresh_from_db()

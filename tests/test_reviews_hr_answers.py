@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessment.models import AssessmentScheme
-from assessment.services.common import StaleRecord
 from assessment.services.schemes import scheme_revise
+from org.versions import StaleRecord
 from reviews import policy
 from reviews.models import Review, ReviewPolicy
 from reviews.services.policy import review_policy_set
@@ -179,7 +179,7 @@ def test_only_hr_of_the_scheme_s_owner_sets_the_policy(cast: Cast, world: World)
             review_policy_set(actor=who.user, scheme=scheme, hr_reads_answers=True)
     assert not ReviewPolicy.objects.exists()
     row = turn_on(cast, world)
-    assert row.hr_reads_answers and row.version == 0
+    assert row.hr_reads_answers and row.version == 1  # moved on from the inherited 0
     latest = row.history.latest()
     assert latest.history_user_id == cast.hr.user.pk
     assert latest.history_change_reason == "HR reads answers"
@@ -188,17 +188,21 @@ def test_only_hr_of_the_scheme_s_owner_sets_the_policy(cast: Cast, world: World)
 def test_a_stale_policy_edit_is_refused(cast: Cast, world: World) -> None:
     row = turn_on(cast, world)
     scheme = scheme_of(world)
-    review_policy_set(actor=cast.hr.user, scheme=scheme, hr_reads_answers=False, version=0)
+    review_policy_set(actor=cast.hr.user, scheme=scheme, hr_reads_answers=False, version=1)
     with pytest.raises(StaleRecord):
+        review_policy_set(actor=cast.hr.user, scheme=scheme, hr_reads_answers=True, version=1)
+    with pytest.raises(StaleRecord):  # who opened the inherited policy cannot overwrite it
         review_policy_set(actor=cast.hr.user, scheme=scheme, hr_reads_answers=True, version=0)
     row.refresh_from_db()
-    assert (row.hr_reads_answers, row.version) == (False, 1)
+    assert (row.hr_reads_answers, row.version) == (False, 2)
 
 
 def test_the_policy_is_versioned_with_the_scheme(cast: Cast, world: World) -> None:
     old = scheme_of(world)
     turn_on(cast, world)
-    new = scheme_revise(actor=cast.hr.user, scheme=old, name=f"{old.name} (revised)")
+    new = scheme_revise(
+        actor=cast.hr.user, scheme=old, version=old.version, name=f"{old.name} (revised)"
+    )
     # the revision keeps the policy; the superseded version takes no edit
     assert policy.hr_reads_answers(new.pk)
     with pytest.raises(StaleRecord):
@@ -227,7 +231,7 @@ def test_the_policy_through_the_api_and_the_scheme_page(cast: Cast, world: World
     assert [row["scheme"] for row in listed] == [scheme.pk]
     page = reverse("reviews-anchors", args=[scheme.pk])
     assert 'data-policy="on"' in cast.client("hr").get(page).content.decode()
-    response = cast.client("hr").post(page, {"policy": "1", "version": "0"})
+    response = cast.client("hr").post(page, {"policy": "1", "version": "1"})
     assert response.status_code == 302
     assert not policy.hr_reads_answers(scheme.pk)
     assert 'data-policy="off"' in cast.client("executive").get(page).content.decode()

@@ -110,10 +110,13 @@ def test_an_appeal_tells_hr_and_its_decision_tells_the_appellant(cast: Cast, wor
         recipient=cast.hr.user, kind="reviews.appeal_submitted"
     ).exists()
     client = cast.client("hr")
-    client.post(reverse("reviews-appeal-action", args=[world.appeal.pk, "review"]))
+    version = world.appeal.version
+    client.post(
+        reverse("reviews-appeal-action", args=[world.appeal.pk, "review"]), {"version": version}
+    )
     client.post(
         reverse("reviews-appeal-action", args=[world.appeal.pk, "uphold"]),
-        {"note": "The peers' ratings stand."},
+        {"note": "The peers' ratings stand.", "version": version + 1},
     )
     world.appeal.refresh_from_db()
     assert world.appeal.status == "upheld"

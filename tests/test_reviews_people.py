@@ -168,22 +168,35 @@ def test_an_interview_is_acknowledged_by_both_after_it_is_recorded(cast: Cast) -
         recipient=cast.employee.user, kind="reviews.interview_scheduled"
     ).exists()
     with pytest.raises(ValidationError):
-        interviews.interview_acknowledge(actor=cast.employee.user, interview=talk, clock=CLOCK)
+        interviews.interview_acknowledge(
+            actor=cast.employee.user, interview=talk, version=talk.version, clock=CLOCK
+        )
     with pytest.raises(Http404):
         interviews.interview_record(
-            actor=cast.employee.user, interview=talk, strengths="Me", gaps="", agreed_actions=""
+            actor=cast.employee.user,
+            interview=talk,
+            version=talk.version,
+            strengths="Me",
+            gaps="",
+            agreed_actions="",
         )
     talk = interviews.interview_record(
         actor=cast.manager.user, interview=talk, strengths="Calm on site", gaps="Reports late",
         agreed_actions="Weekly report", version=talk.version, clock=CLOCK,
     )  # fmt: skip
     assert talk.status == InterviewStatus.RECORDED
-    talk = interviews.interview_acknowledge(actor=cast.employee.user, interview=talk, clock=CLOCK)
+    talk = interviews.interview_acknowledge(
+        actor=cast.employee.user, interview=talk, version=talk.version, clock=CLOCK
+    )
     assert talk.status == InterviewStatus.RECORDED
-    talk = interviews.interview_acknowledge(actor=cast.manager.user, interview=talk, clock=CLOCK)
+    talk = interviews.interview_acknowledge(
+        actor=cast.manager.user, interview=talk, version=talk.version, clock=CLOCK
+    )
     assert talk.status == InterviewStatus.ACKNOWLEDGED
     with pytest.raises(ValidationError):
-        interviews.interview_acknowledge(actor=cast.hr.user, interview=talk, clock=CLOCK)
+        interviews.interview_acknowledge(
+            actor=cast.hr.user, interview=talk, version=talk.version, clock=CLOCK
+        )
 
 
 def test_nobody_schedules_their_own_interview_or_one_outside_their_units(cast: Cast) -> None:
@@ -218,13 +231,17 @@ def test_the_owner_moves_their_action_through_pdca_but_does_not_run_the_plan(cas
     assert Notification.objects.filter(
         recipient=cast.employee.user, kind="reviews.plan_action"
     ).exists()
-    moved = plans.plan_action_move(actor=cast.employee.user, action=action, stage=ActionStage.DO)
+    moved = plans.plan_action_move(
+        actor=cast.employee.user, action=action, version=action.version, stage=ActionStage.DO
+    )
     assert moved.stage == ActionStage.DO
     assert not ImprovementPlan.objects.restrict(cast.employee.user, CHANGE).exists()
     with pytest.raises(Http404):
-        plans.plan_close(actor=cast.employee.user, plan=plan)
+        plans.plan_close(actor=cast.employee.user, plan=plan, version=plan.version)
     with pytest.raises(Http404):
-        plans.plan_action_move(actor=cast.sibling_manager.user, action=action, stage="done")
+        plans.plan_action_move(
+            actor=cast.sibling_manager.user, action=action, version=action.version, stage="done"
+        )
 
 
 def test_an_open_plan_seeds_next_years_scorecard_with_draft_key_tasks_from_december(

@@ -22,7 +22,7 @@ def results(cast: Cast, size: int) -> list[Any]:
     cards = [worked_example_scorecard(p).scorecard for p in people]
     from assessment.services.cycles import cycle_open
 
-    cycle = cycle_open(actor=cast.hr.user, cycle=cycle)
+    cycle = cycle_open(actor=cast.hr.user, cycle=cycle, version=cycle.version)
     return [result_of(cycle, card) for card in cards]
 
 

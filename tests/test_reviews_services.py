@@ -34,7 +34,12 @@ def employee_result(cast: Cast) -> AssessmentResult:
 def answer(who: Employee, result: AssessmentResult, value: int) -> Review:
     row = Review.objects.get(result=result, reviewer=who)
     return review_submit(
-        actor=who.user, review=row, integrity=D(value), synergy=D(value), systematicness=D(value)
+        actor=who.user,
+        review=row,
+        version=row.version,
+        integrity=D(value),
+        synergy=D(value),
+        systematicness=D(value),
     )
 
 
@@ -68,7 +73,12 @@ def test_only_the_reviewer_answers_their_review(cast: Cast) -> None:
     for who in (cast.employee, cast.manager, cast.hr, cast.sibling_manager):
         with pytest.raises(Http404):
             review_submit(
-                actor=who.user, review=row, integrity=D(1), synergy=D(1), systematicness=D(1)
+                actor=who.user,
+                review=row,
+                version=row.version,
+                integrity=D(1),
+                synergy=D(1),
+                systematicness=D(1),
             )
 
 
@@ -78,7 +88,8 @@ def test_a_rating_above_100_is_refused(cast: Cast) -> None:
     row = Review.objects.get(result=result, reviewer=cast.manager)
     with pytest.raises(ValidationError):
         review_submit(
-            actor=cast.manager.user, review=row, integrity=D(101), synergy=D(1),
+            actor=cast.manager.user, review=row, version=row.version, integrity=D(101),
+            synergy=D(1),
             systematicness=D(1),
         )  # fmt: skip
 

@@ -1,5 +1,5 @@
-"""What every assessment service checks: scope, the cycle's step, separation of duties,
-and compare-and-set on ``version``."""
+"""What every assessment service checks: scope, the cycle's step and separation of duties.
+Compare-and-set on ``version`` is the rule of every app: :mod:`org.versions`."""
 
 from __future__ import annotations
 
@@ -19,13 +19,6 @@ from assessment.models import (
 from org.models import OrgUnit
 from org.scoping import CHANGE, VIEW, Actor, SystemActor, get_scoped, scope_of
 from spm.clock import Clock, clock
-from spm.errors import Conflict
-
-
-class StaleRecord(Conflict):
-    """The record changed since the editor opened it; nothing was saved."""
-
-    default_code = "stale"
 
 
 def now_of(given: Clock | None) -> Any:
@@ -85,14 +78,3 @@ def require_running(cycle: AssessmentCycle) -> None:
     require_not_final(cycle)
     if cycle.status not in COMPUTABLE_STATUSES:
         raise ValidationError(_("Open the cycle first."), code="not_open")
-
-
-def require_version(stored: Any, version: int | None) -> None:
-    if version is not None and stored.version != version:
-        raise StaleRecord(
-            _(
-                "This record was changed by someone else since you opened it. Nothing was "
-                "saved: look at the current values and try again."
-            ),
-            current=stored,
-        )

@@ -24,10 +24,11 @@ from assessment.models import (
     AssessmentScheme,
     CycleStatus,
 )
-from assessment.services.common import StaleRecord, now_of
+from assessment.services.common import now_of
 from assessment.signals import cycle_finalised
 from org.models import OrgUnit
 from org.scoping import CHANGE, VIEW, Actor, audited, get_scoped, history_user, require, scope_of
+from org.versions import StaleRecord, refuse_stale, require_version
 from scorecard.models import Scorecard
 from spm.clock import Clock
 
@@ -85,17 +86,18 @@ def _advance(
     version: int | None,
     **changes: Any,
 ) -> AssessmentCycle:
-    """Compare-and-set under a row lock: the cycle must still be at ``expected`` (and at
-    ``version`` when the caller says which one it saw)."""
+    """Compare-and-set under a row lock: the cycle must still be at ``expected`` and at
+    the ``version`` its editor opened (only a system job may leave that out)."""
+    require_version(actor, version)
     stored = get_scoped(
         AssessmentCycle.objects.select_for_update(of=("self",)), actor, cycle.pk, CHANGE
     )
-    if stored.status != expected or (version is not None and stored.version != version):
-        raise StaleRecord(
-            _("The cycle moved on since you opened it (it is now “%(status)s”); nothing changed.")
-            % {"status": stored.get_status_display()},
-            current=stored,
-        )
+    moved_on = _(
+        "The cycle moved on since you opened it (it is now “%(status)s”); nothing changed."
+    ) % {"status": stored.get_status_display()}
+    if stored.status != expected:
+        raise StaleRecord(moved_on, current=stored)
+    refuse_stale(stored, version, message=moved_on)
     stored.status = to
     stored.version += 1
     for name, value in changes.items():
@@ -112,7 +114,7 @@ def _scorecards_in_scope(cycle: AssessmentCycle) -> Any:
 
 @transaction.atomic
 def cycle_open(
-    *, actor: Actor, cycle: AssessmentCycle, version: int | None = None, clock: Clock | None = None
+    *, actor: Actor, cycle: AssessmentCycle, version: int | None, clock: Clock | None = None
 ) -> AssessmentCycle:
     """Open a draft cycle: keep a snapshot of its scheme (later edits of the scheme never
     change it) and create one empty result for every scorecard of the year in scope."""
@@ -142,9 +144,7 @@ def cycle_open(
 
 def _step(expected: str, to: str) -> Any:
     @transaction.atomic
-    def step(
-        *, actor: Actor, cycle: AssessmentCycle, version: int | None = None
-    ) -> AssessmentCycle:
+    def step(*, actor: Actor, cycle: AssessmentCycle, version: int | None) -> AssessmentCycle:
         return _advance(actor, cycle, expected, to, version)
 
     step.__doc__ = f"Move the cycle from {expected} to {to} (HR; compare-and-set)."
@@ -158,7 +158,7 @@ cycle_start_calibration = _step(CycleStatus.REVIEW, CycleStatus.CALIBRATION)
 
 @transaction.atomic
 def cycle_publish(
-    *, actor: Actor, cycle: AssessmentCycle, version: int | None = None, clock: Clock | None = None
+    *, actor: Actor, cycle: AssessmentCycle, version: int | None, clock: Clock | None = None
 ) -> AssessmentCycle:
     """Publish a finalised cycle (HR; compare-and-set) and record when, from the clock: the
     appeal window of its results counts from ``published_at``."""
@@ -173,9 +173,7 @@ def cycle_publish(
 
 
 @transaction.atomic
-def cycle_finalise(
-    *, actor: Actor, cycle: AssessmentCycle, version: int | None = None
-) -> AssessmentCycle:
+def cycle_finalise(*, actor: Actor, cycle: AssessmentCycle, version: int | None) -> AssessmentCycle:
     """Finalise after calibration: from now on no path changes a score or a grade. The apps
     above hear of it through ``assessment.signals.cycle_finalised`` (the payouts start)."""
     uncomputed = AssessmentResult.objects.filter(cycle_id=cycle.pk, final_score__isnull=True)
@@ -201,9 +199,10 @@ STEP_SERVICES = {
 
 
 def cycle_advance(
-    *, actor: Actor, cycle: AssessmentCycle, to: str, version: int | None = None
+    *, actor: Actor, cycle: AssessmentCycle, to: str, version: int | None
 ) -> AssessmentCycle:
-    """Take the step to ``to`` (which must be the cycle's next step)."""
+    """Take the step to ``to`` (which must be the cycle's next step) from the cycle's
+    ``version`` its editor opened (``None``: a system job only)."""
     service = STEP_SERVICES.get(to)  # type: ignore[call-overload]
     if service is None:
         raise ValidationError({"to": _("Unknown step.")})

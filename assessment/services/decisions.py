@@ -27,10 +27,10 @@ from assessment.services.common import (
     now_of,
     refuse_own,
     require_running,
-    require_version,
     result_for_change,
 )
 from org.scoping import ADMIN, EXECUTIVE, HR, VIEW, Actor, audited, get_scoped, history_user
+from org.versions import refuse_stale, require_version
 from scorecard.models import ScorecardItem
 from spm.clock import Clock
 
@@ -108,13 +108,14 @@ def _decide(
     version: int | None,
     clock: Clock | None,
 ) -> Any:
+    require_version(actor, version)
     get_scoped(model.objects.all(), actor, pk, VIEW)
     row = model.objects.select_for_update(of=("self",)).select_related("result__unit").get(pk=pk)
     if not covered_by(actor, row.result.unit.path, APPROVERS[model]):
         raise Http404
     result = result_for_change(actor, row.result_id)
     require_running(result.cycle)
-    require_version(row, version)
+    refuse_stale(row, version)
     if row.status != DecisionStatus.PROPOSED:
         raise ValidationError(_("This was already decided."), code="decided")
     me = history_user(actor)
@@ -139,7 +140,7 @@ def adjustment_decide(
     adjustment: Adjustment,
     approve: bool,
     note: str = "",
-    version: int | None = None,
+    version: int | None,
     clock: Clock | None = None,
 ) -> Adjustment:
     return _decide(actor, Adjustment, adjustment.pk, approve, note, version, clock)
@@ -152,7 +153,7 @@ def veto_decide(
     veto: Veto,
     approve: bool,
     note: str = "",
-    version: int | None = None,
+    version: int | None,
     clock: Clock | None = None,
 ) -> Veto:
     return _decide(actor, Veto, veto.pk, approve, note, version, clock)
@@ -165,7 +166,7 @@ def exemption_decide(
     exemption: Exemption,
     approve: bool,
     note: str = "",
-    version: int | None = None,
+    version: int | None,
     clock: Clock | None = None,
 ) -> Exemption:
     return _decide(actor, Exemption, exemption.pk, approve, note, version, clock)

@@ -24,10 +24,10 @@ from assessment.services.common import (
     now_of,
     refuse_own,
     require_running,
-    require_version,
     result_for_change,
 )
 from org.scoping import VIEW, Actor, audited, get_scoped, history_user, require
+from org.versions import refuse_stale, require_version
 from scorecard.models import ItemKind, Milestone, ScorecardItem
 from spm.clock import Clock
 
@@ -50,7 +50,8 @@ def key_task_grade(
     evidence: UploadedFile | None = None,
     version: int | None = None,
 ) -> KeyTaskGrade:
-    """Grade a key task of the result's scorecard (create or change the grade)."""
+    """Grade a key task of the result's scorecard (create or change the grade). A change
+    names the grade's ``version`` its reviewer opened; the first grade has none."""
     stored = _reviewed_result(actor, result)
     if item.scorecard_id != stored.scorecard_id or item.kind != ItemKind.KEY_TASK:
         raise ValidationError({"item": _("Choose a key task of this scorecard.")})
@@ -62,7 +63,8 @@ def key_task_grade(
     if row is None:
         row = KeyTaskGrade(result=stored, item=item)
     else:
-        require_version(row, version)
+        require_version(actor, version)
+        refuse_stale(row, version)
         row.version += 1
     row.grade, row.note, row.graded_by = grade, note, history_user(actor)
     if evidence is not None:

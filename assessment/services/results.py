@@ -14,11 +14,11 @@ from assessment.services.common import (
     now_of,
     refuse_own,
     require_running,
-    require_version,
     result_for_change,
 )
 from assessment.tasks import COMPUTE_KIND, cycle_compute
 from org.scoping import ADMIN, CHANGE, EXECUTIVE, VIEW, Actor, audited, get_scoped, history_user
+from org.versions import refuse_stale, require_version
 from spm.clock import Clock
 from spm.jobs import job_create
 from spm.models import Job
@@ -49,17 +49,19 @@ def result_calibrate(
     result: AssessmentResult,
     grade: str,
     reason: str,
-    version: int | None = None,
+    version: int | None,
 ) -> AssessmentResult:
     """Set the calibrated grade (executive, in the calibration step); a change of grade
-    keeps its reason and the approver. Calibrating back to the computed grade clears it."""
+    keeps its reason and the approver. Calibrating back to the computed grade clears it.
+    ``version`` is the result's version the executive opened."""
+    require_version(actor, version)
     stored = result_for_change(actor, result.pk)
     if not covered_by(actor, stored.unit.path, CALIBRATORS):
         raise Http404
     if stored.cycle.status != CycleStatus.CALIBRATION:
         raise ValidationError(_("Grades are calibrated in the calibration step."))
     refuse_own(actor, stored)
-    require_version(stored, version)
+    refuse_stale(stored, version)
     if grade not in Grade.values:
         raise ValidationError({"grade": _("Choose a grade.")})
     if not stored.grade:

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentScheme
-from assessment.services.common import StaleRecord
 from org.models import OrgUnit
 from org.scoping import CHANGE, Actor, audited, get_scoped, history_user, require, scope_of
+from org.versions import StaleRecord, refuse_stale, require_version
 
 SCHEME_FIELDS = (
     "name",
@@ -49,13 +49,17 @@ def scheme_create(
 
 
 @transaction.atomic
-def scheme_revise(*, actor: Actor, scheme: AssessmentScheme, **values: Any) -> AssessmentScheme:
+def scheme_revise(
+    *, actor: Actor, scheme: AssessmentScheme, version: int | None, **values: Any
+) -> AssessmentScheme:
     """HR's edit: the next version of the scheme; the previous one stays for the cycles
     that use it (they keep their own snapshot anyway). Only the current version can be
-    revised: an edit based on a superseded one is a stale edit (409)."""
+    revised, and only from the ``version`` its editor opened: an edit based on a superseded
+    one is a stale edit (409)."""
     unknown = set(values) - set(SCHEME_FIELDS)
     if unknown:
         raise TypeError(f"unknown scheme fields: {sorted(unknown)}")
+    require_version(actor, version)
     stored = get_scoped(
         AssessmentScheme.objects.select_for_update(of=("self",)), actor, scheme.pk, CHANGE
     )
@@ -70,6 +74,7 @@ def scheme_revise(*, actor: Actor, scheme: AssessmentScheme, **values: Any) -> A
             % {"version": newest.version if newest else stored.version + 1},
             current=newest,
         )
+    refuse_stale(stored, version)
     latest = AssessmentScheme.objects.filter(code=stored.code).aggregate(v=Max("version"))["v"]
     fields = {name: getattr(stored, name) for name in SCHEME_FIELDS} | values
     revised = AssessmentScheme(

@@ -26,7 +26,7 @@ from assessment.models import (
 from assessment.services import cycles as services
 from assessment.services.results import cycle_compute_start
 from org.scoping import CHANGE, actor_of, scope_of
-from spm.forms import form_save
+from spm.forms import form_save, posted_version
 from spm.htmx import is_htmx_partial
 
 PAGE_SIZE = 50
@@ -85,13 +85,12 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(actor_of(request), pk)
-    version = request.POST.get("version", "")
     try:
         services.cycle_advance(
             actor=actor_of(request),
             cycle=cycle,
             to=request.POST.get("to", ""),
-            version=int(version) if version.isdigit() else None,
+            version=posted_version(request),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -35,6 +35,7 @@ from assessment.services.decisions import APPROVERS
 from assessment.services.results import CALIBRATORS, result_acknowledge
 from org.scoping import CHANGE, actor_of, scope_of
 from scorecard.models import ItemKind, Milestone, ScorecardItem
+from spm.forms import posted_version
 
 
 def _may_review(user: Any, result: AssessmentResult) -> bool:
@@ -127,6 +128,7 @@ def _grade(request: HttpRequest, result: AssessmentResult) -> Any:
         grade=form.cleaned_data["grade"],
         note=form.cleaned_data["note"],
         evidence=form.cleaned_data["evidence"],
+        version=posted_version(request),
     )
 
 
@@ -200,6 +202,7 @@ def _decide(request: HttpRequest, result: AssessmentResult) -> Any:
         **{kind: row},
         approve=request.POST.get("approve") == "1",
         note=request.POST.get("note", ""),
+        version=posted_version(request),
     )
 
 
@@ -220,13 +223,12 @@ def _acknowledge(request: HttpRequest, result: AssessmentResult) -> Any:
 def _calibrate(request: HttpRequest, result: AssessmentResult) -> Any:
     from assessment.services.results import result_calibrate
 
-    version = request.POST.get("version", "")
     return result_calibrate(
         actor=actor_of(request),
         result=result,
         grade=request.POST.get("grade", ""),
         reason=request.POST.get("reason", ""),
-        version=int(version) if version.isdigit() else None,
+        version=posted_version(request),
     )
 
 

@@ -28,7 +28,7 @@ from incentives.services import scheme_revise
 from incentives.whatif_jobs import result_of, whatif_job, whatif_start
 from org.models import OrgUnit
 from org.scoping import Actor, actor_of, scope_of
-from spm.forms import attach_errors
+from spm.forms import attach_errors, posted_version
 from spm.htmx import is_htmx_partial
 
 PAGE_SIZE = 50
@@ -78,12 +78,11 @@ def _preview(request: HttpRequest, cycle: AssessmentCycle, form: WhatIfForm) -> 
 
 def _apply(request: HttpRequest, cycle: AssessmentCycle, form: WhatIfForm) -> HttpResponse | None:
     """Apply the previewed terms as a new version (None: refused, the form says why)."""
-    base = request.POST.get("version", "")
     try:
         revised = scheme_revise(
             actor=actor_of(request),
             scheme=form.scheme,
-            version=int(base) if base.isdigit() else -1,
+            version=posted_version(request),
             terms=form.terms(),
             pools=form.pools(),
             cycle=cycle,

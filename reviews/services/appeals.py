@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from assessment.compute import rescore_result
 from assessment.models import AssessmentResult, CycleStatus
-from assessment.services.common import covered_by, is_subject, now_of, require_version
+from assessment.services.common import covered_by, is_subject, now_of
 from notifications.services import notification_send
 from org.scoping import ADMIN, CHANGE, HR, VIEW, Actor, audited, get_scoped, history_user
+from org.versions import refuse_stale, require_version
 from reviews import notify, rules
 from reviews.models import Appeal, AppealStatus
 from reviews.models.appeals import OPEN_STATUSES
@@ -101,6 +102,7 @@ def appeal_submit(
 
 
 def _for_decision(actor: Actor, appeal: Appeal, expected: str, version: int | None) -> Appeal:
+    require_version(actor, version)
     stored = get_scoped(
         Appeal.objects.select_for_update(of=("self",)).select_related("result__unit"),
         actor,
@@ -111,14 +113,14 @@ def _for_decision(actor: Actor, appeal: Appeal, expected: str, version: int | No
         raise Http404
     if is_subject(actor, stored.result):
         raise ValidationError(_("Nobody decides an appeal against their own result."))
-    require_version(stored, version)
+    refuse_stale(stored, version)
     if stored.status != expected:
         raise ValidationError(_("This appeal is no longer at that step."), code="stale_step")
     return stored
 
 
 @transaction.atomic
-def appeal_review_start(*, actor: Actor, appeal: Appeal, version: int | None = None) -> Appeal:
+def appeal_review_start(*, actor: Actor, appeal: Appeal, version: int | None) -> Appeal:
     stored = _for_decision(actor, appeal, AppealStatus.SUBMITTED, version)
     stored.status = AppealStatus.UNDER_REVIEW
     stored.version += 1
@@ -134,7 +136,7 @@ def appeal_decide(
     change: bool,
     note: str,
     corrected_qualitative: Decimal | None = None,
-    version: int | None = None,
+    version: int | None,
     clock_: Clock | None = None,
 ) -> Appeal:
     """Uphold the result, or change it: correct the qualitative part and re-score."""

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentScheme
-from assessment.services.common import require_version
 from org.scoping import CHANGE, VIEW, Actor, audited, get_scoped, require, scope_of
+from org.versions import refuse_stale, require_version
 from reviews import bars
 from reviews.models import BarsAnchor
 
@@ -38,9 +38,10 @@ def bars_anchor_set(
     description: str,
     version: int | None = None,
 ) -> BarsAnchor:
-    """Describe the behaviour at ``level`` of the scheme's scale (create or change). The
-    first own anchor of a behaviour replaces its shipped scale, so HR starts from a copy
-    of the defaults (:func:`bars_anchors_copy_defaults`)."""
+    """Describe the behaviour at ``level`` of the scheme's scale (create or change: a change
+    names the anchor's ``version`` its editor opened). The first own anchor of a behaviour
+    replaces its shipped scale, so HR starts from a copy of the defaults
+    (:func:`bars_anchors_copy_defaults`)."""
     stored = scheme_for_change(actor, scheme)
     row = (
         BarsAnchor.objects.select_for_update()
@@ -50,7 +51,8 @@ def bars_anchor_set(
     if row is None:
         row = BarsAnchor(scheme=stored, behaviour=behaviour, level=level)
     else:
-        require_version(row, version)
+        require_version(actor, version)
+        refuse_stale(row, version)
         row.version += 1
     if not description.strip():
         raise ValidationError({"description": _("Describe the behaviour at this level.")})

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from assessment.services.common import now_of, require_version
+from assessment.services.common import now_of
 from org.models import Employee
 from org.scoping import CHANGE, Actor, audited, get_scoped, history_user, require
+from org.versions import refuse_stale, require_version
 from reviews.models import CriticalIncident
 from reviews.services.common import employee_managed
 from spm.clock import Clock
@@ -58,11 +59,12 @@ def incident_update(
     occurred_on: date,
     kind: str,
     description: str,
-    version: int | None = None,
+    version: int | None,
     clock: Clock | None = None,
 ) -> CriticalIncident:
+    require_version(actor, version)
     stored = get_scoped(CriticalIncident.objects.select_for_update(), actor, incident.pk, CHANGE)
-    require_version(stored, version)
+    refuse_stale(stored, version)
     _check_day(occurred_on, clock)
     stored.occurred_on, stored.kind, stored.description = occurred_on, kind, description
     stored.version += 1

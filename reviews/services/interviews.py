@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentResult
-from assessment.services.common import covered_by, now_of, require_version
+from assessment.services.common import covered_by, now_of
 from org.models import Employee
 from org.scoping import VIEW, Actor, audited, get_scoped, require
+from org.versions import refuse_stale, require_version
 from reviews import notify
 from reviews.models import Interview
 from reviews.services.common import MANAGERS, employee_managed, me_of
@@ -70,11 +71,12 @@ def interview_record(
     strengths: str,
     gaps: str,
     agreed_actions: str,
-    version: int | None = None,
+    version: int | None,
     clock: Clock | None = None,
 ) -> Interview:
+    require_version(actor, version)
     stored = _for_manager(actor, interview)
-    require_version(stored, version)
+    refuse_stale(stored, version)
     if not (strengths.strip() or gaps.strip() or agreed_actions.strip()):
         raise ValidationError(_("Record what was said: strengths, gaps or agreed actions."))
     stored.strengths, stored.gaps, stored.agreed_actions = strengths, gaps, agreed_actions
@@ -94,14 +96,16 @@ def interview_record(
 
 @transaction.atomic
 def interview_acknowledge(
-    *, actor: Actor, interview: Interview, version: int | None = None, clock: Clock | None = None
+    *, actor: Actor, interview: Interview, version: int | None, clock: Clock | None = None
 ) -> Interview:
-    """The employee, or the manager who held it, acknowledges the record."""
+    """The employee, or the manager who held it, acknowledges the record they read (its
+    ``version``: a record corrected since is acknowledged only once read again)."""
+    require_version(actor, version)
     me = me_of(actor)
     stored = get_scoped(
         Interview.objects.select_for_update(of=("self",)), actor, interview.pk, VIEW
     )
-    require_version(stored, version)
+    refuse_stale(stored, version)
     if stored.recorded_at is None:
         raise ValidationError(_("The interview is not recorded yet."))
     at = now_of(clock)

@@ -13,9 +13,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessment.services.common import actor_employee_id, covered_by, now_of, require_version
+from assessment.services.common import actor_employee_id, covered_by, now_of
 from org.models import Employee, OrgUnit
 from org.scoping import CHANGE, HR, VIEW, Actor, audited, get_scoped, history_user, require
+from org.versions import refuse_stale, require_version
 from reviews import notify
 from reviews.models import (
     ActionStage,
@@ -73,11 +74,11 @@ def plan_create(
     return plan
 
 
-def _plan_for_change(actor: Actor, plan: ImprovementPlan, version: int | None) -> ImprovementPlan:
+def _plan_for_change(actor: Actor, plan: ImprovementPlan) -> ImprovementPlan:
+    """The open plan, locked, if ``actor`` runs it (404 otherwise)."""
     stored = get_scoped(
         ImprovementPlan.objects.select_for_update(of=("self",)), actor, plan.pk, CHANGE
     )
-    require_version(stored, version)
     if stored.status != PlanStatus.OPEN:
         raise ValidationError(_("This plan is closed."))
     return stored
@@ -92,7 +93,7 @@ def plan_action_add(
     owner: Employee,
     due_on: datetime.date,
 ) -> PlanAction:
-    stored = _plan_for_change(actor, plan, None)
+    stored = _plan_for_change(actor, plan)
     owner = Employee.objects.select_related("unit").get(pk=owner.pk)
     if owner.pk != actor_employee_id(actor) and not owner.unit.path.startswith(stored.unit.path):
         raise ValidationError({"owner": _("Choose someone of the plan's unit, or yourself.")})
@@ -111,9 +112,10 @@ def plan_action_add(
 
 @transaction.atomic
 def plan_action_move(
-    *, actor: Actor, action: PlanAction, stage: str, version: int | None = None
+    *, actor: Actor, action: PlanAction, stage: str, version: int | None
 ) -> PlanAction:
     """The action's owner, or whoever runs the plan, moves it to another PDCA stage."""
+    require_version(actor, version)
     stored = PlanAction.objects.select_for_update().filter(pk=action.pk).first()
     if stored is None:
         raise Http404
@@ -123,7 +125,7 @@ def plan_action_move(
         raise Http404
     if plan.status != PlanStatus.OPEN:
         raise ValidationError(_("This plan is closed."))
-    require_version(stored, version)
+    refuse_stale(stored, version)
     if stage not in ActionStage.values:
         raise ValidationError({"stage": _("Unknown stage.")})
     stored.stage = stage
@@ -133,10 +135,10 @@ def plan_action_move(
 
 
 @transaction.atomic
-def plan_close(
-    *, actor: Actor, plan: ImprovementPlan, version: int | None = None
-) -> ImprovementPlan:
-    stored = _plan_for_change(actor, plan, version)
+def plan_close(*, actor: Actor, plan: ImprovementPlan, version: int | None) -> ImprovementPlan:
+    require_version(actor, version)
+    stored = _plan_for_change(actor, plan)
+    refuse_stale(stored, version)
     stored.status = PlanStatus.CLOSED
     stored.version += 1
     audited(stored, actor, "closed").save()
@@ -152,7 +154,7 @@ def plan_seed_next_year(
     from scorecard.services.items import item_create
     from scorecard.services.scorecards import scorecard_get_or_create
 
-    stored = _plan_for_change(actor, plan, None)
+    stored = _plan_for_change(actor, plan)
     today = (clock or default_clock()).today()
     if today < datetime.date(stored.year, *SEED_FROM):
         raise ValidationError(_("A plan seeds next year's scorecard from December on."))

@@ -1,8 +1,9 @@
 """HR sets a scheme's review policy: whether HR reads who said what (default off).
 
 Changed on the scheme's current version only, as the scheme itself is revised (an edit of
-a superseded version is a stale edit, 409); compare-and-set on the policy's ``version``;
-every change audited with its user and reason."""
+a superseded version is a stale edit, 409); compare-and-set on the policy's ``version``
+(required once the scheme has its own policy row; the first one is a create); every change
+audited with its user and reason."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentScheme
-from assessment.services.common import StaleRecord, require_version
 from org.scoping import Actor, audited, require
+from org.versions import StaleRecord, refuse_stale, require_version
 from reviews import policy
 from reviews.models import ReviewPolicy
 from reviews.services.bars import scheme_for_change
@@ -40,11 +41,11 @@ def review_policy_set(
         )
     row = ReviewPolicy.objects.select_for_update().filter(scheme=stored).first()
     if row is None:  # the first own row of this version starts from what it inherits
-        row = policy.policy_of(stored.pk)
-        require_version(row, version)
+        row = policy.policy_of(stored.pk)  # a create: the version, if sent, is the inherited 0
     else:
-        require_version(row, version)
-        row.version += 1
+        require_version(actor, version)
+    refuse_stale(row, version)
+    row.version += 1  # the first row too: an editor who opened the inherited one is stale
     row.hr_reads_answers = hr_reads_answers
     row.full_clean()
     reason = "HR reads answers" if hr_reads_answers else "HR reads completion only"

@@ -16,11 +16,11 @@ from assessment.services.common import (
     actor_employee_id,
     now_of,
     require_running,
-    require_version,
     result_for_change,
 )
 from org.models import Employee
 from org.scoping import ADMIN, HR, Actor, audited, get_scoped, require
+from org.versions import refuse_stale, require_version
 from reviews import notify, rules
 from reviews.models import Review
 from reviews.models.reviews import ASSIGN
@@ -133,15 +133,17 @@ def review_submit(
     synergy: Decimal,
     systematicness: Decimal,
     comment: str = "",
-    version: int | None = None,
+    version: int | None,
     clock: Clock | None = None,
 ) -> Review:
-    """The reviewer answers (or revises) their review while the cycle is running."""
+    """The reviewer answers (or revises) their review while the cycle is running, from the
+    ``version`` of it they opened (HR asked for it, so even the first answer has one)."""
+    require_version(actor, version)
     stored = get_scoped(Review.objects.select_for_update(), actor, review.pk)
     if actor_employee_id(actor) != stored.reviewer_id:
         raise Http404  # only the reviewer answers; HR sees completion, not answers
     require_running(stored.result.cycle)
-    require_version(stored, version)
+    refuse_stale(stored, version)
     stored.integrity, stored.synergy, stored.systematicness = integrity, synergy, systematicness
     stored.comment, stored.submitted_at = comment, now_of(clock)
     stored.version += 1

@@ -19,6 +19,7 @@ from reviews import forms, selectors
 from reviews.models import AppealStatus
 from reviews.services import appeals as services
 from reviews.views.common import act, page_of
+from spm.forms import posted_version
 from spm.htmx import is_htmx_partial
 
 
@@ -77,8 +78,7 @@ def appeal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """HR: take under review, uphold, or change (with the corrected qualitative part)."""
     user = actor_of(request)
     appeal = get_scoped(selectors.appeals_for(user), user, pk, VIEW)
-    version_text = request.POST.get("version", "")
-    version = int(version_text) if version_text.isdigit() else None
+    version = posted_version(request)
     if action == "review":
         return act(
             request,

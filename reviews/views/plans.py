@@ -20,11 +20,7 @@ from reviews.services import interviews as interview_services
 from reviews.services import plans as plan_services
 from reviews.views.common import act, managed_people, page_of, run
 from spm.clock import clock
-
-
-def _version(request: HttpRequest) -> int | None:
-    text = request.POST.get("version", "")
-    return int(text) if text.isdigit() else None
+from spm.forms import posted_version
 
 
 @login_required
@@ -90,7 +86,7 @@ def interview_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     interview = get_scoped(Interview.objects.all(), user, pk, VIEW)
     return act(request, lambda: interview_services.interview_acknowledge(
-        actor=user, interview=interview, version=_version(request)
+        actor=user, interview=interview, version=posted_version(request)
     ), "reviews-interview", pk)  # fmt: skip
 
 
@@ -151,9 +147,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = actor_of(request)
     plan = people.plan_get(user, pk)
+    version = posted_version(request)
     if action == "close":
         return act(request, lambda: plan_services.plan_close(
-            actor=user, plan=plan, version=_version(request)), "reviews-plan", pk)  # fmt: skip
+            actor=user, plan=plan, version=version), "reviews-plan", pk)  # fmt: skip
     if action == "seed":
         return act(request, lambda: plan_services.plan_seed_next_year(actor=user, plan=plan),
                    "reviews-plan", pk)  # fmt: skip
@@ -162,6 +159,6 @@ def plan_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if row is None:
             raise Http404
         return act(request, lambda: plan_services.plan_action_move(
-            actor=user, action=row, stage=request.POST.get("stage", ""), version=_version(request)
+            actor=user, action=row, stage=request.POST.get("stage", ""), version=version
         ), "reviews-plan", pk)  # fmt: skip
     raise Http404

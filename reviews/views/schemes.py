@@ -4,6 +4,8 @@ unit edits them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +19,21 @@ from reviews.services import policy as policy_services
 from reviews.views.common import act, run
 
 
+def _anchor_opened(request: HttpRequest, scheme: AssessmentScheme) -> dict[str, Any]:
+    """The form's start when the page was opened to change one of the scheme's own anchors
+    (``?behaviour=…&level=…``): its text and the version it is changed from."""
+    level = request.GET.get("level", "")
+    row = BarsAnchor.objects.filter(
+        scheme=scheme, behaviour=request.GET.get("behaviour", ""), level=int(level)
+    ).first() if level.isdigit() else None  # fmt: skip
+    if row is None:
+        return {}
+    return {
+        "behaviour": row.behaviour, "level": row.level, "description": row.description,
+        "version": row.version,
+    }  # fmt: skip
+
+
 @login_required
 def scheme_anchors(request: HttpRequest, pk: int) -> HttpResponse:
     """A scheme's rating scales and review policy; HR of its owner unit edits them."""
@@ -27,7 +44,7 @@ def scheme_anchors(request: HttpRequest, pk: int) -> HttpResponse:
         ReviewPolicy, CHANGE, scheme.owner_unit.path
     )
     rules = policy.policy_of(scheme.pk)
-    form = forms.AnchorForm(request.POST or None)
+    form = forms.AnchorForm(request.POST or None, initial=_anchor_opened(request, scheme))
     policy_form = forms.PolicyForm(
         request.POST if request.POST.get("policy") == "1" else None,
         initial={"hr_reads_answers": rules.hr_reads_answers, "version": rules.version},
@@ -55,7 +72,7 @@ def scheme_anchors(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404
             done = run(form, lambda: bars_services.bars_anchor_set(
                 actor=user, scheme=scheme, behaviour=data["behaviour"], level=data["level"],
-                description=data["description"],
+                description=data["description"], version=data["version"],
             ))  # fmt: skip
             if done is not None:
                 return redirect("reviews-anchors", pk)

@@ -46,7 +46,9 @@ def test_hr_runs_the_annual_cycle_and_the_employee_reads_the_explanation(
     bonus = decisions.adjustment_propose(
         actor=cast.manager.user, result=result, kind="bonus", points=Decimal(1), reason="Early"
     )
-    decisions.adjustment_decide(actor=cast.hr.user, adjustment=bonus, approve=True)
+    decisions.adjustment_decide(
+        actor=cast.hr.user, adjustment=bonus, version=bonus.version, approve=True
+    )
 
     step(hr, cycle, "Self-assessment")
     step(hr, cycle, "Review")

@@ -41,10 +41,14 @@ def test_hr_runs_the_whatif_applies_finalises_and_exports_and_the_employee_reads
     bonus = decisions.adjustment_propose(
         actor=cast.manager.user, result=result, kind="bonus", points=Decimal(1), reason="Early"
     )
-    decisions.adjustment_decide(actor=cast.hr.user, adjustment=bonus, approve=True)
+    decisions.adjustment_decide(
+        actor=cast.hr.user, adjustment=bonus, version=bonus.version, approve=True
+    )
     compute_now(cycle)
     for step in ("self_assessment", "review", "calibration"):
-        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=step)
+        cycle = cycles.cycle_advance(
+            actor=cast.hr.user, cycle=cycle, version=cycle.version, to=step
+        )
 
     hr = signed_in(cast.hr.user)
     hr.goto("/incentives/")

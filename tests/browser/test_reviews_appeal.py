@@ -62,7 +62,7 @@ def test_employee_reviews_reads_appeals_and_sees_the_changed_grade(
     # The manager rates low (40), the key tasks are graded; computed and published: §3.8
     # with a qualitative part of 40 is 79.47, qualified (see tests/test_reviews_appeals.py).
     row = Review.objects.get(result=result, reviewer=cast.manager)
-    review_submit(actor=cast.manager.user, review=row, integrity=Decimal(40),
+    review_submit(actor=cast.manager.user, review=row, version=row.version, integrity=Decimal(40),
                   synergy=Decimal(40), systematicness=Decimal(40))  # fmt: skip
     for task, grade in zip(mine.key_tasks, ["high_quality", "good"], strict=True):
         inputs.key_task_grade(actor=cast.manager.user, result=result, item=task, grade=grade)
@@ -71,10 +71,12 @@ def test_employee_reviews_reads_appeals_and_sees_the_changed_grade(
     bonus = decisions.adjustment_propose(
         actor=cast.manager.user, result=result, kind="bonus", points=Decimal(1), reason="Early"
     )
-    decisions.adjustment_decide(actor=cast.hr.user, adjustment=bonus, approve=True)
+    decisions.adjustment_decide(
+        actor=cast.hr.user, adjustment=bonus, version=bonus.version, approve=True
+    )
     compute_now(cycle)
     for to in ("self_assessment", "review", "calibration", "finalised", "published"):
-        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, to=to)
+        cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, version=cycle.version, to=to)
 
     employee = signed_in(cast.employee.user)
     employee.goto(f"/assessment/results/{result.pk}/")

@@ -17,7 +17,7 @@ from incentives.rules import GRADES
 from incentives.selectors import SCHEME_REVISERS, own_pay_under
 from org.models import OrgUnit
 from org.scoping import ADMIN, CHANGE, HR, Actor, audited, history_user, require, scope_of
-from org.versions import require_version
+from org.versions import StaleRecord, require_version
 from spm.errors import Conflict
 from spm.jobs import job_create
 from spm.models import Job
@@ -81,7 +81,9 @@ class OwnPay(PermissionDenied):
     """Separation of duties: the scheme decides the actor's own pay."""
 
 
-class SchemeStale(Conflict):
+class SchemeStale(StaleRecord):
+    """A newer version of the scheme was saved since the editor opened theirs."""
+
     default_code = "scheme_stale"
 
 
@@ -126,7 +128,7 @@ def scheme_revise(
     if (latest.pk if latest else None) != scheme.pk or version not in (None, current):
         raise SchemeStale(
             _("Someone has revised this scheme meanwhile; look at the current version."),
-            current={"version": current},
+            current=latest,
         )
     units = {u.pk: u for u in OrgUnit.objects.filter(pk__in=list(pools))}
     for unit_id in pools:

@@ -15,6 +15,7 @@ revoke is an edit of the person: it moves the person's version on too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -36,27 +37,41 @@ def require_version(actor: Actor, expected_version: int | None) -> None:
 
 class StaleRecord(Conflict):
     """The record changed since the editor opened it; nothing was saved (409, with the
-    stored row as ``current``)."""
+    stored row as ``current``: the API answers its version, to edit from)."""
 
     default_code = "stale"
 
+    def current_data(self) -> dict[str, Any] | None:
+        version = getattr(self.current, "version", None)
+        return None if version is None else {"version": version}
 
-def refuse_stale(stored: Any, expected_version: int | None, *, message: Any = None) -> None:
+
+def refuse_stale(
+    stored: Any,
+    expected_version: int | None,
+    *,
+    message: Any = None,
+    stale: Callable[[], StaleRecord] | None = None,
+) -> None:
     """The compare of compare-and-set: refuse with :class:`StaleRecord` when ``stored`` (the
     row as locked now) moved on from ``expected_version``, the version its editor opened.
 
     Call :func:`require_version` first: ``None`` passes here only because nothing but a
     system job may send it. ``message`` replaces the generic one where the page can say
-    more (the step a cycle is at, the scheme's newest version)."""
-    if expected_version is not None and stored.version != expected_version:
-        raise StaleRecord(
-            message
-            or _(
-                "This record was changed by someone else since you opened it. Nothing was "
-                "saved: look at the current values and try again."
-            ),
-            current=stored,
-        )
+    more (the step a cycle is at); ``stale`` makes a subclass that says which fields go
+    back with the 409."""
+    if expected_version is None or stored.version == expected_version:
+        return
+    if stale is not None:
+        raise stale()
+    raise StaleRecord(
+        message
+        or _(
+            "This record was changed by someone else since you opened it. Nothing was "
+            "saved: look at the current values and try again."
+        ),
+        current=stored,
+    )
 
 
 class StaleOrgEdit(StaleRecord):
@@ -87,7 +102,6 @@ def claim_version(
     (the caller saves it). Call inside the service's transaction."""
     require_version(actor, expected_version)
     stored: Any = type(row)._default_manager.select_for_update().get(pk=row.pk)
-    if expected_version is not None and stored.version != expected_version:
-        raise StaleOrgEdit(stored, fields)
+    refuse_stale(stored, expected_version, stale=lambda: StaleOrgEdit(stored, fields))
     stored.version += 1
     return stored

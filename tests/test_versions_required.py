@@ -411,6 +411,7 @@ def test_a_stale_write_is_refused_changes_nothing_and_keeps_what_was_typed(
     if frontend == "api":
         assert response.status_code == 409, response.content
         assert response.json()["code"] == write.stale_code
+        assert response.json()["current"]["version"] == opened + 1  # to edit from
     else:
         text = page_text(response)
         assert write.stale_text in text

@@ -31,7 +31,8 @@ def test_finalising_enqueues_the_payout_job_a_real_worker_runs(
     cast: Cast,
     celery_worker: subprocess.Popen[bytes],  # noqa: F811 (the fixture imported above)
 ) -> None:
-    cycle = cycles.cycle_finalise(actor=cast.hr.user, cycle=in_calibration(world))
+    cycle = in_calibration(world)
+    cycle = cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle, version=cycle.version)
     job = Job.objects.get(kind=COMPUTE_KIND, params__cycle_id=cycle.pk)
     assert job.created_by == cast.hr.user
     wait_until(lambda: Job.objects.get(pk=job.pk).finished, 120, "the payout job")

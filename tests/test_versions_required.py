@@ -38,6 +38,7 @@ from tests.test_reviews_access import build_world as build_reviews_world
 D = Decimal
 MISSING = "Send the version you opened; nothing was saved without it."
 TYPED = "Typed-by-the-editor 7f3c"
+ANCHOR = "?behaviour=integrity&level=50"  # the anchors page opened to change that level
 
 
 @dataclass
@@ -126,6 +127,7 @@ class Write:
     api: Send | None = None
     page: Send | None = None
     prepare: Callable[[World, Cast], None] | None = None
+    shown: Callable[[World], str] | None = None  # the page holding the page's form
     typed: bool = False  # the page shows its form again with what was typed
     upsert: bool = False  # the first write is a create, so the API may leave version out
     stale_text: str = "since you opened it"
@@ -165,6 +167,7 @@ WRITES = [
         "cycle advance",
         "hr",
         lambda w: w.half,
+        shown=lambda w: reverse("assessment-cycle", args=[w.half.pk]),
         api=lambda w: (f"/api/v1/assessment-cycles/{w.half.pk}/advance/", {"to": "finalised"}),
         page=lambda w: (reverse("assessment-cycle-advance", args=[w.half.pk]), {"to": "finalised"}),
         stale_text="The cycle moved on since you opened it",
@@ -173,6 +176,7 @@ WRITES = [
         "calibrate",
         "executive",
         lambda w: w.result,
+        shown=lambda w: reverse("assessment-result", args=[w.result.pk]),
         api=lambda w: (
             f"/api/v1/assessment-results/{w.result.pk}/calibrate/",
             {"grade": _other_grade(w), "reason": "Calibrated"},
@@ -183,6 +187,7 @@ WRITES = [
         "adjustment decide",
         "hr",
         lambda w: w.adjustment,
+        shown=lambda w: reverse("assessment-result", args=[w.result.pk]),
         api=lambda w: (
             f"/api/v1/assessment-adjustments/{w.adjustment.pk}/decide/",
             {"approve": True},
@@ -195,6 +200,7 @@ WRITES = [
         "key-task grade change",
         "manager",
         lambda w: w.grade,
+        shown=lambda w: reverse("assessment-result", args=[w.result.pk]),
         upsert=True,
         api=lambda w: (
             "/api/v1/key-task-grades/",
@@ -208,6 +214,7 @@ WRITES = [
         "scheme revise",
         "hr",
         lambda w: w.result.cycle.scheme,
+        shown=lambda w: reverse("assessment-scheme-edit", args=[w.result.cycle.scheme.pk]),
         typed=True,
         page=lambda w: (
             reverse("assessment-scheme-edit", args=[w.result.cycle.scheme.pk]),
@@ -218,6 +225,7 @@ WRITES = [
         "review submit",
         "manager",
         lambda w: w.review,
+        shown=lambda w: reverse("reviews-review", args=[w.review.pk]),
         typed=True,
         api=lambda w: (f"/api/v1/reviews/{w.review.pk}/submit/", SCORES | {"comment": TYPED}),
         page=lambda w: (reverse("reviews-review", args=[w.review.pk]), SCORES | {"comment": TYPED}),
@@ -226,6 +234,7 @@ WRITES = [
         "interview record",
         "manager",
         lambda w: w.reviews.interview,
+        shown=lambda w: reverse("reviews-interview", args=[w.reviews.interview.pk]),
         typed=True,
         api=lambda w: (
             f"/api/v1/interviews/{w.reviews.interview.pk}/record/",
@@ -240,6 +249,7 @@ WRITES = [
         "interview acknowledge",
         "employee",
         lambda w: w.reviews.interview,
+        shown=lambda w: reverse("reviews-interview", args=[w.reviews.interview.pk]),
         api=lambda w: (f"/api/v1/interviews/{w.reviews.interview.pk}/acknowledge/", {}),
         page=lambda w: (reverse("reviews-interview-ack", args=[w.reviews.interview.pk]), {}),
     ),
@@ -247,6 +257,7 @@ WRITES = [
         "appeal review start",
         "hr",
         lambda w: w.reviews.appeal,
+        shown=lambda w: reverse("reviews-appeal", args=[w.reviews.appeal.pk]),
         api=lambda w: (f"/api/v1/appeals/{w.reviews.appeal.pk}/review/", {}),
         page=lambda w: (reverse("reviews-appeal-action", args=[w.reviews.appeal.pk, "review"]), {}),
     ),
@@ -254,6 +265,7 @@ WRITES = [
         "appeal decide",
         "hr",
         lambda w: w.reviews.appeal,
+        shown=lambda w: reverse("reviews-appeal", args=[w.reviews.appeal.pk]),
         prepare=_under_review,
         api=lambda w: (
             f"/api/v1/appeals/{w.reviews.appeal.pk}/decide/",
@@ -281,6 +293,7 @@ WRITES = [
         "plan close",
         "manager",
         lambda w: w.reviews.plan,
+        shown=lambda w: reverse("reviews-plan", args=[w.reviews.plan.pk]),
         api=lambda w: (f"/api/v1/improvement-plans/{w.reviews.plan.pk}/close/", {}),
         page=lambda w: (reverse("reviews-plan-action", args=[w.reviews.plan.pk, "close"]), {}),
     ),
@@ -288,6 +301,7 @@ WRITES = [
         "plan action stage",
         "manager",
         _action,
+        shown=lambda w: reverse("reviews-plan", args=[w.reviews.plan.pk]),
         api=lambda w: (
             f"/api/v1/improvement-plans/{w.reviews.plan.pk}/actions/{_action(w).pk}/stage/",
             {"stage": "do"},
@@ -301,6 +315,7 @@ WRITES = [
         "anchor change",
         "hr",
         lambda w: w.anchor,
+        shown=lambda w: reverse("reviews-anchors", args=[w.anchor.scheme_id]) + ANCHOR,
         upsert=True,
         typed=True,
         api=lambda w: (
@@ -321,6 +336,7 @@ WRITES = [
         "review policy change",
         "hr",
         lambda w: w.policy,
+        shown=lambda w: reverse("reviews-anchors", args=[w.policy.scheme_id]),
         upsert=True,
         api=lambda w: (
             "/api/v1/review-policies/",
@@ -432,6 +448,24 @@ def test_a_write_at_the_current_version_is_saved(
     else:
         assert MISSING not in page_text(response)
     assert snapshot(row) != before
+
+
+# The what-if's apply form shows only beside a finished preview (a job): the browser test
+# (tests/browser/test_incentives.py) applies terms through it.
+PAGE_WRITES = [pytest.param(w, id=w.name) for w in WRITES if w.shown is not None]
+
+
+@pytest.mark.parametrize("write", PAGE_WRITES)
+def test_the_page_holds_the_version_of_the_row_it_shows(
+    cast: Cast, world: World, write: Write
+) -> None:
+    row = ready(world, cast, write)
+    moved = row.version + 40  # type: ignore[attr-defined]
+    type(row)._default_manager.filter(pk=row.pk).update(version=moved)
+    assert write.shown is not None
+    page = cast.client(write.role).get(write.shown(world))
+    assert page.status_code == 200
+    assert f'name="version" value="{moved}"' in page.content.decode()
 
 
 # --- the schema says so -------------------------------------------------------------------

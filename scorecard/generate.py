@@ -469,10 +469,11 @@ def actual_value(target: Decimal, aggregation: str, item_id: int, month: int) ->
 
 def generate(result: Any) -> str:
     """The hook ``generate_enterprise`` calls."""
-    # The load reads the cards it writes by their indexes; items and actuals it only writes.
+    # The load reads the cards it writes by their indexes; items and actuals it only writes
+    # (their primary keys are built at the end too: items and actuals are never looked up).
     with (
         bulk_load(Indicator, Scorecard, Milestone, indexes=False),
-        bulk_load(ScorecardItem, MonthlyActual),
+        bulk_load(ScorecardItem, MonthlyActual, primary_keys=True),
     ):
         gen = Generator(result, FixedClock.on(result.today))  # the day the group is generated for
         people = gen.person_targets()

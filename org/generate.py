@@ -3,6 +3,10 @@
 Shape: group → headquarters with 10 departments, and affiliated companies → 5 plants each →
 teams of about 40 people; every unit has a head who manages it. Later apps add their part
 (scorecards, actuals) through :data:`spm.registry.generators`, each given the :class:`GeneratedOrg`.
+
+All of it is one transaction: a failure leaves nothing behind (run it again as it was).
+On PostgreSQL the people are computed by the database (``_people_sql``), elsewhere they go
+in as model instances (``_people_models``); both write the same rows.
 """
 
 from __future__ import annotations
@@ -224,7 +228,10 @@ def _people_sql(
     people building and copying the instances was most of the org's Python time)."""
     User = get_user_model()
     user_ids, ids = reserve_ids(User, len(plan)), reserve_ids(Employee, len(plan))
-    heads = {unit.pk: ids[n] for n, (unit, is_head) in enumerate(plan) if is_head}
+    heads: dict[int | None, int] = {
+        unit.pk: ids[n] for n, (unit, is_head) in enumerate(plan) if is_head
+    }
+    # A head reports to the head of the unit above (the group's to nobody), staff to theirs.
     managers = [heads.get(unit.parent_id if is_head else unit.pk) for unit, is_head in plan]
     lower, now = prefix.lower(), clock().now()
     number = "lpad((p.n - 1)::text, 7, '0')"
@@ -289,4 +296,4 @@ def _people_sql(
         {"users": head_users, "units": head_units, "manager": RoleAssignment.Role.MANAGER},
         now=now,
     )
-    return ids, heads
+    return ids, {unit: head for unit, head in heads.items() if unit is not None}

@@ -62,10 +62,15 @@ def sign_in(user: Any) -> str:
 def cast(prefix: str) -> dict[str, list[dict[str, Any]]]:
     """Who plays: people of the generated group with the ids their pages need."""
     from org.models import Employee, OrgUnit, RoleAssignment
+    from scorecard.demo.scorecards_data import demo_period
     from scorecard.models import ItemKind, Scorecard, ScorecardItem
     from spm.clock import clock
 
     today = clock().today()
+    # The generated year (last month's: in January, last year's) and the month people enter:
+    # this month, or in January the last month of that year.
+    year, _last = demo_period(today)
+    month = today.month if today.year == year else 12
     group = OrgUnit.objects.get(code=f"{prefix}-GRP")
     staff = (
         Employee.objects.filter(unit__kind="team", user__isnull=False)
@@ -74,7 +79,7 @@ def cast(prefix: str) -> dict[str, list[dict[str, Any]]]:
     )
     people: dict[str, list[dict[str, Any]]] = {role: [] for role in COUNTS}
     for employee in staff[: COUNTS["employee"] * 50 : 50]:  # spread over the group
-        card = Scorecard.objects.filter(employee=employee, year=today.year).first()
+        card = Scorecard.objects.filter(employee=employee, year=year).first()
         if card is None:
             continue
         items = list(
@@ -83,9 +88,8 @@ def cast(prefix: str) -> dict[str, list[dict[str, Any]]]:
             .values_list("pk", flat=True)
         )
         people["employee"].append(
-            {"session": sign_in(employee.user), "card": card.pk, "items": items,
-             "month": today.month}
-        )  # fmt: skip
+            {"session": sign_in(employee.user), "card": card.pk, "items": items, "month": month}
+        )
     teams = OrgUnit.objects.filter(kind="team", head__isnull=False).order_by("pk")
     for team in teams[: COUNTS["manager"] * 20 : 20]:
         head = Employee.objects.get(pk=team.head_id)
@@ -105,9 +109,11 @@ def locust(host: str, users: int, seconds: int, classes: list[str], csv_prefix: 
         sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),
         "--headless", "--users", str(users), "--spawn-rate", str(users), "--run-time",
         f"{seconds}s", "--host", host, "--csv", str(csv_prefix), "--only-summary",
-        "--loglevel", "WARNING", *classes,
+        "--loglevel", "WARNING", "--stop-timeout", "60", *classes,
     ]  # fmt: skip
-    # Locust exits 1 when any request failed: the table reports the failures.
+    # Locust exits 1 when any request failed: the table reports the failures. At the end the
+    # requests in flight finish and are counted (``--stop-timeout``): the slowest are the
+    # ones a cut-off would drop.
     subprocess.run(command, check=False, env=env, cwd=ROOT)
 
 

@@ -122,6 +122,20 @@ def generate_enterprise(
     return result
 
 
+@dataclass
+class PeoplePlan:
+    """Who is generated, in order: each person's unit and whether they head it (the heads
+    first), with their drawn job titles and bonuses."""
+
+    prefix: str
+    plan: list[tuple[OrgUnit, bool]]
+    titles: list[str]
+    bonuses: list[int]
+
+
+Written = tuple[list[int], dict[int, int]]  # the employees' ids; unit id -> its head's id
+
+
 def _people(
     result: GeneratedOrg,
     units: list[OrgUnit],
@@ -150,18 +164,13 @@ def _people(
             titles.append("Head of unit" if is_head else rng.choice(STAFF_TITLES))
             bonuses.append(rng.randrange(50, 300) * 1000)
         write = _people_sql if is_postgres() else _people_models
-        ids, heads = write(result.prefix, plan, titles, bonuses, progress)
+        ids, heads = write(PeoplePlan(result.prefix, plan, titles, bonuses), progress)
         result.head_by_unit = heads
         return ids
 
 
-def _people_models(
-    prefix: str,
-    plan: list[tuple[OrgUnit, bool]],
-    titles: list[str],
-    bonuses: list[int],
-    progress: Callable[[str], None],
-) -> tuple[list[int], dict[int, int]]:
+def _people_models(who: PeoplePlan, progress: Callable[[str], None]) -> Written:
+    prefix, plan, titles, bonuses = who.prefix, who.plan, who.titles, who.bonuses
     User = get_user_model()
     password = make_password(PASSWORD)
     lower = prefix.lower()
@@ -217,15 +226,10 @@ def _people_models(
     return [p.pk for p in people], {unit_id: e.pk for unit_id, e in heads.items()}
 
 
-def _people_sql(
-    prefix: str,
-    plan: list[tuple[OrgUnit, bool]],
-    titles: list[str],
-    bonuses: list[int],
-    progress: Callable[[str], None],
-) -> tuple[list[int], dict[int, int]]:
+def _people_sql(who: PeoplePlan, progress: Callable[[str], None]) -> Written:
     """``_people_models`` computed by the database: no model instance per person (at 100,000
     people building and copying the instances was most of the org's Python time)."""
+    prefix, plan, titles, bonuses = who.prefix, who.plan, who.titles, who.bonuses
     User = get_user_model()
     user_ids, ids = reserve_ids(User, len(plan)), reserve_ids(Employee, len(plan))
     heads: dict[int | None, int] = {

@@ -1,6 +1,9 @@
 """Time ``generate_enterprise`` on a throwaway PostgreSQL (or SQLite with ``--sqlite``).
 
-python -m benchmarks.generate_time --employees 100000 [--sqlite]
+python -m benchmarks.generate_time --employees 100000 [--sqlite] [--profile]
+
+``--profile`` also prints the statements that took longest (wall time and the PostgreSQL
+backend's CPU, summed over statements of the same shape), the place to start optimising.
 """
 
 from __future__ import annotations
@@ -8,8 +11,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import tempfile
 import time
+from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +26,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--employees", type=int, default=100_000)
     parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="print the costliest statements")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         if args.sqlite:
@@ -39,7 +46,9 @@ def main() -> None:
         cpu_server = server_cpu(backend)
         cpu = time.process_time()
         started = time.perf_counter()
-        call_command("generate_enterprise", employees=args.employees)
+        profile = Profile(backend)
+        with connection.execute_wrapper(profile) if args.profile else contextlib.nullcontext():
+            call_command("generate_enterprise", employees=args.employees)
         wall = time.perf_counter() - started
         cpu = time.process_time() - cpu
         server = server_cpu(backend) - cpu_server
@@ -49,6 +58,36 @@ def main() -> None:
             f"CPU {cpu:.1f} s in Python + {server:.1f} s in the PostgreSQL backend; "
             f"load average {os.getloadavg()[0]:.1f}"
         )
+        if args.profile:
+            print(profile.report())
+
+
+class Profile:
+    """An ``execute_wrapper`` that sums wall time and backend CPU per statement shape."""
+
+    def __init__(self, pid: int | None) -> None:
+        self.pid = pid
+        self.totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        cpu, wall = server_cpu(self.pid), time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            shape = re.sub(r"\s+", " ", re.sub(r"\d+", "N", sql))[:150]
+            total = self.totals[shape]
+            total[0] += time.perf_counter() - wall
+            total[1] += server_cpu(self.pid) - cpu
+            total[2] += 1
+
+    def report(self, top: int = 15) -> str:
+        lines = ["| wall s | server CPU s | runs | statement |", "|---|---|---|---|"]
+        ranked = sorted(self.totals.items(), key=lambda kv: -kv[1][0])[:top]
+        for shape, (wall, cpu, runs) in ranked:
+            lines.append(f"| {wall:.1f} | {cpu:.1f} | {runs:.0f} | `{shape}` |")
+        return "\n".join(lines)
 
 
 def server_pid(connection: Any) -> int | None:

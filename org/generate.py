@@ -3,6 +3,10 @@
 Shape: group → headquarters with 10 departments, and affiliated companies → 5 plants each →
 teams of about 40 people; every unit has a head who manages it. Later apps add their part
 (scorecards, actuals) through :data:`spm.registry.generators`, each given the :class:`GeneratedOrg`.
+
+All of it is one transaction: a failure leaves nothing behind (run it again as it was).
+On PostgreSQL the people are computed by the database (``_people_sql``), elsewhere they go
+in as model instances (``_people_models``); both write the same rows.
 """
 
 from __future__ import annotations
@@ -15,16 +19,18 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 
 from org.models import Employee, OrgUnit, RoleAssignment
 from spm import registry
-from spm.bulk import bulk_load, copy_models
+from spm.bulk import bulk_load, copy_models, insert_select, is_postgres, reserve_ids
 from spm.clock import clock
 
 TEAM_SIZE = 40
 PLANTS_PER_COMPANY = 5
 BATCH = 5000
+PASSWORD = "synthetic-password-1"  # noqa: S105 - every synthetic person's, for benchmarks
+STAFF_TITLES = ("Engineer", "Technician", "Analyst", "Operator")
 
 
 @dataclass
@@ -109,12 +115,25 @@ def generate_enterprise(
         unit_ids=[u.pk for u in units],
     )
 
-    people = _people(result, units, employees, rng, progress)
-    progress(f"employees: {len(people)}")
-    result.employee_ids = [p.pk for p in people]
+    result.employee_ids = _people(result, units, employees, rng, progress)
+    progress(f"employees: {len(result.employee_ids)}")
     for name, generate in registry.generators.items():
         progress(f"{name}: {generate(result)}")
     return result
+
+
+@dataclass
+class PeoplePlan:
+    """Who is generated, in order: each person's unit and whether they head it (the heads
+    first), with their drawn job titles and bonuses."""
+
+    prefix: str
+    plan: list[tuple[OrgUnit, bool]]
+    titles: list[str]
+    bonuses: list[int]
+
+
+Written = tuple[list[int], dict[int, int]]  # the employees' ids; unit id -> its head's id
 
 
 def _people(
@@ -123,13 +142,14 @@ def _people(
     employees: int,
     rng: random.Random,
     progress: Callable[[str], None],
-) -> list[Employee]:
-    """The users, employees (one head per unit first) and the heads' manager roles."""
-    prefix = result.prefix
-    with bulk_load(get_user_model(), Employee, OrgUnit, RoleAssignment):
+) -> list[int]:
+    """The users, employees (one head per unit first) and the heads' manager roles; returns
+    the employees' ids. On PostgreSQL the ids are reserved first and every row is computed by
+    the database (``INSERT … SELECT`` over arrays of the plan), elsewhere model instances go
+    in through :func:`spm.bulk.copy_models`; both give the same rows."""
+    User = get_user_model()
+    with bulk_load(User, Employee, OrgUnit, RoleAssignment):
         # One head per unit first, so that everybody else can name a line manager.
-        password = make_password("synthetic-password-1")
-        User = get_user_model()
         leaves = [u for u in units if u.kind == OrgUnit.Kind.TEAM] or units
         staff_per_leaf = max(0, employees - len(units)) // len(leaves)
         extra = max(0, employees - len(units)) - staff_per_leaf * len(leaves)
@@ -137,9 +157,25 @@ def _people(
         for i, leaf in enumerate(leaves):
             plan += [(leaf, False)] * (staff_per_leaf + (1 if i < extra else 0))
         plan = plan[:employees]
+        # Drawn in plan order, title before bonus, whichever path writes the rows.
+        titles: list[str] = []
+        bonuses: list[int] = []
+        for _unit, is_head in plan:
+            titles.append("Head of unit" if is_head else rng.choice(STAFF_TITLES))
+            bonuses.append(rng.randrange(50, 300) * 1000)
+        write = _people_sql if is_postgres() else _people_models
+        ids, heads = write(PeoplePlan(result.prefix, plan, titles, bonuses), progress)
+        result.head_by_unit = heads
+        return ids
 
-        lower = prefix.lower()
-        users = [
+
+def _people_models(who: PeoplePlan, progress: Callable[[str], None]) -> Written:
+    prefix, plan, titles, bonuses = who.prefix, who.plan, who.titles, who.bonuses
+    User = get_user_model()
+    password = make_password(PASSWORD)
+    lower = prefix.lower()
+    users = copy_models(
+        [
             User(
                 username=f"{lower}{n:07d}",
                 password=password,
@@ -147,48 +183,121 @@ def _people(
             )
             for n in range(len(plan))
         ]
-        users = copy_models(users)
-        progress(f"users: {len(users)}")
-        people = [
-            Employee(
-                user_id=user.pk,
-                employee_no=f"{prefix}{n:07d}",
-                name=f"Person {n}",
-                unit_id=unit.pk,
-                job_title="Head of unit"
-                if is_head
-                else rng.choice(("Engineer", "Technician", "Analyst", "Operator")),
-                base_bonus=Decimal(rng.randrange(50, 300) * 1000),
-            )
-            for n, ((unit, is_head), user) in enumerate(zip(plan, users, strict=True))
-        ]
-        # The heads (first in the plan) go in first, so that everybody else is written with
-        # a line manager already; only the heads' own line managers are updated afterwards.
-        n_heads = sum(1 for _unit, is_head in plan if is_head)
-        heads_rows = copy_models(people[:n_heads])
-        heads: dict[int, Employee] = {
-            unit.pk: person for (unit, _h), person in zip(plan, heads_rows, strict=False)
-        }
-        for (unit, _h), person in zip(plan, heads_rows, strict=False):
-            boss = heads.get(unit.parent_id) if unit.parent_id else None
-            person.line_manager_id = boss.pk if boss else None
-        Employee.objects.bulk_update(heads_rows, ["line_manager"], batch_size=BATCH)
-        for (unit, _h), person in zip(plan[n_heads:], people[n_heads:], strict=True):
-            boss = heads.get(unit.pk)
-            person.line_manager_id = boss.pk if boss else None
-        people = heads_rows + copy_models(people[n_heads:])
-        for unit in units:
-            if unit.pk in heads:
-                unit.head_id = heads[unit.pk].pk
-        OrgUnit.objects.bulk_update([u for u in units if u.pk in heads], ["head"], batch_size=BATCH)
-        copy_models(
-            [
-                RoleAssignment(
-                    user_id=heads[u.pk].user_id, role=RoleAssignment.Role.MANAGER, unit_id=u.pk
-                )
-                for u in units
-                if u.pk in heads
-            ]
+    )
+    progress(f"users: {len(users)}")
+    people = [
+        Employee(
+            user_id=user.pk,
+            employee_no=f"{prefix}{n:07d}",
+            name=f"Person {n}",
+            unit_id=unit.pk,
+            job_title=titles[n],
+            base_bonus=Decimal(bonuses[n]),
         )
-        result.head_by_unit = {unit_id: e.pk for unit_id, e in heads.items()}
-        return people
+        for n, ((unit, _is_head), user) in enumerate(zip(plan, users, strict=True))
+    ]
+    # The heads (first in the plan) go in first, so that everybody else is written with
+    # a line manager already; only the heads' own line managers are updated afterwards.
+    n_heads = sum(1 for _unit, is_head in plan if is_head)
+    heads_rows = copy_models(people[:n_heads])
+    heads: dict[int, Employee] = {
+        unit.pk: person for (unit, _h), person in zip(plan, heads_rows, strict=False)
+    }
+    for (unit, _h), person in zip(plan, heads_rows, strict=False):
+        boss = heads.get(unit.parent_id) if unit.parent_id else None
+        person.line_manager_id = boss.pk if boss else None
+    Employee.objects.bulk_update(heads_rows, ["line_manager"], batch_size=BATCH)
+    for (unit, _h), person in zip(plan[n_heads:], people[n_heads:], strict=True):
+        boss = heads.get(unit.pk)
+        person.line_manager_id = boss.pk if boss else None
+    people = heads_rows + copy_models(people[n_heads:])
+    headed = [unit for unit, is_head in plan if is_head]
+    for unit in headed:
+        unit.head_id = heads[unit.pk].pk
+    OrgUnit.objects.bulk_update(headed, ["head"], batch_size=BATCH)
+    copy_models(
+        [
+            RoleAssignment(
+                user_id=heads[u.pk].user_id, role=RoleAssignment.Role.MANAGER, unit_id=u.pk
+            )
+            for u in headed
+        ]
+    )
+    return [p.pk for p in people], {unit_id: e.pk for unit_id, e in heads.items()}
+
+
+def _people_sql(who: PeoplePlan, progress: Callable[[str], None]) -> Written:
+    """``_people_models`` computed by the database: no model instance per person (at 100,000
+    people building and copying the instances was most of the org's Python time)."""
+    prefix, plan, titles, bonuses = who.prefix, who.plan, who.titles, who.bonuses
+    User = get_user_model()
+    user_ids, ids = reserve_ids(User, len(plan)), reserve_ids(Employee, len(plan))
+    heads: dict[int | None, int] = {
+        unit.pk: ids[n] for n, (unit, is_head) in enumerate(plan) if is_head
+    }
+    # A head reports to the head of the unit above (the group's to nobody), staff to theirs.
+    managers = [heads.get(unit.parent_id if is_head else unit.pk) for unit, is_head in plan]
+    lower, now = prefix.lower(), clock().now()
+    number = "lpad((p.n - 1)::text, 7, '0')"
+    params = {
+        "users": user_ids,
+        "ids": ids,
+        "units": [unit.pk for unit, _h in plan],
+        "titles": titles,
+        "bonuses": bonuses,
+        "managers": managers,
+        "password": make_password(PASSWORD),
+        "lower": lower,
+        "prefix": prefix,
+    }
+    people = (
+        "FROM unnest(%(users)s::integer[], %(ids)s::bigint[], %(units)s::bigint[], "
+        "%(titles)s::text[], %(bonuses)s::integer[], %(managers)s::bigint[]) "
+        "WITH ORDINALITY AS p(user_id, id, unit_id, title, bonus, manager, n)"
+    )
+    users = insert_select(
+        User,
+        {
+            "id": "p.user_id",
+            "username": f"%(lower)s || {number}",
+            "password": "%(password)s",
+            "email": f"%(lower)s || {number} || '@synthetic.example'",
+        },
+        people,
+        params,
+        now=now,
+    )
+    progress(f"users: {users}")
+    insert_select(
+        Employee,
+        {
+            "id": "p.id",
+            "user_id": "p.user_id",
+            "employee_no": f"%(prefix)s || {number}",
+            "name": "'Person ' || (p.n - 1)",
+            "unit_id": "p.unit_id",
+            "job_title": "p.title",
+            "base_bonus": "p.bonus",
+            "line_manager_id": "p.manager",
+        },
+        people,
+        params,
+        now=now,
+    )
+    head_units = list(heads)
+    head_users = [user_ids[n] for n, (_unit, is_head) in enumerate(plan) if is_head]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {connection.ops.quote_name(OrgUnit._meta.db_table)} u "  # noqa: S608
+            "SET head_id = h.head FROM unnest(%s::bigint[], %s::bigint[]) AS h(unit, head) "
+            "WHERE u.id = h.unit",
+            [head_units, list(heads.values())],
+        )
+    insert_select(
+        RoleAssignment,
+        {"user_id": "h.user_id", "role": "%(manager)s", "unit_id": "h.unit_id"},
+        "FROM unnest(%(users)s::integer[], %(units)s::bigint[]) AS h(user_id, unit_id)",
+        {"users": head_users, "units": head_units, "manager": RoleAssignment.Role.MANAGER},
+        now=now,
+    )
+    return ids, {unit: head for unit, head in heads.items() if unit is not None}

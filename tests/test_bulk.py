@@ -124,3 +124,39 @@ def test_a_bulk_load_refuses_a_broken_row_and_leaves_keys_and_indexes_as_they_we
     with bulk_load(MonthlyActual):
         pass
     assert _foreign_keys(table) == before
+
+
+def _keys_of(table: str) -> list[str]:
+    """Every constraint on ``table`` and every key of another table pointing at it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE conrelid = %s::regclass OR confrelid = %s::regclass "
+            "ORDER BY 1",
+            [table, table],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.services
+def test_a_load_without_primary_keys_refuses_a_duplicate_id_and_restores_every_key() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's primary keys")
+    item: ScorecardItem = ItemFactory.create()
+    table = ScorecardItem._meta.db_table
+    before = _keys_of(table)
+    assert any("PRIMARY KEY" in k for k in before)
+    assert any(k.startswith(MonthlyActual._meta.db_table) for k in before)  # points at items
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        bulk_load(ScorecardItem, primary_keys=True),
+    ):
+        assert _keys_of(table) == [k for k in before if "CHECK" in k]
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM {table} WHERE id = %s", [item.pk])  # noqa: S608
+    assert _keys_of(table) == before
+    with bulk_load(ScorecardItem, primary_keys=True):
+        pass
+    assert _keys_of(table) == before
+    assert ScorecardItem.objects.filter(pk=item.pk).count() == 1

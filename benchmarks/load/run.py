@@ -3,15 +3,17 @@
     python -m benchmarks.load.run --keep /work/benchdata/pg100k [--employees 100000]
                                   [--users 50] [--seconds 60] [--ceiling-seconds 20] [--no-think]
 
-Starts PostgreSQL on the kept data directory of ``benchmarks.run`` (generating the group
-first if the directory is new), signs the cast in (sessions written straight into the
-database: 30 employees, 12 team managers, 5 HR, 3 executives over the whole group), starts
-gunicorn with the compose file's settings (``--workers 3 --timeout 60``, ``SPM_DEBUG=0``) on
-a free loopback port, then runs Locust headless twice against it — the people's mix for
-``--seconds``, then a trivial view (the favicon redirect) for ``--ceiling-seconds`` as
-the ceiling of the same server — and prints one Markdown table: requests, requests/s,
-median, p95 and errors per endpoint. Like compose, Redis and a Celery worker (``--concurrency=2``)
-run beside gunicorn, so the light-up sweep an entered actual enqueues runs in the worker.
+Starts PostgreSQL on the kept data directory (generating the group first if the directory
+is new: give a new directory after a change of schema), signs the cast in (sessions written
+straight into the database: 30 employees, 12 team managers, 5 HR, 3 executives over the
+whole group), starts gunicorn with the compose file's settings (``--workers 3 --timeout 60
+--access-logfile -``, ``SPM_DEBUG=0``) on a free loopback port, then runs Locust headless
+twice against it — the people's mix for ``--seconds``, then a trivial view (the favicon
+redirect) for ``--ceiling-seconds`` as the ceiling of the same server — and prints one
+Markdown table: requests, requests/s, median, p95 and errors per endpoint. Like compose,
+Redis and a Celery worker (``--concurrency=2``) run beside gunicorn, so the light-up sweep an
+entered actual enqueues runs in the worker; the tasks still queued when the mix ends are
+counted, and the server and worker logs are kept in ``<keep>/logs``.
 """
 
 from __future__ import annotations
@@ -60,10 +62,15 @@ def sign_in(user: Any) -> str:
 def cast(prefix: str) -> dict[str, list[dict[str, Any]]]:
     """Who plays: people of the generated group with the ids their pages need."""
     from org.models import Employee, OrgUnit, RoleAssignment
+    from scorecard.demo.scorecards_data import demo_period
     from scorecard.models import ItemKind, Scorecard, ScorecardItem
     from spm.clock import clock
 
     today = clock().today()
+    # The generated year (last month's: in January, last year's) and the month people enter:
+    # this month, or in January the last month of that year.
+    year, _last = demo_period(today)
+    month = today.month if today.year == year else 12
     group = OrgUnit.objects.get(code=f"{prefix}-GRP")
     staff = (
         Employee.objects.filter(unit__kind="team", user__isnull=False)
@@ -72,7 +79,7 @@ def cast(prefix: str) -> dict[str, list[dict[str, Any]]]:
     )
     people: dict[str, list[dict[str, Any]]] = {role: [] for role in COUNTS}
     for employee in staff[: COUNTS["employee"] * 50 : 50]:  # spread over the group
-        card = Scorecard.objects.filter(employee=employee, year=today.year).first()
+        card = Scorecard.objects.filter(employee=employee, year=year).first()
         if card is None:
             continue
         items = list(
@@ -81,9 +88,8 @@ def cast(prefix: str) -> dict[str, list[dict[str, Any]]]:
             .values_list("pk", flat=True)
         )
         people["employee"].append(
-            {"session": sign_in(employee.user), "card": card.pk, "items": items,
-             "month": today.month}
-        )  # fmt: skip
+            {"session": sign_in(employee.user), "card": card.pk, "items": items, "month": month}
+        )
     teams = OrgUnit.objects.filter(kind="team", head__isnull=False).order_by("pk")
     for team in teams[: COUNTS["manager"] * 20 : 20]:
         head = Employee.objects.get(pk=team.head_id)
@@ -103,9 +109,11 @@ def locust(host: str, users: int, seconds: int, classes: list[str], csv_prefix: 
         sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),
         "--headless", "--users", str(users), "--spawn-rate", str(users), "--run-time",
         f"{seconds}s", "--host", host, "--csv", str(csv_prefix), "--only-summary",
-        "--loglevel", "WARNING", *classes,
+        "--loglevel", "WARNING", "--stop-timeout", "60", *classes,
     ]  # fmt: skip
-    # Locust exits 1 when any request failed: the table reports the failures.
+    # Locust exits 1 when any request failed: the table reports the failures. At the end the
+    # requests in flight finish and are counted (``--stop-timeout``): the slowest are the
+    # ones a cut-off would drop.
     subprocess.run(command, check=False, env=env, cwd=ROOT)
 
 
@@ -148,6 +156,13 @@ def warm_up(host: str, timeout: float = 180.0) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(1)
+
+
+def queued(redis_url: str) -> int:
+    """Tasks waiting in Celery's default queue (a worker that falls behind the mix)."""
+    import redis
+
+    return int(redis.Redis.from_url(redis_url).llen("celery"))
 
 
 def rows(csv_path: Path) -> list[dict[str, str]]:
@@ -218,16 +233,22 @@ def main(argv: list[str] | None = None) -> None:
             [sys.executable, "-m", "celery", "-A", "spm", "worker", "--loglevel=WARNING",
              "--concurrency=2"], env, logs / "worker.log"))  # fmt: skip
         web = [sys.executable, "-m", "gunicorn", "spm.wsgi:application", "--bind",
-               f"127.0.0.1:{port}", "--workers", "3", "--timeout", "60"]  # fmt: skip
+               f"127.0.0.1:{port}", "--workers", "3", "--timeout", "60",
+               "--access-logfile", "-"]  # fmt: skip
         stack.enter_context(process(web, env, logs / "web.log"))
         wait_for_port(port, 60)
         host = f"http://127.0.0.1:{port}"
         warm_up(host)
         locust(host, args.users, args.seconds, ["Employee", "Manager", "HR", "Executive"],
                Path(tmp) / "mix", env)  # fmt: skip
+        backlog = queued(redis)
         warm_up(host)  # the mix's queued requests drain before the ceiling is measured
         locust(host, args.users, args.ceiling_seconds, ["HealthUser"], Path(tmp) / "top", env)
         mix, ceiling = rows(Path(tmp) / "mix_stats.csv"), rows(Path(tmp) / "top_stats.csv")
+        kept = args.keep / "logs"
+        kept.mkdir(exist_ok=True)
+        for log in ("web.log", "worker.log"):
+            shutil.copy(logs / log, kept / log)
         total = next(r for r in mix if r["Name"] == "Aggregated")
         top = next(r for r in ceiling if r["Name"] == "Aggregated")
         share = float(total["Requests/s"]) / max(float(top["Requests/s"]), 0.001)
@@ -240,6 +261,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(table(mix, ceiling))
         print(f"\nThroughput of the mix: {share:.1%} of the ceiling.")
+        print(f"Celery tasks still queued when the mix ended: {backlog}.")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, JSONField, QuerySet
+from django.db.models.functions import Cast
 
 from assessment import rules
 from assessment.digests import Digests
@@ -39,6 +40,7 @@ from assessment.models import (
     Veto,
 )
 from assessment.qualitative import provided_parts
+from assessment.rules.explanation import RECORD, VERSION
 from assessment.writes import write_digests, write_results
 from scorecard.models import (
     ActualStatus,
@@ -232,8 +234,10 @@ def load_inputs(cycle: AssessmentCycle, results: list[AssessmentResult]) -> dict
     return inputs
 
 
-def _apply(result: AssessmentResult, score: rules.ScoreResult) -> bool:
-    """Set the computed values on ``result``; whether anything changed."""
+def _apply(result: AssessmentResult, score: rules.ScoreResult, stored: Any) -> bool:
+    """Set the computed values on ``result`` (the explanation as its record); whether
+    anything changed. ``stored`` is the explanation stored before, as stored: a record, or
+    the full form of a row written before records existed (unchanged if it reads the same)."""
     values = {
         "quantitative_part": rules.rounded(score.quantitative_part),
         "qualitative_part": (
@@ -242,12 +246,24 @@ def _apply(result: AssessmentResult, score: rules.ScoreResult) -> bool:
         "final_score": score.final,
         "grade": str(score.grade),
         "vetoed": score.vetoed,
-        "explanation": score.explanation,
     }
     changed = any(getattr(result, name) != value for name, value in values.items())
+    if not changed and stored != score.record:
+        changed = stored.get(RECORD) == VERSION or stored != score.explanation
     for name, value in values.items():
         setattr(result, name, value)
+    result.explanation = score.record
     return changed
+
+
+def stored_explanations(result_ids: list[int]) -> dict[int, Any]:
+    """The explanations of ``result_ids`` as stored (records are not expanded)."""
+    raw = Cast("explanation", output_field=JSONField())
+    return dict(
+        AssessmentResult.objects.filter(pk__in=result_ids)
+        .annotate(raw=raw)
+        .values_list("pk", "raw")
+    )
 
 
 def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
@@ -267,15 +283,11 @@ def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
         digests = Digests(period, scheme)
         started = {r.pk: digests.start(inputs[r.pk]) for r in results}
         stale = [r for r in results if digests.finish(started[r.pk], r) != r.inputs_digest]
-        explanations = dict(
-            AssessmentResult.objects.filter(pk__in=[r.pk for r in stale]).values_list(
-                "pk", "explanation"
-            )
-        )
+        explanations = stored_explanations([r.pk for r in stale])
         changed, unchanged = [], []
         for result in stale:
-            result.explanation = explanations[result.pk]
-            applied = _apply(result, rules.compute_score(inputs[result.pk], period, scheme))
+            score = rules.compute_score(inputs[result.pk], period, scheme)
+            applied = _apply(result, score, explanations[result.pk])
             result.inputs_digest = digests.finish(started[result.pk], result)
             if applied:
                 result.computed_at = now
@@ -298,12 +310,13 @@ def rescore_result(result_id: int, *, now: Any, reason: str, user: Any = None) -
         result = (
             AssessmentResult.objects.select_for_update(of=("self",))
             .select_related("cycle")
+            .defer("explanation")
             .get(pk=result_id)
         )
         cycle = result.cycle
         data = load_inputs(cycle, [result])[result.pk]
         score = rules.compute_score(data, cycle.period_span, cycle.rules)
-        if not _apply(result, score):
+        if not _apply(result, score, stored_explanations([result.pk])[result.pk]):
             return False
         result.inputs_digest = Digests(cycle.period_span, cycle.rules).of(data, result)
         result.computed_at = now

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, JSONField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from assessment import rules
@@ -127,11 +128,20 @@ def _monthly(rows: QuerySet[Any]) -> dict[int, dict[int, Decimal]]:
     return found
 
 
+def _ids(ids: list[int]) -> Any:
+    """``ids`` for an ``__in`` filter. On PostgreSQL one array parameter: Django prepares
+    every value of a list one by one, 2,000 ids in each of a chunk's ten queries."""
+    if connection.vendor != "postgresql":
+        return ids
+    return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+
+
 def load_inputs(cycle: AssessmentCycle, results: list[AssessmentResult]) -> dict[int, Any]:
     """Every result's :class:`rules.ScoreInput`, in a fixed number of queries."""
     period = cycle.period_span
-    result_ids = [r.pk for r in results]
-    scorecard_ids = [r.scorecard_id for r in results]
+    result_pks = [r.pk for r in results]
+    result_ids = _ids(result_pks)
+    scorecard_ids = _ids([r.scorecard_id for r in results])
     items = list(
         ScorecardItem.objects.filter(scorecard_id__in=scorecard_ids)
         .order_by("scorecard_id", "order", "pk")
@@ -171,7 +181,7 @@ def load_inputs(cycle: AssessmentCycle, results: list[AssessmentResult]) -> dict
             "result_id", "rating"
         )
     )
-    ratings.update(provided_parts(result_ids))
+    ratings.update(provided_parts(result_pks))
     decided = ("id", "result_id", "reason", "status")
     adjustments = _group(
         Adjustment.objects.filter(result_id__in=result_ids).values(*decided, "kind", "points"),
@@ -260,7 +270,7 @@ def stored_explanations(result_ids: list[int]) -> dict[int, Any]:
     """The explanations of ``result_ids`` as stored (records are not expanded)."""
     raw = Cast("explanation", output_field=JSONField())
     return dict(
-        AssessmentResult.objects.filter(pk__in=result_ids)
+        AssessmentResult.objects.filter(pk__in=_ids(result_ids))
         .annotate(raw=raw)
         .values_list("pk", "raw")
     )

@@ -84,6 +84,42 @@ already computed, so both runs are re-runs), load average 17-20: 137.6 s (11.7 s
 3.4 s) and 167.9 s (12.6 s + 3.8 s), floor 26.5 s (4.2 s), all 20,662 scores agree
 with the floor. Neither aim is met; the
 100,000 group was not re-measured (its generation alone takes 40 min on this machine).
+
+1 Dec 2026, the explanation stored as a compact record (items as flat lists, their own
+numbers as plain ``str(Decimal)``, expanded to the full form when read: 3.4 kB of JSON a
+result instead of 6 kB, 1.8 kB stored), a chunk's ids sent as one array parameter, items
+read as tuples. Profile of a 20,000 first run before (cProfile, wall under load 13):
+``show`` 4.2 million calls (17 % of the run), the explanation's nested dictionaries, Django
+preparing 2,000 ids one by one for each of a chunk's ten queries, ``repr`` of the inputs
+for the digest, ``json.dumps`` of 6 kB; per statement of one 2,000-result chunk (backend
+CPU): actuals grouped per item 0.33-0.38 s, the write statement 0.69-0.76 s before and
+0.50-0.52 s after, every other read under 0.1 s. After, the rules and their record take
+~0.4 ms a result, loading the inputs ~0.35 ms, the digest ~0.13 ms, ``json.dumps``
+~0.06 ms. Each version run on the same 20,000 group (20,662 results) right after the
+other, rows emptied and ``VACUUM FULL`` before each first run (a ``/tmp`` driver calling
+``compute_cycle`` and the floor statement as this script does), load average 12-15:
+
+==========  =============================  =============================  ==============
+version     first run: wall (CPU Py + PG)  re-run: wall (CPU Py + PG)     floor wall (PG)
+==========  =============================  =============================  ==============
+before      293.2 s (26.5 s + 13.1 s)      93.8 s (11.8 s + 3.6 s)        19.7 s (4.5 s)
+after       229.0 s (22.7 s + 12.2 s)      91.3 s (10.6 s + 5.2 s)        12.9 s (3.9 s)
+==========  =============================  =============================  ==============
+
+(an earlier "after" run without the tuples, load 8-9: first 103.4 s (20.6 s + 10.7 s),
+re-run 49.7 s (10.8 s + 4.3 s), floor 13.0 s (3.6 s)). The first run's CPU falls by
+12-20 % (39.6 s to 31-35 s; the run-to-run noise of CPU time on this loaded machine is
+about 10 %), all 20,662 scores agree with the floor; by CPU time first run 8.7x before,
+8.6-9.0x after. The 100,000 group, this script with ``--cycle`` on a kept server holding
+the generated group (generation 415 s, ``cycle_open`` 155 s; rows emptied and ``VACUUM
+FULL`` first), load average 7-14 with two other engineers' 100,000 benchmarks running:
+first run 1,326.3 s (Python CPU 111.9 s, PostgreSQL CPU 66.2 s), re-run 378.6 s (53.9 s +
+27.4 s), floor 54.1 s (PostgreSQL CPU 24.1 s), all 103,262 scores agree: 24.5x by wall
+(re-run 7.0x), 7.4x by CPU time (re-run 3.4x). Neither aim (60 s, 3x) is met. What is
+left is per-result Python work in the rules of record (period values, tier scores,
+Decimal arithmetic at 28 digits: ~0.4 ms), building the inputs (~0.35 ms) and the digest
+(~0.13 ms), all on one core while the floor is one statement; the write statement is
+~0.25 ms a row of PostgreSQL CPU (eight indexes on the result, nine on its history).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessment.models.cycles import FINAL_STATUSES, AssessmentCycle, CycleFinal
+from assessment.rules.explanation import expand
 from org.models import Employee, OrgUnit
 from org.scoping import ADMIN, CHANGE, EXECUTIVE, HR, MANAGER, SELF, VIEW, ScopedQuerySet
 from scorecard.models import Scorecard
@@ -69,6 +70,15 @@ class FrozenWhenFinal(models.Model):
         )
 
 
+class ExplanationField(models.JSONField):
+    """An explanation: stored as the compact record the computation writes, read in its
+    full form (:mod:`assessment.rules.explanation`), so the page, the API, the XLSX export
+    and an appeal's ``previous_explanation`` see the full form whatever is stored."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return expand(super().from_db_value(value, expression, connection))
+
+
 class AssessmentResultQuerySet(ScopedQuerySet):
     """A result follows its unit in the org tree; an employee sees their own. Reviewers
     (managers), HR, executives and admins may act on results in their subtree."""
@@ -123,7 +133,7 @@ class AssessmentResult(FrozenWhenFinal):
     calibrated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    explanation = models.JSONField(_("explanation"), default=dict, blank=True)
+    explanation = ExplanationField(_("explanation"), default=dict, blank=True)
     self_assessment = models.TextField(_("self-assessment"), blank=True)
     self_assessed_at = models.DateTimeField(_("self-assessed at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)

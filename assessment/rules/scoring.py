@@ -24,8 +24,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
+from assessment.rules.explanation import (
+    RECORD,
+    VERSION,
+    expand,
+    milestone_row,
+    quantitative_row,
+    scored,
+    show,
+)
 from assessment.rules.inputs import AdjustmentKind, Decision, ScoreInput
 from assessment.rules.period import Period, period_tiers, period_value
 from assessment.rules.scheme import Grade, SchemeRules, grade_for
@@ -34,7 +44,6 @@ from scorecard.rules.scoring import MilestoneOutcome, milestone_points, tier_sco
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-TEN_PLACES = Decimal("1e-10")
 
 
 def rounded(value: Decimal) -> Decimal:
@@ -42,23 +51,10 @@ def rounded(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def show(value: Decimal | None) -> str | None:
-    """A value for the explanation: exact, without trailing zeros past 10 decimals."""
-    if value is None:
-        return None
-    text = str(value)
-    point = text.find(".")
-    if "E" not in text and len(text) <= 26 and (point < 0 or len(text) - point <= 11):
-        # Plain notation with at most 10 decimals: nothing to round, and quantizing would
-        # only add the zeros normalizing removes again. The common case, taken fast.
-        return text if point < 0 else text.rstrip("0").rstrip(".")
-    exact = value.quantize(TEN_PLACES, rounding=ROUND_HALF_UP).normalize()
-    return f"{exact:f}"
-
-
 @dataclass(frozen=True)
 class ScoreResult:
-    """The result of one scorecard; exact parts, the rounded final, grade and explanation."""
+    """The result of one scorecard; exact parts, the rounded final, grade and explanation
+    (``record``, as stored; :attr:`explanation`, its full form, as shown)."""
 
     weighted_items: Decimal
     key_task_points: Decimal
@@ -69,7 +65,11 @@ class ScoreResult:
     final: Decimal
     grade: Grade
     vetoed: bool
-    explanation: dict[str, Any]
+    record: dict[str, Any]
+
+    @cached_property
+    def explanation(self) -> dict[str, Any]:
+        return expand(self.record)
 
 
 def _milestone_item_score(
@@ -108,50 +108,39 @@ def _milestone_item_score(
     return points_sum / total_weight, rows
 
 
-def _items(data: ScoreInput, period: Period, rules: SchemeRules) -> list[dict[str, Any]]:
-    """Each weighted item with its score (exact) before exemptions and rescaling."""
-    items: list[dict[str, Any]] = []
+def _items(data: ScoreInput, period: Period, rules: SchemeRules) -> list[_Item]:
+    """Each weighted item with its score (exact) before exemptions and rescaling, and its
+    row of the explanation record."""
+    items: list[_Item] = []
     for q in data.quantitative:
         tiers = period_tiers(q.tiers, q.aggregation, period, q.monthly_plan)
         value = period_value(q.actuals, q.aggregation, period)
         score = ZERO if value is None else tier_score(tiers, value)
-        items.append(
-            {
-                "id": q.item_id,
-                "name": q.name,
-                "kind": "quantitative",
-                "weight": q.weight,
-                "score": score,
-                "detail": {
-                    "polarity": q.tiers.polarity,
-                    "aggregation": q.aggregation,
-                    "months": {str(m): show(v) for m, v in sorted(q.actuals.items())},
-                    "period_value": show(value),
-                    "missing_actual": value is None,
-                    "tiers": {
-                        "floor": show(tiers.floor),
-                        "baseline": show(tiers.baseline),
-                        "target": show(tiers.target),
-                        "challenge": show(tiers.challenge),
-                        "range_low": show(tiers.range_low),
-                        "range_high": show(tiers.range_high),
-                    },
-                },
-            }
-        )
+        row = quantitative_row(
+            q.item_id, q.name, q.weight, q.tiers.polarity, q.aggregation, q.actuals,
+            value, tiers,
+        )  # fmt: skip
+        items.append(_Item(q.item_id, q.weight, score, row))
     for m in data.milestones:
-        milestone_score, rows = _milestone_item_score(m.milestones, period, rules)
+        milestone_score, lines = _milestone_item_score(m.milestones, period, rules)
         items.append(
-            {
-                "id": m.item_id,
-                "name": m.name,
-                "kind": "milestone",
-                "weight": m.weight,
-                "score": milestone_score,
-                "detail": {"milestones": rows},
-            }
+            _Item(
+                m.item_id,
+                m.weight,
+                milestone_score,
+                milestone_row(m.item_id, m.name, m.weight, lines),
+            )
         )
     return items
+
+
+@dataclass
+class _Item:
+    id: int
+    weight: Decimal
+    score: Decimal | None
+    row: list[Any]
+    left_out: str | None = None
 
 
 def _adjustments(data: ScoreInput, rules: SchemeRules) -> tuple[Decimal, list[dict[str, Any]]]:
@@ -187,20 +176,22 @@ def compute_score(data: ScoreInput, period: Period, rules: SchemeRules) -> Score
     exempt = {e.item_id: e for e in data.exemptions if e.status == Decision.APPROVED}
     items = _items(data, period, rules)
     for item in items:
-        if item["id"] in exempt:
-            item["left_out"] = "exempted"
-        elif item["score"] is None:
-            item["left_out"] = "nothing_due"
-    scored = [i for i in items if "left_out" not in i]
-    weight_total = sum((i["weight"] for i in scored), ZERO)
+        if item.id in exempt:
+            item.left_out = "exempted"
+        elif item.score is None:
+            item.left_out = "nothing_due"
+    counted = [i for i in items if i.left_out is None]
+    weight_total = sum((i.weight for i in counted), ZERO)
     weighted_items = ZERO
     for item in items:
-        if "left_out" in item or weight_total <= 0:
-            item["effective_weight"] = ZERO
+        if item.left_out is not None or weight_total <= 0:
+            effective_weight = ZERO
         else:
-            item["effective_weight"] = item["weight"] * HUNDRED / weight_total
-        item["weighted"] = (item["score"] or ZERO) * item["effective_weight"] / HUNDRED
-        weighted_items += item["weighted"]
+            effective_weight = item.weight * HUNDRED / weight_total
+        weighted = (item.score or ZERO) * effective_weight / HUNDRED
+        weighted_items += weighted
+        score_rounded = None if item.score is None else rounded(item.score)
+        scored(item.row, effective_weight, item.score, score_rounded, weighted, item.left_out)
 
     key_rows: list[dict[str, Any]] = []
     key_points = ZERO
@@ -230,29 +221,16 @@ def compute_score(data: ScoreInput, period: Period, rules: SchemeRules) -> Score
     vetoes = [v for v in data.vetoes if v.status == Decision.APPROVED]
     grade = grade_for(final, rules, vetoed=bool(vetoes))
 
-    explanation = {
+    record = {
+        RECORD: VERSION,
         "period": {
             "year": period.year,
             "first_month": period.first_month,
             "last_month": period.last_month,
             "end": period.end.isoformat(),
         },
-        "items": [
-            {
-                "id": i["id"],
-                "name": i["name"],
-                "kind": i["kind"],
-                "weight": show(i["weight"]),
-                "effective_weight": show(i["effective_weight"]),
-                "score": show(i["score"]),
-                "score_rounded": show(rounded(i["score"])) if i["score"] is not None else None,
-                "weighted": show(i["weighted"]),
-                "left_out": i.get("left_out"),
-                **i["detail"],
-            }
-            for i in items
-        ],
-        "weights_rescaled": bool(scored) and weight_total != HUNDRED,
+        "items": [i.row for i in items],
+        "weights_rescaled": bool(counted) and weight_total != HUNDRED,
         "key_tasks": key_rows,
         "adjustments": adjustment_rows,
         "bonus_cap": show(rules.bonus_cap),
@@ -288,5 +266,5 @@ def compute_score(data: ScoreInput, period: Period, rules: SchemeRules) -> Score
         final=final,
         grade=grade,
         vetoed=bool(vetoes),
-        explanation=explanation,
+        record=record,
     )

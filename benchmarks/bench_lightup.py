@@ -168,6 +168,51 @@ def load() -> str:
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
+def backend_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) the server process ``pid`` has used, when it runs on this
+    machine: on a shared machine the wall time mostly measures the wait for a core."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Measured:
+    """Wall time, the server backend's and this process's CPU time, load before and after."""
+
+    def __init__(self, label: str, pid: int) -> None:
+        self.label, self.pid = label, pid
+
+    def __enter__(self) -> Measured:
+        self.load_before = load()
+        self.cpu = backend_cpu(self.pid)
+        self.python = time.process_time()
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.started
+        server = backend_cpu(self.pid)
+        self.server_cpu = None if server is None or self.cpu is None else server - self.cpu
+        python = time.process_time() - self.python
+        cpu = "?" if self.server_cpu is None else f"{self.server_cpu:.1f}"
+        print(
+            f"  {self.label:<44} {self.wall:7.1f} s  (PostgreSQL CPU {cpu} s, Python CPU "
+            f"{python:.1f} s; {self.load_before} -> {load()})",
+            flush=True,
+        )
+
+
+def ratio(sweep: Measured, floor: Measured) -> str:
+    cpu = (
+        f", CPU {sweep.server_cpu / floor.server_cpu:.2f}"
+        if sweep.server_cpu and floor.server_cpu
+        else ""
+    )
+    return f"ratio sweep/floor: wall {sweep.wall / floor.wall:.2f}{cpu}"
+
+
 def run(args: argparse.Namespace) -> None:
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spm.settings")
@@ -196,6 +241,8 @@ def run(args: argparse.Namespace) -> None:
         never_analysed = cursor.fetchone()[0]
         if never_analysed or not args.quick:
             cursor.execute("ANALYZE")
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
     year = Scorecard.objects.order_by("-year").values_list("year", flat=True).first()
     assert year is not None
     items = ScorecardItem.objects.filter(
@@ -213,84 +260,48 @@ def run(args: argparse.Namespace) -> None:
         "overdue": rules.is_overdue_report(year, MONTH, TODAY),
     }
 
-    def floor(jit: bool = True) -> float:
-        """The floor statement in its own transaction, with PostgreSQL's JIT compiler on
-        (the server's default) or off (as the sweep runs: the fairer floor)."""
-        started = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
+    def floor(label: str, jit: bool = False) -> Measured:
+        """The floor statement in its own transaction, with PostgreSQL's JIT compiler off
+        (as the sweep runs it: the fairer floor) or on (the server's default)."""
+        with Measured(label, pid) as measured, transaction.atomic(), connection.cursor() as c:
             if not jit:
-                cursor.execute("SET LOCAL jit = off")
-            cursor.execute(FLOOR_SQL, params)
-        return time.perf_counter() - started
+                c.execute("SET LOCAL jit = off")
+            c.execute(FLOOR_SQL, params)
+        return measured
 
-    def sweep(notify: bool = False, in_sql: bool = True) -> float:
-        started = time.perf_counter()
-        result = lightup_sweep(
-            actor=SYSTEM,
-            year=year,
-            month=MONTH,
-            today=TODAY,
-            notify=notify,
-            email=False,
-            in_sql=in_sql,
-        )
-        elapsed = time.perf_counter() - started
-        print(f"    {result.items:,} items in {result.chunks} chunks: {result.colours} {load()}")
-        return elapsed
+    def sweep(label: str, notify: bool = False, in_sql: bool = True) -> Measured:
+        with Measured(label, pid) as measured:
+            result = lightup_sweep(
+                actor=SYSTEM,
+                year=year,
+                month=MONTH,
+                today=TODAY,
+                notify=notify,
+                email=False,
+                in_sql=in_sql,
+            )
+        print(f"    {result.items:,} items in {result.chunks} chunks: {result.colours}")
+        return measured
 
     def empty() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {LightStatus._meta.db_table}")
 
-    if args.quick:
+    empty()
+    floor_new = floor("floor (one SQL statement), empty table:")
+    empty()
+    sweep_new = sweep("lightup_sweep (SQL), empty table:")
+    print(f"  {ratio(sweep_new, floor_new)} (empty table)")
+    if not args.quick:
+        floor_again = floor("floor, over its own rows:")
+        floor("floor with JIT on (server default), over its rows:", jit=True)
+        sweep_again = sweep("lightup_sweep (SQL), over its own rows:")
+        print(f"  {ratio(sweep_again, floor_again)} (over existing rows)")
+    if args.python:
         empty()
-        floor_new = floor(jit=False)
-        print(f"  floor (one SQL statement, JIT off), empty table: {floor_new:7.1f} s  {load()}")
-        empty()
-        sweep_new = sweep()
-        print(f"  lightup_sweep (SQL), empty table:                {sweep_new:7.1f} s  {load()}")
-        print(f"  ratio sweep/floor: {sweep_new / floor_new:.2f}")
-        if args.python:
-            empty()
-            in_python = sweep(in_sql=False)
-            print(
-                f"  lightup_sweep (Python rules), empty table:       {in_python:7.1f} s  {load()}"
-            )
-        return
-    empty()
-    floor_jit = floor(jit=True)
-    empty()
-    floor_new = floor(jit=False)
-    floor_again = floor(jit=False)
-    floor_again_jit = floor(jit=True)
-    floor_colours = dict(
-        LightStatus.objects.filter(month=MONTH)
-        .values_list("colour")
-        .annotate(n=django.db.models.Count("pk"))
-    )
-    print(
-        f"  floor (one SQL statement), empty table:   {floor_new:7.1f} s  "
-        f"(JIT on: {floor_jit:.1f} s)"
-    )
-    print(
-        f"  floor (one SQL statement), over its rows: {floor_again:7.1f} s  "
-        f"(JIT on: {floor_again_jit:.1f} s)  {floor_colours}"
-    )
-    empty()
-    sweep_new = sweep()
-    print(f"  lightup_sweep, empty table:               {sweep_new:7.1f} s")
-    sweep_again = sweep()
-    print(f"  lightup_sweep, over its rows:             {sweep_again:7.1f} s")
-    print(
-        f"  ratio sweep/floor (JIT off): {sweep_new / floor_new:.2f} (empty), "
-        f"{sweep_again / floor_again:.2f} (over existing rows)"
-    )
-    print(
-        f"  ratio sweep/floor (JIT on):  {sweep_new / floor_jit:.2f} (empty), "
-        f"{sweep_again / floor_again_jit:.2f} (over existing rows)"
-    )
+        sweep("lightup_sweep (Python rules), empty table:", in_sql=False)
     if args.notify:
-        print(f"  lightup_sweep with notifications:         {sweep(notify=True):7.1f} s")
+        sweep("lightup_sweep with notifications:", notify=True)
 
 
 if __name__ == "__main__":

@@ -80,11 +80,22 @@ def _even(expr: str, places: int) -> str:
     N/D of these columns (four decimals, D below 10^17) lies more than 10^-28 from a half,
     far beyond the division's error of 10^-30. The same holds for the colour thresholds.
     """
-    scaled = f"(({expr}) * 1e{places})"
+    near = f"ROUND({expr}, {places})"  # half away from zero: differs on exact halves only
+    half, unit = f"0.5e-{places}", f"1e-{places}"
     return (
-        f"(CASE WHEN ABS({scaled} - TRUNC({scaled})) = 0.5 AND MOD(TRUNC({scaled}), 2) = 0 "
-        f"THEN TRUNC({scaled}) ELSE ROUND({scaled}) END / 1e{places})::numeric"
+        f"(CASE WHEN ABS({near} - ({expr})) = {half} AND MOD({near} * 1e{places}, 2) <> 0 "
+        f"THEN {near} - SIGN({expr}) * {unit} ELSE {near} END)"
     )
+
+
+# |value| < 10^14 (18 digits, 4 of them decimals): in month x 10^15 + value the month
+# decides, so its maximum is the latest month's value, read by a plain aggregate.
+MONTH_KEY = "1" + "0" * 15
+
+
+def _latest(r: str) -> str:
+    """The value of the latest month among the rows ``r`` of a group (one per month)."""
+    return f"(MAX({r}.month * {MONTH_KEY}::numeric + {r}.value) - MAX({r}.month) * {MONTH_KEY})"
 
 
 def _colour(r: str) -> str:
@@ -198,22 +209,22 @@ q AS MATERIALIZED (
         {_fractions()},
         ms.sev
     FROM t
-    LEFT JOIN LATERAL (
-        SELECT COUNT(*) AS n, SUM(x.value)::numeric(60, 30) AS total,
-               MAX(x.month) AS last_month,
-               (ARRAY_AGG(x.value ORDER BY x.month DESC))[1] AS last_value,
+    LEFT JOIN (
+        SELECT x.item_id, COUNT(*) AS n, SUM(x.value) AS total, MAX(x.month) AS last_month,
+               {_latest("x")} AS last_value,
                SUM(x.month) AS sx,
                COUNT(*) * SUM(x.month * x.month) - SUM(x.month) * SUM(x.month) AS den,
                COUNT(*) * SUM(x.month * x.value) - SUM(x.month) * SUM(x.value) AS b
-        FROM {t["actual"]} x
-        WHERE x.item_id = t.id AND x.month <= %(month)s AND x.status <> %(rejected)s
-              AND t.kind = 'quantitative'
-    ) a ON a.n > 0
-    LEFT JOIN LATERAL (
-        SELECT SUM(y.value) AS total, (ARRAY_AGG(y.value ORDER BY y.month DESC))[1] AS latest
-        FROM {t["plan"]} y WHERE y.item_id = t.id AND y.month <= %(month)s
-              AND t.kind = 'quantitative'
-    ) pl ON true
+        FROM t JOIN {t["actual"]} x ON x.item_id = t.id
+        WHERE t.kind = 'quantitative' AND x.month <= %(month)s AND x.status <> %(rejected)s
+        GROUP BY x.item_id
+    ) a ON a.item_id = t.id
+    LEFT JOIN (
+        SELECT y.item_id, SUM(y.value) AS total, {_latest("y")} AS latest
+        FROM t JOIN {t["plan"]} y ON y.item_id = t.id
+        WHERE t.kind = 'quantitative' AND y.month <= %(month)s
+        GROUP BY y.item_id
+    ) pl ON pl.item_id = t.id
     LEFT JOIN LATERAL (
         SELECT MAX(CASE WHEN m.completed_on IS NOT NULL AND m.completed_on <= %(as_of)s THEN 0
                         WHEN m.due_date < %(as_of)s THEN 2

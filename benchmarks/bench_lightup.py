@@ -1,50 +1,55 @@
 """Time of one month's light-up sweep for a synthetic group on PostgreSQL, against a floor.
 
-    .venv/bin/python benchmarks/bench_lightup.py [--employees 100000]
+    .venv/bin/python -m benchmarks.bench_lightup [--employees 100000]
         [--database-url postgres://... | --start-postgres] [--quick] [--python] [--notify]
 
 Without ``--database-url`` a throwaway PostgreSQL is started (the test harness's) and
 ``generate_enterprise`` builds the group in it (about 10 items and 10 months of actuals
-per person; slow: ~11 min for 20,000 and ~45 min for 100,000 people here). With a URL whose database
-already holds a generated group, generation is skipped.
+per person; ~1.5 min for 20,000 people here). With a URL whose database already holds a
+generated group, generation is skipped.
 
 Then, for October of the generated year, judged on 30 November (after the grace period):
 
-- the floor: the same classification (plan to date, deviation with the polarity's sign,
-  the §3.7 thresholds, grey for a missing month, the worst milestone) written as ONE plain
-  SQL statement — ``INSERT … SELECT … ON CONFLICT DO UPDATE`` into the same table — first
-  into an empty table, then over its own rows;
+- the floor: the classification reduced to its core (plan to date, deviation with the
+  polarity's sign, the default §3.7 thresholds, grey for a missing month, the worst
+  milestone) as ONE plain SQL statement, ``INSERT … SELECT … ON CONFLICT DO UPDATE`` into
+  the same table. It does LESS than the sweep — no forecast, predicted miss, per-item
+  thresholds, red streak, or exact half-to-even rounding — so it is a true lower bound;
 - ``lightup_sweep`` (set-based, chunked by unit; on PostgreSQL each chunk judged by one
-  SQL statement, :mod:`lightup.sweep_sql`, forecast included), likewise twice, without
-  notifications (``--notify`` adds a third run that sends them; ``--python`` times the
-  sweep judging in Python by the pure rules as well);
+  SQL statement, :mod:`lightup.sweep_sql`, all of the above included), without
+  notifications (``--notify`` adds a run that sends them; ``--python`` times the sweep
+  judging in Python by the pure rules as well); ``--quick`` measures both into an empty
+  table only, else also over their own rows and the floor with JIT on;
 
-and prints the times, the load average with each, and the ratio sweep/floor.
+and prints for each the wall time, the CPU seconds of the PostgreSQL backend and of this
+process, the load average before and after, and the ratios sweep/floor.
 
-Measured 30 Nov 2026 on the shared 2-core machine (load average 15-20 from other
-engineers' work), PostgreSQL 15, fsync off, JIT off, 20,000 employees (186,620 items,
-1,800,000 actuals), ``--quick --python``:
+The machine is 2 cores shared by several engineers (load average 8-18 while measuring), so
+the wall time mostly measures the wait for a core; the backend's CPU time is the steadier
+figure. Measured 1 Dec 2026, PostgreSQL 15, fsync off, JIT off, 20,000 employees (186,620
+items, 1,800,000 actuals), ``--quick --python``:
 
-- floor 45.3 s (load 17.4), sweep in SQL 51.6 s (load 16.7), ratio 1.14 (final code,
-  sums carried with 30 decimals). An earlier run of the SQL sweep: floor 47.8 s (load
-  15.7), sweep 59.4 s (load 19.8), ratio 1.24, and the sweep judging in Python 91.0 s
-  (load 20.2). Colour counts of all identical; the SQL sweep's rows equal the Python
-  sweep's row for row (186,620 rows, compared with EXCEPT both ways).
-- Before (chunks judged in Python: read 34 %, Python 41 %, COPY + upsert 25 %), same
-  database: sweep 78.4-83.4 s against a floor of 32.4-35.7 s (load 14-16), ratio ~2.4.
-- 100,000 employees: not re-measured (generating the group takes ~45 min). Earlier:
-  floor 193.2 s, sweep (Python judging) 364.8 s, ratio 1.89, load 10-20.
+- floor 70.5 s wall, 9.9 s CPU (load 16.9 -> 17.4); SQL sweep 67.4 s wall, 10.3 s CPU
+  (load 17.4 -> 17.7): ratio 0.96 wall, 1.04 CPU. Sweep judging in Python (exact
+  fractions) 202.4 s wall, 8.4 s PostgreSQL + 21.7 s Python CPU (load 17.7 -> 18.0). The
+  same colours from all three. Earlier the same day, at load 12: floor 26.8 s wall / 6.3 s
+  CPU, sweep 56.7 s / 9.8 s.
+- 100,000 employees: see benchmarks/RESULTS.md.
 
-Why even the floor is slow (EXPLAIN (ANALYZE, BUFFERS) at 20,000, 32.4 s, load 14):
-no missing index — the actuals are read in item order through their ``item_id`` index,
-merge-joined with the year's items (3.9 s for 1.8 M rows), grouped with an ordered
-``ARRAY_AGG`` per item (~6 s), hash-joined in 4 batches at the default 4 MB work_mem
-(~7 s with the expressions), and inserted with its two indexes (~9.5 s). Every actual of
-the year up to the month has to be read (plan to date and forecast are sums over the
-months so far). A variant with 64 MB work_mem and ``MAX(ARRAY[month, value])`` instead
-of the ordered aggregate was no faster (35.7 s at the same load), so the floor is kept.
-A covering index on the actuals, ``(item_id, month) INCLUDE (value, status)``, would let
-both read by index only; it belongs to the scorecard app and was not tried.
+Why even the floor takes 20-70 s at 20,000: not its plan. EXPLAIN (ANALYZE, BUFFERS): the
+year's items are hash-joined, the actuals read in item order through their ``item_id``
+index and merge-joined (1.8 M rows), grouped per item, hash-joined back (4 batches at the
+default 4 MB work_mem) and inserted with the table's three indexes. Its backend uses ~6 s
+of CPU (load 10-12) while the wall clock shows 18-40 s: the rest is waiting for a core.
+Variants measured by CPU at the same load were no cheaper: hash aggregation over a
+sequential scan with 256 MB work_mem (5.7-7.0 s), the latest value as
+``MAX(month x 10^15 + value)`` instead of an ordered ``ARRAY_AGG`` (8.3-8.9 s, a worse
+plan over a materialised CTE). No index is missing: the unique ``(item_id, month)`` index
+and the ``item_id`` index serve both statements, and a covering index would only spare
+heap reads, which cost little here (the data is in memory). The sweep's chunk statement
+(per chunk of ~5,000 items: index scans of the chunk's actuals, a hash aggregate, three
+CTEs) used 12.5 s of CPU before its rounding was rewritten (two divisions per stored
+number, now ROUND with a correction of exact halves only) and 8.4-10 s after.
 """
 
 from __future__ import annotations

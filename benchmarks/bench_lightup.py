@@ -1,50 +1,60 @@
 """Time of one month's light-up sweep for a synthetic group on PostgreSQL, against a floor.
 
-    .venv/bin/python benchmarks/bench_lightup.py [--employees 100000]
+    .venv/bin/python -m benchmarks.bench_lightup [--employees 100000]
         [--database-url postgres://... | --start-postgres] [--quick] [--python] [--notify]
 
 Without ``--database-url`` a throwaway PostgreSQL is started (the test harness's) and
 ``generate_enterprise`` builds the group in it (about 10 items and 10 months of actuals
-per person; slow: ~11 min for 20,000 and ~45 min for 100,000 people here). With a URL whose database
-already holds a generated group, generation is skipped.
+per person; ~1.5 min for 20,000 and ~9 min for 100,000 people here, at load ~15;
+the server and its data are deleted afterwards). With a URL whose database already holds a
+generated group, generation is skipped.
 
 Then, for October of the generated year, judged on 30 November (after the grace period):
 
-- the floor: the same classification (plan to date, deviation with the polarity's sign,
-  the §3.7 thresholds, grey for a missing month, the worst milestone) written as ONE plain
-  SQL statement — ``INSERT … SELECT … ON CONFLICT DO UPDATE`` into the same table — first
-  into an empty table, then over its own rows;
+- the floor: the classification reduced to its core (plan to date, deviation with the
+  polarity's sign, the default §3.7 thresholds, grey for a missing month, the worst
+  milestone) as ONE plain SQL statement, ``INSERT … SELECT … ON CONFLICT DO UPDATE`` into
+  the same table. It does LESS than the sweep — no forecast, predicted miss, per-item
+  thresholds, red streak, or exact half-to-even rounding — so it is a true lower bound;
 - ``lightup_sweep`` (set-based, chunked by unit; on PostgreSQL each chunk judged by one
-  SQL statement, :mod:`lightup.sweep_sql`, forecast included), likewise twice, without
-  notifications (``--notify`` adds a third run that sends them; ``--python`` times the
-  sweep judging in Python by the pure rules as well);
+  SQL statement, :mod:`lightup.sweep_sql`, all of the above included), without
+  notifications (``--notify`` adds a run that sends them; ``--python`` times the sweep
+  judging in Python by the pure rules as well); ``--quick`` measures both into an empty
+  table only, else also over their own rows and the floor with JIT on;
 
-and prints the times, the load average with each, and the ratio sweep/floor.
+and prints for each the wall time, the CPU seconds of the PostgreSQL backend and of this
+process, the load average before and after, and the ratios sweep/floor.
 
-Measured 30 Nov 2026 on the shared 2-core machine (load average 15-20 from other
-engineers' work), PostgreSQL 15, fsync off, JIT off, 20,000 employees (186,620 items,
-1,800,000 actuals), ``--quick --python``:
+The machine is 2 cores shared by several engineers (load average 8-18 while measuring), so
+the wall time mostly measures the wait for a core; the backend's CPU time is the steadier
+figure. Measured 1 Dec 2026, PostgreSQL 15, fsync off, JIT off, 20,000 employees (186,620
+items, 1,800,000 actuals), ``--quick --python``:
 
-- floor 45.3 s (load 17.4), sweep in SQL 51.6 s (load 16.7), ratio 1.14 (final code,
-  sums carried with 30 decimals). An earlier run of the SQL sweep: floor 47.8 s (load
-  15.7), sweep 59.4 s (load 19.8), ratio 1.24, and the sweep judging in Python 91.0 s
-  (load 20.2). Colour counts of all identical; the SQL sweep's rows equal the Python
-  sweep's row for row (186,620 rows, compared with EXCEPT both ways).
-- Before (chunks judged in Python: read 34 %, Python 41 %, COPY + upsert 25 %), same
-  database: sweep 78.4-83.4 s against a floor of 32.4-35.7 s (load 14-16), ratio ~2.4.
-- 100,000 employees: not re-measured (generating the group takes ~45 min). Earlier:
-  floor 193.2 s, sweep (Python judging) 364.8 s, ratio 1.89, load 10-20.
+- floor 70.5 s wall, 9.9 s CPU (load 16.9 -> 17.4); SQL sweep 67.4 s wall, 10.3 s CPU
+  (load 17.4 -> 17.7): ratio 0.96 wall, 1.04 CPU. Sweep judging in Python (exact
+  fractions) 202.4 s wall, 8.4 s PostgreSQL + 21.7 s Python CPU (load 17.7 -> 18.0). The
+  same colours from all three. Earlier the same day, at load 12: floor 26.8 s wall / 6.3 s
+  CPU, sweep 56.7 s / 9.8 s.
+- 100,000 employees (932,620 items, 9,000,000 actuals; generated in 531 s at load ~15),
+  ``--employees 100000 --start-postgres --quick``: floor 185.8 s wall, 45.0 s CPU (load
+  12.3 -> 12.6); SQL sweep 249.2 s wall, 58.5 s CPU (load 12.6 -> 11.0), 209 chunks:
+  ratio 1.34 wall, 1.30 CPU. Within 3x the floor; NOT under 30 s on this machine: even the
+  sweep's CPU time alone (58.5 s) is twice that, and the floor's (45 s) is above it.
 
-Why even the floor is slow (EXPLAIN (ANALYZE, BUFFERS) at 20,000, 32.4 s, load 14):
-no missing index — the actuals are read in item order through their ``item_id`` index,
-merge-joined with the year's items (3.9 s for 1.8 M rows), grouped with an ordered
-``ARRAY_AGG`` per item (~6 s), hash-joined in 4 batches at the default 4 MB work_mem
-(~7 s with the expressions), and inserted with its two indexes (~9.5 s). Every actual of
-the year up to the month has to be read (plan to date and forecast are sums over the
-months so far). A variant with 64 MB work_mem and ``MAX(ARRAY[month, value])`` instead
-of the ordered aggregate was no faster (35.7 s at the same load), so the floor is kept.
-A covering index on the actuals, ``(item_id, month) INCLUDE (value, status)``, would let
-both read by index only; it belongs to the scorecard app and was not tried.
+Why even the floor takes 20-70 s at 20,000: not its plan. EXPLAIN (ANALYZE, BUFFERS): the
+year's items are hash-joined, the actuals read in item order through their ``item_id``
+index and merge-joined (1.8 M rows), grouped per item, hash-joined back (4 batches at the
+default 4 MB work_mem) and inserted with the table's three indexes. Its backend uses ~6 s
+of CPU (load 10-12) while the wall clock shows 18-40 s: the rest is waiting for a core.
+Variants measured by CPU at the same load were no cheaper: hash aggregation over a
+sequential scan with 256 MB work_mem (5.7-7.0 s), the latest value as
+``MAX(month x 10^15 + value)`` instead of an ordered ``ARRAY_AGG`` (8.3-8.9 s, a worse
+plan over a materialised CTE). No index is missing: the unique ``(item_id, month)`` index
+and the ``item_id`` index serve both statements, and a covering index would only spare
+heap reads, which cost little here (the data is in memory). The sweep's chunk statement
+(per chunk of ~5,000 items: index scans of the chunk's actuals, a hash aggregate, three
+CTEs) used 12.5 s of CPU before its rounding was rewritten (two divisions per stored
+number, now ROUND with a correction of exact halves only) and 8.4-10 s after.
 """
 
 from __future__ import annotations
@@ -53,7 +63,6 @@ import argparse
 import datetime
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -145,27 +154,64 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    postgres = None
     if args.start_postgres or not args.database_url:
-        from tests.harness import Postgres, postgres_bindir
+        from benchmarks.postgres import throwaway_postgres
 
-        bindir = postgres_bindir()
-        if bindir is None:
-            sys.exit("PostgreSQL binaries not found; pass --database-url")
-        workdir = Path(tempfile.mkdtemp(prefix="bench-lightup-"))
-        workdir.chmod(0o755)  # PostgreSQL runs as nobody when we are root
-        postgres = Postgres(bindir, workdir)
-        args.database_url = postgres.start()
-    try:
-        run(args)
-    finally:
-        if postgres is not None:
-            postgres.stop()
+        with throwaway_postgres() as url:  # deleted afterwards (3 GB at 100,000 people)
+            args.database_url = url
+            run(args)
+        return
+    run(args)
 
 
 def load() -> str:
     """The machine's load average (1, 5, 15 min): the machine is shared."""
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+
+
+def backend_cpu(pid: int) -> float | None:
+    """CPU seconds (user + system) the server process ``pid`` has used, when it runs on this
+    machine: on a shared machine the wall time mostly measures the wait for a core."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Measured:
+    """Wall time, the server backend's and this process's CPU time, load before and after."""
+
+    def __init__(self, label: str, pid: int) -> None:
+        self.label, self.pid = label, pid
+
+    def __enter__(self) -> Measured:
+        self.load_before = load()
+        self.cpu = backend_cpu(self.pid)
+        self.python = time.process_time()
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.wall = time.perf_counter() - self.started
+        server = backend_cpu(self.pid)
+        self.server_cpu = None if server is None or self.cpu is None else server - self.cpu
+        python = time.process_time() - self.python
+        cpu = "?" if self.server_cpu is None else f"{self.server_cpu:.1f}"
+        print(
+            f"  {self.label:<44} {self.wall:7.1f} s  (PostgreSQL CPU {cpu} s, Python CPU "
+            f"{python:.1f} s; {self.load_before} -> {load()})",
+            flush=True,
+        )
+
+
+def ratio(sweep: Measured, floor: Measured) -> str:
+    cpu = (
+        f", CPU {sweep.server_cpu / floor.server_cpu:.2f}"
+        if sweep.server_cpu and floor.server_cpu
+        else ""
+    )
+    return f"ratio sweep/floor: wall {sweep.wall / floor.wall:.2f}{cpu}"
 
 
 def run(args: argparse.Namespace) -> None:
@@ -196,6 +242,8 @@ def run(args: argparse.Namespace) -> None:
         never_analysed = cursor.fetchone()[0]
         if never_analysed or not args.quick:
             cursor.execute("ANALYZE")
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
     year = Scorecard.objects.order_by("-year").values_list("year", flat=True).first()
     assert year is not None
     items = ScorecardItem.objects.filter(
@@ -213,84 +261,48 @@ def run(args: argparse.Namespace) -> None:
         "overdue": rules.is_overdue_report(year, MONTH, TODAY),
     }
 
-    def floor(jit: bool = True) -> float:
-        """The floor statement in its own transaction, with PostgreSQL's JIT compiler on
-        (the server's default) or off (as the sweep runs: the fairer floor)."""
-        started = time.perf_counter()
-        with transaction.atomic(), connection.cursor() as cursor:
+    def floor(label: str, jit: bool = False) -> Measured:
+        """The floor statement in its own transaction, with PostgreSQL's JIT compiler off
+        (as the sweep runs it: the fairer floor) or on (the server's default)."""
+        with Measured(label, pid) as measured, transaction.atomic(), connection.cursor() as c:
             if not jit:
-                cursor.execute("SET LOCAL jit = off")
-            cursor.execute(FLOOR_SQL, params)
-        return time.perf_counter() - started
+                c.execute("SET LOCAL jit = off")
+            c.execute(FLOOR_SQL, params)
+        return measured
 
-    def sweep(notify: bool = False, in_sql: bool = True) -> float:
-        started = time.perf_counter()
-        result = lightup_sweep(
-            actor=SYSTEM,
-            year=year,
-            month=MONTH,
-            today=TODAY,
-            notify=notify,
-            email=False,
-            in_sql=in_sql,
-        )
-        elapsed = time.perf_counter() - started
-        print(f"    {result.items:,} items in {result.chunks} chunks: {result.colours} {load()}")
-        return elapsed
+    def sweep(label: str, notify: bool = False, in_sql: bool = True) -> Measured:
+        with Measured(label, pid) as measured:
+            result = lightup_sweep(
+                actor=SYSTEM,
+                year=year,
+                month=MONTH,
+                today=TODAY,
+                notify=notify,
+                email=False,
+                in_sql=in_sql,
+            )
+        print(f"    {result.items:,} items in {result.chunks} chunks: {result.colours}")
+        return measured
 
     def empty() -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {LightStatus._meta.db_table}")
 
-    if args.quick:
+    empty()
+    floor_new = floor("floor (one SQL statement), empty table:")
+    empty()
+    sweep_new = sweep("lightup_sweep (SQL), empty table:")
+    print(f"  {ratio(sweep_new, floor_new)} (empty table)")
+    if not args.quick:
+        floor_again = floor("floor, over its own rows:")
+        floor("floor with JIT on (server default), over its rows:", jit=True)
+        sweep_again = sweep("lightup_sweep (SQL), over its own rows:")
+        print(f"  {ratio(sweep_again, floor_again)} (over existing rows)")
+    if args.python:
         empty()
-        floor_new = floor(jit=False)
-        print(f"  floor (one SQL statement, JIT off), empty table: {floor_new:7.1f} s  {load()}")
-        empty()
-        sweep_new = sweep()
-        print(f"  lightup_sweep (SQL), empty table:                {sweep_new:7.1f} s  {load()}")
-        print(f"  ratio sweep/floor: {sweep_new / floor_new:.2f}")
-        if args.python:
-            empty()
-            in_python = sweep(in_sql=False)
-            print(
-                f"  lightup_sweep (Python rules), empty table:       {in_python:7.1f} s  {load()}"
-            )
-        return
-    empty()
-    floor_jit = floor(jit=True)
-    empty()
-    floor_new = floor(jit=False)
-    floor_again = floor(jit=False)
-    floor_again_jit = floor(jit=True)
-    floor_colours = dict(
-        LightStatus.objects.filter(month=MONTH)
-        .values_list("colour")
-        .annotate(n=django.db.models.Count("pk"))
-    )
-    print(
-        f"  floor (one SQL statement), empty table:   {floor_new:7.1f} s  "
-        f"(JIT on: {floor_jit:.1f} s)"
-    )
-    print(
-        f"  floor (one SQL statement), over its rows: {floor_again:7.1f} s  "
-        f"(JIT on: {floor_again_jit:.1f} s)  {floor_colours}"
-    )
-    empty()
-    sweep_new = sweep()
-    print(f"  lightup_sweep, empty table:               {sweep_new:7.1f} s")
-    sweep_again = sweep()
-    print(f"  lightup_sweep, over its rows:             {sweep_again:7.1f} s")
-    print(
-        f"  ratio sweep/floor (JIT off): {sweep_new / floor_new:.2f} (empty), "
-        f"{sweep_again / floor_again:.2f} (over existing rows)"
-    )
-    print(
-        f"  ratio sweep/floor (JIT on):  {sweep_new / floor_jit:.2f} (empty), "
-        f"{sweep_again / floor_again_jit:.2f} (over existing rows)"
-    )
+        sweep("lightup_sweep (Python rules), empty table:", in_sql=False)
     if args.notify:
-        print(f"  lightup_sweep with notifications:         {sweep(notify=True):7.1f} s")
+        sweep("lightup_sweep with notifications:", notify=True)
 
 
 if __name__ == "__main__":

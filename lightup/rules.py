@@ -13,6 +13,13 @@ No ORM in here: the monthly sweep aggregates actuals in the database into a
 :class:`Series` per item and hands plain values to :func:`quantitative_light` and
 :func:`milestone_light`; pages and tests call the same functions. Every threshold is a
 field of :class:`Thresholds`, configurable per scheme and overridable per item.
+
+Rounding happens once, at the end (DESIGN §2): plan, actual and forecast to date, and the
+deviation, are computed exactly (as :class:`~fractions.Fraction`, whatever the Decimal
+context) and judged exactly; :func:`quantitative_light` rounds what it returns once, half
+to even, to the places the light is stored with (:data:`DEVIATION_PLACES`,
+:data:`VALUE_PLACES`). ``lightup/sweep_sql.py`` writes the same in SQL (one division per
+stored number), so both give identical rows.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from scorecard.rules.scoring import AVERAGE, HIGHER, LOWER, RANGE, SUM, ZERO
 
@@ -34,9 +42,22 @@ COLOURS = (GREEN, YELLOW, RED, GREY)
 # beats it (as in :func:`strategy.rules.combine_statuses`).
 SEVERITY = {GREY: -1, GREEN: 0, YELLOW: 1, RED: 2}
 
-TWELVE = Decimal(12)
 # The trend (least squares) needs a few points before it is more than noise.
 TREND_MIN_POINTS = 3
+# Decimal places of a stored light: the deviation, and plan, actual and forecast to date.
+DEVIATION_PLACES = 6
+VALUE_PLACES = 4
+
+Number = Decimal | Fraction
+
+
+def rounded(value: Number, places: int) -> Decimal:
+    """``value`` rounded half to even to ``places`` decimals, exactly: the one rounding."""
+    return Decimal(round(Fraction(value) * 10**places)).scaleb(-places)
+
+
+def _maybe_rounded(value: Number | None, places: int) -> Decimal | None:
+    return None if value is None else rounded(value, places)
 
 
 @dataclass(frozen=True)
@@ -77,15 +98,15 @@ class Series:
     sum_xx: Decimal = ZERO  # Σ month²
     sum_xy: Decimal = ZERO  # Σ month x value
 
-    def value_to_date(self, aggregation: str) -> Decimal | None:
-        """Sum, average or last value of the months so far (``None`` before any)."""
-        if not self.count:
+    def value_to_date(self, aggregation: str) -> Fraction | None:
+        """Sum, average or last value of the months so far, exact (``None`` before any)."""
+        if not self.count or self.last_value is None:
             return None
         if aggregation == SUM:
-            return self.total
+            return Fraction(self.total)
         if aggregation == AVERAGE:
-            return self.total / self.count
-        return self.last_value
+            return Fraction(self.total) / self.count
+        return Fraction(self.last_value)
 
 
 def series_of(values: Mapping[int, Decimal], through_month: int = 12) -> Series:
@@ -112,41 +133,44 @@ class PlanToDate:
     latest: Decimal | None = None  # the value of the latest planned month so far
 
 
-def plan_to_date(annual: Decimal, aggregation: str, month: int, plan: PlanToDate) -> Decimal:
-    """§3.7: the monthly plan if given, else annual x m/12 for sums, else the annual value."""
+def plan_to_date(annual: Decimal, aggregation: str, month: int, plan: PlanToDate) -> Fraction:
+    """§3.7: the monthly plan if given, else annual x m/12 for sums, else the annual value
+    (exact)."""
     if aggregation == SUM:
-        return plan.total if plan.total is not None else annual * month / TWELVE
-    return plan.latest if plan.latest is not None else annual
+        return Fraction(plan.total) if plan.total is not None else Fraction(annual) * month / 12
+    return Fraction(plan.latest if plan.latest is not None else annual)
 
 
-def deviation(actual: Decimal, plan: Decimal, polarity: str) -> Decimal | None:
-    """(actual - plan)/|plan|, sign flipped for lower-is-better; ``None`` for a zero plan."""
-    if plan == ZERO:
+def deviation(actual: Number, plan: Number, polarity: str) -> Fraction | None:
+    """(actual - plan)/|plan|, sign flipped for lower-is-better, exact; ``None`` for a zero
+    plan."""
+    if plan == 0:
         return None
-    d = (actual - plan) / abs(plan)
+    d = (Fraction(actual) - Fraction(plan)) / abs(Fraction(plan))
     return -d if polarity == LOWER else d
 
 
-def range_deviation(actual: Decimal, low: Decimal, high: Decimal) -> Decimal | None:
+def range_deviation(actual: Number, low: Number, high: Number) -> Fraction | None:
     """For within-a-range items: 0 inside the range, else how far outside, as a negative
     share of the nearer bound (outside by 10 % of the bound reads like 10 % behind plan)."""
+    actual, low, high = Fraction(actual), Fraction(low), Fraction(high)
     if low <= actual <= high:
-        return ZERO
+        return Fraction(0)
     bound = low if actual < low else high
-    if bound == ZERO:
+    if bound == 0:
         return None
     return -abs(actual - bound) / abs(bound)
 
 
-def colour_of_deviation(d: Decimal | None, thresholds: Thresholds = DEFAULT) -> str:
+def colour_of_deviation(d: Number | None, thresholds: Thresholds = DEFAULT) -> str:
     """Green d ≥ -5 %; yellow -15 % ≤ d < -5 %; red d < -15 % (with default thresholds).
 
     A deviation that cannot be computed (plan of zero) reads green only when nothing says
     otherwise: callers pass ``None`` solely when actual and plan are both zero.
     """
-    if d is None or d >= thresholds.yellow_below:
+    if d is None or Fraction(d) >= Fraction(thresholds.yellow_below):
         return GREEN
-    if d >= thresholds.red_below:
+    if Fraction(d) >= Fraction(thresholds.red_below):
         return YELLOW
     return RED
 
@@ -162,8 +186,8 @@ def is_overdue_report(
     return today >= month_end(year, month) + datetime.timedelta(days=thresholds.grace_days)
 
 
-def forecast(series: Series, aggregation: str) -> Decimal | None:
-    """The year-end value projected from the months so far.
+def forecast(series: Series, aggregation: str) -> Fraction | None:
+    """The year-end value projected from the months so far, exact.
 
     Sums: run rate, total / months reported x 12. Averages: the months reported plus the
     remaining months projected on the trend (least squares, with at least three points;
@@ -171,35 +195,38 @@ def forecast(series: Series, aggregation: str) -> Decimal | None:
     """
     if not series.count or series.last_month is None or series.last_value is None:
         return None
+    total, latest = Fraction(series.total), Fraction(series.last_value)
     if aggregation == SUM:
-        return series.total / series.count * TWELVE
+        return total / series.count * 12
     slope, intercept = _trend(series)
     if aggregation == AVERAGE:
         remaining = list(range(series.last_month + 1, 13))
         if slope is None or intercept is None:
-            projected = series.last_value * len(remaining)
+            projected = latest * len(remaining)
         else:
-            projected = sum((intercept + slope * m for m in remaining), ZERO)
-        return (series.total + projected) / (series.count + len(remaining))
+            projected = sum((intercept + slope * m for m in remaining), Fraction(0))
+        return (total + projected) / (series.count + len(remaining))
     if slope is None or intercept is None:
-        return series.last_value
+        return latest
     return intercept + slope * 12
 
 
-def _trend(series: Series) -> tuple[Decimal | None, Decimal | None]:
-    n = Decimal(series.count)
-    if series.count < TREND_MIN_POINTS:
+def _trend(series: Series) -> tuple[Fraction | None, Fraction | None]:
+    n = series.count
+    if n < TREND_MIN_POINTS:
         return None, None
-    denominator = n * series.sum_xx - series.sum_x * series.sum_x
-    if denominator == ZERO:
+    sum_x, sum_xx = Fraction(series.sum_x), Fraction(series.sum_xx)
+    total, sum_xy = Fraction(series.total), Fraction(series.sum_xy)
+    denominator = n * sum_xx - sum_x * sum_x
+    if denominator == 0:
         return None, None
-    slope = (n * series.sum_xy - series.sum_x * series.total) / denominator
-    intercept = (series.total - slope * series.sum_x) / n
+    slope = (n * sum_xy - sum_x * total) / denominator
+    intercept = (total - slope * sum_x) / n
     return slope, intercept
 
 
 def predicted_miss(
-    projected: Decimal | None,
+    projected: Number | None,
     *,
     polarity: str,
     target: Decimal | None,
@@ -209,18 +236,21 @@ def predicted_miss(
     """Whether the year-end forecast falls short of the annual target (or leaves the range)."""
     if projected is None:
         return False
+    projected = Fraction(projected)
     if polarity == RANGE:
         if range_low is None or range_high is None:
             return False
-        return not range_low <= projected <= range_high
+        return not Fraction(range_low) <= projected <= Fraction(range_high)
     if target is None:
         return False
-    return projected > target if polarity == LOWER else projected < target
+    goal = Fraction(target)
+    return projected > goal if polarity == LOWER else projected < goal
 
 
 @dataclass(frozen=True)
 class Light:
-    """An item's light for one month, as the sweep stores it and the board shows it."""
+    """An item's light for one month, as the sweep stores it and the board shows it: its
+    numbers rounded once, half to even, to the places they are stored with."""
 
     colour: str
     deviation: Decimal | None = None
@@ -274,20 +304,37 @@ def quantitative_light(
         range_low=item.range_low,
         range_high=item.range_high,
     )
+    actual_out = rounded(actual, VALUE_PLACES)
+    forecast_out = _maybe_rounded(projected, VALUE_PLACES)
+    d: Fraction | None
     if item.polarity == RANGE and item.range_low is not None and item.range_high is not None:
-        low, high = item.range_low, item.range_high
+        low, high = Fraction(item.range_low), Fraction(item.range_high)
         if item.aggregation == SUM:
-            low, high = low * through / TWELVE, high * through / TWELVE
+            low, high = low * through / 12, high * through / 12
         d = range_deviation(actual, low, high)
-        return Light(colour_of_deviation(d, thresholds), d, None, actual, projected, miss)
+        return Light(
+            colour_of_deviation(d, thresholds),
+            _maybe_rounded(d, DEVIATION_PLACES),
+            None,
+            actual_out,
+            forecast_out,
+            miss,
+        )
     if item.target is None:
-        return Light(GREY, actual_to_date=actual, forecast=projected)
+        return Light(GREY, actual_to_date=actual_out, forecast=forecast_out)
     planned = plan_to_date(item.target, item.aggregation, through, plan)
     d = deviation(actual, planned, item.polarity)
-    if d is None and actual != ZERO:
+    if d is None and actual != 0:
         # Plan of zero: any amount is ahead for higher-is-better, behind for lower.
-        d = ZERO if item.polarity == HIGHER else thresholds.red_below - 1
-    return Light(colour_of_deviation(d, thresholds), d, planned, actual, projected, miss)
+        d = Fraction(0) if item.polarity == HIGHER else Fraction(thresholds.red_below) - 1
+    return Light(
+        colour_of_deviation(d, thresholds),
+        _maybe_rounded(d, DEVIATION_PLACES),
+        rounded(planned, VALUE_PLACES),
+        actual_out,
+        forecast_out,
+        miss,
+    )
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,7 @@ def lightup_sweep(
     progress: Progress | None = None,
     at: Clock | None = None,
     chunk_items: int = CHUNK_ITEMS,
-    in_sql: bool = False,
+    in_sql: bool = True,
 ) -> SweepResult:
     """Compute the light of every item of ``year`` for ``month`` (only the scorecards of
     ``unit_ids`` when given), store it and send the warnings it calls for.
@@ -54,11 +54,10 @@ def lightup_sweep(
     Set-based and chunked by org unit: a few queries per chunk whatever its size. Each
     chunk is one transaction, so an interrupted sweep leaves whole chunks behind and a
     re-run completes it. Idempotent: a re-run writes the same rows, and each warning is
-    sent once per item and month (the inbox's unique key decides). The pure rules judge each
-    chunk in Python. ``in_sql=True`` (PostgreSQL, opt-in) judges it in one SQL statement
-    instead: the same colours, flags and rows, except that its forecast can differ from the
-    rule's by one unit in the fourth decimal (PostgreSQL's numeric division keeps fewer digits
-    than Python's context), so it is not the default.
+    sent once per item and month (the inbox's unique key decides). On PostgreSQL each chunk
+    is judged by one SQL statement (:mod:`lightup.sweep_sql`: the rules written in SQL, proven
+    to write exactly the rows of the pure rules); ``in_sql=False`` (and every other database)
+    has Python judge the chunk's sums by the pure rules of :mod:`lightup.rules`.
     """
     if not may_sweep(actor):
         raise PermissionDenied

@@ -38,12 +38,6 @@ CHUNK_ITEMS = 5000
 ZERO = Decimal(0)
 UPDATE_FIELDS = list(sweep_sql.UPDATE)
 COLUMNS = ["item_id", "year", "month", *UPDATE_FIELDS]
-PLACES = {
-    "deviation": Decimal("0.000001"),
-    "plan_to_date": Decimal("0.0001"),
-    "actual_to_date": Decimal("0.0001"),
-    "forecast": Decimal("0.0001"),
-}
 
 
 @dataclass
@@ -202,10 +196,6 @@ def upsert(statuses: list[tuple[Any, ...]]) -> None:
     )
 
 
-def _quantized(value: Decimal | None, name: str) -> Decimal | None:
-    return None if value is None else value.quantize(PLACES[name])
-
-
 def sweep_chunk(
     unit_ids: Sequence[int],
     *,
@@ -217,12 +207,12 @@ def sweep_chunk(
     notify: bool,
     email: bool = True,
     result: SweepResult,
-    in_sql: bool = False,
+    in_sql: bool = True,
 ) -> None:
     """Compute, store and announce the lights of the items of ``unit_ids`` (one chunk).
 
-    With ``in_sql`` on PostgreSQL the chunk is judged in SQL (:mod:`lightup.sweep_sql`);
-    otherwise Python applies the pure rules to the chunk's sums.
+    On PostgreSQL (unless ``in_sql`` is off) the chunk is judged in SQL
+    (:mod:`lightup.sweep_sql`); otherwise Python applies the pure rules to the chunk's sums.
     """
     from notifications.services import notifications_send
 
@@ -261,10 +251,10 @@ def sweep_chunk(
                 year,
                 month,
                 light.colour,
-                _quantized(light.deviation, "deviation"),
-                _quantized(light.plan_to_date, "plan_to_date"),
-                _quantized(light.actual_to_date, "actual_to_date"),
-                _quantized(light.forecast, "forecast"),
+                light.deviation,
+                light.plan_to_date,
+                light.actual_to_date,
+                light.forecast,
                 light.predicted_miss,
                 light.missing,
                 streak,

@@ -11,11 +11,13 @@ rows and returns the count of each colour. Only the items that call for a messag
 red, late, or red for a while) come back to Python, and only when notifications are on.
 
 ``tests/test_lightup_sweep_sql.py`` proves on PostgreSQL that this path and the pure
-rules write identical rows, on generated items and at every boundary of §3.7. Stored
-numbers are rounded half to even, as :meth:`decimal.Decimal.quantize` rounds them, and
-the sums are carried with 30 decimals so that a division (average, trend) keeps about as
-many digits as Python's 28-digit decimals (with PostgreSQL's default of about 16, a
-trend's forecast came out one unit off in its fourth decimal).
+rules write identical rows, on generated items and at every boundary of §3.7 (colours,
+and the half-way points where a stored number rounds). Both round once: the rules compute
+exactly (fractions) and round half to even at the end; here every number is kept as an
+exact fraction (sums and products are exact in PostgreSQL) and divided ONCE, to 30
+decimals, then rounded half to even. (Chained divisions, in Python's 28-digit context or
+PostgreSQL's, broke exact halves: a trend's forecast of 84.99975 came out 84.9997 by the
+rule and 84.9998 in SQL before.)
 """
 
 from __future__ import annotations
@@ -60,13 +62,40 @@ SHORT = {
 }
 
 
+# Added to a numerator, a zero with 30 decimals makes PostgreSQL divide to (at least) 30
+# decimals; every numerator below carries at most 30, so the addition is exact.
+WIDE = "0." + "0" * 30
+
+
+def _div(numerator: str, denominator: str) -> str:
+    """``numerator / denominator`` (the denominator positive) in ONE division, to 30 decimals."""
+    return f"((({numerator}) + {WIDE}) / ({denominator}))"
+
+
 def _even(expr: str, places: int) -> str:
-    """``expr`` rounded to ``places`` decimals, half to even (as ``Decimal.quantize``)."""
-    scaled = f"(({expr}) * 1e{places})"
+    """``expr`` rounded to ``places`` decimals, half to even (as :func:`lightup.rules.rounded`).
+
+    Exact for the one division :func:`_div` gives: an exact half (…5 in the decimal after
+    ``places``) terminates within 30 decimals, so the division hits it; any other quotient
+    N/D of these columns (four decimals, D below 10^17) lies more than 10^-28 from a half,
+    far beyond the division's error of 10^-30. The same holds for the colour thresholds.
+    """
+    near = f"ROUND({expr}, {places})"  # half away from zero: differs on exact halves only
+    half, unit = f"0.5e-{places}", f"1e-{places}"
     return (
-        f"(CASE WHEN ABS({scaled} - TRUNC({scaled})) = 0.5 AND MOD(TRUNC({scaled}), 2) = 0 "
-        f"THEN TRUNC({scaled}) ELSE ROUND({scaled}) END / 1e{places})::numeric"
+        f"(CASE WHEN ABS({near} - ({expr})) = {half} AND MOD({near} * 1e{places}, 2) <> 0 "
+        f"THEN {near} - SIGN({expr}) * {unit} ELSE {near} END)"
     )
+
+
+# |value| < 10^14 (18 digits, 4 of them decimals): in month x 10^15 + value the month
+# decides, so its maximum is the latest month's value, read by a plain aggregate.
+MONTH_KEY = "1" + "0" * 15
+
+
+def _latest(r: str) -> str:
+    """The value of the latest month among the rows ``r`` of a group (one per month)."""
+    return f"(MAX({r}.month * {MONTH_KEY}::numeric + {r}.value) - MAX({r}.month) * {MONTH_KEY})"
 
 
 def _colour(r: str) -> str:
@@ -99,50 +128,71 @@ it AS (
 )"""  # noqa: S608 - table names from the models
 
 
-def _forecast() -> str:
-    """:func:`lightup.rules.forecast` (run rate, trend or latest value)."""
-    den = "(a.n * a.sxx - a.sx * a.sx)"
-    trend = f"(a.n >= {rules.TREND_MIN_POINTS} AND {den} <> 0)"
-    slope = f"((a.n * a.sxy - a.sx * a.total) / NULLIF({den}, 0))"
-    intercept = f"((a.total - {slope} * a.sx) / a.n)"
-    remaining = "(12 - a.last_month)"
-    later_months = "(78 - a.last_month * (a.last_month + 1) / 2)"  # Σ m, last < m ≤ 12
-    return f"""CASE
-        WHEN a.n IS NULL THEN NULL
-        WHEN t.aggregation = 'sum' THEN a.total / a.n * 12
-        WHEN t.aggregation = 'average' THEN (a.total + CASE WHEN {trend}
-            THEN {remaining} * {intercept} + {slope} * {later_months}
-            ELSE a.last_value * {remaining} END) / (a.n + {remaining})
-        WHEN {trend} THEN {intercept} + {slope} * 12
-        ELSE a.last_value END"""
+def _fractions() -> str:
+    """Actual, plan and forecast to date, each as an exact fraction ``<x>_n / <x>_d`` with a
+    positive denominator (sums and products of numerics are exact in PostgreSQL; only
+    division rounds, so each stored number is divided once, at the end).
+
+    Forecast (:func:`lightup.rules.forecast`) in closed form, with n months, S their sum,
+    X = Σ m, B = n Σ m·v - X S, den = n Σ m² - X², L the last month, R = 12 - L months
+    left and M = Σ m over them: sums S·12/n; a trend (n ≥ 3, den ≠ 0) at December
+    (S·den + B(12n - X)) / (n·den); an average over the year with the trend
+    (S·den(n+R) + B(nM - RX)) / (n·den(n+R)), without it (S + v·R) / (n + R); else the
+    latest value v.
+    """
+    trend = f"(a.n >= {rules.TREND_MIN_POINTS} AND a.den <> 0)"
+    left = "(12 - a.last_month)"
+    later = "(78 - a.last_month * (a.last_month + 1) / 2)"  # Σ m, last < m ≤ 12
+    return f"""
+        CASE WHEN t.aggregation = 'last' THEN a.last_value ELSE a.total END AS actual_n,
+        CASE WHEN t.aggregation = 'average' THEN a.n ELSE 1 END AS actual_d,
+        CASE WHEN t.aggregation = 'sum' THEN COALESCE(pl.total, t.target * a.last_month)
+             ELSE COALESCE(pl.latest, t.target) END AS plan_n,
+        CASE WHEN t.aggregation = 'sum' AND pl.total IS NULL THEN 12 ELSE 1 END AS plan_d,
+        CASE WHEN t.aggregation = 'sum' THEN a.total * 12
+             WHEN t.aggregation = 'average' AND {trend}
+             THEN a.total * a.den * (a.n + {left}) + a.b * (a.n * {later} - {left} * a.sx)
+             WHEN t.aggregation = 'average' THEN a.total + a.last_value * {left}
+             WHEN {trend} THEN a.total * a.den + a.b * (12 * a.n - a.sx)
+             ELSE a.last_value END AS fc_n,
+        CASE WHEN t.aggregation = 'sum' THEN a.n
+             WHEN t.aggregation = 'average' AND {trend} THEN a.n * a.den * (a.n + {left})
+             WHEN t.aggregation = 'average' THEN a.n + {left}
+             WHEN {trend} THEN a.n * a.den
+             ELSE 1 END AS fc_d"""
 
 
 def _is_range(r: str) -> str:
     return f"({r}.polarity = 'range' AND {r}.range_low IS NOT NULL AND {r}.range_high IS NOT NULL)"
 
 
-def _bounds(r: str) -> tuple[str, str]:
-    """The range to date: for sums, the annual range x months reported / 12."""
-    return tuple(  # type: ignore[return-value]
-        f"(CASE WHEN {r}.aggregation = 'sum' THEN {r}.range_{end} * {r}.last_month / 12 "
+def _deviation(r: str) -> str:
+    """:func:`lightup.rules.quantitative_light`'s deviation (``NULL`` where it has none),
+    compared and divided exactly: the range to date is ``range_<end> · L / 12`` for sums."""
+    bd = f"(CASE WHEN {r}.aggregation = 'sum' THEN 12 ELSE 1 END)"
+    low, high = (
+        f"(CASE WHEN {r}.aggregation = 'sum' THEN {r}.range_{end} * {r}.last_month "
         f"ELSE {r}.range_{end} END)"
         for end in ("low", "high")
     )
-
-
-def _deviation(r: str) -> str:
-    """:func:`lightup.rules.quantitative_light`'s deviation (``NULL`` where it has none)."""
-    low, high = _bounds(r)
-    bound = f"(CASE WHEN {r}.actual < {low} THEN {low} ELSE {high} END)"
+    actual = f"({r}.actual_n * {bd})"  # the actual over the bound's denominator…
+    below = f"({actual} < {low} * {r}.actual_d)"  # … against the bounds over the actual's
+    bound = f"(CASE WHEN {below} THEN {low} ELSE {high} END)"
+    off = _div(f"-ABS({actual} - {bound} * {r}.actual_d)", f"{r}.actual_d * ABS({bound})")
+    sign = f"(CASE WHEN {r}.polarity = 'lower' THEN -1 ELSE 1 END)"
+    behind = _div(
+        f"{sign} * ({r}.actual_n * {r}.plan_d - {r}.plan_n * {r}.actual_d)",
+        f"{r}.actual_d * ABS({r}.plan_n)",
+    )
     return f"""CASE WHEN {r}.kind = 'milestone' OR {r}.n IS NULL
                   OR (NOT {r}.reported AND {r}.overdue) THEN NULL
-             WHEN {_is_range(r)} THEN CASE WHEN {r}.actual BETWEEN {low} AND {high} THEN 0
-                  WHEN {bound} = 0 THEN NULL ELSE -ABS({r}.actual - {bound}) / ABS({bound}) END
+             WHEN {_is_range(r)} THEN CASE
+                  WHEN {actual} BETWEEN {low} * {r}.actual_d AND {high} * {r}.actual_d THEN 0
+                  WHEN {bound} = 0 THEN NULL ELSE {off} END
              WHEN {r}.target IS NULL THEN NULL
-             WHEN {r}.planned = 0 THEN CASE WHEN {r}.actual = 0 THEN NULL
+             WHEN {r}.plan_n = 0 THEN CASE WHEN {r}.actual_n = 0 THEN NULL
                   WHEN {r}.polarity = 'higher' THEN 0 ELSE {r}.red - 1 END
-             ELSE (CASE WHEN {r}.polarity = 'lower' THEN -1 ELSE 1 END)
-                  * ({r}.actual - {r}.planned) / ABS({r}.planned) END"""
+             ELSE {behind} END"""
 
 
 def statement() -> str:
@@ -156,28 +206,25 @@ q AS MATERIALIZED (
     SELECT t.*, a.n, a.last_month, p.red_streak AS before,
         COALESCE(a.last_month = %(month)s, false) AS reported,
         %(today)s::date >= %(month_end)s::date + t.grace AS overdue,
-        CASE WHEN a.n IS NULL THEN NULL WHEN t.aggregation = 'sum' THEN a.total
-             WHEN t.aggregation = 'average' THEN a.total / a.n ELSE a.last_value END AS actual,
-        CASE WHEN t.aggregation = 'sum' THEN COALESCE(pl.total, t.target * a.last_month / 12)
-             ELSE COALESCE(pl.latest, t.target) END AS planned,
-        {_forecast()} AS projected,
+        {_fractions()},
         ms.sev
     FROM t
-    LEFT JOIN LATERAL (
-        SELECT COUNT(*) AS n, SUM(x.value)::numeric(60, 30) AS total,
-               MAX(x.month) AS last_month,
-               (ARRAY_AGG(x.value ORDER BY x.month DESC))[1] AS last_value,
-               SUM(x.month) AS sx, SUM(x.month * x.month) AS sxx,
-               SUM(x.month * x.value)::numeric(60, 30) AS sxy
-        FROM {t["actual"]} x
-        WHERE x.item_id = t.id AND x.month <= %(month)s AND x.status <> %(rejected)s
-              AND t.kind = 'quantitative'
-    ) a ON a.n > 0
-    LEFT JOIN LATERAL (
-        SELECT SUM(y.value) AS total, (ARRAY_AGG(y.value ORDER BY y.month DESC))[1] AS latest
-        FROM {t["plan"]} y WHERE y.item_id = t.id AND y.month <= %(month)s
-              AND t.kind = 'quantitative'
-    ) pl ON true
+    LEFT JOIN (
+        SELECT x.item_id, COUNT(*) AS n, SUM(x.value) AS total, MAX(x.month) AS last_month,
+               {_latest("x")} AS last_value,
+               SUM(x.month) AS sx,
+               COUNT(*) * SUM(x.month * x.month) - SUM(x.month) * SUM(x.month) AS den,
+               COUNT(*) * SUM(x.month * x.value) - SUM(x.month) * SUM(x.value) AS b
+        FROM t JOIN {t["actual"]} x ON x.item_id = t.id
+        WHERE t.kind = 'quantitative' AND x.month <= %(month)s AND x.status <> %(rejected)s
+        GROUP BY x.item_id
+    ) a ON a.item_id = t.id
+    LEFT JOIN (
+        SELECT y.item_id, SUM(y.value) AS total, {_latest("y")} AS latest
+        FROM t JOIN {t["plan"]} y ON y.item_id = t.id
+        WHERE t.kind = 'quantitative' AND y.month <= %(month)s
+        GROUP BY y.item_id
+    ) pl ON pl.item_id = t.id
     LEFT JOIN LATERAL (
         SELECT MAX(CASE WHEN m.completed_on IS NOT NULL AND m.completed_on <= %(as_of)s THEN 0
                         WHEN m.due_date < %(as_of)s THEN 2
@@ -188,7 +235,10 @@ q AS MATERIALIZED (
          AND p.month = %(previous)s AND p.red_streak > 0
 ), d AS MATERIALIZED (
     SELECT q.*, {_deviation("q")} AS dev,
-        q.kind = 'quantitative' AND NOT q.reported AND q.overdue AS late
+        q.kind = 'quantitative' AND NOT q.reported AND q.overdue AS late,
+        {_div("q.actual_n", "q.actual_d")} AS actual,
+        {_div("q.plan_n", "q.plan_d")} AS planned,
+        {_div("q.fc_n", "q.fc_d")} AS projected
     FROM q
 ), lit AS (
     SELECT d.*,
@@ -202,16 +252,16 @@ q AS MATERIALIZED (
 , written AS (
     INSERT INTO {t["light"]} ({columns})
     SELECT id, %(year)s, %(month)s, colour,
-        {_even("dev", 6)},
+        {_even("dev", rules.DEVIATION_PLACES)},
         CASE WHEN colour = 'grey' OR kind = 'milestone' OR {_is_range("lit")}
-             THEN NULL ELSE {_even("planned", 4)} END,
-        CASE WHEN {unlit} THEN NULL ELSE {_even("actual", 4)} END,
-        CASE WHEN {unlit} THEN NULL ELSE {_even("projected", 4)} END,
-        CASE WHEN {unlit} OR projected IS NULL THEN false
+             THEN NULL ELSE {_even("planned", rules.VALUE_PLACES)} END,
+        CASE WHEN {unlit} THEN NULL ELSE {_even("actual", rules.VALUE_PLACES)} END,
+        CASE WHEN {unlit} THEN NULL ELSE {_even("projected", rules.VALUE_PLACES)} END,
+        CASE WHEN {unlit} OR fc_n IS NULL THEN false
              WHEN polarity = 'range' THEN range_low IS NOT NULL AND range_high IS NOT NULL
-                  AND NOT projected BETWEEN range_low AND range_high
+                  AND NOT fc_n BETWEEN range_low * fc_d AND range_high * fc_d
              WHEN target IS NULL THEN false
-             WHEN polarity = 'lower' THEN projected > target ELSE projected < target END,
+             WHEN polarity = 'lower' THEN fc_n > target * fc_d ELSE fc_n < target * fc_d END,
         late,
         CASE WHEN colour = 'red' THEN COALESCE(before, 0) + 1 ELSE 0 END,
         %(now)s

@@ -97,7 +97,7 @@ def test_summed_higher_is_better_item_against_annual_pro_rata(
 def test_summed_lower_is_better_item_flips_the_sign(actual_to_date: Decimal, colour: str) -> None:
     result = light(SUM_LOWER, months(actual_to_date))
     assert result.colour == colour
-    assert result.deviation == -(actual_to_date - 600) / 600
+    assert result.deviation == rules.rounded(-(actual_to_date - 600) / 600, 6)
 
 
 @pytest.mark.parametrize(
@@ -254,6 +254,95 @@ def test_last_value_forecast_extrapolates_to_december_or_keeps_the_latest() -> N
     assert light(item, falling).forecast == D(-2)
     assert not light(item, falling).predicted_miss
     assert light(item, {1: D(7), 2: D(6)}, month=2, today=datetime.date(YEAR, 3, 1)).forecast == 6
+
+
+# The rule computes exactly and rounds once, half to even: a forecast exactly half-way
+# between two stored values goes to the even one (chained divisions, in a 28-digit
+# context or in SQL, can leave an exact half a hair above or below it).
+@pytest.mark.parametrize(
+    ("item", "actuals", "expected"),
+    [
+        # Run rate 12 x 0.0003 / 8 = 0.00045: half-way, to the even 0.0004.
+        (SUM_HIGHER, dict.fromkeys(range(1, 8), D(0)) | {8: D("0.0003")}, D("0.0004")),
+        # Trend over seven months: 85.42845 exactly, to the even 85.4284.
+        (
+            AVG_HIGHER,
+            dict(
+                enumerate(
+                    map(D, "84.4637 85.0478 85.0014 84.3502 85.6854 85.9722 84.9617".split()), 1
+                )
+            ),
+            D("85.4284"),
+        ),
+        # Trend at December over four months: 0.22875 exactly, to the even 0.2288.
+        (
+            Quantitative("higher", "last", D(1)),
+            {4: D("0.0108"), 5: D("-0.0657"), 6: D("-0.1411"), 7: D("0.1581")},
+            D("0.2288"),
+        ),
+    ],
+)
+def test_a_forecast_half_way_between_two_stored_values_rounds_once_to_the_even_one(
+    item: Quantitative, actuals: dict[int, Decimal], expected: Decimal
+) -> None:
+    month = max(actuals)
+    exact = rules.forecast(series_of(actuals, month), item.aggregation)
+    assert exact is not None and (exact * 20_000).denominator == 1  # on the half
+    today = datetime.date(YEAR, month, 28)
+    assert light(item, actuals, month=month, today=today).forecast == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        (D("0.00005"), 4, D("0.0000")),
+        (D("0.00015"), 4, D("0.0002")),
+        (D("-0.00015"), 4, D("-0.0002")),
+        (D("-0.0000005"), 6, D("0")),
+        (D("1.23456749999"), 6, D("1.234567")),
+        (D("1.2345675"), 6, D("1.234568")),
+    ],
+)
+def test_rounded_is_half_to_even(value: Decimal, places: int, expected: Decimal) -> None:
+    assert rules.rounded(value, places) == expected
+
+
+@given(
+    values=st.dictionaries(
+        st.integers(1, 12),
+        st.integers(-99_999, 99_999).map(lambda k: D(k).scaleb(-4)),
+        min_size=1,
+    ),
+    aggregation=st.sampled_from(["sum", "average", "last"]),
+)
+def test_forecast_is_the_least_squares_projection_rounded_once(
+    values: dict[int, Decimal], aggregation: str
+) -> None:
+    """Against the textbook fit (the mean of x and y, not the sums the rule keeps)."""
+    from fractions import Fraction
+
+    month = max(values)
+    months = sorted(values)
+    ys = [Fraction(values[m]) for m in months]
+    n = len(months)
+    mean_x, mean_y = Fraction(sum(months), n), sum(ys) / n
+    sxx = sum((m - mean_x) ** 2 for m in months)
+    fit = None
+    if n >= rules.TREND_MIN_POINTS and sxx:
+        slope = sum((m - mean_x) * (y - mean_y) for m, y in zip(months, ys, strict=True)) / sxx
+        fit = lambda m: mean_y + slope * (m - mean_x)  # noqa: E731
+    later = range(month + 1, 13)
+    if aggregation == "sum":
+        expected = sum(ys) / n * 12
+    elif aggregation == "average":
+        rest = [fit(m) if fit else ys[-1] for m in later]
+        expected = (sum(ys) + sum(rest)) / (n + len(rest))
+    else:
+        expected = fit(12) if fit else ys[-1]
+    item = Quantitative("higher", aggregation, D(1))
+    today = datetime.date(YEAR, month, 28)
+    got = light(item, values, month=month, today=today).forecast
+    assert got == rules.rounded(expected, 4)
 
 
 # --- Objective colours ------------------------------------------------------------------

@@ -98,7 +98,13 @@ def test_answers_found_by_fuzzing_are_documented(
 def test_a_past_the_last_page_answers_what_the_schema_says(
     openapi: dict[str, Any], cast: Cast
 ) -> None:
-    response = cast.client("hr").get("/api/v1/actuals/", {"page": 99})
+    response = cast.client("hr").get("/api/v1/letters/", {"page": 99})
+    assert response.status_code == 404
+    _validate(openapi, "/api/v1/letters/", response.json(), status="404")
+
+
+def test_a_forged_cursor_answers_what_the_schema_says(openapi: dict[str, Any], cast: Cast) -> None:
+    response = cast.client("hr").get("/api/v1/actuals/", {"cursor": "not-a-cursor"})
     assert response.status_code == 404
     _validate(openapi, "/api/v1/actuals/", response.json(), status="404")
 

@@ -79,11 +79,11 @@ def _count(
 @pytest.mark.parametrize("n", SIZES)
 def test_scorecard_list_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + count, + page of scorecards with counts/weights/letter, + years, + units for the filter,
-    # + the user's saved filters of the list
+    # + count, + the page's ids, + their scorecards with counts/weights/letter, + years,
+    # + units for the filter, + the user's saved filters of the list
     _count(
         django_assert_num_queries,
-        PAGE_BASE + 5 + NAV,
+        PAGE_BASE + 6 + NAV,
         world.cast.client("hr"),
         reverse("scorecard-list"),
     )
@@ -156,8 +156,8 @@ def test_indicator_list_page(world: World, django_assert_num_queries: Any, n: in
 @pytest.mark.parametrize(
     ("url", "extra"),
     [
-        ("/api/v1/scorecards/", 2),  # count, page with summaries
-        ("/api/v1/scorecard-items/", 3),  # count, page with scorecard, monthly plans
+        ("/api/v1/scorecards/", 1),  # a cursor page with summaries (no count)
+        ("/api/v1/scorecard-items/", 2),  # a cursor page with scorecard, monthly plans
         ("/api/v1/milestones/", 2),  # count, page with units
         ("/api/v1/indicators/", 2),  # count, page with owner unit
     ],

@@ -32,6 +32,7 @@ from scorecard.services.actuals_import_jobs import actuals_import_submit
 from scorecard.tasks import IMPORT_KIND
 from spm.api import RejectUnknownFieldsMixin, ScopedPrimaryKeyField, WithinFilterSet
 from spm.clock import clock
+from spm.cursor import KeysetPagination
 from spm.models import Job
 
 
@@ -92,6 +93,7 @@ class ActualViewSet(
 
     serializer_class = ActualSerializer
     filterset_class = ActualFilter
+    pagination_class = KeysetPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
     ordering_fields = ["month", "entered_at"]

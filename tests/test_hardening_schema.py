@@ -81,7 +81,7 @@ def test_answers_validate_against_the_schema(
 @pytest.mark.parametrize(
     "method,path,status",
     [
-        ("get", "/api/v1/actuals/", "404"),  # ?page= past the last page
+        ("get", "/api/v1/actuals/", "404"),  # a forged ?cursor=
         ("get", "/api/v1/actuals/", "400"),  # a filter value it cannot use
         ("get", "/api/v1/alignment/", "404"),  # ?unit= out of scope
         ("get", "/api/v1/actual-imports/template/", "400"),  # no year

@@ -172,7 +172,8 @@ def main(argv: list[str] | None = None) -> None:
         engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
         print(
             f"\n{engine}, {args.employees} employees ({generated}), "
-            f"{args.repeat} requests each, server time (Django test client):\n"
+            f"{args.repeat} requests each, server time (Django test client); "
+            f"load average at the start {os.getloadavg()[0]:.1f}:\n"
         )
         print("| page | as | median | p95 | queries | status |")
         print("|---|---|---|---|---|---|")
@@ -188,6 +189,8 @@ def main(argv: list[str] | None = None) -> None:
                     f"| {percentile(times, 0.95):,.0f} ms | {queries} | {status} |",
                     flush=True,
                 )
+        # The machine is shared: a figure means little without the load it was taken at.
+        print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

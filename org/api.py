@@ -18,6 +18,7 @@ from spm.api import (
     ScopedViewSetMixin,
     WithinFilterSet,
 )
+from spm.cursor import KeysetPagination
 from spm.schema import SingleObjectSchema
 
 
@@ -146,6 +147,7 @@ class EmployeeViewSet(
 
     serializer_class = EmployeeSerializer
     filterset_class = EmployeeFilter
+    pagination_class = KeysetPagination
     search_fields = ["name", "employee_no", "job_title"]
     ordering_fields = ["name", "employee_no", "job_title"]
     ordering = ["name", "employee_no"]

@@ -9,9 +9,12 @@ class ScorecardConfig(AppConfig):
     verbose_name = _("Scorecards")
 
     def ready(self) -> None:
-        from scorecard import generate, nav
+        from django.db.models.signals import post_delete, post_save
+
+        from scorecard import generate, nav, summaries
         from scorecard.demo import letters_actuals
         from scorecard.demo import scorecards as demo_scorecards
+        from scorecard.models import Scorecard, ScorecardItem
         from spm import registry
         from spm.saved_filters import FilterList
 
@@ -21,6 +24,11 @@ class ScorecardConfig(AppConfig):
         registry.demo_seeders.register("scorecard.scorecards", demo_scorecards.seed, order=30)
         registry.demo_seeders.register("scorecard.letters_actuals", letters_actuals.seed, order=31)
         registry.generators.register("scorecard.generate", generate.generate, order=30)
+        # After every bulk write of items: the alignment flags of what was generated.
+        registry.generators.register("scorecard.summaries", summaries.generate, order=39)
+        post_save.connect(summaries.on_item_saved, sender=ScorecardItem)
+        post_delete.connect(summaries.on_item_deleted, sender=ScorecardItem)
+        post_save.connect(summaries.on_scorecard_saved, sender=Scorecard)
         for name, url_name, params in (
             ("scorecards", "scorecard-list", ("year", "unit", "owner", "status", "q")),
             ("actuals", "actual-list", ("year", "month", "q", "unit", "mine", "sort")),

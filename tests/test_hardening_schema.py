@@ -81,7 +81,7 @@ def test_answers_validate_against_the_schema(
 @pytest.mark.parametrize(
     "method,path,status",
     [
-        ("get", "/api/v1/actuals/", "404"),  # ?page= past the last page
+        ("get", "/api/v1/actuals/", "404"),  # a forged ?cursor=
         ("get", "/api/v1/actuals/", "400"),  # a filter value it cannot use
         ("get", "/api/v1/alignment/", "404"),  # ?unit= out of scope
         ("get", "/api/v1/actual-imports/template/", "400"),  # no year
@@ -98,7 +98,13 @@ def test_answers_found_by_fuzzing_are_documented(
 def test_a_past_the_last_page_answers_what_the_schema_says(
     openapi: dict[str, Any], cast: Cast
 ) -> None:
-    response = cast.client("hr").get("/api/v1/actuals/", {"page": 99})
+    response = cast.client("hr").get("/api/v1/letters/", {"page": 99})
+    assert response.status_code == 404
+    _validate(openapi, "/api/v1/letters/", response.json(), status="404")
+
+
+def test_a_forged_cursor_answers_what_the_schema_says(openapi: dict[str, Any], cast: Cast) -> None:
+    response = cast.client("hr").get("/api/v1/actuals/", {"cursor": "not-a-cursor"})
     assert response.status_code == 404
     _validate(openapi, "/api/v1/actuals/", response.json(), status="404")
 

@@ -4,9 +4,12 @@ selected — as the template loop they replace rendered them."""
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Any
 
+import pytest
 from django.template import Context, Template
 
+from org.models import OrgUnit
 from org.templatetags.org_tags import unit_options
 
 
@@ -40,3 +43,11 @@ def test_the_tag_renders_in_a_template() -> None:
     template = Template("{% load org_tags %}<select>{% unit_options units chosen %}</select>")
     html = template.render(Context({"units": [unit(7, 0, "A & B")], "chosen": 7}))
     assert html == '<select><option value="7" selected>A &amp; B</option></select>'
+
+
+@pytest.mark.django_db
+def test_a_queryset_renders_as_its_units_do(cast: Any) -> None:
+    units = OrgUnit.objects.order_by("path")
+    html = unit_options(units, cast.engineering)
+    assert html == unit_options(list(units), cast.engineering)
+    assert f'value="{cast.engineering.pk}" selected' in html

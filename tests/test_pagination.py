@@ -50,11 +50,12 @@ def test_api_count_is_capped_in_one_query_at_any_size(
     cast: Cast, monkeypatch: Any, django_assert_num_queries: Any, people: int
 ) -> None:
     monkeypatch.setattr(CappedPaginator, "cap", 5)
-    grow(cast, people)
+    OrgUnitFactory.create_batch(people, parent=cast.engineering)
     client = cast.client("executive")
-    # The signed-in base (7, see test_org_queries), the capped count, the page.
+    # The signed-in base (7, see test_org_queries), the capped count, the page. (The big
+    # lists — employees, scorecards, items, actuals — page by cursor: test_cursor_pagination.)
     with django_assert_num_queries(7 + 2):
-        response = client.get("/api/v1/employees/?page_size=2")
+        response = client.get("/api/v1/org-units/?page_size=2")
     assert response.status_code == 200
     assert response.json()["count"] == 6
     assert response.json()["next"]

@@ -443,10 +443,10 @@ def test_api_actual_list_runs_a_fixed_number_of_queries(
 ) -> None:
     grow(cast, n)
     client = cast.client("manager")
-    # + count, + page of actuals with item and scorecard
-    with django_assert_num_queries(PAGE_BASE + 2):
+    # + page of actuals with item and scorecard (a cursor page: no count)
+    with django_assert_num_queries(PAGE_BASE + 1):
         response = client.get("/api/v1/actuals/")
-    assert response.json()["count"] == 2 * n
+    assert len(response.json()["results"]) == 2 * n
 
 
 @pytest.mark.parametrize("n", [1, 8])

@@ -79,11 +79,11 @@ def _count(
 @pytest.mark.parametrize("n", SIZES)
 def test_scorecard_list_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + count, + page of scorecards with counts/weights/letter, + years, + units for the filter,
-    # + the user's saved filters of the list
+    # + count, + the page's ids, + their scorecards with counts/weights/letter, + years (first
+    # and last, then one EXISTS per year), + units for the filter, + the user's saved filters
     _count(
         django_assert_num_queries,
-        PAGE_BASE + 5 + NAV,
+        PAGE_BASE + 7 + NAV,
         world.cast.client("hr"),
         reverse("scorecard-list"),
     )
@@ -102,12 +102,12 @@ def test_scorecard_page(world: World, django_assert_num_queries: Any, n: int) ->
 def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
     # + my scorecard, + my unit's scorecard, + items, + actuals, + plans, + milestones,
-    # + parents (level 1), + parents (level 2), + current letter, + years, + the items' lights
+    # + parents (level 1), + parents (level 2), + current letter, + years (2), + the items' lights
     # (the objectives' own parents: none here, one query per level otherwise)
     url = reverse("my-targets")
     _count(
         django_assert_num_queries,
-        PAGE_BASE + 11 + NAV,
+        PAGE_BASE + 12 + NAV,
         world.cast.client("employee"),
         url,
         year=2026,
@@ -117,12 +117,12 @@ def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -
 @pytest.mark.parametrize("n", SIZES)
 def test_unit_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + unit, + years, + ancestors, + unit scorecard with summary, + sub-units with their
+    # + unit, + years (2), + ancestors, + unit scorecard with summary, + sub-units with their
     # scorecards, + team count, + team page with their scorecards, + hand-overs,
     # + the unit scorecard's items, + their lights
     url = reverse("scorecard-unit", args=[world.cast.engineering.pk])
     manager = world.cast.client("manager")
-    _count(django_assert_num_queries, PAGE_BASE + 10 + NAV, manager, url, year=2026)
+    _count(django_assert_num_queries, PAGE_BASE + 11 + NAV, manager, url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -131,10 +131,10 @@ def test_alignment_page(world: World, django_assert_num_queries: Any, n: int) ->
     # + top unit, + default plan, + unit items per level, + unit items, + children
     # summaries, + objectives,
     # + objectives served, + weights (rows, count), + sums (rows, count),
-    # + unlinked (rows, count), + plans for the filter, + years, + units for the filter
+    # + unlinked (rows, count), + plans for the filter, + years (2), + units for the filter
     # (the top unit has no ancestors for the breadcrumb)
     url = reverse("scorecard-alignment")
-    _count(django_assert_num_queries, PAGE_BASE + 16 + NAV, world.cast.client("hr"), url, year=2026)
+    _count(django_assert_num_queries, PAGE_BASE + 17 + NAV, world.cast.client("hr"), url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -156,8 +156,8 @@ def test_indicator_list_page(world: World, django_assert_num_queries: Any, n: in
 @pytest.mark.parametrize(
     ("url", "extra"),
     [
-        ("/api/v1/scorecards/", 2),  # count, page with summaries
-        ("/api/v1/scorecard-items/", 3),  # count, page with scorecard, monthly plans
+        ("/api/v1/scorecards/", 1),  # a cursor page with summaries (no count)
+        ("/api/v1/scorecard-items/", 2),  # a cursor page with scorecard, monthly plans
         ("/api/v1/milestones/", 2),  # count, page with units
         ("/api/v1/indicators/", 2),  # count, page with owner unit
     ],

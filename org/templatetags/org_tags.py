@@ -8,23 +8,34 @@ seconds per page for HR at 3,262 units (every option through the template engine
 from __future__ import annotations
 
 from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 from django import template
-from django.utils.html import format_html_join
+from django.db.models import QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
-SELECTED = mark_safe(" selected")  # a constant attribute, no user text
 
 
 @register.simple_tag
 def unit_options(units: Iterable[Any], selected: Any = None) -> SafeString:
     """``<option value="pk"[ selected]>· · name</option>`` per unit, indented by depth;
-    ``selected`` is a unit, a primary key or nothing. Names are escaped."""
+    ``selected`` is a unit, a primary key or nothing. Names are escaped.
+
+    Rows are read as plain tuples and joined with the standard library's ``escape``:
+    ``format_html`` per option and a model instance per unit still cost a second per page
+    for HR at 3,262 units on a loaded machine."""
     chosen = getattr(selected, "pk", selected)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}{}</option>',
-        ((u.pk, SELECTED if u.pk == chosen else "", "· " * u.depth, u.name) for u in units),
+    rows: Iterable[tuple[Any, int, str]] = (
+        units.values_list("pk", "depth", "name")
+        if isinstance(units, QuerySet)
+        else ((u.pk, u.depth, u.name) for u in units)
+    )
+    return mark_safe(  # noqa: S308 - every piece of user text is escaped just above
+        "".join(
+            f'<option value="{pk}"{" selected" if pk == chosen else ""}>'
+            f"{'· ' * depth}{escape(name)}</option>"
+            for pk, depth, name in rows
+        )
     )

@@ -32,6 +32,7 @@ from scorecard.services.actuals_import_jobs import actuals_import_submit
 from scorecard.tasks import IMPORT_KIND
 from spm.api import RejectUnknownFieldsMixin, ScopedPrimaryKeyField, WithinFilterSet
 from spm.clock import clock
+from spm.cursor import KeysetPagination
 from spm.models import Job
 
 
@@ -92,12 +93,14 @@ class ActualViewSet(
 
     serializer_class = ActualSerializer
     filterset_class = ActualFilter
+    pagination_class = KeysetPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
     ordering_fields = ["month", "entered_at"]
-    # The unique (item, month) index's order: a page reads its rows from the index and stops,
-    # where a year from the joined scorecard first meant sorting every actual in scope.
-    ordering = ["item_id", "month"]
+    # Newest first, read backwards from the primary key: a page stops after its rows. (By
+    # item and month, PostgreSQL walked the items in id order and a group's first 30,000
+    # items — its units' — have no actuals: 0.8 s before the first row.)
+    ordering = ["-pk"]
 
     def get_queryset(self) -> QuerySet[MonthlyActual]:
         return selectors.actuals(self.request.user).select_related("item__scorecard")

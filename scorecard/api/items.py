@@ -29,6 +29,7 @@ from spm.api import (
     WithinFilterSet,
     request_action,
 )
+from spm.cursor import KeysetPagination
 from strategy.models import Objective
 
 
@@ -132,6 +133,7 @@ class ItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet[ScorecardItem]):
 
     serializer_class = ItemSerializer
     filterset_class = ItemFilter
+    pagination_class = KeysetPagination
     search_fields = ["name"]
     ordering_fields = ["order", "pk"]
     # By the card's id, not "scorecard" (that follows the card's own ordering through two

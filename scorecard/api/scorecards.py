@@ -29,6 +29,7 @@ from spm.api import (
     WithinFilterSet,
 )
 from spm.clock import clock
+from spm.cursor import KeysetPagination
 from spm.schema import SingleObjectSchema
 
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Default: this year.")
@@ -97,6 +98,7 @@ class ScorecardViewSet(
 
     serializer_class = ScorecardSerializer
     filterset_class = ScorecardFilter
+    pagination_class = KeysetPagination
     search_fields = ["unit__name", "unit__code", "employee__name", "employee__employee_no"]
     ordering_fields = ["year", "unit__path", "employee__name"]
     # Newest year first, then by id, read from the (-year, id) index: sorting a whole group

@@ -91,9 +91,11 @@ class Scorecard(models.Model):
         _("status"), max_length=10, choices=ScorecardStatus.choices, default=ScorecardStatus.DRAFT
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Derived, kept by scorecard.summaries: the weights do not sum to 100 (alignment).
+    weights_off = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = ScorecardQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["weights_off"])
 
     class Meta:
         ordering = ["-year", "unit__path", "employee__name"]
@@ -104,6 +106,12 @@ class Scorecard(models.Model):
         indexes = [
             models.Index(fields=["unit", "year"], name="scorecard_unit_year_idx"),
             models.Index(fields=["-year", "id"], name="scorecard_year_id_idx"),
+            # The alignment view's "weights not 100": only the cards out of line.
+            models.Index(
+                fields=["year", "unit"],
+                condition=Q(weights_off=True),
+                name="scorecard_weights_off_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -295,6 +303,8 @@ class ScorecardItem(LockedByScorecard):
     )
     order = models.PositiveIntegerField(_("order"), default=0)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Derived, kept by scorecard.summaries: the children do not add up to the target.
+    children_off = models.BooleanField(default=False, db_default=False, editable=False)
 
     # One list per concept; the form, the API, the letter snapshot (and its fingerprint),
     # the cascade and the update service derive theirs from these.
@@ -321,14 +331,23 @@ class ScorecardItem(LockedByScorecard):
 
     locked_via = ("pk", "scorecard_id")
     objects = ScorecardChildQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["children_off"])
 
     class Meta:
         ordering = ["scorecard", "order", "pk"]
         verbose_name = _("scorecard item")
         verbose_name_plural = _("scorecard items")
-        # The default order, readable from the index (a page stops after its rows).
-        indexes = [models.Index(fields=["scorecard", "order", "id"], name="item_card_order_idx")]
+        indexes = [
+            # The default order, readable from the index (a page stops after its rows).
+            models.Index(fields=["scorecard", "order", "id"], name="item_card_order_idx"),
+            # The alignment view's problem lists read only the rows out of line.
+            models.Index(
+                fields=["scorecard"], condition=Q(children_off=True), name="item_children_off_idx"
+            ),
+            models.Index(
+                fields=["scorecard"], condition=Q(objective__isnull=True), name="item_unlinked_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

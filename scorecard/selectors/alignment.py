@@ -12,7 +12,9 @@ checks the rules of DESIGN §2 step 4:
 - an item linked to no objective.
 
 Every list of problems is capped (``LIMIT`` rows plus the total count), so the page stays
-fast for a whole group. Queries: a fixed handful, whatever the size of the subtree.
+fast for a whole group. The two checks that would need a pass over every item (weights,
+sums) read flags kept up to date by the writes (:mod:`scorecard.summaries`). Queries: a
+fixed handful, whatever the size of the subtree.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
-    F,
     Max,
     Min,
     OuterRef,
@@ -44,8 +45,6 @@ from strategy.models import Objective, PlanStatus, StrategicPlan
 
 LIMIT = 50
 NODE_LIMIT = 400
-HUNDRED = Decimal(100)
-EPSILON = Decimal("0.00005")
 
 
 @dataclass
@@ -198,12 +197,12 @@ def alignment(
             branches.get(node.item.objective_id, loose).nodes.append(node)  # type: ignore[arg-type]
     result.branches = list(branches.values()) + ([loose] if loose.nodes else [])
     if objectives:
-        # One EXISTS per objective (indexed), not a scan of every item in the view.
-        served = set(
-            Objective.objects.filter(pk__in=[o.pk for o in objectives])
-            .filter(Exists(view.filter(objective=OuterRef("pk"))))
-            .values_list("pk", flat=True)
-        )
+        # One EXISTS per objective, each with its id written in: planned one by one, an
+        # unused objective is an empty index probe and a served one stops at its first item
+        # (correlated to the objective row, the planner scanned every item for each).
+        probes = {f"o{o.pk}": Exists(view.filter(objective_id=o.pk)) for o in objectives}
+        found = Objective.objects.filter(pk=objectives[0].pk).values(**probes).get()
+        served = {o.pk for o in objectives if found[f"o{o.pk}"]}
         result.uncovered = [o for o in objectives if o.pk not in served]
     _weight_problems(user, result)
     _sum_problems(view, result)
@@ -217,20 +216,11 @@ def alignment(
 
 
 def _weight_problems(user: Any, result: Alignment) -> None:
-    """Scorecards whose weights are not 100: one grouped pass over the items (a card with
-    no weighted item at all counts too)."""
-    cards = scorecards(user).filter(year=result.year, unit__path__startswith=result.unit.path)
-    weighted = ScorecardItem.objects.exclude(kind=ItemKind.KEY_TASK)
-    off = (
-        weighted.filter(scorecard__in=cards)
-        .order_by()
-        .values("scorecard_id")
-        .annotate(w=Sum("weight"))
-        .filter(Q(w__gt=HUNDRED + EPSILON) | Q(w__lt=HUNDRED - EPSILON))
-        .values("scorecard_id")
+    """Scorecards whose weights are not 100 (or that have no weighted item): the flag kept
+    by :mod:`scorecard.summaries`, read through its partial index."""
+    bad = scorecards(user).filter(
+        year=result.year, unit__path__startswith=result.unit.path, weights_off=True
     )
-    bad = cards.filter(Q(pk__in=off) | ~Exists(weighted.filter(scorecard=OuterRef("pk"))))
-    # The grouped pass runs once: the ids give the count and the first rows to show.
     ids = list(bad.order_by("unit__path", "employee__name", "pk").values_list("pk", flat=True))
     rows = with_summary(Scorecard.objects.filter(pk__in=ids[:LIMIT])).order_by(
         "unit__path", "employee__name", "pk"
@@ -250,30 +240,12 @@ def _child_aggregate(view: QuerySet[ScorecardItem], function: Any) -> Subquery:
 
 
 def _sum_problems(view: QuerySet[ScorecardItem], result: Alignment) -> None:
-    """Parents whose children do not add up: one grouped pass over the children, compared
-    with the parent in the database (exact count), then totals for the rows shown."""
-    grouped = (
-        view.filter(
-            parent__kind=ItemKind.QUANTITATIVE,
-            parent__target__isnull=False,
-            parent__scorecard__unit__path__startswith=result.unit.path,
-        )
-        .order_by()
-        .values("parent_id", "parent__target", "parent__aggregation", "parent__polarity")
-        .annotate(total=Sum("target"), low=Min("target"), high=Max("target"))
-    )
-    target = F("parent__target")
-    # SQLite sums decimals as floats: compare with half a unit of the last stored place.
-    off = Q(total__gt=target + EPSILON) | Q(total__lt=target - EPSILON)
-    summed = Q(parent__aggregation=scoring.SUM)
+    """Parents whose children do not add up: the flag kept by :mod:`scorecard.summaries`,
+    read through its partial index, then the children's total for the rows shown."""
     bad_ids = list(
-        grouped.filter(
-            summed & off
-            | ~summed & Q(parent__polarity=scoring.HIGHER, low__lt=target - EPSILON)
-            | ~summed & Q(parent__polarity=scoring.LOWER, high__gt=target + EPSILON)
-        )
-        .order_by("parent__scorecard__unit__path", "parent_id")
-        .values_list("parent_id", flat=True)
+        view.filter(children_off=True)
+        .order_by("scorecard__unit__path", "pk")
+        .values_list("pk", flat=True)
     )
     rows = (
         ScorecardItem.objects.filter(pk__in=bad_ids[:LIMIT])

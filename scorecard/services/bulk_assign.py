@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from org.models import Employee, OrgUnit
 from org.scoping import CHANGE, VIEW, Actor, history_user, require, scope_of
+from scorecard import summaries
 from scorecard.models import (
     ItemMonthlyPlan,
     Milestone,
@@ -147,6 +148,11 @@ def item_bulk_assign(
         items, ScorecardItem, batch_size=BATCH, default_user=history_user(actor)
     )
     result.created = len(created)
+    # Bulk inserts send no signals: the alignment flags of the cards and the parent.
+    summaries.refresh(
+        scorecards=[c.pk for c in new_cards] + [c.scorecard_id for c in created],
+        parents=[parent.pk],
+    )
     if created:
         _copy_in_bulk(parent, created, actor)
         ids = [c.pk for c in created]

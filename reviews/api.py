@@ -58,10 +58,11 @@ class ReviewViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: Any = None) -> Response:
         """Answer (or revise) the review while the cycle runs."""
+        review = self.get_object()  # out of scope is a 404 whatever the body
         body = s.ReviewSubmitSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         row = review_services.review_submit(
-            actor=request_actor(request), review=self.get_object(), **body.validated_data
+            actor=request_actor(request), review=review, **body.validated_data
         )
         fresh = self.scoped(request.user, VIEW).get(pk=row.pk)
         return Response(s.ReviewSerializer(fresh, context={"request": request}).data)

@@ -30,10 +30,12 @@ from django.test import TestCase
 from assessment.models import AssessmentCycle, AssessmentResult, AssessmentScheme, CycleStatus
 from assessment.services import cycles, decisions, inputs
 from assessment.services.cycles import cycle_create, cycle_open
-from incentives.models import BonusScheme
+from incentives.models import BonusScheme, Payout
 from incentives.services import payouts_compute_start
 from incentives.whatif_jobs import whatif_start
+from lightup.models import LightStatus
 from lightup.services import lightup_sweep
+from notifications.models import Notification
 from notifications.services import notification_send
 from org.models import Employee
 from org.scoping import SYSTEM
@@ -75,6 +77,10 @@ class Matrix:
     half: AssessmentCycle
     scheme: BonusScheme
     rows: dict[str, Rows] = field(default_factory=dict)
+    # role -> that member's own notification / background import; HR's what-if job
+    notes: dict[str, Notification] = field(default_factory=dict)
+    imports: dict[str, Job] = field(default_factory=dict)
+    whatif: Job | None = None
 
 
 def with_actuals_and_letters(world: World) -> World:
@@ -131,7 +137,7 @@ def build_matrix(world: World) -> Matrix:
         own = Review.objects.get(result=result, reviewer=person)
         review_submit(actor=person.user, review=own, integrity=D(80), synergy=D(80),
                       systematicness=D(80), comment=f"Self-review of {person.name}")  # fmt: skip
-        inputs.key_task_grade(actor=boss, result=result, item=tasks[name], grade="good")
+        grade = inputs.key_task_grade(actor=boss, result=result, item=tasks[name], grade="good")
         bonus = decisions.adjustment_propose(
             actor=boss, result=result, kind="bonus", points=D(1), reason="Early"
         )
@@ -140,12 +146,15 @@ def build_matrix(world: World) -> Matrix:
             annual=result,
             half=AssessmentResult.objects.get(cycle=half, employee=person),
             key_task=tasks[name],
+            extra={"grade": grade, "self_review": own},
         )
     compute_now(annual)
     annual = _advance(cast.hr, annual, "self_assessment", "review", "calibration", "finalised")
     with TestCase.captureOnCommitCallbacks(execute=True):
         payouts_compute_start(actor=cast.hr.user, cycle=annual)
-        whatif_start(actor=cast.hr.user, cycle=annual, scheme=scheme, terms={}, pools={})
+        matrix.whatif = whatif_start(
+            actor=cast.hr.user, cycle=annual, scheme=scheme, terms={}, pools={}
+        )
     matrix.annual = _advance(cast.hr, annual, "published")
     for name, person in people.items():
         _people_side(matrix, name, person)
@@ -166,6 +175,16 @@ def build_matrix(world: World) -> Matrix:
             kind="lightup.warning",
             params={"item": "Profit", "owner": role, "year": YEAR, "month": 1, "colour": "red"},
         )
+        recipient = getattr(cast, role).user
+        matrix.notes[role] = Notification.objects.filter(recipient=recipient).latest("pk")
+        matrix.imports[role] = Job.objects.get(kind=IMPORT_KIND, created_by=recipient)
+    for name, row in matrix.rows.items():
+        row.extra["payout"] = Payout.objects.get(
+            result__cycle=annual, result__employee=people[name]
+        )
+        row.extra["light"] = LightStatus.objects.filter(
+            item__scorecard__unit=people[name].unit
+        ).first()
     return matrix
 
 
@@ -213,6 +232,9 @@ def _pending_decisions(matrix: Matrix) -> None:
         extra = row.extra
         extra["adjustment"] = decisions.adjustment_propose(
             actor=boss, result=row.half, kind="bonus", points=D(2), reason="Storm repair"
+        )
+        extra["own_adjustment"] = decisions.adjustment_propose(
+            actor=cast.hr.user, result=row.half, kind="bonus", points=D(1), reason="HR's own"
         )
         extra["veto"] = decisions.veto_propose(actor=boss, result=row.half, reason="Accident")
         extra["exemption"] = decisions.exemption_propose(

@@ -18,8 +18,11 @@ For each operation the scope oracle is independent of the viewset: the model's o
 
 An operation the table cannot place (a new endpoint on a model with no scope oracle and no
 rule here) fails :func:`test_every_operation_has_an_expectation`, so no endpoint escapes.
-The world is ``tests/scorecard_world.py`` plus one actual and one letter; the summary test
-prints how many cells ran (``-s``).
+The world is ``tests/matrix/world.py``: the scorecard world plus rows of every app above
+it (cycles and results, decisions, reviews, appeals, plans, payouts, light statuses,
+notifications, jobs) inside and outside each member's scope; ``tests/matrix/`` holds the
+cell-by-cell expectations of those apps. The summary test prints how many cells ran (``-s``;
+"no row" counts member x operation pairs that only met a nonexistent id).
 """
 
 from __future__ import annotations

@@ -163,7 +163,7 @@ CELLS = [
         "get",
         "/api/v1/what-if-jobs/{id}/",
         "404 404 404 200 404",
-        lambda m, s: (m.whatif.pk,),
+        lambda m, s: (getattr(m.whatif, "pk", None),),
         mirrored=False,
     ),
     # light-up: statuses follow their scorecard; sweeps are HR's and the executive's

@@ -22,6 +22,13 @@ def _anchor(m: Matrix, side: str) -> tuple[Any, ...]:
     return (BarsAnchor.objects.get(scheme_id=m.annual.scheme_id).pk,)
 
 
+def _policy(m: Matrix, side: str) -> dict[str, Any]:
+    from reviews.models import ReviewPolicy
+
+    stored = ReviewPolicy.objects.get(scheme_id=m.annual.scheme_id)
+    return {"scheme": m.annual.scheme_id, "hr_reads_answers": True, "version": stored.version}
+
+
 def _about(**extra: Any) -> Any:
     return lambda m, side: {"employee": person(m, side).pk, **extra}
 
@@ -79,7 +86,7 @@ CELLS = [
         "post",
         "/api/v1/review-policies/",
         "400 400 400 201 404",
-        body=lambda m, s: {"scheme": m.annual.scheme_id, "hr_reads_answers": True},
+        body=_policy,
         mirrored=False,
     ),
     # incidents: the line manager's notes, read by HR; never by the person

@@ -48,6 +48,7 @@ from reviews.services.reviews import review_submit, reviews_suggest
 from scorecard.models import ScorecardItem
 from scorecard.tasks import IMPORT_KIND
 from spm.models import Job
+from tests.conftest import tasks_in_process
 from tests.factories_assessment import YEAR, compute_now, group_scheme
 from tests.factories_scorecard import KeyTaskFactory
 from tests.factories_tracking import ActualFactory, LetterFactory
@@ -150,7 +151,8 @@ def build_matrix(world: World) -> Matrix:
         )
     compute_now(annual)
     annual = _advance(cast.hr, annual, "self_assessment", "review", "calibration", "finalised")
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    # the payout and what-if tasks run here, in-process, even where a worker listens
+    with tasks_in_process(), TestCase.captureOnCommitCallbacks(execute=True):
         payouts_compute_start(actor=cast.hr.user, cycle=annual)
         matrix.whatif = whatif_start(
             actor=cast.hr.user, cycle=annual, scheme=scheme, terms={}, pools={}

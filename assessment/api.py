@@ -111,10 +111,11 @@ class ResultViewSet(
     @action(detail=True, methods=["post"])
     def calibrate(self, request: Request, pk: Any = None) -> Response:
         """Executive: set the calibrated grade, with a reason when it changes the grade."""
+        result = self.get_object()  # out of scope is a 404 whatever the body
         body = s.CalibrateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         result = results.result_calibrate(
-            actor=_actor(request), result=self.get_object(), **body.validated_data
+            actor=_actor(request), result=result, **body.validated_data
         )
         return self._done(request, result)
 
@@ -122,9 +123,9 @@ class ResultViewSet(
     @action(detail=True, methods=["post"])
     def rate(self, request: Request, pk: Any = None) -> Response:
         """Reviewer: the qualitative rating (0-100)."""
+        result = self.get_object()
         body = s.RateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        result = self.get_object()
         inputs.qualitative_rate(actor=_actor(request), result=result, **body.validated_data)
         return self._done(request, result)
 
@@ -132,10 +133,11 @@ class ResultViewSet(
     @action(detail=True, methods=["post"], url_path="self-assess")
     def self_assess(self, request: Request, pk: Any = None) -> Response:
         """The person assessed: the self-assessment."""
+        result = self.get_object()
         body = s.SelfAssessSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         result = inputs.result_self_assess(
-            actor=_actor(request), result=self.get_object(), **body.validated_data
+            actor=_actor(request), result=result, **body.validated_data
         )
         return self._done(request, result)
 
@@ -193,11 +195,10 @@ def _decision_viewset(model: type[Any], serializer: type[Any], propose: Any, dec
         @action(detail=True, methods=["post"])
         def decide(self, request: Request, pk: Any = None) -> Response:
             """Approve or reject (someone other than the proposer; rejections say why)."""
+            found = self.get_object()  # out of scope is a 404 whatever the body
             body = s.DecideSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            row = decide(
-                actor=_actor(request), **{argument: self.get_object()}, **body.validated_data
-            )
+            row = decide(actor=_actor(request), **{argument: found}, **body.validated_data)
             return Response(serializer(row, context={"request": request}).data)
 
     DecisionViewSet.__name__ = f"{model.__name__}ViewSet"

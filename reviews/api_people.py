@@ -32,7 +32,8 @@ def request_actor(request: Any) -> Actor:
 
 class StepMixin:
     """State changes of the shape "scoped object → service → serialized answer": the body
-    is validated, the service called on ``self.get_object()`` (so out of scope is 404) and
+    is validated after ``self.get_object()`` (so out of scope is 404, whatever the body), the
+    service called on the object and
     the row re-read through the viewset's own ``scoped()`` for the answer."""
 
     def answer(self, request: Request, pk: int) -> Response:
@@ -78,10 +79,11 @@ class IncidentViewSet(
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: Any = None) -> Response:
         """Correct an incident (``version`` guards against a stale edit)."""
+        incident = self.get_object()  # out of scope is a 404 whatever the body
         body = s.IncidentUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         row = incidents.incident_update(
-            actor=request_actor(request), incident=self.get_object(), **body.validated_data
+            actor=request_actor(request), incident=incident, **body.validated_data
         )
         return Response(s.IncidentSerializer(row, context={"request": request}).data)
 
@@ -107,9 +109,9 @@ class ThreadViewSet(
     @extend_schema(request=s.FeedbackReplySerializer, responses=s.FeedbackThreadSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: Any = None) -> Response:
+        thread = self.get_object()
         body = s.FeedbackReplySerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        thread = self.get_object()
         feedback.feedback_reply(actor=request_actor(request), thread=thread, **body.validated_data)
         fresh = people.thread_get(request_actor(request), thread.pk)
         return Response(s.FeedbackThreadSerializer(fresh, context={"request": request}).data)
@@ -211,9 +213,9 @@ class ImprovementPlanViewSet(
     @extend_schema(request=s.ImprovementActionSerializer, responses=s.ImprovementPlanSerializer)
     @action(detail=True, methods=["post"], url_path="actions")
     def add_action(self, request: Request, pk: Any = None) -> Response:
+        plan = self.get_object()
         body = s.ImprovementActionSerializer(data=request.data, context={"request": request})
         body.is_valid(raise_exception=True)
-        plan = self.get_object()
         plans.plan_action_add(actor=request_actor(request), plan=plan, **body.validated_data)
         return self.answer(request, plan.pk)
 

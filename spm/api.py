@@ -31,7 +31,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from org.scoping import action_for_method
-from spm.errors import Conflict
+from spm.errors import Conflict, NotPermitted
 from spm.paginator import CappedPaginator
 
 
@@ -261,6 +261,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF's ``EXCEPTION_HANDLER``: service errors to answers, every answer in one shape."""
     if isinstance(exc, Conflict):
         return conflict_response(exc)
+    if isinstance(exc, NotPermitted):
+        body = error_body(exc.messages[0], exc.code or "permission_denied")
+        return Response(body, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         exc = exceptions.ValidationError(detail)

@@ -32,6 +32,16 @@ class Conflict(ValidationError):
         return None
 
 
+class NotPermitted(ValidationError):
+    """The actor sees the row, but this change is not theirs to make (the person assessed
+    acknowledges their own result; a decision is an approver's). The API answers 403 —
+    never for a row the actor cannot see, which stays a 404 — and a form shows the message.
+    """
+
+    def __init__(self, message: Any, *, code: str = "permission_denied") -> None:
+        super().__init__(message, code=code)
+
+
 def public_fields(row: Any, names: Iterable[str]) -> dict[str, Any] | None:
     """The named fields of a stored row as JSON values, for :meth:`Conflict.current_data`.
 

@@ -21,6 +21,7 @@ from assessment.models import (
 from assessment.services import cycles, decisions, inputs, results
 from assessment.services.schemes import scheme_revise
 from org.versions import StaleRecord
+from spm.errors import NotPermitted
 from spm.models import Job
 from tests.conftest import Cast
 from tests.factories_assessment import annual_cycle, result_of, worked_example_scorecard
@@ -73,7 +74,7 @@ def test_worked_example_with_approved_veto_is_unqualified(cast: Cast) -> None:
     veto = decisions.veto_propose(
         actor=cast.manager.user, result=result, reason="Serious safety accident"
     )
-    with pytest.raises(Http404):  # HR may not approve vetoes: executives do
+    with pytest.raises(NotPermitted):  # HR sees it but may not approve: executives do
         decisions.veto_decide(actor=cast.hr.user, veto=veto, version=veto.version, approve=True)
     decisions.veto_decide(actor=cast.executive.user, veto=veto, version=veto.version, approve=True)
     compute(cast.hr.user, cycle)
@@ -97,7 +98,7 @@ def test_employee_cannot_rate_and_hr_cannot_approve_own_proposal(cast: Cast) -> 
     example = worked_example_scorecard(cast.employee)
     cycle = annual_cycle(cast)
     result = result_of(cycle, example.scorecard)
-    with pytest.raises(Http404):  # an employee has no reviewer's scope at all
+    with pytest.raises(NotPermitted):  # the employee sees the result but does not review it
         inputs.qualitative_rate(actor=cast.employee.user, result=result, rating=D(100))
     proposal = decisions.adjustment_propose(
         actor=cast.hr.user, result=result, kind="bonus", points=D(2), reason="Quality"
@@ -176,7 +177,7 @@ def test_calibrated_grade_needs_a_reason_and_records_the_executive(cast: Cast) -
             grade="qualified",
             reason="",
         )
-    with pytest.raises(Http404):
+    with pytest.raises(NotPermitted):  # HR sees the result; executives calibrate
         results.result_calibrate(
             actor=cast.hr.user, result=result, version=result.version, grade="qualified", reason="x"
         )

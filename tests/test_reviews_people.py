@@ -31,6 +31,7 @@ from reviews.services import bars as bars_services
 from reviews.services import feedback, incidents, interviews, plans
 from scorecard.models import ItemKind, Scorecard
 from spm.clock import FixedClock
+from spm.errors import NotPermitted
 from tests.conftest import Cast
 from tests.factories_assessment import group_scheme
 
@@ -67,8 +68,10 @@ def test_nobody_records_an_incident_about_themself_or_outside_their_units(cast: 
             actor=cast.manager.user, employee=cast.manager, occurred_on=DAY, kind="positive",
             description="Me", clock=CLOCK,
         )  # fmt: skip
-    for who in (cast.sibling_manager, cast.employee, cast.hr):
-        with pytest.raises(Http404):
+    # out of sight: not found; in sight but not theirs to manage: refused
+    for who, refusal in ((cast.sibling_manager, Http404), (cast.employee, NotPermitted),
+                         (cast.hr, NotPermitted)):  # fmt: skip
+        with pytest.raises(refusal):
             incidents.incident_record(
                 actor=who.user, employee=cast.employee, occurred_on=DAY, kind="negative",
                 description="x", clock=CLOCK,

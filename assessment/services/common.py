@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessment.models import (
@@ -19,6 +18,7 @@ from assessment.models import (
 from org.models import OrgUnit
 from org.scoping import CHANGE, VIEW, Actor, SystemActor, get_scoped, scope_of
 from spm.clock import Clock, clock
+from spm.errors import NotPermitted
 
 
 def now_of(given: Clock | None) -> Any:
@@ -49,17 +49,18 @@ def refuse_own(actor: Actor, result: AssessmentResult) -> None:
 
 
 def result_for_change(actor: Actor, pk: Any, *, roles: frozenset[str] | None = None) -> Any:
-    """The result ``pk``, locked for update, if ``actor`` may act on it (else 404), and
-    only while its cycle is not finalised."""
+    """The result ``pk``, locked for update, if ``actor`` may act on it, and only while its
+    cycle is not finalised: 404 if they do not see it, 403 if they see it but may not."""
     get_scoped(AssessmentResult.objects.all(), actor, pk, VIEW)
-    result = get_scoped(
-        AssessmentResult.objects.select_for_update(of=("self",)).select_related("cycle"),
-        actor,
-        pk,
-        CHANGE,
+    result = (
+        AssessmentResult.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .restrict(actor, CHANGE)
+        .filter(pk=pk)
+        .first()
     )
-    if roles is not None and not covered_by(actor, result.unit.path, roles):
-        raise Http404
+    if result is None or (roles is not None and not covered_by(actor, result.unit.path, roles)):
+        raise NotPermitted(_("You may not change this result."))
     require_not_final(result.cycle)
     return result
 

@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessment.models import (
@@ -33,6 +32,7 @@ from org.scoping import ADMIN, EXECUTIVE, HR, VIEW, Actor, audited, get_scoped, 
 from org.versions import refuse_stale, require_version
 from scorecard.models import ScorecardItem
 from spm.clock import Clock
+from spm.errors import NotPermitted
 
 APPROVERS: dict[type[Any], frozenset[str]] = {
     Adjustment: frozenset({HR, EXECUTIVE, ADMIN}),
@@ -112,7 +112,7 @@ def _decide(
     get_scoped(model.objects.all(), actor, pk, VIEW)
     row = model.objects.select_for_update(of=("self",)).select_related("result__unit").get(pk=pk)
     if not covered_by(actor, row.result.unit.path, APPROVERS[model]):
-        raise Http404
+        raise NotPermitted(_("Only an approver decides this."))
     result = result_for_change(actor, row.result_id)
     require_running(result.cycle)
     refuse_stale(row, version)

@@ -30,6 +30,7 @@ from org.scoping import VIEW, Actor, audited, get_scoped, history_user, require
 from org.versions import refuse_stale, require_version
 from scorecard.models import ItemKind, Milestone, ScorecardItem
 from spm.clock import Clock
+from spm.errors import NotPermitted
 
 
 def _reviewed_result(actor: Actor, result: AssessmentResult) -> AssessmentResult:
@@ -134,7 +135,7 @@ def result_self_assess(
     stored = AssessmentResult.objects.select_related("cycle").filter(pk=result.pk).first()
     if stored is None or not is_subject(actor, stored):
         get_scoped(AssessmentResult.objects.all(), actor, result.pk, VIEW)
-        raise ValidationError(_("Only the person assessed writes the self-assessment."))
+        raise NotPermitted(_("Only the person assessed writes the self-assessment."))
     if stored.cycle.status not in (CycleStatus.OPEN, CycleStatus.SELF_ASSESSMENT):
         raise ValidationError(_("The self-assessment step of this cycle is over."))
     if not text.strip():

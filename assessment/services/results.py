@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentCycle, AssessmentResult, CycleStatus, Grade
 from assessment.services.common import (
-    covered_by,
     is_subject,
     now_of,
     refuse_own,
@@ -20,6 +18,7 @@ from assessment.tasks import COMPUTE_KIND, cycle_compute
 from org.scoping import ADMIN, CHANGE, EXECUTIVE, VIEW, Actor, audited, get_scoped, history_user
 from org.versions import refuse_stale, require_version
 from spm.clock import Clock
+from spm.errors import NotPermitted
 from spm.jobs import job_create
 from spm.models import Job
 
@@ -54,10 +53,8 @@ def result_calibrate(
     """Set the calibrated grade (executive, in the calibration step); a change of grade
     keeps its reason and the approver. Calibrating back to the computed grade clears it.
     ``version`` is the result's version the executive opened."""
+    stored = result_for_change(actor, result.pk, roles=CALIBRATORS)
     require_version(actor, version)
-    stored = result_for_change(actor, result.pk)
-    if not covered_by(actor, stored.unit.path, CALIBRATORS):
-        raise Http404
     if stored.cycle.status != CycleStatus.CALIBRATION:
         raise ValidationError(_("Grades are calibrated in the calibration step."))
     refuse_own(actor, stored)
@@ -91,7 +88,7 @@ def result_acknowledge(
         VIEW,
     )
     if not is_subject(actor, stored):
-        raise ValidationError(_("Only the person assessed acknowledges the result."))
+        raise NotPermitted(_("Only the person assessed acknowledges the result."))
     if stored.cycle.status != CycleStatus.PUBLISHED:
         raise ValidationError(_("The result is not published yet."))
     if stored.acknowledged_at is None:

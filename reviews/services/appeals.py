@@ -26,6 +26,7 @@ from reviews import notify, rules
 from reviews.models import Appeal, AppealStatus
 from reviews.models.appeals import OPEN_STATUSES
 from spm.clock import Clock, clock
+from spm.errors import NotPermitted
 
 DECIDERS = frozenset({HR, ADMIN})
 
@@ -68,7 +69,7 @@ def appeal_submit(
         VIEW,
     )
     if not is_subject(actor, stored):
-        raise ValidationError(_("Only the person assessed appeals their result."))
+        raise NotPermitted(_("Only the person assessed appeals their result."))
     day = published_on(stored)
     today = (clock_ or clock()).today()
     if not rules.may_appeal(day, today):

@@ -20,6 +20,7 @@ from reviews import notify
 from reviews.models import Interview
 from reviews.services.common import MANAGERS, employee_managed, me_of
 from spm.clock import Clock
+from spm.errors import NotPermitted
 
 
 @transaction.atomic
@@ -114,7 +115,7 @@ def interview_acknowledge(
     elif me == stored.manager_id:
         stored.manager_acknowledged_at = at
     else:
-        raise ValidationError(_("Only the employee and the manager who held it acknowledge."))
+        raise NotPermitted(_("Only the employee and the manager who held it acknowledge."))
     stored.version += 1
     audited(stored, actor, "acknowledged").save()
     return stored

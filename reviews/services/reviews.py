@@ -25,6 +25,7 @@ from reviews import notify, rules
 from reviews.models import Review
 from reviews.models.reviews import ASSIGN
 from spm.clock import Clock
+from spm.errors import NotPermitted
 
 HR_ROLES = frozenset({HR, ADMIN})
 
@@ -99,7 +100,7 @@ def review_assign(
     stored = result_for_change(actor, result.pk, roles=HR_ROLES)
     require_running(stored.cycle)
     if kind == rules.SELF and reviewer.pk != stored.employee_id:
-        raise ValidationError(_("Only the person assessed writes the self-assessment."))
+        raise NotPermitted(_("Only the person assessed writes the self-assessment."))
     if kind != rules.SELF and reviewer.pk == stored.employee_id:
         raise ValidationError(_("The person assessed reviews themself only as self-assessment."))
     row = Review.objects.filter(result=stored, reviewer=reviewer).first() or Review(

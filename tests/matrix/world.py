@@ -107,12 +107,12 @@ def _cycle(world: World, scheme: AssessmentScheme, name: str, kind: str) -> Asse
         root_units=[cast.group],
         scheme=scheme,
     )
-    return cycle_open(actor=cast.hr.user, cycle=cycle)
+    return cycle_open(actor=cast.hr.user, cycle=cycle, version=cycle.version)
 
 
 def _advance(hr: Employee, cycle: AssessmentCycle, *steps: str) -> AssessmentCycle:
     for step in steps:
-        cycle = cycles.cycle_advance(actor=hr.user, cycle=cycle, to=step)
+        cycle = cycles.cycle_advance(actor=hr.user, cycle=cycle, to=step, version=cycle.version)
     return cycle
 
 
@@ -137,12 +137,15 @@ def build_matrix(world: World) -> Matrix:
         reviews_suggest(actor=cast.hr.user, result=result)
         own = Review.objects.get(result=result, reviewer=person)
         review_submit(actor=person.user, review=own, integrity=D(80), synergy=D(80),
-                      systematicness=D(80), comment=f"Self-review of {person.name}")  # fmt: skip
+                      systematicness=D(80), comment=f"Self-review of {person.name}",
+                      version=own.version)  # fmt: skip
         grade = inputs.key_task_grade(actor=boss, result=result, item=tasks[name], grade="good")
         bonus = decisions.adjustment_propose(
             actor=boss, result=result, kind="bonus", points=D(1), reason="Early"
         )
-        decisions.adjustment_decide(actor=cast.hr.user, adjustment=bonus, approve=True)
+        decisions.adjustment_decide(
+            actor=cast.hr.user, adjustment=bonus, approve=True, version=bonus.version
+        )
         matrix.rows[name] = Rows(
             annual=result,
             half=AssessmentResult.objects.get(cycle=half, employee=person),
@@ -208,7 +211,7 @@ def _people_side(matrix: Matrix, name: str, person: Employee) -> None:
     )  # fmt: skip
     extra["interview"] = interviews.interview_record(
         actor=boss, interview=talk, strengths="Calm", gaps="Reporting",
-        agreed_actions="Weekly report",
+        agreed_actions="Weekly report", version=talk.version,
     )  # fmt: skip
     extra["plan"] = plans.plan_create(
         actor=boss, unit=person.unit, employee=person, year=YEAR,

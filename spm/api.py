@@ -24,13 +24,14 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, parsers, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from org.scoping import action_for_method
+from org.scoping import VIEW, action_for_method
 from spm.errors import Conflict, NotPermitted
 from spm.paginator import CappedPaginator
 
@@ -58,12 +59,31 @@ class ScopedViewSetMixin:
     so an API view cannot skip scoping. Subclasses define ``scoped(user, action)``."""
 
     request: Any
+    kwargs: dict[str, Any]
 
     def scoped(self, user: Any, action: str) -> QuerySet[Any]:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def get_queryset(self) -> QuerySet[Any]:
         return self.scoped(self.request.user, request_action(self.request))
+
+    def get_object(self) -> Any:
+        """The row, scoped for the method's action. A write to a row the caller may see
+        but not change is a 403; a row they cannot see stays a 404 (issue 8, finding 9)."""
+        try:
+            return super().get_object()  # type: ignore[misc]
+        except Http404:
+            if request_action(self.request) == VIEW:
+                raise
+            field = getattr(self, "lookup_field", "pk")
+            value = self.kwargs.get(getattr(self, "lookup_url_kwarg", None) or field)
+            try:
+                seen = self.scoped(self.request.user, VIEW).filter(**{field: value}).exists()
+            except (TypeError, ValueError, DjangoValidationError, OverflowError):
+                seen = False
+            if seen:
+                raise NotPermitted(_("You may see this record but not change it.")) from None
+            raise
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):

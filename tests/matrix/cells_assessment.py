@@ -49,12 +49,12 @@ CELLS = [
     Cell(
         "post",
         A + "cycles/{id}/advance/",
-        "404 404 404 200 404",
+        "403 403 403 200 403",
         _cycle("half"),
         lambda m, s: {"to": "self_assessment", "version": m.half.version},
         mirrored=False,
     ),
-    Cell("post", A + "cycles/{id}/compute/", "404 404 404 202 404", _cycle("half"), mirrored=False),
+    Cell("post", A + "cycles/{id}/compute/", "403 403 403 202 403", _cycle("half"), mirrored=False),
     # results: the person assessed, their line of management, HR and the executive
     Cell("get", A + "results/{id}/", "200 200 404 200 200", annual),
     Cell("post", A + "results/{id}/acknowledge/", "200 403 404 403 403", annual),

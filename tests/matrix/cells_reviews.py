@@ -81,7 +81,7 @@ CELLS = [
         },
         mirrored=False,
     ),
-    Cell("delete", "/api/v1/bars-anchors/{id}/", "404 404 404 204 404", _anchor, mirrored=False),
+    Cell("delete", "/api/v1/bars-anchors/{id}/", "404 404 404 204 403", _anchor, mirrored=False),
     Cell(
         "post",
         "/api/v1/review-policies/",
@@ -101,7 +101,7 @@ CELLS = [
     Cell(
         "post",
         "/api/v1/critical-incidents/{id}/correct/",
-        "404 200 404 404 404",
+        "404 200 404 403 404",
         pk("incident"),
         lambda m, s: {
             "occurred_on": f"{YEAR}-11-03",
@@ -110,7 +110,7 @@ CELLS = [
             **version("incident")(m, s),
         },
     ),
-    Cell("delete", "/api/v1/critical-incidents/{id}/", "404 204 404 404 404", pk("incident")),
+    Cell("delete", "/api/v1/critical-incidents/{id}/", "404 204 404 403 404", pk("incident")),
     # feedback: the person and their manager
     Cell("get", "/api/v1/feedback-threads/{id}/", "200 200 404 404 404", pk("thread")),
     # ad-hoc feedback goes to colleagues of one's own, parent, sibling and child units

@@ -5,6 +5,12 @@ temporary directory and listens on loopback only; as root (CI), ``initdb`` and `
 run as ``nobody`` because PostgreSQL refuses to run as root. Redis runs on a free loopback
 port with persistence off. Both are stopped and deleted at the end.
 
+The test processes write bytecode even where ``PYTHONDONTWRITEBYTECODE`` is set: without it
+every process (each xdist worker, every Celery worker, gunicorn and ``manage.py`` command a
+test starts) compiles the app and pytest rewrites the asserts of every test module again —
+about 9 s of CPU of the 16 s a worker spends collecting. The files go where Python puts
+them anyway, ``__pycache__/`` directories, which git ignores.
+
 What ran and what was skipped is printed plainly at the start and the end. With
 ``SPM_REQUIRE_SERVICES=1`` a missing tier is an error here, and every test of that tier
 fails instead of skipping (see ``tests/conftest.need``).
@@ -247,6 +253,7 @@ def main(argv: list[str]) -> int:
         for tier in tiers:
             env.update(tier.env)
         env.setdefault("SPM_TASKS_EAGER", "")
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # see the module docstring
         command = [sys.executable, "-m", "pytest", *parallel(argv), *argv]
         code = subprocess.call(command, cwd=ROOT, env=env)
         print(summary, flush=True)

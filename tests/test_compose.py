@@ -161,7 +161,9 @@ def test_web_command_migrates_and_serves_health_through_gunicorn(tmp_path: Path,
     shell_command = SERVICES["web"]["command"][-1].replace("0.0.0.0:8000", f"127.0.0.1:{port}")
     process = run(["sh", "-c", shell_command], production_env(tmp_path))
     wait_for_port(port, timeout=180)
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=10) as response:
+    # The master listens before its workers have imported the app; on a loaded machine the
+    # first answer can take far longer than 10 s to come.
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=120) as response:
         assert response.status == 200
         body = response.read().decode()
     assert '"database": "ok"' in body

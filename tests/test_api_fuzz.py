@@ -57,8 +57,9 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.access import CAST, fresh, module_rows
 from tests.conftest import need
+from tests.matrix.world import with_actuals_and_letters
 from tests.scorecard_world import World
-from tests.test_api_matrix import SCHEMA, _model, with_actuals_and_letters
+from tests.test_api_matrix import SCHEMA, _model
 
 pytestmark = pytest.mark.services
 

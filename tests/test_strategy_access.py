@@ -331,7 +331,8 @@ def test_only_executives_edit_an_objective_through_the_api(
         {"name": "Deliver faster"},
         content_type="application/json",
     )
-    assert response.status_code == expect(EDITORS, anonymous=API)[role]
+    # the manager and HR see the objective but may not change it: 403
+    assert response.status_code == expect(EDITORS, anonymous=API, manager=403, hr=403)[role]
     objective.refresh_from_db()
     assert (objective.name == "Deliver faster") == (role == "executive")
 
@@ -360,7 +361,7 @@ def test_only_executives_create_objectives_through_the_api(
 @pytest.mark.parametrize("role", CAST)
 def test_only_executives_approve_through_the_api(cast: Cast, world: World, role: str) -> None:
     response = cast.client(role).post(f"/api/v1/strategic-plans/{world.draft.plan.pk}/approve/")
-    assert response.status_code == expect(EDITORS, anonymous=API)[role]
+    assert response.status_code == expect(EDITORS, anonymous=API, hr=403)[role]  # HR sees it
     world.draft.plan.refresh_from_db()
     assert (world.draft.plan.status == PlanStatus.APPROVED) == (role == "executive")
 

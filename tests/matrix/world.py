@@ -46,8 +46,11 @@ from reviews.services.bars import bars_anchor_set
 from reviews.services.policy import review_policy_set
 from reviews.services.reviews import review_submit, reviews_suggest
 from scorecard.models import ScorecardItem
+from scorecard.services.actuals import period_close
 from scorecard.tasks import IMPORT_KIND
 from spm.models import Job
+from spm.saved_filters import saved_filter_create
+from strategy.models import CauseEffectLink, Strategy, Theme
 from tests.conftest import tasks_in_process
 from tests.factories_assessment import YEAR, compute_now, group_scheme
 from tests.factories_scorecard import KeyTaskFactory
@@ -183,6 +186,7 @@ def build_matrix(world: World) -> Matrix:
         recipient = getattr(cast, role).user
         matrix.notes[role] = Notification.objects.filter(recipient=recipient).latest("pk")
         matrix.imports[role] = Job.objects.get(kind=IMPORT_KIND, created_by=recipient)
+    _strategy_and_settings(world)
     for name, row in matrix.rows.items():
         row.extra["payout"] = Payout.objects.get(
             result__cycle=annual, result__employee=people[name]
@@ -246,3 +250,22 @@ def _pending_decisions(matrix: Matrix) -> None:
             actor=boss, result=row.half, item=row.key_task, reason="Grid outage"
         )
     assert matrix.half.status == CycleStatus.OPEN
+
+
+def _strategy_and_settings(world: World) -> None:
+    """The plan's content below objectives (a strategy of Engineering and one of Finance, a
+    theme, a cause-effect link), a closed month of an earlier year, and saved filters of two
+    people: the operations on them meet real rows, not only a nonexistent id."""
+    cast = world.cast
+    # the plan is approved (locked for editors): its content is written as it stood then
+    for unit in (cast.engineering, cast.finance):
+        Strategy.objects.create(
+            plan=world.plan, level="functional", unit=unit, name=f"{unit.name} way"
+        )
+    Theme.objects.create(plan=world.plan, name="Operational excellence")
+    CauseEffectLink.objects.create(plan=world.plan, cause=world.f2, effect=world.f1)
+    period_close(actor=cast.hr.user, year=YEAR - 3, month=1)
+    for role in ("employee", "manager"):
+        saved_filter_create(
+            actor=getattr(cast, role).user, list_name="directory", name="Mine", query="q=a"
+        )

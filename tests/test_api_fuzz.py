@@ -13,11 +13,11 @@ Checks on every answer: no 5xx, the status code is documented for the operation,
 content type is the documented one, and a JSON body is valid against the documented
 schema. Failures are collected (no shrinking, to bound the time) and reported at once with
 the request that caused them; the per-role figures (operations, requests, failures) are
-printed (``-s``) and written to ``SPM_FUZZ_REPORT`` when set.
+printed (``-s``) and written to ``SPM_TEST_FUZZ_REPORT`` when set.
 
-Bounded: ``SPM_FUZZ_EXAMPLES`` positive examples per operation (default 2; one negative, and
+Bounded: ``SPM_TEST_FUZZ_EXAMPLES`` positive examples per operation (default 2; one negative, and
 one for the anonymous visitor, who is answered 401 whatever it sends) and a wall-clock
-budget per role (``SPM_FUZZ_SECONDS``, default 20). Runs on PostgreSQL (the database the
+budget per role (``SPM_TEST_FUZZ_SECONDS``, default 20). Runs on PostgreSQL (the database the
 app ships with; some failures are PostgreSQL's alone); without it the test skips, and
 under ``SPM_REQUIRE_SERVICES=1`` fails.
 """
@@ -63,8 +63,8 @@ from tests.test_api_matrix import SCHEMA, _model
 
 pytestmark = pytest.mark.services
 
-EXAMPLES = int(os.environ.get("SPM_FUZZ_EXAMPLES", "2"))
-SECONDS = float(os.environ.get("SPM_FUZZ_SECONDS", "20"))
+EXAMPLES = int(os.environ.get("SPM_TEST_FUZZ_EXAMPLES", "2"))
+SECONDS = float(os.environ.get("SPM_TEST_FUZZ_SECONDS", "20"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -131,7 +131,7 @@ def world(world_rows: World, db: Any, settings: Any) -> World:
 def api(world_rows: World, django_db_blocker: Any) -> Iterator[Any]:
     """The schema, loaded once for the module: schemathesis builds each operation's
     strategies once, and every role reuses them."""
-    on_sqlite = os.environ.get("SPM_FUZZ_SQLITE") == "1"  # a quicker loop while fixing
+    on_sqlite = os.environ.get("SPM_TEST_FUZZ_SQLITE") == "1"  # a quicker loop while fixing
     with django_db_blocker.unblock():
         need(connection.vendor == "postgresql" or on_sqlite, "PostgreSQL for the API fuzzing")
         raw = _with_real_ids(copy.deepcopy(SCHEMA))
@@ -235,7 +235,7 @@ def test_the_api_fuzzed_as_each_role_answers_no_5xx_and_what_its_schema_says(
             _fuzz(operation, mode, EXAMPLES if full else 1, headers, figures, errors, deadline)
     figures.seconds = time.monotonic() - started
     print("\n" + figures.line())
-    report = os.environ.get("SPM_FUZZ_REPORT")
+    report = os.environ.get("SPM_TEST_FUZZ_REPORT")
     if report:
         with open(report, "a", encoding="utf-8") as out:
             out.write(

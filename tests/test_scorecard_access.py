@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.access import MEMBERS, UNITS, VISIBLE_UNITS, Cast, assert_scoped, expect, seeing
+from tests.factories_scorecard import YEAR
 from tests.scorecard_world import CHANGEABLE_CARDS, VISIBLE_CARDS, World
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +35,8 @@ def test_list_pages_open_for_every_member(world: World, url_name: str) -> None:
 
 @pytest.mark.parametrize("role", MEMBERS)
 def test_scorecard_list_holds_exactly_the_scorecards_in_scope(world: World, role: str) -> None:
-    response = world.cast.client(role).get(reverse("scorecard-list"))
+    # the list opens on this year by the app's clock: ask for the world's year explicitly
+    response = world.cast.client(role).get(reverse("scorecard-list"), {"year": YEAR})
     listed = {c.pk for c in response.context["page"].object_list}
     assert listed == world.card_ids(VISIBLE_CARDS[role])
 

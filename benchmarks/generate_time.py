@@ -42,8 +42,9 @@ def main() -> None:
         from django.db import connection
 
         call_command("migrate", verbosity=0)
+        load_at_start = os.getloadavg()[0]
         backend = server_pid(connection)
-        cpu_server = server_cpu(backend)
+        cpu_server, cpu_all = server_cpu(backend), all_server_cpu(backend)
         cpu = time.process_time()
         started = time.perf_counter()
         profile = Profile(backend)
@@ -52,11 +53,13 @@ def main() -> None:
         wall = time.perf_counter() - started
         cpu = time.process_time() - cpu
         server = server_cpu(backend) - cpu_server
+        everything = all_server_cpu(backend) - cpu_all
         print(
             f"generate_enterprise --employees {args.employees} "
             f"({'SQLite' if args.sqlite else 'PostgreSQL'}): {wall:.1f} s wall, "
-            f"CPU {cpu:.1f} s in Python + {server:.1f} s in the PostgreSQL backend; "
-            f"load average {os.getloadavg()[0]:.1f}"
+            f"CPU {cpu:.1f} s in Python + {server:.1f} s in the PostgreSQL backend "
+            f"({everything:.1f} s in all of the server's processes); "
+            f"load average {load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
         )
         if args.profile:
             print(profile.report())
@@ -96,6 +99,30 @@ def server_pid(connection: Any) -> int | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         return int(cursor.fetchone()[0])
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def all_server_cpu(backend: int | None) -> float:
+    """CPU seconds of the whole PostgreSQL server of ``backend``: the postmaster and every
+    process it started, the ones still running (backends, checkpointer, WAL writer) and the
+    ones gone (parallel workers, other connections: counted in the postmaster's children's
+    time once it has reaped them); 0 without one."""
+    if backend is None:
+        return 0.0
+    postmaster = int(_stat(backend)[1])
+    fields = _stat(postmaster)
+    ticks = sum(int(f) for f in fields[11:15])  # its own time and its reaped children's
+    for child in Path("/proc").iterdir():
+        if not child.name.isdigit():
+            continue
+        with contextlib.suppress(OSError, IndexError):
+            stat = _stat(int(child.name))
+            if int(stat[1]) == postmaster:
+                ticks += int(stat[11]) + int(stat[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def server_cpu(pid: int | None) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,7 +24,7 @@ from django.db import connection, transaction
 
 from org.models import Employee, OrgUnit, RoleAssignment
 from spm import registry
-from spm.bulk import bulk_load, copy_models, insert_select, is_postgres, reserve_ids
+from spm.bulk import analyse, bulk_load, copy_models, insert_select, is_postgres, reserve_ids
 from spm.clock import clock
 
 TEAM_SIZE = 40
@@ -50,6 +51,12 @@ def _create_level(
         OrgUnit(code=f"{prefix}-{code}", name=name, kind=kind, parent=parent, sort_order=i)
         for i, (code, name, kind, parent) in enumerate(specs, start=order_start)
     ]
+    if is_postgres():  # ids first, so that each path is written with its row
+        for unit, pk in zip(units, reserve_ids(OrgUnit, len(units)), strict=True):
+            unit.pk = pk
+            unit.depth = unit.parent.depth + 1  # type: ignore[union-attr]
+            unit.path = OrgUnit.path_for(unit.parent.path, pk)  # type: ignore[union-attr]
+        return copy_models(units)
     created = OrgUnit.objects.bulk_create(units, batch_size=BATCH)
     for unit in created:
         unit.depth = unit.parent.depth + 1  # type: ignore[union-attr]
@@ -106,7 +113,12 @@ def generate_enterprise(
     if OrgUnit.objects.filter(code=f"{prefix}-GRP").exists():
         raise ValueError(f"A synthetic group with prefix {prefix!r} already exists.")
     rng = random.Random(seed)
-    group, units = build_units(prefix, employees)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Hashing the one password takes about a second of CPU (no GIL held): on the other
+        # core, while the units go in.
+        hashed = pool.submit(make_password, PASSWORD)
+        group, units = build_units(prefix, employees)
+        password = hashed.result()
     progress(f"units: {len(units)}")
     result = GeneratedOrg(
         prefix=prefix,
@@ -115,7 +127,7 @@ def generate_enterprise(
         unit_ids=[u.pk for u in units],
     )
 
-    result.employee_ids = _people(result, units, employees, rng, progress)
+    result.employee_ids = _people(result, units, employees, rng, password, progress)
     progress(f"employees: {len(result.employee_ids)}")
     for name, generate in registry.generators.items():
         progress(f"{name}: {generate(result)}")
@@ -131,6 +143,7 @@ class PeoplePlan:
     plan: list[tuple[OrgUnit, bool]]
     titles: list[str]
     bonuses: list[int]
+    password: str  # hashed
 
 
 Written = tuple[list[int], dict[int, int]]  # the employees' ids; unit id -> its head's id
@@ -141,6 +154,7 @@ def _people(
     units: list[OrgUnit],
     employees: int,
     rng: random.Random,
+    password: str,
     progress: Callable[[str], None],
 ) -> list[int]:
     """The users, employees (one head per unit first) and the heads' manager roles; returns
@@ -164,15 +178,16 @@ def _people(
             titles.append("Head of unit" if is_head else rng.choice(STAFF_TITLES))
             bonuses.append(rng.randrange(50, 300) * 1000)
         write = _people_sql if is_postgres() else _people_models
-        ids, heads = write(PeoplePlan(result.prefix, plan, titles, bonuses), progress)
+        ids, heads = write(PeoplePlan(result.prefix, plan, titles, bonuses, password), progress)
         result.head_by_unit = heads
-        return ids
+    analyse(User, Employee, OrgUnit, RoleAssignment)  # the generators read them next
+    return ids
 
 
 def _people_models(who: PeoplePlan, progress: Callable[[str], None]) -> Written:
     prefix, plan, titles, bonuses = who.prefix, who.plan, who.titles, who.bonuses
     User = get_user_model()
-    password = make_password(PASSWORD)
+    password = who.password
     lower = prefix.lower()
     users = copy_models(
         [
@@ -246,7 +261,7 @@ def _people_sql(who: PeoplePlan, progress: Callable[[str], None]) -> Written:
         "titles": titles,
         "bonuses": bonuses,
         "managers": managers,
-        "password": make_password(PASSWORD),
+        "password": who.password,
         "lower": lower,
         "prefix": prefix,
     }

@@ -8,15 +8,21 @@ exactly from the people to the group; ratio targets are carried down unchanged. 
 actuals from January to last month (at most ``ACTUAL_MONTHS``) are recorded for every
 employee item. The year is the demo's: the year of last month, by the app's clock.
 
-Built for size. On PostgreSQL each chunk of ``SQL_CHUNK`` people is three ``INSERT … SELECT``
-statements (cards; items with their actuals through ``WITH … RETURNING``; key tasks), inside
-``spm.bulk.bulk_load`` (keys checked and item and actual indexes built once, at the end), so
-no person's row passes through Python. Elsewhere people go in chunks of ``CHUNK`` through
-:mod:`spm.bulk` (``bulk_create`` and prepared ``INSERT``s). Both paths give the same targets
-and actuals (``person_target``, ``actual_value``). No history rows are written for synthetic
-data. ``python -m benchmarks.generate_time --employees 100000`` on PostgreSQL: 786 s before
-(row by row through COPY, keys checked at COMMIT), 105 s after (15 s Python CPU, 79 s in
-the server; load average 2), of which the actuals' insert is about 55 s. On SQLite (one core)
+Built for size. On PostgreSQL each chunk of ``SQL_CHUNK`` people is: the cards and the items
+by ``INSERT … SELECT`` (the new items' ids, targets and aggregations come back as three
+arrays); their actuals, computed from those arrays by a second connection while this one
+stores them (``spm.bulk.copy_select``: binary ``COPY``, two backends on two cores); the key
+tasks. All inside ``spm.bulk.bulk_load`` (keys checked and item and actual indexes built
+once, at the end, in parallel by PostgreSQL's maintenance workers), so no person's row passes
+through Python; the group's alignment flags are then recomputed for that group alone
+(``summaries.refresh_within``) and the statistics refreshed (``ANALYZE``). Elsewhere people
+go in chunks of ``CHUNK`` through :mod:`spm.bulk` (``bulk_create`` and prepared
+``INSERT``s). Both paths give the same targets and actuals (``person_target``,
+``actual_value``). No history rows are written for synthetic data.
+
+Figures, ``python -m benchmarks.generate_time --employees 100000`` on PostgreSQL: 786 s before
+(row by row through COPY, keys checked at COMMIT), 105 s after (15 s Python CPU, 79 s in the
+server; load average 2), of which the actuals' insert is about 55 s. On SQLite (one core)
 100,000 employees took 183 s. With the primary keys of items and actuals also built once at
 the end (``bulk_load(primary_keys=True)``) and the people computed by the database
 (``org.generate``), ``--profile`` gave 8.8 s Python + 78.9 s server CPU at load average 15,
@@ -52,6 +58,7 @@ from spm.bulk import (
     bulk_load,
     copy_models,
     copy_rows,
+    copy_select,
     insert_select,
     insert_select_sql,
     is_postgres,
@@ -198,14 +205,19 @@ class Generator:
 
     def unit_targets(self, people: dict[int, list[Decimal]]) -> dict[int, list[Decimal]]:
         """Summed targets add up through the tree; ratios are the same everywhere."""
+        own: dict[int, list[Decimal]] = {pk: [Decimal(0)] * SUMS for pk in self.units}
+        for pk, unit_id in self.people:  # each unit's own people first, then up the tree
+            row, targets = own[unit_id], people[pk]
+            for i in range(SUMS):
+                row[i] += targets[i]
         sums: dict[int, list[Decimal]] = {pk: [Decimal(0)] * SUMS for pk in self.units}
-        for pk, unit_id in self.people:
+        for unit_id, targets in own.items():
             path = self.units[unit_id]["path"]
             for ancestor in (int(part) for part in path.strip("/").split("/")):
                 if ancestor in sums:
                     row = sums[ancestor]
                     for i in range(SUMS):
-                        row[i] += people[pk][i]
+                        row[i] += targets[i]
         return {pk: row + RATIO_TARGETS for pk, row in sums.items()}
 
     def unit_scorecards(self, targets: dict[int, list[Decimal]]) -> None:
@@ -375,44 +387,22 @@ class Generator:
             "WHERE c.employee_id = ANY(%(ids)s) AND c.year = %(year)s",
             now=self.now,
         )
-        # The actuals are written from the items as they are inserted (``RETURNING``), so the
-        # load never looks items up by an index it has dropped.
-        actuals_sql, actuals_defaults = insert_select_sql(
-            MonthlyActual,
-            {
-                "item_id": "i.id",
-                "month": "m.month",
-                "value": "round(i.target * (%(spread_low)s + (i.id * 37 + m.month * 101) "
-                "%% %(actual_spread)s) / CASE WHEN i.aggregation = %(sum)s "
-                "THEN 1200 ELSE 100 END, 2)",
-                "status": "%(approved)s",
-                "version": "1",
-            },
-            "FROM new_items i CROSS JOIN generate_series(1, %(months)s) AS m(month) "
-            "WHERE i.target IS NOT NULL",
-            now=self.now,
-        )
         with connection.cursor() as cursor:
             # Unit items are found by hashing them (their index is rebuilt at the end of the
             # load); a nested loop would scan them once per card.
             cursor.execute("SET LOCAL enable_nestloop = off")
+            # The new items come back as three arrays (id, target, aggregation), the input of
+            # their actuals; the load never looks items up by an index it has dropped.
             cursor.execute(
-                f"WITH new_items AS ({items_sql} RETURNING id, target, aggregation), "  # noqa: S608
-                f"new_actuals AS ({actuals_sql} RETURNING 0) "
-                "SELECT (SELECT count(*) FROM new_items), (SELECT count(*) FROM new_actuals)",
-                {
-                    **params,
-                    **items_defaults,
-                    **actuals_defaults,
-                    "spread_low": SPREAD_LOW,
-                    "actual_spread": SPREAD,
-                    "sum": Aggregation.SUM,
-                    "approved": ActualStatus.APPROVED,
-                    "months": len(self.months),
-                },
+                f"WITH new_items AS ({items_sql} RETURNING id, target, aggregation) "  # noqa: S608
+                "SELECT count(*), array_agg(id) FILTER (WHERE target IS NOT NULL)::text, "
+                "array_agg(target) FILTER (WHERE target IS NOT NULL)::text, "
+                "array_agg(aggregation) FILTER (WHERE target IS NOT NULL)::text FROM new_items",
+                {**params, **items_defaults},
             )
-            quantitative, actuals = cursor.fetchone()
+            quantitative, *measured = cursor.fetchone()
             cursor.execute("SET LOCAL enable_nestloop = on")
+        actuals = self.actuals_sql(*measured) if self.months and measured[0] else 0
         tasks = insert_select(
             ScorecardItem,
             {
@@ -430,6 +420,36 @@ class Generator:
         self.counts["scorecards of people"] += count
         self.counts["items"] += quantitative + tasks
         self.counts["actuals"] += actuals
+
+    def actuals_sql(self, ids: str, targets: str, aggregations: str) -> int:
+        """The actuals of items (given as PostgreSQL array literals), computed on a second
+        connection while this one stores them (:func:`spm.bulk.copy_select`): ``actual_value``
+        in SQL."""
+        return copy_select(
+            MonthlyActual,
+            {
+                "item_id": "i.id",
+                "month": "m.month",
+                "value": "round(i.target * (%(spread_low)s + (i.id * 37 + m.month * 101) "
+                "%% %(actual_spread)s) / CASE WHEN i.aggregation = %(sum)s "
+                "THEN 1200 ELSE 100 END, 2)",
+                "status": "%(approved)s",
+                "version": "1",
+            },
+            "FROM unnest(%(ids)s::bigint[], %(targets)s::numeric[], %(aggregations)s::text[]) "
+            "AS i(id, target, aggregation) CROSS JOIN generate_series(1, %(months)s) AS m(month)",
+            {
+                "ids": ids,
+                "targets": targets,
+                "aggregations": aggregations,
+                "spread_low": SPREAD_LOW,
+                "actual_spread": SPREAD,
+                "sum": Aggregation.SUM,
+                "approved": ActualStatus.APPROVED,
+                "months": len(self.months),
+            },
+            now=self.now,
+        )
 
     def actuals(self, items: list[ScorecardItem]) -> int:
         """Approved actuals for ``items`` from January to the last month, at ``actual_value``."""
@@ -465,7 +485,7 @@ def person_target(employee_id: int, order: int) -> Decimal:
 def actual_value(target: Decimal, aggregation: str, item_id: int, month: int) -> Decimal:
     """A month's synthetic actual: 80 to 115 % of the month's share of the target (a twelfth of
     a summed target, the target itself otherwise), the percentage spread by item and month.
-    ``_actuals_sql`` computes the same number in SQL."""
+    ``actuals_sql`` computes the same number in SQL."""
     share = SPREAD_LOW + (item_id * 37 + month * 101) % SPREAD
     per_hundred = 1200 if aggregation == Aggregation.SUM else 100
     return (target * share / per_hundred).quantize(Decimal("0.01"), ROUND_HALF_UP)
@@ -483,5 +503,7 @@ def generate(result: Any) -> str:
         people = gen.person_targets()
         gen.unit_scorecards(gen.unit_targets(people))
         gen.people_scorecards(people)
+    # Statistics for what reads the group next (its summaries, the pages): not an empty table.
+    analyse(Scorecard, ScorecardItem, MonthlyActual, Milestone)
     counts = ", ".join(f"{n} {what}" for what, n in gen.counts.items())
     return f"{len(gen.indicators)} indicators, {counts}"

@@ -12,10 +12,10 @@ a partial index instead of recomputing them over a million items on each request
 Kept up to date in the transaction of the write that changes an input: a saved or deleted
 item refreshes its scorecard, its parent and itself (signals below, so services, admin and
 deletes by cascade all count); a new scorecard refreshes itself. Bulk writes that skip
-signals (bulk assignment, the generator) call :func:`refresh` / :func:`refresh_all`
-themselves. Each refresh is set-based: one grouped query per kind over the touched rows,
-and an ``UPDATE`` of only the rows whose flag changes (no history rows: the flags are
-derived, not edited).
+signals (bulk assignment, the generator) call :func:`refresh` / :func:`refresh_all` /
+:func:`refresh_within` (a subtree: the generated group) themselves. Each refresh is
+set-based: one grouped query per kind over the touched rows, and an ``UPDATE`` of only the
+rows whose flag changes (no history rows: the flags are derived, not edited).
 
 The children counted are all children of the parent, whatever their year or the reader's
 scope: the cascade only decomposes into the same year and down the parent's own subtree,
@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 
 from scorecard.models import ItemKind, Scorecard, ScorecardItem
 from scorecard.rules import scoring
@@ -96,15 +96,19 @@ def refresh_scorecards(ids: Iterable[int | None], *, item_model: Any = Scorecard
         _store(card_model, "weights_off", off, chunk)
 
 
+def _children_totals(children: Any) -> dict[int, dict[str, Any]]:
+    """Parent id -> its children's count and target total, lowest and highest."""
+    return {
+        row["parent_id"]: row
+        for row in children.order_by()
+        .values("parent_id")
+        .annotate(n=Count("pk"), total=Sum("target"), low=Min("target"), high=Max("target"))
+    }
+
+
 def refresh_parents(ids: Iterable[int | None], *, item_model: Any = ScorecardItem) -> None:
     for chunk in _chunks(ids):
-        children = {
-            row["parent_id"]: row
-            for row in item_model._default_manager.filter(parent_id__in=chunk)
-            .order_by()
-            .values("parent_id")
-            .annotate(n=Count("pk"), total=Sum("target"), low=Min("target"), high=Max("target"))
-        }
+        children = _children_totals(item_model._default_manager.filter(parent_id__in=chunk))
         parents = item_model._default_manager.filter(
             pk__in=list(children), kind=ItemKind.QUANTITATIVE, target__isnull=False
         ).values_list("pk", "target", "aggregation", "polarity")
@@ -142,6 +146,56 @@ def refresh_all(*, item_model: Any = ScorecardItem) -> None:
     refresh_parents(parents, item_model=item_model)
 
 
+def _correct(model: Any, field: str, judged: dict[int, bool], stored: dict[int, bool]) -> None:
+    """Write ``judged`` flags that differ from the ``stored`` ones."""
+    for value in (True, False):
+        wrong = [pk for pk, off in judged.items() if off is value and stored[pk] is not value]
+        for chunk in _chunks(wrong):
+            model._default_manager.filter(pk__in=chunk).update(**{field: value})
+
+
+def refresh_within(path: str) -> None:
+    """Recompute the flags of every scorecard and item of the units under ``path`` (a unit's
+    path): after a bulk load of that subtree (the generator). Two grouped queries over the
+    subtree (cards with their weights; items with their children's targets) judged by the
+    same rules, and an ``UPDATE`` of only the rows whose stored flag is wrong."""
+    cards = (
+        Scorecard.objects.filter(unit__path__startswith=path)
+        .order_by()
+        .values("pk", "weights_off")
+        .annotate(
+            n=Count("items", filter=~Q(items__kind=ItemKind.KEY_TASK)),
+            w=Sum("items__weight", filter=~Q(items__kind=ItemKind.KEY_TASK)),
+        )
+    )
+    judged = {c["pk"]: weights_off(c["n"], c["w"]) for c in cards}
+    _correct(Scorecard, "weights_off", judged, {c["pk"]: c["weights_off"] for c in cards})
+    children = _children_totals(
+        ScorecardItem.objects.filter(parent__scorecard__unit__path__startswith=path)
+    )
+    flagged = ScorecardItem.objects.filter(
+        scorecard__unit__path__startswith=path, children_off=True
+    )
+    judged, stored = {}, {}
+    for chunk in _chunks([*children, *flagged.values_list("pk", flat=True)]):
+        rows = ScorecardItem.objects.filter(pk__in=chunk).values_list(
+            "pk", "kind", "target", "aggregation", "polarity", "children_off"
+        )
+        for pk, kind, target, aggregation, polarity, flag in rows:
+            row = children.get(pk, {})
+            judged[pk] = kind == ItemKind.QUANTITATIVE and children_off(
+                target,
+                aggregation,
+                polarity,
+                row.get("n", 0),
+                row.get("total"),
+                row.get("low"),
+                row.get("high"),
+            )
+            stored[pk] = flag
+    _correct(ScorecardItem, "children_off", judged, stored)
+
+
 def on_item_saved(sender: Any, instance: ScorecardItem, **kwargs: Any) -> None:
     refresh(scorecards=[instance.scorecard_id], parents=[instance.pk, instance.parent_id])
 
@@ -157,5 +211,5 @@ def on_scorecard_saved(sender: Any, instance: Scorecard, created: bool, **kwargs
 
 def generate(result: Any) -> str:
     """The hook ``generate_enterprise`` calls after the scorecards were loaded in bulk."""
-    refresh_all()
+    refresh_within(result.group.path)
     return "alignment summaries"

@@ -149,6 +149,36 @@ def test_refresh_all_repairs_flags_written_around_the_signals(world: World) -> N
     assert stored() == expected
 
 
+def test_refresh_within_repairs_the_flags_of_a_subtree_and_leaves_the_rest(
+    world: World,
+) -> None:
+    """The generator recomputes the flags of the group it loaded, not of the whole database."""
+    cards, parents = recomputed()
+    assert cards and parents  # the world has flags of both kinds to repair
+    Scorecard.objects.update(weights_off=False)
+    ScorecardItem.objects.update(children_off=True)
+    site = world.cast.site
+    summaries.refresh_within(site.path)
+    inside_cards = set(
+        Scorecard.objects.filter(unit__path__startswith=site.path).values_list("pk", flat=True)
+    )
+    inside_items = set(
+        ScorecardItem.objects.filter(scorecard__unit__path__startswith=site.path).values_list(
+            "pk", flat=True
+        )
+    )
+    assert inside_cards and inside_items
+    flagged_cards, flagged_items = stored()
+    assert flagged_cards == cards & inside_cards
+    assert flagged_items & inside_items == parents & inside_items
+    assert (
+        flagged_items - inside_items
+        == set(ScorecardItem.objects.values_list("pk", flat=True)) - inside_items
+    )
+    summaries.refresh_within(world.cast.group.path)
+    assert stored() == (cards, parents)
+
+
 def test_alignment_counts_are_the_recomputed_problems_of_the_subtree(world: World) -> None:
     cards, parents = recomputed()
     view = world.cast.client("hr").get(reverse("scorecard-alignment"), {"year": 2026})

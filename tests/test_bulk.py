@@ -9,11 +9,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from org.models import OrgUnit
 from scorecard.models import ActualStatus, MonthlyActual, ScorecardItem
-from spm.bulk import bulk_load, copy_models, copy_rows, insert_select
+from spm.bulk import bulk_load, copy_models, copy_rows, copy_select, insert_select
 from tests.factories_scorecard import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +80,44 @@ def test_insert_select_refuses_a_column_the_table_does_not_have() -> None:
         insert_select(
             MonthlyActual, {"nonsense": "1"}, "", {}, now=datetime.datetime.now(tz=datetime.UTC)
         )
+
+
+@pytest.mark.services
+def test_copy_select_stores_rows_computed_on_another_connection_with_defaults() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's COPY")
+    item: ScorecardItem = ItemFactory.create()  # not visible to the other connection
+    entered = datetime.datetime(2026, 5, 31, 8, 0, tzinfo=datetime.UTC)
+    n = copy_select(
+        MonthlyActual,
+        {"item_id": "%(item)s", "month": "m", "value": "m * %(step)s"},
+        "FROM generate_series(1, 12) AS m",
+        {"item": item.pk, "step": Decimal("1.25")},
+        now=entered,
+    )
+    assert n == 12
+    rows = {a.month: a for a in MonthlyActual.objects.filter(item=item)}
+    assert sorted(rows) == list(range(1, 13))
+    assert rows[12].value == Decimal("15")
+    assert rows[3].status == MonthlyActual._meta.get_field("status").get_default()
+    assert (rows[3].note, rows[3].version, rows[3].entered_at) == ("", 1, entered)
+
+
+@pytest.mark.services
+def test_copy_select_fails_whole_when_the_other_connection_fails_midway() -> None:
+    """A producer that breaks after some rows must not leave a short load behind."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's COPY")
+    item: ScorecardItem = ItemFactory.create()
+    with pytest.raises(DatabaseError, match="division by zero"), transaction.atomic():
+        copy_select(
+            MonthlyActual,
+            {"item_id": "%(item)s", "month": "m", "value": "1 / (13 - m)"},
+            "FROM generate_series(1, 13) AS m",  # twelve rows, then an error
+            {"item": item.pk},
+            now=datetime.datetime(2026, 5, 31, tzinfo=datetime.UTC),
+        )
+    assert not MonthlyActual.objects.filter(item=item).exists()
 
 
 def _foreign_keys(table: str) -> list[str]:

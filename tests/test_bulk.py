@@ -6,6 +6,7 @@ the end of a load still refuse a row that breaks them, and are all back afterwar
 from __future__ import annotations
 
 import datetime
+import threading
 from decimal import Decimal
 
 import pytest
@@ -118,6 +119,23 @@ def test_copy_select_fails_whole_when_the_other_connection_fails_midway() -> Non
             now=datetime.datetime(2026, 5, 31, tzinfo=datetime.UTC),
         )
     assert not MonthlyActual.objects.filter(item=item).exists()
+
+
+@pytest.mark.services
+def test_copy_select_stops_the_other_connection_when_storing_fails() -> None:
+    """The storing side refuses the first row while the other still has megabytes to send:
+    the other connection must stop (not wait forever on a pipe nobody reads)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's COPY")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy_select(
+            MonthlyActual,
+            {"item_id": "NULL", "month": "m %% 12 + 1", "value": "m"},
+            "FROM generate_series(1, 500000) AS m",
+            {},
+            now=datetime.datetime(2026, 5, 31, tzinfo=datetime.UTC),
+        )
+    assert threading.active_count() == 1
 
 
 def _foreign_keys(table: str) -> list[str]:

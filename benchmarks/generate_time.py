@@ -2,8 +2,16 @@
 
 python -m benchmarks.generate_time --employees 100000 [--sqlite] [--profile]
 
+It prints the wall time, the Python process's CPU (all its threads), the CPU of the
+PostgreSQL backend of Django's connection (the one transaction of the load) and of all the
+server's processes (with the second connection of ``spm.bulk.copy_select``, the parallel
+index-build workers, the WAL writer and checkpointer), and the load average at the start and
+the end: on a busy machine the wall time says little, the CPU times more.
+
 ``--profile`` also prints the statements that took longest (wall time and the PostgreSQL
 backend's CPU, summed over statements of the same shape), the place to start optimising.
+Statements run on the raw psycopg2 cursor (``copy_select``'s ``COPY``) are not in that table;
+their backend CPU is in the totals.
 """
 
 from __future__ import annotations

@@ -27,7 +27,16 @@ server; load average 2), of which the actuals' insert is about 55 s. On SQLite (
 the end (``bulk_load(primary_keys=True)``) and the people computed by the database
 (``org.generate``), ``--profile`` gave 8.8 s Python + 78.9 s server CPU at load average 15,
 against 17.0 s + 90.2 s at load average 12 the commit before; this statement 43 s server CPU
-against 59 s.
+against 59 s. With the actuals computed on a second connection (``copy_select``), no row
+returned per actual, and the flags recomputed for the group alone: 11.8 s Python + 58.7 s in
+the load's backend (95.8 s in all the server's processes, the second connection and the
+parallel index workers included), 340 s wall at load average 18 to 15, against 11.6 s +
+65.3 s at load average 15 the commit before. At 20,000 people, back to back (load 12), the
+load's backend spent 8.9 s against 11.1 s with the actuals by ``INSERT … SELECT`` on it, for
+the same CPU in the whole server (14.3 s against 14.2 s). What is left in the load's backend:
+about 22 s building the actuals' six indexes and checking their three foreign keys (the
+builds use parallel workers, the checks cannot), 6 s the items, most of the rest (about
+18 s) storing the actuals.
 """
 
 from __future__ import annotations

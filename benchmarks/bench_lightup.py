@@ -78,17 +78,24 @@ WITH items AS (
     FROM scorecard_scorecarditem i JOIN scorecard_scorecard s ON s.id = i.scorecard_id
     WHERE s.year = %(year)s AND i.kind IN ('quantitative', 'milestone')
 ), act AS (
-    SELECT a.item_id, COUNT(*) AS n, SUM(a.value) AS total, MAX(a.month) AS last_month,
-           (ARRAY_AGG(a.value ORDER BY a.month DESC))[1] AS last_value,
-           BOOL_OR(a.month = %(month)s) AS reported
-    FROM scorecard_monthlyactual a JOIN items ON items.id = a.item_id
-    WHERE a.month <= %(month)s AND a.status <> 'rejected'
-    GROUP BY a.item_id
+    SELECT g.*, g.now IS NOT NULL AS reported, COALESCE(g.now, (SELECT v.value
+        FROM scorecard_monthlyactual v WHERE v.item_id = g.item_id AND v.month = g.last_month)
+    ) AS last_value FROM (
+        SELECT a.item_id, COUNT(*) AS n, SUM(a.value) AS total, MAX(a.month) AS last_month,
+               SUM(a.value) FILTER (WHERE a.month = %(month)s) AS now
+        FROM scorecard_monthlyactual a JOIN items ON items.id = a.item_id
+        WHERE a.month <= %(month)s AND a.status <> 'rejected'
+        GROUP BY a.item_id
+    ) g
 ), pl AS (
-    SELECT p.item_id, SUM(p.value) AS total,
-           (ARRAY_AGG(p.value ORDER BY p.month DESC))[1] AS latest
-    FROM scorecard_itemmonthlyplan p JOIN items ON items.id = p.item_id
-    WHERE p.month <= %(month)s GROUP BY p.item_id
+    SELECT g.item_id, g.total, COALESCE(g.now, (SELECT v.value FROM scorecard_itemmonthlyplan v
+        WHERE v.item_id = g.item_id AND v.month = g.last_month)) AS latest
+    FROM (
+        SELECT p.item_id, SUM(p.value) AS total, MAX(p.month) AS last_month,
+               SUM(p.value) FILTER (WHERE p.month = %(month)s) AS now
+        FROM scorecard_itemmonthlyplan p JOIN items ON items.id = p.item_id
+        WHERE p.month <= %(month)s GROUP BY p.item_id
+    ) g
 ), ms AS (
     SELECT m.item_id, MAX(CASE
         WHEN m.completed_on IS NOT NULL AND m.completed_on <= %(as_of)s THEN 0
@@ -147,6 +154,18 @@ def main() -> None:
         help="also time the sweep judging in Python (in_sql=False: the pure rules)",
     )
     parser.add_argument(
+        "--connections",
+        type=int,
+        default=0,
+        help="chunks judged at once, each on its own connection (default: the sweep's own, "
+        "lightup.services.SWEEP_CONNECTIONS)",
+    )
+    parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="also time the sweep on one connection, into an empty table",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="one floor (JIT off) and one sweep, both into an empty table; no ANALYZE "
@@ -169,32 +188,50 @@ def load() -> str:
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def backend_cpu(pid: int) -> float | None:
     """CPU seconds (user + system) the server process ``pid`` has used, when it runs on this
     machine: on a shared machine the wall time mostly measures the wait for a core."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+    fields = _stat(pid)
+    if fields is None:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def server_cpu(pid: int) -> float | None:
+    """CPU seconds of the backend ``pid`` plus those of every server process that has ended
+    (the postmaster's reaped children): a sweep on several connections closes them when it
+    is done, so their CPU time lands there (with that of any autovacuum worker that ran)."""
+    own, fields = backend_cpu(pid), _stat(pid)
+    parent = _stat(int(fields[1])) if fields else None
+    if own is None or parent is None:
+        return None
+    return own + (int(parent[13]) + int(parent[14])) / os.sysconf("SC_CLK_TCK")
+
+
 class Measured:
-    """Wall time, the server backend's and this process's CPU time, load before and after."""
+    """Wall time, the server's and this process's CPU time, load before and after."""
 
     def __init__(self, label: str, pid: int) -> None:
         self.label, self.pid = label, pid
 
     def __enter__(self) -> Measured:
         self.load_before = load()
-        self.cpu = backend_cpu(self.pid)
+        self.cpu = server_cpu(self.pid)
         self.python = time.process_time()
         self.started = time.perf_counter()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.wall = time.perf_counter() - self.started
-        server = backend_cpu(self.pid)
+        time.sleep(0.5)  # the postmaster reaps the sweep's connections
+        server = server_cpu(self.pid)
         self.server_cpu = None if server is None or self.cpu is None else server - self.cpu
         python = time.process_time() - self.python
         cpu = "?" if self.server_cpu is None else f"{self.server_cpu:.1f}"
@@ -225,7 +262,7 @@ def run(args: argparse.Namespace) -> None:
 
     from lightup import rules
     from lightup.models import LightStatus
-    from lightup.services import lightup_sweep
+    from lightup.services import SWEEP_CONNECTIONS, lightup_sweep
     from org.scoping import SYSTEM
     from scorecard.models import MonthlyActual, Scorecard, ScorecardItem
 
@@ -270,7 +307,11 @@ def run(args: argparse.Namespace) -> None:
             c.execute(FLOOR_SQL, params)
         return measured
 
-    def sweep(label: str, notify: bool = False, in_sql: bool = True) -> Measured:
+    connections = args.connections or SWEEP_CONNECTIONS
+
+    def sweep(
+        label: str, notify: bool = False, in_sql: bool = True, connections: int = connections
+    ) -> Measured:
         with Measured(label, pid) as measured:
             result = lightup_sweep(
                 actor=SYSTEM,
@@ -280,6 +321,7 @@ def run(args: argparse.Namespace) -> None:
                 notify=notify,
                 email=False,
                 in_sql=in_sql,
+                connections=connections,
             )
         print(f"    {result.items:,} items in {result.chunks} chunks: {result.colours}")
         return measured
@@ -291,8 +333,12 @@ def run(args: argparse.Namespace) -> None:
     empty()
     floor_new = floor("floor (one SQL statement), empty table:")
     empty()
-    sweep_new = sweep("lightup_sweep (SQL), empty table:")
+    sweep_new = sweep(f"lightup_sweep (SQL, {connections} connections), empty table:")
     print(f"  {ratio(sweep_new, floor_new)} (empty table)")
+    if args.serial:
+        empty()
+        serial = sweep("lightup_sweep (SQL, 1 connection), empty table:", connections=1)
+        print(f"  {ratio(serial, floor_new)} (empty table, one connection)")
     if not args.quick:
         floor_again = floor("floor, over its own rows:")
         floor("floor with JIT on (server default), over its rows:", jit=True)

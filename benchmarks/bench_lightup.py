@@ -131,6 +131,7 @@ SELECT id, %(year)s, %(month)s,
     ROUND(dev, 6), ROUND(plan, 4), ROUND(actual, 4), NULL, false,
     kind = 'quantitative' AND NOT reported AND %(overdue)s, 0, now()
 FROM d
+ORDER BY id
 ON CONFLICT (item_id, year, month) DO UPDATE SET colour = EXCLUDED.colour,
     deviation = EXCLUDED.deviation, plan_to_date = EXCLUDED.plan_to_date,
     actual_to_date = EXCLUDED.actual_to_date, missing = EXCLUDED.missing,

@@ -280,6 +280,7 @@ q AS MATERIALIZED (
         CASE WHEN colour = 'red' THEN COALESCE(before, 0) + 1 ELSE 0 END,
         %(now)s
     FROM lit
+    ORDER BY id  -- in the order of the unique index: each entry lands next to the last
     ON CONFLICT (item_id, year, month) DO UPDATE SET {updates}
     RETURNING colour
 )

@@ -63,6 +63,7 @@ import argparse
 import datetime
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -205,15 +206,66 @@ def backend_cpu(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def server_cpu(pid: int) -> float | None:
-    """CPU seconds of the backend ``pid`` plus those of every server process that has ended
-    (the postmaster's reaped children): a sweep on several connections closes them when it
-    is done, so their CPU time lands there (with that of any autovacuum worker that ran)."""
-    own, fields = backend_cpu(pid), _stat(pid)
-    parent = _stat(int(fields[1])) if fields else None
-    if own is None or parent is None:
-        return None
-    return own + (int(parent[13]) + int(parent[14])) / os.sysconf("SC_CLK_TCK")
+class Backends:
+    """CPU seconds used by the server's client backends (of the benchmark's own database
+    user, so not autovacuum or another session's) while it is open: every child of the
+    postmaster is sampled five times a second, so the connections a sweep opens and closes
+    count as well as the benchmark's own (each loses at most its last 0.2 s)."""
+
+    def __init__(self, pid: int) -> None:
+        fields = _stat(pid)
+        self.postmaster = int(fields[1]) if fields else None
+        try:  # "postgres: <user> <database> <client>": the benchmark's user and database
+            self.title = b" ".join(Path(f"/proc/{pid}/cmdline").read_bytes().split()[:3])
+        except OSError:
+            self.postmaster = None
+        self.seen: dict[int, float] = {}
+        self.start: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def _children(self) -> list[int]:
+        listed = Path(f"/proc/{self.postmaster}/task/{self.postmaster}/children")
+        try:
+            return [int(pid) for pid in listed.read_text().split()]
+        except OSError:  # a kernel without the list: every process
+            return [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit()]
+
+    def _sample(self) -> None:
+        for pid in self._children():
+            fields = _stat(pid)
+            if fields is None or int(fields[1]) != self.postmaster:
+                continue
+            try:
+                title = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if not title.startswith(self.title):
+                continue
+            self.seen[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> Backends:
+        if self.postmaster is not None:
+            self._sample()
+            self.start = dict(self.seen)
+            self.thread = threading.Thread(target=self._run, daemon=True)
+            self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self.done.wait(0.2):
+            self._sample()
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.postmaster is not None:
+            self.thread.join()
+            self._sample()
+
+    @property
+    def cpu(self) -> float | None:
+        if self.postmaster is None:
+            return None
+        return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.seen.items())
 
 
 class Measured:
@@ -224,16 +276,15 @@ class Measured:
 
     def __enter__(self) -> Measured:
         self.load_before = load()
-        self.cpu = server_cpu(self.pid)
+        self.backends = Backends(self.pid).__enter__()
         self.python = time.process_time()
         self.started = time.perf_counter()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.wall = time.perf_counter() - self.started
-        time.sleep(0.5)  # the postmaster reaps the sweep's connections
-        server = server_cpu(self.pid)
-        self.server_cpu = None if server is None or self.cpu is None else server - self.cpu
+        self.backends.__exit__()
+        self.server_cpu = self.backends.cpu
         python = time.process_time() - self.python
         cpu = "?" if self.server_cpu is None else f"{self.server_cpu:.1f}"
         print(

@@ -93,7 +93,7 @@ def lightup_sweep(
                 now=now,
                 schemes=schemes,
                 notify=notify,
-                email=email,
+                email=False,  # one mail run for the whole sweep, below
                 result=part,
                 in_sql=in_sql,
             )
@@ -104,4 +104,10 @@ def lightup_sweep(
         result.add(part)
         if progress is not None:
             progress(done, len(chunks))
+    if email and result.messages:
+        # Once the sweep's warnings are all stored (and from the caller's thread: Celery's
+        # eager mode, in tests and development, is not safe to start from two threads).
+        from notifications.tasks import notification_email_pending
+
+        transaction.on_commit(notification_email_pending.delay)
     return result

@@ -17,44 +17,43 @@ Then, for October of the generated year, judged on 30 November (after the grace 
   the same table. It does LESS than the sweep — no forecast, predicted miss, per-item
   thresholds, red streak, or exact half-to-even rounding — so it is a true lower bound;
 - ``lightup_sweep`` (set-based, chunked by unit; on PostgreSQL each chunk judged by one
-  SQL statement, :mod:`lightup.sweep_sql`, all of the above included), without
-  notifications (``--notify`` adds a run that sends them; ``--python`` times the sweep
-  judging in Python by the pure rules as well); ``--quick`` measures both into an empty
-  table only, else also over their own rows and the floor with JIT on;
+  SQL statement, :mod:`lightup.sweep_sql`, all of the above included; two chunks at a time
+  on two connections, as the Celery task runs it: ``--connections`` changes that,
+  ``--serial`` times a sweep on one connection too), without notifications (``--notify``
+  adds a run that sends them; ``--python`` times the sweep judging in Python by the pure
+  rules as well); ``--quick`` measures both into an empty table only, else also over
+  their own rows and the floor with JIT on;
 
-and prints for each the wall time, the CPU seconds of the PostgreSQL backend and of this
-process, the load average before and after, and the ratios sweep/floor.
+and prints for each the wall time, the CPU seconds of the server's client backends (all of
+the run's connections, sampled; not autovacuum) and of this process, the load average
+before and after, and the ratios sweep/floor. The floor is one statement, so one core;
+the sweep uses two: its wall time can be below the floor's, its CPU time cannot.
 
-The machine is 2 cores shared by several engineers (load average 8-18 while measuring), so
-the wall time mostly measures the wait for a core; the backend's CPU time is the steadier
-figure. Measured 1 Dec 2026, PostgreSQL 15, fsync off, JIT off, 20,000 employees (186,620
-items, 1,800,000 actuals), ``--quick --python``:
+The machine is 2 cores shared by several engineers (load average 8-23 while measuring), so
+the wall time mostly measures the wait for a core; the CPU time is the steadier figure.
 
-- floor 70.5 s wall, 9.9 s CPU (load 16.9 -> 17.4); SQL sweep 67.4 s wall, 10.3 s CPU
-  (load 17.4 -> 17.7): ratio 0.96 wall, 1.04 CPU. Sweep judging in Python (exact
-  fractions) 202.4 s wall, 8.4 s PostgreSQL + 21.7 s Python CPU (load 17.7 -> 18.0). The
-  same colours from all three. Earlier the same day, at load 12: floor 26.8 s wall / 6.3 s
-  CPU, sweep 56.7 s / 9.8 s.
-- 100,000 employees (932,620 items, 9,000,000 actuals; generated in 531 s at load ~15),
-  ``--employees 100000 --start-postgres --quick``: floor 185.8 s wall, 45.0 s CPU (load
-  12.3 -> 12.6); SQL sweep 249.2 s wall, 58.5 s CPU (load 12.6 -> 11.0), 209 chunks:
-  ratio 1.34 wall, 1.30 CPU. Within 3x the floor; NOT under 30 s on this machine: even the
-  sweep's CPU time alone (58.5 s) is twice that, and the floor's (45 s) is above it.
+Where the CPU went (1 Dec 2026, 100,000 employees: 932,620 items, 9,000,018 actuals;
+eight chunks, 39,940 items, backend CPU, load 10-15): reading the chunk's actuals by the
+``item_id`` index ~7 us per item (a chunk's items are spread over the id range, so a
+range scan was no cheaper); aggregates, fractions and divisions ~12 us; the upsert ~18
+us (heap, three indexes, WAL; the deferred foreign-key check ~1 us; the half-to-even
+rounding and the ON CONFLICT arbiter nothing measurable; JIT is off). Two changes paid:
+the latest value as ``SUM(value) FILTER (WHERE month = <the month>)`` plus a key lookup
+for the few items that have not reported it (it was a numeric ``MAX(month x 10^15 +
+value)`` over every actual: -12 %), and inserting in item order (the unique index grows
+at one end instead of at random leaves: -12 %). Both went into the floor too (its latest
+value was an ordered ``ARRAY_AGG``), which stays the best single statement we found.
 
-Why even the floor takes 20-70 s at 20,000: not its plan. EXPLAIN (ANALYZE, BUFFERS): the
-year's items are hash-joined, the actuals read in item order through their ``item_id``
-index and merge-joined (1.8 M rows), grouped per item, hash-joined back (4 batches at the
-default 4 MB work_mem) and inserted with the table's three indexes. Its backend uses ~6 s
-of CPU (load 10-12) while the wall clock shows 18-40 s: the rest is waiting for a core.
-Variants measured by CPU at the same load were no cheaper: hash aggregation over a
-sequential scan with 256 MB work_mem (5.7-7.0 s), the latest value as
-``MAX(month x 10^15 + value)`` instead of an ordered ``ARRAY_AGG`` (8.3-8.9 s, a worse
-plan over a materialised CTE). No index is missing: the unique ``(item_id, month)`` index
-and the ``item_id`` index serve both statements, and a covering index would only spare
-heap reads, which cost little here (the data is in memory). The sweep's chunk statement
-(per chunk of ~5,000 items: index scans of the chunk's actuals, a hash aggregate, three
-CTEs) used 12.5 s of CPU before its rounding was rewritten (two divisions per stored
-number, now ROUND with a correction of exact halves only) and 8.4-10 s after.
+- Before (main at 767b7dd; CPU of the one backend), ``--quick``: floor 153.1 s wall,
+  39.9 s CPU (load 6.8 -> 10.3); sweep (one connection) 194.7 s wall, 45.4 s CPU (load
+  10.5 -> 9.4): ratio 1.27 wall, 1.14 CPU. On a quiet machine (load < 1, RESULTS.md):
+  floor 46.6 s, sweep 54.7 s.
+- After, ``--quick --serial``: floor 111.9 s wall, 27.2 s CPU (load 11.4 -> 11.9); sweep
+  on two connections 96.3 s wall, 36.7 s CPU (load 11.9 -> 16.0): ratio 0.86 wall, 1.35
+  CPU; on one connection 239.0 s wall, 38.8 s CPU (load 16.0 -> 22.7). Two connections
+  cost no more CPU than one. On two free cores the sweep's wall time should be about half
+  its CPU time and the floor's all of it: NOT measured here (never two free cores); the
+  quiet-machine run decides the "under 30 s".
 """
 
 from __future__ import annotations

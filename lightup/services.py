@@ -100,14 +100,17 @@ def lightup_sweep(
         return part
 
     parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
-    for done, part in enumerate(in_parallel(one, chunks, connections if parallel else 1), 1):
-        result.add(part)
-        if progress is not None:
-            progress(done, len(chunks))
-    if email and result.messages:
-        # Once the sweep's warnings are all stored (and from the caller's thread: Celery's
-        # eager mode, in tests and development, is not safe to start from two threads).
-        from notifications.tasks import notification_email_pending
+    try:
+        for done, part in enumerate(in_parallel(one, chunks, connections if parallel else 1), 1):
+            result.add(part)
+            if progress is not None:
+                progress(done, len(chunks))
+    finally:
+        if email and result.messages:
+            # Once the stored chunks' warnings are in (also when a later chunk failed), from
+            # the caller's thread: Celery's eager mode (tests, development) keeps a global
+            # flag that two threads starting eager tasks at once leave set.
+            from notifications.tasks import notification_email_pending
 
-        transaction.on_commit(notification_email_pending.delay)
+            transaction.on_commit(notification_email_pending.delay)
     return result

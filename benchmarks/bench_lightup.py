@@ -40,9 +40,13 @@ us (heap, three indexes, WAL; the deferred foreign-key check ~1 us; the half-to-
 rounding and the ON CONFLICT arbiter nothing measurable; JIT is off). Two changes paid:
 the latest value as ``SUM(value) FILTER (WHERE month = <the month>)`` plus a key lookup
 for the few items that have not reported it (it was a numeric ``MAX(month x 10^15 +
-value)`` over every actual: -12 %), and inserting in item order (the unique index grows
-at one end instead of at random leaves: -12 %). Both went into the floor too (its latest
-value was an ordered ``ARRAY_AGG``), which stays the best single statement we found.
+value)`` over every actual: -12 % on those chunks), and inserting in item order (the
+unique index grows at one end instead of at random leaves: -12 %). Later, an interleaved
+A/B of main's chunk statement against this one on 12 chunks (load 7-9) gave only -4 %
+(3.14-3.17 s against 3.01-3.06 s): on this machine the CPU time of the same code varies
+by up to ±40 % from one hour to the next. Both changes went into the floor too (its
+latest value was an ordered ``ARRAY_AGG``), which stays the best single statement found.
+The gain that holds is the second connection: two chunks at a time use both cores.
 
 - Before (main at 767b7dd; CPU of the one backend), ``--quick``: floor 153.1 s wall,
   39.9 s CPU (load 6.8 -> 10.3); sweep (one connection) 194.7 s wall, 45.4 s CPU (load
@@ -51,7 +55,11 @@ value was an ordered ``ARRAY_AGG``), which stays the best single statement we fo
 - After, ``--quick --serial``: floor 111.9 s wall, 27.2 s CPU (load 11.4 -> 11.9); sweep
   on two connections 96.3 s wall, 36.7 s CPU (load 11.9 -> 16.0): ratio 0.86 wall, 1.35
   CPU; on one connection 239.0 s wall, 38.8 s CPU (load 16.0 -> 22.7). Two connections
-  cost no more CPU than one. On two free cores the sweep's wall time should be about half
+  cost no more CPU than one.
+- Again (same code, ``--quick``): at load 21-23 floor 285.4 s / 40.4 s CPU, sweep 146.2 s /
+  50.6 s (ratio 0.51 wall, 1.25 CPU); at load 9-10 floor 127.3 s / 39.2 s, sweep 88.0 s /
+  54.0 s (ratio 0.69 wall, 1.38 CPU). Main's code in between (load 13-20): floor 247.4 s
+  / 44.1 s, sweep 228.5 s / 54.1 s. On two free cores the sweep's wall time should be about half
   its CPU time and the floor's all of it: NOT measured here (never two free cores); the
   quiet-machine run decides the "under 30 s".
 """

@@ -17,44 +17,51 @@ Then, for October of the generated year, judged on 30 November (after the grace 
   the same table. It does LESS than the sweep — no forecast, predicted miss, per-item
   thresholds, red streak, or exact half-to-even rounding — so it is a true lower bound;
 - ``lightup_sweep`` (set-based, chunked by unit; on PostgreSQL each chunk judged by one
-  SQL statement, :mod:`lightup.sweep_sql`, all of the above included), without
-  notifications (``--notify`` adds a run that sends them; ``--python`` times the sweep
-  judging in Python by the pure rules as well); ``--quick`` measures both into an empty
-  table only, else also over their own rows and the floor with JIT on;
+  SQL statement, :mod:`lightup.sweep_sql`, all of the above included; two chunks at a time
+  on two connections, as the Celery task runs it: ``--connections`` changes that,
+  ``--serial`` times a sweep on one connection too), without notifications (``--notify``
+  adds a run that sends them; ``--python`` times the sweep judging in Python by the pure
+  rules as well); ``--quick`` measures both into an empty table only, else also over
+  their own rows and the floor with JIT on;
 
-and prints for each the wall time, the CPU seconds of the PostgreSQL backend and of this
-process, the load average before and after, and the ratios sweep/floor.
+and prints for each the wall time, the CPU seconds of the server's client backends (all of
+the run's connections, sampled; not autovacuum) and of this process, the load average
+before and after, and the ratios sweep/floor. The floor is one statement, so one core;
+the sweep uses two: its wall time can be below the floor's, its CPU time cannot.
 
-The machine is 2 cores shared by several engineers (load average 8-18 while measuring), so
-the wall time mostly measures the wait for a core; the backend's CPU time is the steadier
-figure. Measured 1 Dec 2026, PostgreSQL 15, fsync off, JIT off, 20,000 employees (186,620
-items, 1,800,000 actuals), ``--quick --python``:
+The machine is 2 cores shared by several engineers (load average 8-23 while measuring), so
+the wall time mostly measures the wait for a core; the CPU time is the steadier figure.
 
-- floor 70.5 s wall, 9.9 s CPU (load 16.9 -> 17.4); SQL sweep 67.4 s wall, 10.3 s CPU
-  (load 17.4 -> 17.7): ratio 0.96 wall, 1.04 CPU. Sweep judging in Python (exact
-  fractions) 202.4 s wall, 8.4 s PostgreSQL + 21.7 s Python CPU (load 17.7 -> 18.0). The
-  same colours from all three. Earlier the same day, at load 12: floor 26.8 s wall / 6.3 s
-  CPU, sweep 56.7 s / 9.8 s.
-- 100,000 employees (932,620 items, 9,000,000 actuals; generated in 531 s at load ~15),
-  ``--employees 100000 --start-postgres --quick``: floor 185.8 s wall, 45.0 s CPU (load
-  12.3 -> 12.6); SQL sweep 249.2 s wall, 58.5 s CPU (load 12.6 -> 11.0), 209 chunks:
-  ratio 1.34 wall, 1.30 CPU. Within 3x the floor; NOT under 30 s on this machine: even the
-  sweep's CPU time alone (58.5 s) is twice that, and the floor's (45 s) is above it.
+Where the CPU went (1 Dec 2026, 100,000 employees: 932,620 items, 9,000,018 actuals;
+eight chunks, 39,940 items, backend CPU, load 10-15): reading the chunk's actuals by the
+``item_id`` index ~7 us per item (a chunk's items are spread over the id range, so a
+range scan was no cheaper); aggregates, fractions and divisions ~12 us; the upsert ~18
+us (heap, three indexes, WAL; the deferred foreign-key check ~1 us; the half-to-even
+rounding and the ON CONFLICT arbiter nothing measurable; JIT is off). Two changes paid:
+the latest value as ``SUM(value) FILTER (WHERE month = <the month>)`` plus a key lookup
+for the few items that have not reported it (it was a numeric ``MAX(month x 10^15 +
+value)`` over every actual: -12 % on those chunks), and inserting in item order (the
+unique index grows at one end instead of at random leaves: -12 %). Later, an interleaved
+A/B of main's chunk statement against this one on 12 chunks (load 7-9) gave only -4 %
+(3.14-3.17 s against 3.01-3.06 s): on this machine the CPU time of the same code varies
+by up to ±40 % from one hour to the next. Both changes went into the floor too (its
+latest value was an ordered ``ARRAY_AGG``), which stays the best single statement found.
+The gain that holds is the second connection: two chunks at a time use both cores.
 
-Why even the floor takes 20-70 s at 20,000: not its plan. EXPLAIN (ANALYZE, BUFFERS): the
-year's items are hash-joined, the actuals read in item order through their ``item_id``
-index and merge-joined (1.8 M rows), grouped per item, hash-joined back (4 batches at the
-default 4 MB work_mem) and inserted with the table's three indexes. Its backend uses ~6 s
-of CPU (load 10-12) while the wall clock shows 18-40 s: the rest is waiting for a core.
-Variants measured by CPU at the same load were no cheaper: hash aggregation over a
-sequential scan with 256 MB work_mem (5.7-7.0 s), the latest value as
-``MAX(month x 10^15 + value)`` instead of an ordered ``ARRAY_AGG`` (8.3-8.9 s, a worse
-plan over a materialised CTE). No index is missing: the unique ``(item_id, month)`` index
-and the ``item_id`` index serve both statements, and a covering index would only spare
-heap reads, which cost little here (the data is in memory). The sweep's chunk statement
-(per chunk of ~5,000 items: index scans of the chunk's actuals, a hash aggregate, three
-CTEs) used 12.5 s of CPU before its rounding was rewritten (two divisions per stored
-number, now ROUND with a correction of exact halves only) and 8.4-10 s after.
+- Before (main at 767b7dd; CPU of the one backend), ``--quick``: floor 153.1 s wall,
+  39.9 s CPU (load 6.8 -> 10.3); sweep (one connection) 194.7 s wall, 45.4 s CPU (load
+  10.5 -> 9.4): ratio 1.27 wall, 1.14 CPU. On a quiet machine (load < 1, RESULTS.md):
+  floor 46.6 s, sweep 54.7 s.
+- After, ``--quick --serial``: floor 111.9 s wall, 27.2 s CPU (load 11.4 -> 11.9); sweep
+  on two connections 96.3 s wall, 36.7 s CPU (load 11.9 -> 16.0): ratio 0.86 wall, 1.35
+  CPU; on one connection 239.0 s wall, 38.8 s CPU (load 16.0 -> 22.7). Two connections
+  cost no more CPU than one.
+- Again (same code, ``--quick``): at load 21-23 floor 285.4 s / 40.4 s CPU, sweep 146.2 s /
+  50.6 s (ratio 0.51 wall, 1.25 CPU); at load 9-10 floor 127.3 s / 39.2 s, sweep 88.0 s /
+  54.0 s (ratio 0.69 wall, 1.38 CPU). Main's code in between (load 13-20): floor 247.4 s
+  / 44.1 s, sweep 228.5 s / 54.1 s. On two free cores the sweep's wall time should be about half
+  its CPU time and the floor's all of it: NOT measured here (never two free cores); the
+  quiet-machine run decides the "under 30 s".
 """
 
 from __future__ import annotations
@@ -63,6 +70,7 @@ import argparse
 import datetime
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -78,17 +86,24 @@ WITH items AS (
     FROM scorecard_scorecarditem i JOIN scorecard_scorecard s ON s.id = i.scorecard_id
     WHERE s.year = %(year)s AND i.kind IN ('quantitative', 'milestone')
 ), act AS (
-    SELECT a.item_id, COUNT(*) AS n, SUM(a.value) AS total, MAX(a.month) AS last_month,
-           (ARRAY_AGG(a.value ORDER BY a.month DESC))[1] AS last_value,
-           BOOL_OR(a.month = %(month)s) AS reported
-    FROM scorecard_monthlyactual a JOIN items ON items.id = a.item_id
-    WHERE a.month <= %(month)s AND a.status <> 'rejected'
-    GROUP BY a.item_id
+    SELECT g.*, g.now IS NOT NULL AS reported, COALESCE(g.now, (SELECT v.value
+        FROM scorecard_monthlyactual v WHERE v.item_id = g.item_id AND v.month = g.last_month)
+    ) AS last_value FROM (
+        SELECT a.item_id, COUNT(*) AS n, SUM(a.value) AS total, MAX(a.month) AS last_month,
+               SUM(a.value) FILTER (WHERE a.month = %(month)s) AS now
+        FROM scorecard_monthlyactual a JOIN items ON items.id = a.item_id
+        WHERE a.month <= %(month)s AND a.status <> 'rejected'
+        GROUP BY a.item_id
+    ) g
 ), pl AS (
-    SELECT p.item_id, SUM(p.value) AS total,
-           (ARRAY_AGG(p.value ORDER BY p.month DESC))[1] AS latest
-    FROM scorecard_itemmonthlyplan p JOIN items ON items.id = p.item_id
-    WHERE p.month <= %(month)s GROUP BY p.item_id
+    SELECT g.item_id, g.total, COALESCE(g.now, (SELECT v.value FROM scorecard_itemmonthlyplan v
+        WHERE v.item_id = g.item_id AND v.month = g.last_month)) AS latest
+    FROM (
+        SELECT p.item_id, SUM(p.value) AS total, MAX(p.month) AS last_month,
+               SUM(p.value) FILTER (WHERE p.month = %(month)s) AS now
+        FROM scorecard_itemmonthlyplan p JOIN items ON items.id = p.item_id
+        WHERE p.month <= %(month)s GROUP BY p.item_id
+    ) g
 ), ms AS (
     SELECT m.item_id, MAX(CASE
         WHEN m.completed_on IS NOT NULL AND m.completed_on <= %(as_of)s THEN 0
@@ -124,6 +139,7 @@ SELECT id, %(year)s, %(month)s,
     ROUND(dev, 6), ROUND(plan, 4), ROUND(actual, 4), NULL, false,
     kind = 'quantitative' AND NOT reported AND %(overdue)s, 0, now()
 FROM d
+ORDER BY id
 ON CONFLICT (item_id, year, month) DO UPDATE SET colour = EXCLUDED.colour,
     deviation = EXCLUDED.deviation, plan_to_date = EXCLUDED.plan_to_date,
     actual_to_date = EXCLUDED.actual_to_date, missing = EXCLUDED.missing,
@@ -145,6 +161,18 @@ def main() -> None:
         "--python",
         action="store_true",
         help="also time the sweep judging in Python (in_sql=False: the pure rules)",
+    )
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=0,
+        help="chunks judged at once, each on its own connection (default: the sweep's own, "
+        "lightup.services.SWEEP_CONNECTIONS)",
+    )
+    parser.add_argument(
+        "--serial",
+        action="store_true",
+        help="also time the sweep on one connection, into an empty table",
     )
     parser.add_argument(
         "--quick",
@@ -169,33 +197,101 @@ def load() -> str:
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
+def _stat(pid: int) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def backend_cpu(pid: int) -> float | None:
     """CPU seconds (user + system) the server process ``pid`` has used, when it runs on this
     machine: on a shared machine the wall time mostly measures the wait for a core."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
+    fields = _stat(pid)
+    if fields is None:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class Backends:
+    """CPU seconds used by the server's client backends (of the benchmark's own database
+    user, so not autovacuum or another session's) while it is open: every child of the
+    postmaster is sampled five times a second, so the connections a sweep opens and closes
+    count as well as the benchmark's own (each loses at most its last 0.2 s)."""
+
+    def __init__(self, pid: int) -> None:
+        fields = _stat(pid)
+        self.postmaster = int(fields[1]) if fields else None
+        try:  # "postgres: <user> <database> <client>": the benchmark's user and database
+            self.title = b" ".join(Path(f"/proc/{pid}/cmdline").read_bytes().split()[:3])
+        except OSError:
+            self.postmaster = None
+        self.seen: dict[int, float] = {}
+        self.start: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def _children(self) -> list[int]:
+        listed = Path(f"/proc/{self.postmaster}/task/{self.postmaster}/children")
+        try:
+            return [int(pid) for pid in listed.read_text().split()]
+        except OSError:  # a kernel without the list: every process
+            return [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit()]
+
+    def _sample(self) -> None:
+        for pid in self._children():
+            fields = _stat(pid)
+            if fields is None or int(fields[1]) != self.postmaster:
+                continue
+            try:
+                title = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if not title.startswith(self.title):
+                continue
+            self.seen[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> Backends:
+        if self.postmaster is not None:
+            self._sample()
+            self.start = dict(self.seen)
+            self.thread = threading.Thread(target=self._run, daemon=True)
+            self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        while not self.done.wait(0.2):
+            self._sample()
+
+    def __exit__(self, *exc: object) -> None:
+        self.done.set()
+        if self.postmaster is not None:
+            self.thread.join()
+            self._sample()
+
+    @property
+    def cpu(self) -> float | None:
+        if self.postmaster is None:
+            return None
+        return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.seen.items())
+
+
 class Measured:
-    """Wall time, the server backend's and this process's CPU time, load before and after."""
+    """Wall time, the server's and this process's CPU time, load before and after."""
 
     def __init__(self, label: str, pid: int) -> None:
         self.label, self.pid = label, pid
 
     def __enter__(self) -> Measured:
         self.load_before = load()
-        self.cpu = backend_cpu(self.pid)
+        self.backends = Backends(self.pid).__enter__()
         self.python = time.process_time()
         self.started = time.perf_counter()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.wall = time.perf_counter() - self.started
-        server = backend_cpu(self.pid)
-        self.server_cpu = None if server is None or self.cpu is None else server - self.cpu
+        self.backends.__exit__()
+        self.server_cpu = self.backends.cpu
         python = time.process_time() - self.python
         cpu = "?" if self.server_cpu is None else f"{self.server_cpu:.1f}"
         print(
@@ -225,7 +321,7 @@ def run(args: argparse.Namespace) -> None:
 
     from lightup import rules
     from lightup.models import LightStatus
-    from lightup.services import lightup_sweep
+    from lightup.services import SWEEP_CONNECTIONS, lightup_sweep
     from org.scoping import SYSTEM
     from scorecard.models import MonthlyActual, Scorecard, ScorecardItem
 
@@ -270,7 +366,11 @@ def run(args: argparse.Namespace) -> None:
             c.execute(FLOOR_SQL, params)
         return measured
 
-    def sweep(label: str, notify: bool = False, in_sql: bool = True) -> Measured:
+    connections = args.connections or SWEEP_CONNECTIONS
+
+    def sweep(
+        label: str, notify: bool = False, in_sql: bool = True, connections: int = connections
+    ) -> Measured:
         with Measured(label, pid) as measured:
             result = lightup_sweep(
                 actor=SYSTEM,
@@ -280,6 +380,7 @@ def run(args: argparse.Namespace) -> None:
                 notify=notify,
                 email=False,
                 in_sql=in_sql,
+                connections=connections,
             )
         print(f"    {result.items:,} items in {result.chunks} chunks: {result.colours}")
         return measured
@@ -291,8 +392,12 @@ def run(args: argparse.Namespace) -> None:
     empty()
     floor_new = floor("floor (one SQL statement), empty table:")
     empty()
-    sweep_new = sweep("lightup_sweep (SQL), empty table:")
+    sweep_new = sweep(f"lightup_sweep (SQL, {connections} connections), empty table:")
     print(f"  {ratio(sweep_new, floor_new)} (empty table)")
+    if args.serial:
+        empty()
+        serial = sweep("lightup_sweep (SQL, 1 connection), empty table:", connections=1)
+        print(f"  {ratio(serial, floor_new)} (empty table, one connection)")
     if not args.quick:
         floor_again = floor("floor, over its own rows:")
         floor("floor with JIT on (server default), over its rows:", jit=True)

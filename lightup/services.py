@@ -8,11 +8,15 @@ from collections.abc import Callable, Sequence
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 
+from lightup.parallel import in_parallel
 from lightup.sweep import CHUNK_ITEMS, SweepResult, scheme_thresholds, sweep_chunk, unit_chunks
 from org.scoping import ADMIN, EXECUTIVE, HR, Actor, scope_of
 from spm.clock import Clock, clock
 
 SWEEP_ROLES = (HR, EXECUTIVE, ADMIN)
+# Chunks judged at the same time, each on its own connection (PostgreSQL runs a statement
+# on one core; the servers this is measured on, and CI, have two).
+SWEEP_CONNECTIONS = 2
 
 Progress = Callable[[int, int], None]
 
@@ -47,6 +51,7 @@ def lightup_sweep(
     at: Clock | None = None,
     chunk_items: int = CHUNK_ITEMS,
     in_sql: bool = True,
+    connections: int = SWEEP_CONNECTIONS,
 ) -> SweepResult:
     """Compute the light of every item of ``year`` for ``month`` (only the scorecards of
     ``unit_ids`` when given), store it and send the warnings it calls for.
@@ -58,6 +63,12 @@ def lightup_sweep(
     is judged by one SQL statement (:mod:`lightup.sweep_sql`: the rules written in SQL, proven
     to write exactly the rows of the pure rules); ``in_sql=False`` (and every other database)
     has Python judge the chunk's sums by the pure rules of :mod:`lightup.rules`.
+
+    On PostgreSQL, outside a caller's transaction, ``connections`` chunks run at the same
+    time, each in its own transaction on its own connection (:mod:`lightup.parallel`):
+    chunks share no item, and a month's rows read only the month before, so their order
+    does not matter. Inside a transaction (whose rows other connections cannot see) and on
+    other databases the chunks run one after the other on the caller's connection.
     """
     if not may_sweep(actor):
         raise PermissionDenied
@@ -69,7 +80,9 @@ def lightup_sweep(
     result = SweepResult(year=year, month=month)
     if progress is not None:
         progress(0, len(chunks))
-    for done, units in enumerate(chunks, start=1):
+
+    def one(units: list[int]) -> SweepResult:
+        part = SweepResult(year=year, month=month)
         with transaction.atomic():
             without_jit()
             sweep_chunk(
@@ -80,10 +93,24 @@ def lightup_sweep(
                 now=now,
                 schemes=schemes,
                 notify=notify,
-                email=email,
-                result=result,
+                email=False,  # one mail run for the whole sweep, below
+                result=part,
                 in_sql=in_sql,
             )
-        if progress is not None:
-            progress(done, len(chunks))
+        return part
+
+    parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+    try:
+        for done, part in enumerate(in_parallel(one, chunks, connections if parallel else 1), 1):
+            result.add(part)
+            if progress is not None:
+                progress(done, len(chunks))
+    finally:
+        if email and result.messages:
+            # Once the stored chunks' warnings are in (also when a later chunk failed), from
+            # the caller's thread: Celery's eager mode (tests, development) keeps a global
+            # flag that two threads starting eager tasks at once leave set.
+            from notifications.tasks import notification_email_pending
+
+            transaction.on_commit(notification_email_pending.delay)
     return result

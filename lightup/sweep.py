@@ -49,6 +49,14 @@ class SweepResult:
     colours: dict[str, int] = field(default_factory=lambda: dict.fromkeys(rules.COLOURS, 0))
     messages: int = 0
 
+    def add(self, part: SweepResult) -> None:
+        """Count a chunk's result (run on its own) into this one."""
+        self.items += part.items
+        self.chunks += part.chunks
+        self.messages += part.messages
+        for colour, n in part.colours.items():
+            self.colours[colour] += n
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "year": self.year,

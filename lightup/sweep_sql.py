@@ -88,14 +88,23 @@ def _even(expr: str, places: int) -> str:
     )
 
 
-# |value| < 10^14 (18 digits, 4 of them decimals): in month x 10^15 + value the month
-# decides, so its maximum is the latest month's value, read by a plain aggregate.
-MONTH_KEY = "1" + "0" * 15
+def _latest(table: str, r: str) -> str:
+    """The value of the group's latest month (its rows ``r`` of ``table``, one per item and
+    month; ``r_last`` its latest month): the month's own value, read by a filtered sum as
+    the rows stream by — the latest month is the month judged for nearly every item — else
+    looked up by the (item, month) key, for the few items whose latest month is earlier.
+    (Cheaper than ordering each group's values, or than a maximum over month x 10^15 +
+    value: a numeric product and sum for every row.)"""
+    lookup = f"SELECT v.value FROM {table} v WHERE v.item_id = {r}.item_id AND v.month = {r}_last"  # noqa: S608
+    return f"COALESCE({r}_now, ({lookup}))"
 
 
-def _latest(r: str) -> str:
-    """The value of the latest month among the rows ``r`` of a group (one per month)."""
-    return f"(MAX({r}.month * {MONTH_KEY}::numeric + {r}.value) - MAX({r}.month) * {MONTH_KEY})"
+def _last_and_now(r: str) -> str:
+    """The aggregates :func:`_latest` reads: the group's latest month and this month's value."""
+    return (
+        f"MAX({r}.month) AS {r}_last, "
+        f"SUM({r}.value) FILTER (WHERE {r}.month = %(month)s) AS {r}_now"
+    )
 
 
 def _colour(r: str) -> str:
@@ -210,20 +219,25 @@ q AS MATERIALIZED (
         ms.sev
     FROM t
     LEFT JOIN (
-        SELECT x.item_id, COUNT(*) AS n, SUM(x.value) AS total, MAX(x.month) AS last_month,
-               {_latest("x")} AS last_value,
-               SUM(x.month) AS sx,
-               COUNT(*) * SUM(x.month * x.month) - SUM(x.month) * SUM(x.month) AS den,
-               COUNT(*) * SUM(x.month * x.value) - SUM(x.month) * SUM(x.value) AS b
-        FROM t JOIN {t["actual"]} x ON x.item_id = t.id
-        WHERE t.kind = 'quantitative' AND x.month <= %(month)s AND x.status <> %(rejected)s
-        GROUP BY x.item_id
+        SELECT x.*, x_last AS last_month, {_latest(t["actual"], "x")} AS last_value
+        FROM (
+            SELECT x.item_id, COUNT(*) AS n, SUM(x.value) AS total, {_last_and_now("x")},
+                   SUM(x.month) AS sx,
+                   COUNT(*) * SUM(x.month * x.month) - SUM(x.month) * SUM(x.month) AS den,
+                   COUNT(*) * SUM(x.month * x.value) - SUM(x.month) * SUM(x.value) AS b
+            FROM t JOIN {t["actual"]} x ON x.item_id = t.id
+            WHERE t.kind = 'quantitative' AND x.month <= %(month)s AND x.status <> %(rejected)s
+            GROUP BY x.item_id
+        ) x
     ) a ON a.item_id = t.id
     LEFT JOIN (
-        SELECT y.item_id, SUM(y.value) AS total, {_latest("y")} AS latest
-        FROM t JOIN {t["plan"]} y ON y.item_id = t.id
-        WHERE t.kind = 'quantitative' AND y.month <= %(month)s
-        GROUP BY y.item_id
+        SELECT y.item_id, y.total, {_latest(t["plan"], "y")} AS latest
+        FROM (
+            SELECT y.item_id, SUM(y.value) AS total, {_last_and_now("y")}
+            FROM t JOIN {t["plan"]} y ON y.item_id = t.id
+            WHERE t.kind = 'quantitative' AND y.month <= %(month)s
+            GROUP BY y.item_id
+        ) y
     ) pl ON pl.item_id = t.id
     LEFT JOIN LATERAL (
         SELECT MAX(CASE WHEN m.completed_on IS NOT NULL AND m.completed_on <= %(as_of)s THEN 0
@@ -266,6 +280,7 @@ q AS MATERIALIZED (
         CASE WHEN colour = 'red' THEN COALESCE(before, 0) + 1 ELSE 0 END,
         %(now)s
     FROM lit
+    ORDER BY id  -- in the order of the unique index: each entry lands next to the last
     ON CONFLICT (item_id, year, month) DO UPDATE SET {updates}
     RETURNING colour
 )

@@ -33,6 +33,14 @@ def test_a_primary_key_selects_too_and_nothing_selects_nothing() -> None:
     assert "selected" not in unit_options(units, None)
 
 
+def test_the_query_strings_text_of_a_primary_key_selects_its_unit() -> None:
+    units = [unit(1, 0, "Group"), unit(12, 1, "Plant")]
+    assert unit_options(units, "12") == (
+        '<option value="1">Group</option><option value="12" selected>· Plant</option>'
+    )
+    assert "selected" not in unit_options(units, "")
+
+
 def test_unit_names_are_escaped() -> None:
     html = unit_options([unit(1, 0, '<script>alert("x")</script>')])
     assert "<script>" not in html

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 
 from lightup.sweep import CHUNK_ITEMS, SweepResult, scheme_thresholds, sweep_chunk, unit_chunks
+from lightup.tally import tally_refresh
 from org.scoping import ADMIN, EXECUTIVE, HR, Actor, scope_of
 from spm.clock import Clock, clock
 
@@ -84,6 +85,7 @@ def lightup_sweep(
                 result=result,
                 in_sql=in_sql,
             )
+            tally_refresh(units, year=year, month=month)  # the home page's counts
         if progress is not None:
             progress(done, len(chunks))
     return result

@@ -12,15 +12,17 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
 from django.urls import reverse
 
 from lightup import rules
 from lightup.models import LightStatus, LightTally, ObjectiveTally
+from lightup.nav import home_panels
 from lightup.providers import objective_colours
 from lightup.selectors import colour_counts
 from lightup.services import lightup_sweep
 from lightup.tally import colour_counts_in_scope
-from org.scoping import SYSTEM
+from org.scoping import SYSTEM, scope_of
 from scorecard.models import ScorecardStatus
 from tests.conftest import CAST, Cast
 from tests.factories_scorecard import ObjectiveFactory, PlanFactory
@@ -173,16 +175,13 @@ def test_the_home_panels_counts_cost_the_same_queries_at_two_sizes(
     world = build(cast)
     grow(world, size)
     lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
-    from lightup.nav import home_panels
-
-    request = type("Request", (), {"user": cast.executive.user})()
-    from org.scoping import scope_of
-
+    request = RequestFactory().get("/")
+    request.user = cast.executive.user
     scope = scope_of(cast.executive.user)
     # latest month, tallies of the scope, the executive's own lights outside it, current
     # plan (approved, else the latest: two without a plan)
     with django_assert_num_queries(5):
-        panels = home_panels(request, scope)  # type: ignore[arg-type]
+        panels = home_panels(request, scope)
     counts = panels[0].context["item_counts"]
     assert counts == counted(cast.executive.user)
     assert sum(counts.values()) == 6 + 3 * size

@@ -320,7 +320,7 @@ def run(args: argparse.Namespace) -> None:
     from django.db import connection, transaction
 
     from lightup import rules
-    from lightup.models import LightStatus
+    from lightup.models import LightStatus, LightTally, ObjectiveTally
     from lightup.services import SWEEP_CONNECTIONS, lightup_sweep
     from org.scoping import SYSTEM
     from scorecard.models import MonthlyActual, Scorecard, ScorecardItem
@@ -386,8 +386,10 @@ def run(args: argparse.Namespace) -> None:
         return measured
 
     def empty() -> None:
+        # The tallies the sweep keeps go with the lights they count.
+        tables = (LightStatus, LightTally, ObjectiveTally)
         with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {LightStatus._meta.db_table}")
+            cursor.execute("TRUNCATE " + ", ".join(m._meta.db_table for m in tables))
 
     empty()
     floor_new = floor("floor (one SQL statement), empty table:")

@@ -10,8 +10,11 @@ class LightupConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from lightup import demo, nav, notify, providers, receivers
         from scorecard.lights import register_item_light_provider
+        from scorecard.models import ScorecardItem
         from scorecard.signals import actuals_changed
         from spm import registry
         from spm.saved_filters import FilterList
@@ -23,6 +26,12 @@ class LightupConfig(AppConfig):
         register_kpi_provider(providers.kpi_provider)
         register_item_light_provider(providers.item_light_provider)
         actuals_changed.connect(receivers.on_actuals_changed, dispatch_uid="lightup.resweep")
+        post_save.connect(
+            receivers.on_item_saved, sender=ScorecardItem, dispatch_uid="lightup.tally"
+        )
+        post_delete.connect(
+            receivers.on_item_deleted, sender=ScorecardItem, dispatch_uid="lightup.tally"
+        )
         registry.menus.register("lightup", nav.menu, order=40)
         registry.home_panels.register("lightup", nav.home_panels, order=40)
         registry.demo_seeders.register("lightup.demo", demo.seed, order=40)

@@ -191,3 +191,77 @@ class LightStatus(models.Model):
         if self.deviation is None:
             return None
         return (self.deviation * 100).quantize(Decimal("0.1"))
+
+
+class LightTally(models.Model):
+    """How many lights of one month each colour has among the items of one unit's
+    scorecards (the unit's own and its people's): the home page's "items by colour" for
+    a scope of the whole group reads a few thousand of these rather than counting a
+    million lights.
+
+    Kept by the writes of the lights, never on request: each sweep chunk refreshes the
+    tallies of its units in its own transaction (:func:`lightup.tally.tally_refresh`), and
+    deleting an item refreshes its unit's. Keyed by unit id, so moving a unit in the tree
+    needs nothing (the subtree filter reads the unit's current path).
+    """
+
+    unit = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), validators=MONTHS)
+    colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
+    lights = models.PositiveIntegerField(_("lights"))
+
+    class Meta:
+        verbose_name = _("light tally")
+        verbose_name_plural = _("light tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "month", "colour"], name="one_tally_per_unit_month_colour"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "month"], name="tally_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}-{self.month:02d} {self.colour}: {self.lights}"
+
+
+class ObjectiveTally(models.Model):
+    """The lights of one month among one unit's scorecard items linked to one objective,
+    by colour, with the sum of those items' positive weights: what an objective's colour
+    is rolled up from (worst colour, or weighted), so that the strategy map and the
+    executives' home read a few hundred rows per objective instead of every linked item's
+    light. Unit scorecards only (an objective's colour comes from them).
+
+    Kept as :class:`LightTally` is (sweep chunks, deleted items) and also when an item of a
+    unit scorecard is saved (its weight or objective may change).
+    """
+
+    unit = models.ForeignKey(
+        "org.OrgUnit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    objective = models.ForeignKey(
+        "strategy.Objective", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), validators=MONTHS)
+    colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
+    lights = models.PositiveIntegerField(_("lights"))
+    weight = models.DecimalField(_("weight"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("objective light tally")
+        verbose_name_plural = _("objective light tallies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "objective", "year", "month", "colour"],
+                name="one_objective_tally_per_unit_month_colour",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["year", "month", "objective"], name="objective_tally_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id}@{self.unit_id} {self.year}-{self.month:02d} {self.colour}"

@@ -12,12 +12,12 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from lightup import rules
-from lightup.models import LightScheme, LightStatus, Rollup
+from lightup.models import LightScheme, LightStatus, ObjectiveTally, Rollup
 from scorecard.lights import ItemLight
 from scorecard.models import ScorecardItem
 from spm.clock import clock
@@ -38,20 +38,22 @@ def objective_colours(
     objective_ids: Sequence[int], period: tuple[int, int] | None = None, rollup: str | None = None
 ) -> dict[int, str]:
     """``{objective id: colour}`` for the objectives that have coloured items, from the
-    latest swept month (or ``period``). One query: the latest month and the default
-    scheme's roll-up travel in it as subqueries."""
+    latest swept month (or ``period``). One query over the objective tallies the sweep
+    keeps (:mod:`lightup.tally`; a few rows per unit serving the objective, rather than
+    every linked item's light): the latest month and the default scheme's roll-up travel
+    in it as subqueries."""
     if not objective_ids:
         return {}
-    rows = LightStatus.objects.filter(
-        item__objective_id__in=list(objective_ids), item__scorecard__employee__isnull=True
-    )
+    rows = ObjectiveTally.objects.filter(objective_id__in=list(objective_ids))
     if period is None:
         rows = rows.filter(year=_latest("year"), month=_latest("month"))
     else:
         rows = rows.filter(year=period[0], month=period[1])
     default_rollup = LightScheme.objects.filter(is_default=True).values("objective_rollup")[:1]
-    found = rows.annotate(rollup=Subquery(default_rollup)).values_list(
-        "item__objective_id", "colour", "item__weight", "rollup"
+    found = (
+        rows.order_by()
+        .values_list("objective_id", "colour")
+        .annotate(weight=Sum("weight"), rollup=Subquery(default_rollup))
     )
     readings: dict[int, list[tuple[str, Decimal]]] = {}
     chosen = rollup

@@ -1,4 +1,5 @@
-"""Re-sweep a month when its actuals change (entered, approved or imported)."""
+"""Re-sweep a month when its actuals change (entered, approved or imported); recount a
+unit's light tallies when one of its items goes (its lights go with it)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from scorecard.models import ScorecardItem
+from scorecard.models import Scorecard, ScorecardItem
 
 
 def on_actuals_changed(
@@ -26,3 +27,32 @@ def on_actuals_changed(
     )
     if units:
         transaction.on_commit(lambda: lightup_sweep_month.delay(year, month, units))
+
+
+def on_item_saved(sender: Any, *, instance: ScorecardItem, created: bool, **kwargs: Any) -> None:
+    """An edited item of a unit scorecard may serve another objective or weigh otherwise:
+    recount its unit's objective tallies in the same transaction (a new item has no
+    lights yet; a personal scorecard's items colour no objective)."""
+    if created or kwargs.get("raw"):
+        return
+    from lightup.tally import tally_refresh
+
+    unit_id = (
+        Scorecard.objects.filter(pk=instance.scorecard_id, employee__isnull=True)
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+    if unit_id is not None:
+        tally_refresh([unit_id])
+
+
+def on_item_deleted(sender: Any, *, instance: ScorecardItem, **kwargs: Any) -> None:
+    """The item's lights were deleted with it: recount its unit's tallies in the same
+    transaction (a few hundred lights; items are rarely deleted)."""
+    from lightup.tally import tally_refresh
+
+    unit_id = (
+        Scorecard.objects.filter(pk=instance.scorecard_id).values_list("unit_id", flat=True).first()
+    )
+    if unit_id is not None:
+        tally_refresh([unit_id])

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from lightup.parallel import in_parallel
 from lightup.sweep import CHUNK_ITEMS, SweepResult, scheme_thresholds, sweep_chunk, unit_chunks
+from lightup.tally import tally_refresh
 from org.scoping import ADMIN, EXECUTIVE, HR, Actor, scope_of
 from spm.clock import Clock, clock
 
@@ -97,6 +98,7 @@ def lightup_sweep(
                 result=part,
                 in_sql=in_sql,
             )
+            tally_refresh(units, year=year, month=month)  # the home page's counts
         return part
 
     parallel = connection.vendor == "postgresql" and not connection.in_atomic_block

@@ -9,10 +9,17 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from org import nav
+        from org.models import OrgUnit
+        from org.scoping import tree_changed
         from spm import registry
         from spm.saved_filters import FilterList
 
+        # A scope trusts the subtree ids it read only while no unit changed.
+        post_save.connect(tree_changed, sender=OrgUnit, dispatch_uid="org.scope_tree")
+        post_delete.connect(tree_changed, sender=OrgUnit, dispatch_uid="org.scope_tree")
         registry.menus.register("org", nav.menu, order=10)
         registry.home_panels.register("org", nav.home_panels, order=10)
         registry.job_kinds.register("employee_directory_export", _("Directory export"), order=10)

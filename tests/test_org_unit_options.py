@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.template import Context, Template
+from django.urls import reverse
 
 from org.models import OrgUnit
 from org.templatetags.org_tags import unit_options
@@ -33,6 +34,14 @@ def test_a_primary_key_selects_too_and_nothing_selects_nothing() -> None:
     assert "selected" not in unit_options(units, None)
 
 
+def test_the_query_strings_text_of_a_primary_key_selects_its_unit() -> None:
+    units = [unit(1, 0, "Group"), unit(12, 1, "Plant")]
+    assert unit_options(units, "12") == (
+        '<option value="1">Group</option><option value="12" selected>· Plant</option>'
+    )
+    assert "selected" not in unit_options(units, "")
+
+
 def test_unit_names_are_escaped() -> None:
     html = unit_options([unit(1, 0, '<script>alert("x")</script>')])
     assert "<script>" not in html
@@ -51,3 +60,15 @@ def test_a_queryset_renders_as_its_units_do(cast: Any) -> None:
     html = unit_options(units, cast.engineering)
     assert html == unit_options(list(units), cast.engineering)
     assert f'value="{cast.engineering.pk}" selected' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["lightup-board", "actual-approvals"])
+def test_the_unit_filters_of_the_board_and_the_approvals_select_the_filtered_unit(
+    cast: Any, page: str
+) -> None:
+    response = cast.client("hr").get(reverse(page), {"unit": cast.engineering.pk})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f'<option value="{cast.engineering.pk}" selected>· · Engineering</option>' in content
+    assert f'<option value="{cast.finance.pk}">· · Finance</option>' in content

@@ -21,12 +21,13 @@ register = template.Library()
 @register.simple_tag
 def unit_options(units: Iterable[Any], selected: Any = None) -> SafeString:
     """``<option value="pk"[ selected]>· · name</option>`` per unit, indented by depth;
-    ``selected`` is a unit, a primary key or nothing. Names are escaped.
+    ``selected`` is a unit, a primary key (or its text, as a query string gives it) or
+    nothing. Names are escaped.
 
     Rows are read as plain tuples and joined with the standard library's ``escape``:
     ``format_html`` per option and a model instance per unit still cost a second per page
     for HR at 3,262 units on a loaded machine."""
-    chosen = getattr(selected, "pk", selected)
+    chosen = str(getattr(selected, "pk", selected))
     rows: Iterable[tuple[Any, int, str]] = (
         units.values_list("pk", "depth", "name")
         if isinstance(units, QuerySet)
@@ -34,7 +35,7 @@ def unit_options(units: Iterable[Any], selected: Any = None) -> SafeString:
     )
     return mark_safe(  # noqa: S308 - every piece of user text is escaped just above
         "".join(
-            f'<option value="{pk}"{" selected" if pk == chosen else ""}>'
+            f'<option value="{pk}"{" selected" if str(pk) == chosen else ""}>'
             f"{'· ' * depth}{escape(name)}</option>"
             for pk, depth, name in rows
         )

@@ -1,0 +1,92 @@
+"""The light tallies: each unit's lights of a month counted by colour (``LightTally``), and
+its unit-scorecard lights per objective (``ObjectiveTally``).
+
+Written by whatever writes lights, in the same transaction — the sweep, chunk by chunk —
+and read by :func:`colour_counts_in_scope`, which answers exactly what counting the
+viewer's lights (``LightStatus.objects.restrict(user)``) answers: the tallies of the units
+in the viewer's subtrees, plus the viewer's own lights outside them (their scorecard, their
+unit's signed one), counted directly — a handful of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from lightup import rules
+from lightup.models import LightStatus, LightTally, ObjectiveTally
+from lightup.rules import ZERO
+from org.scoping import SELF, VIEW, scope_of
+
+# What both objective roll-ups read of a colour's items: their weights above zero (the
+# weighted roll-up skips the others), summed.
+POSITIVE_WEIGHT = Coalesce(
+    Sum("item__weight", filter=Q(item__weight__gt=0)), Value(ZERO, output_field=DecimalField())
+)
+
+
+def tally_refresh(
+    unit_ids: Iterable[int], *, year: int | None = None, month: int | None = None
+) -> None:
+    """Recount both tallies of ``unit_ids`` (of ``year``/``month``, or of every month) from
+    the lights; run it inside the transaction that wrote the lights."""
+    units = sorted(set(unit_ids))
+    if not units:
+        return
+    period: dict[str, int] = {}
+    if year is not None:
+        period["year"] = year
+    if month is not None:
+        period["month"] = month
+    lights = LightStatus.objects.filter(item__scorecard__unit_id__in=units, **period).order_by()
+    LightTally.objects.filter(unit_id__in=units, **period).delete()
+    LightTally.objects.bulk_create(
+        LightTally(unit_id=unit_id, year=y, month=m, colour=colour, lights=n)
+        for unit_id, y, m, colour, n in lights.values_list(
+            "item__scorecard__unit_id", "year", "month", "colour"
+        ).annotate(n=Count("pk"))
+    )
+    ObjectiveTally.objects.filter(unit_id__in=units, **period).delete()
+    linked = lights.filter(item__scorecard__employee__isnull=True, item__objective__isnull=False)
+    ObjectiveTally.objects.bulk_create(
+        ObjectiveTally(
+            unit_id=unit_id,
+            objective_id=objective_id,
+            year=y,
+            month=m,
+            colour=colour,
+            lights=n,
+            weight=weight,
+        )
+        for unit_id, objective_id, y, m, colour, n, weight in linked.values_list(
+            "item__scorecard__unit_id", "item__objective_id", "year", "month", "colour"
+        ).annotate(n=Count("pk"), weight=POSITIVE_WEIGHT)
+    )
+
+
+def colour_counts_in_scope(user: Any, year: int, month: int) -> dict[str, int]:
+    """How many of the month's lights ``user`` may see carry each colour (every colour
+    present): the same figures as counting ``LightStatus.objects.restrict(user)``, in two
+    small queries."""
+    counts = dict.fromkeys(rules.COLOURS, 0)
+    scope = scope_of(user)
+    if not scope.is_authenticated:
+        return counts
+    tallies = LightTally.objects.filter(year=year, month=month)
+    roles = LightStatus.objects.all().scope_rules.get(VIEW, frozenset())
+    if not scope.superuser:
+        tallies = tallies.filter(scope.units_q(roles, "unit"))
+    for colour, n in tallies.order_by().values_list("colour").annotate(n=Sum("lights")):
+        counts[colour] += n
+    if SELF in roles and not scope.superuser and scope.employee_id is not None:
+        own = (
+            LightStatus.objects.filter(year=year, month=month)
+            .filter(LightStatus.objects.all().self_q(scope))
+            .exclude(scope.units_q(roles, "item__scorecard__unit"))
+        )
+        for colour, n in own.order_by().values_list("colour").annotate(n=Count("pk")):
+            counts[colour] += n
+    return counts

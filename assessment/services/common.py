@@ -17,6 +17,7 @@ from assessment.models import (
 )
 from org.models import OrgUnit
 from org.scoping import CHANGE, VIEW, Actor, SystemActor, get_scoped, scope_of
+from org.versions import refuse_stale
 from spm.clock import Clock, clock
 from spm.errors import NotPermitted
 
@@ -63,6 +64,14 @@ def result_for_change(actor: Actor, pk: Any, *, roles: frozenset[str] | None = N
         raise NotPermitted(_("You may not change this result."))
     require_not_final(result.cycle)
     return result
+
+
+def claim_result(stored: AssessmentResult, version: int | None) -> None:
+    """Compare the locked result with the ``version`` its editor opened (a recompute moves
+    it on too, so a person acts on the result they saw) and move it on by one. The caller
+    has called :func:`org.versions.require_version` and saves ``version`` with its change."""
+    refuse_stale(stored, version)
+    stored.version += 1
 
 
 def covered_by(actor: Actor, unit_path: str, roles: frozenset[str]) -> bool:

@@ -77,7 +77,7 @@ class ActualFilter(WithinFilterSet):
 
 
 class VersionSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = serializers.IntegerField(min_value=1)  # the version read: a person names it
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -153,7 +153,7 @@ class ActualViewSet(
         actual = service(
             actor=actor_of(self.request),
             actual=self.get_object(),
-            expected_version=data.validated_data.get("version"),
+            expected_version=data.validated_data["version"],
             **extra,
         )
         return Response(self.get_serializer(actual).data)

@@ -16,10 +16,14 @@ def _scheme(m: Matrix, side: str) -> tuple[Any, ...]:
     return (m.annual.scheme_id,)
 
 
-def _anchor(m: Matrix, side: str) -> tuple[Any, ...]:
+def _anchor_row(m: Matrix) -> Any:
     from reviews.models import BarsAnchor
 
-    return (BarsAnchor.objects.get(scheme_id=m.annual.scheme_id).pk,)
+    return BarsAnchor.objects.get(scheme_id=m.annual.scheme_id)
+
+
+def _anchor(m: Matrix, side: str) -> tuple[Any, ...]:
+    return (_anchor_row(m).pk,)
 
 
 def _policy(m: Matrix, side: str) -> dict[str, Any]:
@@ -65,7 +69,7 @@ CELLS = [
         R + "withdraw/",
         "404 404 404 409 404",
         annual,
-        lambda m, s: {"review": m.rows[s].extra["review"].pk},
+        lambda m, s: {"review": m.rows[s].extra["review"].pk, **version("review")(m, s)},
     ),
     # the scheme's anchors and review policy are HR's
     Cell(
@@ -81,7 +85,14 @@ CELLS = [
         },
         mirrored=False,
     ),
-    Cell("delete", "/api/v1/bars-anchors/{id}/", "404 404 404 204 403", _anchor, mirrored=False),
+    Cell(
+        "delete",
+        "/api/v1/bars-anchors/{id}/",
+        "404 404 404 204 403",
+        _anchor,
+        mirrored=False,
+        versioned=lambda m, s: _anchor_row(m),
+    ),
     Cell(
         "post",
         "/api/v1/review-policies/",
@@ -110,7 +121,13 @@ CELLS = [
             **version("incident")(m, s),
         },
     ),
-    Cell("delete", "/api/v1/critical-incidents/{id}/", "404 204 404 403 404", pk("incident")),
+    Cell(
+        "delete",
+        "/api/v1/critical-incidents/{id}/",
+        "404 204 404 403 404",
+        pk("incident"),
+        versioned=lambda m, s: m.rows[s].extra["incident"],
+    ),
     # feedback: the person and their manager
     Cell("get", "/api/v1/feedback-threads/{id}/", "200 200 404 404 404", pk("thread")),
     # ad-hoc feedback goes to colleagues of one's own, parent, sibling and child units

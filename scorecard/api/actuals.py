@@ -146,13 +146,14 @@ class ActualViewSet(
         return Response(self.get_serializer(actual).data)
 
     def _review(self, service: Callable[..., MonthlyActual], **extra: Any) -> Response:
+        found = self.get_object()  # out of scope is a 404 whatever the body
         data = VersionSerializer(data=self.request.data)
         data.is_valid(raise_exception=True)
         if service is services.actual_reject:
             extra["reason"] = data.validated_data["reason"]
         actual = service(
             actor=actor_of(self.request),
-            actual=self.get_object(),
+            actual=found,
             expected_version=data.validated_data["version"],
             **extra,
         )

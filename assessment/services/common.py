@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from assessment.models import (
@@ -17,7 +16,7 @@ from assessment.models import (
 )
 from org.models import OrgUnit
 from org.scoping import CHANGE, VIEW, Actor, SystemActor, get_scoped, scope_of
-from org.versions import refuse_stale
+from org.versions import WrongState, refuse_stale
 from spm.clock import Clock, clock
 from spm.errors import NotPermitted
 
@@ -44,7 +43,7 @@ def is_subject(actor: Actor, result: AssessmentResult) -> bool:
 
 def refuse_own(actor: Actor, result: AssessmentResult) -> None:
     if is_subject(actor, result):
-        raise ValidationError(
+        raise NotPermitted(
             _("Nobody may grade, approve or calibrate their own result; the next level up does.")
         )
 
@@ -87,4 +86,4 @@ def require_not_final(cycle: AssessmentCycle) -> None:
 def require_running(cycle: AssessmentCycle) -> None:
     require_not_final(cycle)
     if cycle.status not in COMPUTABLE_STATUSES:
-        raise ValidationError(_("Open the cycle first."), code="not_open")
+        raise WrongState(_("Open the cycle first."), code="not_open", current=cycle)

@@ -28,7 +28,7 @@ from assessment.services.common import (
     result_for_change,
 )
 from org.scoping import VIEW, Actor, audited, get_scoped, history_user, require
-from org.versions import claim_or_new, require_version
+from org.versions import WrongState, claim_or_new, require_version
 from scorecard.models import ItemKind, Milestone, ScorecardItem
 from spm.clock import Clock
 from spm.errors import NotPermitted
@@ -169,7 +169,7 @@ def result_self_assess(
         raise NotPermitted(_("Only the person assessed writes the self-assessment."))
     require_version(actor, version)
     if stored.cycle.status not in (CycleStatus.OPEN, CycleStatus.SELF_ASSESSMENT):
-        raise ValidationError(_("The self-assessment step of this cycle is over."))
+        raise WrongState(_("The self-assessment step of this cycle is over."), current=stored.cycle)
     if not text.strip():
         raise ValidationError({"text": _("Write your self-assessment.")})
     claim_result(stored, version)

@@ -56,13 +56,13 @@ def result_calibrate(
     stored = result_for_change(actor, result.pk, roles=CALIBRATORS)
     require_version(actor, version)
     if stored.cycle.status != CycleStatus.CALIBRATION:
-        raise ValidationError(_("Grades are calibrated in the calibration step."))
+        raise WrongState(_("Grades are calibrated in the calibration step."), current=stored.cycle)
     refuse_own(actor, stored)
     refuse_stale(stored, version)
     if grade not in Grade.values:
         raise ValidationError({"grade": _("Choose a grade.")})
     if not stored.grade:
-        raise ValidationError(_("Compute the result before calibrating it."))
+        raise WrongState(_("Compute the result before calibrating it."), current=stored)
     if grade != stored.grade and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for changing the grade.")})
     if stored.vetoed and grade != Grade.UNQUALIFIED:

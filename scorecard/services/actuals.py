@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from org.scoping import CHANGE, HR, VIEW, Actor, audited, get_scoped, scope_of
-from org.versions import StaleRecord, refuse_stale, require_version
+from org.versions import StaleRecord, WrongState, refuse_stale, require_version
 from scorecard.models import (
     ActualStatus,
     ClosedPeriod,
@@ -329,7 +329,7 @@ def actual_approve(
     require_version(actor, expected_version)
     actual = _require_reviewer(actor, actual, clock)
     if actual.status != ActualStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted value can be approved."))
+        raise WrongState(_("Only a submitted value can be approved."), current=actual)
     actual.status = ActualStatus.APPROVED
     actual.approved_by_id = actor.pk
     actual.approved_at = clock.now()
@@ -353,7 +353,7 @@ def actual_reject(
     require_version(actor, expected_version)
     actual = _require_reviewer(actor, actual, clock or configured_clock())
     if actual.status != ActualStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted value can be rejected."))
+        raise WrongState(_("Only a submitted value can be rejected."), current=actual)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the value is rejected.")})
     actual.status = ActualStatus.REJECTED
@@ -390,6 +390,4 @@ def period_reopen(*, actor: Actor, year: int, month: int) -> None:
     _require_hr(actor)
     deleted, _rows = ClosedPeriod.objects.filter(year=year, month=month).delete()
     if not deleted:
-        raise ValidationError(
-            _("%(year)s-%(month)02d is not closed.") % {"year": year, "month": month}
-        )
+        raise WrongState(_("%(year)s-%(month)02d is not closed.") % {"year": year, "month": month})

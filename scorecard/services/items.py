@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from org.scoping import CHANGE, VIEW, Actor, audited, require
-from org.versions import StaleRecord, refuse_stale, require_version
+from org.versions import StaleRecord, WrongState, refuse_stale, require_version
 from scorecard.models import ItemKind, ItemMonthlyPlan, MonthlyActual, Scorecard, ScorecardItem
 from scorecard.services.scorecards import require_not_own, require_unlocked
 from spm.errors import public_fields
@@ -134,7 +134,9 @@ def item_delete(*, actor: Actor, item: ScorecardItem, expected_version: int | No
             % {"count": children}
         )
     if MonthlyActual.objects.filter(item=stored).exists():
-        raise ValidationError(_("Actuals were reported on this item; it can no longer be removed."))
+        raise WrongState(
+            _("Actuals were reported on this item; it can no longer be removed."), current=stored
+        )
     _claim(stored, stored.version)
     audited(stored, actor).delete()
 

@@ -79,8 +79,8 @@ CELLS = [
     Cell(
         "post",
         A + "results/{id}/calibrate/",
-        "403 403 404 403 400",
-        half,  # not the calibration step yet
+        "403 403 404 403 409",
+        half,  # not the calibration step yet: the cycle's state refuses (409)
         lambda m, s: {"grade": "good", "reason": "Calibrated", **_result_version(m, s)},
     ),
     Cell(
@@ -130,7 +130,7 @@ CELLS = [
     Cell(
         "post",
         A + "adjustments/{id}/decide/",
-        "403 403 404 400 200",
+        "403 403 404 403 200",  # who acts: 403
         pk("own_adjustment"),
         _decide("own_adjustment"),
     ),

@@ -173,8 +173,8 @@ CELLS = [
     Cell(
         "post",
         "/api/v1/appeals/",
-        "400 403 400 403 403",
-        outside=400,  # one per result
+        "409 403 400 403 403",
+        outside=400,  # one open per result: the state refuses a second (409)
         body=lambda m, s: {"result": m.rows[s].annual.pk, "reason": "Again"},
     ),
     Cell(
@@ -187,7 +187,7 @@ CELLS = [
     Cell(
         "post",
         "/api/v1/appeals/{id}/decide/",
-        "404 404 404 400 404",
+        "404 404 404 409 404",  # not under review yet: the state refuses (409)
         pk("appeal"),
         lambda m, s: {"change": False, "note": "Stands", **version("appeal")(m, s)},
     ),
@@ -196,7 +196,7 @@ CELLS = [
     Cell(
         "post",
         "/api/v1/improvement-plans/",
-        "400 201 400 201 404",
+        "403 201 400 201 404",  # one's own plan is the next level up's: 403
         outside=400,
         body=lambda m, s: {
             **_about(year=YEAR + 1, title="Safety")(m, s),

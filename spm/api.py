@@ -13,7 +13,6 @@ answers here and nowhere else: a ``django.core.exceptions.ValidationError`` is a
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, cast
@@ -21,7 +20,6 @@ from typing import Any, cast
 import django_filters
 import django_filters.rest_framework
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
@@ -29,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import exceptions, parsers, serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -260,53 +258,6 @@ class RejectUnknownFieldsMixin:
                     }
                 )
         return super().to_internal_value(data)  # type: ignore[misc]
-
-
-# --- Parsing ---------------------------------------------------------------------------
-
-# No write of the API nests deeper than a few levels; 5,000 nested ``[`` are an attack.
-MAX_JSON_DEPTH = 32
-
-
-def _json_depth_within(text: str, limit: int) -> bool:
-    """Whether the brackets of ``text`` nest at most ``limit`` deep (strings skipped)."""
-    depth = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > limit:
-                return False
-        elif char in "]}":
-            depth -= 1
-    return True
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with a nesting limit: too deep a body is a 400 before ``json``
-    recurses into it (a ``RecursionError`` would be a 500)."""
-
-    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            text = stream.read().decode(encoding)
-        except (UnicodeDecodeError, AttributeError) as exc:
-            raise exceptions.ParseError(_("JSON parse error: %(error)s") % {"error": exc}) from exc
-        if not _json_depth_within(text, MAX_JSON_DEPTH):
-            raise exceptions.ParseError(
-                _("JSON parse error: nested more than %(depth)d levels deep.")
-                % {"depth": MAX_JSON_DEPTH}
-            )
-        return super().parse(io.BytesIO(text.encode("utf-8")), media_type, {"encoding": "utf-8"})
 
 
 # --- One error shape ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,6 +31,7 @@ from scorecard.services.actuals_import import EncodingUncertain, ImportFileError
 from scorecard.services.actuals_import_jobs import actuals_import_submit
 from scorecard.tasks import IMPORT_KIND
 from spm.api import RejectUnknownFieldsMixin, ScopedPrimaryKeyField, WithinFilterSet
+from spm.api_parsers import JSONParser
 from spm.clock import clock
 from spm.cursor import KeysetPagination
 from spm.models import Job

@@ -32,7 +32,13 @@ from assessment.models import (
 )
 from assessment.services import cycles, decisions, inputs, results
 from org.scoping import CHANGE, VIEW, Actor
-from spm.api import ScopedViewSetMixin, WithinFilterSet, request_action
+from spm.api import (
+    ExpectedVersionSerializer,
+    ScopedViewSetMixin,
+    StepMixin,
+    WithinFilterSet,
+    request_action,
+)
 
 
 def _actor(request: Any) -> Actor:
@@ -41,6 +47,7 @@ def _actor(request: Any) -> Actor:
 
 
 class CycleViewSet(
+    StepMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -64,11 +71,7 @@ class CycleViewSet(
     @action(detail=True, methods=["post"])
     def advance(self, request: Request, pk: Any = None) -> Response:
         """Take the cycle's next step (``to`` must be that step; ``version`` guards)."""
-        cycle = self.get_object()
-        body = s.AdvanceSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        cycle = cycles.cycle_advance(actor=_actor(request), cycle=cycle, **body.validated_data)
-        return Response(s.CycleSerializer(cycle, context={"request": request}).data)
+        return self.step(request, s.AdvanceSerializer, cycles.cycle_advance, "cycle")
 
     @extend_schema(request=None, responses={202: s.JobSerializer})
     @action(detail=True, methods=["post"])
@@ -87,6 +90,7 @@ class ResultFilter(WithinFilterSet):
 
 
 class ResultViewSet(
+    StepMixin,
     ScopedViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -101,52 +105,32 @@ class ResultViewSet(
 
     def scoped(self, user: Any, action_name: str) -> QuerySet[Any]:
         # Actions check their own rights in the services; finding the row needs VIEW.
-        return selectors.results(user, VIEW)
-
-    def _done(self, request: Request, result: AssessmentResult) -> Response:
-        fresh = selectors.result_get(request.user, result.pk)
-        return Response(s.ResultSerializer(fresh, context={"request": request}).data)
+        return selectors.results(user, VIEW).select_related("qualitative_rating")
 
     @extend_schema(request=s.CalibrateSerializer, responses=s.ResultSerializer)
     @action(detail=True, methods=["post"])
     def calibrate(self, request: Request, pk: Any = None) -> Response:
         """Executive: set the calibrated grade, with a reason when it changes the grade."""
-        result = self.get_object()  # out of scope is a 404 whatever the body
-        body = s.CalibrateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        result = results.result_calibrate(
-            actor=_actor(request), result=result, **body.validated_data
-        )
-        return self._done(request, result)
+        return self.step(request, s.CalibrateSerializer, results.result_calibrate, "result")
 
     @extend_schema(request=s.RateSerializer, responses=s.ResultSerializer)
     @action(detail=True, methods=["post"])
     def rate(self, request: Request, pk: Any = None) -> Response:
         """Reviewer: the qualitative rating (0-100)."""
-        result = self.get_object()
-        body = s.RateSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        inputs.qualitative_rate(actor=_actor(request), result=result, **body.validated_data)
-        return self._done(request, result)
+        self.act(request, s.RateSerializer, inputs.qualitative_rate, "result")
+        return self.answer(request, pk)
 
     @extend_schema(request=s.SelfAssessSerializer, responses=s.ResultSerializer)
     @action(detail=True, methods=["post"], url_path="self-assess")
     def self_assess(self, request: Request, pk: Any = None) -> Response:
         """The person assessed: the self-assessment."""
-        result = self.get_object()
-        body = s.SelfAssessSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        result = inputs.result_self_assess(
-            actor=_actor(request), result=result, **body.validated_data
-        )
-        return self._done(request, result)
+        return self.step(request, s.SelfAssessSerializer, inputs.result_self_assess, "result")
 
-    @extend_schema(request=None, responses=s.ResultSerializer)
+    @extend_schema(request=ExpectedVersionSerializer, responses=s.ResultSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: Any = None) -> Response:
-        """The person assessed acknowledges the published result."""
-        result = results.result_acknowledge(actor=_actor(request), result=self.get_object())
-        return self._done(request, result)
+        """The person assessed acknowledges the published result, at the version read."""
+        return self.step(request, ExpectedVersionSerializer, results.result_acknowledge, "result")
 
 
 class KeyTaskGradeViewSet(
@@ -175,6 +159,7 @@ def _decision_viewset(model: type[Any], serializer: type[Any], propose: Any, dec
     argument = model.__name__.lower()
 
     class DecisionViewSet(
+        StepMixin,
         ScopedViewSetMixin,
         mixins.ListModelMixin,
         mixins.RetrieveModelMixin,
@@ -195,11 +180,7 @@ def _decision_viewset(model: type[Any], serializer: type[Any], propose: Any, dec
         @action(detail=True, methods=["post"])
         def decide(self, request: Request, pk: Any = None) -> Response:
             """Approve or reject (someone other than the proposer; rejections say why)."""
-            found = self.get_object()  # out of scope is a 404 whatever the body
-            body = s.DecideSerializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            row = decide(actor=_actor(request), **{argument: found}, **body.validated_data)
-            return Response(serializer(row, context={"request": request}).data)
+            return self.step(request, s.DecideSerializer, decide, argument)
 
     DecisionViewSet.__name__ = f"{model.__name__}ViewSet"
     DecisionViewSet.__qualname__ = DecisionViewSet.__name__

@@ -19,6 +19,7 @@ from assessment.models import (
     Grade,
     KeyTaskGrade,
     KeyTaskGradeChoice,
+    QualitativeRating,
     Veto,
 )
 from assessment.selectors import scores_visible
@@ -73,6 +74,12 @@ class ResultSerializer(serializers.ModelSerializer[AssessmentResult]):
     owner = serializers.CharField(source="owner_name", read_only=True)
     effective_grade = serializers.SerializerMethodField()
     scores_visible = serializers.SerializerMethodField()
+    rating_version = serializers.SerializerMethodField(
+        help_text=_(
+            "The version of the qualitative rating, to send with a change of it (null: "
+            "not rated yet)."
+        )
+    )
     SCORE_FIELDS = (
         "quantitative_part",
         "qualitative_part",
@@ -110,9 +117,18 @@ class ResultSerializer(serializers.ModelSerializer[AssessmentResult]):
             "acknowledged_at",
             "computed_at",
             "version",
+            "rating_version",
             "scores_visible",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_rating_version(self, result: AssessmentResult) -> int | None:
+        # the viewset selects the rating with the result (no query per row)
+        try:
+            return result.qualitative_rating.version
+        except QualitativeRating.DoesNotExist:
+            return None
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_scores_visible(self, result: AssessmentResult) -> bool:
@@ -138,6 +154,7 @@ class CalibrateSerializer(serializers.Serializer[Any]):
 
 class SelfAssessSerializer(serializers.Serializer[Any]):
     text = serializers.CharField()
+    version = serializers.IntegerField()  # the result's version opened: a person's edit names it
 
 
 class RateSerializer(serializers.Serializer[Any]):
@@ -145,6 +162,15 @@ class RateSerializer(serializers.Serializer[Any]):
         max_digits=5, decimal_places=2, min_value=Decimal(0), max_value=Decimal(100)
     )
     note = serializers.CharField(allow_blank=True, required=False, default="")
+    # an upsert: the first rating of a result has no version; a change needs the one read
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "To change a rating: the version of the rating you opened (a stale one is "
+            "refused, 409). Leave it out only when rating the result the first time."
+        ),
+    )
 
 
 class KeyTaskGradeSerializer(serializers.ModelSerializer[KeyTaskGrade]):

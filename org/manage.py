@@ -21,7 +21,7 @@ from org.forms import DeactivateForm, EmployeeCreateForm, RoleGrantForm, UnitFor
 from org.models import OrgUnit, RoleAssignment
 from org.scoping import CHANGE, actor_of, scope_of
 from org.versions import StaleOrgEdit
-from spm.forms import attach_errors, attach_stale
+from spm.forms import attach_errors, attach_stale, posted_version
 
 
 def _changeable_units(request: HttpRequest) -> Any:
@@ -205,12 +205,11 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(
         selectors.employees(request.user, CHANGE), user_id=assignment.user_id
     )
-    version = request.POST.get("version", "")
     try:
         services.role_revoke(
             actor=actor_of(request),
             assignment=assignment,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=posted_version(request),
         )
     except PermissionDenied as exc:
         messages.error(request, str(exc))

@@ -16,7 +16,7 @@ revoke is an edit of the person: it moves the person's version on too.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -46,6 +46,23 @@ class StaleRecord(Conflict):
         return None if version is None else {"version": version}
 
 
+class WrongState(StaleRecord):
+    """The record is not in the state the step needs (already acknowledged, not published
+    yet, the step is over …): it moved on, or not yet to, where the editor thought; nothing
+    was saved (409, with the stored row's version and status as ``current``). A refusal
+    because of the input is a ``ValidationError`` (400), because of who acts a
+    ``NotPermitted`` (403)."""
+
+    default_code = "state"
+
+    def current_data(self) -> dict[str, Any] | None:
+        data = super().current_data() or {}
+        status = getattr(self.current, "status", None)
+        if status is not None:
+            data["status"] = status
+        return data or None
+
+
 def refuse_stale(
     stored: Any,
     expected_version: int | None,
@@ -72,6 +89,23 @@ def refuse_stale(
         ),
         current=stored,
     )
+
+
+Row = TypeVar("Row", bound=models.Model)
+
+
+def claim_or_new(actor: Actor, found: models.QuerySet[Row], new: Row, version: int | None) -> Row:
+    """The row an upsert writes (a grade, an anchor, a rating, a reviewer asked …):
+    ``new`` when ``found`` (lock it: ``select_for_update``) holds none — a create has no
+    prior version — else the stored row, compared with the ``version`` its editor opened
+    and moved on by one (the caller saves it)."""
+    row = found.first()
+    if row is None:
+        return new
+    require_version(actor, version)
+    refuse_stale(row, version)
+    row.version += 1  # type: ignore[attr-defined]
+    return row
 
 
 class StaleOrgEdit(StaleRecord):

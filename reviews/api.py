@@ -35,7 +35,7 @@ from reviews.models import BarsAnchor, Review, ReviewPolicy
 from reviews.services import appeals, bars
 from reviews.services import policy as policy_services
 from reviews.services import reviews as review_services
-from spm.api import ScopedViewSetMixin
+from spm.api import VERSION_QUERY, ScopedViewSetMixin, query_version
 
 
 class ReviewViewSet(
@@ -170,7 +170,9 @@ class ResultReviewViewSet(
         body = s.ReviewerWithdrawSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         row = Review(pk=body.validated_data["review"], result=result)
-        review_services.review_remove(actor=request_actor(request), review=row)
+        review_services.review_remove(
+            actor=request_actor(request), review=row, version=body.validated_data["version"]
+        )
         return Response(
             s.ReviewerSlotSerializer(
                 selectors.reviewers(request_actor(request), result.pk), many=True
@@ -196,8 +198,15 @@ class AnchorViewSet(
             actor=request_actor(self.request), **serializer.validated_data
         )
 
+    @extend_schema(parameters=[VERSION_QUERY])
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().destroy(request, *args, **kwargs)
+
     def perform_destroy(self, instance: BarsAnchor) -> None:
-        bars.bars_anchor_delete(actor=request_actor(self.request), anchor=instance)
+        bars.bars_anchor_delete(
+            actor=request_actor(self.request), anchor=instance,
+            version=query_version(self.request),
+        )  # fmt: skip
 
 
 class ReviewPolicyViewSet(

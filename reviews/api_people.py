@@ -1,10 +1,9 @@
 """REST API of the people side after a result: the critical-incident log, feedback
 threads, performance interviews, appeals and improvement plans — scoped like the pages.
-State changes go through :class:`StepMixin` (scoped object → service → fresh row)."""
+State changes go through :class:`spm.api.StepMixin` (scoped object → service → fresh row)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -16,43 +15,23 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
 
-from org.scoping import VIEW, Actor, get_scoped
+from org.scoping import Actor
 from reviews import people, selectors
 from reviews import serializers as s
 from reviews.models import CriticalIncident
 from reviews.services import appeals, feedback, incidents, interviews, plans
-from spm.api import ScopedViewSetMixin
+from spm.api import (
+    VERSION_QUERY,
+    ExpectedVersionSerializer,
+    ScopedViewSetMixin,
+    StepMixin,
+    query_version,
+)
 
 
 def request_actor(request: Any) -> Actor:
     return cast(Actor, request.user)
-
-
-class StepMixin:
-    """State changes of the shape "scoped object → service → serialized answer": the body
-    is validated after ``self.get_object()`` (so out of scope is 404, whatever the body), the
-    service called on the object and
-    the row re-read through the viewset's own ``scoped()`` for the answer."""
-
-    def answer(self, request: Request, pk: int) -> Response:
-        view = cast(Any, self)
-        fresh = get_scoped(view.scoped(request.user, VIEW), request_actor(request), pk, VIEW)
-        serializer = view.get_serializer_class()
-        return Response(serializer(fresh, context={"request": request}).data)
-
-    def step(
-        self, request: Request, body_class: type[Serializer[Any]], service: Callable[..., Any],
-        target: str,
-    ) -> Response:  # fmt: skip
-        """Call ``service(actor=…, <target>=the object, **body)``; answer the fresh row. The
-        object first: out of scope is a 404 whatever the body."""
-        obj = cast(Any, self).get_object()
-        body = body_class(data=request.data)
-        body.is_valid(raise_exception=True)
-        row = service(actor=request_actor(request), **{target: obj}, **body.validated_data)
-        return self.answer(request, row.pk)
 
 
 class IncidentViewSet(
@@ -72,8 +51,15 @@ class IncidentViewSet(
         data = serializer.validated_data
         serializer.instance = incidents.incident_record(actor=request_actor(self.request), **data)
 
+    @extend_schema(parameters=[VERSION_QUERY])
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().destroy(request, *args, **kwargs)
+
     def perform_destroy(self, instance: Any) -> None:
-        incidents.incident_delete(actor=request_actor(self.request), incident=instance)
+        incidents.incident_delete(
+            actor=request_actor(self.request), incident=instance,
+            version=query_version(self.request),
+        )  # fmt: skip
 
     @extend_schema(request=s.IncidentUpdateSerializer, responses=s.IncidentSerializer)
     @action(detail=True, methods=["post"])
@@ -142,11 +128,11 @@ class InterviewViewSet(
             request, s.InterviewRecordSerializer, interviews.interview_record, "interview"
         )
 
-    @extend_schema(request=s.ExpectedVersionSerializer, responses=s.InterviewSerializer)
+    @extend_schema(request=ExpectedVersionSerializer, responses=s.InterviewSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: Any = None) -> Response:
         return self.step(
-            request, s.ExpectedVersionSerializer, interviews.interview_acknowledge, "interview"
+            request, ExpectedVersionSerializer, interviews.interview_acknowledge, "interview"
         )
 
 
@@ -171,13 +157,11 @@ class AppealViewSet(
             evidence=data.get("evidence"),
         )  # fmt: skip
 
-    @extend_schema(request=s.ExpectedVersionSerializer, responses=s.AppealSerializer)
+    @extend_schema(request=ExpectedVersionSerializer, responses=s.AppealSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: Any = None) -> Response:
         """HR: take the appeal under review."""
-        return self.step(
-            request, s.ExpectedVersionSerializer, appeals.appeal_review_start, "appeal"
-        )
+        return self.step(request, ExpectedVersionSerializer, appeals.appeal_review_start, "appeal")
 
     @extend_schema(request=s.AppealDecideSerializer, responses=s.AppealSerializer)
     @action(detail=True, methods=["post"])
@@ -219,10 +203,10 @@ class ImprovementPlanViewSet(
         plans.plan_action_add(actor=request_actor(request), plan=plan, **body.validated_data)
         return self.answer(request, plan.pk)
 
-    @extend_schema(request=s.ExpectedVersionSerializer, responses=s.ImprovementPlanSerializer)
+    @extend_schema(request=ExpectedVersionSerializer, responses=s.ImprovementPlanSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: Any = None) -> Response:
-        return self.step(request, s.ExpectedVersionSerializer, plans.plan_close, "plan")
+        return self.step(request, ExpectedVersionSerializer, plans.plan_close, "plan")
 
     @extend_schema(request=None, responses={201: s.ImprovementPlanSerializer})
     @action(detail=True, methods=["post"])

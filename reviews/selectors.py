@@ -80,6 +80,7 @@ class Slot:
     reviewer_name: str
     kind: str
     answered: bool
+    version: int
 
 
 def reviewers(actor: Actor, result_pk: int) -> list[Slot]:
@@ -90,9 +91,9 @@ def reviewers(actor: Actor, result_pk: int) -> list[Slot]:
         Review.objects.restrict(actor, ASSIGN)
         .filter(result=result)
         .order_by("kind", "reviewer__name", "pk")
-        .values_list("pk", "reviewer_id", "reviewer__name", "kind", "submitted_at")
+        .values_list("pk", "reviewer_id", "reviewer__name", "kind", "submitted_at", "version")
     )
-    return [Slot(pk, who, name, kind, at is not None) for pk, who, name, kind, at in rows]
+    return [Slot(pk, who, name, kind, at is not None, v) for pk, who, name, kind, at, v in rows]
 
 
 @dataclass(frozen=True)

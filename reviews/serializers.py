@@ -82,6 +82,7 @@ class ReviewerSlotSerializer(serializers.Serializer[Any]):
     reviewer_name = serializers.CharField()
     kind = serializers.CharField()
     answered = serializers.BooleanField()
+    version = serializers.IntegerField()
 
 
 class ReviewAnswerSerializer(serializers.Serializer[Any]):
@@ -101,10 +102,20 @@ class ReviewAnswerSerializer(serializers.Serializer[Any]):
 class ReviewerAssignSerializer(serializers.Serializer[Any]):
     reviewer = ScopedPrimaryKeyField(queryset=Employee.objects.all())
     kind = serializers.ChoiceField(choices=["self", "superior", "peer", "subordinate"])
+    # an upsert: asking someone new has no version; changing the kind of one asked does
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "To change the kind of a reviewer already asked: the version of their review "
+            "you read (a stale one is refused, 409). Leave it out when asking someone new."
+        ),
+    )
 
 
 class ReviewerWithdrawSerializer(serializers.Serializer[Any]):
     review = serializers.IntegerField()
+    version = serializers.IntegerField()  # the review's version read: a person's edit names it
 
 
 class BarsAnchorSerializer(serializers.ModelSerializer[BarsAnchor]):
@@ -224,10 +235,6 @@ class InterviewRecordSerializer(serializers.Serializer[Any]):
     strengths = serializers.CharField(allow_blank=True, default="")
     gaps = serializers.CharField(allow_blank=True, default="")
     agreed_actions = serializers.CharField(allow_blank=True, default="")
-    version = serializers.IntegerField()  # the version opened: a person's edit names it
-
-
-class ExpectedVersionSerializer(serializers.Serializer[Any]):
     version = serializers.IntegerField()  # the version opened: a person's edit names it
 
 

@@ -13,25 +13,25 @@ answers here and nowhere else: a ``django.core.exceptions.ValidationError`` is a
 
 from __future__ import annotations
 
-import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 import django_filters.rest_framework
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, parsers, serializers, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from org.scoping import VIEW, action_for_method
+from org.scoping import VIEW, action_for_method, get_scoped
 from spm.errors import Conflict, NotPermitted
 from spm.paginator import CappedPaginator
 
@@ -84,6 +84,79 @@ class ScopedViewSetMixin:
             if seen:
                 raise NotPermitted(_("You may see this record but not change it.")) from None
             raise
+
+
+# --- Steps of a record: "validate the body, find the object, call the service" -------------
+
+
+class ExpectedVersionSerializer(serializers.Serializer[Any]):
+    """The body of a one-button step of a versioned record (acknowledge, close, take under
+    review …): the version of it the caller read. A person's step names it
+    (``org.versions``)."""
+
+    version = serializers.IntegerField(
+        help_text=gettext_lazy(
+            "The version of the record you read; a stale one is refused (409, with the "
+            "current version)."
+        )
+    )
+
+
+VERSION_QUERY = OpenApiParameter(
+    "version",
+    OpenApiTypes.INT,
+    required=True,
+    description=gettext_lazy(
+        "The version of the record you read: without it the delete is refused (400), with "
+        "a stale one too (409, with the current version)."
+    ),
+)
+
+
+def query_version(request: Any) -> int | None:
+    """The ``?version=`` a DELETE names (``None`` when missing or not a number: the
+    service refuses the delete, ``org.versions.require_version``)."""
+    text = str(request.query_params.get("version", ""))
+    return int(text) if text.isdigit() else None
+
+
+class StepMixin:
+    """Steps of the shape "scoped object → service → serialized answer": the object first
+    (out of scope is a 404, may-see-not-change a 403, whatever the body), then the body
+    validated, then ``service(actor=…, <target>=the object, **body)``; the answer re-reads
+    the row through the viewset's own ``scoped()`` (and its serializer)."""
+
+    def act(
+        self,
+        request: Any,
+        body_class: type[serializers.Serializer[Any]] | None,
+        service: Callable[..., Any],
+        target: str,
+    ) -> Any:
+        """Call the service on the object with the validated body; return what it returns."""
+        found = cast(Any, self).get_object()
+        data: Mapping[str, Any] = {}
+        if body_class is not None:
+            body = body_class(data=request.data, context={"request": request})
+            body.is_valid(raise_exception=True)
+            data = body.validated_data
+        return service(actor=request.user, **{target: found}, **data)
+
+    def answer(self, request: Any, pk: Any) -> Response:
+        """The row ``pk`` as the caller sees it now, in the viewset's serializer."""
+        view = cast(Any, self)
+        fresh = get_scoped(view.scoped(request.user, VIEW), request.user, pk, VIEW)
+        return Response(view.get_serializer_class()(fresh, context={"request": request}).data)
+
+    def step(
+        self,
+        request: Any,
+        body_class: type[serializers.Serializer[Any]] | None,
+        service: Callable[..., Any],
+        target: str,
+    ) -> Response:
+        """:meth:`act`, answered with the fresh row the service wrote."""
+        return self.answer(request, self.act(request, body_class, service, target).pk)
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
@@ -185,53 +258,6 @@ class RejectUnknownFieldsMixin:
                     }
                 )
         return super().to_internal_value(data)  # type: ignore[misc]
-
-
-# --- Parsing ---------------------------------------------------------------------------
-
-# No write of the API nests deeper than a few levels; 5,000 nested ``[`` are an attack.
-MAX_JSON_DEPTH = 32
-
-
-def _json_depth_within(text: str, limit: int) -> bool:
-    """Whether the brackets of ``text`` nest at most ``limit`` deep (strings skipped)."""
-    depth = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > limit:
-                return False
-        elif char in "]}":
-            depth -= 1
-    return True
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with a nesting limit: too deep a body is a 400 before ``json``
-    recurses into it (a ``RecursionError`` would be a 500)."""
-
-    def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        try:
-            text = stream.read().decode(encoding)
-        except (UnicodeDecodeError, AttributeError) as exc:
-            raise exceptions.ParseError(_("JSON parse error: %(error)s") % {"error": exc}) from exc
-        if not _json_depth_within(text, MAX_JSON_DEPTH):
-            raise exceptions.ParseError(
-                _("JSON parse error: nested more than %(depth)d levels deep.")
-                % {"depth": MAX_JSON_DEPTH}
-            )
-        return super().parse(io.BytesIO(text.encode("utf-8")), media_type, {"encoding": "utf-8"})
 
 
 # --- One error shape ------------------------------------------------------------------------

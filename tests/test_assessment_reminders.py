@@ -57,8 +57,9 @@ def _cycle_in(cast: Cast, step: str, **deadlines: date) -> AssessmentCycle:
     path: list[str] = [CycleStatus.SELF_ASSESSMENT, CycleStatus.REVIEW, CycleStatus.CALIBRATION]
     for to in path[: path.index(step) + 1]:
         if to == CycleStatus.REVIEW:  # the employee wrote theirs; the others did not
+            mine = result_of(cycle, cards["employee"])
             result_self_assess(
-                actor=cast.employee.user, result=result_of(cycle, cards["employee"]), text="Done"
+                actor=cast.employee.user, result=mine, text="Done", version=mine.version
             )
         cycle = cycles.cycle_advance(actor=cast.hr.user, cycle=cycle, version=cycle.version, to=to)
     AssessmentCycle.objects.filter(pk=cycle.pk).update(**deadlines)
@@ -76,10 +77,9 @@ def _reminded(cycle: AssessmentCycle) -> dict[int, list[dict[str, Any]]]:
 def test_self_assessment_reminds_who_has_not_written_once_per_stage(cast: Cast) -> None:
     due = date(YEAR + 1, 1, 15)
     cycle = _cycle_in(cast, CycleStatus.SELF_ASSESSMENT, self_assessment_due=due)
+    theirs = cycle.results.get(employee=cast.site_worker)
     result_self_assess(
-        actor=cast.site_worker.user,
-        result=cycle.results.get(employee=cast.site_worker),
-        text="My year",
+        actor=cast.site_worker.user, result=theirs, text="My year", version=theirs.version
     )
     assert cycle_reminders_send(today=due - timedelta(days=LEAD_DAYS + 1)).cycles == 0
     assert _reminded(cycle) == {}

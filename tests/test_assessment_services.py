@@ -20,7 +20,7 @@ from assessment.models import (
 )
 from assessment.services import cycles, decisions, inputs, results
 from assessment.services.schemes import scheme_revise
-from org.versions import StaleRecord
+from org.versions import StaleRecord, WrongState
 from spm.errors import NotPermitted
 from spm.models import Job
 from tests.conftest import Cast
@@ -231,13 +231,21 @@ def test_published_result_is_acknowledged_by_the_employee_only(cast: Cast) -> No
     cycle, result = review_worked_example(cast)
     cycle = move_to_calibration(cast, cycle)
     cycle = cycles.cycle_finalise(actor=cast.hr.user, cycle=cycle, version=cycle.version)
-    with pytest.raises(ValidationError):
-        results.result_acknowledge(actor=cast.employee.user, result=result)
+    result.refresh_from_db()
+    with pytest.raises(WrongState):  # not published yet: a 409
+        results.result_acknowledge(actor=cast.employee.user, result=result, version=result.version)
     cycles.cycle_publish(actor=cast.hr.user, cycle=cycle, version=cycle.version)
-    with pytest.raises(ValidationError):
-        results.result_acknowledge(actor=cast.manager.user, result=result)
-    acknowledged = results.result_acknowledge(actor=cast.employee.user, result=result)
+    with pytest.raises(NotPermitted):
+        results.result_acknowledge(actor=cast.manager.user, result=result, version=result.version)
+    acknowledged = results.result_acknowledge(
+        actor=cast.employee.user, result=result, version=result.version
+    )
     assert acknowledged.acknowledged_at is not None
+    with pytest.raises(WrongState):  # acknowledging twice is a 409, not a silent no-op
+        results.result_acknowledge(
+            actor=cast.employee.user, result=result, version=acknowledged.version
+        )
+    assert acknowledged.version == result.version  # a stamp, not a change of the result
     assert AssessmentResult.objects.get(pk=result.pk).final_score == D("89.47")
 
 

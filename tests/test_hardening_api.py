@@ -103,6 +103,16 @@ def test_deeply_nested_json_is_a_400_not_a_500(cast: Cast) -> None:
     assert response.json()["code"] == "parse_error"
 
 
+def test_deeply_nested_json_is_a_400_where_a_viewset_names_its_own_parsers(cast: Cast) -> None:
+    # the actuals take files too, so they list their parsers: the JSON one is the API's
+    body = "[" * 5000 + "]" * 5000
+    response = cast.client("manager").post(
+        "/api/v1/actuals/", body, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "parse_error"
+
+
 @pytest.mark.parametrize(
     "body", [{"name": "Engineering 2"}, {"sort_order": 3}, {"parent": None}, {"active": False}]
 )

@@ -201,8 +201,8 @@ def test_hr_withdraws_an_unanswered_reviewer(cast: Cast) -> None:
     reviews_suggest(actor=cast.hr.user, result=result)
     row = Review.objects.get(result=result, reviewer=cast.site_worker)
     with pytest.raises(Http404):
-        review_remove(actor=cast.manager.user, review=row)
-    review_remove(actor=cast.hr.user, review=row)
+        review_remove(actor=cast.manager.user, review=row, version=row.version)
+    review_remove(actor=cast.hr.user, review=row, version=row.version)
     assert not Review.objects.filter(pk=row.pk).exists()
 
 

@@ -265,7 +265,7 @@ def test_api_issues_signs_countersigns_and_amends(cast: Cast) -> None:
     done = cast.client("executive").post(f"/api/v1/letters/{pk}/countersign/")
     assert done.json()["status"] == LetterStatus.SIGNED
     again = cast.client("executive").post(f"/api/v1/letters/{pk}/countersign/")
-    assert again.status_code == 400
+    assert again.status_code == 409  # signed already: the state refuses (WrongState)
     amended = cast.client("hr").post(
         f"/api/v1/letters/{pk}/amend/", {"reason": "Budget cut"}, content_type="application/json"
     )

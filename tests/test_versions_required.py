@@ -6,8 +6,9 @@ Each person-driven edit of the assessment, the reviews and the bonuses is one ro
 version (refused with the rule's message, nothing changed), at a version someone else has
 since moved on (409 / the page's message, nothing changed, what was typed kept where the
 page shows a form again) and at the current version (saved). Creates have no prior version
-and are not here; upserts (a key-task grade, an anchor, the review policy) are, on a row
-that exists.
+and are not here; upserts (a key-task grade, a milestone confirmation, a rating, a reviewer
+asked, an anchor, the review policy) are, on a row that exists. Deletes of a versioned row
+are too: the API names the version as ``?version=`` of the DELETE, the page posts it.
 """
 
 from __future__ import annotations
@@ -24,11 +25,20 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from assessment.forms import SchemeForm
-from assessment.models import Adjustment, AssessmentCycle, AssessmentResult, KeyTaskGrade
+from assessment.models import (
+    Adjustment,
+    AssessmentCycle,
+    AssessmentResult,
+    CycleStatus,
+    KeyTaskGrade,
+    MilestoneConfirmation,
+    QualitativeRating,
+)
 from incentives.models import BonusScheme
 from org.scoping import SYSTEM
 from org.versions import StaleRecord, refuse_stale, require_version
 from reviews.models import BarsAnchor, PlanAction, Review, ReviewPolicy
+from scorecard.models import Milestone
 from tests.access import fresh, module_rows
 from tests.conftest import Cast
 from tests.incentives_world import TERMS
@@ -57,6 +67,8 @@ class World:
     anchor: BarsAnchor
     policy: ReviewPolicy
     bonus: BonusScheme
+    confirmation: MilestoneConfirmation
+    rating: QualitativeRating
 
 
 def build(cast: Cast) -> World:
@@ -79,6 +91,16 @@ def build(cast: Cast) -> World:
     task = result.scorecard.items.filter(kind="key_task").order_by("pk").first()
     assert task is not None
     grade = inputs.key_task_grade(actor=cast.manager.user, result=result, item=task, grade="good")
+    milestone = Milestone.objects.filter(item__scorecard=result.scorecard).order_by("pk").first()
+    assert milestone is not None
+    confirmation = inputs.milestone_confirm(
+        actor=cast.manager.user, result=result, milestone=milestone, completed_on=None
+    )
+    rating = QualitativeRating.objects.filter(result=result).first()
+    rating = inputs.qualitative_rate(
+        actor=cast.manager.user, result=result, rating=D(80),
+        version=None if rating is None else rating.version,
+    )  # fmt: skip
     adjustment = decisions.adjustment_propose(
         actor=cast.manager.user, result=result, kind="bonus", points=D(1), reason="Early"
     )
@@ -94,6 +116,7 @@ def build(cast: Cast) -> World:
         reviews=reviews, half=half, result=result, grade=grade, adjustment=adjustment,
         review=Review.objects.get(result=result, reviewer=cast.manager), anchor=anchor,
         policy=policy, bonus=BonusScheme.objects.create(name="Group bonus", version=1),
+        confirmation=confirmation, rating=rating,
     )  # fmt: skip
 
 
@@ -130,6 +153,8 @@ class Write:
     shown: Callable[[World], str] | None = None  # the page holding the page's form
     typed: bool = False  # the page shows its form again with what was typed
     upsert: bool = False  # the first write is a create, so the API may leave version out
+    api_method: str = "post"  # "delete": the version goes as ``?version=``
+    removes: bool = False  # the write at the current version removes the row
     stale_text: str = "since you opened it"
     stale_code: str = "stale"
 
@@ -147,6 +172,18 @@ def _under_review(world: World, cast: Cast) -> None:
 
     appeal = world.reviews.appeal
     appeal_review_start(actor=cast.hr.user, appeal=appeal, version=_stored(appeal).version)
+
+
+def _self_assessment_step(world: World, cast: Cast) -> None:
+    AssessmentCycle.objects.filter(pk=world.half.pk).update(status=CycleStatus.SELF_ASSESSMENT)
+
+
+def _not_acknowledged(world: World, cast: Cast) -> None:
+    AssessmentResult.objects.filter(pk=world.reviews.result.pk).update(acknowledged_at=None)
+
+
+def _reviewers(action: str, data: Callable[[World], dict[str, Any]]) -> Send:
+    return lambda w: (reverse("reviews-reviewers", args=[w.result.pk, action]), data(w))
 
 
 def _scheme_form(world: World) -> dict[str, Any]:
@@ -209,6 +246,97 @@ WRITES = [
         page=_result_action(
             "grade", lambda w: {"item": w.grade.item_id, "grade": "high_quality", "note": TYPED}
         ),
+    ),
+    Write(
+        "milestone confirm",
+        "manager",
+        lambda w: w.confirmation,
+        shown=lambda w: reverse("assessment-result", args=[w.result.pk]),
+        page=_result_action(
+            "confirm", lambda w: {"milestone": w.confirmation.milestone_id, "completed_on": ""}
+        ),
+    ),
+    Write(
+        "qualitative rate",
+        "manager",
+        lambda w: w.rating,
+        shown=lambda w: reverse("assessment-result", args=[w.result.pk]),
+        upsert=True,
+        api=lambda w: (f"/api/v1/assessment-results/{w.result.pk}/rate/", {"rating": "77"}),
+        page=_result_action("rate", lambda w: {"rating": "77", "note": ""}),
+    ),
+    Write(
+        "self-assessment",
+        "employee",
+        lambda w: w.result,
+        shown=lambda w: reverse("assessment-result", args=[w.result.pk]),
+        prepare=_self_assessment_step,
+        api=lambda w: (
+            f"/api/v1/assessment-results/{w.result.pk}/self-assess/",
+            {"text": TYPED},
+        ),
+        page=_result_action("self", lambda w: {"text": TYPED}),
+    ),
+    Write(
+        "review done",
+        "manager",
+        lambda w: w.result,
+        shown=lambda w: reverse("assessment-result", args=[w.result.pk]),
+        page=_result_action("review-done", lambda w: {}),
+    ),
+    Write(
+        "result acknowledge",
+        "employee",
+        lambda w: w.reviews.result,
+        shown=lambda w: reverse("assessment-result", args=[w.reviews.result.pk]),
+        prepare=_not_acknowledged,
+        api=lambda w: (f"/api/v1/assessment-results/{w.reviews.result.pk}/acknowledge/", {}),
+        page=lambda w: (
+            reverse("assessment-result-action", args=[w.reviews.result.pk, "acknowledge"]),
+            {},
+        ),
+    ),
+    Write(
+        "reviewer kind change",
+        "hr",
+        lambda w: w.review,
+        shown=lambda w: reverse("reviews-result", args=[w.result.pk]),
+        upsert=True,
+        api=lambda w: (
+            f"/api/v1/result-reviews/{w.result.pk}/assign/",
+            {"reviewer": w.review.reviewer_id, "kind": "peer"},
+        ),
+        page=_reviewers("assign", lambda w: {"reviewer": w.review.reviewer_id, "kind": "peer"}),
+    ),
+    Write(
+        "reviewer withdraw",
+        "hr",
+        lambda w: w.review,
+        shown=lambda w: reverse("reviews-result", args=[w.result.pk]),
+        removes=True,
+        api=lambda w: (
+            f"/api/v1/result-reviews/{w.result.pk}/withdraw/",
+            {"review": w.review.pk},
+        ),
+        page=_reviewers("remove", lambda w: {"review": w.review.pk}),
+    ),
+    Write(
+        "incident delete",
+        "manager",
+        lambda w: w.reviews.incident,
+        shown=lambda w: reverse("reviews-incidents"),
+        removes=True,
+        api_method="delete",
+        api=lambda w: (f"/api/v1/critical-incidents/{w.reviews.incident.pk}/", {}),
+        page=lambda w: (reverse("reviews-incident-delete", args=[w.reviews.incident.pk]), {}),
+    ),
+    Write(
+        "anchor delete",
+        "hr",
+        lambda w: w.anchor,
+        removes=True,
+        api_method="delete",
+        api=lambda w: (f"/api/v1/bars-anchors/{w.anchor.pk}/", {}),
     ),
     Write(
         "scheme revise",
@@ -377,9 +505,11 @@ def send(cast: Cast, world: World, write: Write, frontend: str, version: int | N
     make = write.api if frontend == "api" else write.page
     assert make is not None
     url, data = make(world)
+    client = cast.client(write.role)
+    if frontend == "api" and write.api_method == "delete":
+        return client.delete(url if version is None else f"{url}?version={version}")
     if version is not None:
         data = {**data, "version": version}
-    client = cast.client(write.role)
     if frontend == "api":
         return client.post(url, data, content_type="application/json")
     return client.post(url, data, follow=True)
@@ -444,10 +574,13 @@ def test_a_write_at_the_current_version_is_saved(
     before = snapshot(row)
     response = send(cast, world, write, frontend, row.version)  # type: ignore[attr-defined]
     if frontend == "api":
-        assert response.status_code in (200, 201), response.content
+        assert response.status_code in (200, 201, 204), response.content
     else:
         assert MISSING not in page_text(response)
-    assert snapshot(row) != before
+    if write.removes:
+        assert not type(row)._default_manager.filter(pk=row.pk).exists()
+    else:
+        assert snapshot(row) != before
 
 
 # The what-if's apply form shows only beside a finished preview (a job): the browser test
@@ -474,12 +607,15 @@ def schema() -> dict[str, Any]:
     return dict(SchemaGenerator().get_schema(request=None, public=True))
 
 
-def _request_schema(schema: dict[str, Any], path: str) -> dict[str, Any]:
-    template = "/".join(
+def _template(path: str) -> str:
+    return "/".join(
         "{id}" if part.isdigit() and n == 4 else "{action_id}" if part.isdigit() else part
         for n, part in enumerate(path.split("/"))
     )
-    body = schema["paths"][template]["post"]["requestBody"]["content"]["application/json"]
+
+
+def _request_schema(schema: dict[str, Any], path: str) -> dict[str, Any]:
+    body = schema["paths"][_template(path)]["post"]["requestBody"]["content"]["application/json"]
     name = body["schema"]["$ref"].rsplit("/", 1)[-1]
     return dict(schema["components"]["schemas"][name])
 
@@ -493,6 +629,12 @@ def test_the_schema_requires_the_version_of_every_edit_but_an_upsert(
 ) -> None:
     assert write.api is not None
     url, _body = write.api(world)
+    if write.api_method == "delete":
+        parameters = schema["paths"][_template(url)]["delete"]["parameters"]
+        assert {"name": "version", "required": True}.items() <= next(
+            p for p in parameters if p["name"] == "version"
+        ).items()
+        return
     component = _request_schema(schema, url)
     assert "version" in component["properties"]
     assert ("version" in component.get("required", [])) is not write.upsert

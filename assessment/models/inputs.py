@@ -82,6 +82,7 @@ class MilestoneConfirmation(ResultInput):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ResultChildQuerySet.as_manager()
     history = HistoricalRecords()
@@ -116,6 +117,7 @@ class QualitativeRating(ResultInput):
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ResultChildQuerySet.as_manager()
     history = HistoricalRecords()

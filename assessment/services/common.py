@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from assessment.models import (
@@ -17,6 +16,7 @@ from assessment.models import (
 )
 from org.models import OrgUnit
 from org.scoping import CHANGE, VIEW, Actor, SystemActor, get_scoped, scope_of
+from org.versions import WrongState, refuse_stale
 from spm.clock import Clock, clock
 from spm.errors import NotPermitted
 
@@ -43,7 +43,7 @@ def is_subject(actor: Actor, result: AssessmentResult) -> bool:
 
 def refuse_own(actor: Actor, result: AssessmentResult) -> None:
     if is_subject(actor, result):
-        raise ValidationError(
+        raise NotPermitted(
             _("Nobody may grade, approve or calibrate their own result; the next level up does.")
         )
 
@@ -65,6 +65,14 @@ def result_for_change(actor: Actor, pk: Any, *, roles: frozenset[str] | None = N
     return result
 
 
+def claim_result(stored: AssessmentResult, version: int | None) -> None:
+    """Compare the locked result with the ``version`` its editor opened (a recompute moves
+    it on too, so a person acts on the result they saw) and move it on by one. The caller
+    has called :func:`org.versions.require_version` and saves ``version`` with its change."""
+    refuse_stale(stored, version)
+    stored.version += 1
+
+
 def covered_by(actor: Actor, unit_path: str, roles: frozenset[str]) -> bool:
     return scope_of(actor).covers(unit_path, roles)
 
@@ -78,4 +86,4 @@ def require_not_final(cycle: AssessmentCycle) -> None:
 def require_running(cycle: AssessmentCycle) -> None:
     require_not_final(cycle)
     if cycle.status not in COMPUTABLE_STATUSES:
-        raise ValidationError(_("Open the cycle first."), code="not_open")
+        raise WrongState(_("Open the cycle first."), code="not_open", current=cycle)

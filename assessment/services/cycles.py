@@ -28,7 +28,7 @@ from assessment.services.common import now_of
 from assessment.signals import cycle_finalised
 from org.models import OrgUnit
 from org.scoping import CHANGE, VIEW, Actor, audited, get_scoped, history_user, require, scope_of
-from org.versions import StaleRecord, refuse_stale, require_version
+from org.versions import StaleRecord, WrongState, refuse_stale, require_version
 from scorecard.models import Scorecard
 from spm.clock import Clock
 
@@ -178,7 +178,7 @@ def cycle_finalise(*, actor: Actor, cycle: AssessmentCycle, version: int | None)
     above hear of it through ``assessment.signals.cycle_finalised`` (the payouts start)."""
     uncomputed = AssessmentResult.objects.filter(cycle_id=cycle.pk, final_score__isnull=True)
     if uncomputed.exists():
-        raise ValidationError(
+        raise WrongState(
             _("%(count)s results have no score yet: compute the cycle before finalising.")
             % {"count": uncomputed.count()},
             code="uncomputed",

@@ -29,7 +29,7 @@ from assessment.services.common import (
     result_for_change,
 )
 from org.scoping import ADMIN, EXECUTIVE, HR, VIEW, Actor, audited, get_scoped, history_user
-from org.versions import refuse_stale, require_version
+from org.versions import WrongState, refuse_stale, require_version
 from scorecard.models import ScorecardItem
 from spm.clock import Clock
 from spm.errors import NotPermitted
@@ -117,10 +117,10 @@ def _decide(
     require_running(result.cycle)
     refuse_stale(row, version)
     if row.status != DecisionStatus.PROPOSED:
-        raise ValidationError(_("This was already decided."), code="decided")
+        raise WrongState(_("This was already decided."), code="decided", current=row)
     me = history_user(actor)
     if me is not None and row.proposed_by_id == me.pk:
-        raise ValidationError(_("Someone other than the proposer decides."), code="own")
+        raise NotPermitted(_("Someone other than the proposer decides."), code="own")
     refuse_own(actor, result)
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why it is rejected.")})

@@ -20,6 +20,7 @@ from assessment.models import (
     QualitativeRating,
 )
 from assessment.services.common import (
+    claim_result,
     is_subject,
     now_of,
     refuse_own,
@@ -27,7 +28,7 @@ from assessment.services.common import (
     result_for_change,
 )
 from org.scoping import VIEW, Actor, audited, get_scoped, history_user, require
-from org.versions import refuse_stale, require_version
+from org.versions import WrongState, claim_or_new, require_version
 from scorecard.models import ItemKind, Milestone, ScorecardItem
 from spm.clock import Clock
 from spm.errors import NotPermitted
@@ -56,17 +57,12 @@ def key_task_grade(
     stored = _reviewed_result(actor, result)
     if item.scorecard_id != stored.scorecard_id or item.kind != ItemKind.KEY_TASK:
         raise ValidationError({"item": _("Choose a key task of this scorecard.")})
-    row = (
-        KeyTaskGrade.objects.select_for_update(of=("self",))
-        .filter(result=stored, item=item)
-        .first()
+    row = claim_or_new(
+        actor,
+        KeyTaskGrade.objects.select_for_update(of=("self",)).filter(result=stored, item=item),
+        KeyTaskGrade(result=stored, item=item),
+        version,
     )
-    if row is None:
-        row = KeyTaskGrade(result=stored, item=item)
-    else:
-        require_version(actor, version)
-        refuse_stale(row, version)
-        row.version += 1
     row.grade, row.note, row.graded_by = grade, note, history_user(actor)
     if evidence is not None:
         row.evidence = evidence
@@ -84,17 +80,25 @@ def milestone_confirm(
     milestone: Milestone,
     completed_on: date | None,
     note: str = "",
+    version: int | None = None,
     clock: Clock | None = None,
 ) -> MilestoneConfirmation:
-    """Confirm when a milestone was completed (``None``: not completed)."""
+    """Confirm when a milestone was completed (``None``: not completed). A change names
+    the confirmation's ``version`` its reviewer opened; the first confirmation has none."""
     stored = _reviewed_result(actor, result)
     get_scoped(Milestone.objects.all(), actor, milestone.pk, VIEW)
     if milestone.item.scorecard_id != stored.scorecard_id:
         raise ValidationError({"milestone": _("Choose a milestone of this scorecard.")})
     if completed_on is not None and completed_on > now_of(clock).date():
         raise ValidationError({"completed_on": _("A milestone cannot be reached in the future.")})
-    row = MilestoneConfirmation.objects.filter(result=stored, milestone=milestone).first()
-    row = row or MilestoneConfirmation(result=stored, milestone=milestone)
+    row = claim_or_new(
+        actor,
+        MilestoneConfirmation.objects.select_for_update().filter(
+            result=stored, milestone=milestone
+        ),
+        MilestoneConfirmation(result=stored, milestone=milestone),
+        version,
+    )
     row.completed_on, row.note, row.confirmed_by = completed_on, note, history_user(actor)
     row.full_clean()
     audited(row, actor).save()
@@ -103,12 +107,21 @@ def milestone_confirm(
 
 @transaction.atomic
 def qualitative_rate(
-    *, actor: Actor, result: AssessmentResult, rating: Decimal, note: str = ""
+    *,
+    actor: Actor,
+    result: AssessmentResult,
+    rating: Decimal,
+    note: str = "",
+    version: int | None = None,
 ) -> QualitativeRating:
-    """The reviewer's qualitative rating (0-100), until 360° reviews replace it."""
+    """The reviewer's qualitative rating (0-100), until 360° reviews replace it. A change
+    names the rating's ``version`` its reviewer opened; the first rating has none."""
     stored = _reviewed_result(actor, result)
-    row = QualitativeRating.objects.filter(result=stored).first() or QualitativeRating(
-        result=stored
+    row = claim_or_new(
+        actor,
+        QualitativeRating.objects.select_for_update().filter(result=stored),
+        QualitativeRating(result=stored),
+        version,
     )
     row.rating, row.note, row.rated_by = rating, note, history_user(actor)
     row.full_clean()
@@ -118,31 +131,51 @@ def qualitative_rate(
 
 @transaction.atomic
 def result_review_done(
-    *, actor: Actor, result: AssessmentResult, clock: Clock | None = None
+    *,
+    actor: Actor,
+    result: AssessmentResult,
+    version: int | None,
+    clock: Clock | None = None,
 ) -> AssessmentResult:
-    """The reviewer says the review of this result is complete."""
+    """The reviewer says the review of this result is complete, from the result's
+    ``version`` they opened."""
     stored = _reviewed_result(actor, result)
+    require_version(actor, version)
+    claim_result(stored, version)
     stored.reviewed_at = now_of(clock)
-    audited(stored, actor, "reviewed").save(update_fields=["reviewed_at"])
+    audited(stored, actor, "reviewed").save(update_fields=["reviewed_at", "version"])
     return stored
 
 
 @transaction.atomic
 def result_self_assess(
-    *, actor: Actor, result: AssessmentResult, text: str, clock: Clock | None = None
+    *,
+    actor: Actor,
+    result: AssessmentResult,
+    text: str,
+    version: int | None,
+    clock: Clock | None = None,
 ) -> AssessmentResult:
-    """The assessed person's self-assessment, while the cycle is open for it."""
-    stored = AssessmentResult.objects.select_related("cycle").filter(pk=result.pk).first()
+    """The assessed person's self-assessment, while the cycle is open for it, from the
+    result's ``version`` they opened."""
+    stored = (
+        AssessmentResult.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .filter(pk=result.pk)
+        .first()
+    )
     if stored is None or not is_subject(actor, stored):
         get_scoped(AssessmentResult.objects.all(), actor, result.pk, VIEW)
         raise NotPermitted(_("Only the person assessed writes the self-assessment."))
+    require_version(actor, version)
     if stored.cycle.status not in (CycleStatus.OPEN, CycleStatus.SELF_ASSESSMENT):
-        raise ValidationError(_("The self-assessment step of this cycle is over."))
+        raise WrongState(_("The self-assessment step of this cycle is over."), current=stored.cycle)
     if not text.strip():
         raise ValidationError({"text": _("Write your self-assessment.")})
+    claim_result(stored, version)
     stored.self_assessment = text
     stored.self_assessed_at = now_of(clock)
     audited(stored, actor, "self-assessed").save(
-        update_fields=["self_assessment", "self_assessed_at"]
+        update_fields=["self_assessment", "self_assessed_at", "version"]
     )
     return stored

@@ -16,7 +16,7 @@ from assessment.services.common import (
 )
 from assessment.tasks import COMPUTE_KIND, cycle_compute
 from org.scoping import ADMIN, CHANGE, EXECUTIVE, VIEW, Actor, audited, get_scoped, history_user
-from org.versions import refuse_stale, require_version
+from org.versions import WrongState, refuse_stale, require_version
 from spm.clock import Clock
 from spm.errors import NotPermitted
 from spm.jobs import job_create
@@ -56,13 +56,13 @@ def result_calibrate(
     stored = result_for_change(actor, result.pk, roles=CALIBRATORS)
     require_version(actor, version)
     if stored.cycle.status != CycleStatus.CALIBRATION:
-        raise ValidationError(_("Grades are calibrated in the calibration step."))
+        raise WrongState(_("Grades are calibrated in the calibration step."), current=stored.cycle)
     refuse_own(actor, stored)
     refuse_stale(stored, version)
     if grade not in Grade.values:
         raise ValidationError({"grade": _("Choose a grade.")})
     if not stored.grade:
-        raise ValidationError(_("Compute the result before calibrating it."))
+        raise WrongState(_("Compute the result before calibrating it."), current=stored)
     if grade != stored.grade and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for changing the grade.")})
     if stored.vetoed and grade != Grade.UNQUALIFIED:
@@ -78,9 +78,14 @@ def result_calibrate(
 
 @transaction.atomic
 def result_acknowledge(
-    *, actor: Actor, result: AssessmentResult, clock: Clock | None = None
+    *,
+    actor: Actor,
+    result: AssessmentResult,
+    version: int | None,
+    clock: Clock | None = None,
 ) -> AssessmentResult:
-    """The assessed person acknowledges a published result."""
+    """The assessed person acknowledges a published result, at the ``version`` they read:
+    a recompute in between moves it on, and they acknowledge what they saw, not that."""
     stored = get_scoped(
         AssessmentResult.objects.select_related("cycle").select_for_update(of=("self",)),
         actor,
@@ -89,9 +94,14 @@ def result_acknowledge(
     )
     if not is_subject(actor, stored):
         raise NotPermitted(_("Only the person assessed acknowledges the result."))
+    require_version(actor, version)
     if stored.cycle.status != CycleStatus.PUBLISHED:
-        raise ValidationError(_("The result is not published yet."))
-    if stored.acknowledged_at is None:
-        stored.acknowledged_at = now_of(clock)
-        audited(stored, actor, "acknowledged").save(update_fields=["acknowledged_at"])
+        raise WrongState(_("The result is not published yet."), current=stored)
+    if stored.acknowledged_at is not None:
+        raise WrongState(_("You have acknowledged this result already."), current=stored)
+    # a stamp on the published result, not a change of it: compared, not moved on (the
+    # finalised result keeps its version; acknowledging twice is refused above)
+    refuse_stale(stored, version)
+    stored.acknowledged_at = now_of(clock)
+    audited(stored, actor, "acknowledged").save(update_fields=["acknowledged_at"])
     return stored

@@ -144,7 +144,11 @@ def _confirm(request: HttpRequest, result: AssessmentResult) -> Any:
     except ValueError:
         raise ValidationError(_("Give the date as YYYY-MM-DD.")) from None
     return inputs.milestone_confirm(
-        actor=actor_of(request), result=result, milestone=milestone, completed_on=done
+        actor=actor_of(request),
+        result=result,
+        milestone=milestone,
+        completed_on=done,
+        version=posted_version(request),
     )
 
 
@@ -152,7 +156,12 @@ def _rate(request: HttpRequest, result: AssessmentResult) -> Any:
     form = forms.RatingForm(request.POST)
     if not form.is_valid():
         raise ValidationError(form.errors.as_text())
-    return inputs.qualitative_rate(actor=actor_of(request), result=result, **form.cleaned_data)
+    return inputs.qualitative_rate(
+        actor=actor_of(request),
+        result=result,
+        version=posted_version(request),
+        **form.cleaned_data,
+    )
 
 
 def _adjust(request: HttpRequest, result: AssessmentResult) -> Any:
@@ -208,16 +217,23 @@ def _decide(request: HttpRequest, result: AssessmentResult) -> Any:
 
 def _self(request: HttpRequest, result: AssessmentResult) -> Any:
     return inputs.result_self_assess(
-        actor=actor_of(request), result=result, text=request.POST.get("text", "")
+        actor=actor_of(request),
+        result=result,
+        text=request.POST.get("text", ""),
+        version=posted_version(request),
     )
 
 
 def _review_done(request: HttpRequest, result: AssessmentResult) -> Any:
-    return inputs.result_review_done(actor=actor_of(request), result=result)
+    return inputs.result_review_done(
+        actor=actor_of(request), result=result, version=posted_version(request)
+    )
 
 
 def _acknowledge(request: HttpRequest, result: AssessmentResult) -> Any:
-    return result_acknowledge(actor=actor_of(request), result=result)
+    return result_acknowledge(
+        actor=actor_of(request), result=result, version=posted_version(request)
+    )
 
 
 def _calibrate(request: HttpRequest, result: AssessmentResult) -> Any:

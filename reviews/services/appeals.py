@@ -21,7 +21,7 @@ from assessment.models import AssessmentResult, CycleStatus
 from assessment.services.common import covered_by, is_subject, now_of
 from notifications.services import notification_send
 from org.scoping import ADMIN, CHANGE, HR, VIEW, Actor, audited, get_scoped, history_user
-from org.versions import refuse_stale, require_version
+from org.versions import WrongState, refuse_stale, require_version
 from reviews import notify, rules
 from reviews.models import Appeal, AppealStatus
 from reviews.models.appeals import OPEN_STATUSES
@@ -73,9 +73,12 @@ def appeal_submit(
     day = published_on(stored)
     today = (clock_ or clock()).today()
     if not rules.may_appeal(day, today):
-        raise ValidationError(_("Appeals are taken only within the window after publishing."))
-    if Appeal.objects.filter(result=stored, status__in=OPEN_STATUSES).exists():
-        raise ValidationError(_("An appeal against this result is already open."))
+        raise WrongState(
+            _("Appeals are taken only within the window after publishing."), current=stored
+        )
+    open_appeal = Appeal.objects.filter(result=stored, status__in=OPEN_STATUSES).first()
+    if open_appeal is not None:
+        raise WrongState(_("An appeal against this result is already open."), current=open_appeal)
     assert day is not None
     row = Appeal(
         result=stored,
@@ -113,10 +116,12 @@ def _for_decision(actor: Actor, appeal: Appeal, expected: str, version: int | No
     if not covered_by(actor, stored.result.unit.path, DECIDERS):
         raise Http404
     if is_subject(actor, stored.result):
-        raise ValidationError(_("Nobody decides an appeal against their own result."))
+        raise NotPermitted(_("Nobody decides an appeal against their own result."))
     refuse_stale(stored, version)
     if stored.status != expected:
-        raise ValidationError(_("This appeal is no longer at that step."), code="stale_step")
+        raise WrongState(
+            _("This appeal is no longer at that step."), code="stale_step", current=stored
+        )
     return stored
 
 

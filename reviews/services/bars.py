@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentScheme
 from org.scoping import CHANGE, VIEW, Actor, audited, get_scoped, require, scope_of
-from org.versions import refuse_stale, require_version
+from org.versions import claim_or_new, refuse_stale, require_version
 from reviews import bars
 from reviews.models import BarsAnchor
 
@@ -43,17 +43,14 @@ def bars_anchor_set(
     replaces its shipped scale, so HR starts from a copy of the defaults
     (:func:`bars_anchors_copy_defaults`)."""
     stored = scheme_for_change(actor, scheme)
-    row = (
-        BarsAnchor.objects.select_for_update()
-        .filter(scheme=stored, behaviour=behaviour, level=level)
-        .first()
+    row = claim_or_new(
+        actor,
+        BarsAnchor.objects.select_for_update().filter(
+            scheme=stored, behaviour=behaviour, level=level
+        ),
+        BarsAnchor(scheme=stored, behaviour=behaviour, level=level),
+        version,
     )
-    if row is None:
-        row = BarsAnchor(scheme=stored, behaviour=behaviour, level=level)
-    else:
-        require_version(actor, version)
-        refuse_stale(row, version)
-        row.version += 1
     if not description.strip():
         raise ValidationError({"description": _("Describe the behaviour at this level.")})
     row.description = description
@@ -64,8 +61,11 @@ def bars_anchor_set(
 
 
 @transaction.atomic
-def bars_anchor_delete(*, actor: Actor, anchor: BarsAnchor) -> None:
+def bars_anchor_delete(*, actor: Actor, anchor: BarsAnchor, version: int | None) -> None:
+    """Remove a level's own description, from the ``version`` of it the editor read."""
     stored = get_scoped(BarsAnchor.objects.select_for_update(), actor, anchor.pk, CHANGE)
+    require_version(actor, version)
+    refuse_stale(stored, version)
     audited(stored, actor, "anchor removed").delete()
 
 

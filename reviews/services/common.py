@@ -3,7 +3,6 @@ that keep a manager from acting on their own record."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,7 @@ def me_of(actor: Actor) -> int:
     """The actor's employee id; people-side writes are made by employees."""
     me = actor_employee_id(actor)
     if me is None:
-        raise ValidationError(_("Only an employee can do this."))
+        raise NotPermitted(_("Only an employee can do this."))
     return me
 
 
@@ -33,5 +32,5 @@ def employee_managed(actor: Actor, employee_pk: int) -> Employee:
     if not covered_by(actor, employee.unit.path, MANAGERS):
         raise NotPermitted(_("Only their manager does this."))
     if employee.pk == actor_employee_id(actor):
-        raise ValidationError(_("Your own record is kept by the next level up."))
+        raise NotPermitted(_("Your own record is kept by the next level up."))
     return employee

@@ -75,6 +75,9 @@ def incident_update(
 
 
 @transaction.atomic
-def incident_delete(*, actor: Actor, incident: CriticalIncident) -> None:
+def incident_delete(*, actor: Actor, incident: CriticalIncident, version: int | None) -> None:
+    """Remove an incident, from the ``version`` of it the manager read."""
     stored = get_scoped(CriticalIncident.objects.select_for_update(), actor, incident.pk, CHANGE)
+    require_version(actor, version)
+    refuse_stale(stored, version)
     audited(stored, actor, "removed").delete()

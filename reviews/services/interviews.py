@@ -15,7 +15,7 @@ from assessment.models import AssessmentResult
 from assessment.services.common import covered_by, now_of
 from org.models import Employee
 from org.scoping import VIEW, Actor, audited, get_scoped, require
-from org.versions import refuse_stale, require_version
+from org.versions import WrongState, refuse_stale, require_version
 from reviews import notify
 from reviews.models import Interview
 from reviews.services.common import MANAGERS, employee_managed, me_of
@@ -108,7 +108,7 @@ def interview_acknowledge(
     )
     refuse_stale(stored, version)
     if stored.recorded_at is None:
-        raise ValidationError(_("The interview is not recorded yet."))
+        raise WrongState(_("The interview is not recorded yet."), current=stored)
     at = now_of(clock)
     if me == stored.employee_id:
         stored.employee_acknowledged_at = at

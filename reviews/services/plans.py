@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from assessment.services.common import actor_employee_id, covered_by, now_of
 from org.models import Employee, OrgUnit
 from org.scoping import CHANGE, HR, VIEW, Actor, audited, get_scoped, history_user, require
-from org.versions import refuse_stale, require_version
+from org.versions import WrongState, refuse_stale, require_version
 from reviews import notify
 from reviews.models import (
     ActionStage,
@@ -30,6 +30,7 @@ from reviews.services.common import MANAGERS
 from scorecard.models import ItemKind, Scorecard
 from spm.clock import Clock
 from spm.clock import clock as default_clock
+from spm.errors import NotPermitted
 
 RUNNERS = MANAGERS | {HR}
 SEED_FROM = (12, 1)  # month, day: "year end" — from December on
@@ -52,7 +53,7 @@ def plan_create(
         employee = Employee.objects.select_related("unit").get(pk=employee.pk)
         unit = employee.unit
         if employee.pk == actor_employee_id(actor):
-            raise ValidationError(_("Your own plan is made by the next level up."))
+            raise NotPermitted(_("Your own plan is made by the next level up."))
     if not covered_by(actor, unit.path, RUNNERS):
         raise Http404
     if interview is not None:
@@ -80,7 +81,7 @@ def _plan_for_change(actor: Actor, plan: ImprovementPlan) -> ImprovementPlan:
         ImprovementPlan.objects.select_for_update(of=("self",)), actor, plan.pk, CHANGE
     )
     if stored.status != PlanStatus.OPEN:
-        raise ValidationError(_("This plan is closed."))
+        raise WrongState(_("This plan is closed."), current=stored)
     return stored
 
 
@@ -124,7 +125,7 @@ def plan_action_move(
     if not runs and stored.owner_id != actor_employee_id(actor):
         raise Http404
     if plan.status != PlanStatus.OPEN:
-        raise ValidationError(_("This plan is closed."))
+        raise WrongState(_("This plan is closed."), current=plan)
     refuse_stale(stored, version)
     if stage not in ActionStage.values:
         raise ValidationError({"stage": _("Unknown stage.")})
@@ -159,10 +160,12 @@ def plan_seed_next_year(
     if today < datetime.date(stored.year, *SEED_FROM):
         raise ValidationError(_("A plan seeds next year's scorecard from December on."))
     if stored.seeded_scorecard_id is not None:
-        raise ValidationError(_("This plan has already seeded next year's scorecard."))
+        raise WrongState(_("This plan has already seeded next year's scorecard."), current=stored)
     actions = list(stored.actions.exclude(stage=ActionStage.DONE).order_by("due_on", "pk"))
     if not actions:
-        raise ValidationError(_("Every action is done: nothing to carry into next year."))
+        raise WrongState(
+            _("Every action is done: nothing to carry into next year."), current=stored
+        )
     employee = stored.employee
     card, _made = scorecard_get_or_create(
         actor=actor, unit=stored.unit, employee=employee, year=stored.year + 1, plan=None

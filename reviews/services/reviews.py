@@ -20,7 +20,7 @@ from assessment.services.common import (
 )
 from org.models import Employee
 from org.scoping import ADMIN, HR, Actor, audited, get_scoped, require
-from org.versions import refuse_stale, require_version
+from org.versions import WrongState, claim_or_new, refuse_stale, require_version
 from reviews import notify, rules
 from reviews.models import Review
 from reviews.models.reviews import ASSIGN
@@ -94,17 +94,26 @@ def _tell_reviewers(result: AssessmentResult, rows: list[Review]) -> None:
 
 @transaction.atomic
 def review_assign(
-    *, actor: Actor, result: AssessmentResult, reviewer: Employee, kind: str
+    *,
+    actor: Actor,
+    result: AssessmentResult,
+    reviewer: Employee,
+    kind: str,
+    version: int | None = None,
 ) -> Review:
-    """HR adds a reviewer of a kind (or changes the kind of one already asked)."""
+    """HR adds a reviewer of a kind (or changes the kind of one already asked: from the
+    ``version`` of that review HR opened; asking someone new has none)."""
     stored = result_for_change(actor, result.pk, roles=HR_ROLES)
     require_running(stored.cycle)
     if kind == rules.SELF and reviewer.pk != stored.employee_id:
         raise NotPermitted(_("Only the person assessed writes the self-assessment."))
     if kind != rules.SELF and reviewer.pk == stored.employee_id:
         raise ValidationError(_("The person assessed reviews themself only as self-assessment."))
-    row = Review.objects.filter(result=stored, reviewer=reviewer).first() or Review(
-        result=stored, reviewer=reviewer
+    row = claim_or_new(
+        actor,
+        Review.objects.select_for_update().filter(result=stored, reviewer=reviewer),
+        Review(result=stored, reviewer=reviewer),
+        version,
     )
     new = row.pk is None
     row.kind = kind
@@ -116,12 +125,15 @@ def review_assign(
 
 
 @transaction.atomic
-def review_remove(*, actor: Actor, review: Review) -> None:
-    """HR withdraws a reviewer who has not answered yet."""
+def review_remove(*, actor: Actor, review: Review, version: int | None) -> None:
+    """HR withdraws a reviewer who has not answered yet, from the ``version`` of the
+    review HR opened."""
     stored = get_scoped(Review.objects.select_for_update(), actor, review.pk, ASSIGN)
     result_for_change(actor, stored.result_id, roles=HR_ROLES)
+    require_version(actor, version)
+    refuse_stale(stored, version)
     if stored.submitted_at is not None:
-        raise ValidationError(_("This review is already answered; it stays."))
+        raise WrongState(_("This review is already answered; it stays."), current=stored)
     stored.delete()
 
 

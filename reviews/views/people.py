@@ -21,6 +21,7 @@ from reviews.services import feedback as feedback_services
 from reviews.services import incidents as incident_services
 from reviews.views.common import act, managed_people, page_of, run
 from scorecard.models import ScorecardItem
+from spm.forms import posted_version
 from spm.htmx import is_htmx_partial
 
 
@@ -62,8 +63,13 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_delete(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     row = get_scoped(CriticalIncident.objects.all(), user, pk, CHANGE)
-    return act(request, lambda: incident_services.incident_delete(actor=user, incident=row),
-               "reviews-incidents")  # fmt: skip
+    return act(
+        request,
+        lambda: incident_services.incident_delete(
+            actor=user, incident=row, version=posted_version(request)
+        ),
+        "reviews-incidents",
+    )
 
 
 @login_required

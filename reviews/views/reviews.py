@@ -24,6 +24,7 @@ from reviews.services import appeals as appeal_services
 from reviews.services import reviews as services
 from reviews.views.common import act, page_of, run
 from scorecard.models import ScorecardItem
+from spm.forms import posted_version
 from spm.htmx import is_htmx_partial
 
 
@@ -156,13 +157,21 @@ def result_reviewers(request: HttpRequest, pk: int, action: str) -> HttpResponse
         kind = request.POST.get("kind", "")
         return act(
             request,
-            lambda: services.review_assign(actor=user, result=result, reviewer=reviewer, kind=kind),
+            lambda: services.review_assign(
+                actor=user, result=result, reviewer=reviewer, kind=kind,
+                version=posted_version(request),
+            ),
             "reviews-result", pk,
         )  # fmt: skip
     if action == "remove":
         row = Review.objects.filter(pk=request.POST.get("review") or 0, result=result).first()
         if row is None:
             raise Http404
-        return act(request, lambda: services.review_remove(actor=user, review=row),
-                   "reviews-result", pk)  # fmt: skip
+        return act(
+            request,
+            lambda: services.review_remove(
+                actor=user, review=row, version=posted_version(request)
+            ),
+            "reviews-result", pk,
+        )  # fmt: skip
     raise Http404

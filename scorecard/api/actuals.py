@@ -17,7 +17,7 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -31,6 +31,7 @@ from scorecard.services.actuals_import import EncodingUncertain, ImportFileError
 from scorecard.services.actuals_import_jobs import actuals_import_submit
 from scorecard.tasks import IMPORT_KIND
 from spm.api import RejectUnknownFieldsMixin, ScopedPrimaryKeyField, WithinFilterSet
+from spm.api_parsers import JSONParser
 from spm.clock import clock
 from spm.cursor import KeysetPagination
 from spm.models import Job
@@ -77,7 +78,7 @@ class ActualFilter(WithinFilterSet):
 
 
 class VersionSerializer(RejectUnknownFieldsMixin, serializers.Serializer[Any]):
-    version = serializers.IntegerField(min_value=1, required=False)
+    version = serializers.IntegerField(min_value=1)  # the version read: a person names it
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -146,14 +147,15 @@ class ActualViewSet(
         return Response(self.get_serializer(actual).data)
 
     def _review(self, service: Callable[..., MonthlyActual], **extra: Any) -> Response:
+        found = self.get_object()  # out of scope is a 404 whatever the body
         data = VersionSerializer(data=self.request.data)
         data.is_valid(raise_exception=True)
         if service is services.actual_reject:
             extra["reason"] = data.validated_data["reason"]
         actual = service(
             actor=actor_of(self.request),
-            actual=self.get_object(),
-            expected_version=data.validated_data.get("version"),
+            actual=found,
+            expected_version=data.validated_data["version"],
             **extra,
         )
         return Response(self.get_serializer(actual).data)

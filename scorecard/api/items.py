@@ -8,8 +8,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -23,10 +22,12 @@ from scorecard.services import bulk_assign, cascade
 from scorecard.services import items as services
 from scorecard.services.cascade import SplitMode
 from spm.api import (
+    VERSION_QUERY,
     RejectUnknownFieldsMixin,
     ScopedPrimaryKeyField,
     ScopedViewSetMixin,
     WithinFilterSet,
+    query_version,
     request_action,
 )
 from spm.cursor import KeysetPagination
@@ -176,18 +177,11 @@ class ItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet[ScorecardItem]):
             actor=actor_of(self.request), item=item, expected_version=version, **data
         )
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("version", OpenApiTypes.INT, description="The version you read.")
-        ]
-    )
+    @extend_schema(parameters=[VERSION_QUERY])
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         item = self.get_object()
-        version = request.query_params.get("version", "")
         services.item_delete(
-            actor=actor_of(request),
-            item=item,
-            expected_version=int(version) if version.isdigit() else None,
+            actor=actor_of(request), item=item, expected_version=query_version(request)
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

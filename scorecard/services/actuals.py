@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from org.scoping import CHANGE, HR, VIEW, Actor, audited, get_scoped, scope_of
-from org.versions import require_version
+from org.versions import StaleRecord, WrongState, refuse_stale, require_version
 from scorecard.models import (
     ActualStatus,
     ClosedPeriod,
@@ -36,10 +36,10 @@ from scorecard.selectors.actuals import may_enter
 from scorecard.signals import actuals_changed
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
-from spm.errors import Conflict, public_fields
+from spm.errors import public_fields
 
 
-class StaleActual(Conflict):
+class StaleActual(StaleRecord):
     """The value changed since the editor loaded it; ``current`` is what is stored now."""
 
     default_code = "stale"
@@ -225,8 +225,9 @@ def _save(actual: MonthlyActual, actor: Actor, reason: str = "") -> None:
 def _claim(actual: MonthlyActual, expected_version: int | None) -> None:
     """Compare-and-set on ``version``: move it on by one, or refuse a stale edit."""
     stored = actual.version
-    if expected_version is not None and expected_version != stored:
-        raise StaleActual(MonthlyActual.objects.get(pk=actual.pk))
+    refuse_stale(
+        actual, expected_version, stale=lambda: StaleActual(MonthlyActual.objects.get(pk=actual.pk))
+    )
     claimed = MonthlyActual.objects.filter(pk=actual.pk, version=stored).update(version=stored + 1)
     if not claimed:
         raise StaleActual(MonthlyActual.objects.filter(pk=actual.pk).first())
@@ -283,8 +284,7 @@ def actual_record(
         announce(item.scorecard.year, month, [item.pk])
         return actual
     require_version(actor, expected_version)
-    if expected_version is not None and expected_version != actual.version:
-        raise StaleActual(actual)
+    refuse_stale(actual, expected_version, stale=lambda: StaleActual(actual))
     if actual.value == number and actual.note == note and evidence is None:
         return actual
     if actual.value != number:
@@ -329,7 +329,7 @@ def actual_approve(
     require_version(actor, expected_version)
     actual = _require_reviewer(actor, actual, clock)
     if actual.status != ActualStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted value can be approved."))
+        raise WrongState(_("Only a submitted value can be approved."), current=actual)
     actual.status = ActualStatus.APPROVED
     actual.approved_by_id = actor.pk
     actual.approved_at = clock.now()
@@ -353,7 +353,7 @@ def actual_reject(
     require_version(actor, expected_version)
     actual = _require_reviewer(actor, actual, clock or configured_clock())
     if actual.status != ActualStatus.SUBMITTED:
-        raise ValidationError(_("Only a submitted value can be rejected."))
+        raise WrongState(_("Only a submitted value can be rejected."), current=actual)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the value is rejected.")})
     actual.status = ActualStatus.REJECTED
@@ -390,6 +390,4 @@ def period_reopen(*, actor: Actor, year: int, month: int) -> None:
     _require_hr(actor)
     deleted, _rows = ClosedPeriod.objects.filter(year=year, month=month).delete()
     if not deleted:
-        raise ValidationError(
-            _("%(year)s-%(month)02d is not closed.") % {"year": year, "month": month}
-        )
+        raise WrongState(_("%(year)s-%(month)02d is not closed.") % {"year": year, "month": month})

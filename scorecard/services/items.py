@@ -21,13 +21,13 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from org.scoping import CHANGE, VIEW, Actor, audited, require
-from org.versions import require_version
+from org.versions import StaleRecord, WrongState, refuse_stale, require_version
 from scorecard.models import ItemKind, ItemMonthlyPlan, MonthlyActual, Scorecard, ScorecardItem
 from scorecard.services.scorecards import require_not_own, require_unlocked
-from spm.errors import Conflict, public_fields
+from spm.errors import public_fields
 
 
-class StaleItem(Conflict):
+class StaleItem(StaleRecord):
     """The item changed since the editor opened it; ``current`` is what is stored now."""
 
     default_code = "stale"
@@ -100,8 +100,7 @@ def _fresh(actor: Actor, item: ScorecardItem, expected_version: int | None) -> S
     require(actor, ScorecardItem.objects, stored.pk, CHANGE)
     require_not_own(actor, stored.scorecard)
     require_unlocked(stored.scorecard)
-    if expected_version is not None and stored.version != expected_version:
-        raise StaleItem(stored)
+    refuse_stale(stored, expected_version, stale=lambda: StaleItem(stored))
     return stored
 
 
@@ -135,7 +134,9 @@ def item_delete(*, actor: Actor, item: ScorecardItem, expected_version: int | No
             % {"count": children}
         )
     if MonthlyActual.objects.filter(item=stored).exists():
-        raise ValidationError(_("Actuals were reported on this item; it can no longer be removed."))
+        raise WrongState(
+            _("Actuals were reported on this item; it can no longer be removed."), current=stored
+        )
     _claim(stored, stored.version)
     audited(stored, actor).delete()
 

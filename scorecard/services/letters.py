@@ -37,6 +37,7 @@ from org.scoping import (
     require,
     scope_of,
 )
+from org.versions import WrongState
 from scorecard.models import (
     ItemKind,
     LetterStatus,
@@ -134,7 +135,9 @@ def letter_issue(
     _require_issuing_side(actor, scorecard)
     scorecard = _locked_scorecard(scorecard)
     if scorecard.status == ScorecardStatus.SIGNED:
-        raise ValidationError(_("The scorecard is signed and locked; amend it first."))
+        raise WrongState(
+            _("The scorecard is signed and locked; amend it first."), current=scorecard
+        )
     _check_goals(scorecard)
     signer = default_signer(scorecard)
     if signer is None:
@@ -192,8 +195,9 @@ def _fresh_letter(letter: ResponsibilityLetter) -> ResponsibilityLetter:
 def _check_unchanged(letter: ResponsibilityLetter) -> None:
     items = goal_rows(letter.scorecard)
     if goals_fingerprint(items) != letter.snapshot.get("fingerprint"):
-        raise ValidationError(
-            _("The scorecard changed after this letter was issued; issue a new letter.")
+        raise WrongState(
+            _("The scorecard changed after this letter was issued; issue a new letter."),
+            current=letter,
         )
 
 
@@ -256,7 +260,7 @@ def _sign(
     if not _is(actor, person):
         raise PermissionDenied(only % {"name": person.name})
     if letter.status != awaiting:
-        raise ValidationError(not_awaiting)
+        raise WrongState(not_awaiting, current=letter)
     _check_unchanged(letter)
     letter.status = then
     setattr(letter, stamp, (clock or configured_clock()).now())
@@ -320,7 +324,7 @@ def letter_acknowledge(
     if employee is None or not _is(actor, employee):
         raise PermissionDenied(_("Only the employee acknowledges their own letter."))
     if letter.status != LetterStatus.SIGNED:
-        raise ValidationError(_("Only a signed letter can be acknowledged."))
+        raise WrongState(_("Only a signed letter can be acknowledged."), current=letter)
     if letter.acknowledged_at is None:
         letter.acknowledged_at = (clock or configured_clock()).now()
         _save(letter, actor, ["acknowledged_at"])
@@ -334,7 +338,7 @@ def scorecard_amend(*, actor: Actor, scorecard: Scorecard, reason: str) -> Score
     _require_issuing_side(actor, scorecard)
     scorecard = _locked_scorecard(scorecard)
     if scorecard.status != ScorecardStatus.SIGNED:
-        raise ValidationError(_("Only a signed scorecard can be amended."))
+        raise WrongState(_("Only a signed scorecard can be amended."), current=scorecard)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the amendment.")})
     scorecard.status = ScorecardStatus.DRAFT

@@ -31,6 +31,7 @@ from scorecard.services.actuals_import_jobs import actuals_import_submit
 from scorecard.tasks import IMPORT_KIND
 from spm.clock import clock, previous_month
 from spm.errors import Conflict
+from spm.forms import posted_version
 from spm.htmx import is_htmx_partial
 from spm.models import Job
 from spm.paginator import capped_page
@@ -255,8 +256,7 @@ def actual_approve_many(request: HttpRequest) -> HttpResponse:
 
 def _review(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
     actual = selectors.actual_get(request.user, pk)
-    version = request.POST.get("version", "")
-    expected = int(version) if version.isdigit() else None
+    expected = posted_version(request)
     try:
         if approve:
             services.actual_approve(

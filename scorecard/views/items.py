@@ -28,7 +28,7 @@ from scorecard.services import items as services
 from scorecard.services.cascade import allowed_modes
 from scorecard.views.common import page_of
 from spm.clock import clock
-from spm.forms import attach_errors, form_save
+from spm.forms import attach_errors, form_save, posted_version
 
 
 @login_required
@@ -173,12 +173,9 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = item_selectors.item_get(request.user, pk, CHANGE)
-    version = request.POST.get("version", "")
     try:
         services.item_delete(
-            actor=actor_of(request),
-            item=item,
-            expected_version=int(version) if version.isdigit() else None,
+            actor=actor_of(request), item=item, expected_version=posted_version(request)
         )
     except (ValidationError, ScorecardLocked) as exc:
         messages.error(request, " ".join(exc.messages))

@@ -33,6 +33,8 @@ class Cell:
     outside: int = 404  # a create naming a row out of scope: 400, "does not exist"
     finance: str = ""  # the clerk's side's answers, where they are not the mirror
     query: str = ""  # appended to the URL; ``{annual}`` is the annual cycle's id
+    # a delete names the version of the row it removes: ``?version=`` of this row, fresh
+    versioned: Callable[[Matrix, str], Any] | None = None
 
     def expected(self, side: str) -> dict[str, int]:
         e, m, s, h, x = (int(a) for a in self.answers.split())
@@ -46,7 +48,11 @@ class Cell:
         path = self.path
         for value in self.ids(matrix, side):
             path = path.replace("{" + path.split("{")[1].split("}")[0] + "}", str(value), 1)
-        return f"{path}?{self.query.format(annual=matrix.annual.pk)}" if self.query else path
+        query = [self.query.format(annual=matrix.annual.pk)] if self.query else []
+        if self.versioned is not None:
+            found = self.versioned(matrix, side)
+            query.append(f"version={type(found)._default_manager.get(pk=found.pk).version}")
+        return f"{path}?{'&'.join(query)}" if query else path
 
 
 def row(m: Matrix, side: str, name: str) -> Any:

@@ -29,8 +29,20 @@ def _decide(name: str) -> Any:
     return lambda m, side: {"approve": True, "note": "Agreed", **version(name)(m, side)}
 
 
+def _fresh(found: Any) -> Any:
+    return type(found).objects.get(pk=found.pk)
+
+
 def _result_version(m: Matrix, side: str) -> dict[str, Any]:
-    return {"version": type(m.rows[side].half).objects.get(pk=m.rows[side].half.pk).version}
+    return {"version": _fresh(m.rows[side].half).version}
+
+
+def _rating_version(m: Matrix, side: str) -> dict[str, Any]:
+    """A change of the half result's rating names its version (the first rating none)."""
+    from assessment.models import QualitativeRating
+
+    rating = QualitativeRating.objects.filter(result=m.rows[side].half).first()
+    return {} if rating is None else {"version": rating.version}
 
 
 def _terms(m: Matrix, side: str) -> dict[str, Any]:
@@ -57,12 +69,18 @@ CELLS = [
     Cell("post", A + "cycles/{id}/compute/", "403 403 403 202 403", _cycle("half"), mirrored=False),
     # results: the person assessed, their line of management, HR and the executive
     Cell("get", A + "results/{id}/", "200 200 404 200 200", annual),
-    Cell("post", A + "results/{id}/acknowledge/", "200 403 404 403 403", annual),
+    Cell(
+        "post",
+        A + "results/{id}/acknowledge/",
+        "200 403 404 403 403",
+        annual,
+        lambda m, s: {"version": _fresh(m.rows[s].annual).version},
+    ),
     Cell(
         "post",
         A + "results/{id}/calibrate/",
-        "403 403 404 403 400",
-        half,  # not the calibration step yet
+        "403 403 404 403 409",
+        half,  # not the calibration step yet: the cycle's state refuses (409)
         lambda m, s: {"grade": "good", "reason": "Calibrated", **_result_version(m, s)},
     ),
     Cell(
@@ -70,14 +88,14 @@ CELLS = [
         A + "results/{id}/rate/",
         "403 200 404 200 200",
         half,
-        lambda m, s: {"rating": "85", "note": "Steady"},
+        lambda m, s: {"rating": "85", "note": "Steady", **_rating_version(m, s)},
     ),
     Cell(
         "post",
         A + "results/{id}/self-assess/",
         "200 403 404 403 403",
         half,
-        lambda m, s: {"text": "A good half year"},
+        lambda m, s: {"text": "A good half year", **_result_version(m, s)},
     ),
     # key-task grades: set by the line manager
     Cell("get", "/api/v1/key-task-grades/{id}/", "200 200 404 200 200", pk("grade")),
@@ -112,7 +130,7 @@ CELLS = [
     Cell(
         "post",
         A + "adjustments/{id}/decide/",
-        "403 403 404 400 200",
+        "403 403 404 403 200",  # who acts: 403
         pk("own_adjustment"),
         _decide("own_adjustment"),
     ),

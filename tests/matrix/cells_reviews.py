@@ -16,10 +16,14 @@ def _scheme(m: Matrix, side: str) -> tuple[Any, ...]:
     return (m.annual.scheme_id,)
 
 
-def _anchor(m: Matrix, side: str) -> tuple[Any, ...]:
+def _anchor_row(m: Matrix) -> Any:
     from reviews.models import BarsAnchor
 
-    return (BarsAnchor.objects.get(scheme_id=m.annual.scheme_id).pk,)
+    return BarsAnchor.objects.get(scheme_id=m.annual.scheme_id)
+
+
+def _anchor(m: Matrix, side: str) -> tuple[Any, ...]:
+    return (_anchor_row(m).pk,)
 
 
 def _policy(m: Matrix, side: str) -> dict[str, Any]:
@@ -65,7 +69,7 @@ CELLS = [
         R + "withdraw/",
         "404 404 404 409 404",
         annual,
-        lambda m, s: {"review": m.rows[s].extra["review"].pk},
+        lambda m, s: {"review": m.rows[s].extra["review"].pk, **version("review")(m, s)},
     ),
     # the scheme's anchors and review policy are HR's
     Cell(
@@ -81,7 +85,14 @@ CELLS = [
         },
         mirrored=False,
     ),
-    Cell("delete", "/api/v1/bars-anchors/{id}/", "404 404 404 204 403", _anchor, mirrored=False),
+    Cell(
+        "delete",
+        "/api/v1/bars-anchors/{id}/",
+        "404 404 404 204 403",
+        _anchor,
+        mirrored=False,
+        versioned=lambda m, s: _anchor_row(m),
+    ),
     Cell(
         "post",
         "/api/v1/review-policies/",
@@ -110,7 +121,13 @@ CELLS = [
             **version("incident")(m, s),
         },
     ),
-    Cell("delete", "/api/v1/critical-incidents/{id}/", "404 204 404 403 404", pk("incident")),
+    Cell(
+        "delete",
+        "/api/v1/critical-incidents/{id}/",
+        "404 204 404 403 404",
+        pk("incident"),
+        versioned=lambda m, s: m.rows[s].extra["incident"],
+    ),
     # feedback: the person and their manager
     Cell("get", "/api/v1/feedback-threads/{id}/", "200 200 404 404 404", pk("thread")),
     # ad-hoc feedback goes to colleagues of one's own, parent, sibling and child units
@@ -156,8 +173,8 @@ CELLS = [
     Cell(
         "post",
         "/api/v1/appeals/",
-        "400 403 400 403 403",
-        outside=400,  # one per result
+        "409 403 400 403 403",
+        outside=400,  # one open per result: the state refuses a second (409)
         body=lambda m, s: {"result": m.rows[s].annual.pk, "reason": "Again"},
     ),
     Cell(
@@ -170,7 +187,7 @@ CELLS = [
     Cell(
         "post",
         "/api/v1/appeals/{id}/decide/",
-        "404 404 404 400 404",
+        "404 404 404 409 404",  # not under review yet: the state refuses (409)
         pk("appeal"),
         lambda m, s: {"change": False, "note": "Stands", **version("appeal")(m, s)},
     ),
@@ -179,7 +196,7 @@ CELLS = [
     Cell(
         "post",
         "/api/v1/improvement-plans/",
-        "400 201 400 201 404",
+        "403 201 400 201 404",  # one's own plan is the next level up's: 403
         outside=400,
         body=lambda m, s: {
             **_about(year=YEAR + 1, title="Safety")(m, s),

@@ -14,6 +14,12 @@ and permissions, which the flush would only re-create as they were, are kept —
 test emptied them, when the ``post_migrate`` signal re-creates them as the flush would. The
 database is left as Django's flush leaves it: every other table empty, sequences not reset
 (``reset_sequences=False``, which is what pytest-django asks for too).
+
+A module whose transactional tests all start from the same rows (the browser tests' world,
+the demo's logins) builds them once and calls :func:`keep_as_baseline`: each table holding
+rows is copied aside, and after every test of the module the tables are emptied and those
+rows put back, ids and all — the next test starts from exactly the rows the first one did,
+without building them again. :func:`drop_baseline` (at the module's end) empties everything.
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ from django.test import TransactionTestCase
 
 # Rows the flush re-creates after emptying them (``post_migrate``): kept instead.
 REBUILT_BY_POST_MIGRATE = ("django_content_type", "auth_permission")
+# Where the baseline's copy of a table is kept (a table of its own in the test database).
+BASELINE = "zz_baseline_"
+_baselines: dict[str, list[str]] = {}  # database alias -> the tables copied aside
 # SQLite refuses a compound SELECT of more than 500 parts.
 PROBES_PER_QUERY = 200
 
@@ -59,10 +68,37 @@ def empty_written_tables(using: str) -> None:
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for table in written:
+        for table in {*written, *_baselines.get(using, [])}:
             cursor.execute(f"DELETE FROM {quote(table)}")  # noqa: S608 - Django's own table names
+        for table in _baselines.get(using, []):
+            copy = quote(BASELINE + table)
+            cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {copy}")  # noqa: S608
     if not set(REBUILT_BY_POST_MIGRATE) <= set(found):
         emit_post_migrate_signal(verbosity=0, interactive=False, db=using)
+
+
+def keep_as_baseline(using: str = "default") -> None:
+    """From now on, a transactional test ends with the rows the tables hold now (see the
+    module docstring). Call it with the rows committed, outside any test."""
+    assert using not in _baselines, "a baseline is already kept"
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    tables = [t for t in tables_with_rows(using) if t not in REBUILT_BY_POST_MIGRATE]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for table in tables:
+            copy = quote(BASELINE + table)
+            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {quote(table)}")  # noqa: S608
+    _baselines[using] = tables
+
+
+def drop_baseline(using: str = "default") -> None:
+    """Forget the baseline and empty the tables, as after any transactional test."""
+    connection = connections[using]
+    tables = _baselines.pop(using, [])
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DROP TABLE {connection.ops.quote_name(BASELINE + table)}")
+    empty_written_tables(using)
 
 
 def _fixture_teardown(self: TransactionTestCase) -> None:

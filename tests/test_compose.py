@@ -12,6 +12,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -142,7 +143,8 @@ def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Started]:
         web_port = free_port()
         web_command = SERVICES["web"]["command"][-1]
         web_command = web_command.replace("0.0.0.0:8000", f"127.0.0.1:{web_port}")
-        web = groups.start(["sh", "-c", web_command], production_env(tmp))
+        (tmp / "web").mkdir()
+        web = groups.start(["sh", "-c", web_command], production_env(tmp / "web"))
         beat_command = [
             "--schedule=" + str(tmp / "celerybeat-schedule") if c.startswith("--schedule=") else c
             for c in SERVICES["beat"]["command"]
@@ -180,6 +182,12 @@ def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Started]:
     assert not survivors, f"still running after SIGTERM to the group: {survivors}"
 
 
+def listens(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+        return True
+    return False
+
+
 def test_ending_a_command_ends_everything_it_started() -> None:
     groups = ProcessGroups()
     shell = groups.start(["sh", "-c", "sleep 300 & sleep 301 & wait"], dict(os.environ))
@@ -206,6 +214,9 @@ class Output:
         for line in self.process.stdout:
             self.lines.append((time.monotonic(), line))
 
+    def text(self) -> str:
+        return "".join(text for _, text in self.lines)
+
     def until(self, marker: str, timeout: float) -> tuple[str, float]:
         """The output up to the line holding ``marker``, and when that line came."""
         deadline = time.monotonic() + timeout
@@ -217,8 +228,7 @@ class Output:
             if not self.thread.is_alive():
                 break  # the command ended and everything it printed has been read
             time.sleep(0.1)
-        seen = "".join(text for _, text in self.lines)
-        raise AssertionError(f"{marker!r} not seen; output:\n{seen[-4000:]}")
+        raise AssertionError(f"{marker!r} not seen; output:\n{self.text()[-4000:]}")
 
 
 def test_compose_defines_the_production_topology() -> None:
@@ -227,8 +237,19 @@ def test_compose_defines_the_production_topology() -> None:
     assert "migrate --noinput" in SERVICES["web"]["command"][-1]
 
 
+# The web command migrates an empty database first: ~30 s of CPU, which on a machine shared
+# by many test runs can take minutes. It is waited for as long as it lives and prints.
+WEB_READY_WITHIN = 540
+
+
+@pytest.mark.timeout(WEB_READY_WITHIN + 60)
 def test_web_command_migrates_and_serves_health_through_gunicorn(started: Started) -> None:
-    wait_for_port(started.web_port, timeout=180)
+    web = started.web
+    deadline = time.monotonic() + WEB_READY_WITHIN
+    while not listens(started.web_port):
+        assert web.process.poll() is None, f"the web command ended:\n{web.text()[-4000:]}"
+        assert time.monotonic() < deadline, f"nothing listens yet:\n{web.text()[-4000:]}"
+        time.sleep(0.2)
     # The master listens before its workers have imported the app; on a loaded machine the
     # first answer can take far longer than 10 s to come.
     url = f"http://127.0.0.1:{started.web_port}/health/"
@@ -236,7 +257,7 @@ def test_web_command_migrates_and_serves_health_through_gunicorn(started: Starte
         assert response.status == 200
         body = response.read().decode()
     assert '"database": "ok"' in body
-    assert started.web.process.poll() is None
+    assert web.process.poll() is None
 
 
 def test_worker_command_starts_and_answers(started: Started) -> None:
@@ -272,5 +293,5 @@ def test_deploy_check_is_clean_with_production_settings(started: Started) -> Non
     process = started.deploy_check.process
     process.wait(timeout=120)
     started.deploy_check.thread.join(10)
-    output = "".join(text for _, text in started.deploy_check.lines)
+    output = started.deploy_check.text()
     assert process.returncode == 0, output

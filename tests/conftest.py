@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from spm.clock import FixedClock
+from tests import flush
 from tests.access import CAST, Cast, build_cast, fresh, module_rows
 
 __all__ = ["CAST", "Cast", "need", "tasks_in_process"]
@@ -123,6 +124,8 @@ def pytest_configure(config: Any) -> None:
     # every static file of every finder when it is built (~0.3 s here, once per Client).
     # Looking a file up when it is asked for serves the same files without the listing.
     settings.WHITENOISE_AUTOREFRESH = True
+    # After a transactional test, empty only the tables that hold rows (tests/flush.py).
+    flush.install()
     _own_redis_database_per_xdist_worker(settings)
 
 

@@ -12,13 +12,15 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -112,12 +114,78 @@ class ProcessGroups:
         return survivors
 
 
-@pytest.fixture
-def run() -> Iterator[Any]:
+@dataclass
+class Started:
+    """The commands of docker-compose.yml, all started at once by :func:`started`."""
+
+    tmp: Path
+    web_port: int
+    web: Output
+    beat: Output
+    worker: Output | None
+    redis_port: int | None
+    deploy_check: Output
+
+
+@pytest.fixture(scope="module")
+def started(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Started]:
+    """Every command, started concurrently (each waits for the machine, not for the others),
+    each in a process group of its own; at the end every group is ended and nothing any of
+    them started may survive.
+
+    The web command migrates a database of its own and collects the static files before
+    gunicorn listens — by far the longest; the worker, beat, Redis and the deploy check start
+    meanwhile. Each test then waits for its own command to be ready.
+    """
+    tmp = tmp_path_factory.mktemp("compose")
     groups = ProcessGroups()
-    yield groups.start
-    survivors = groups.stop_all()
+    try:
+        web_port = free_port()
+        web_command = SERVICES["web"]["command"][-1]
+        web_command = web_command.replace("0.0.0.0:8000", f"127.0.0.1:{web_port}")
+        (tmp / "web").mkdir()
+        web = groups.start(["sh", "-c", web_command], production_env(tmp / "web"))
+        beat_command = [
+            "--schedule=" + str(tmp / "celerybeat-schedule") if c.startswith("--schedule=") else c
+            for c in SERVICES["beat"]["command"]
+        ]
+        beat_extra = {"REDIS_URL": REDIS_URL} if REDIS_URL else {}
+        beat_command.append("--max-interval=1")
+        beat = groups.start(beat_command, production_env(tmp, **beat_extra))
+        worker = None
+        if REDIS_URL:
+            worker_command = [*SERVICES["worker"]["command"], "--pool=solo", "--without-mingle"]
+            worker_command = [c for c in worker_command if not c.startswith("--concurrency")]
+            worker = groups.start(worker_command, production_env(tmp, REDIS_URL=REDIS_URL))
+        redis_port = None
+        binary = shutil.which("redis-server")
+        if binary is not None:
+            redis_port = free_port()
+            redis_command = [binary, *SERVICES["redis"]["command"][1:]]
+            redis_command += ["--port", str(redis_port), "--dir", str(tmp)]
+            groups.start(redis_command, dict(os.environ))
+        deploy_check = groups.start(
+            [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+            {**production_env(tmp), "SPM_SECURE_SSL_REDIRECT": "1"},
+        )
+        yield Started(
+            tmp,
+            web_port,
+            Output(web),
+            Output(beat),
+            Output(worker) if worker else None,
+            redis_port,
+            Output(deploy_check),
+        )
+    finally:
+        survivors = groups.stop_all()
     assert not survivors, f"still running after SIGTERM to the group: {survivors}"
+
+
+def listens(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.5):
+        return True
+    return False
 
 
 def test_ending_a_command_ends_everything_it_started() -> None:
@@ -131,23 +199,36 @@ def test_ending_a_command_ends_everything_it_started() -> None:
     assert session_members(shell.pid) == []
 
 
-def read_until(process: subprocess.Popen[str], marker: str, timeout: float) -> str:
-    """Output of ``process`` up to the line holding ``marker``."""
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout
-    assert process.stdout is not None
-    os.set_blocking(process.stdout.fileno(), False)
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if line:
-            seen.append(line)
-            if marker in line:
-                return "".join(seen)
-        elif process.poll() is not None:
-            break
-        else:
+class Output:
+    """Every line a command prints, read as it comes by a thread of its own (so a chatty
+    command never blocks on a full pipe) and stamped with the time it was read."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+        self.lines: list[tuple[float, str]] = []
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append((time.monotonic(), line))
+
+    def text(self) -> str:
+        return "".join(text for _, text in self.lines)
+
+    def until(self, marker: str, timeout: float) -> tuple[str, float]:
+        """The output up to the line holding ``marker``, and when that line came."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lines = list(self.lines)
+            for n, (when, line) in enumerate(lines):
+                if marker in line:
+                    return "".join(text for _, text in lines[: n + 1]), when
+            if not self.thread.is_alive():
+                break  # the command ended and everything it printed has been read
             time.sleep(0.1)
-    raise AssertionError(f"{marker!r} not seen; output:\n{''.join(seen)[-4000:]}")
+        raise AssertionError(f"{marker!r} not seen; output:\n{self.text()[-4000:]}")
 
 
 def test_compose_defines_the_production_topology() -> None:
@@ -156,69 +237,61 @@ def test_compose_defines_the_production_topology() -> None:
     assert "migrate --noinput" in SERVICES["web"]["command"][-1]
 
 
-def test_web_command_migrates_and_serves_health_through_gunicorn(tmp_path: Path, run: Any) -> None:
-    port = free_port()
-    shell_command = SERVICES["web"]["command"][-1].replace("0.0.0.0:8000", f"127.0.0.1:{port}")
-    process = run(["sh", "-c", shell_command], production_env(tmp_path))
-    wait_for_port(port, timeout=180)
+# The web command migrates an empty database first: ~30 s of CPU, which on a machine shared
+# by many test runs can take minutes. It is waited for as long as it lives and prints.
+WEB_READY_WITHIN = 540
+
+
+@pytest.mark.timeout(WEB_READY_WITHIN + 60)
+def test_web_command_migrates_and_serves_health_through_gunicorn(started: Started) -> None:
+    web = started.web
+    deadline = time.monotonic() + WEB_READY_WITHIN
+    while not listens(started.web_port):
+        assert web.process.poll() is None, f"the web command ended:\n{web.text()[-4000:]}"
+        assert time.monotonic() < deadline, f"nothing listens yet:\n{web.text()[-4000:]}"
+        time.sleep(0.2)
     # The master listens before its workers have imported the app; on a loaded machine the
     # first answer can take far longer than 10 s to come.
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=120) as response:
+    url = f"http://127.0.0.1:{started.web_port}/health/"
+    with urllib.request.urlopen(url, timeout=120) as response:
         assert response.status == 200
         body = response.read().decode()
     assert '"database": "ok"' in body
-    assert process.poll() is None
+    assert web.process.poll() is None
 
 
-def test_worker_command_starts_and_answers(tmp_path: Path, run: Any) -> None:
-    need(bool(REDIS_URL), "Redis for the worker command")
-    command = [*SERVICES["worker"]["command"], "--pool=solo", "--without-mingle"]
-    command = [c for c in command if not c.startswith("--concurrency")]
-    process = run(command, production_env(tmp_path, REDIS_URL=REDIS_URL))
-    read_until(process, "ready.", timeout=90)
+def test_worker_command_starts_and_answers(started: Started) -> None:
+    need(started.worker is not None, "Redis for the worker command")
+    assert started.worker is not None
+    started.worker.until("ready.", timeout=90)
 
 
-def test_beat_command_loads_the_schedule(tmp_path: Path, run: Any) -> None:
-    command = [
-        "--schedule=" + str(tmp_path / "celerybeat-schedule") if c.startswith("--schedule=") else c
-        for c in SERVICES["beat"]["command"]
-    ]
-    extra = {"REDIS_URL": REDIS_URL} if REDIS_URL else {}
-    process = run([*command, "--max-interval=1"], production_env(tmp_path, **extra))
-    output = read_until(process, "beat: Starting", timeout=90)
+# Beat must still be running this long after it said it started (it used to die right after).
+BEAT_ALIVE_FOR = 2.0
+
+
+def test_beat_command_loads_the_schedule(started: Started) -> None:
+    output, said_it_started = started.beat.until("beat: Starting", timeout=90)
     assert "Error" not in output
-    time.sleep(2)
-    assert process.poll() is None, "beat stopped right after starting"
+    # Only what is left of the two seconds after the other tests' waiting.
+    time.sleep(max(0.0, said_it_started + BEAT_ALIVE_FOR - time.monotonic()))
+    assert started.beat.process.poll() is None, "beat stopped right after starting"
 
 
-def test_redis_command_runs_with_append_only_file_and_noeviction(tmp_path: Path, run: Any) -> None:
-    binary = shutil.which("redis-server")
-    need(binary is not None, "redis-server")
-    port = free_port()
-    command = [
-        binary,
-        *SERVICES["redis"]["command"][1:],
-        "--port",
-        str(port),
-        "--dir",
-        str(tmp_path),
-    ]
-    run(command, dict(os.environ))
-    wait_for_port(port)
+def test_redis_command_runs_with_append_only_file_and_noeviction(started: Started) -> None:
+    need(started.redis_port is not None, "redis-server")
+    assert started.redis_port is not None
+    wait_for_port(started.redis_port)
     import redis
 
-    client = redis.Redis(port=port)
+    client = redis.Redis(port=started.redis_port)
     assert client.config_get("appendonly") == {"appendonly": "yes"}
     assert client.config_get("maxmemory-policy") == {"maxmemory-policy": "noeviction"}
 
 
-def test_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env={**production_env(tmp_path), "SPM_SECURE_SSL_REDIRECT": "1"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_deploy_check_is_clean_with_production_settings(started: Started) -> None:
+    process = started.deploy_check.process
+    process.wait(timeout=120)
+    started.deploy_check.thread.join(10)
+    output = started.deploy_check.text()
+    assert process.returncode == 0, output

@@ -11,6 +11,7 @@ errors; nothing may answer 500.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.test import Client
 
 from strategy.models import PlanStatus
-from tests.access import Cast
+from tests.access import Cast, fresh, module_rows
 from tests.crawl import Form, crawl, shape
 from tests.factories_scorecard import ObjectiveFactory, PlanFactory
 from tests.scorecard_world import build_world
@@ -79,14 +80,30 @@ def _forms(client: Client) -> list[Form]:
     return list(forms.values())
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_every_form_posted_empty_or_with_garbage_answers_with_field_errors(
-    cast: Cast, role: str
-) -> None:
+def _build(cast: Cast) -> Cast:
     build_world(cast)
     # A draft plan of Engineering, so the plan, perspective, objective and link forms show.
     draft = PlanFactory.create(owner_unit=cast.engineering, status=PlanStatus.DRAFT)
     ObjectiveFactory.create(plan=draft, code="E1", name="Deliver projects")
+    return cast
+
+
+@pytest.fixture(scope="module")
+def world_rows(cast_rows: Cast, django_db_blocker: Any) -> Iterator[Cast]:
+    """The cast's scorecard world and draft plan, built once for the module: every test
+    only reads it (each submission is rolled back, each test runs in its own savepoint)."""
+    yield from module_rows(django_db_blocker, lambda: _build(cast_rows))
+
+
+@pytest.fixture
+def cast(world_rows: Cast, db: Any) -> Cast:
+    return fresh(world_rows)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_form_posted_empty_or_with_garbage_answers_with_field_errors(
+    cast: Cast, role: str
+) -> None:
     client = cast.client(role)
     client.raise_request_exception = False
     forms = _forms(client)

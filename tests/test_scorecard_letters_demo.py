@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 from django.test import override_settings
@@ -30,29 +30,39 @@ from tests.access import fresh, module_rows
 pytestmark = pytest.mark.django_db
 
 
+class Seeded(NamedTuple):
+    demo: DemoOrg
+    summary: str  # what the tracking seed said on its first run
+
+
 @pytest.fixture(scope="module")
-def demo_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoOrg]:
-    """The demo before its tracking seed, built once for the module; each test runs the
-    tracking seed itself, in its own savepoint."""
+def seeded_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Seeded]:
+    """The demo up to and including its tracking seed, run once for the module (each test
+    reads it, or runs the seed again, in its own savepoint)."""
     with override_settings(SPM_TODAY=datetime.date(2026, 11, 15)):
         yield from module_rows(django_db_blocker, _seed)
 
 
 @pytest.fixture
-def demo(demo_rows: DemoOrg, db: Any) -> DemoOrg:
-    return fresh(demo_rows)
+def seeded(seeded_rows: Seeded, db: Any) -> Seeded:
+    return fresh(seeded_rows)
 
 
-def _seed() -> DemoOrg:
+@pytest.fixture
+def demo(seeded: Seeded) -> DemoOrg:
+    return seeded.demo
+
+
+def _seed() -> Seeded:
     demo = seed_org()
     # The seeds that run before this one in ``seed_demo``.
     strategy_demo.seed(demo)
     demo_scorecards.seed(demo)
-    return demo
+    return Seeded(demo, demo_tracking.seed(demo))
 
 
-def test_the_demo_signs_every_letter_and_records_ten_months(demo: DemoOrg) -> None:
-    summary = demo_tracking.seed(demo)
+def test_the_demo_signs_every_letter_and_records_ten_months(seeded: Seeded) -> None:
+    summary = seeded.summary
     scorecards = Scorecard.objects.filter(year=2026)
     assert "letters signed" in summary
     assert set(scorecards.values_list("status", flat=True)) == {ScorecardStatus.SIGNED}
@@ -69,7 +79,6 @@ def test_the_demo_signs_every_letter_and_records_ten_months(demo: DemoOrg) -> No
 
 
 def test_some_items_are_behind_plan(demo: DemoOrg) -> None:
-    demo_tracking.seed(demo)
     behind = 0
     for scorecard in Scorecard.objects.filter(year=2026):
         for item in scorecard.items.filter(kind=ItemKind.QUANTITATIVE, polarity="higher"):
@@ -81,7 +90,6 @@ def test_some_items_are_behind_plan(demo: DemoOrg) -> None:
 
 
 def test_one_milestone_is_done_on_time_and_one_late(demo: DemoOrg) -> None:
-    demo_tracking.seed(demo)
     done = Milestone.objects.filter(completed_on__isnull=False).order_by("due_date")
     deltas = [(m.completed_on - m.due_date).days for m in done]
     assert len(deltas) >= 2
@@ -89,7 +97,6 @@ def test_one_milestone_is_done_on_time_and_one_late(demo: DemoOrg) -> None:
 
 
 def test_the_demo_seed_is_idempotent(demo: DemoOrg) -> None:
-    demo_tracking.seed(demo)
     counts = (
         MonthlyActual.objects.count(),
         MonthlyActual.history.count(),
@@ -107,7 +114,6 @@ def test_the_demo_seed_is_idempotent(demo: DemoOrg) -> None:
 
 
 def test_the_demo_employee_still_has_a_letter_to_acknowledge(demo: DemoOrg) -> None:
-    demo_tracking.seed(demo)
     employee = demo.logins["employee"]
     letter = Scorecard.objects.get(employee=employee, year=2026).letters.get(status="signed")
     assert letter.acknowledged_at is None

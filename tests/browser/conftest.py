@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from django.conf import settings
 from django.test import Client
 
-from tests.conftest import need
+from tests import flush
+from tests.conftest import need, tasks_in_process
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
 # make around it are still synchronous and safe.
@@ -33,6 +34,27 @@ CHROMIUM_ARGS = [
     "--disable-quic",
     "--no-first-run",
 ]
+
+
+T = TypeVar("T")
+
+
+def baseline_rows(django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
+    """For a module-scoped fixture: build rows once, committed, and have every test of the
+    module start from them (``tests/flush.keep_as_baseline``): after each test the tables
+    are put back as they were here. At the module's end the database is emptied."""
+    with django_db_blocker.unblock(), tasks_in_process():
+        try:
+            rows = build()
+            flush.keep_as_baseline()
+        except BaseException:
+            flush.drop_baseline()
+            raise
+    try:
+        yield rows
+    finally:
+        with django_db_blocker.unblock():
+            flush.drop_baseline()
 
 
 def chromium_available() -> bool:

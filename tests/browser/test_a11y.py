@@ -4,11 +4,14 @@ violation: contrast, names of controls, landmarks, labels."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.access import fresh
+from tests.browser.conftest import baseline_rows
 from tests.browser.world import build
 
 pytestmark = pytest.mark.browser
@@ -18,9 +21,15 @@ ROLES = ("employee", "manager", "sibling_manager", "hr", "executive")
 PAGES = ("/", "/scorecards/", "/strategy/map/", "/scorecards/actuals/", "/org/")
 
 
+@pytest.fixture(scope="module")
+def world_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    yield from baseline_rows(django_db_blocker, build)
+
+
 @pytest.fixture
-def world(transactional_db: Any) -> Any:
-    return build()
+def world(world_rows: Any, transactional_db: Any) -> Any:
+    """The world, built once for the module; each test starts from its rows."""
+    return fresh(world_rows)
 
 
 def _serious(page: Any) -> list[str]:

@@ -10,10 +10,13 @@ is renamed in Chinese first, so English can only come from an untranslated strin
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from tests.access import fresh
+from tests.browser.conftest import baseline_rows
 from tests.browser.world import build, name_everything_in_chinese
 from tests.crawl import crawl
 
@@ -27,9 +30,15 @@ ENGLISH_WORD = re.compile(r"\b[A-Za-z][a-z]{2,}\b")
 ALLOWED = {"English", "Excel"}
 
 
+@pytest.fixture(scope="module")
+def world_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    yield from baseline_rows(django_db_blocker, build)
+
+
 @pytest.fixture
-def world(transactional_db: Any) -> Any:
-    return build()
+def world(world_rows: Any, transactional_db: Any) -> Any:
+    """The world, built once for the module; each test starts from its rows."""
+    return fresh(world_rows)
 
 
 def _walk(page: Any, live_server: Any) -> tuple[list[str], list[str], int]:

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from org.demo import DEMO_PASSWORD, LOGINS, seed_org
+from tests.access import fresh
+from tests.browser.conftest import baseline_rows
 
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture(scope="module")
+def demo_org_rows(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    yield from baseline_rows(django_db_blocker, seed_org)
+
+
 @pytest.fixture
-def demo_org(transactional_db: Any) -> Any:
-    return seed_org()
+def demo_org(demo_org_rows: Any, transactional_db: Any) -> Any:
+    """The demo's organisation and logins, seeded once for the module; each test starts
+    from its rows."""
+    return fresh(demo_org_rows)
 
 
 @pytest.mark.parametrize(("username", "name"), [login[:2] for login in LOGINS])

@@ -153,17 +153,20 @@ class LightStatus(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(_("month"), validators=MONTHS)
     colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
+    # Wide enough for any legal input: actuals and plans go up to 10^14 (four decimals), so a
+    # year's sum or forecast reaches ~10^16, and a deviation against the smallest plan
+    # (0.0001) ~10^18 (hypothesis found a sweep of such an item refused by a 12-digit column).
     deviation = models.DecimalField(
-        _("deviation"), max_digits=12, decimal_places=6, null=True, blank=True
+        _("deviation"), max_digits=30, decimal_places=6, null=True, blank=True
     )
     plan_to_date = models.DecimalField(
-        _("plan to date"), max_digits=18, decimal_places=4, null=True, blank=True
+        _("plan to date"), max_digits=24, decimal_places=4, null=True, blank=True
     )
     actual_to_date = models.DecimalField(
-        _("actual to date"), max_digits=18, decimal_places=4, null=True, blank=True
+        _("actual to date"), max_digits=24, decimal_places=4, null=True, blank=True
     )
     forecast = models.DecimalField(
-        _("year-end forecast"), max_digits=18, decimal_places=4, null=True, blank=True
+        _("year-end forecast"), max_digits=24, decimal_places=4, null=True, blank=True
     )
     predicted_miss = models.BooleanField(_("predicted miss"), default=False)
     missing = models.BooleanField(_("actual missing"), default=False)

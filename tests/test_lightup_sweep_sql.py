@@ -270,3 +270,24 @@ def test_the_sql_path_sends_the_messages_of_the_pure_rules_and_none_twice(cast: 
     # The same messages are offered again; the database keeps each one once.
     assert again.messages == len(expected) and Notification.objects.count() == len(expected)
     assert sent() == expected and rows_of(WORLD_MONTH) == stored
+
+
+def test_a_deviation_of_millions_of_percent_is_stored_by_both_paths(cast: Cast) -> None:
+    """A tiny plan and large actuals (a target of 0.0128, ten months of 100,000): the
+    deviation is ~10^8, past the first column's 10^6, which failed the whole sweep (found by
+    the property test above)."""
+    need(connection.vendor == "postgresql", "PostgreSQL")
+    item = {
+        "kind": ItemKind.QUANTITATIVE,
+        "polarity": "higher",
+        "aggregation": "sum",
+        "target": Decimal("0.0128"),
+        "actuals": {m: (Decimal("99999.9999"), False) for m in range(1, 11)},
+        "plan": {},
+        "milestones": [],
+        "override": None,
+        "thresholds": None,
+        "streak": 0,
+        "strict": False,
+    }
+    assert_both_paths_agree(cast, [item], today=TODAYS[0], default_scheme=True)

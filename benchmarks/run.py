@@ -7,12 +7,17 @@ Starts a throwaway PostgreSQL the way ``tests.harness`` does (``--sqlite``: a te
 file instead), migrates, runs ``generate_enterprise``, gives one person of the group HR and
 one the executive role over the whole group, then requests each page as an employee, a team
 manager, HR and the executive with Django's test client and prints a Markdown table:
-median and p95 server time over ``--repeat`` requests (after one warm-up) and the number of
-queries of one request. ``make bench`` runs it at 100,000 employees.
+median and p95 server time over ``--repeat`` requests (after one warm-up), the median time
+spent waiting for the database and of Python CPU, the PostgreSQL backend's CPU per request
+(a mean: the kernel counts it in 10 ms ticks) and the number of queries of one request. On a
+loaded machine the wall times mostly measure the wait for a core; the CPU columns are the
+steadier figures. ``make bench`` runs it at 100,000 employees.
 
 ``--keep DIR`` keeps the PostgreSQL data directory in ``DIR`` (outside the checkout): the first
 run generates the group there, later runs start the server on it again, apply any new
 migrations and measure at once (generating 100,000 people is the slow part).
+``--database-url URL`` measures on a server that is already running and holds a group
+(migrated, not generated).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -103,8 +109,9 @@ def populate(employees: int, keep: Path | None, *, fresh: bool) -> str:
         generated = f"generated in {time.perf_counter() - started:.0f} s"
         if keep:
             (keep / "generated.txt").write_text(f"{employees} {generated}\n")
+    elif keep is None:
+        generated = "reused: a running server"
     else:
-        assert keep is not None
         marker = keep / "generated.txt"
         if not marker.exists():
             raise SystemExit(f"{keep} holds no finished generation: delete it and run again")
@@ -115,25 +122,58 @@ def populate(employees: int, keep: Path | None, *, fresh: bool) -> str:
     return generated
 
 
-def measure(get: Callable[[], Any], repeat: int) -> tuple[list[float], int, int]:
+@dataclass
+class Sample:
+    """One page for one person: wall times of the requests, and what they cost."""
+
+    times: list[float]  # wall time of each request, ms
+    sql: list[float]  # time spent waiting for the database, per request, ms
+    cpu: list[float]  # this process's CPU time, per request, ms
+    backend: float | None  # PostgreSQL backend CPU per request, ms (mean: 10 ms ticks)
+    queries: int
+    status: int
+
+
+def measure(get: Callable[[], Any], repeat: int) -> Sample:
+    """``repeat`` requests after one warm-up. On a shared machine the wall time mostly says
+    how long a request waited for a core; the SQL time, the Python CPU time and the
+    PostgreSQL backend's CPU time say how much work it was."""
     from django.db import connection
 
+    from benchmarks.bench_assessment import Meter
+
     count = 0
+    waited = 0.0
 
     def counting(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        nonlocal count
+        nonlocal count, waited
         count += 1
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            waited += time.perf_counter() - started
 
     # Not CaptureQueriesContext: request_started resets the query log it reads.
     with connection.execute_wrapper(counting):
         status = get().status_code  # warm-up, and the query count of one request
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        get()
-        times.append((time.perf_counter() - started) * 1000)
-    return times, count, status
+        queries = count
+        pid = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                pid = cursor.fetchone()[0]
+        times, sql, cpu, backend = [], [], [], 0.0
+        for _ in range(repeat):
+            waited = 0.0
+            with Meter(pid) as meter:
+                get()
+            times.append(meter.wall * 1000)
+            cpu.append(meter.cpu * 1000)
+            sql.append(waited * 1000)
+            backend = backend + meter.backend if meter.backend is not None else backend
+    mean_backend = backend * 1000 / repeat if pid is not None and repeat else None
+    return Sample(times, sql, cpu, mean_backend, queries, status)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -145,12 +185,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--keep", type=Path, help="keep (or reuse) the PostgreSQL data directory in this folder"
     )
+    parser.add_argument("--database-url", help="a running PostgreSQL that holds a group")
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
         fresh = True
         if args.sqlite:
             tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="spm-bench-"))
             os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+        elif args.database_url:
+            os.environ["DATABASE_URL"] = args.database_url
+            fresh = False
         elif args.keep:
             _, fresh = stack.enter_context(kept_postgres(args.keep.resolve()))
         else:
@@ -175,18 +219,22 @@ def main(argv: list[str] | None = None) -> None:
             f"{args.repeat} requests each, server time (Django test client); "
             f"load average at the start {os.getloadavg()[0]:.1f}:\n"
         )
-        print("| page | as | median | p95 | queries | status |")
-        print("|---|---|---|---|---|---|")
+        print("| page | as | median | p95 | SQL | Python CPU | PostgreSQL CPU | queries | status |")
+        print("|---|---|---|---|---|---|---|---|---|")
         pages = [p for p in PAGES if not args.only or p[0] in args.only]
         for name, url in pages:
             for role, person in people.items():
                 client = Client()
                 client.force_login(person.user)
                 path = url.format(**ids)
-                times, queries, status = measure(partial(client.get, path), args.repeat)
+                got = measure(partial(client.get, path), args.repeat)
+                backend = "-" if got.backend is None else f"{got.backend:,.0f} ms"
                 print(
-                    f"| {name} | {role} | {statistics.median(times):,.0f} ms "
-                    f"| {percentile(times, 0.95):,.0f} ms | {queries} | {status} |",
+                    f"| {name} | {role} | {statistics.median(got.times):,.0f} ms "
+                    f"| {percentile(got.times, 0.95):,.0f} ms "
+                    f"| {statistics.median(got.sql):,.0f} ms "
+                    f"| {statistics.median(got.cpu):,.0f} ms | {backend} "
+                    f"| {got.queries} | {got.status} |",
                     flush=True,
                 )
         # The machine is shared: a figure means little without the load it was taken at.

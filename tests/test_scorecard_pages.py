@@ -283,6 +283,30 @@ def test_alignment_shows_the_tree_and_every_kind_of_warning(world: World) -> Non
     assert "Nobody serves me" in response.content.decode()
 
 
+def test_an_objective_only_an_employee_serves_is_covered_and_one_served_elsewhere_is_not(
+    world: World,
+) -> None:
+    """The tree's unit items, an item anywhere at all, then the view: each objective is
+    judged by the items of the subtree and year shown, whichever probe answers."""
+    from tests.factories_scorecard import ObjectiveFactory
+
+    perspective = world.f1.perspective
+    mine = ObjectiveFactory(plan=world.plan, code="M1", perspective=perspective)
+    ItemFactory(scorecard=world.cards["employee"], objective=mine, name="Only mine")
+    finance_only = ObjectiveFactory(plan=world.plan, code="X1", perspective=perspective)
+    ItemFactory(scorecard=world.cards["finance_clerk"], objective=finance_only, name="Ledger")
+    other_year = ObjectiveFactory(plan=world.plan, code="Y1", perspective=perspective)
+    ItemFactory(
+        scorecard=ScorecardFactory(unit=world.cast.engineering, year=2027, plan=world.plan),
+        objective=other_year,
+    )
+    unused = ObjectiveFactory(plan=world.plan, code="Z1", perspective=perspective)
+    group = world.cast.client("hr").get(reverse("scorecard-alignment"), {"year": 2026})
+    assert set(group.context["view"].uncovered) == {other_year, unused}
+    engineering = world.cast.client("manager").get(reverse("scorecard-alignment"), {"year": 2026})
+    assert set(engineering.context["view"].uncovered) == {finance_only, other_year, unused}
+
+
 def test_alignment_of_a_sub_unit_shows_only_its_subtree(world: World) -> None:
     response = world.cast.client("manager").get(reverse("scorecard-alignment"), {"year": 2026})
     view = response.context["view"]

@@ -23,6 +23,7 @@ from tests.factories_scorecard import (
     MilestoneFactory,
     MilestoneItemFactory,
     MonthlyPlanFactory,
+    ObjectiveFactory,
     ScorecardFactory,
 )
 from tests.scorecard_world import World, build_world
@@ -126,16 +127,28 @@ def test_unit_page(world: World, django_assert_num_queries: Any, n: int) -> None
     _count(django_assert_num_queries, PAGE_BASE + 11 + NAV, manager, url, year=2026)
 
 
+def objectives_off_the_tree(world: World, n: int) -> None:
+    """``n`` objectives no item serves and ``n`` only an employee's item serves: neither is
+    served by a unit item of the alignment tree, so both probes of the page run."""
+    for i in range(n):
+        ObjectiveFactory(plan=world.plan, code=f"U{i}", perspective=world.f1.perspective)
+        only_mine = ObjectiveFactory(
+            plan=world.plan, code=f"M{i}", perspective=world.f1.perspective
+        )
+        ItemFactory(scorecard=world.cards["employee"], objective=only_mine, name=f"Only {i}")
+
+
 @pytest.mark.parametrize("n", SIZES)
 def test_alignment_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
+    objectives_off_the_tree(world, n)
     # + top unit, + default plan, + unit items per level, + unit items, + children
-    # summaries, + objectives,
-    # + objectives served, + weights (rows, count), + sums (rows, count),
+    # summaries, + objectives, + objectives off the tree served by any item at all,
+    # + those served in the view, + weights (rows, count), + sums (rows, count),
     # + unlinked (rows, count), + plans for the filter, + years (2), + units for the filter
     # (the top unit has no ancestors for the breadcrumb)
     url = reverse("scorecard-alignment")
-    _count(django_assert_num_queries, PAGE_BASE + 17 + NAV, world.cast.client("hr"), url, year=2026)
+    _count(django_assert_num_queries, PAGE_BASE + 18 + NAV, world.cast.client("hr"), url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -159,7 +172,7 @@ def test_indicator_list_page(world: World, django_assert_num_queries: Any, n: in
     [
         ("/api/v1/scorecards/", 1),  # a cursor page with summaries (no count)
         ("/api/v1/scorecard-items/", 2),  # a cursor page with scorecard, monthly plans
-        ("/api/v1/milestones/", 2),  # count, page with units
+        ("/api/v1/milestones/", 1),  # a cursor page with units (no count)
         ("/api/v1/indicators/", 2),  # count, page with owner unit
     ],
 )
@@ -181,6 +194,7 @@ def test_api_my_targets(world: World, django_assert_num_queries: Any, n: int) ->
 @pytest.mark.parametrize("n", SIZES)
 def test_api_alignment(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
+    objectives_off_the_tree(world, n)
     # as the page, without the filter lists
     url = "/api/v1/alignment/"
-    _count(django_assert_num_queries, API_BASE + 13, world.cast.client("hr"), url, year=2026)
+    _count(django_assert_num_queries, API_BASE + 14, world.cast.client("hr"), url, year=2026)

@@ -196,14 +196,7 @@ def alignment(
         else:
             branches.get(node.item.objective_id, loose).nodes.append(node)  # type: ignore[arg-type]
     result.branches = list(branches.values()) + ([loose] if loose.nodes else [])
-    if objectives:
-        # One EXISTS per objective, each with its id written in: planned one by one, an
-        # unused objective is an empty index probe and a served one stops at its first item
-        # (correlated to the objective row, the planner scanned every item for each).
-        probes = {f"o{o.pk}": Exists(view.filter(objective_id=o.pk)) for o in objectives}
-        found = Objective.objects.filter(pk=objectives[0].pk).values(**probes).get()
-        served = {o.pk for o in objectives if found[f"o{o.pk}"]}
-        result.uncovered = [o for o in objectives if o.pk not in served]
+    result.uncovered = _uncovered(view, objectives, {n.item.objective_id for n in nodes.values()})
     _weight_problems(user, result)
     _sum_problems(view, result)
     unlinked = view.filter(objective__isnull=True).select_related(
@@ -213,6 +206,32 @@ def alignment(
         list(unlinked.order_by("scorecard__unit__path", "pk")[:LIMIT]), unlinked.count()
     )
     return result
+
+
+def _probe(objectives: list[Objective], items: QuerySet[ScorecardItem]) -> set[int]:
+    """Which of ``objectives`` an item of ``items`` serves, in one query: one ``EXISTS`` each
+    with its id written in. Planned one by one, an unused objective is an empty index probe
+    and a served one stops at its first item (as a correlated subquery the planner expects
+    a tenth of the items per objective and scans them all for an unused one)."""
+    if not objectives:
+        return set()
+    probes = {f"o{o.pk}": Exists(items.filter(objective_id=o.pk)) for o in objectives}
+    found = Objective.objects.filter(pk=objectives[0].pk).values(**probes).get()
+    return {o.pk for o in objectives if found[f"o{o.pk}"]}
+
+
+def _uncovered(
+    view: QuerySet[ScorecardItem], objectives: list[Objective], in_tree: set[int | None]
+) -> list[Objective]:
+    """The objectives no item of ``view`` serves. One the tree's unit items serve is served;
+    one no item at all serves is not (a probe of the item table alone, ~0.1 ms to plan
+    each). Only the rest are probed in ``view`` (three tables, ~1 ms to plan each), so the
+    usual page — every objective in the tree or unused — plans no such probe at all."""
+    rest = [o for o in objectives if o.pk not in in_tree]
+    used = _probe(rest, ScorecardItem.objects.all())
+    served = {o.pk for o in objectives if o.pk in in_tree}
+    served |= _probe([o for o in rest if o.pk in used], view)
+    return [o for o in objectives if o.pk not in served]
 
 
 def _weight_problems(user: Any, result: Alignment) -> None:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from org import selectors as org_selectors
 from org.models import Employee
 from org.scoping import actor_of
 from scorecard.forms.cascade import BulkAssignForm, CascadeForm, receivers
@@ -119,12 +120,10 @@ def _assign_form(request: HttpRequest, parent: ScorecardItem, data: object) -> B
     )
     if not units.exists():
         raise Http404
-    titles = list(
-        Employee.objects.restrict(request.user)
-        .filter(active=True, unit__path__startswith=parent.scorecard.unit.path)
-        .order_by("job_title")
-        .values_list("job_title", flat=True)
-        .distinct()
+    titles = org_selectors.distinct_titles(
+        Employee.objects.restrict(request.user).filter(
+            active=True, unit__path__startswith=parent.scorecard.unit.path
+        )
     )
     initial = {"unit": parent.scorecard.unit_id, "include_subunits": True}
     return BulkAssignForm(data, units=units, job_titles=titles, initial=initial)

@@ -25,6 +25,7 @@ from spm.api import (
     request_action,
 )
 from spm.clock import clock
+from spm.cursor import KeysetPagination
 
 
 class MilestoneSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer[Milestone]):
@@ -78,6 +79,9 @@ class MilestoneFilter(FilterSet):
 class MilestoneViewSet(ScopedViewSetMixin, viewsets.ModelViewSet[Milestone]):
     """Milestones of the items in scope, and the hand-overs of the caller's units."""
 
+    # Cursor pages: counting the milestones a whole group may see joins each to its
+    # scorecard (the scope spans the item's card and the two units).
+    pagination_class = KeysetPagination
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilter
     ordering_fields = ["due_date", "order"]

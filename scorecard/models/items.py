@@ -76,8 +76,14 @@ class MilestoneQuerySet(ItemChildQuerySet):
             ("responsible_unit", "counterpart_unit") if action == VIEW else ("responsible_unit",)
         )
         for path in scope.paths(self.scope_rules[action] - {SELF}):
+            # The subtree's unit ids when the scope read them (see ``subtree_q``): the
+            # milestone's own columns, no join to the unit table.
+            ids = scope.subtree_ids_of(path)
             for lookup in lookups:
-                base |= Q(**{f"{lookup}__path__startswith": path})
+                if ids is None:
+                    base |= Q(**{f"{lookup}__path__startswith": path})
+                else:
+                    base |= Q(**{f"{lookup}_id__in": ids})
         if action == VIEW and scope.employee_unit_id is not None:
             base |= Q(responsible_unit_id=scope.employee_unit_id)
             base |= Q(counterpart_unit_id=scope.employee_unit_id)

@@ -61,8 +61,11 @@ def item_lines(items: Iterable[ScorecardItem]) -> dict[int, Line]:
     for _level in range(MAX_DEPTH):
         wanted = {pid for pid in pending.values() if pid not in known}
         if wanted:
-            for parent in ScorecardItem.objects.filter(pk__in=wanted).select_related(
-                "scorecard__unit", "scorecard__employee", "objective__owner_unit"
+            # ``order_by()``: read into a dict; the model's order would join and sort.
+            for parent in (
+                ScorecardItem.objects.filter(pk__in=wanted)
+                .select_related("scorecard__unit", "scorecard__employee", "objective__owner_unit")
+                .order_by()
             ):
                 known[parent.pk] = parent
         next_pending = {}
@@ -91,7 +94,7 @@ def _objective_lines(lines: dict[int, Line], served: dict[int, Objective | None]
     for _level in range(MAX_DEPTH):
         if not wanted:
             break
-        for o in Objective.objects.filter(pk__in=wanted).select_related("owner_unit"):
+        for o in Objective.objects.filter(pk__in=wanted).select_related("owner_unit").order_by():
             known[o.pk] = o
         wanted = {o.parent_id for o in known.values() if o.parent_id and o.parent_id not in known}
     for item_id, objective in served.items():

@@ -55,7 +55,11 @@ def with_progress_rows(items: QuerySet[ScorecardItem]) -> QuerySet[ScorecardItem
         ),
         Prefetch(
             "milestones",
-            queryset=Milestone.objects.select_related("responsible_unit", "counterpart_unit"),
+            # The model's order within an item, without the item's own (which joins the
+            # scorecard, its unit and its employee to sort rows already grouped by item).
+            queryset=Milestone.objects.select_related(
+                "responsible_unit", "counterpart_unit"
+            ).order_by("due_date", "order", "pk"),
             to_attr="milestone_rows",
         ),
     )

@@ -25,7 +25,12 @@ class MonthlyActual(models.Model):
     stale edit be refused.
     """
 
-    item = models.ForeignKey(ScorecardItem, on_delete=models.CASCADE, related_name="actuals")
+    # No index of its own: the unique (item, month) index leads with the item and serves
+    # every read by item (EXPLAIN: prefetches, joins, cascade deletes); a second index on
+    # nine million rows only cost the generator's load ~3 s and every write its upkeep.
+    item = models.ForeignKey(
+        ScorecardItem, on_delete=models.CASCADE, related_name="actuals", db_index=False
+    )
     month = models.PositiveSmallIntegerField(_("month"), validators=MONTHS)
     value = models.DecimalField(_("actual value"), max_digits=18, decimal_places=4)
     note = models.TextField(_("note"), blank=True)

@@ -126,6 +126,11 @@ class TestAgainstIssuedLetters:
         response = cast.client(role).get(reverse("letter-list"), {"awaiting": "1"})
         expected = {"sibling_manager": {"finance"}, "employee": {"employee"}}.get(role, set())
         assert {row.pk for row in response.context["page"].object_list} == _ids(letters, expected)
+        # The home page's short list: the same letters.
+        from scorecard.selectors.letters import letters_awaiting
+
+        home = letters_awaiting(cast.member(role).user)  # type: ignore[union-attr]
+        assert {row.pk for row in home} == _ids(letters, expected)
 
     @pytest.mark.parametrize("role", CAST)
     @pytest.mark.parametrize(

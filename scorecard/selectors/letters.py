@@ -60,15 +60,19 @@ def scorecard_versions(user: Any, scorecard: Scorecard) -> QuerySet[Responsibili
 
 
 def awaiting_q(user: Any) -> Q:
-    """Letters waiting for this user: to sign, to countersign, or to acknowledge."""
+    """Letters waiting for this user: to sign, to countersign, or to acknowledge.
+
+    By the user's employee record (one per user, the scope's): the letter's own signer and
+    issuer columns, no join to the people and their logins (four joins more made planning
+    the home page's short list ~25 ms at 100,000 employees). A login without an employee
+    record signs nothing."""
+    me = scope_of(user).employee_id
+    if me is None:
+        return Q(pk__in=[])
     return (
-        Q(status=LetterStatus.AWAITING_HEAD, signer__user_id=user.pk)
-        | Q(status=LetterStatus.AWAITING_ISSUER, issuer__user_id=user.pk)
-        | Q(
-            status=LetterStatus.SIGNED,
-            acknowledged_at__isnull=True,
-            scorecard__employee__user_id=user.pk,
-        )
+        Q(status=LetterStatus.AWAITING_HEAD, signer_id=me)
+        | Q(status=LetterStatus.AWAITING_ISSUER, issuer_id=me)
+        | Q(status=LetterStatus.SIGNED, acknowledged_at__isnull=True, scorecard__employee_id=me)
     )
 
 
@@ -91,7 +95,13 @@ def letter_list(
 
 
 def letters_awaiting(user: Any) -> QuerySet[ResponsibilityLetter]:
-    return letter_list(user, awaiting=True)
+    """The home page's list: what its rows show (whose card, which year), newest first."""
+    return (
+        letters(user)
+        .filter(awaiting_q(user))
+        .select_related("scorecard__unit", "scorecard__employee")
+        .order_by("-created_at", "-pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from org.forms import DeactivateForm, EmployeeCreateForm, RoleGrantForm, UnitFor
 from org.models import OrgUnit, RoleAssignment
 from org.scoping import CHANGE, actor_of, scope_of
 from org.versions import StaleOrgEdit
-from spm.forms import attach_errors, attach_stale, posted_version
+from spm.forms import act, attach_errors, attach_stale, posted_version
 
 
 def _changeable_units(request: HttpRequest) -> Any:
@@ -205,17 +205,17 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(
         selectors.employees(request.user, CHANGE), user_id=assignment.user_id
     )
-    try:
-        services.role_revoke(
+    # Refused when stale (someone changed their roles since the page was drawn), when no
+    # version was sent, or when the actor may not revoke this role.
+    return act(
+        request,
+        lambda: services.role_revoke(
             actor=actor_of(request),
             assignment=assignment,
             expected_version=posted_version(request),
-        )
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        # Stale (someone changed their roles since the page was drawn) or no version sent.
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Role revoked."))
-    return redirect("employee-roles", pk=person.pk)
+        ),
+        "employee-roles",
+        person.pk,
+        done=_("Role revoked."),
+        refusals=(ValidationError, PermissionDenied),
+    )

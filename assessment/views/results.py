@@ -8,11 +8,10 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,7 +34,7 @@ from assessment.services.decisions import APPROVERS
 from assessment.services.results import CALIBRATORS, result_acknowledge
 from org.scoping import CHANGE, actor_of, scope_of
 from scorecard.models import ItemKind, Milestone, ScorecardItem
-from spm.forms import posted_version
+from spm.forms import act, posted_version
 
 
 def _may_review(user: Any, result: AssessmentResult) -> bool:
@@ -270,13 +269,7 @@ def result_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     result = selectors.result_get(actor_of(request), pk)
-    try:
-        ACTIONS[action](request, result)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Saved."))
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("assessment-result", result.pk)
+    safe = target.startswith("/") and not target.startswith("//")
+    back: tuple[Any, ...] = (target,) if safe else ("assessment-result", result.pk)
+    return act(request, lambda: ACTIONS[action](request, result), *back)

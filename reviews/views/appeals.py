@@ -18,8 +18,8 @@ from org.scoping import VIEW, actor_of, get_scoped
 from reviews import forms, selectors
 from reviews.models import AppealStatus
 from reviews.services import appeals as services
-from reviews.views.common import act, page_of
-from spm.forms import posted_version
+from reviews.views.common import page_of
+from spm.forms import act, posted_version
 from spm.htmx import is_htmx_partial
 
 

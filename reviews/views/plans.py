@@ -18,9 +18,9 @@ from reviews import forms, people
 from reviews.models import ImprovementPlan, Interview, PlanAction
 from reviews.services import interviews as interview_services
 from reviews.services import plans as plan_services
-from reviews.views.common import act, managed_people, page_of, run
+from reviews.views.common import managed_people, page_of
 from spm.clock import clock
-from spm.forms import posted_version
+from spm.forms import act, form_run, posted_version
 
 
 @login_required
@@ -36,7 +36,7 @@ def interview_list(request: HttpRequest) -> HttpResponse:
             who = Employee.objects.filter(pk=data["employee"]).first()
             if who is None:
                 raise Http404
-            row = run(form, lambda: interview_services.interview_schedule(
+            row = form_run(form, lambda: interview_services.interview_schedule(
                 actor=user, employee=who, scheduled_for=data["scheduled_for"], place=data["place"]
             ))  # fmt: skip
             if row is not None:
@@ -63,7 +63,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
     if request.method == "POST" and holds and form.is_valid():
         data = form.cleaned_data
-        done = run(
+        done = form_run(
             form,
             lambda: interview_services.interview_record(actor=user, interview=interview, **data),
         )
@@ -103,7 +103,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             who = Employee.objects.select_related("unit").filter(pk=data["employee"]).first()
             if who is None:
                 raise Http404
-            plan = run(form, lambda: plan_services.plan_create(
+            plan = form_run(form, lambda: plan_services.plan_create(
                 actor=user, unit=who.unit, employee=who, year=data["year"], title=data["title"]
             ))  # fmt: skip
             if plan is not None:
@@ -125,7 +125,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         owner = Employee.objects.filter(pk=data["owner"]).first()
         if owner is None:
             raise Http404
-        done = run(form, lambda: plan_services.plan_action_add(
+        done = form_run(form, lambda: plan_services.plan_action_add(
             actor=user, plan=plan, description=data["description"], owner=owner,
             due_on=data["due_on"],
         ))  # fmt: skip

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from org.scoping import CHANGE, actor_of
 from scorecard.forms.items import ItemForm, MonthlyPlanForm
 from scorecard.item_panels import panels_for
-from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardItem, ScorecardLocked
+from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardItem
 from scorecard.rules import scoring
 from scorecard.selectors import items as item_selectors
 from scorecard.selectors import scorecards as selectors
@@ -28,7 +28,7 @@ from scorecard.services import items as services
 from scorecard.services.cascade import allowed_modes
 from scorecard.views.common import page_of
 from spm.clock import clock
-from spm.forms import attach_errors, form_save, posted_version
+from spm.forms import act, attach_errors, form_save, posted_version
 
 
 @login_required
@@ -173,15 +173,16 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = item_selectors.item_get(request.user, pk, CHANGE)
-    try:
-        services.item_delete(
+    return act(
+        request,
+        lambda: services.item_delete(
             actor=actor_of(request), item=item, expected_version=posted_version(request)
-        )
-    except (ValidationError, ScorecardLocked) as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("scorecard-item", pk=item.pk)
-    messages.success(request, _("Item removed."))
-    return redirect("scorecard-detail", pk=item.scorecard_id)
+        ),
+        "scorecard-item",
+        item.pk,
+        done=_("Item removed."),
+        then=lambda _deleted: redirect("scorecard-detail", pk=item.scorecard_id),
+    )
 
 
 @login_required

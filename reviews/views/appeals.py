@@ -18,9 +18,10 @@ from org.scoping import VIEW, actor_of, get_scoped
 from reviews import forms, selectors
 from reviews.models import AppealStatus
 from reviews.services import appeals as services
-from reviews.views.common import page_of
+from reviews.views.common import PAGE_SIZE
 from spm.forms import act, posted_version
 from spm.htmx import is_htmx_partial
+from spm.paginator import page_of
 
 
 @login_required
@@ -29,7 +30,11 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in AppealStatus.values:
         rows = rows.filter(status=status)
-    context = {"page": page_of(request, rows), "statuses": AppealStatus.choices, "status": status}
+    context = {
+        "page": page_of(request, rows, PAGE_SIZE),
+        "statuses": AppealStatus.choices,
+        "status": status,
+    }
     template = (
         "reviews/_appeal_rows.html" if is_htmx_partial(request) else "reviews/appeal_list.html"
     )

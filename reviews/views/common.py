@@ -3,20 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from org.models import Employee
 from org.scoping import ADMIN, MANAGER, Actor, scope_of
 
 PAGE_SIZE = 25
-
-
-def page_of(request: HttpRequest, rows: Any, size: int = PAGE_SIZE) -> Page:
-    return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
 def managed_people(actor: Actor) -> QuerySet[Employee]:

@@ -19,10 +19,11 @@ from reviews import forms, people
 from reviews.models import CriticalIncident, FeedbackTopic
 from reviews.services import feedback as feedback_services
 from reviews.services import incidents as incident_services
-from reviews.views.common import managed_people, page_of
+from reviews.views.common import PAGE_SIZE, managed_people
 from scorecard.models import ScorecardItem
 from spm.forms import act, form_run, posted_version
 from spm.htmx import is_htmx_partial
+from spm.paginator import page_of
 
 
 @login_required
@@ -51,7 +52,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             if done is not None:
                 messages.success(request, _("The incident is recorded."))
                 return redirect("reviews-incidents")
-    context = {"page": page_of(request, rows), "form": form}
+    context = {"page": page_of(request, rows, PAGE_SIZE), "form": form}
     template = (
         "reviews/_incident_rows.html" if is_htmx_partial(request) else "reviews/incidents.html"
     )
@@ -91,7 +92,9 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
         if thread is not None:
             return redirect("reviews-feedback-thread", thread.pk)
     return render(
-        request, "reviews/feedback_list.html", {"page": page_of(request, rows), "form": form}
+        request,
+        "reviews/feedback_list.html",
+        {"page": page_of(request, rows, PAGE_SIZE), "form": form},
     )
 
 

@@ -18,9 +18,10 @@ from reviews import forms, people
 from reviews.models import ImprovementPlan, Interview, PlanAction
 from reviews.services import interviews as interview_services
 from reviews.services import plans as plan_services
-from reviews.views.common import managed_people, page_of
+from reviews.views.common import PAGE_SIZE, managed_people
 from spm.clock import clock
 from spm.forms import act, form_run, posted_version
+from spm.paginator import page_of
 
 
 @login_required
@@ -42,7 +43,9 @@ def interview_list(request: HttpRequest) -> HttpResponse:
             if row is not None:
                 return redirect("reviews-interview", row.pk)
     return render(
-        request, "reviews/interviews.html", {"page": page_of(request, rows), "form": form}
+        request,
+        "reviews/interviews.html",
+        {"page": page_of(request, rows, PAGE_SIZE), "form": form},
     )
 
 
@@ -108,7 +111,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             ))  # fmt: skip
             if plan is not None:
                 return redirect("reviews-plan", plan.pk)
-    return render(request, "reviews/plans.html", {"page": page_of(request, rows), "form": form})
+    return render(
+        request, "reviews/plans.html", {"page": page_of(request, rows, PAGE_SIZE), "form": form}
+    )
 
 
 @login_required

@@ -31,7 +31,7 @@ from scorecard.services.actuals_import_jobs import actuals_import_submit
 from scorecard.tasks import IMPORT_KIND
 from spm.clock import clock, previous_month
 from spm.errors import Conflict
-from spm.forms import act, posted_version
+from spm.forms import act, attach_stale, posted_version
 from spm.htmx import is_htmx_partial
 from spm.models import Job
 from spm.paginator import capped_page
@@ -153,11 +153,7 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
             current = exc.current
             # Keep the typed value and note; move the version on, so that submitting
             # again (after reading the stored value) deliberately replaces it.
-            fresh = request.POST.copy()
-            fresh["version"] = str(current.version if current else 0)
-            form = ActualForm(fresh)
-            form.is_valid()
-            form.add_error(None, exc.messages[0])
+            attach_stale(form, exc, current.version if current else 0)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from org.scoping import CHANGE, actor_of
 from scorecard.forms.items import ItemForm, MonthlyPlanForm
 from scorecard.item_panels import panels_for
-from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardItem
+from scorecard.models import COMPLETE, ItemKind, Milestone
 from scorecard.rules import scoring
 from scorecard.selectors import items as item_selectors
 from scorecard.selectors import scorecards as selectors
@@ -26,9 +26,9 @@ from scorecard.selectors.lines import item_lines
 from scorecard.selectors.progress import progress_of
 from scorecard.services import items as services
 from scorecard.services.cascade import allowed_modes
-from scorecard.views.common import page_of
 from spm.clock import clock
-from spm.forms import act, attach_errors, form_save, posted_version
+from spm.forms import act, attach_errors, attach_stale, form_save, posted_version
+from spm.paginator import page_of
 
 
 @login_required
@@ -114,20 +114,6 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _stale_form(request: HttpRequest, item: ScorecardItem, exc: services.StaleItem) -> ItemForm:
-    """The editor's form with everything they typed, now based on the stored version, so
-    saving again knowingly replaces the other person's change."""
-    data = request.POST.copy()
-    if exc.current is not None:
-        data["version"] = str(exc.current.version)
-    form = ItemForm(
-        data, instance=item, user=actor_of(request), scorecard=item.scorecard, kind=item.kind
-    )
-    form.is_valid()
-    form.add_error(None, exc.messages)
-    return form
-
-
 @login_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = item_selectors.item_get(request.user, pk, CHANGE)
@@ -147,8 +133,10 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.goal(),
             )
         except services.StaleItem as exc:
+            # Everything they typed stays, now based on the stored version, so saving
+            # again knowingly replaces the other person's change.
             stored = exc.current
-            form = _stale_form(request, item, exc)
+            attach_stale(form, exc, stored.version if stored else form.cleaned_data["version"])
         except ValidationError as exc:
             attach_errors(form, exc)
         else:
@@ -207,12 +195,8 @@ def item_plan(request: HttpRequest, pk: int) -> HttpResponse:
                 values=form.values(),
             )
         except services.StaleItem as exc:
-            fresh = request.POST.copy()
-            if exc.current is not None:
-                fresh["version"] = str(exc.current.version)
-            form = MonthlyPlanForm(fresh)
-            form.is_valid()
-            form.add_error(None, exc.messages)
+            stored = exc.current
+            attach_stale(form, exc, stored.version if stored else form.cleaned_data["version"])
         except ValidationError as exc:
             attach_errors(form, exc)
         else:

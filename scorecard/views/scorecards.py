@@ -23,10 +23,11 @@ from scorecard.selectors import scorecards as selectors
 from scorecard.selectors.duties import is_own_receiver
 from scorecard.selectors.progress import progress_of
 from scorecard.services import scorecards as services
-from scorecard.views.common import page_of, year_of
+from scorecard.views.common import year_of
 from spm.clock import clock
 from spm.forms import act, form_save
 from spm.htmx import is_htmx_partial
+from spm.paginator import page_of
 from spm.saved_filters import with_saved_filters
 
 

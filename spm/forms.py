@@ -121,6 +121,14 @@ def form_run(form: forms.BaseForm, save: Callable[[], T]) -> T | None:
         return None
 
 
+def cleaned(form: forms.BaseForm) -> dict[str, Any]:
+    """The data of a form a one-button page posts, valid; otherwise its errors as a refusal
+    (a ``ValidationError`` with the text of every error), which :func:`act` shows."""
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_text())
+    return form.cleaned_data
+
+
 def act(
     request: HttpRequest,
     service: Callable[[], T],

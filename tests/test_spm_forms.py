@@ -17,7 +17,7 @@ from django.test import RequestFactory
 
 from org.versions import StaleRecord, WrongState
 from spm.errors import NotPermitted
-from spm.forms import BootstrapMixin, act, form_save
+from spm.forms import BootstrapMixin, act, cleaned, form_save
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -189,3 +189,12 @@ def test_pages_turn_refusals_into_messages_through_act_not_their_own_copy() -> N
     pages = [p for app in apps for p in (ROOT / app).rglob("*.py") if "migrations" not in p.parts]
     copies = [str(p.relative_to(ROOT)) for p in pages if HAND_WRITTEN.search(p.read_text())]
     assert copies == []
+
+
+def test_cleaned_answers_a_valid_forms_data_and_refuses_an_invalid_one_with_its_errors() -> None:
+    assert cleaned(NameForm({"name": "Ann"})) == {"name": "Ann"}
+    request = _post()
+    act(request, lambda: cleaned(NameForm({"name": "x" * 11})), "/back/")
+    [(level, text)] = _said(request)
+    assert level == constants.ERROR
+    assert text.startswith("* name") and "at most 10 characters" in text

@@ -91,11 +91,8 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
         ))  # fmt: skip
         if thread is not None:
             return redirect("reviews-feedback-thread", thread.pk)
-    return render(
-        request,
-        "reviews/feedback_list.html",
-        {"page": page_of(request, rows, PAGE_SIZE), "form": form},
-    )
+    page = page_of(request, rows, PAGE_SIZE)
+    return render(request, "reviews/feedback_list.html", {"page": page, "form": form})
 
 
 @login_required

@@ -42,11 +42,8 @@ def interview_list(request: HttpRequest) -> HttpResponse:
             ))  # fmt: skip
             if row is not None:
                 return redirect("reviews-interview", row.pk)
-    return render(
-        request,
-        "reviews/interviews.html",
-        {"page": page_of(request, rows, PAGE_SIZE), "form": form},
-    )
+    page = page_of(request, rows, PAGE_SIZE)
+    return render(request, "reviews/interviews.html", {"page": page, "form": form})
 
 
 @login_required

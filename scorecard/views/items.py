@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min, Sum
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_POST
 from org.scoping import CHANGE, actor_of
 from scorecard.forms.items import ItemForm, MonthlyPlanForm
 from scorecard.item_panels import panels_for
-from scorecard.models import COMPLETE, ItemKind, Milestone
+from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardItem
 from scorecard.rules import scoring
 from scorecard.selectors import items as item_selectors
 from scorecard.selectors import scorecards as selectors
@@ -114,6 +116,31 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _save(
+    request: HttpRequest,
+    form: BaseForm,
+    item: ScorecardItem,
+    save: Callable[[], object],
+    *,
+    done: str,
+) -> tuple[HttpResponse | None, ScorecardItem | None]:
+    """Save a valid item form: the way back to the item, with ``done`` said; or no way
+    (the form shows why) and, when the edit was stale, the stored item. A stale form keeps
+    everything typed, now based on the stored version, so saving again knowingly replaces
+    the other person's change."""
+    try:
+        save()
+    except services.StaleItem as exc:
+        stored = exc.current
+        attach_stale(form, exc, stored.version if stored else form.cleaned_data["version"])
+        return None, stored
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return None, None
+    messages.success(request, done)
+    return redirect("scorecard-item", pk=item.pk), None
+
+
 @login_required
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = item_selectors.item_get(request.user, pk, CHANGE)
@@ -125,23 +152,20 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data, instance=item, user=actor_of(request), scorecard=item.scorecard, kind=item.kind
     )
     if data is not None and form.is_valid():
-        try:
-            services.item_update(
+        saved, stored = _save(
+            request,
+            form,
+            item,
+            lambda: services.item_update(
                 actor=actor_of(request),
                 item=item,
                 expected_version=form.cleaned_data.get("version"),
                 **form.goal(),
-            )
-        except services.StaleItem as exc:
-            # Everything they typed stays, now based on the stored version, so saving
-            # again knowingly replaces the other person's change.
-            stored = exc.current
-            attach_stale(form, exc, stored.version if stored else form.cleaned_data["version"])
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Item saved."))
-            return redirect("scorecard-item", pk=item.pk)
+            ),
+            done=_("Item saved."),
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "scorecard/items/form.html",
@@ -187,21 +211,20 @@ def item_plan(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = MonthlyPlanForm(data, initial=initial)
     if data is not None and form.is_valid():
-        try:
-            services.item_set_monthly_plan(
+        saved, _stored = _save(
+            request,
+            form,
+            item,
+            lambda: services.item_set_monthly_plan(
                 actor=actor_of(request),
                 item=item,
                 expected_version=form.cleaned_data["version"],
                 values=form.values(),
-            )
-        except services.StaleItem as exc:
-            stored = exc.current
-            attach_stale(form, exc, stored.version if stored else form.cleaned_data["version"])
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Monthly plan saved."))
-            return redirect("scorecard-item", pk=item.pk)
+            ),
+            done=_("Monthly plan saved."),
+        )
+        if saved is not None:
+            return saved
     total = sum(p.value for p in getattr(item, "plan_rows", []))
     return render(
         request, "scorecard/items/plan.html", {"form": form, "item": item, "plan_total": total}

@@ -39,16 +39,10 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     form = None
     if scope_of(user).has_role(MANAGER, ADMIN):
         form = forms.IncidentForm(request.POST or None)
-        form.fields["employee"].choices = forms.people_choices(managed_people(user))  # type: ignore[attr-defined]
+        form.fields["employee"].queryset = managed_people(user)  # type: ignore[attr-defined]
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            who = Employee.objects.filter(pk=data["employee"]).first()
-            if who is None:
-                raise Http404
-            done = form_run(form, lambda: incident_services.incident_record(
-                actor=user, employee=who, occurred_on=data["occurred_on"], kind=data["kind"],
-                description=data["description"],
-            ))  # fmt: skip
+            done = form_run(form, lambda: incident_services.incident_record(actor=user, **data))
             if done is not None:
                 messages.success(request, _("The incident is recorded."))
                 return redirect("reviews-incidents")

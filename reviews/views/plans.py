@@ -31,15 +31,10 @@ def interview_list(request: HttpRequest) -> HttpResponse:
     form = None
     if scope_of(user).has_role(MANAGER, ADMIN):
         form = forms.InterviewForm(request.POST or None)
-        form.fields["employee"].choices = forms.people_choices(managed_people(user))  # type: ignore[attr-defined]
+        form.fields["employee"].queryset = managed_people(user)  # type: ignore[attr-defined]
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            who = Employee.objects.filter(pk=data["employee"]).first()
-            if who is None:
-                raise Http404
-            row = form_run(form, lambda: interview_services.interview_schedule(
-                actor=user, employee=who, scheduled_for=data["scheduled_for"], place=data["place"]
-            ))  # fmt: skip
+            row = form_run(form, lambda: interview_services.interview_schedule(actor=user, **data))
             if row is not None:
                 return redirect("reviews-interview", row.pk)
     page = page_of(request, rows, PAGE_SIZE)
@@ -97,12 +92,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     form = None
     if scope_of(user).has_role(MANAGER, HR, ADMIN):
         form = forms.PlanForm(request.POST or None, initial={"year": clock().today().year})
-        form.fields["employee"].choices = forms.people_choices(managed_people(user))  # type: ignore[attr-defined]
+        form.fields["employee"].queryset = managed_people(user)  # type: ignore[attr-defined]
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            who = Employee.objects.select_related("unit").filter(pk=data["employee"]).first()
-            if who is None:
-                raise Http404
+            who = data["employee"]
             plan = form_run(form, lambda: plan_services.plan_create(
                 actor=user, unit=who.unit, employee=who, year=data["year"], title=data["title"]
             ))  # fmt: skip

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
@@ -119,6 +120,17 @@ def form_run(form: forms.BaseForm, save: Callable[[], T]) -> T | None:
     except ValidationError as exc:
         attach_errors(form, exc)
         return None
+
+
+def safe_next(request: HttpRequest, url: str | None) -> str | None:
+    """``url`` (the ``next`` a page posted, a stored link) when it leads back into this
+    site; ``None`` for anything else (another host, ``//host``, ``/\\host``, a scheme), so a
+    redirect never takes the user elsewhere."""
+    if url and url_has_allowed_host_and_scheme(
+        url, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
 
 
 def cleaned(form: forms.BaseForm) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from django.test import RequestFactory
 
 from org.versions import StaleRecord, WrongState
 from spm.errors import NotPermitted
-from spm.forms import BootstrapMixin, act, cleaned, form_save
+from spm.forms import BootstrapMixin, act, cleaned, form_save, safe_next
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -198,3 +198,20 @@ def test_cleaned_answers_a_valid_forms_data_and_refuses_an_invalid_one_with_its_
     [(level, text)] = _said(request)
     assert level == constants.ERROR
     assert text.startswith("* name") and "at most 10 characters" in text
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("/scorecard/actuals/approvals/?page=2", True),
+        ("http://testserver/assessment/results/3/", True),
+        ("", False),
+        (None, False),
+        ("//evil.example/", False),
+        ("/\\evil.example/", False),
+        ("https://evil.example/", False),
+        ("javascript:alert(1)", False),
+    ],
+)
+def test_safe_next_keeps_only_a_way_back_into_this_site(url: str | None, kept: bool) -> None:
+    assert safe_next(RequestFactory().post("/"), url) == (url if kept else None)

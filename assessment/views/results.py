@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,7 +35,7 @@ from assessment.services.decisions import APPROVERS
 from assessment.services.results import CALIBRATORS, result_acknowledge
 from org.scoping import CHANGE, actor_of, scope_of
 from scorecard.models import ItemKind, Milestone, ScorecardItem
-from spm.forms import act, cleaned, posted_version
+from spm.forms import act, cleaned, posted_version, safe_next
 
 
 def _may_review(user: Any, result: AssessmentResult) -> bool:
@@ -260,7 +261,7 @@ def result_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     result = selectors.result_get(actor_of(request), pk)
-    target = request.POST.get("next", "")
-    safe = target.startswith("/") and not target.startswith("//")
-    back: tuple[Any, ...] = (target,) if safe else ("assessment-result", result.pk)
-    return act(request, lambda: ACTIONS[action](request, result), *back)
+    back = safe_next(request, request.POST.get("next")) or reverse(
+        "assessment-result", args=[result.pk]
+    )
+    return act(request, lambda: ACTIONS[action](request, result), back)

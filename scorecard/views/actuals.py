@@ -31,7 +31,7 @@ from scorecard.services.actuals_import_jobs import actuals_import_submit
 from scorecard.tasks import IMPORT_KIND
 from spm.clock import clock, previous_month
 from spm.errors import Conflict
-from spm.forms import act, attach_stale, posted_version
+from spm.forms import act, attach_stale, posted_version, safe_next
 from spm.htmx import is_htmx_partial
 from spm.models import Job
 from spm.paginator import capped_page
@@ -244,10 +244,7 @@ def actual_approve_many(request: HttpRequest) -> HttpResponse:
                 )
                 % {"n": len(result.refused)},
             )
-    back = request.POST.get("next", "")
-    if back.startswith("/") and not back.startswith("//"):
-        return redirect(back)
-    return redirect("actual-approvals")
+    return redirect(safe_next(request, request.POST.get("next")) or "actual-approvals")
 
 
 def _review(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:

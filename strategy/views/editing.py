@@ -17,7 +17,6 @@ from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from org.scoping import CHANGE, actor_of
 from spm.clock import clock
-from spm.forms import act, form_save
+from spm.forms import act, form_save, safe_next
 from spm.htmx import is_htmx_partial
 from strategy import selectors, services
 from strategy.forms import (
@@ -84,10 +83,8 @@ def _form_view(
     if locked is not None:
         return locked
     if form_save(request, form, lambda: save(form.cleaned_data)) is not None:
-        back = request.GET.get("next", "")
-        if not is_htmx_partial(request) and url_has_allowed_host_and_scheme(
-            back, {request.get_host()}, require_https=request.is_secure()
-        ):
+        back = safe_next(request, request.GET.get("next"))
+        if back is not None and not is_htmx_partial(request):
             # Back where the edit started (the strategy map, an objective's page).
             messages.success(request, done)
             return redirect(back)

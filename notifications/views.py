@@ -8,14 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from notifications import services
 from notifications.models import Notification, NotificationPreference
 from org.scoping import actor_of
-from spm.forms import BootstrapMixin
+from spm.forms import BootstrapMixin, safe_next
 from spm.htmx import is_htmx_partial
 
 PAGE_SIZE = 25
@@ -45,10 +44,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     services.notification_mark_read(actor=actor_of(request), notification_id=pk)
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return redirect(target)
-    return redirect("notification-inbox")
+    return redirect(safe_next(request, request.POST.get("next")) or "notification-inbox")
 
 
 @login_required
@@ -58,10 +54,7 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     if notification is None:
         raise Http404
     services.notification_mark_read(actor=actor_of(request), notification_id=pk)
-    link = notification.link
-    if link and url_has_allowed_host_and_scheme(link, {request.get_host()}):
-        return redirect(link)
-    return redirect("notification-inbox")
+    return redirect(safe_next(request, notification.link) or "notification-inbox")
 
 
 @login_required

@@ -21,7 +21,7 @@ from org.forms import DeactivateForm, EmployeeCreateForm, RoleGrantForm, UnitFor
 from org.models import OrgUnit, RoleAssignment
 from org.scoping import CHANGE, actor_of, scope_of
 from org.versions import StaleOrgEdit
-from spm.forms import attach_errors, attach_stale, posted_version
+from spm.forms import act, attach_errors, attach_stale, form_save, posted_version
 
 
 def _changeable_units(request: HttpRequest) -> Any:
@@ -44,15 +44,17 @@ def org_unit_new(request: HttpRequest) -> HttpResponse:
         parents=parents,
         initial={"parent": _initial_unit(request, parents), "kind": OrgUnit.Kind.DEPARTMENT},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            unit = services.org_unit_create(actor=actor_of(request), **fields)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
-            return redirect("org-unit-detail", pk=unit.pk)
+    unit = form_save(
+        request,
+        form,
+        lambda: services.org_unit_create(
+            actor=actor_of(request),
+            **{k: v for k, v in form.cleaned_data.items() if k != "version"},
+        ),
+    )
+    if unit is not None:
+        messages.success(request, _("Unit “%(name)s” created.") % {"name": unit.name})
+        return redirect("org-unit-detail", pk=unit.pk)
     return render(request, "org/unit_form.html", {"form": form, "unit": None})
 
 
@@ -101,16 +103,16 @@ def employee_new(request: HttpRequest) -> HttpResponse:
         managers=selectors.employees(request.user).filter(active=True),
         initial={"unit": _initial_unit(request, units)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.employee_create(
-                actor=actor_of(request), reason=_("added by HR"), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s added.") % {"name": person.name})
-            return redirect("employee-detail", pk=person.pk)
+    person = form_save(
+        request,
+        form,
+        lambda: services.employee_create(
+            actor=actor_of(request), reason=_("added by HR"), **form.cleaned_data
+        ),
+    )
+    if person is not None:
+        messages.success(request, _("%(name)s added.") % {"name": person.name})
+        return redirect("employee-detail", pk=person.pk)
     return render(request, "org/employee_form.html", {"form": form})
 
 
@@ -205,17 +207,17 @@ def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(
         selectors.employees(request.user, CHANGE), user_id=assignment.user_id
     )
-    try:
-        services.role_revoke(
+    # Refused when stale (someone changed their roles since the page was drawn), when no
+    # version was sent, or when the actor may not revoke this role.
+    return act(
+        request,
+        lambda: services.role_revoke(
             actor=actor_of(request),
             assignment=assignment,
             expected_version=posted_version(request),
-        )
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        # Stale (someone changed their roles since the page was drawn) or no version sent.
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Role revoked."))
-    return redirect("employee-roles", pk=person.pk)
+        ),
+        "employee-roles",
+        person.pk,
+        done=_("Role revoked."),
+        refusals=(ValidationError, PermissionDenied),
+    )

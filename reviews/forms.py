@@ -7,10 +7,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from org.models import Employee
 from reviews.models import ActionStage, FeedbackTopic, IncidentKind
 from spm.forms import BootstrapMixin
 
 SCORE = {"min_value": 0, "max_value": 100, "decimal_places": 2, "max_digits": 5}
+
+
+class PersonField(forms.ModelChoiceField):
+    """One of the people the page offers (the view sets ``queryset``), shown as "name · unit";
+    its cleaned value is that ``Employee``, so the view looks nobody up again."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(queryset=Employee.objects.none(), empty_label=None, **kwargs)
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} · {obj.unit.name}"
 
 
 class ReviewForm(BootstrapMixin, forms.Form):
@@ -41,7 +53,7 @@ class DecideForm(BootstrapMixin, forms.Form):
 
 
 class IncidentForm(BootstrapMixin, forms.Form):
-    employee = forms.TypedChoiceField(label=_("Employee"), coerce=int)
+    employee = PersonField(label=_("Employee"))
     occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind"), choices=IncidentKind.choices)
     description = forms.CharField(
@@ -70,7 +82,7 @@ class ReplyForm(BootstrapMixin, forms.Form):
 
 
 class InterviewForm(BootstrapMixin, forms.Form):
-    employee = forms.TypedChoiceField(label=_("Employee"), coerce=int)
+    employee = PersonField(label=_("Employee"))
     scheduled_for = forms.DateTimeField(
         label=_("When"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -91,7 +103,7 @@ class InterviewRecordForm(BootstrapMixin, forms.Form):
 
 
 class PlanForm(BootstrapMixin, forms.Form):
-    employee = forms.TypedChoiceField(label=_("For"), coerce=int)
+    employee = PersonField(label=_("For"))
     title = forms.CharField(label=_("Title"), max_length=200)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
 

@@ -1,18 +1,29 @@
 """Form plumbing shared by every app: Bootstrap styling with accessible error marks, service
 errors shown on the form, the POST → service → errors step of a page, the version a
-one-button form posts, and the sign-in form."""
+one-button form posts, the POST → service → message → redirect step of a one-button form
+(:func:`act`), and the sign-in form."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 T = TypeVar("T")
+
+SAVED = gettext_lazy("Saved.")
 
 
 def bootstrap(form: forms.BaseForm) -> None:
@@ -98,11 +109,68 @@ def form_save(request: HttpRequest, form: forms.BaseForm, save: Callable[[], T])
     """
     if request.method != "POST" or not form.is_valid():
         return None
+    return form_run(form, save)
+
+
+def form_run(form: forms.BaseForm, save: Callable[[], T]) -> T | None:
+    """Call the service ``save`` for a form already validated: what it saved, or ``None``
+    with the ``ValidationError`` it raised shown on ``form``."""
     try:
         return save()
     except ValidationError as exc:
         attach_errors(form, exc)
         return None
+
+
+def safe_next(request: HttpRequest, url: str | None) -> str | None:
+    """``url`` (the ``next`` a page posted, a stored link) when it leads back into this
+    site; ``None`` for anything else (another host, ``//host``, ``/\\host``, a scheme), so a
+    redirect never takes the user elsewhere."""
+    if url and url_has_allowed_host_and_scheme(
+        url, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+def cleaned(form: forms.BaseForm) -> dict[str, Any]:
+    """The data of a form a one-button page posts, valid; otherwise its errors as a refusal
+    (a ``ValidationError`` with the text of every error), which :func:`act` shows."""
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_text())
+    return form.cleaned_data
+
+
+def act(
+    request: HttpRequest,
+    service: Callable[[], T],
+    to: str | Callable[[], HttpResponse],
+    *args: Any,
+    done: StrOrPromise | Callable[[T], StrOrPromise] | None = SAVED,
+    then: Callable[[T], HttpResponse] | None = None,
+    refusals: tuple[type[Exception], ...] = (ValidationError,),
+) -> HttpResponse:
+    """The step every one-button form (POST) takes: run ``service`` and go back to the page.
+
+    A refusal it raises — any ``ValidationError``: a stale version or a wrong state
+    (``org.versions.StaleRecord``/``WrongState``, 409 in the API), ``spm.errors.NotPermitted``,
+    a locked record, a plain validation error; or what else ``refusals`` names — becomes one
+    error message, and the user goes to ``to`` (with ``args``, as ``redirect`` takes them; or
+    the response ``to()`` makes), where the page shows what is stored now. Otherwise ``done``
+    (a message, or one made from what the service answered; ``None``: say nothing) is said
+    and the user goes to ``then(result)`` when given, else to ``to`` too.
+    """
+    try:
+        result = service()
+    except refusals as exc:
+        said = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        messages.error(request, " ".join(str(m) for m in said))
+        return to() if callable(to) else redirect(to, *args)
+    if done is not None:
+        messages.success(request, done if isinstance(done, str | Promise) else done(result))
+    if then is not None:
+        return then(result)
+    return to() if callable(to) else redirect(to, *args)
 
 
 class LoginForm(AuthenticationForm):

@@ -7,8 +7,9 @@ the ordering, so the scan stops early); when there are more, ``count`` is ``cap 
 ``capped`` is true, so pages show "more than 10,000" and the pager reaches the first
 ``cap`` rows — a filter narrows the rest. Below the cap it is an ordinary ``Paginator``.
 
-Pages use it through :func:`capped_page`; ``templates/_pagination.html`` then reads "Page 3 of
-more than 200" (``num_pages`` stops at the last full page under the cap).
+Pages use it through :func:`page_of` (the ``?page=`` asked for) or :func:`capped_page`;
+``templates/_pagination.html``, the one pager of every page, then reads "Page 3 of more than
+200" (``num_pages`` stops at the last full page under the cap).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 CAP = 10_000
+PAGE_SIZE = 50  # rows a page shows unless the list says otherwise
 
 
 class CappedPaginator(Paginator):
@@ -47,3 +50,8 @@ class CappedPaginator(Paginator):
 def capped_page(rows: Any, size: int, number: Any) -> Page:
     """The ``number``th page of ``rows`` (``get_page`` semantics), counted up to ``CAP``."""
     return CappedPaginator(rows, size).get_page(number)
+
+
+def page_of(request: HttpRequest, rows: Any, size: int = PAGE_SIZE) -> Page:
+    """The page of ``rows`` the request asks for (``?page=``), counted up to ``CAP``."""
+    return capped_page(rows, size, request.GET.get("page"))

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -26,7 +25,7 @@ from assessment.models import (
 from assessment.services import cycles as services
 from assessment.services.results import cycle_compute_start
 from org.scoping import CHANGE, actor_of, scope_of
-from spm.forms import form_save, posted_version
+from spm.forms import act, form_save, posted_version
 from spm.htmx import is_htmx_partial
 
 PAGE_SIZE = 50
@@ -85,30 +84,32 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(actor_of(request), pk)
-    try:
-        services.cycle_advance(
+    return act(
+        request,
+        lambda: services.cycle_advance(
             actor=actor_of(request),
             cycle=cycle,
             to=request.POST.get("to", ""),
             version=posted_version(request),
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The cycle moved to the next step."))
-    return redirect("assessment-cycle", cycle.pk)
+        ),
+        "assessment-cycle",
+        cycle.pk,
+        done=_("The cycle moved to the next step."),
+    )
 
 
 @login_required
 @require_POST
 def cycle_compute(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(actor_of(request), pk)
-    try:
-        job = cycle_compute_start(actor=actor_of(request), cycle=cycle)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("assessment-cycle", cycle.pk)
-    return redirect("job-detail", job.pk)
+    return act(
+        request,
+        lambda: cycle_compute_start(actor=actor_of(request), cycle=cycle),
+        "assessment-cycle",
+        cycle.pk,
+        done=None,
+        then=lambda job: redirect("job-detail", job.pk),
+    )
 
 
 @login_required

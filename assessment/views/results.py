@@ -8,11 +8,11 @@ import datetime
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -35,7 +35,7 @@ from assessment.services.decisions import APPROVERS
 from assessment.services.results import CALIBRATORS, result_acknowledge
 from org.scoping import CHANGE, actor_of, scope_of
 from scorecard.models import ItemKind, Milestone, ScorecardItem
-from spm.forms import posted_version
+from spm.forms import act, cleaned, posted_version, safe_next
 
 
 def _may_review(user: Any, result: AssessmentResult) -> bool:
@@ -115,19 +115,17 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _grade(request: HttpRequest, result: AssessmentResult) -> Any:
-    form = forms.KeyTaskGradeForm(request.POST, request.FILES)
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_text())
-    item = ScorecardItem.objects.filter(pk=form.cleaned_data["item"]).first()
+    data = cleaned(forms.KeyTaskGradeForm(request.POST, request.FILES))
+    item = ScorecardItem.objects.filter(pk=data["item"]).first()
     if item is None:
         raise Http404
     return inputs.key_task_grade(
         actor=actor_of(request),
         result=result,
         item=item,
-        grade=form.cleaned_data["grade"],
-        note=form.cleaned_data["note"],
-        evidence=form.cleaned_data["evidence"],
+        grade=data["grade"],
+        note=data["note"],
+        evidence=data["evidence"],
         version=posted_version(request),
     )
 
@@ -153,29 +151,22 @@ def _confirm(request: HttpRequest, result: AssessmentResult) -> Any:
 
 
 def _rate(request: HttpRequest, result: AssessmentResult) -> Any:
-    form = forms.RatingForm(request.POST)
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_text())
     return inputs.qualitative_rate(
         actor=actor_of(request),
         result=result,
         version=posted_version(request),
-        **form.cleaned_data,
+        **cleaned(forms.RatingForm(request.POST)),
     )
 
 
 def _adjust(request: HttpRequest, result: AssessmentResult) -> Any:
-    form = forms.AdjustmentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_text())
-    return decisions.adjustment_propose(actor=actor_of(request), result=result, **form.cleaned_data)
+    data = cleaned(forms.AdjustmentForm(request.POST, request.FILES))
+    return decisions.adjustment_propose(actor=actor_of(request), result=result, **data)
 
 
 def _veto(request: HttpRequest, result: AssessmentResult) -> Any:
-    form = forms.VetoForm(request.POST, request.FILES)
-    if not form.is_valid():
-        raise ValidationError(form.errors.as_text())
-    return decisions.veto_propose(actor=actor_of(request), result=result, **form.cleaned_data)
+    data = cleaned(forms.VetoForm(request.POST, request.FILES))
+    return decisions.veto_propose(actor=actor_of(request), result=result, **data)
 
 
 def _exempt(request: HttpRequest, result: AssessmentResult) -> Any:
@@ -270,13 +261,7 @@ def result_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404
     result = selectors.result_get(actor_of(request), pk)
-    try:
-        ACTIONS[action](request, result)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Saved."))
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect("assessment-result", result.pk)
+    back = safe_next(request, request.POST.get("next")) or reverse(
+        "assessment-result", args=[result.pk]
+    )
+    return act(request, lambda: ACTIONS[action](request, result), back)

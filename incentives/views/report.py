@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +20,7 @@ from incentives.selectors import SCHEME_REVISERS
 from incentives.services import SCHEME_EDITORS, payouts_compute_start
 from incentives.tasks import COMPUTE_KIND
 from org.scoping import actor_of, scope_of
+from spm.forms import act
 from spm.models import Job
 
 PAGE_SIZE = 50
@@ -87,12 +86,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def compute(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.report_cycle(actor_of(request), pk)
-    try:
-        job = payouts_compute_start(actor=actor_of(request), cycle=cycle)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("incentives-report", cycle.pk)
-    return redirect("job-detail", job.pk)
+    return act(
+        request,
+        lambda: payouts_compute_start(actor=actor_of(request), cycle=cycle),
+        "incentives-report",
+        cycle.pk,
+        done=None,
+        then=lambda job: redirect("job-detail", job.pk),
+    )
 
 
 @login_required

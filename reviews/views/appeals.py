@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from assessment import selectors as assessment_selectors
@@ -18,9 +17,10 @@ from org.scoping import VIEW, actor_of, get_scoped
 from reviews import forms, selectors
 from reviews.models import AppealStatus
 from reviews.services import appeals as services
-from reviews.views.common import act, page_of
-from spm.forms import posted_version
+from reviews.views.common import PAGE_SIZE
+from spm.forms import act, cleaned, posted_version
 from spm.htmx import is_htmx_partial
+from spm.paginator import page_of
 
 
 @login_required
@@ -29,7 +29,11 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in AppealStatus.values:
         rows = rows.filter(status=status)
-    context = {"page": page_of(request, rows), "statuses": AppealStatus.choices, "status": status}
+    context = {
+        "page": page_of(request, rows, PAGE_SIZE),
+        "statuses": AppealStatus.choices,
+        "status": status,
+    }
     template = (
         "reviews/_appeal_rows.html" if is_htmx_partial(request) else "reviews/appeal_list.html"
     )
@@ -43,15 +47,9 @@ def appeal_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = actor_of(request)
     result = assessment_selectors.result_get(user, pk)
     form = forms.AppealForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, form.errors.as_text())
-        return redirect("reviews-result", pk)
-    data = form.cleaned_data
     return act(
         request,
-        lambda: services.appeal_submit(
-            actor=user, result=result, reason=data["reason"], evidence=data["evidence"]
-        ),
+        lambda: services.appeal_submit(actor=user, result=result, **cleaned(form)),
         "reviews-result", pk,
     )  # fmt: skip
 
@@ -88,16 +86,12 @@ def appeal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ("uphold", "change"):
         raise Http404
     form = forms.DecideForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, form.errors.as_text())
-        return redirect("reviews-appeal", pk)
-    data = form.cleaned_data
-    done = act(
-        request,
-        lambda: services.appeal_decide(
+
+    def decide() -> Any:
+        data = cleaned(form)
+        return services.appeal_decide(
             actor=user, appeal=appeal, change=action == "change", note=data["note"],
             corrected_qualitative=data["corrected_qualitative"], version=version,
-        ),
-        "reviews-appeal", pk,
-    )  # fmt: skip
-    return done
+        )  # fmt: skip
+
+    return act(request, decide, "reviews-appeal", pk)

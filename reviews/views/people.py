@@ -19,10 +19,11 @@ from reviews import forms, people
 from reviews.models import CriticalIncident, FeedbackTopic
 from reviews.services import feedback as feedback_services
 from reviews.services import incidents as incident_services
-from reviews.views.common import act, managed_people, page_of, run
+from reviews.views.common import PAGE_SIZE, managed_people
 from scorecard.models import ScorecardItem
-from spm.forms import posted_version
+from spm.forms import act, form_run, posted_version
 from spm.htmx import is_htmx_partial
+from spm.paginator import page_of
 
 
 @login_required
@@ -38,20 +39,14 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     form = None
     if scope_of(user).has_role(MANAGER, ADMIN):
         form = forms.IncidentForm(request.POST or None)
-        form.fields["employee"].choices = forms.people_choices(managed_people(user))  # type: ignore[attr-defined]
+        form.fields["employee"].queryset = managed_people(user)  # type: ignore[attr-defined]
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            who = Employee.objects.filter(pk=data["employee"]).first()
-            if who is None:
-                raise Http404
-            done = run(form, lambda: incident_services.incident_record(
-                actor=user, employee=who, occurred_on=data["occurred_on"], kind=data["kind"],
-                description=data["description"],
-            ))  # fmt: skip
+            done = form_run(form, lambda: incident_services.incident_record(actor=user, **data))
             if done is not None:
                 messages.success(request, _("The incident is recorded."))
                 return redirect("reviews-incidents")
-    context = {"page": page_of(request, rows), "form": form}
+    context = {"page": page_of(request, rows, PAGE_SIZE), "form": form}
     template = (
         "reviews/_incident_rows.html" if is_htmx_partial(request) else "reviews/incidents.html"
     )
@@ -84,15 +79,14 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         who = Employee.objects.filter(pk=data["employee"]).first()
-        thread = run(form, lambda: feedback_services.feedback_thread_start(
+        thread = form_run(form, lambda: feedback_services.feedback_thread_start(
             actor=user, topic=FeedbackTopic.ADHOC, employee=who, subject=data["subject"],
             body=data["body"], private=data["private"],
         ))  # fmt: skip
         if thread is not None:
             return redirect("reviews-feedback-thread", thread.pk)
-    return render(
-        request, "reviews/feedback_list.html", {"page": page_of(request, rows), "form": form}
-    )
+    page = page_of(request, rows, PAGE_SIZE)
+    return render(request, "reviews/feedback_list.html", {"page": page, "form": form})
 
 
 @login_required
@@ -111,7 +105,7 @@ def feedback_on(request: HttpRequest) -> HttpResponse:
             kwargs["item"] = ScorecardItem.objects.filter(pk=data["target"]).first()
         if not any(kwargs.values()):
             raise Http404
-        thread = run(form, lambda: feedback_services.feedback_thread_start(
+        thread = form_run(form, lambda: feedback_services.feedback_thread_start(
             actor=user, topic=data["topic"], subject=data["subject"], body=data["body"], **kwargs
         ))  # fmt: skip
         if thread is not None:
@@ -131,7 +125,7 @@ def feedback_thread(request: HttpRequest, pk: int) -> HttpResponse:
     thread = people.thread_get(user, pk)
     form = forms.ReplyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = run(form, lambda: feedback_services.feedback_reply(
+        done = form_run(form, lambda: feedback_services.feedback_reply(
             actor=user, thread=thread, body=form.cleaned_data["body"]
         ))  # fmt: skip
         if done is not None:

@@ -18,9 +18,10 @@ from reviews import forms, people
 from reviews.models import ImprovementPlan, Interview, PlanAction
 from reviews.services import interviews as interview_services
 from reviews.services import plans as plan_services
-from reviews.views.common import act, managed_people, page_of, run
+from reviews.views.common import PAGE_SIZE, managed_people
 from spm.clock import clock
-from spm.forms import posted_version
+from spm.forms import act, form_run, posted_version
+from spm.paginator import page_of
 
 
 @login_required
@@ -30,20 +31,14 @@ def interview_list(request: HttpRequest) -> HttpResponse:
     form = None
     if scope_of(user).has_role(MANAGER, ADMIN):
         form = forms.InterviewForm(request.POST or None)
-        form.fields["employee"].choices = forms.people_choices(managed_people(user))  # type: ignore[attr-defined]
+        form.fields["employee"].queryset = managed_people(user)  # type: ignore[attr-defined]
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            who = Employee.objects.filter(pk=data["employee"]).first()
-            if who is None:
-                raise Http404
-            row = run(form, lambda: interview_services.interview_schedule(
-                actor=user, employee=who, scheduled_for=data["scheduled_for"], place=data["place"]
-            ))  # fmt: skip
+            row = form_run(form, lambda: interview_services.interview_schedule(actor=user, **data))
             if row is not None:
                 return redirect("reviews-interview", row.pk)
-    return render(
-        request, "reviews/interviews.html", {"page": page_of(request, rows), "form": form}
-    )
+    page = page_of(request, rows, PAGE_SIZE)
+    return render(request, "reviews/interviews.html", {"page": page, "form": form})
 
 
 @login_required
@@ -63,7 +58,7 @@ def interview_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
     if request.method == "POST" and holds and form.is_valid():
         data = form.cleaned_data
-        done = run(
+        done = form_run(
             form,
             lambda: interview_services.interview_record(actor=user, interview=interview, **data),
         )
@@ -97,18 +92,18 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     form = None
     if scope_of(user).has_role(MANAGER, HR, ADMIN):
         form = forms.PlanForm(request.POST or None, initial={"year": clock().today().year})
-        form.fields["employee"].choices = forms.people_choices(managed_people(user))  # type: ignore[attr-defined]
+        form.fields["employee"].queryset = managed_people(user)  # type: ignore[attr-defined]
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
-            who = Employee.objects.select_related("unit").filter(pk=data["employee"]).first()
-            if who is None:
-                raise Http404
-            plan = run(form, lambda: plan_services.plan_create(
+            who = data["employee"]
+            plan = form_run(form, lambda: plan_services.plan_create(
                 actor=user, unit=who.unit, employee=who, year=data["year"], title=data["title"]
             ))  # fmt: skip
             if plan is not None:
                 return redirect("reviews-plan", plan.pk)
-    return render(request, "reviews/plans.html", {"page": page_of(request, rows), "form": form})
+    return render(
+        request, "reviews/plans.html", {"page": page_of(request, rows, PAGE_SIZE), "form": form}
+    )
 
 
 @login_required
@@ -125,7 +120,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         owner = Employee.objects.filter(pk=data["owner"]).first()
         if owner is None:
             raise Http404
-        done = run(form, lambda: plan_services.plan_action_add(
+        done = form_run(form, lambda: plan_services.plan_action_add(
             actor=user, plan=plan, description=data["description"], owner=owner,
             due_on=data["due_on"],
         ))  # fmt: skip

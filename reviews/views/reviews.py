@@ -22,10 +22,11 @@ from reviews import forms, people, policy, rules, selectors
 from reviews.models import Review, ReviewerKind
 from reviews.services import appeals as appeal_services
 from reviews.services import reviews as services
-from reviews.views.common import act, page_of, run
+from reviews.views.common import PAGE_SIZE
 from scorecard.models import ScorecardItem
-from spm.forms import posted_version
+from spm.forms import act, form_run, posted_version
 from spm.htmx import is_htmx_partial
+from spm.paginator import page_of
 
 
 @login_required
@@ -41,7 +42,7 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
         if me is not None
         else []
     )
-    context = {"page": page_of(request, rows), "results": list(results)}
+    context = {"page": page_of(request, rows, PAGE_SIZE), "results": list(results)}
     return render(request, "reviews/my_reviews.html", context)
 
 
@@ -66,7 +67,7 @@ def review_form(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = run(
+        done = form_run(
             form,
             lambda: services.review_submit(
                 actor=user, review=review, integrity=data["integrity"], synergy=data["synergy"],

@@ -16,7 +16,7 @@ from reviews import forms, people, policy
 from reviews.models import BarsAnchor, Behaviour, ReviewPolicy
 from reviews.services import bars as bars_services
 from reviews.services import policy as policy_services
-from reviews.views.common import act, run
+from spm.forms import act, form_run
 
 
 def _anchor_opened(request: HttpRequest, scheme: AssessmentScheme) -> dict[str, Any]:
@@ -55,11 +55,11 @@ def scheme_anchors(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404
             if policy_form.is_valid():
                 data = policy_form.cleaned_data
-                done = run(policy_form, lambda: policy_services.review_policy_set(
+                policy_set = form_run(policy_form, lambda: policy_services.review_policy_set(
                     actor=user, scheme=scheme, hr_reads_answers=data["hr_reads_answers"],
                     version=data["version"],
                 ))  # fmt: skip
-                if done is not None:
+                if policy_set is not None:
                     return redirect("reviews-anchors", pk)
         elif not may_edit:
             raise Http404
@@ -70,11 +70,11 @@ def scheme_anchors(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             if data["behaviour"] not in Behaviour.values:
                 raise Http404
-            done = run(form, lambda: bars_services.bars_anchor_set(
+            anchor = form_run(form, lambda: bars_services.bars_anchor_set(
                 actor=user, scheme=scheme, behaviour=data["behaviour"], level=data["level"],
                 description=data["description"], version=data["version"],
             ))  # fmt: skip
-            if done is not None:
+            if anchor is not None:
                 return redirect("reviews-anchors", pk)
     context = {
         "scheme": scheme,

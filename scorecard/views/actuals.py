@@ -31,7 +31,7 @@ from scorecard.services.actuals_import_jobs import actuals_import_submit
 from scorecard.tasks import IMPORT_KIND
 from spm.clock import clock, previous_month
 from spm.errors import Conflict
-from spm.forms import posted_version
+from spm.forms import act, attach_stale, posted_version, safe_next
 from spm.htmx import is_htmx_partial
 from spm.models import Job
 from spm.paginator import capped_page
@@ -153,11 +153,7 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
             current = exc.current
             # Keep the typed value and note; move the version on, so that submitting
             # again (after reading the stored value) deliberately replaces it.
-            fresh = request.POST.copy()
-            fresh["version"] = str(current.version if current else 0)
-            form = ActualForm(fresh)
-            form.is_valid()
-            form.add_error(None, exc.messages[0])
+            attach_stale(form, exc, current.version if current else 0)
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -248,33 +244,32 @@ def actual_approve_many(request: HttpRequest) -> HttpResponse:
                 )
                 % {"n": len(result.refused)},
             )
-    back = request.POST.get("next", "")
-    if back.startswith("/") and not back.startswith("//"):
-        return redirect(back)
-    return redirect("actual-approvals")
+    return redirect(safe_next(request, request.POST.get("next")) or "actual-approvals")
 
 
 def _review(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponse:
     actual = selectors.actual_get(request.user, pk)
     expected = posted_version(request)
-    try:
-        if approve:
-            services.actual_approve(
+    if approve:
+        return act(
+            request,
+            lambda: services.actual_approve(
                 actor=actor_of(request), actual=actual, expected_version=expected
-            )
-            messages.success(request, _("Approved."))
-        else:
-            services.actual_reject(
-                actor=actor_of(request),
-                actual=actual,
-                reason=request.POST.get("reason", ""),
-                expected_version=expected,
-            )
-            messages.success(request, _("Sent back to the owner."))
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    return redirect("actual-approvals")
+            ),
+            "actual-approvals",
+            done=_("Approved."),
+        )
+    return act(
+        request,
+        lambda: services.actual_reject(
+            actor=actor_of(request),
+            actual=actual,
+            reason=request.POST.get("reason", ""),
+            expected_version=expected,
+        ),
+        "actual-approvals",
+        done=_("Sent back to the owner."),
+    )
 
 
 @login_required
@@ -404,13 +399,11 @@ def period_list(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             service = services.period_close if data["action"] == "close" else services.period_reopen
-            try:
-                service(actor=actor_of(request), year=data["year"], month=data["month"])
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("Saved."))
-            return redirect(f"{request.path}?year={data['year']}")
+            return act(
+                request,
+                lambda: service(actor=actor_of(request), year=data["year"], month=data["month"]),
+                f"{request.path}?year={data['year']}",
+            )
     closed = {p.month: p for p in selectors.closed_periods(year)}
     return render(
         request,

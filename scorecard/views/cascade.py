@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from scorecard.selectors import scorecards as selectors
 from scorecard.selectors.duties import others_people, others_units
 from scorecard.services import bulk_assign
 from scorecard.services import cascade as services
-from spm.forms import attach_errors
+from spm.forms import form_run, form_save
 from spm.htmx import is_htmx_partial
 
 PREVIEW = 20
@@ -70,29 +69,29 @@ def item_cascade(request: HttpRequest, pk: int) -> HttpResponse:
     offered = [r for r in receivers(sub_units, people) if r.key not in left_out]
     data = request.POST if request.method == "POST" else None
     form = CascadeForm(data, receivers=offered, modes=services.allowed_modes(parent))
-    if data is not None and form.is_valid():
-        try:
-            result = services.item_cascade(
-                actor=actor_of(request),
-                parent=parent,
-                mode=form.cleaned_data["mode"],
-                allocations=form.allocations(),
+    result = form_save(
+        request,
+        form,
+        lambda: services.item_cascade(
+            actor=actor_of(request),
+            parent=parent,
+            mode=form.cleaned_data["mode"],
+            allocations=form.allocations(),
+        ),
+    )
+    if result is not None:
+        messages.success(
+            request,
+            ngettext(
+                "Decomposed to %(count)d scorecard.",
+                "Decomposed to %(count)d scorecards.",
+                len(result.items),
             )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                ngettext(
-                    "Decomposed to %(count)d scorecard.",
-                    "Decomposed to %(count)d scorecards.",
-                    len(result.items),
-                )
-                % {"count": len(result.items)},
-            )
-            for warning in result.warnings:
-                messages.warning(request, warning)
-            return redirect("scorecard-item", pk=parent.pk)
+            % {"count": len(result.items)},
+        )
+        for warning in result.warnings:
+            messages.warning(request, warning)
+        return redirect("scorecard-item", pk=parent.pk)
     given = rules.already_given([c.target for c in children])
     names = {r.key: r.label for r in receivers(sub_units, people)}
     return render(
@@ -145,36 +144,34 @@ def item_assign(request: HttpRequest, pk: int) -> HttpResponse:
             "job_title": form.cleaned_data["job_title"],
             "include_subunits": form.cleaned_data["include_subunits"],
         }
+        result = None
         if posting:
-            try:
-                result = bulk_assign.item_bulk_assign(
+            result = form_run(
+                form,
+                lambda: bulk_assign.item_bulk_assign(
                     actor=actor_of(request),
                     parent=parent,
                     weight=form.cleaned_data["weight"],
                     **choice,
+                ),
+            )
+        if result is not None:
+            messages.success(
+                request,
+                ngettext(
+                    "Goal assigned to %(count)d person.",
+                    "Goal assigned to %(count)d people.",
+                    result.created,
                 )
-            except ValidationError as exc:
-                attach_errors(form, exc)
-            else:
-                messages.success(
+                % {"count": result.created},
+            )
+            if result.already or result.locked:
+                messages.info(
                     request,
-                    ngettext(
-                        "Goal assigned to %(count)d person.",
-                        "Goal assigned to %(count)d people.",
-                        result.created,
-                    )
-                    % {"count": result.created},
+                    _("Left out: %(already)d already had it; %(locked)d have a signed scorecard.")
+                    % {"already": result.already, "locked": result.locked},
                 )
-                if result.already or result.locked:
-                    messages.info(
-                        request,
-                        _(
-                            "Left out: %(already)d already had it; %(locked)d have a signed "
-                            "scorecard."
-                        )
-                        % {"already": result.already, "locked": result.locked},
-                    )
-                return redirect("scorecard-item", pk=parent.pk)
+            return redirect("scorecard-item", pk=parent.pk)
         people = bulk_assign.bulk_assign_candidates(actor_of(request), parent, **choice)
         preview = {"count": people.count(), "first": list(people.select_related("unit")[:PREVIEW])}
     context = {"form": form, "item": parent, "preview": preview}

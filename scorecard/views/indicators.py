@@ -17,9 +17,9 @@ from scorecard.models import Aggregation, Frequency, Indicator, Polarity
 from scorecard.rules import expressions, smart
 from scorecard.selectors import indicators as selectors
 from scorecard.services import indicators as services
-from scorecard.views.common import page_of
 from spm.forms import form_save
 from spm.htmx import is_htmx_partial
+from spm.paginator import page_of
 
 
 def _filters(request: HttpRequest) -> dict[str, object]:

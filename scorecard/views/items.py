@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Max, Min, Sum
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_POST
 from org.scoping import CHANGE, actor_of
 from scorecard.forms.items import ItemForm, MonthlyPlanForm
 from scorecard.item_panels import panels_for
-from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardItem, ScorecardLocked
+from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardItem
 from scorecard.rules import scoring
 from scorecard.selectors import items as item_selectors
 from scorecard.selectors import scorecards as selectors
@@ -26,9 +28,9 @@ from scorecard.selectors.lines import item_lines
 from scorecard.selectors.progress import progress_of
 from scorecard.services import items as services
 from scorecard.services.cascade import allowed_modes
-from scorecard.views.common import page_of
 from spm.clock import clock
-from spm.forms import attach_errors, form_save, posted_version
+from spm.forms import act, attach_errors, attach_stale, form_save, posted_version
+from spm.paginator import page_of
 
 
 @login_required
@@ -114,18 +116,29 @@ def item_new(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _stale_form(request: HttpRequest, item: ScorecardItem, exc: services.StaleItem) -> ItemForm:
-    """The editor's form with everything they typed, now based on the stored version, so
-    saving again knowingly replaces the other person's change."""
-    data = request.POST.copy()
-    if exc.current is not None:
-        data["version"] = str(exc.current.version)
-    form = ItemForm(
-        data, instance=item, user=actor_of(request), scorecard=item.scorecard, kind=item.kind
-    )
-    form.is_valid()
-    form.add_error(None, exc.messages)
-    return form
+def _save(
+    request: HttpRequest,
+    form: BaseForm,
+    item: ScorecardItem,
+    save: Callable[[], object],
+    *,
+    done: str,
+) -> tuple[HttpResponse | None, ScorecardItem | None]:
+    """Save a valid item form: the way back to the item, with ``done`` said; or no way
+    (the form shows why) and, when the edit was stale, the stored item. A stale form keeps
+    everything typed, now based on the stored version, so saving again knowingly replaces
+    the other person's change."""
+    try:
+        save()
+    except services.StaleItem as exc:
+        stored = exc.current
+        attach_stale(form, exc, stored.version if stored else form.cleaned_data["version"])
+        return None, stored
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return None, None
+    messages.success(request, done)
+    return redirect("scorecard-item", pk=item.pk), None
 
 
 @login_required
@@ -139,21 +152,20 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data, instance=item, user=actor_of(request), scorecard=item.scorecard, kind=item.kind
     )
     if data is not None and form.is_valid():
-        try:
-            services.item_update(
+        saved, stored = _save(
+            request,
+            form,
+            item,
+            lambda: services.item_update(
                 actor=actor_of(request),
                 item=item,
                 expected_version=form.cleaned_data.get("version"),
                 **form.goal(),
-            )
-        except services.StaleItem as exc:
-            stored = exc.current
-            form = _stale_form(request, item, exc)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Item saved."))
-            return redirect("scorecard-item", pk=item.pk)
+            ),
+            done=_("Item saved."),
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "scorecard/items/form.html",
@@ -173,15 +185,16 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_delete(request: HttpRequest, pk: int) -> HttpResponse:
     item = item_selectors.item_get(request.user, pk, CHANGE)
-    try:
-        services.item_delete(
+    return act(
+        request,
+        lambda: services.item_delete(
             actor=actor_of(request), item=item, expected_version=posted_version(request)
-        )
-    except (ValidationError, ScorecardLocked) as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("scorecard-item", pk=item.pk)
-    messages.success(request, _("Item removed."))
-    return redirect("scorecard-detail", pk=item.scorecard_id)
+        ),
+        "scorecard-item",
+        item.pk,
+        done=_("Item removed."),
+        then=lambda _deleted: redirect("scorecard-detail", pk=item.scorecard_id),
+    )
 
 
 @login_required
@@ -198,25 +211,20 @@ def item_plan(request: HttpRequest, pk: int) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = MonthlyPlanForm(data, initial=initial)
     if data is not None and form.is_valid():
-        try:
-            services.item_set_monthly_plan(
+        saved, _stored = _save(
+            request,
+            form,
+            item,
+            lambda: services.item_set_monthly_plan(
                 actor=actor_of(request),
                 item=item,
                 expected_version=form.cleaned_data["version"],
                 values=form.values(),
-            )
-        except services.StaleItem as exc:
-            fresh = request.POST.copy()
-            if exc.current is not None:
-                fresh["version"] = str(exc.current.version)
-            form = MonthlyPlanForm(fresh)
-            form.is_valid()
-            form.add_error(None, exc.messages)
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Monthly plan saved."))
-            return redirect("scorecard-item", pk=item.pk)
+            ),
+            done=_("Monthly plan saved."),
+        )
+        if saved is not None:
+            return saved
     total = sum(p.value for p in getattr(item, "plan_rows", []))
     return render(
         request, "scorecard/items/plan.html", {"form": form, "item": item, "plan_total": total}

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,7 +20,7 @@ from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, Scor
 from scorecard.pdf import letter_pdf
 from scorecard.selectors import letters as selectors
 from scorecard.services import letters as services
-from spm.forms import form_save
+from spm.forms import act, form_save
 from spm.htmx import is_htmx_partial
 from spm.paginator import capped_page
 
@@ -165,14 +164,13 @@ def _letter_action(
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         letter = selectors.letter_get(request.user, pk)
-        try:
-            service(actor=actor_of(request), letter=letter)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, done)
-        return redirect("letter-detail", pk=letter.pk)
+        return act(
+            request,
+            lambda: service(actor=actor_of(request), letter=letter),
+            "letter-detail",
+            letter.pk,
+            done=done,
+        )
 
     return view
 

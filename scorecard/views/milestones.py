@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,10 +11,10 @@ from django.views.decorators.http import require_POST
 
 from org.scoping import CHANGE, actor_of
 from scorecard.forms.items import MilestoneCompleteForm, MilestoneForm
-from scorecard.models import COMPLETE, ItemKind, Milestone, ScorecardLocked
+from scorecard.models import COMPLETE, ItemKind, Milestone
 from scorecard.selectors import items as item_selectors
 from scorecard.services import milestones as services
-from spm.forms import form_save
+from spm.forms import act, form_save
 
 
 def _milestone(request: HttpRequest, pk: int, action: str) -> Milestone:
@@ -71,13 +70,13 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = _milestone(request, pk, CHANGE)
-    try:
-        services.milestone_delete(actor=actor_of(request), milestone=milestone)
-    except (ValidationError, ScorecardLocked) as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Milestone removed."))
-    return redirect("scorecard-item", pk=milestone.item_id)
+    return act(
+        request,
+        lambda: services.milestone_delete(actor=actor_of(request), milestone=milestone),
+        "scorecard-item",
+        milestone.item_id,
+        done=_("Milestone removed."),
+    )
 
 
 @login_required

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,10 +23,11 @@ from scorecard.selectors import scorecards as selectors
 from scorecard.selectors.duties import is_own_receiver
 from scorecard.selectors.progress import progress_of
 from scorecard.services import scorecards as services
-from scorecard.views.common import page_of, year_of
+from scorecard.views.common import year_of
 from spm.clock import clock
-from spm.forms import form_save
+from spm.forms import act, form_save
 from spm.htmx import is_htmx_partial
+from spm.paginator import page_of
 from spm.saved_filters import with_saved_filters
 
 
@@ -147,16 +147,16 @@ def scorecard_create_for(request: HttpRequest) -> HttpResponse:
         employee = org_selectors.employee_get(request.user, int(request.POST["employee"]))
     else:
         unit = org_selectors.org_unit_get(request.user, request.POST.get("unit", "0"))
-    try:
-        card = services.scorecard_create(
+    back = employee.unit_id if employee is not None else unit.pk  # type: ignore[union-attr]
+    return act(
+        request,
+        lambda: services.scorecard_create(
             actor=actor_of(request), unit=unit, employee=employee, year=int(year_text)
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        back = employee.unit_id if employee is not None else unit.pk  # type: ignore[union-attr]
-        return redirect(f"{_unit_url(back)}?year={year_text}")
-    messages.success(request, _("Scorecard created."))
-    return redirect("scorecard-detail", pk=card.pk)
+        ),
+        f"{_unit_url(back)}?year={year_text}",
+        done=_("Scorecard created."),
+        then=lambda card: redirect("scorecard-detail", pk=card.pk),
+    )
 
 
 def _unit_url(pk: int) -> str:

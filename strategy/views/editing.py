@@ -13,12 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
 
 from org.scoping import CHANGE, actor_of
 from spm.clock import clock
-from spm.forms import form_save
+from spm.forms import act, form_save, safe_next
 from spm.htmx import is_htmx_partial
 from strategy import selectors, services
 from strategy.forms import (
@@ -51,16 +49,16 @@ def _plan_body(request: HttpRequest, plan: StrategicPlan) -> HttpResponse:
     return reswap(retarget(response, "#plan-body"), "outerHTML")
 
 
-def _saved(request: HttpRequest, plan: StrategicPlan, message: StrOrPromise) -> HttpResponse:
-    messages.success(request, message)
+def _shown(request: HttpRequest, plan: StrategicPlan) -> HttpResponse:
+    """The plan again: its body in place through HTMX, else its page."""
     if is_htmx_partial(request):
         return _plan_body(request, plan)
     return redirect("strategy-plan-detail", pk=plan.pk)
 
 
-def _refused(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+def _saved(request: HttpRequest, plan: StrategicPlan, message: StrOrPromise) -> HttpResponse:
+    messages.success(request, message)
+    return _shown(request, plan)
 
 
 def _locked(request: HttpRequest, plan: StrategicPlan) -> HttpResponse | None:
@@ -85,10 +83,8 @@ def _form_view(
     if locked is not None:
         return locked
     if form_save(request, form, lambda: save(form.cleaned_data)) is not None:
-        back = request.GET.get("next", "")
-        if not is_htmx_partial(request) and url_has_allowed_host_and_scheme(
-            back, {request.get_host()}, require_https=request.is_secure()
-        ):
+        back = safe_next(request, request.GET.get("next"))
+        if back is not None and not is_htmx_partial(request):
             # Back where the edit started (the strategy map, an objective's page).
             messages.success(request, done)
             return redirect(back)
@@ -144,39 +140,41 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk, CHANGE)
-    try:
-        services.plan_approve(actor=actor_of(request), plan=plan, clock=clock())
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Version %(v)s approved.") % {"v": plan.version})
-    return redirect("strategy-plan-detail", pk=plan.pk)
+    return act(
+        request,
+        lambda: services.plan_approve(actor=actor_of(request), plan=plan, clock=clock()),
+        "strategy-plan-detail",
+        plan.pk,
+        done=lambda _approved: _("Version %(v)s approved.") % {"v": plan.version},
+    )
 
 
 @login_required
 @require_POST
 def plan_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk, CHANGE)
-    try:
-        draft = services.plan_new_version(actor=actor_of(request), plan=plan)
-    except ValidationError as exc:
-        _refused(request, exc)
-        return redirect("strategy-plan-detail", pk=plan.pk)
-    messages.success(request, _("Draft version %(v)s started.") % {"v": draft.version})
-    return redirect("strategy-plan-detail", pk=draft.pk)
+    return act(
+        request,
+        lambda: services.plan_new_version(actor=actor_of(request), plan=plan),
+        "strategy-plan-detail",
+        plan.pk,
+        done=lambda draft: _("Draft version %(v)s started.") % {"v": draft.version},
+        then=lambda draft: redirect("strategy-plan-detail", pk=draft.pk),
+    )
 
 
 @login_required
 @require_POST
 def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk, CHANGE)
-    try:
-        services.plan_delete(actor=actor_of(request), plan=plan)
-    except ValidationError as exc:
-        _refused(request, exc)
-        return redirect("strategy-plan-detail", pk=plan.pk)
-    messages.success(request, _("Draft deleted."))
-    return redirect("strategy-plan-list")
+    return act(
+        request,
+        lambda: services.plan_delete(actor=actor_of(request), plan=plan),
+        "strategy-plan-detail",
+        plan.pk,
+        done=_("Draft deleted."),
+        then=lambda _deleted: redirect("strategy-plan-list"),
+    )
 
 
 # --- Plan content: one create/edit/delete set per kind --------------------------------------
@@ -308,14 +306,7 @@ def _act(
     locked = _locked(request, plan)
     if locked is not None:
         return locked
-    try:
-        run()
-    except ValidationError as exc:
-        _refused(request, exc)
-        if is_htmx_partial(request):
-            return _plan_body(request, plan)
-        return redirect("strategy-plan-detail", pk=plan.pk)
-    return _saved(request, plan, done)
+    return act(request, run, lambda: _shown(request, plan), done=done)
 
 
 @login_required

@@ -20,6 +20,7 @@ from lightup import rules
 from lightup.models import LightStatus, LightTally, ObjectiveTally
 from lightup.rules import ZERO
 from org.scoping import SELF, VIEW, scope_of
+from spm.bulk import insert_query
 
 # What both objective roll-ups read of a colour's items: their weights above zero (the
 # weighted roll-up skips the others), summed.
@@ -43,27 +44,21 @@ def tally_refresh(
         period["month"] = month
     lights = LightStatus.objects.filter(item__scorecard__unit_id__in=units, **period).order_by()
     LightTally.objects.filter(unit_id__in=units, **period).delete()
-    LightTally.objects.bulk_create(
-        LightTally(unit_id=unit_id, year=y, month=m, colour=colour, lights=n)
-        for unit_id, y, m, colour, n in lights.values_list(
-            "item__scorecard__unit_id", "year", "month", "colour"
-        ).annotate(n=Count("pk"))
+    insert_query(
+        LightTally,
+        ["unit_id", "year", "month", "colour", "lights"],
+        lights.values_list("item__scorecard__unit_id", "year", "month", "colour").annotate(
+            n=Count("pk")
+        ),
     )
     ObjectiveTally.objects.filter(unit_id__in=units, **period).delete()
     linked = lights.filter(item__scorecard__employee__isnull=True, item__objective__isnull=False)
-    ObjectiveTally.objects.bulk_create(
-        ObjectiveTally(
-            unit_id=unit_id,
-            objective_id=objective_id,
-            year=y,
-            month=m,
-            colour=colour,
-            lights=n,
-            weight=weight,
-        )
-        for unit_id, objective_id, y, m, colour, n, weight in linked.values_list(
+    insert_query(
+        ObjectiveTally,
+        ["unit_id", "objective_id", "year", "month", "colour", "lights", "weight"],
+        linked.values_list(
             "item__scorecard__unit_id", "item__objective_id", "year", "month", "colour"
-        ).annotate(n=Count("pk"), weight=POSITIVE_WEIGHT)
+        ).annotate(n=Count("pk"), weight=POSITIVE_WEIGHT),
     )
 
 

@@ -1,11 +1,13 @@
 """The light tallies: each unit's lights of a month counted by colour (``LightTally``), and
 its unit-scorecard lights per objective (``ObjectiveTally``).
 
-Written by whatever writes lights, in the same transaction — the sweep, chunk by chunk —
-and read by :func:`colour_counts_in_scope`, which answers exactly what counting the
-viewer's lights (``LightStatus.objects.restrict(user)``) answers: the tallies of the units
-in the viewer's subtrees, plus the viewer's own lights outside them (their scorecard, their
-unit's signed one), counted directly — a handful of rows.
+Written by whatever writes lights, in the same transaction — the sweep, chunk by chunk (on
+PostgreSQL counted from the rows the chunk's statement writes, :mod:`lightup.sweep_sql`),
+an item's edit or deletion — each holding the units' lock (:func:`lock_units`) — and read
+by :func:`colour_counts_in_scope`, which answers exactly what counting the viewer's lights
+(``LightStatus.objects.restrict(user)``) answers: the tallies of the units in the viewer's
+subtrees, plus the viewer's own lights outside them (their scorecard, their unit's signed
+one), counted directly — a handful of rows.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -29,6 +32,28 @@ POSITIVE_WEIGHT = Coalesce(
 )
 
 
+def lock_units(unit_ids: Iterable[int]) -> None:
+    """Hold the lock of ``unit_ids``' lights and tallies until the transaction ends: taken
+    first by every writer of them (a sweep chunk, an item's edit or deletion), so two
+    writers of one unit run one after the other and each reads what the other committed.
+
+    Without it two sweeps of the same units (two imports of one month, each re-sweeping
+    it) both deleted the units' tally rows and then both inserted them: the second failed
+    on the unique key. PostgreSQL advisory locks, keyed by (the tally table, the unit),
+    taken in ascending unit order, so writers of overlapping units never deadlock. Other
+    databases (SQLite) let one writer at a time in anyway.
+    """
+    units = sorted(set(unit_ids))
+    if not units or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s::regclass::oid::int, u) "
+            "FROM (SELECT u FROM unnest(%s::int[]) AS u ORDER BY u) AS ordered",
+            [LightTally._meta.db_table, units],
+        )
+
+
 def tally_refresh(
     unit_ids: Iterable[int], *, year: int | None = None, month: int | None = None
 ) -> None:
@@ -37,6 +62,7 @@ def tally_refresh(
     units = sorted(set(unit_ids))
     if not units:
         return
+    lock_units(units)
     period: dict[str, int] = {}
     if year is not None:
         period["year"] = year

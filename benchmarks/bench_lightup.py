@@ -318,6 +318,7 @@ def run(args: argparse.Namespace) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.db.models import Sum
 
     from lightup import rules
     from lightup.models import LightStatus, LightTally, ObjectiveTally
@@ -383,6 +384,15 @@ def run(args: argparse.Namespace) -> None:
                 connections=connections,
             )
         print(f"    {result.items:,} items in {result.chunks} chunks: {result.colours}")
+        # The tallies it kept (in each chunk's statement) count exactly the lights it wrote.
+        tallied = dict(
+            LightTally.objects.filter(year=year, month=MONTH)
+            .order_by()
+            .values_list("colour")
+            .annotate(n=Sum("lights"))
+        )
+        assert tallied == {c: n for c, n in result.colours.items() if n}, tallied
+        print("    its tallies: the same counts")
         return measured
 
     def empty() -> None:

@@ -311,9 +311,14 @@ def _tallies() -> str:
     sweep committed meanwhile."""
     t = TABLES
     return f"""
-, light_counts AS (
-    SELECT t.unit_id, w.colour, COUNT(*) AS lights
-    FROM written w JOIN t ON t.id = w.item_id GROUP BY t.unit_id, w.colour
+, counted AS (
+    SELECT t.unit_id, CASE WHEN t.unit_card THEN t.objective_id END AS objective_id,
+           w.colour, COUNT(*) AS lights,
+           COALESCE(SUM(t.weight) FILTER (WHERE t.weight > 0), 0) AS weight
+    FROM written w JOIN t ON t.id = w.item_id
+    GROUP BY t.unit_id, 2, w.colour
+), light_counts AS (
+    SELECT unit_id, colour, SUM(lights) AS lights FROM counted GROUP BY unit_id, colour
 ), light_stored AS (
     INSERT INTO {t["tally"]} (unit_id, year, month, colour, lights)
     SELECT unit_id, %(year)s, %(month)s, colour, lights FROM light_counts
@@ -324,11 +329,7 @@ def _tallies() -> str:
       AND NOT EXISTS (
           SELECT FROM light_counts c WHERE c.unit_id = g.unit_id AND c.colour = g.colour)
 ), objective_counts AS (
-    SELECT t.unit_id, t.objective_id, w.colour, COUNT(*) AS lights,
-           COALESCE(SUM(t.weight) FILTER (WHERE t.weight > 0), 0) AS weight
-    FROM written w JOIN t ON t.id = w.item_id
-    WHERE t.unit_card AND t.objective_id IS NOT NULL
-    GROUP BY t.unit_id, t.objective_id, w.colour
+    SELECT * FROM counted WHERE objective_id IS NOT NULL  -- unit scorecards' linked items
 ), objective_stored AS (
     INSERT INTO {t["objective_tally"]} (unit_id, objective_id, year, month, colour, lights, weight)
     SELECT unit_id, objective_id, %(year)s, %(month)s, colour, lights, weight

@@ -43,8 +43,10 @@ def lock_units(unit_ids: Iterable[int]) -> None:
     taken in ascending unit order, so writers of overlapping units never deadlock. Other
     databases (SQLite) let one writer at a time in anyway.
     """
+    if connection.vendor != "postgresql":
+        return
     units = sorted(set(unit_ids))
-    if not units or connection.vendor != "postgresql":
+    if not units:
         return
     with connection.cursor() as cursor:
         cursor.execute(

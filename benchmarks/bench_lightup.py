@@ -62,6 +62,14 @@ The gain that holds is the second connection: two chunks at a time use both core
   / 44.1 s, sweep 228.5 s / 54.1 s. On two free cores the sweep's wall time should be about half
   its CPU time and the floor's all of it: NOT measured here (never two free cores); the
   quiet-machine run decides the "under 30 s".
+- The light tallies (1 Dec 2026, kept group, ``--quick``, load 8-17; CPU = PostgreSQL
+  backends / Python). Main, each chunk recounting its units' tallies through the ORM:
+  51.2 / 4.8 s and 56.2 / 5.6 s (quiet: 34.5 s wall, floor 38.1 s). One refresh after the
+  last chunk (branch ``tally``): lights 52.2 / 1.1 s, then the refresh 3.2 / 0.2 s (quiet:
+  27.1 s + 3.6 s) — and two sweeps of one unit collided on the tallies' key. Now, counted
+  in each chunk's statement from the rows it writes: 54.2, 52.9, 52.7, 52.3 / 1.0-1.1 s,
+  the tallies checked equal to the lights each time; an A/B of the chunk statement with
+  and without them (32 chunks, alternating): +7 % CPU. Quiet figure: for the lead's run.
 """
 
 from __future__ import annotations
@@ -318,6 +326,7 @@ def run(args: argparse.Namespace) -> None:
     django.setup()
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django.db.models import Sum
 
     from lightup import rules
     from lightup.models import LightStatus, LightTally, ObjectiveTally
@@ -383,6 +392,15 @@ def run(args: argparse.Namespace) -> None:
                 connections=connections,
             )
         print(f"    {result.items:,} items in {result.chunks} chunks: {result.colours}")
+        # The tallies it kept (in each chunk's statement) count exactly the lights it wrote.
+        tallied = dict(
+            LightTally.objects.filter(year=year, month=MONTH)
+            .order_by()
+            .values_list("colour")
+            .annotate(n=Sum("lights"))
+        )
+        assert tallied == {c: n for c, n in result.colours.items() if n}, tallied
+        print("    its tallies: the same counts")
         return measured
 
     def empty() -> None:

@@ -10,7 +10,7 @@ class LightupConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_delete
 
         from lightup import demo, nav, notify, providers, receivers
         from scorecard.lights import register_item_light_provider
@@ -28,6 +28,9 @@ class LightupConfig(AppConfig):
         actuals_changed.connect(receivers.on_actuals_changed, dispatch_uid="lightup.resweep")
         post_save.connect(
             receivers.on_item_saved, sender=ScorecardItem, dispatch_uid="lightup.tally"
+        )
+        pre_delete.connect(
+            receivers.on_item_deleting, sender=ScorecardItem, dispatch_uid="lightup.tally"
         )
         post_delete.connect(
             receivers.on_item_deleted, sender=ScorecardItem, dispatch_uid="lightup.tally"

@@ -202,9 +202,11 @@ class LightTally(models.Model):
     a scope of the whole group reads a few thousand of these rather than counting a
     million lights.
 
-    Kept by the writes of the lights, never on request: each sweep chunk refreshes the
-    tallies of its units in its own transaction (:func:`lightup.tally.tally_refresh`), and
-    deleting an item refreshes its unit's. Keyed by unit id, so moving a unit in the tree
+    Kept by the writes of the lights, never on request: each sweep chunk counts the lights
+    it writes into its units' tallies in its own transaction (on PostgreSQL in the chunk's
+    statement, :mod:`lightup.sweep_sql`; elsewhere :func:`lightup.tally.tally_refresh`),
+    under its units' lock (:func:`lightup.tally.lock_units`), and deleting an item
+    refreshes its unit's. Keyed by unit id, so moving a unit in the tree
     needs nothing (the subtree filter reads the unit's current path).
     """
 

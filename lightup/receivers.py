@@ -15,7 +15,13 @@ def on_actuals_changed(
     sender: Any, *, year: int, month: int, item_ids: Sequence[int], **kwargs: Any
 ) -> None:
     """Enqueue a sweep of ``month`` for the units of the changed items, after the commit
-    (the worker must see the new actuals); one query to find the units."""
+    (the worker must see the new actuals); one query to find the units.
+
+    The sweep follows a write that is already committed, so nothing it does may change
+    the writer's answer: ``robust`` logs any error of the enqueueing (or, with tasks run
+    in-process, of the sweep itself) instead of raising it into the writer, whose
+    ``except IntegrityError`` around its transaction once took a failed re-sweep for a
+    lost race and answered 409 for an import it had stored."""
     from lightup.tasks import lightup_sweep_month
 
     units = sorted(
@@ -26,7 +32,7 @@ def on_actuals_changed(
         )
     )
     if units:
-        transaction.on_commit(lambda: lightup_sweep_month.delay(year, month, units))
+        transaction.on_commit(lambda: lightup_sweep_month.delay(year, month, units), robust=True)
 
 
 def on_item_saved(sender: Any, *, instance: ScorecardItem, created: bool, **kwargs: Any) -> None:
@@ -44,6 +50,15 @@ def on_item_saved(sender: Any, *, instance: ScorecardItem, created: bool, **kwar
     )
     if unit_id is not None:
         tally_refresh([unit_id])
+
+
+def on_item_deleting(sender: Any, *, instance: ScorecardItem, **kwargs: Any) -> None:
+    """Take the item's unit's lock (:func:`lightup.tally.lock_units`) before its lights are
+    deleted with it: a sweep of the unit takes it before writing them, so the two never
+    wait for each other in opposite orders."""
+    from lightup.tally import lock_units
+
+    lock_units(Scorecard.objects.filter(pk=instance.scorecard_id).values_list("unit_id", flat=True))
 
 
 def on_item_deleted(sender: Any, *, instance: ScorecardItem, **kwargs: Any) -> None:

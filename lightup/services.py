@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from lightup.parallel import in_parallel
 from lightup.sweep import CHUNK_ITEMS, SweepResult, scheme_thresholds, sweep_chunk, unit_chunks
-from lightup.tally import tally_refresh
+from lightup.tally import lock_units
 from org.scoping import ADMIN, EXECUTIVE, HR, Actor, scope_of
 from spm.clock import Clock, clock
 
@@ -86,6 +86,7 @@ def lightup_sweep(
         part = SweepResult(year=year, month=month)
         with transaction.atomic():
             without_jit()
+            lock_units(units)  # before any read: a sweep of the same units waits here
             sweep_chunk(
                 units,
                 year=year,
@@ -98,7 +99,6 @@ def lightup_sweep(
                 result=part,
                 in_sql=in_sql,
             )
-            tally_refresh(units, year=year, month=month)  # the home page's counts
         return part
 
     parallel = connection.vendor == "postgresql" and not connection.in_atomic_block

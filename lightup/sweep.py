@@ -24,6 +24,7 @@ from lightup import rules, sweep_pg, sweep_sql
 from lightup.models import THRESHOLD_FIELDS, LightScheme, LightStatus
 from lightup.notify import messages_for
 from lightup.sweep_pg import ITEM_FIELDS
+from lightup.tally import tally_refresh
 from scorecard.models import (
     ActualStatus,
     ItemKind,
@@ -221,6 +222,8 @@ def sweep_chunk(
 
     On PostgreSQL (unless ``in_sql`` is off) the chunk is judged in SQL
     (:mod:`lightup.sweep_sql`); otherwise Python applies the pure rules to the chunk's sums.
+    Either way the units' light tallies are recounted in the same transaction (the caller
+    holds the units' lock, :func:`lightup.tally.lock_units`).
     """
     from notifications.services import notifications_send
 
@@ -245,6 +248,7 @@ def sweep_chunk(
     read = _pg_inputs if connection.vendor == "postgresql" else _orm_inputs
     items, series, plans, milestones, streaks = read(unit_ids, year, month)
     if not items:
+        tally_refresh(unit_ids, year=year, month=month)  # their items may all be gone
         return
     as_of = rules.as_of_date(year, month, today)
     statuses: list[tuple[Any, ...]] = []
@@ -275,6 +279,7 @@ def sweep_chunk(
                 row, light, streak, year=year, month=month, thresholds=thresholds
             )
     upsert(statuses)
+    tally_refresh(unit_ids, year=year, month=month)  # the home page's counts
     result.items += len(items)
     result.chunks += 1
     if outbox:

@@ -7,8 +7,9 @@ reading 34 %, Python 41 %, writing 25 % of the sweep). Here one ``INSERT … SEL
 CONFLICT DO UPDATE`` per chunk of units reads each item's actuals, plan, milestones,
 thresholds (override over its scheme over the default scheme) and last month's streak,
 computes plan to date, deviation, colour, forecast, predicted miss and streak, stores the
-rows and returns the count of each colour. Only the items that call for a message (yellow,
-red, late, or red for a while) come back to Python, and only when notifications are on.
+rows, counts them into the units' light tallies and returns the count of each colour.
+Only the items that call for a message (yellow, red, late, or red for a while) come back
+to Python, and only when notifications are on.
 
 ``tests/test_lightup_sweep_sql.py`` proves on PostgreSQL that this path and the pure
 rules write identical rows, on generated items and at every boundary of §3.7 (colours,
@@ -29,7 +30,14 @@ from typing import Any
 from django.db import connection
 
 from lightup import rules
-from lightup.models import THRESHOLD_FIELDS, ItemLightOverride, LightScheme, LightStatus
+from lightup.models import (
+    THRESHOLD_FIELDS,
+    ItemLightOverride,
+    LightScheme,
+    LightStatus,
+    LightTally,
+    ObjectiveTally,
+)
 from org.models import Employee, OrgUnit
 from scorecard.models import (
     ActualStatus,
@@ -52,6 +60,8 @@ TABLES = {
     "override": ItemLightOverride._meta.db_table,
     "scheme": LightScheme._meta.db_table,
     "light": LightStatus._meta.db_table,
+    "tally": LightTally._meta.db_table,
+    "objective_tally": ObjectiveTally._meta.db_table,
 }
 SHORT = {
     "yellow_below": "yellow",
@@ -127,13 +137,15 @@ def _thresholds() -> str:
     return f"""
 it AS (
     SELECT i.id, i.kind, i.polarity, i.aggregation, i.target, i.range_low, i.range_high,
+           s.unit_id, s.employee_id IS NULL AS unit_card, i.objective_id, i.weight,
            {", ".join(merged)}
     FROM {TABLES["item"]} i JOIN {TABLES["card"]} s ON s.id = i.scorecard_id
     LEFT JOIN {TABLES["override"]} o ON o.item_id = i.id
     LEFT JOIN {TABLES["scheme"]} sc ON sc.id = o.scheme_id
     WHERE s.year = %(year)s AND s.unit_id = ANY(%(units)s) AND i.kind = ANY(%(kinds)s)
 ), t AS (
-    SELECT id, kind, polarity, aggregation, target, range_low, range_high, {final} FROM it
+    SELECT id, kind, polarity, aggregation, target, range_low, range_high,
+           unit_id, unit_card, objective_id, weight, {final} FROM it
 )"""  # noqa: S608 - table names from the models
 
 
@@ -282,10 +294,55 @@ q AS MATERIALIZED (
     FROM lit
     ORDER BY id  -- in the order of the unique index: each entry lands next to the last
     ON CONFLICT (item_id, year, month) DO UPDATE SET {updates}
-    RETURNING colour
-)
+    RETURNING item_id, colour
+){_tallies()}
 SELECT colour, COUNT(*) FROM written GROUP BY colour
 """  # noqa: S608 - table names from the models
+
+
+def _tallies() -> str:
+    """The chunk's light tallies (:mod:`lightup.tally`), counted from the very rows the
+    statement writes: the chunk holds every item of its units that has a light, so its
+    written rows are all their lights of the month. Each unit's counts are upserted and
+    the colours it no longer has deleted (rows disjoint from the upserted ones, so the
+    statement never touches a row twice). Exact also with two sweeps at once only because
+    the chunk's transaction holds its units' lock (:func:`lightup.tally.lock_units`) from
+    before this statement's snapshot: otherwise the delete would miss a tally row another
+    sweep committed meanwhile."""
+    t = TABLES
+    return f"""
+, counted AS (
+    SELECT t.unit_id, CASE WHEN t.unit_card THEN t.objective_id END AS objective_id,
+           w.colour, COUNT(*) AS lights,
+           COALESCE(SUM(t.weight) FILTER (WHERE t.weight > 0), 0) AS weight
+    FROM written w JOIN t ON t.id = w.item_id
+    GROUP BY t.unit_id, 2, w.colour
+), light_counts AS (
+    SELECT unit_id, colour, SUM(lights) AS lights FROM counted GROUP BY unit_id, colour
+), light_stored AS (
+    INSERT INTO {t["tally"]} (unit_id, year, month, colour, lights)
+    SELECT unit_id, %(year)s, %(month)s, colour, lights FROM light_counts
+    ON CONFLICT (unit_id, year, month, colour) DO UPDATE SET lights = EXCLUDED.lights
+), light_gone AS (
+    DELETE FROM {t["tally"]} g
+    WHERE g.unit_id = ANY(%(units)s) AND g.year = %(year)s AND g.month = %(month)s
+      AND NOT EXISTS (
+          SELECT FROM light_counts c WHERE c.unit_id = g.unit_id AND c.colour = g.colour)
+), objective_counts AS (
+    SELECT * FROM counted WHERE objective_id IS NOT NULL  -- unit scorecards' linked items
+), objective_stored AS (
+    INSERT INTO {t["objective_tally"]} (unit_id, objective_id, year, month, colour, lights, weight)
+    SELECT unit_id, objective_id, %(year)s, %(month)s, colour, lights, weight
+    FROM objective_counts
+    ON CONFLICT (unit_id, objective_id, year, month, colour)
+    DO UPDATE SET lights = EXCLUDED.lights, weight = EXCLUDED.weight
+), objective_gone AS (
+    DELETE FROM {t["objective_tally"]} g
+    WHERE g.unit_id = ANY(%(units)s) AND g.year = %(year)s AND g.month = %(month)s
+      AND NOT EXISTS (
+          SELECT FROM objective_counts c WHERE c.unit_id = g.unit_id
+              AND c.objective_id = g.objective_id AND c.colour = g.colour)
+)"""  # noqa: S608 - table names from the models
 
 
 # What a sweep writes of a light: every field but the key (item, year, month).

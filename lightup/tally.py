@@ -1,11 +1,13 @@
 """The light tallies: each unit's lights of a month counted by colour (``LightTally``), and
 its unit-scorecard lights per objective (``ObjectiveTally``).
 
-Written by whatever writes lights, in the same transaction — the sweep, chunk by chunk —
-and read by :func:`colour_counts_in_scope`, which answers exactly what counting the
-viewer's lights (``LightStatus.objects.restrict(user)``) answers: the tallies of the units
-in the viewer's subtrees, plus the viewer's own lights outside them (their scorecard, their
-unit's signed one), counted directly — a handful of rows.
+Written by whatever writes lights, in the same transaction — the sweep, chunk by chunk (on
+PostgreSQL counted from the rows the chunk's statement writes, :mod:`lightup.sweep_sql`),
+an item's edit or deletion — each holding the units' lock (:func:`lock_units`) — and read
+by :func:`colour_counts_in_scope`, which answers exactly what counting the viewer's lights
+(``LightStatus.objects.restrict(user)``) answers: the tallies of the units in the viewer's
+subtrees, plus the viewer's own lights outside them (their scorecard, their unit's signed
+one), counted directly — a handful of rows.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -20,12 +23,37 @@ from lightup import rules
 from lightup.models import LightStatus, LightTally, ObjectiveTally
 from lightup.rules import ZERO
 from org.scoping import SELF, VIEW, scope_of
+from spm.bulk import insert_query
 
 # What both objective roll-ups read of a colour's items: their weights above zero (the
 # weighted roll-up skips the others), summed.
 POSITIVE_WEIGHT = Coalesce(
     Sum("item__weight", filter=Q(item__weight__gt=0)), Value(ZERO, output_field=DecimalField())
 )
+
+
+def lock_units(unit_ids: Iterable[int]) -> None:
+    """Hold the lock of ``unit_ids``' lights and tallies until the transaction ends: taken
+    first by every writer of them (a sweep chunk, an item's edit or deletion), so two
+    writers of one unit run one after the other and each reads what the other committed.
+
+    Without it two sweeps of the same units (two imports of one month, each re-sweeping
+    it) both deleted the units' tally rows and then both inserted them: the second failed
+    on the unique key. PostgreSQL advisory locks, keyed by (the tally table, the unit),
+    taken in ascending unit order, so writers of overlapping units never deadlock. Other
+    databases (SQLite) let one writer at a time in anyway.
+    """
+    if connection.vendor != "postgresql":
+        return
+    units = sorted(set(unit_ids))
+    if not units:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s::regclass::oid::int, u) "
+            "FROM (SELECT u FROM unnest(%s::int[]) AS u ORDER BY u) AS ordered",
+            [LightTally._meta.db_table, units],
+        )
 
 
 def tally_refresh(
@@ -36,6 +64,7 @@ def tally_refresh(
     units = sorted(set(unit_ids))
     if not units:
         return
+    lock_units(units)
     period: dict[str, int] = {}
     if year is not None:
         period["year"] = year
@@ -43,27 +72,21 @@ def tally_refresh(
         period["month"] = month
     lights = LightStatus.objects.filter(item__scorecard__unit_id__in=units, **period).order_by()
     LightTally.objects.filter(unit_id__in=units, **period).delete()
-    LightTally.objects.bulk_create(
-        LightTally(unit_id=unit_id, year=y, month=m, colour=colour, lights=n)
-        for unit_id, y, m, colour, n in lights.values_list(
-            "item__scorecard__unit_id", "year", "month", "colour"
-        ).annotate(n=Count("pk"))
+    insert_query(
+        LightTally,
+        ["unit_id", "year", "month", "colour", "lights"],
+        lights.values_list("item__scorecard__unit_id", "year", "month", "colour").annotate(
+            n=Count("pk")
+        ),
     )
     ObjectiveTally.objects.filter(unit_id__in=units, **period).delete()
     linked = lights.filter(item__scorecard__employee__isnull=True, item__objective__isnull=False)
-    ObjectiveTally.objects.bulk_create(
-        ObjectiveTally(
-            unit_id=unit_id,
-            objective_id=objective_id,
-            year=y,
-            month=m,
-            colour=colour,
-            lights=n,
-            weight=weight,
-        )
-        for unit_id, objective_id, y, m, colour, n, weight in linked.values_list(
+    insert_query(
+        ObjectiveTally,
+        ["unit_id", "objective_id", "year", "month", "colour", "lights", "weight"],
+        linked.values_list(
             "item__scorecard__unit_id", "item__objective_id", "year", "month", "colour"
-        ).annotate(n=Count("pk"), weight=POSITIVE_WEIGHT)
+        ).annotate(n=Count("pk"), weight=POSITIVE_WEIGHT),
     )
 
 

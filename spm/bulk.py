@@ -50,6 +50,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models import QuerySet
 
 CHUNK = 50_000
 PIPE = 1 << 20  # bytes read and written at a time by copy_select
@@ -341,6 +342,16 @@ def insert_select(
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, **defaults})
         return int(cursor.rowcount)
+
+
+def insert_query(model: type[models.Model], columns: list[str], rows: QuerySet[Any]) -> None:
+    """``INSERT INTO <model> (columns) <rows' SELECT>``: a query's rows (a grouped count, say)
+    stored without coming through Python; ``rows`` selects one value per column, in order."""
+    sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({names}) {sql}", params)
 
 
 def copy_select(

@@ -3,7 +3,9 @@
 Many clients released together at a barrier do the same write through the API: the first
 monthly plan of an item, the first value of a month, an import of the same item-month.
 Every answer is 2xx or 409 (no 5xx, no 400 "already exists"), exactly one wins, and the
-audit rows match what was written.
+audit rows match what was written. And the light-up sweeps those writes start, many at
+once on the same units: every one finishes, the lights are those of the last values and
+the light tallies count them exactly.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from lightup.models import LightStatus
+from lightup.services import lightup_sweep
+from org.scoping import SYSTEM
 from scorecard.models import (
     ItemKind,
     ItemMonthlyPlan,
@@ -24,10 +29,12 @@ from scorecard.models import (
     ScorecardItem,
     ScorecardStatus,
 )
+from tests import lightup_world
 from tests.access import build_cast
 from tests.conftest import Cast, need
 from tests.factories_tracking import unit_scorecard
 from tests.test_concurrency_signing import race
+from tests.test_lightup_tally import exact_everywhere
 
 pytestmark = pytest.mark.services
 
@@ -103,3 +110,46 @@ def test_concurrent_imports_of_one_item_month_never_answer_500(transactional_db:
     changes = 1 + sum(report["updated"] for report in done)
     assert MonthlyActual.objects.filter(item=item, month=1).count() == 1
     assert MonthlyActual.history.filter(item_id=item.pk).count() == changes
+
+
+def _lights() -> set[tuple[Any, ...]]:
+    fields = ("item_id", "month", "colour", "deviation", "actual_to_date", "red_streak")
+    return set(LightStatus.objects.values_list(*fields))
+
+
+def test_sweeps_of_one_month_at_once_all_finish_with_current_lights_and_exact_tallies(
+    transactional_db: Any,
+) -> None:
+    """Each thread does what an import does: commits a new value, then sweeps the month
+    (of the item's unit, or of every unit; in chunks of one unit or of all). Two sweeps
+    refreshing the same units' tallies once collided on their unique key, and a sweep
+    judging from a snapshot older than another's could overwrite newer lights."""
+    need(connection.vendor == "postgresql", "PostgreSQL for concurrent transactions")
+    world = lightup_world.build(build_cast())
+    lightup_world.grow(world, 2)
+    year, month, today = lightup_world.YEAR, lightup_world.MONTH, lightup_world.TODAY
+    lightup_sweep(actor=SYSTEM, year=year, month=month, today=today)
+    flipped = world.items["green"]
+    unit = world.cast.engineering.pk
+
+    def write_then_sweep(n: int) -> Any:
+        value = Decimal(0 if n % 2 else 100)  # red, else green again
+        MonthlyActual.objects.filter(item=flipped, month=month).update(value=value)
+        return lightup_sweep(
+            actor=SYSTEM,
+            year=year,
+            month=month,
+            today=today,
+            unit_ids=[unit] if n % 3 else None,
+            chunk_items=1 if n % 4 < 2 else 1000,
+            email=False,
+        )
+
+    for _round in range(3):
+        results = race(*[lambda n=n: write_then_sweep(n) for n in range(8)])
+        for result in results:
+            assert not isinstance(result, BaseException), result
+        exact_everywhere(world)
+        swept = _lights()
+        lightup_sweep(actor=SYSTEM, year=year, month=month, today=today)
+        assert _lights() == swept  # the last sweep judged the last value

@@ -187,3 +187,60 @@ def test_the_home_panels_counts_cost_the_same_queries_at_two_sizes(
     assert sum(counts.values()) == 6 + 3 * size
     response = cast.client("executive").get(reverse("home"))
     assert response.status_code == 200
+
+
+def exact_everywhere(world: World, month: int = MONTH) -> None:
+    """Both tallies equal counting the lights: for every role, and for every objective."""
+    for role in CAST:
+        user = user_of(world.cast, role)
+        assert colour_counts_in_scope(user, YEAR, month) == counted(user, month), role
+    objective_ids = list(
+        LightStatus.objects.filter(item__objective__isnull=False).values_list(
+            "item__objective_id", flat=True
+        )
+    )
+    for rollup in ("worst", "weighted"):
+        found = objective_colours(objective_ids, (YEAR, month), rollup)
+        assert found == rolled_up(objective_ids, rollup)
+
+
+def test_a_stopped_sweep_leaves_exact_tallies_and_its_rerun_completes_them(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lightup import services
+    from scorecard.models import MonthlyActual
+
+    plan = PlanFactory(owner_unit=world.cast.group)
+    linked = item(world.cards["finance"], "Linked", objective=ObjectiveFactory(plan=plan))
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    MonthlyActual.objects.filter(item__scorecard__year=YEAR).update(value=Decimal(10))  # all red
+    chunk = services.sweep_chunk
+    calls: list[int] = []
+
+    def stops_at_the_second(*args: Any, **kwargs: Any) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("worker lost")
+        chunk(*args, **kwargs)
+
+    monkeypatch.setattr(services, "sweep_chunk", stops_at_the_second)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY, chunk_items=1)
+    colours = set(LightStatus.objects.filter(month=MONTH).values_list("colour", flat=True))
+    assert "red" in colours and len(colours) > 1  # half swept: some lights still the old ones
+    exact_everywhere(world)
+    monkeypatch.setattr(services, "sweep_chunk", chunk)
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY, chunk_items=1)
+    exact_everywhere(world)
+    assert LightStatus.objects.get(item=linked, month=MONTH).colour == "red"
+    assert not LightTally.objects.filter(month=MONTH, colour="green").exists()
+
+
+def test_a_sweep_after_an_edit_and_a_delete_keeps_the_tallies_exact(world: World) -> None:
+    from scorecard.models import MonthlyActual
+
+    world.items["employee_red"].delete()
+    MonthlyActual.objects.filter(item=world.items["red"]).update(value=Decimal(100))
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    exact_everywhere(world)
+    assert LightStatus.objects.get(item=world.items["red"], month=MONTH).colour == "green"

@@ -214,28 +214,43 @@ FROM parts
 
 
 class Meter:
-    """Wall time, this process's CPU time and the PostgreSQL backend's CPU time of a phase,
-    with the load average: on a shared machine the wall time mostly says how long the
-    phase waited for a core, the CPU times say how much work it was."""
+    """Wall time, CPU time of this process and its children (the computation's forked
+    processes), CPU time of the PostgreSQL server (every process of it: the backends of
+    all connections, including those already closed, and its background work), with the
+    load average: on a shared machine the wall time mostly says how long the phase waited
+    for a core, the CPU times say how much work it was."""
 
-    def __init__(self, backend_pid: int | None) -> None:
-        self.stat = Path(f"/proc/{backend_pid}/stat") if backend_pid else None
+    def __init__(self, postmaster: int | None) -> None:
+        self.postmaster = postmaster
 
-    def _backend(self) -> float | None:
-        if self.stat is None or not self.stat.exists():
+    def _server(self) -> float | None:
+        """CPU seconds of the server's processes: the postmaster's own and its finished
+        children's (``cutime``, ``cstime``) plus those of its live children."""
+        if self.postmaster is None or not Path(f"/proc/{self.postmaster}").exists():
             return None  # a server on another machine
-        fields = self.stat.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        fields = _stat(self.postmaster)
+        ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                child = _stat(int(entry.name))
+                if child and int(child[1]) == self.postmaster:
+                    ticks += int(child[11]) + int(child[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _cpu() -> float:
+        times = os.times()
+        return times.user + times.system + times.children_user + times.children_system
 
     def __enter__(self) -> Meter:
-        self.started = (time.perf_counter(), time.process_time(), self._backend())
+        self.started = (time.perf_counter(), self._cpu(), self._server())
         return self
 
     def __exit__(self, *exc: object) -> None:
         wall, cpu, backend = self.started
         self.wall = time.perf_counter() - wall
-        self.cpu = time.process_time() - cpu
-        after = self._backend()
+        self.cpu = self._cpu() - cpu
+        after = self._server()
         self.backend = None if backend is None or after is None else after - backend
 
     def __str__(self) -> str:
@@ -243,6 +258,20 @@ class Meter:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         return (f"{self.wall:.2f} s (Python CPU {self.cpu:.1f} s{backend}; "
                 f"load average {load})")  # fmt: skip
+
+
+def _stat(pid: int) -> list[str]:
+    """``/proc/<pid>/stat`` after the command name (field 3 on), empty once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return []
+    return text.rsplit(")", 1)[1].split()
+
+
+def _ppid(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[1]) if fields else None
 
 
 def main() -> None:
@@ -254,6 +283,15 @@ def main() -> None:
         "--cycle", type=int, default=0,
         help="time this opened, not yet computed cycle of the database instead of "
         "generating a group and opening one",
+    )  # fmt: skip
+    parser.add_argument(
+        "--processes", type=int, default=0,
+        help="processes computing chunks at once (default: assessment.compute.PROCESSES)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--empty", action="store_true",
+        help="with --cycle: empty the cycle's computed values first (and VACUUM FULL), so "
+        "the first run computes and writes every result",
     )  # fmt: skip
     args = parser.parse_args()
     pg = None
@@ -293,26 +331,30 @@ def run(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from assessment.compute import compute_cycle
+    from assessment.compute import PROCESSES, compute_cycle
     from assessment.models import AssessmentCycle, AssessmentResult
     from spm.clock import FixedClock
 
     call_command("migrate", verbosity=0)
     if args.cycle:
         cycle = AssessmentCycle.objects.get(pk=args.cycle)
+        if args.empty:
+            _empty(cycle)
     else:
         cycle = _generated_cycle(args.employees)
     now = FixedClock.on(cycle.period_span.end).now()
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        backend_pid = cursor.fetchone()[0]
-    with Meter(backend_pid) as first:
-        outcome = compute_cycle(cycle.pk, now=now)
+        server = _ppid(cursor.fetchone()[0])  # the postmaster, parent of every backend
+    processes = args.processes or PROCESSES
+    print(f"{processes} processes; load average at start {os.getloadavg()}")
+    with Meter(server) as first:
+        outcome = compute_cycle(cycle.pk, now=now, processes=processes)
     print(f"compute_cycle (first run): {outcome.computed} results, {outcome.changed} written "
           f"in {first}")  # fmt: skip
-    with Meter(backend_pid) as again:
-        rerun = compute_cycle(cycle.pk, now=now)
+    with Meter(server) as again:
+        rerun = compute_cycle(cycle.pk, now=now, processes=processes)
     print(f"compute_cycle (re-run): {rerun.changed} written in {again}")
 
     rules = cycle.rules
@@ -326,7 +368,7 @@ def run(args: argparse.Namespace) -> None:
         "cap": rules.bonus_cap,
         "qw": rules.qualitative_weight,
     }
-    with connection.cursor() as cursor, Meter(backend_pid) as floor:
+    with connection.cursor() as cursor, Meter(server) as floor:
         cursor.execute(FLOOR_SQL, params)
         floor_rows = cursor.fetchall()
     engine_rows = dict(
@@ -347,6 +389,23 @@ def run(args: argparse.Namespace) -> None:
         for pk, final, computed in mismatches[:20]:
             print(f"  result {pk}: floor {final}, engine {computed}")
         raise SystemExit("the engine and the floor disagree")
+
+
+def _empty(cycle: Any) -> None:
+    """The cycle's results as ``cycle_open`` left them (no values, no explanation, no
+    digest), the table rewritten without the dead rows."""
+    from django.db import connection
+
+    from assessment.models import AssessmentResult
+
+    started = time.perf_counter()
+    AssessmentResult.objects.filter(cycle=cycle).update(
+        quantitative_part=None, qualitative_part=None, final_score=None, grade="",
+        vetoed=False, explanation={}, inputs_digest="", computed_at=None,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM FULL ANALYZE {AssessmentResult._meta.db_table}")
+    print(f"emptied the cycle's results in {time.perf_counter() - started:.1f} s")
 
 
 def _generated_cycle(employees: int) -> Any:

@@ -3,21 +3,29 @@
 The scoring rules are CPU work in Python: threads would share one core, processes use
 them all. Each process opens its own database connection (a forked child must not use its
 parent's), runs one chunk per call in that chunk's own transaction and closes the
-connection when it ends. Only on PostgreSQL and outside a transaction: a child sees only
-committed rows, and SQLite allows one writer.
+connection when it ends. On Linux it ends with the thread that started it (the thread
+that computes: Celery's prefork and solo pools run tasks in their main thread). Only on
+PostgreSQL and outside a transaction: a child sees only committed rows, and SQLite allows
+one writer.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import multiprocessing.util
+import os
+import signal
+import sys
 from collections.abc import Callable, Generator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import TypeVar
 
+from celery import current_app
 from django.db import connection, connections
 
 T = TypeVar("T")
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 
 
 def parallel_possible(processes: int, chunks: int) -> bool:
@@ -39,11 +47,12 @@ def chunk_outcomes(
         for chunk in chunks:
             yield chunk, work(chunk)
         return
-    connections.close_all()  # forked before the first use of a new connection
+    _before_fork()
     pool = ProcessPoolExecutor(
         min(processes, len(chunks)),
         mp_context=multiprocessing.get_context("fork"),
         initializer=_child_started,
+        initargs=(os.getpid(),),
     )
     futures: dict[Future[T], list[int]] = {}
     try:
@@ -55,6 +64,22 @@ def chunk_outcomes(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _child_started() -> None:
-    """A pool process closes its connection when it ends."""
+def _before_fork() -> None:
+    """Close what a child must not share: the database connections (the parent opens new
+    ones when it needs them), and the broker connections in Celery's pools — kombu closes
+    those again in every child after the fork, and on a channel that was waiting for a
+    reply (a ``control.ping``, say) that means reading the parent's socket forever."""
+    connections.close_all()
+    for pool in (current_app.pool, current_app.producer_pool):
+        pool.force_close_all(close_pool=False)
+
+
+def _child_started(parent: int) -> None:
+    """A pool process closes its connection when it ends, and ends with its parent: a
+    worker killed (SIGKILL) takes its pool processes with it (their chunks' transactions
+    are rolled back) instead of leaving them waiting for work forever."""
     multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)

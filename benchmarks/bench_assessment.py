@@ -4,9 +4,16 @@ against the floor: the same quantitative arithmetic as one plain SQL statement.
     .venv/bin/python benchmarks/bench_assessment.py --employees 20000 --start-postgres
     .venv/bin/python benchmarks/bench_assessment.py --employees 100000 \\
         --database-url postgres://...
+    .venv/bin/python benchmarks/bench_assessment.py --kept /work/benchdata/pg100k \\
+        --cycle 1 --empty
 
-``--start-postgres`` runs a throwaway PostgreSQL (the test harness's: initdb in a temporary
-directory, loopback only, fsync off) and removes it afterwards. The script then:
+``--kept DIR`` runs the server of a kept data directory (one that an earlier run with a
+new ``DIR`` generated); ``--cycle N --empty`` then times that cycle from empty results
+(its values, explanations and digests cleared and the table rewritten first, untimed).
+``--processes`` (default: ``assessment.compute.PROCESSES``, the machine's cores, at most 4)
+is how many chunks are computed at once. ``--start-postgres`` runs a throwaway PostgreSQL
+(the test harness's: initdb in a temporary directory, loopback only, fsync off) and
+removes it afterwards. The script then:
 
 1. builds the group with ``generate_enterprise`` (every unit and employee gets a scorecard
    of ten quantitative items — unit scorecards also a milestone project, people a key
@@ -120,6 +127,65 @@ left is per-result Python work in the rules of record (period values, tier score
 Decimal arithmetic at 28 digits: ~0.4 ms), building the inputs (~0.35 ms) and the digest
 (~0.13 ms), all on one core while the floor is one statement; the write statement is
 ~0.25 ms a row of PostgreSQL CPU (eight indexes on the result, nine on its history).
+
+1 Dec 2026, later: both cores, and less work per result. The chunks run in two forked
+processes at once (``assessment.pool``; each chunk takes a shared lock on the cycle row
+and locks its results, so finalising still waits for the chunks under way and two runs
+at once still write each result once). Per statement (backend CPU of three 2,000-result
+chunks, 20,000 group): the actuals were read through a join with the items by
+``scorecard_id IN (SELECT unnest(array))``, which PostgreSQL plans for 200 rows — without
+statistics (a freshly generated group) a scan of every item and every actual for each
+chunk, with them a nested loop whose 174,000 rows were sorted again on disk for the
+grouping: 2.6 s, then 1.0 s; read by the items' own ids with ``item_id = ANY(array)`` it
+is one index scan in item order with no sort: 0.77 s. The history of the results keeps
+no index on cycle, scorecard, unit, employee and calibrating user (nothing queries it by
+them: the admin and the audit read it by result), the result none of its own on the cycle
+(the unique cycle + scorecard index starts with it): 11 index entries a computed result
+instead of 17. In Python (cProfile of the same chunks: 9.3 s, then 6.6 s): the tier check
+sorts the four tiers once instead of building the anchors twice and testing both
+directions, the period value takes all of an item's actuals when they are all inside the
+period, the explanation record keeps the counted weight, score and weighted score as
+plain ``str(Decimal)`` (shown when expanded, exactly as before: the page, the API and the
+XLSX see the same texts), stored explanations are read only for results whose values did
+not change (none in a first run). The CPU figures now count the forked processes (their
+CPU as children of this one) and every process of the server (the postmaster's finished
+children and the live ones, so also autovacuum and the checkpointer). 20,000 group
+(20,662 results), this script on a kept server (``--cycle 1 --empty``), load average
+12-15 from the other engineers' work:
+
+=================  =============================  ============================  =============
+version            first run: wall (CPU Py + PG)  re-run: wall (CPU Py + PG)    floor (PG)
+=================  =============================  ============================  =============
+before (above)     229.0 s (22.7 s + 12.2 s)      91.3 s (10.6 s + 5.2 s)       12.9 s (3.9 s)
+two processes      119.0 s (19.2 s + 11.4 s)      58.1 s (8.7 s + n/a)          15.7 s (n/a)
++ reads and rules  136.8 s (17.0 s + 10.2 s)      52.9 s (9.5 s + 5.1 s)        13.7 s (3.5 s)
+=================  =============================  ============================  =============
+
+("two processes" ran with the index change but before the read and rule changes, and
+measured the server's CPU of the first run only; all 20,662 scores agree with the floor
+in both.) CPU time of the first run: 34.9 s before, 27.2 s after (-22 %), 1.32 ms a
+result; by CPU time 7.7x the floor.
+
+The 100,000 group (103,262 results), this script with ``--cycle 1 --empty`` on a copy of
+the kept server measured above (migrated), two processes, load average 12 at the start
+rising to 21 (five other engineers' tests and benchmarks):
+
+=========  ====================================  ===============================  ===============
+version    first run: wall (CPU Py + PG)         re-run: wall (CPU Py + PG)       floor (PG)
+=========  ====================================  ===============================  ===============
+before     1,326.3 s (111.9 s + 66.2 s = 178.1)  378.6 s (53.9 s + 27.4 s)        54.1 s (24.1 s)
+after      880.3 s (95.8 s + 55.6 s = 151.4)     518.0 s (54.7 s + 26.7 s)        134.4 s (22.9 s)
+=========  ====================================  ===============================  ===============
+
+All 103,262 scores agree with the floor. By CPU time the first run is 6.6x the floor
+(before 7.4x), the re-run 3.6x. The first run's CPU falls by 15 % (1.47 ms a result);
+the aim of this step, 100 s, is not reached. The wall times here say only how long the
+run waited for a core at load 12-21. On a quiet two-core machine the two processes (each
+with its backend) can keep both cores busy, so the first run should take about half its
+CPU time — about 75 s at these CPU figures (less if CPU time falls without the load, as
+it does for the other benchmarks): under the 60 s aim only if it falls by a fifth. The
+re-run is unchanged: it locks the chunk's results (the guard against two runs at once)
+and still loads and hashes every input (~0.5 ms a result in Python).
 """
 
 from __future__ import annotations
@@ -293,7 +359,24 @@ def main() -> None:
         help="with --cycle: empty the cycle's computed values first (and VACUUM FULL), so "
         "the first run computes and writes every result",
     )  # fmt: skip
+    parser.add_argument(
+        "--kept", default="",
+        help="run a kept server on this directory (benchmarks.postgres.kept_postgres): a "
+        "new one generates the group, an existing one is used as it is (with --cycle)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.kept:
+        from benchmarks.postgres import kept_postgres
+
+        with kept_postgres(Path(args.kept)) as (url, _fresh):
+            args.database_url = url
+            try:
+                run(args)
+            finally:
+                from django.db import connections
+
+                connections.close_all()
+        return
     pg = None
     workdir = None
     if args.start_postgres:

@@ -426,6 +426,10 @@ def run(args: argparse.Namespace) -> None:
     else:
         cycle = _generated_cycle(args.employees)
     now = FixedClock.on(cycle.period_span.end).now()
+    with connection.cursor() as cursor:
+        # Statistics as autovacuum keeps them in service (a freshly generated group has
+        # none, and the floor's plan without them scans every actual for each item).
+        cursor.execute("ANALYZE")
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")

@@ -21,6 +21,7 @@ from collections.abc import Callable, Generator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import TypeVar
 
+import kombu.pools
 from celery import current_app
 from django.db import connection, connections
 
@@ -68,10 +69,12 @@ def _before_fork() -> None:
     """Close what a child must not share: the database connections (the parent opens new
     ones when it needs them), and the broker connections in Celery's pools — kombu closes
     those again in every child after the fork, and on a channel that was waiting for a
-    reply (a ``control.ping``, say) that means reading the parent's socket forever."""
+    reply (a ``control.ping``, say) that means reading the parent's socket forever. The
+    parent's pools are closed and dropped here; Celery makes new ones when next used."""
     connections.close_all()
-    for pool in (current_app.pool, current_app.producer_pool):
-        pool.force_close_all(close_pool=False)
+    kombu.pools.reset()  # closes every pool's connections and forgets the pools
+    current_app._pool = None  # the app's own references: new pools on next use
+    current_app.amqp._producer_pool = None
 
 
 def _child_started(parent: int) -> None:

@@ -90,7 +90,10 @@ def period_value(
 ) -> Decimal | None:
     """The item's actuals inside the period, aggregated (``None`` when there is none)."""
     first, last = period.first_month, period.last_month
-    inside = {m: v for m, v in actuals.items() if first <= m <= last}
+    if actuals and first <= min(actuals) and max(actuals) <= last:
+        inside = actuals  # all of them (the computation reads only the period's months)
+    else:
+        inside = {m: v for m, v in actuals.items() if first <= m <= last}
     return aggregate(inside, aggregation, period.last_month)
 
 

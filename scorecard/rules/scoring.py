@@ -71,12 +71,14 @@ class Tiers:
             return ["range"] if self.range_low > self.range_high else []
         if self.target is None:
             return ["target"]
-        values = [value for value, _points in self.anchors()]
-        rising = all(a < b for a, b in pairwise(values))
-        falling = all(a > b for a, b in pairwise(values))
-        if (self.polarity == HIGHER and not rising) or (self.polarity == LOWER and not falling):
-            return ["order"]
-        return []
+        if self.polarity not in (HIGHER, LOWER):
+            return []
+        values = [
+            v for v in (self.floor, self.baseline, self.target, self.challenge) if v is not None
+        ]
+        # Strictly rising (higher) or falling (lower): no two equal, and in sorted order.
+        ordered = values == sorted(values, reverse=self.polarity == LOWER)
+        return [] if ordered and len(set(values)) == len(values) else ["order"]
 
 
 def _interpolate(
@@ -111,15 +113,19 @@ def tier_score(tiers: Tiers, actual: Decimal) -> Decimal:
     the next tier up or down is missing, the "only a target" ratio rule applies.
     Within-range items score 100 inside the range and 0 outside.
     """
-    if tiers.problems():
-        raise ValueError(f"tiers cannot be scored: {', '.join(tiers.problems())}")
+    problems = tiers.problems()
+    if problems:
+        raise ValueError(f"tiers cannot be scored: {', '.join(problems)}")
     if tiers.polarity == RANGE:
         inside = tiers.range_low <= actual <= tiers.range_high  # type: ignore[operator]
         return TARGET_POINTS if inside else ZERO
     # Lower-is-better is the mirror image: negate every value and score as higher-better.
-    sign = Decimal(1) if tiers.polarity == HIGHER else Decimal(-1)
-    anchors = [(sign * value, points) for value, points in tiers.anchors()]
-    x = sign * actual
+    if tiers.polarity == HIGHER:
+        anchors = tiers.anchors()
+        x = actual
+    else:
+        anchors = [(-value, points) for value, points in tiers.anchors()]
+        x = -actual
     target = tiers.target
     assert target is not None
     if x >= anchors[-1][0]:
@@ -157,13 +163,15 @@ def aggregate(
     values: Mapping[int, Decimal], aggregation: str, through_month: int
 ) -> Decimal | None:
     """Period value from monthly actuals up to ``through_month``: sum, average or last."""
-    months = sorted(m for m in values if m <= through_month)
+    months = sorted(values)
+    if months and months[-1] > through_month:
+        months = [m for m in months if m <= through_month]
     if not months:
         return None
     if aggregation == SUM:
-        return sum((values[m] for m in months), ZERO)
+        return sum(map(values.__getitem__, months), ZERO)
     if aggregation == AVERAGE:
-        return sum((values[m] for m in months), ZERO) / len(months)
+        return sum(map(values.__getitem__, months), ZERO) / len(months)
     return values[months[-1]]
 
 

@@ -13,7 +13,7 @@ A result whose inputs digest (:mod:`assessment.digests`) equals the stored one i
 scored again: the rules would give exactly the stored values. Only the results whose
 inputs changed are scored, and only their stored explanations are read to compare.
 
-On PostgreSQL the chunks run in ``processes`` forked processes at once
+On PostgreSQL the chunks run in ``processes`` spawned processes at once
 (:mod:`assessment.pool`). Chunks are disjoint and each takes a shared lock on the cycle
 row (finalising waits for the chunks under way, and a chunk after it sees the final
 status) and locks its results (two runs of the same cycle at once compute a result one

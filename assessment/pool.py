@@ -1,12 +1,18 @@
-"""Running a computation's chunks one after the other, or in forked processes at once.
+"""Running a computation's chunks one after the other, or in fresh processes at once.
 
 The scoring rules are CPU work in Python: threads would share one core, processes use
-them all. Each process opens its own database connection (a forked child must not use its
-parent's), runs one chunk per call in that chunk's own transaction and closes the
-connection when it ends. On Linux it ends with the thread that started it (the thread
-that computes: Celery's prefork and solo pools run tasks in their main thread). Only on
+them all. The processes are **spawned**, not forked: a process that already runs threads
+with database or broker connections of their own (a test process, the light-up sweep's
+threads, Celery's) cannot be forked safely — a child would inherit sockets that another
+thread is using. A spawned child starts a new interpreter, sets Django up, and opens its
+own connection to the same database; it is given only ids (the work is a module-level
+function or a ``partial`` of one) and writes its results to the database in the chunk's
+own transaction, returning a few counts. It closes its connection when it ends, and ends
+with the thread that started it (``PR_SET_PDEATHSIG`` on Linux: a worker killed with
+SIGKILL takes its computing processes with it, their transactions rolled back). Only on
 PostgreSQL and outside a transaction: a child sees only committed rows, and SQLite allows
-one writer.
+one writer. Starting a child costs about 1.5 s of CPU (importing Django and the apps): a
+run of one chunk stays in the caller's process.
 """
 
 from __future__ import annotations
@@ -19,14 +25,14 @@ import signal
 import sys
 from collections.abc import Callable, Generator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from typing import TypeVar
+from typing import Any, TypeVar
 
-import kombu.pools
-from celery import current_app
+from django.conf import settings
 from django.db import connection, connections
 
 T = TypeVar("T")
-PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent thread ends
+CONNECTION_KEYS = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
 
 
 def parallel_possible(processes: int, chunks: int) -> bool:
@@ -48,12 +54,12 @@ def chunk_outcomes(
         for chunk in chunks:
             yield chunk, work(chunk)
         return
-    _before_fork()
+    database = {key: connection.settings_dict[key] for key in CONNECTION_KEYS}
     pool = ProcessPoolExecutor(
         min(processes, len(chunks)),
-        mp_context=multiprocessing.get_context("fork"),
+        mp_context=multiprocessing.get_context("spawn"),
         initializer=_child_started,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), _settings_module(), database),
     )
     futures: dict[Future[T], list[int]] = {}
     try:
@@ -65,24 +71,26 @@ def chunk_outcomes(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _before_fork() -> None:
-    """Close what a child must not share: the database connections (the parent opens new
-    ones when it needs them), and the broker connections in Celery's pools — kombu closes
-    those again in every child after the fork, and on a channel that was waiting for a
-    reply (a ``control.ping``, say) that means reading the parent's socket forever. The
-    parent's pools are closed and dropped here; Celery makes new ones when next used."""
-    connections.close_all()
-    kombu.pools.reset()  # closes every pool's connections and forgets the pools
-    current_app._pool = None  # the app's own references: new pools on next use
-    current_app.amqp._producer_pool = None
+def _settings_module() -> str:
+    """This process's settings module (a test's overridden settings name none)."""
+    module = os.environ.get("DJANGO_SETTINGS_MODULE") or settings.SETTINGS_MODULE
+    if not module:
+        raise RuntimeError("no settings module for the computing processes")
+    return module
 
 
-def _child_started(parent: int) -> None:
-    """A pool process closes its connection when it ends, and ends with its parent: a
-    worker killed (SIGKILL) takes its pool processes with it (their chunks' transactions
-    are rolled back) instead of leaving them waiting for work forever."""
-    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)
+def _child_started(parent: int, settings_module: str, database: dict[str, Any]) -> None:
+    """A pool process ends with its parent: a worker killed (SIGKILL) takes its pool
+    processes with it (their chunks' transactions are rolled back) instead of leaving them
+    computing or waiting for work. It sets Django up on the parent's database (a test
+    database's name is known only to the parent) and closes its connection when it ends."""
     if sys.platform == "linux":
         ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the line above
         os._exit(1)
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    import django
+
+    django.setup()
+    settings.DATABASES["default"].update(database)
+    multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)

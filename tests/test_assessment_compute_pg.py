@@ -1,7 +1,7 @@
 """The computation's PostgreSQL paths (full tier): monthly rows read grouped by item, and
 the one-statement write of results with their audit rows, give exactly what the pure
-rules give and what the history must record; chunks computed in two processes at once
-give exactly the rows of one."""
+rules give and what the history must record (chunks in several processes:
+tests/test_assessment_pool.py)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from django.db import connection
 
 from assessment import rules
 from assessment.compute import compute_cycle, load_inputs, rescore_result
-from assessment.models import AssessmentCycle, AssessmentResult, CycleStatus, QualitativeRating
-from assessment.pool import parallel_possible
+from assessment.models import AssessmentResult, QualitativeRating
 from spm.clock import FixedClock
-from tests.test_assessment_services_tier import annual_cycle_of_generated_group, rows
+from tests.test_assessment_services_tier import annual_cycle_of_generated_group
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 # The audit rows hold every computed value but the explanation, which stays on the result
@@ -79,40 +78,3 @@ def test_postgresql_rerun_writes_nothing_and_rescore_audits_its_reason_and_user(
     assert latest is not None
     assert (latest.history_change_reason, latest.history_user_id) == ("appeal upheld", hr.pk)
     assert _row(latest) == _row(result)
-
-
-def _emptied(cycle: Any) -> None:
-    AssessmentResult.objects.filter(cycle=cycle).update(
-        quantitative_part=None, qualitative_part=None, final_score=None, grade="",
-        vetoed=False, explanation={}, inputs_digest="", version=1,
-    )  # fmt: skip
-
-
-def test_two_processes_write_exactly_the_rows_of_one_with_one_audit_row_each() -> None:
-    cycle = annual_cycle_of_generated_group(80)
-    now = FixedClock.on(cycle.period_span.end).now()
-    assert parallel_possible(2, 2)  # outside a transaction on PostgreSQL: really forked
-    alone = compute_cycle(cycle.pk, now=now, chunk_size=20)
-    expected = rows(cycle)
-    _emptied(cycle)
-    audits = AssessmentResult.history.filter(cycle_id=cycle.pk).count()
-    seen: list[tuple[int, int]] = []
-    together = compute_cycle(
-        cycle.pk, now=now, chunk_size=20, processes=2,
-        progress=lambda done, total: seen.append((done, total)),
-    )  # fmt: skip
-    assert (together.computed, together.changed) == (alone.computed, alone.computed)
-    assert rows(cycle) == expected
-    assert AssessmentResult.history.filter(cycle_id=cycle.pk).count() == audits + alone.computed
-    assert seen[0][0] == 0 and seen[-1][0] == seen[-1][1] > 0  # progress to the last unit
-    assert compute_cycle(cycle.pk, now=now, chunk_size=20, processes=2).changed == 0
-
-
-def test_processes_refuse_a_finalised_cycle_and_change_nothing() -> None:
-    cycle = annual_cycle_of_generated_group(40)
-    now = FixedClock.on(cycle.period_span.end).now()
-    AssessmentCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.FINALISED)
-    before = rows(cycle)
-    outcome = compute_cycle(cycle.pk, now=now, chunk_size=10, processes=2)
-    assert outcome.refused and outcome.changed == 0
-    assert rows(cycle) == before

@@ -52,6 +52,29 @@ def rows(cycle: AssessmentCycle) -> list[tuple[Any, ...]]:
     return list(AssessmentResult.objects.filter(cycle=cycle).order_by("id").values_list(*COMPARED))
 
 
+def children_of(parent: int) -> list[int]:
+    """The live processes whose parent is ``parent`` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and alive(int(entry.name)):
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def reference_then_reset(cycle: AssessmentCycle) -> list[tuple[Any, ...]]:
     """The in-process results; then the rows emptied again for the worker to fill."""
     compute_cycle(cycle.pk, now=FixedClock.on(cycle.period_span.end).now())
@@ -89,8 +112,11 @@ def test_killed_worker_then_new_worker_ends_with_identical_rows_and_no_duplicate
         return 0 < job.done < job.total
 
     wait_until(midway, 120, "the computation to be under way")
+    wait_until(lambda: bool(children_of(celery_worker.pid)), 60, "the computing processes")
+    computing = children_of(celery_worker.pid)
     celery_worker.send_signal(signal.SIGKILL)
     celery_worker.wait(timeout=30)
+    wait_until(lambda: not any(alive(pid) for pid in computing), 30, "the children to die")
     partly = rows(cycle)
     assert partly != expected, "the worker finished before it was killed"
     assert Job.objects.get(pk=first.pk).status == Job.Status.RUNNING

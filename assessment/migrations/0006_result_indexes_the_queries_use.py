@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessment', '0004_explanation_stored_as_record'),
+        ('assessment', '0005_confirmation_and_rating_versions'),
         ('org', '0002_org_edit_versions'),
         ('scorecard', '0005_alignment_summaries'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

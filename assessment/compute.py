@@ -33,7 +33,7 @@ from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, JSONField, Lookup, Q, QuerySet
+from django.db.models import Count, JSONField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
@@ -63,6 +63,7 @@ from scorecard.models import (
     ScorecardItem,
 )
 from scorecard.rules.scoring import Tiers
+from spm.ids import any_of
 
 CHUNK = 2000
 # Processes computing a cycle's chunks at once (PostgreSQL only): the cores of the machine,
@@ -130,26 +131,6 @@ def _monthly(rows: QuerySet[Any]) -> dict[int, dict[int, Decimal]]:
     return found
 
 
-class _AnyOf(Lookup):
-    """``column = ANY(array)``: PostgreSQL plans it from the array's values (an index scan
-    in the column's order), where ``IN (SELECT unnest(array))`` is planned for 200 rows
-    and its output sorted again for grouping."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def as_sql(self, compiler: Any, connection: Any) -> Any:
-        lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", (*params, self.rhs)
-
-
-def _item_ids(ids: list[int]) -> Any:
-    """A filter on ``item_id`` in ``ids``: one array parameter on PostgreSQL."""
-    if connection.vendor != "postgresql":
-        return Q(item_id__in=ids)
-    return _AnyOf(F("item_id"), ids)
-
-
 def _ids(ids: list[int]) -> Any:
     """``ids`` for an ``__in`` filter. On PostgreSQL one array parameter: Django prepares
     every value of a list one by one, 2,000 ids in each of a chunk's ten queries."""
@@ -183,12 +164,12 @@ def load_inputs(cycle: AssessmentCycle, results: list[AssessmentResult]) -> dict
     # By the items' own ids (known now): no join with the items again.
     actuals = _monthly(
         MonthlyActual.objects.filter(
-            _item_ids(quantitative_ids),
+            any_of("item_id", quantitative_ids),
             month__gte=period.first_month,
             month__lte=period.last_month,
         ).exclude(status=ActualStatus.REJECTED)
     )
-    plans = _monthly(ItemMonthlyPlan.objects.filter(_item_ids(quantitative_ids)))
+    plans = _monthly(ItemMonthlyPlan.objects.filter(any_of("item_id", quantitative_ids)))
     milestones = _group(
         Milestone.objects.filter(item__scorecard_id__in=scorecard_ids)
         .order_by("due_date", "order", "pk")
@@ -341,7 +322,12 @@ def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
         inputs = load_inputs(cycle, results)
         digests = Digests(period, scheme)
         started = {r.pk: digests.start(inputs[r.pk]) for r in results}
-        stale = [r for r in results if digests.finish(started[r.pk], r) != r.inputs_digest]
+        # A result never computed (no digest: a first run) is stale without hashing.
+        stale = [
+            r
+            for r in results
+            if not r.inputs_digest or digests.finish(started[r.pk], r) != r.inputs_digest
+        ]
         changed: list[AssessmentResult] = []
         unchanged: list[AssessmentResult] = []
         # Only the stored explanations of results whose values are the same are read.

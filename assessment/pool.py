@@ -92,5 +92,7 @@ def _child_started(parent: int, settings_module: str, database: dict[str, Any]) 
     import django
 
     django.setup()
-    settings.DATABASES["default"].update(database)
+    default = settings.DATABASES["default"]
+    for key, value in database.items():
+        default[key] = value  # type: ignore[literal-required]
     multiprocessing.util.Finalize(None, connections.close_all, exitpriority=10)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from scorecard.rules.scoring import (
     AVERAGE,
@@ -76,8 +77,9 @@ class Period:
     def start(self) -> date:
         return date(self.year, self.first_month, 1)
 
-    @property
+    @cached_property
     def end(self) -> date:
+        """The period's last day (kept: every result and milestone of a cycle asks)."""
         return date(self.year, self.last_month, calendar.monthrange(self.year, self.last_month)[1])
 
     @property

@@ -50,7 +50,7 @@ from assessment.models import (
     QualitativeRating,
     Veto,
 )
-from assessment.pool import chunk_outcomes
+from assessment.pool import chunk_outcomes, processes_for
 from assessment.qualitative import provided_parts
 from assessment.rules.explanation import expand
 from assessment.writes import write_digests, write_results
@@ -76,6 +76,7 @@ class Outcome:
     computed: int = 0
     changed: int = 0
     refused: bool = False
+    processes: int = 1  # how many processes computed the chunks
 
 
 def unit_chunks(cycle_id: int, size: int = CHUNK) -> list[list[int]]:
@@ -388,8 +389,8 @@ def compute_cycle(
 ) -> Outcome:
     """Compute every result of the cycle, chunk by chunk, in up to ``processes`` processes
     at once (see the module docstring)."""
-    total = Outcome()
     chunks = unit_chunks(cycle_id, chunk_size)
+    total = Outcome(processes=processes_for(processes, len(chunks)))
     overall = sum(1 for _ in _flatten(chunks))
     done_units = 0
     if progress:

@@ -17,14 +17,16 @@ run of one chunk stays in the caller's process.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import multiprocessing.util
 import os
 import signal
 import sys
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from multiprocessing.process import AuthenticationString  # type: ignore[attr-defined]
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -44,31 +46,58 @@ def parallel_possible(processes: int, chunks: int) -> bool:
     )
 
 
+def processes_for(processes: int, chunks: int) -> int:
+    """How many processes compute ``chunks`` chunks when up to ``processes`` may."""
+    return min(processes, chunks) if parallel_possible(processes, chunks) else 1
+
+
 def chunk_outcomes(
     work: Callable[[list[int]], T], chunks: list[list[int]], processes: int
 ) -> Generator[tuple[list[int], T], None, None]:
     """``(chunk, work(chunk))`` for every chunk, in the order they finish. ``work`` must be
     picklable (a module-level function, or a ``partial`` of one). Closing the iterator
     early cancels the chunks not yet started and waits for those under way."""
-    if not parallel_possible(processes, len(chunks)):
+    if processes_for(processes, len(chunks)) == 1:
         for chunk in chunks:
             yield chunk, work(chunk)
         return
     database = {key: connection.settings_dict[key] for key in CONNECTION_KEYS}
     pool = ProcessPoolExecutor(
-        min(processes, len(chunks)),
+        processes_for(processes, len(chunks)),
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_child_started,
         initargs=(os.getpid(), _settings_module(), database),
     )
     futures: dict[Future[T], list[int]] = {}
     try:
-        for chunk in chunks:
-            futures[pool.submit(work, chunk)] = chunk
+        with _children_allowed():  # the pool starts its processes on the first submits
+            for chunk in chunks:
+                futures[pool.submit(work, chunk)] = chunk
         for future in as_completed(futures):
             yield futures[future], future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _children_allowed() -> Iterator[None]:
+    """Let a daemonic process start the pool's processes. A Celery prefork worker's pool
+    processes are daemonic (billiard marks them so for ``multiprocessing`` too), and
+    ``multiprocessing`` refuses to start children of a daemonic process, lest they outlive
+    it when it is terminated. These cannot: each dies with the thread that started it
+    (``PR_SET_PDEATHSIG``), and all are joined before the computation returns. So the
+    flag is lifted while they start, and set back. Billiard's process also holds its
+    authentication key as billiard's own type, which refuses to be pickled outside
+    billiard's spawning; the children get the same key as ``multiprocessing``'s type."""
+    config = multiprocessing.current_process()._config  # type: ignore[attr-defined]
+    saved = dict(config)
+    config["daemon"] = False
+    config["authkey"] = AuthenticationString(bytes(config["authkey"]))
+    try:
+        yield
+    finally:
+        config.clear()
+        config.update(saved)
 
 
 def _settings_module() -> str:

@@ -30,6 +30,7 @@ def _compute(job: Job) -> dict[str, Any]:
         "results": outcome.computed,
         "changed": outcome.changed,
         "refused": outcome.refused,
+        "processes": outcome.processes,
     }
 
 

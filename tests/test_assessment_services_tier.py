@@ -1,6 +1,8 @@
 """The assessment in the full tier: a real Celery worker on Redis computes exactly what
-the in-process computation gives; a worker killed (SIGKILL) in the middle of computing,
-then a new worker, ends with identical rows and no duplicates."""
+the in-process computation gives — also a prefork worker of two processes as in
+production (docker-compose.yml), its task computing the chunks in two processes of its
+own; a worker killed (SIGKILL) in the middle of computing, its computing processes with
+it, then a new worker, ends with identical rows and no duplicates."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from assessment.compute import compute_cycle
 from assessment.models import AssessmentCycle, AssessmentResult
@@ -20,9 +23,11 @@ from assessment.services.results import cycle_compute_start
 from assessment.services.schemes import scheme_create
 from org.generate import generate_enterprise
 from org.scoping import SYSTEM
+from spm.celery import app as celery_app
 from spm.clock import FixedClock
 from spm.models import Job
-from tests.test_services_tier import celery_worker, start_worker, wait_until
+from tests.conftest import need
+from tests.test_services_tier import REDIS_URL, celery_worker, start_worker, wait_until
 
 pytestmark = pytest.mark.services
 COMPARED = ("id", "scorecard_id", "quantitative_part", "qualitative_part", "final_score",
@@ -98,6 +103,30 @@ def test_a_real_worker_computes_exactly_the_in_process_results(
     assert job.status == Job.Status.DONE, job.error
     assert rows(cycle) == expected
     assert job.result["results"] == len(expected)
+
+
+def test_a_prefork_worker_as_in_production_computes_in_two_processes_the_same_rows(
+    transactional_db: Any, tmp_path: Path, settings: Any
+) -> None:
+    need(connection.vendor == "postgresql", "PostgreSQL for the worker to share")
+    need(bool(REDIS_URL), "Redis for the worker to consume from")
+    cycle = annual_cycle_of_generated_group(300)
+    expected = reference_then_reset(cycle)
+    settings.MEDIA_ROOT = tmp_path / "media"
+    worker = start_worker(settings.MEDIA_ROOT, pool="prefork", concurrency=2)
+    celery_app.conf.task_always_eager = False
+    try:
+        wait_until(lambda: bool(celery_app.control.ping(timeout=0.5)), 60, "the worker")
+        job = cycle_compute_start(actor=SYSTEM, cycle=cycle, chunk_size=60, processes=2)
+        wait_until(lambda: Job.objects.get(pk=job.pk).finished, 180, "the compute job")
+        job.refresh_from_db()
+        assert job.status == Job.Status.DONE, job.error
+        assert job.result["processes"] == 2  # a daemonic pool process started its own
+    finally:
+        celery_app.conf.task_always_eager = True
+        worker.terminate()
+        worker.communicate(timeout=30)
+    assert rows(cycle) == expected
 
 
 def test_killed_worker_then_new_worker_ends_with_identical_rows_and_no_duplicates(

@@ -12,14 +12,24 @@ lock on the cycle row for every chunk, so finalising in the middle of a run stop
 A result whose inputs digest (:mod:`assessment.digests`) equals the stored one is not
 scored again: the rules would give exactly the stored values. Only the results whose
 inputs changed are scored, and only their stored explanations are read to compare.
+
+On PostgreSQL the chunks run in ``processes`` spawned processes at once
+(:mod:`assessment.pool`). Chunks are disjoint and each takes a shared lock on the cycle
+row (finalising waits for the chunks under way, and a chunk after it sees the final
+status) and locks its results (two runs of the same cycle at once compute a result one
+after the other, the second finds its digest current). The rows are the same whatever
+the number of processes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -40,8 +50,9 @@ from assessment.models import (
     QualitativeRating,
     Veto,
 )
+from assessment.pool import chunk_outcomes, processes_for
 from assessment.qualitative import provided_parts
-from assessment.rules.explanation import RECORD, VERSION
+from assessment.rules.explanation import expand
 from assessment.writes import write_digests, write_results
 from scorecard.models import (
     ActualStatus,
@@ -52,8 +63,12 @@ from scorecard.models import (
     ScorecardItem,
 )
 from scorecard.rules.scoring import Tiers
+from spm.ids import any_of
 
 CHUNK = 2000
+# Processes computing a cycle's chunks at once (PostgreSQL only): the cores of the machine,
+# at most four (each also keeps a PostgreSQL backend busy).
+PROCESSES = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass
@@ -61,6 +76,7 @@ class Outcome:
     computed: int = 0
     changed: int = 0
     refused: bool = False
+    processes: int = 1  # how many processes computed the chunks
 
 
 def unit_chunks(cycle_id: int, size: int = CHUNK) -> list[list[int]]:
@@ -141,16 +157,20 @@ def load_inputs(cycle: AssessmentCycle, results: list[AssessmentResult]) -> dict
         )
     )  # fmt: skip
     items_of: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    quantitative_ids = []
     for row in items:
         items_of[row[0]].append(row)
+        if row[2] == ItemKind.QUANTITATIVE:
+            quantitative_ids.append(row[1])
+    # By the items' own ids (known now): no join with the items again.
     actuals = _monthly(
         MonthlyActual.objects.filter(
-            item__scorecard_id__in=scorecard_ids,
+            any_of("item_id", quantitative_ids),
             month__gte=period.first_month,
             month__lte=period.last_month,
         ).exclude(status=ActualStatus.REJECTED)
     )
-    plans = _monthly(ItemMonthlyPlan.objects.filter(item__scorecard_id__in=scorecard_ids))
+    plans = _monthly(ItemMonthlyPlan.objects.filter(any_of("item_id", quantitative_ids)))
     milestones = _group(
         Milestone.objects.filter(item__scorecard_id__in=scorecard_ids)
         .order_by("due_date", "order", "pk")
@@ -232,10 +252,9 @@ def load_inputs(cycle: AssessmentCycle, results: list[AssessmentResult]) -> dict
     return inputs
 
 
-def _apply(result: AssessmentResult, score: rules.ScoreResult, stored: Any) -> bool:
-    """Set the computed values on ``result`` (the explanation as its record); whether
-    anything changed. ``stored`` is the explanation stored before, as stored: a record, or
-    the full form of a row written before records existed (unchanged if it reads the same)."""
+def _set_values(result: AssessmentResult, score: rules.ScoreResult) -> bool:
+    """Set the computed values on ``result`` (the explanation as its record); whether a
+    score, part, grade or the veto changed."""
     values = {
         "quantitative_part": rules.rounded(score.quantitative_part),
         "qualitative_part": (
@@ -246,12 +265,23 @@ def _apply(result: AssessmentResult, score: rules.ScoreResult, stored: Any) -> b
         "vetoed": score.vetoed,
     }
     changed = any(getattr(result, name) != value for name, value in values.items())
-    if not changed and stored != score.record:
-        changed = stored.get(RECORD) == VERSION or stored != score.explanation
     for name, value in values.items():
         setattr(result, name, value)
     result.explanation = score.record
     return changed
+
+
+def _explained_differently(stored: Any, score: rules.ScoreResult) -> bool:
+    """Whether ``stored`` (the explanation as stored: a record, or the full form of a row
+    written before records existed) reads differently from the score's. A record written
+    by an earlier version of the rules may hold the same explanation in other texts."""
+    return stored != score.record and expand(stored) != score.explanation
+
+
+def _apply(result: AssessmentResult, score: rules.ScoreResult, stored: Any) -> bool:
+    """Set the computed values on ``result``; whether anything changed (``stored``: as
+    for :func:`_explained_differently`)."""
+    return _set_values(result, score) | _explained_differently(stored, score)
 
 
 def stored_explanations(result_ids: list[int]) -> dict[int, Any]:
@@ -264,35 +294,61 @@ def stored_explanations(result_ids: list[int]) -> dict[int, Any]:
     )
 
 
+def _locked_cycle(cycle_id: int) -> AssessmentCycle | None:
+    """The cycle under a shared lock on PostgreSQL (chunks in other processes hold it too;
+    finalising, an update, waits for them), under the only lock there is elsewhere."""
+    if connection.vendor != "postgresql":
+        return AssessmentCycle.objects.select_for_update().filter(pk=cycle_id).first()
+    table = AssessmentCycle._meta.db_table
+    found = list(
+        AssessmentCycle.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [cycle_id])  # noqa: S608
+    )
+    return found[0] if found else None
+
+
 def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
     """Compute the results of ``unit_ids`` in one transaction; refuse a final cycle."""
     with transaction.atomic():
-        cycle = AssessmentCycle.objects.select_for_update().filter(pk=cycle_id).first()
+        cycle = _locked_cycle(cycle_id)
         if cycle is None or cycle.status not in COMPUTABLE_STATUSES:
             return Outcome(refused=True)
         scheme = cycle.rules
         period = cycle.period_span
         results = list(
             AssessmentResult.objects.filter(cycle_id=cycle_id, unit_id__in=unit_ids)
+            .select_for_update(of=("self",))
             .defer("explanation")
             .order_by("pk")
         )
         inputs = load_inputs(cycle, results)
         digests = Digests(period, scheme)
         started = {r.pk: digests.start(inputs[r.pk]) for r in results}
-        stale = [r for r in results if digests.finish(started[r.pk], r) != r.inputs_digest]
-        explanations = stored_explanations([r.pk for r in stale])
-        changed, unchanged = [], []
+        # A result never computed (no digest: a first run) is stale without hashing.
+        stale = [
+            r
+            for r in results
+            if not r.inputs_digest or digests.finish(started[r.pk], r) != r.inputs_digest
+        ]
+        changed: list[AssessmentResult] = []
+        unchanged: list[AssessmentResult] = []
+        # Only the stored explanations of results whose values are the same are read.
+        same_values: list[tuple[AssessmentResult, rules.ScoreResult]] = []
         for result in stale:
             score = rules.compute_score(inputs[result.pk], period, scheme)
-            applied = _apply(result, score, explanations[result.pk])
-            result.inputs_digest = digests.finish(started[result.pk], result)
-            if applied:
-                result.computed_at = now
-                result.version += 1
+            if _set_values(result, score):
                 changed.append(result)
             else:
-                unchanged.append(result)
+                same_values.append((result, score))
+        explanations = stored_explanations([r.pk for r, _ in same_values])
+        for result, score in same_values:
+            (
+                changed if _explained_differently(explanations[result.pk], score) else unchanged
+            ).append(result)
+        for result in changed:
+            result.computed_at = now
+            result.version += 1
+        for result in stale:
+            result.inputs_digest = digests.finish(started[result.pk], result)
         if changed:
             write_results(changed, now)
         if unchanged:  # values as computed before the digest existed: store it, audit nothing
@@ -329,24 +385,27 @@ def compute_cycle(
     now: Any,
     progress: Callable[[int, int], None] | None = None,
     chunk_size: int = CHUNK,
+    processes: int = 1,
 ) -> Outcome:
-    """Compute every result of the cycle, chunk by chunk (see the module docstring)."""
-    total = Outcome()
+    """Compute every result of the cycle, chunk by chunk, in up to ``processes`` processes
+    at once (see the module docstring)."""
     chunks = unit_chunks(cycle_id, chunk_size)
+    total = Outcome(processes=processes_for(processes, len(chunks)))
     overall = sum(1 for _ in _flatten(chunks))
     done_units = 0
     if progress:
         progress(0, overall)
-    for units in chunks:
-        outcome = compute_chunk(cycle_id, units, now=now)
-        if outcome.refused:
-            total.refused = True
-            break
-        total.computed += outcome.computed
-        total.changed += outcome.changed
-        done_units += len(units)
-        if progress:
-            progress(done_units, overall)
+    work = partial(compute_chunk, cycle_id, now=now)
+    with contextlib.closing(chunk_outcomes(work, chunks, processes)) as outcomes:
+        for units, outcome in outcomes:
+            if outcome.refused:
+                total.refused = True
+                break
+            total.computed += outcome.computed
+            total.changed += outcome.changed
+            done_units += len(units)
+            if progress:
+                progress(done_units, overall)
     if not total.refused:
         AssessmentCycle.objects.filter(pk=cycle_id, status__in=COMPUTABLE_STATUSES).update(
             computed_at=now

@@ -7,7 +7,7 @@ from typing import Any
 
 from celery import shared_task
 
-from assessment.compute import CHUNK, compute_cycle
+from assessment.compute import CHUNK, PROCESSES, compute_cycle
 from assessment.services.reminders import cycle_reminders_send
 from spm.clock import clock
 from spm.jobs import job_progress, job_run
@@ -22,6 +22,7 @@ def _compute(job: Job) -> dict[str, Any]:
         cycle_id,
         now=clock().now(),
         chunk_size=int(job.params.get("chunk_size") or CHUNK),
+        processes=int(job.params.get("processes") or PROCESSES),
         progress=lambda done, total: job_progress(job, done=done, total=total),
     )
     return {
@@ -29,6 +30,7 @@ def _compute(job: Job) -> dict[str, Any]:
         "results": outcome.computed,
         "changed": outcome.changed,
         "refused": outcome.refused,
+        "processes": outcome.processes,
     }
 
 

@@ -98,7 +98,7 @@ def _write_postgresql(changed: list[AssessmentResult], now: Any, reason: str, us
         [r.final_score for r in changed],
         [r.grade for r in changed],
         [r.vetoed for r in changed],
-        [json.dumps(r.explanation) for r in changed],
+        [json.dumps(r.explanation, separators=(",", ":")) for r in changed],
         [r.inputs_digest for r in changed],
         [r.version for r in changed],
         now,

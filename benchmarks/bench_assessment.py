@@ -4,9 +4,16 @@ against the floor: the same quantitative arithmetic as one plain SQL statement.
     .venv/bin/python benchmarks/bench_assessment.py --employees 20000 --start-postgres
     .venv/bin/python benchmarks/bench_assessment.py --employees 100000 \\
         --database-url postgres://...
+    .venv/bin/python benchmarks/bench_assessment.py --kept /work/benchdata/pg100k \\
+        --cycle 1 --empty
 
-``--start-postgres`` runs a throwaway PostgreSQL (the test harness's: initdb in a temporary
-directory, loopback only, fsync off) and removes it afterwards. The script then:
+``--kept DIR`` runs the server of a kept data directory (one that an earlier run with a
+new ``DIR`` generated); ``--cycle N --empty`` then times that cycle from empty results
+(its values, explanations and digests cleared and the table rewritten first, untimed).
+``--processes`` (default: ``assessment.compute.PROCESSES``, the machine's cores, at most 4)
+is how many chunks are computed at once. ``--start-postgres`` runs a throwaway PostgreSQL
+(the test harness's: initdb in a temporary directory, loopback only, fsync off) and
+removes it afterwards. The script then:
 
 1. builds the group with ``generate_enterprise`` (every unit and employee gets a scorecard
    of ten quantitative items — unit scorecards also a milestone project, people a key
@@ -27,99 +34,10 @@ directory, loopback only, fsync off) and removes it afterwards. The script then:
    rounds to 10 decimals (the precision the explanation shows) before rounding to cents;
 5. prints the times and the ratio engine / floor.
 
-Measured on the shared 2-core build machine, PostgreSQL 15 with fsync off. The machine
-is shared: absolute times are inflated by the load, so each line gives the load average.
-
-Before the set-based write (``bulk_update`` or one prepared UPDATE per row, history rows
-built as model instances), load 4-6:
-
-- 5,000 employees (5,179 results): compute 24.9 s, re-run 15.7 s, floor 2.15 s, 11.6x.
-- 20,000 employees (20,662 results): compute 221.6 s, re-run 71.2 s, floor 9.74 s, 22.8x;
-  6 scores differed from the floor by a cent (the floor's fault, see 4. above).
-
-After (one UPDATE … FROM unnest … RETURNING + history INSERT per chunk, actuals grouped
-per item), on the same generated data (``compute_cycle`` from emptied rows, then again),
-load average 11-18:
-
-- 20,000 employees (20,662 results): compute 131.8 s of which 20.9 s CPU in Python,
-  re-run 114.4 s (21.8 s CPU), floor 19.6 s: 6.7x (re-run 5.8x); all 20,662 scores
-  agree with the floor. The process spends most of the wall time waiting for a core:
-  PostgreSQL's share of the work per chunk (read ~1-2 s, write ~2.5-7 s for 2,000 rows
-  with their 5.6 kB explanations, twice with the audit copy) and Python's ~1 ms per result
-  (the rules and the explanation, mostly formatting Decimals).
-- 100,000 employees (103,262 results), one run with ``--start-postgres``: generation
-  2,383 s, cycle_open 125 s, compute 818.9 s (load average 12-16), re-run 223.3 s, floor
-  28.1 s (measured as the load fell to 1-3): 29.1x (re-run 7.9x); all 103,262 scores agree
-  with the floor. Neither aim (60 s, 3x) is met.
-
-With the inputs digest (a re-run scores and writes only results whose inputs changed, and
-reads no stored explanation for the others) and the explanation kept out of the history
-rows, 30 Nov 2026 on the same 20,000-employee group (20,662 results), each version run on
-the same database right after the other, rows emptied and ``VACUUM FULL`` before each
-first run (``/tmp`` driver calling ``compute_cycle`` and the floor statement as this
-script does; this script now prints the same CPU figures itself), load average 15-20 from
-the other engineers' work, so the process got about a tenth of a core:
-
-==========  =============================  =============================  ==============
-version     first run: wall (CPU Py + PG)  re-run: wall (CPU Py + PG)     floor wall (PG)
-==========  =============================  =============================  ==============
-before      359.4 s (24.2 s + 13.9 s)      340.9 s (21.2 s + 3.8 s)       22.2 s (4.2 s)
-after       420.5 s (27.9 s + 13.2 s)      146.0 s (11.9 s + 3.6 s)       25.8 s (4.4 s)
-==========  =============================  =============================  ==============
-
-(an earlier "after" run at load 15-17: first 373.2 s (25.7 s + 11.9 s), re-run 112.5 s
-(11.4 s + 3.6 s), floor 24.4 s (4.7 s)). The re-run halves its CPU time and takes a third
-to less than half the wall time; the first run is unchanged within the noise: keeping the
-explanation out of the history saves about 1-2 s of PostgreSQL CPU, hashing the inputs
-costs about 2 s of Python CPU (~0.1 ms a result). Where the first run's time goes (EXPLAIN
-ANALYZE of one 2,000-result chunk, loaded machine): reading the actuals grouped per item
-~1.2 s, the write statement ~4.2 s — of which ~1.4 s casting the 2,000 explanations
-(5.6 kB of JSON each) to jsonb, ~2.2 s the UPDATE itself (TOAST, indexes), ~0.4 s the
-history INSERT; in Python ~0.55 ms a result for the rules and their explanation (a third
-of it formatting Decimals for the explanation), ~0.1 ms json.dumps, ~0.1 ms the digest.
-Wall ratio engine / floor: first run 16.3x, re-run 5.7x (before: 16.2x, 15.4x); by CPU
-time (Python + PostgreSQL against the floor's PostgreSQL CPU) 9.3x and 3.5x (before: 9.1x,
-6.0x). This script itself, run afterwards on that database with ``--cycle`` (the cycle
-already computed, so both runs are re-runs), load average 17-20: 137.6 s (11.7 s +
-3.4 s) and 167.9 s (12.6 s + 3.8 s), floor 26.5 s (4.2 s), all 20,662 scores agree
-with the floor. Neither aim is met; the
-100,000 group was not re-measured (its generation alone takes 40 min on this machine).
-
-1 Dec 2026, the explanation stored as a compact record (items as flat lists, their own
-numbers as plain ``str(Decimal)``, expanded to the full form when read: 3.4 kB of JSON a
-result instead of 6 kB, 1.8 kB stored), a chunk's ids sent as one array parameter, items
-read as tuples. Profile of a 20,000 first run before (cProfile, wall under load 13):
-``show`` 4.2 million calls (17 % of the run), the explanation's nested dictionaries, Django
-preparing 2,000 ids one by one for each of a chunk's ten queries, ``repr`` of the inputs
-for the digest, ``json.dumps`` of 6 kB; per statement of one 2,000-result chunk (backend
-CPU): actuals grouped per item 0.33-0.38 s, the write statement 0.69-0.76 s before and
-0.50-0.52 s after, every other read under 0.1 s. After, the rules and their record take
-~0.4 ms a result, loading the inputs ~0.35 ms, the digest ~0.13 ms, ``json.dumps``
-~0.06 ms. Each version run on the same 20,000 group (20,662 results) right after the
-other, rows emptied and ``VACUUM FULL`` before each first run (a ``/tmp`` driver calling
-``compute_cycle`` and the floor statement as this script does), load average 12-15:
-
-==========  =============================  =============================  ==============
-version     first run: wall (CPU Py + PG)  re-run: wall (CPU Py + PG)     floor wall (PG)
-==========  =============================  =============================  ==============
-before      293.2 s (26.5 s + 13.1 s)      93.8 s (11.8 s + 3.6 s)        19.7 s (4.5 s)
-after       229.0 s (22.7 s + 12.2 s)      91.3 s (10.6 s + 5.2 s)        12.9 s (3.9 s)
-==========  =============================  =============================  ==============
-
-(an earlier "after" run without the tuples, load 8-9: first 103.4 s (20.6 s + 10.7 s),
-re-run 49.7 s (10.8 s + 4.3 s), floor 13.0 s (3.6 s)). The first run's CPU falls by
-12-20 % (39.6 s to 31-35 s; the run-to-run noise of CPU time on this loaded machine is
-about 10 %), all 20,662 scores agree with the floor; by CPU time first run 8.7x before,
-8.6-9.0x after. The 100,000 group, this script with ``--cycle`` on a kept server holding
-the generated group (generation 415 s, ``cycle_open`` 155 s; rows emptied and ``VACUUM
-FULL`` first), load average 7-14 with two other engineers' 100,000 benchmarks running:
-first run 1,326.3 s (Python CPU 111.9 s, PostgreSQL CPU 66.2 s), re-run 378.6 s (53.9 s +
-27.4 s), floor 54.1 s (PostgreSQL CPU 24.1 s), all 103,262 scores agree: 24.5x by wall
-(re-run 7.0x), 7.4x by CPU time (re-run 3.4x). Neither aim (60 s, 3x) is met. What is
-left is per-result Python work in the rules of record (period values, tier scores,
-Decimal arithmetic at 28 digits: ~0.4 ms), building the inputs (~0.35 ms) and the digest
-(~0.13 ms), all on one core while the floor is one statement; the write statement is
-~0.25 ms a row of PostgreSQL CPU (eight indexes on the result, nine on its history).
+Every figure measured so far, with what each version changed: ``benchmarks/RESULTS.md``,
+section "Assessment compute". Measured on the shared build machine, the wall times are
+inflated by the load: the script prints the CPU times (this process and its computing
+children; every process of the PostgreSQL server) and the load average with each.
 """
 
 from __future__ import annotations
@@ -214,28 +132,43 @@ FROM parts
 
 
 class Meter:
-    """Wall time, this process's CPU time and the PostgreSQL backend's CPU time of a phase,
-    with the load average: on a shared machine the wall time mostly says how long the
-    phase waited for a core, the CPU times say how much work it was."""
+    """Wall time, CPU time of this process and its children (the computation's forked
+    processes), CPU time of the PostgreSQL server (every process of it: the backends of
+    all connections, including those already closed, and its background work), with the
+    load average: on a shared machine the wall time mostly says how long the phase waited
+    for a core, the CPU times say how much work it was."""
 
-    def __init__(self, backend_pid: int | None) -> None:
-        self.stat = Path(f"/proc/{backend_pid}/stat") if backend_pid else None
+    def __init__(self, postmaster: int | None) -> None:
+        self.postmaster = postmaster
 
-    def _backend(self) -> float | None:
-        if self.stat is None or not self.stat.exists():
+    def _server(self) -> float | None:
+        """CPU seconds of the server's processes: the postmaster's own and its finished
+        children's (``cutime``, ``cstime``) plus those of its live children."""
+        if self.postmaster is None or not Path(f"/proc/{self.postmaster}").exists():
             return None  # a server on another machine
-        fields = self.stat.read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        fields = _stat(self.postmaster)
+        ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                child = _stat(int(entry.name))
+                if child and int(child[1]) == self.postmaster:
+                    ticks += int(child[11]) + int(child[12])
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _cpu() -> float:
+        times = os.times()
+        return times.user + times.system + times.children_user + times.children_system
 
     def __enter__(self) -> Meter:
-        self.started = (time.perf_counter(), time.process_time(), self._backend())
+        self.started = (time.perf_counter(), self._cpu(), self._server())
         return self
 
     def __exit__(self, *exc: object) -> None:
         wall, cpu, backend = self.started
         self.wall = time.perf_counter() - wall
-        self.cpu = time.process_time() - cpu
-        after = self._backend()
+        self.cpu = self._cpu() - cpu
+        after = self._server()
         self.backend = None if backend is None or after is None else after - backend
 
     def __str__(self) -> str:
@@ -243,6 +176,20 @@ class Meter:
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         return (f"{self.wall:.2f} s (Python CPU {self.cpu:.1f} s{backend}; "
                 f"load average {load})")  # fmt: skip
+
+
+def _stat(pid: int) -> list[str]:
+    """``/proc/<pid>/stat`` after the command name (field 3 on), empty once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return []
+    return text.rsplit(")", 1)[1].split()
+
+
+def _ppid(pid: int) -> int | None:
+    fields = _stat(pid)
+    return int(fields[1]) if fields else None
 
 
 def main() -> None:
@@ -255,7 +202,33 @@ def main() -> None:
         help="time this opened, not yet computed cycle of the database instead of "
         "generating a group and opening one",
     )  # fmt: skip
+    parser.add_argument(
+        "--processes", type=int, default=0,
+        help="processes computing chunks at once (default: assessment.compute.PROCESSES)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--empty", action="store_true",
+        help="with --cycle: empty the cycle's computed values first (and VACUUM FULL), so "
+        "the first run computes and writes every result",
+    )  # fmt: skip
+    parser.add_argument(
+        "--kept", default="",
+        help="run a kept server on this directory (benchmarks.postgres.kept_postgres): a "
+        "new one generates the group, an existing one is used as it is (with --cycle)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.kept:
+        from benchmarks.postgres import kept_postgres
+
+        with kept_postgres(Path(args.kept)) as (url, _fresh):
+            args.database_url = url
+            try:
+                run(args)
+            finally:
+                from django.db import connections
+
+                connections.close_all()
+        return
     pg = None
     workdir = None
     if args.start_postgres:
@@ -293,26 +266,34 @@ def run(args: argparse.Namespace) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from assessment.compute import compute_cycle
+    from assessment.compute import PROCESSES, compute_cycle
     from assessment.models import AssessmentCycle, AssessmentResult
     from spm.clock import FixedClock
 
     call_command("migrate", verbosity=0)
     if args.cycle:
         cycle = AssessmentCycle.objects.get(pk=args.cycle)
+        if args.empty:
+            _empty(cycle)
     else:
         cycle = _generated_cycle(args.employees)
     now = FixedClock.on(cycle.period_span.end).now()
+    with connection.cursor() as cursor:
+        # Statistics as autovacuum keeps them in service (a freshly generated group has
+        # none, and the floor's plan without them scans every actual for each item).
+        cursor.execute("ANALYZE")
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        backend_pid = cursor.fetchone()[0]
-    with Meter(backend_pid) as first:
-        outcome = compute_cycle(cycle.pk, now=now)
+        server = _ppid(cursor.fetchone()[0])  # the postmaster, parent of every backend
+    processes = args.processes or PROCESSES
+    print(f"{processes} processes; load average at start {os.getloadavg()}")
+    with Meter(server) as first:
+        outcome = compute_cycle(cycle.pk, now=now, processes=processes)
     print(f"compute_cycle (first run): {outcome.computed} results, {outcome.changed} written "
           f"in {first}")  # fmt: skip
-    with Meter(backend_pid) as again:
-        rerun = compute_cycle(cycle.pk, now=now)
+    with Meter(server) as again:
+        rerun = compute_cycle(cycle.pk, now=now, processes=processes)
     print(f"compute_cycle (re-run): {rerun.changed} written in {again}")
 
     rules = cycle.rules
@@ -326,7 +307,7 @@ def run(args: argparse.Namespace) -> None:
         "cap": rules.bonus_cap,
         "qw": rules.qualitative_weight,
     }
-    with connection.cursor() as cursor, Meter(backend_pid) as floor:
+    with connection.cursor() as cursor, Meter(server) as floor:
         cursor.execute(FLOOR_SQL, params)
         floor_rows = cursor.fetchall()
     engine_rows = dict(
@@ -347,6 +328,23 @@ def run(args: argparse.Namespace) -> None:
         for pk, final, computed in mismatches[:20]:
             print(f"  result {pk}: floor {final}, engine {computed}")
         raise SystemExit("the engine and the floor disagree")
+
+
+def _empty(cycle: Any) -> None:
+    """The cycle's results as ``cycle_open`` left them (no values, no explanation, no
+    digest), the table rewritten without the dead rows."""
+    from django.db import connection
+
+    from assessment.models import AssessmentResult
+
+    started = time.perf_counter()
+    AssessmentResult.objects.filter(cycle=cycle).update(
+        quantitative_part=None, qualitative_part=None, final_score=None, grade="",
+        vetoed=False, explanation={}, inputs_digest="", computed_at=None,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM FULL ANALYZE {AssessmentResult._meta.db_table}")
+    print(f"emptied the cycle's results in {time.perf_counter() - started:.1f} s")
 
 
 def _generated_cycle(employees: int) -> Any:

@@ -1,6 +1,7 @@
 """The computation's PostgreSQL paths (full tier): monthly rows read grouped by item, and
 the one-statement write of results with their audit rows, give exactly what the pure
-rules give and what the history must record."""
+rules give and what the history must record (chunks in several processes:
+tests/test_assessment_pool.py)."""
 
 from __future__ import annotations
 

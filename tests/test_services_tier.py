@@ -43,7 +43,9 @@ def test_redis_answers_in_the_full_tier() -> None:
     assert redis.Redis.from_url(REDIS_URL).ping()
 
 
-def start_worker(media_root: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    media_root: Path, *, pool: str = "solo", concurrency: int = 1
+) -> subprocess.Popen[bytes]:
     env = dict(os.environ)
     env.update(
         {
@@ -65,8 +67,8 @@ def start_worker(media_root: Path) -> subprocess.Popen[bytes]:
             "-A",
             "spm",
             "worker",
-            "--pool=solo",
-            "--concurrency=1",
+            f"--pool={pool}",
+            f"--concurrency={concurrency}",
             "--without-gossip",
             "--without-mingle",
             "--loglevel=INFO",

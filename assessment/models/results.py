@@ -100,7 +100,10 @@ class AssessmentResult(FrozenWhenFinal):
     finalised only the employee's acknowledgement may still be recorded.
     """
 
-    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="results")
+    # No index of its own: the unique (cycle, scorecard) index starts with the cycle.
+    cycle = models.ForeignKey(
+        AssessmentCycle, on_delete=models.CASCADE, related_name="results", db_index=False
+    )
     scorecard = models.ForeignKey(
         Scorecard, verbose_name=_("scorecard"), on_delete=models.PROTECT, related_name="+"
     )
@@ -151,7 +154,13 @@ class AssessmentResult(FrozenWhenFinal):
     # The audit records every score, part, grade and step; the explanation (several kB,
     # derived from audited inputs by the rules) lives on the result only — an appeal keeps
     # the explanation it replaces in ``Appeal.previous_explanation``. The digest is a cache.
-    history = HistoricalRecords(excluded_fields=["explanation", "inputs_digest"])
+    # Its rows are looked up by result (``id``), date and user only: the history keeps no
+    # index on the other keys (a computation writes a history row per changed result, and
+    # each index costs PostgreSQL work per row).
+    history = HistoricalRecords(
+        excluded_fields=["explanation", "inputs_digest"],
+        no_db_index=["cycle", "scorecard", "unit", "employee", "calibrated_by"],
+    )
 
     class Meta:
         ordering = ["cycle", "unit__path", "employee__name"]

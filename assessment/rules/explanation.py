@@ -1,8 +1,10 @@
 """The explanation of a score: a compact record as stored, the full form as shown.
 
 :func:`assessment.rules.compute_score` builds the **record**: the full form's sections, but
-each item a flat list in a fixed order (no repeated labels) and the item's own numbers —
-its weight, monthly actuals, period value and tiers — as plain ``str(Decimal)`` texts.
+each item a flat list in a fixed order (no repeated labels) and the item's numbers — its
+weight, monthly actuals, period value, tiers, counted weight, score and weighted score —
+as plain ``str(Decimal)`` texts (records written before 1 Dec 2026 hold the last three
+already shown; expanding shows either the same way).
 Building that costs a fraction of building the full form's nested dictionaries and
 formatting every number, and it is a third of the size to write (2 kB instead of 6 kB a
 result, read and written by PostgreSQL as ``jsonb``).
@@ -64,7 +66,7 @@ def quantitative_row(
     months = sorted(actuals)
     return [
         QUANTITATIVE, item_id, name, str(weight), None, None, None, None, None,
-        polarity, aggregation, months, [str(actuals[m]) for m in months],
+        polarity, aggregation, months, list(map(str, map(actuals.__getitem__, months))),
         None if value is None else str(value),
         *[None if t is None else str(t) for t in (
             tiers.floor, tiers.baseline, tiers.target, tiers.challenge,
@@ -88,10 +90,11 @@ def scored(
     weighted: Decimal,
     left_out: str | None,
 ) -> None:
-    """Fill in the row's score, counted weight, weighted score and why it was left out."""
+    """Fill in the row's score, counted weight, weighted score and why it was left out
+    (plain ``str(Decimal)`` texts, shown by :func:`expand` as :func:`show` would)."""
     row[4:9] = [
-        show(effective_weight), show(score), None if score_rounded is None else str(score_rounded),
-        show(weighted), left_out,
+        str(effective_weight), None if score is None else str(score),
+        None if score_rounded is None else str(score_rounded), str(weighted), left_out,
     ]  # fmt: skip
 
 
@@ -111,10 +114,10 @@ def _item(row: list[Any]) -> dict[str, Any]:
         "name": name,
         "kind": "quantitative" if kind == QUANTITATIVE else "milestone",
         "weight": _text(weight),
-        "effective_weight": effective,
-        "score": score,
+        "effective_weight": _text(effective),
+        "score": _text(score),
         "score_rounded": _text(score_rounded),
-        "weighted": weighted,
+        "weighted": _text(weighted),
         "left_out": left_out,
     }
     if kind == MILESTONE:

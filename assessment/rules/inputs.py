@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from scorecard.rules.scoring import Tiers
+from scorecard.rules.scoring import Tiers, plain_repr
 
 
 class Decision(StrEnum):
@@ -28,6 +28,7 @@ class AdjustmentKind(StrEnum):
     DEDUCTION = "deduction"
 
 
+@plain_repr
 @dataclass(frozen=True)
 class QuantitativeItem:
     item_id: int
@@ -39,6 +40,7 @@ class QuantitativeItem:
     monthly_plan: Mapping[int, Decimal] = field(default_factory=dict)
 
 
+@plain_repr
 @dataclass(frozen=True)
 class MilestoneLine:
     """One milestone: its due date, the completion date that counts, and whether a
@@ -52,6 +54,7 @@ class MilestoneLine:
     confirmed: bool = False
 
 
+@plain_repr
 @dataclass(frozen=True)
 class MilestoneItem:
     item_id: int
@@ -60,6 +63,7 @@ class MilestoneItem:
     milestones: Sequence[MilestoneLine] = ()
 
 
+@plain_repr
 @dataclass(frozen=True)
 class KeyTask:
     item_id: int
@@ -67,6 +71,7 @@ class KeyTask:
     grade: str | None = None  # None: not graded yet (counts 0, and the explanation says so)
 
 
+@plain_repr
 @dataclass(frozen=True)
 class Adjustment:
     adjustment_id: int
@@ -76,6 +81,7 @@ class Adjustment:
     status: str
 
 
+@plain_repr
 @dataclass(frozen=True)
 class Veto:
     veto_id: int
@@ -83,6 +89,7 @@ class Veto:
     status: str
 
 
+@plain_repr
 @dataclass(frozen=True)
 class Exemption:
     exemption_id: int
@@ -91,6 +98,7 @@ class Exemption:
     status: str
 
 
+@plain_repr
 @dataclass(frozen=True)
 class ScoreInput:
     """Everything that decides one scorecard's result in one cycle."""

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 
 from scorecard.rules.scoring import (
     AVERAGE,
@@ -76,8 +77,9 @@ class Period:
     def start(self) -> date:
         return date(self.year, self.first_month, 1)
 
-    @property
+    @cached_property
     def end(self) -> date:
+        """The period's last day (kept: every result and milestone of a cycle asks)."""
         return date(self.year, self.last_month, calendar.monthrange(self.year, self.last_month)[1])
 
     @property
@@ -90,7 +92,10 @@ def period_value(
 ) -> Decimal | None:
     """The item's actuals inside the period, aggregated (``None`` when there is none)."""
     first, last = period.first_month, period.last_month
-    inside = {m: v for m, v in actuals.items() if first <= m <= last}
+    if actuals and first <= min(actuals) and max(actuals) <= last:
+        inside = actuals  # all of them (the computation reads only the period's months)
+    else:
+        inside = {m: v for m, v in actuals.items() if first <= m <= last}
     return aggregate(inside, aggregation, period.last_month)
 
 

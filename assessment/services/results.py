@@ -26,16 +26,23 @@ CALIBRATORS = frozenset({EXECUTIVE, ADMIN})
 
 
 def cycle_compute_start(
-    *, actor: Actor, cycle: AssessmentCycle, chunk_size: int | None = None
+    *,
+    actor: Actor,
+    cycle: AssessmentCycle,
+    chunk_size: int | None = None,
+    processes: int | None = None,
 ) -> Job:
     """Enqueue the computation of every result of the cycle (HR), with a progress bar.
 
-    ``chunk_size`` (results per chunk, whole units) trades memory for progress steps."""
+    ``chunk_size`` (results per chunk, whole units) trades memory for progress steps;
+    ``processes`` (default: the machine's cores, at most 4) how many compute at once."""
     stored = get_scoped(AssessmentCycle.objects.all(), actor, cycle.pk, CHANGE)
     require_running(stored)
     params: dict[str, int] = {"cycle_id": stored.pk}
     if chunk_size:
         params["chunk_size"] = chunk_size
+    if processes:
+        params["processes"] = processes
     return job_create(
         kind=COMPUTE_KIND, user=history_user(actor), params=params, task=cycle_compute
     )

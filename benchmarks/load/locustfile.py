@@ -17,10 +17,10 @@ answer 200/201. A *stale version* (the form shown again with "someone else chang
 value", or the API's 409) is the expected answer to a race and is reported under a name of
 its own ("… stale version (expected 409)") rather than mixed into the entry's row or hidden.
 
-``SignedInCeiling`` and ``AnonymousCeiling`` are the ceilings: the cheapest view of the
-same server (the ``/favicon.ico`` redirect: every middleware, no template, no query of its
-own), asked with no thinking — once with a person's session cookie (the session is read and
-its idle expiry renewed like on a page; the user is not loaded), once without.
+``SignedInCeiling`` and ``AnonymousCeiling`` are the ceilings, the cheapest views of the same
+server asked with no thinking: a signed-in person's (the sign-in page sends them home: every
+middleware, the session read and the user loaded as on every page, no template, no query of
+its own) and anybody's (the ``/favicon.ico`` redirect: every middleware, no query at all).
 The cast (session cookies and the ids each page needs) comes from the JSON file named by
 ``SPM_LOAD_CAST``, written by ``benchmarks.load.run``.
 """
@@ -148,14 +148,16 @@ class Employee(Person):
         if results:
             url, method = f"/api/v1/actuals/{results[0]['id']}/", "PATCH"
             body: dict[str, Any] = {"value": _value(), "version": results[0]["version"]}
+            name = "API change actual (PATCH with version)"
         else:
             url, method = "/api/v1/actuals/", "POST"
             body = {"item": item, "month": month, "value": _value()}
+            name = "API enter actual (POST)"
         with self.client.request(
-            method, url, json=body, headers=headers, name="API enter actual", catch_response=True
+            method, url, json=body, headers=headers, name=name, catch_response=True
         ) as written:
             if written.status_code == 409:
-                written.request_meta["name"] = "API enter actual: stale version (expected 409)"
+                written.request_meta["name"] = f"{name}: stale version (expected 409)"
                 written.success()
             elif written.status_code not in (200, 201):
                 written.failure(f"HTTP {written.status_code} {written.text[:200]}")
@@ -240,23 +242,11 @@ class Executive(Person):
         self.page("/lightup/", "light board")
 
 
-class _Ceiling(HttpUser):
-    abstract = True
+class SignedInCeiling(HttpUser):
+    """A signed-in person's cheapest request: the sign-in page, which sends a signed-in
+    person home (302) — every middleware, the session read, the user loaded; no template."""
+
     wait_time = constant(0)
-    label = ""
-
-    def trivial(self) -> None:
-        with self.client.get(
-            "/favicon.ico", name=self.label, allow_redirects=False, catch_response=True
-        ) as got:
-            if got.status_code != 301:
-                got.failure(f"HTTP {got.status_code}")
-
-
-class SignedInCeiling(_Ceiling):
-    """A signed-in person's cheapest request: every middleware, the session read and renewed."""
-
-    label = "trivial view, signed in (ceiling)"
 
     def on_start(self) -> None:
         self.me = _person("employee")
@@ -264,14 +254,29 @@ class SignedInCeiling(_Ceiling):
 
     @task
     def ask(self) -> None:
-        self.trivial()
+        with self.client.get(
+            "/accounts/login/",
+            name="trivial view, signed in (ceiling)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as got:
+            if got.status_code != 302 or got.headers.get("Location") != "/":
+                got.failure(f"HTTP {got.status_code} {got.headers.get('Location', '')}")
 
 
-class AnonymousCeiling(_Ceiling):
-    """The same view without a session: every middleware, no session, no query."""
+class AnonymousCeiling(HttpUser):
+    """Anybody's cheapest request: the favicon redirect (301) — every middleware, no
+    session, no query."""
 
-    label = "trivial view, anonymous"
+    wait_time = constant(0)
 
     @task
     def ask(self) -> None:
-        self.trivial()
+        with self.client.get(
+            "/favicon.ico",
+            name="trivial view, anonymous",
+            allow_redirects=False,
+            catch_response=True,
+        ) as got:
+            if got.status_code != 301:
+                got.failure(f"HTTP {got.status_code}")

@@ -14,9 +14,10 @@ Locust runs headless against it, one run after the other on the same server:
 1. the people's mix (``benchmarks/load/locustfile.py``) with 0.5-1.5 s of thinking between
    clicks, for ``--seconds``;
 2. the same mix without thinking — what the server gives when every user clicks at once;
-3. the ceilings, ``--ceiling-seconds`` each: the cheapest view of the server (the favicon
-   redirect: every middleware, no template, no query of its own) asked by the same number of
-   users without thinking, signed in (their session cookie) and anonymous.
+3. the ceilings, ``--ceiling-seconds`` each: the cheapest views of the server asked by the
+   same number of users without thinking — signed in (the sign-in page redirecting them
+   home: every middleware, the session and the user read as on every page, nothing else)
+   and anonymous (the favicon redirect: every middleware, no query).
 
 It prints one Markdown table a run — requests, requests/s, median, p95 and errors per
 endpoint, with Locust's list of what failed — the mix's throughput as a share of each

@@ -55,6 +55,13 @@ def _person(role: str) -> dict[str, Any]:
     return people[next(counter) % len(people)]
 
 
+def _why(got: Any) -> str:
+    """What went wrong: the status and where it sent us, or the connection's error."""
+    if not got.status_code:
+        return f"no answer: {got.error!r}"
+    return f"HTTP {got.status_code} {got.headers.get('Location', '')}".strip()
+
+
 def _value() -> str:
     return f"{random.randint(1, 999)}.5"
 
@@ -72,7 +79,7 @@ class Person(HttpUser):
         """GET a page; anything but 200 is an error (redirects are not followed)."""
         with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as got:
             if got.status_code != 200:
-                got.failure(f"HTTP {got.status_code} {got.headers.get('Location', '')}".strip())
+                got.failure(_why(got))
         return got
 
 
@@ -108,7 +115,7 @@ class Employee(Person):
         ) as form:
             found = VERSION.search(form.text or "")
             if form.status_code != 200 or found is None:
-                form.failure(f"HTTP {form.status_code}, version field {'not ' * (not found)}found")
+                form.failure(f"{_why(form)}, version field {'not ' * (not found)}found")
                 return
         with self.client.post(
             url,
@@ -128,7 +135,7 @@ class Employee(Person):
                 posted.request_meta["name"] = "enter actual (form): stale version (expected 409)"
             elif not saved:
                 said = ERROR.search(posted.text or "")
-                posted.failure(f"refused: HTTP {posted.status_code} {said[1] if said else ''}")
+                posted.failure(f"refused: {_why(posted)} {said[1] if said else ''}")
         if saved:
             self.page(posted.headers["Location"], "actuals list (after saving)")
 
@@ -141,7 +148,7 @@ class Employee(Person):
             catch_response=True,
         ) as read:
             if read.status_code != 200:
-                read.failure(f"HTTP {read.status_code}")
+                read.failure(_why(read))
                 return
             results = read.json()["results"]
         headers = {"X-CSRFToken": CSRF}
@@ -160,7 +167,7 @@ class Employee(Person):
                 written.request_meta["name"] = f"{name}: stale version (expected 409)"
                 written.success()
             elif written.status_code not in (200, 201):
-                written.failure(f"HTTP {written.status_code} {written.text[:200]}")
+                written.failure(f"{_why(written)} {written.text[:200]}")
 
 
 class Manager(Person):
@@ -261,7 +268,7 @@ class SignedInCeiling(HttpUser):
             catch_response=True,
         ) as got:
             if got.status_code != 302 or got.headers.get("Location") != "/":
-                got.failure(f"HTTP {got.status_code} {got.headers.get('Location', '')}")
+                got.failure(_why(got))
 
 
 class AnonymousCeiling(HttpUser):
@@ -279,4 +286,4 @@ class AnonymousCeiling(HttpUser):
             catch_response=True,
         ) as got:
             if got.status_code != 301:
-                got.failure(f"HTTP {got.status_code}")
+                got.failure(_why(got))

@@ -188,6 +188,7 @@ class Phase:
     rows: list[dict[str, str]]
     cpu: dict[str, float]
     load: tuple[float, float]
+    prefix: Path  # of Locust's CSV files
 
     def total(self) -> dict[str, str]:
         return next(r for r in self.rows if r["Name"] == "Aggregated")
@@ -204,7 +205,8 @@ def measured(label: str, servers: dict[str, int], run: Callable[[Path], None], c
     run(csv_prefix)
     cpu = {name: tree_cpu(pid) - before[name] for name, pid in servers.items()}
     cpu["Locust"] = children_cpu() - own
-    return Phase(label, rows(Path(f"{csv_prefix}_stats.csv")), cpu, (load, os.getloadavg()[0]))
+    stats = rows(Path(f"{csv_prefix}_stats.csv"))
+    return Phase(label, stats, cpu, (load, os.getloadavg()[0]), csv_prefix)
 
 
 @contextlib.contextmanager
@@ -285,7 +287,9 @@ def table(phase: Phase, ceilings: list[Phase]) -> str:
 def failures(csv_prefix: Path) -> str:
     """What failed and how often (Locust's own list), for the report."""
     found = rows(Path(f"{csv_prefix}_failures.csv"))
-    return "\n".join(f"  {r['Occurrences']} x {r['Name']}: {r['Error']}" for r in found)
+    return "\n".join(f"- {r['Occurrences']} x {r['Name']}: {r['Error']}" for r in found) or (
+        "No failures."
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -381,7 +385,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         for phase in mixes:
             print(table(phase, ceilings), end="\n\n")
-            print(failures(Path(tmp) / ("think" if "0.5" in phase.label else "nothink")))
+            print(failures(phase.prefix), end="\n\n")
         for top in ceilings:
             print(table(top, []), end="\n\n")
         for label, count in backlog.items():

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
@@ -12,8 +14,15 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import spm.settings as configured
 from spm.clock import SystemClock
 from tests.conftest import Cast
+
+
+@pytest.fixture(autouse=True)
+def production_interval(settings: Any) -> None:
+    """The interval spm/settings.py sets (tests/conftest.py stretches it for query counts)."""
+    settings.SESSION_RENEW_SECONDS = configured.SESSION_RENEW_SECONDS
 
 
 def session_writes(client: Client, url: str) -> tuple[int, list[str]]:
@@ -76,4 +85,4 @@ def test_the_renewal_interval_is_a_small_part_of_the_idle_timeout() -> None:
     assert not settings.SESSION_SAVE_EVERY_REQUEST
     assert "spm.sessions.SessionMiddleware" in settings.MIDDLEWARE
     assert "django.contrib.sessions.middleware.SessionMiddleware" not in settings.MIDDLEWARE
-    assert 0 < settings.SESSION_RENEW_SECONDS <= settings.SESSION_COOKIE_AGE / 10
+    assert 0 < configured.SESSION_RENEW_SECONDS <= configured.SESSION_COOKIE_AGE / 10

@@ -105,7 +105,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, renewing the idle expiry at most once a minute (spm/sessions.py).
+    "spm.sessions.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,9 +177,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Idle timeout: every request renews the session; after this much silence it expires.
+# Idle timeout: a request renews the session; after this much silence it expires. Renewing
+# is a write, so it happens at most once every SESSION_RENEW_SECONDS per session (not on
+# every request, as SESSION_SAVE_EVERY_REQUEST would): spm/sessions.py. Sessions stay in
+# the database: a cache ("cached_db") would save one primary-key read a request at the cost
+# of a Redis round trip, and a per-process cache would keep a signed-out session alive in
+# the other gunicorn workers.
+SESSION_ENGINE = "spm.sessions"
 SESSION_COOKIE_AGE = int(env("SPM_SESSION_IDLE_SECONDS"))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 AXES_FAILURE_LIMIT = int(env("SPM_LOCKOUT_FAILURES"))

@@ -124,6 +124,10 @@ def pytest_configure(config: Any) -> None:
     # every static file of every finder when it is built (~0.3 s here, once per Client).
     # Looking a file up when it is asked for serves the same files without the listing.
     settings.WHITENOISE_AUTOREFRESH = True
+    # A signed-in request renews its session at most once a minute (spm/sessions.py); on a
+    # loaded machine a test can outlast the minute, and a renewal inside a query count would
+    # add its write. tests/test_sessions.py sets the production interval back.
+    settings.SESSION_RENEW_SECONDS = 24 * 3600
     # After a transactional test, empty only the tables that hold rows (tests/flush.py).
     flush.install()
     _own_redis_database_per_xdist_worker(settings)

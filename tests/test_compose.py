@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -235,6 +236,15 @@ def test_compose_defines_the_production_topology() -> None:
     assert set(SERVICES) == {"postgres", "redis", "web", "worker", "beat"}
     assert "gunicorn spm.wsgi:application" in SERVICES["web"]["command"][-1]
     assert "migrate --noinput" in SERVICES["web"]["command"][-1]
+
+
+def test_the_web_server_runs_threads_so_a_slow_page_does_not_hold_the_quick_ones() -> None:
+    # Sync workers serve one request each: three slow pages held every other request behind
+    # them (benchmarks/RESULTS.md, the load test). Threads wait for PostgreSQL side by side;
+    # keep-alive outlasts a busy worker's loop (at the 2 s default, connections were reset).
+    words = shlex.split(SERVICES["web"]["command"][-1].split("&& gunicorn ", 1)[1])
+    assert int(words[words.index("--threads") + 1]) > 1
+    assert int(words[words.index("--keep-alive") + 1]) > 2
 
 
 # The web command migrates an empty database first: ~30 s of CPU, which on a machine shared

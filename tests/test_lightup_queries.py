@@ -17,10 +17,9 @@ from tests.lightup_world import MONTH, TODAY, YEAR, World, build, grow
 pytestmark = pytest.mark.django_db
 SIZES = [1, 6]
 
-# Any signed-in page: session, user, scope (role assignments, employee record) and the
-# session renewal of the idle timeout (savepoint, update, release).
-PAGE_BASE = 7
-API_BASE = 7
+# Any signed-in page: session, user, scope (role assignments, employee record).
+PAGE_BASE = 4
+API_BASE = 4
 
 
 @pytest.fixture

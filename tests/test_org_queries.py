@@ -20,8 +20,8 @@ def grow(cast: Cast, units: int, people: int) -> None:
 
 
 # Queries of any signed-in request: session, user, scope (role assignments, employee
-# record), and the session renewal of the idle timeout (savepoint, update, release).
-PAGE_BASE = 7
+# record).
+PAGE_BASE = 4
 NAV = 1  # the inbox's unread count in the navigation (notifications app)
 
 

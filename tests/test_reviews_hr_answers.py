@@ -138,7 +138,7 @@ def test_the_reviewer_is_told_when_hr_reads_their_answer(cast: Cast, world: Worl
 
 def _answers_queries(cast: Cast, world: World) -> int:
     client = cast.client("hr")
-    client.get(answers_url(world))  # warm the session renewal
+    client.get(answers_url(world))  # warm up
     with CaptureQueriesContext(connection) as queries:
         assert client.get(answers_url(world)).status_code == 200
     return len(queries)

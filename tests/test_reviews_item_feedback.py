@@ -97,7 +97,7 @@ def test_the_item_page_costs_the_same_with_more_threads(cast: Cast, world: World
                 actor=cast.manager.user, topic=FeedbackTopic.ITEM, item=item,
                 subject="On this item", body="Let's talk",
             )  # fmt: skip
-        client.get(url)  # warm the session renewal
+        client.get(url)  # warm up
         with CaptureQueriesContext(connection) as queries:
             page = client.get(url).content.decode()
         assert page.count("On this item") == threads

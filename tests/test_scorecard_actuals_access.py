@@ -377,8 +377,8 @@ def test_api_only_hr_closes_and_reopens_periods(cast: Cast, role: str) -> None:
 
 # --- Query counts ------------------------------------------------------------------------
 # Queries of any signed-in request: session, user, scope (role assignments, employee
-# record), and the session renewal of the idle timeout (savepoint, update, release).
-PAGE_BASE = 7
+# record).
+PAGE_BASE = 4
 NAV = 1  # the inbox's unread count in the navigation (notifications app)
 
 

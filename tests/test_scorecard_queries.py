@@ -31,10 +31,9 @@ from tests.scorecard_world import World, build_world
 pytestmark = pytest.mark.django_db
 SIZES = [1, 8]
 
-# Any signed-in page: session, user, scope (role assignments, employee record) and the
-# session renewal of the idle timeout (savepoint, update, release).
-PAGE_BASE = 7
-API_BASE = 7
+# Any signed-in page: session, user, scope (role assignments, employee record).
+PAGE_BASE = 4
+API_BASE = 4
 NAV = 1  # the inbox's unread count in the navigation (notifications app)
 
 

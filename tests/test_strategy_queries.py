@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 SIZES = [10, 60]
 
 # Queries of any signed-in request: session, user, scope (role assignments, employee
-# record), and the session renewal of the idle timeout (savepoint, update, release).
-PAGE_BASE = 7
+# record).
+PAGE_BASE = 4
 NAV = 1  # the inbox's unread count in the navigation (notifications app)
 # The light-up app colours objectives and lists their KPIs: one query per batch each.
 LIGHTS = 1

@@ -1,11 +1,28 @@
 """Locust users of the load test (``python -m benchmarks.load.run`` starts everything).
 
 Fifty people in realistic proportions — 30 employees, 12 team managers, 5 HR, 3 executives
-(``fixed_count``) — read their pages with about a second of thinking between clicks, and
-employees enter this month's actual of one of their items (read the form, post the value
-with the version it showed). ``HealthUser`` is the ceiling: a trivial view on the same
-server, no thinking. The cast (session cookies and the ids each page needs) comes
-from the JSON file named by ``SPM_LOAD_CAST``, written by ``benchmarks.load.run``.
+(``fixed_count``, 6 : 2.4 : 1.6) — read their pages, with 0.5 to 1.5 s of thinking between
+clicks (``SPM_LOAD_THINK=1``) or none (``0``: the mix's own ceiling). Employees also enter
+this month's actual of one of their items, as people do:
+
+- through the page: read the form, post the value with the version it showed, and follow
+  the redirect to the actuals list, as the browser does;
+- through the API: read the month's actual (``GET /api/v1/actuals/?item=&month=``), then
+  ``PATCH`` it with the version read, or ``POST`` it when the month has none yet.
+
+What counts as an error: a page that does not answer 200 (a redirect to the sign-in page is
+an error, not a page: no request follows redirects by itself), a form without its version,
+a form post the server refuses for anything but a stale version, an API write that does not
+answer 200/201. A *stale version* (the form shown again with "someone else changed this
+value", or the API's 409) is the expected answer to a race and is reported under a name of
+its own ("… stale version (expected 409)") rather than mixed into the entry's row or hidden.
+
+``SignedInCeiling`` and ``AnonymousCeiling`` are the ceilings, the cheapest views of the same
+server asked with no thinking: a signed-in person's (the sign-in page sends them home: every
+middleware, the session read and the user loaded as on every page, no template, no query of
+its own) and anybody's (the ``/favicon.ico`` redirect: every middleware, no query at all).
+The cast (session cookies and the ids each page needs) comes from the JSON file named by
+``SPM_LOAD_CAST``, written by ``benchmarks.load.run``.
 """
 
 from __future__ import annotations
@@ -21,6 +38,10 @@ from locust import HttpUser, between, constant, task
 
 CSRF = "loadtestCsrfToken0123456789abcde"  # 32 letters/digits: Django's CSRF secret shape
 VERSION = re.compile(r'name="version" value="(\d+)"')
+# The form's answer to a stale version (scorecard.services.actuals.StaleActual), in English:
+# Locust sends no Accept-Language.
+ERROR = re.compile(r'class="[^"]*(?:alert-danger|invalid-feedback)[^"]*"[^>]*>\s*([^<]{0,160})')
+STALE = ("Someone else changed this value", "was removed while you were editing it")
 _CAST: dict[str, list[dict[str, Any]]] = {}
 _NEXT: dict[str, Any] = {}
 
@@ -34,6 +55,17 @@ def _person(role: str) -> dict[str, Any]:
     return people[next(counter) % len(people)]
 
 
+def _why(got: Any) -> str:
+    """What went wrong: the status and where it sent us, or the connection's error."""
+    if not got.status_code:
+        return f"no answer: {got.error!r}"
+    return f"HTTP {got.status_code} {got.headers.get('Location', '')}".strip()
+
+
+def _value() -> str:
+    return f"{random.randint(1, 999)}.5"
+
+
 class Person(HttpUser):
     abstract = True
     role = ""
@@ -43,8 +75,12 @@ class Person(HttpUser):
         self.me = _person(self.role)
         self.client.headers["Cookie"] = f"sessionid={self.me['session']}; csrftoken={CSRF}"
 
-    def page(self, url: str, name: str) -> None:
-        self.client.get(url, name=name)
+    def page(self, url: str, name: str) -> Any:
+        """GET a page; anything but 200 is an error (redirects are not followed)."""
+        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as got:
+            if got.status_code != 200:
+                got.failure(_why(got))
+        return got
 
 
 class Employee(Person):
@@ -74,21 +110,64 @@ class Employee(Person):
     @task(2)
     def enter_actual(self) -> None:
         url = f"/scorecards/actuals/items/{random.choice(self.me['items'])}/{self.me['month']}/"
-        form = self.client.get(url, name="actual form")
-        found = VERSION.search(form.text)
-        if found is None:
-            return
-        self.client.post(
+        with self.client.get(
+            url, name="actual form", allow_redirects=False, catch_response=True
+        ) as form:
+            found = VERSION.search(form.text or "")
+            if form.status_code != 200 or found is None:
+                form.failure(f"{_why(form)}, version field {'not ' * (not found)}found")
+                return
+        with self.client.post(
             url,
             data={
-                "value": f"{random.randint(1, 999)}.5",
+                "value": _value(),
                 "note": "load test",
                 "version": found.group(1),
                 "csrfmiddlewaretoken": CSRF,
             },
             headers={"X-CSRFToken": CSRF, "Referer": f"{self.host}{url}"},
-            name="enter actual",
-        )
+            name="enter actual (form)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as posted:
+            saved = posted.status_code == 302
+            if not saved and posted.status_code == 200 and any(s in posted.text for s in STALE):
+                posted.request_meta["name"] = "enter actual (form): stale version (expected 409)"
+            elif not saved:
+                said = ERROR.search(posted.text or "")
+                posted.failure(f"refused: {_why(posted)} {said[1] if said else ''}")
+        if saved:
+            self.page(posted.headers["Location"], "actuals list (after saving)")
+
+    @task(1)
+    def enter_actual_api(self) -> None:
+        item, month = random.choice(self.me["items"]), self.me["month"]
+        with self.client.get(
+            f"/api/v1/actuals/?item={item}&month={month}",
+            name="API actual (read)",
+            catch_response=True,
+        ) as read:
+            if read.status_code != 200:
+                read.failure(_why(read))
+                return
+            results = read.json()["results"]
+        headers = {"X-CSRFToken": CSRF}
+        if results:
+            url, method = f"/api/v1/actuals/{results[0]['id']}/", "PATCH"
+            body: dict[str, Any] = {"value": _value(), "version": results[0]["version"]}
+            name = "API change actual (PATCH with version)"
+        else:
+            url, method = "/api/v1/actuals/", "POST"
+            body = {"item": item, "month": month, "value": _value()}
+            name = "API enter actual (POST)"
+        with self.client.request(
+            method, url, json=body, headers=headers, name=name, catch_response=True
+        ) as written:
+            if written.status_code == 409:
+                written.request_meta["name"] = f"{name}: stale version (expected 409)"
+                written.success()
+            elif written.status_code not in (200, 201):
+                written.failure(f"{_why(written)} {written.text[:200]}")
 
 
 class Manager(Person):
@@ -170,12 +249,41 @@ class Executive(Person):
         self.page("/lightup/", "light board")
 
 
-class HealthUser(HttpUser):
-    """The ceiling: a trivial Django view on the same server, no think time — the favicon
-    redirect (every middleware, no query; ``/health/`` would wait on a worker ping)."""
+class SignedInCeiling(HttpUser):
+    """A signed-in person's cheapest request: the sign-in page, which sends a signed-in
+    person home (302) — every middleware, the session read, the user loaded; no template."""
+
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.me = _person("employee")
+        self.client.headers["Cookie"] = f"sessionid={self.me['session']}; csrftoken={CSRF}"
+
+    @task
+    def ask(self) -> None:
+        with self.client.get(
+            "/accounts/login/",
+            name="trivial view, signed in (ceiling)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as got:
+            if got.status_code != 302 or got.headers.get("Location") != "/":
+                got.failure(_why(got))
+
+
+class AnonymousCeiling(HttpUser):
+    """Anybody's cheapest request: the favicon redirect (301) — every middleware, no
+    session, no query."""
 
     wait_time = constant(0)
 
     @task
-    def trivial(self) -> None:
-        self.client.get("/favicon.ico", name="trivial view (ceiling)", allow_redirects=False)
+    def ask(self) -> None:
+        with self.client.get(
+            "/favicon.ico",
+            name="trivial view, anonymous",
+            allow_redirects=False,
+            catch_response=True,
+        ) as got:
+            if got.status_code != 301:
+                got.failure(_why(got))

@@ -1,19 +1,31 @@
-"""Load test: 50 simulated people against gunicorn on PostgreSQL, and the ceiling.
+"""Load test: 50 simulated people against gunicorn on PostgreSQL, and the ceilings.
 
     python -m benchmarks.load.run --keep /work/benchdata/pg100k [--employees 100000]
-                                  [--users 50] [--seconds 60] [--ceiling-seconds 20] [--no-think]
+            [--users 50] [--seconds 60] [--ceiling-seconds 20] [--think both|yes|no]
 
 Starts PostgreSQL on the kept data directory (generating the group first if the directory
 is new: give a new directory after a change of schema), signs the cast in (sessions written
 straight into the database: 30 employees, 12 team managers, 5 HR, 3 executives over the
-whole group), starts gunicorn with the compose file's settings (``--workers 3 --timeout 60
---access-logfile -``, ``SPM_DEBUG=0``) on a free loopback port, then runs Locust headless
-twice against it — the people's mix for ``--seconds``, then a trivial view (the favicon
-redirect) for ``--ceiling-seconds`` as the ceiling of the same server — and prints one
-Markdown table: requests, requests/s, median, p95 and errors per endpoint. Like compose,
-Redis and a Celery worker (``--concurrency=2``) run beside gunicorn, so the light-up sweep an
-entered actual enqueues runs in the worker; the tasks still queued when the mix ends are
-counted, and the server and worker logs are kept in ``<keep>/logs``.
+whole group), starts gunicorn with docker-compose.yml's command (its workers, threads and
+timeout; ``SPM_DEBUG=0``) on a free loopback port, and Redis and the compose file's Celery
+worker beside it, so the light-up sweep an entered actual enqueues runs in the worker. Then
+Locust runs headless against it, one run after the other on the same server:
+
+1. the people's mix (``benchmarks/load/locustfile.py``) with 0.5-1.5 s of thinking between
+   clicks, for ``--seconds``;
+2. the same mix without thinking — what the server gives when every user clicks at once;
+3. the ceilings, ``--ceiling-seconds`` each: the cheapest views of the server asked by the
+   same number of users without thinking — signed in (the sign-in page redirecting them
+   home: every middleware, the session and the user read as on every page, nothing else)
+   and anonymous (the favicon redirect: every middleware, no query).
+
+It prints one Markdown table a run — requests, requests/s, median, p95 and errors per
+endpoint, with Locust's list of what failed — the mix's throughput as a share of each
+ceiling, and for each run the CPU seconds gunicorn (master and workers), PostgreSQL (the
+whole server), the Celery worker and Locust used and the load average before and after: on a
+shared machine the wall times wait for a core. The tasks still queued when a mix ends are
+counted; the server and worker logs are kept in ``<keep>/logs``. Locust is taken from this
+interpreter, or from ``SPM_LOCUST`` (a ``locust`` executable in a virtualenv of its own).
 """
 
 from __future__ import annotations
@@ -21,18 +33,25 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import dataclasses
+import functools
+import importlib.util
 import json
 import os
+import resource
 import secrets
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from benchmarks.postgres import kept_postgres
 from tests.harness import ROOT, Redis, free_port, wait_for_port
@@ -103,10 +122,22 @@ def cast(prefix: str) -> dict[str, list[dict[str, Any]]]:
     return people
 
 
-def locust(host: str, users: int, seconds: int, classes: list[str], csv_prefix: Path,
+def locust_command() -> list[str]:
+    """Locust in this interpreter when installed here (``make bench-load``), else the one
+    named by ``SPM_LOCUST`` (a Locust kept in a virtualenv of its own: with Locust comes
+    brotli, and with brotli importable WhiteNoise compresses every static file twice)."""
+    named = os.environ.get("SPM_LOCUST")
+    if named:
+        return [named]
+    if importlib.util.find_spec("locust") is None:
+        raise SystemExit("Locust is not installed: `make bench-load`, or SPM_LOCUST=<locust>")
+    return [sys.executable, "-m", "locust"]
+
+
+def locust(host: str, users: int, seconds: int, classes: list[str], csv_prefix: Path, *,
            env: dict[str, str]) -> None:  # fmt: skip
     command = [
-        sys.executable, "-m", "locust", "-f", str(Path(__file__).with_name("locustfile.py")),
+        *locust_command(), "-f", str(Path(__file__).with_name("locustfile.py")),
         "--headless", "--users", str(users), "--spawn-rate", str(users), "--run-time",
         f"{seconds}s", "--host", host, "--csv", str(csv_prefix), "--only-summary",
         "--loglevel", "WARNING", "--stop-timeout", "60", *classes,
@@ -117,13 +148,76 @@ def locust(host: str, users: int, seconds: int, classes: list[str], csv_prefix: 
     subprocess.run(command, check=False, env=env, cwd=ROOT)
 
 
+def compose_web(port: int) -> list[str]:
+    """docker-compose.yml's gunicorn command (workers, threads, timeouts as written there),
+    bound to a loopback port instead of the container's."""
+    shell = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]
+    line = shell["command"][-1]
+    words = shlex.split(line[line.index("gunicorn ") :])
+    bind = words.index("--bind")
+    words[bind + 1] = f"127.0.0.1:{port}"
+    return [sys.executable, "-m", *words]
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds of process ``root`` and every process under it, running or reaped (the
+    children a process has waited for count in its own ``cutime``/``cstime``)."""
+    ticks, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        with contextlib.suppress(OSError, ValueError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += sum(int(f) for f in fields[11:15])
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+@dataclasses.dataclass
+class Phase:
+    """One Locust run: its statistics, the CPU seconds each server used meanwhile and the
+    machine's load average before and after (the machine is shared: wall times wait for a
+    core, CPU seconds are the steadier figure)."""
+
+    label: str
+    rows: list[dict[str, str]]
+    cpu: dict[str, float]
+    load: tuple[float, float]
+    prefix: Path  # of Locust's CSV files
+
+    def total(self) -> dict[str, str]:
+        return next(r for r in self.rows if r["Name"] == "Aggregated")
+
+    def rate(self) -> float:
+        return float(self.total()["Requests/s"])
+
+
+def measured(label: str, servers: dict[str, int], run: Callable[[Path], None], csv_prefix: Path
+             ) -> Phase:  # fmt: skip
+    """Locust's run ``run(csv_prefix)``, measured."""
+    before = {name: tree_cpu(pid) for name, pid in servers.items()}
+    own, load = children_cpu(), os.getloadavg()[0]
+    run(csv_prefix)
+    cpu = {name: tree_cpu(pid) - before[name] for name, pid in servers.items()}
+    cpu["Locust"] = children_cpu() - own
+    stats = rows(Path(f"{csv_prefix}_stats.csv"))
+    return Phase(label, stats, cpu, (load, os.getloadavg()[0]), csv_prefix)
+
+
 @contextlib.contextmanager
-def process(command: list[str], env: dict[str, str], log: Path) -> Iterator[None]:
+def process(
+    command: list[str], env: dict[str, str], log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     """A server process with its output in ``log``; terminated at the end."""
     with open(log, "wb") as out:
         child = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            yield
+            yield child
         finally:
             child.terminate()
             try:
@@ -170,21 +264,32 @@ def rows(csv_path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def table(mix: list[dict[str, str]], ceiling: list[dict[str, str]]) -> str:
+def table(phase: Phase, ceilings: list[Phase]) -> str:
     lines = [
+        f"{phase.label}; load average {phase.load[0]:.1f} -> {phase.load[1]:.1f}; CPU seconds "
+        + ", ".join(f"{name} {seconds:.1f}" for name, seconds in phase.cpu.items())
+        + ":\n",
         "| endpoint | requests | requests/s | median | p95 | errors |",
         "|---|---|---|---|---|---|",
     ]
-    for row in [*mix, *ceiling]:
+    for row in phase.rows:
         name = "**all of the mix**" if row["Name"] == "Aggregated" else row["Name"]
-        if row["Name"] == "Aggregated" and row in ceiling:
-            continue
         lines.append(
             f"| {name} | {int(row['Request Count']):,} | {float(row['Requests/s']):.1f} "
             f"| {float(row['Median Response Time']):,.0f} ms | {float(row['95%']):,.0f} ms "
             f"| {row['Failure Count']} |"
         )
+    for top in ceilings:
+        lines.append(f"\nThroughput: {phase.rate() / max(top.rate(), 0.001):.1%} of {top.label}.")
     return "\n".join(lines)
+
+
+def failures(csv_prefix: Path) -> str:
+    """What failed and how often (Locust's own list), for the report."""
+    found = rows(Path(f"{csv_prefix}_failures.csv"))
+    return "\n".join(f"- {r['Occurrences']} x {r['Name']}: {r['Error']}" for r in found) or (
+        "No failures."
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -192,13 +297,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", type=Path, required=True, help="kept PostgreSQL directory")
     parser.add_argument("--employees", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=sum(COUNTS.values()))
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--ceiling-seconds", type=int, default=20)
-    parser.add_argument("--no-think", action="store_true", help="no pause between clicks")
+    parser.add_argument("--seconds", type=int, default=60, help="of each run of the mix")
+    parser.add_argument("--ceiling-seconds", type=int, default=20, help="of each ceiling")
+    parser.add_argument(
+        "--think", choices=["both", "yes", "no"], default="both",
+        help="the mix with 0.5-1.5 s between clicks, without, or both (default)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     secret = secrets.token_urlsafe(40)
     os.environ.update(SPM_DEBUG="0", SPM_SECRET_KEY=secret, SPM_SECURE_SSL_REDIRECT="0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spm.settings")
+    locust_command()  # before minutes of set-up: is Locust there?
     with contextlib.ExitStack() as stack:
         url, fresh = stack.enter_context(kept_postgres(args.keep.resolve()))
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="spm-load-"))
@@ -226,42 +335,61 @@ def main(argv: list[str] | None = None) -> None:
             "REDIS_URL": redis,
             "SPM_ALLOWED_HOSTS": "127.0.0.1",
             "SPM_LOAD_CAST": str(cast_file),
-            "SPM_LOAD_THINK": "0" if args.no_think else "1",
         }
         # docker-compose.yml's web and worker commands, on loopback.
-        stack.enter_context(process(
-            [sys.executable, "-m", "celery", "-A", "spm", "worker", "--loglevel=WARNING",
-             "--concurrency=2"], env, logs / "worker.log"))  # fmt: skip
-        web = [sys.executable, "-m", "gunicorn", "spm.wsgi:application", "--bind",
-               f"127.0.0.1:{port}", "--workers", "3", "--timeout", "60",
-               "--access-logfile", "-"]  # fmt: skip
-        stack.enter_context(process(web, env, logs / "web.log"))
+        compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+        worker = stack.enter_context(
+            process([sys.executable, "-m", *compose["worker"]["command"]], env, logs / "worker.log")
+        )
+        web = compose_web(port)
+        gunicorn = stack.enter_context(process(web, env, logs / "web.log"))
         wait_for_port(port, 60)
         host = f"http://127.0.0.1:{port}"
         warm_up(host)
-        locust(host, args.users, args.seconds, ["Employee", "Manager", "HR", "Executive"],
-               Path(tmp) / "mix", env)  # fmt: skip
-        backlog = queued(redis)
-        warm_up(host)  # the mix's queued requests drain before the ceiling is measured
-        locust(host, args.users, args.ceiling_seconds, ["HealthUser"], Path(tmp) / "top", env)
-        mix, ceiling = rows(Path(tmp) / "mix_stats.csv"), rows(Path(tmp) / "top_stats.csv")
+        postmaster = int((args.keep / "pgdata" / "postmaster.pid").read_text().split()[0])
+        servers = {"gunicorn": gunicorn.pid, "PostgreSQL": postmaster, "Celery": worker.pid}
+        people = ["Employee", "Manager", "HR", "Executive"]
+        mixes, backlog = [], {}
+        for think in {"both": [True, False], "yes": [True], "no": [False]}[args.think]:
+            label = f"{'0.5-1.5 s' if think else 'no'} think time"
+            prefix = Path(tmp) / ("think" if think else "nothink")
+            mine = {**env, "SPM_LOAD_THINK": "1" if think else "0"}
+            mixes.append(measured(
+                f"The mix, {args.users} users, {label}, {args.seconds} s", servers,
+                functools.partial(locust, host, args.users, args.seconds, people, env=mine),
+                prefix,
+            ))  # fmt: skip
+            backlog[label] = queued(redis)
+            warm_up(host)  # the mix's queued requests drain before the next run
+        ceilings = []
+        for user, label in (
+            ("SignedInCeiling", "the signed-in ceiling"),
+            ("AnonymousCeiling", "the anonymous ceiling"),
+        ):
+            prefix = Path(tmp) / user
+            ceilings.append(measured(
+                f"{label[4].upper()}{label[5:]}, {args.users} users, no think time, "
+                f"{args.ceiling_seconds} s", servers,
+                functools.partial(locust, host, args.users, args.ceiling_seconds, [user], env=env),
+                prefix,
+            ))  # fmt: skip
+            ceilings[-1].label = label
         kept = args.keep / "logs"
         kept.mkdir(exist_ok=True)
         for log in ("web.log", "worker.log"):
             shutil.copy(logs / log, kept / log)
-        total = next(r for r in mix if r["Name"] == "Aggregated")
-        top = next(r for r in ceiling if r["Name"] == "Aggregated")
-        share = float(total["Requests/s"]) / max(float(top["Requests/s"]), 0.001)
         print(
-            f"\nLocust {args.users} users ({', '.join(f'{n} {r}' for r, n in COUNTS.items())}), "
-            f"{'no think time' if args.no_think else '0.5 to 1.5 s think time'}, {args.seconds} s; "
-            f"gunicorn 3 workers, PostgreSQL, {args.employees} employees ({generated}); "
-            f"ceiling: a trivial view for {args.ceiling_seconds} s; load average "
-            f"{os.getloadavg()[0]:.1f}:\n"
+            f"\nLocust, {', '.join(f'{n} {r}' for r, n in COUNTS.items())}; "
+            f"`{' '.join(web[2:])}` and the compose file's Celery worker, PostgreSQL, "
+            f"{args.employees} employees ({generated}); Locust on the same machine.\n"
         )
-        print(table(mix, ceiling))
-        print(f"\nThroughput of the mix: {share:.1%} of the ceiling.")
-        print(f"Celery tasks still queued when the mix ended: {backlog}.")
+        for phase in mixes:
+            print(table(phase, ceilings), end="\n\n")
+            print(failures(phase.prefix), end="\n\n")
+        for top in ceilings:
+            print(table(top, []), end="\n\n")
+        for label, count in backlog.items():
+            print(f"Celery tasks still queued when the mix ({label}) ended: {count}.")
 
 
 if __name__ == "__main__":

@@ -22,12 +22,19 @@ from org.generate import generate_enterprise
 from org.scoping import SYSTEM
 from spm.clock import FixedClock
 from spm.models import Job
-from tests.test_services_tier import celery_worker, start_worker, wait_until
+from tests.test_services_tier import (
+    celery_worker,
+    no_shared_worker,
+    own_celery_worker,
+    shared_worker,
+    start_worker,
+    wait_until,
+)
 
 pytestmark = pytest.mark.services
 COMPARED = ("id", "scorecard_id", "quantitative_part", "qualitative_part", "final_score",
             "grade", "vetoed", "explanation")  # fmt: skip
-__all__ = ["celery_worker"]
+__all__ = ["celery_worker", "no_shared_worker", "own_celery_worker", "shared_worker"]
 
 
 def annual_cycle_of_generated_group(employees: int) -> AssessmentCycle:
@@ -78,8 +85,9 @@ def test_a_real_worker_computes_exactly_the_in_process_results(
 
 
 def test_killed_worker_then_new_worker_ends_with_identical_rows_and_no_duplicates(
-    celery_worker: subprocess.Popen[bytes], tmp_path: Path
+    own_celery_worker: subprocess.Popen[bytes], tmp_path: Path
 ) -> None:
+    celery_worker = own_celery_worker
     cycle = annual_cycle_of_generated_group(1200)
     expected = reference_then_reset(cycle)
     first = cycle_compute_start(actor=SYSTEM, cycle=cycle, chunk_size=20)

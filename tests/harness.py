@@ -11,7 +11,10 @@ test starts) compiles the app and pytest rewrites the asserts of every test modu
 about 9 s of CPU of the 16 s a worker spends collecting. The files go where Python puts
 them anyway, ``__pycache__/`` directories, which git ignores.
 
-What ran and what was skipped is printed plainly at the start and the end. With
+What ran and what was skipped is printed plainly at the start and the end, and then where
+the time went (``Usage:``): the wall time, the CPU seconds of the test processes and of
+PostgreSQL, and the load average — on a machine others load, the CPU seconds are the figure
+to compare. With
 ``SPM_REQUIRE_SERVICES=1`` a missing tier is an error here, and every test of that tier
 fails instead of skipping (see ``tests/conftest.need``).
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import resource
 import shutil
 import socket
 import subprocess
@@ -119,6 +123,18 @@ class Postgres:
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "spm", "spm")
         return f"postgres://spm@127.0.0.1:{self.port}/spm"
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time of the server so far: the postmaster and the backends it has reaped (a
+        backend ends with its connection, so after the test processes end this is all the
+        database's work). ``None`` where /proc cannot tell."""
+        try:
+            pid = int((self.datadir / "postmaster.pid").read_text().split()[0])
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except (OSError, ValueError, IndexError):
+            return None
+        fields = stat[stat.rindex(")") + 2 :].split()
+        return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         with contextlib.suppress(Exception):
             self._run("pg_ctl", "-D", str(self.datadir), "-m", "immediate", "-w", "stop")
@@ -159,8 +175,39 @@ class Redis:
                 self.process.wait(10)
 
 
+@dataclass
+class Usage:
+    """Where the run's time went, printed at the end: the suite is CPU-bound on a small
+    machine, so its CPU seconds say more than its wall time when others load the machine."""
+
+    started: float = field(default_factory=time.monotonic)
+    load_at_start: str = field(default_factory=lambda: _loadavg())
+    postgres: Postgres | None = None
+
+    def summary(self) -> str:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        tests = children.ru_utime + children.ru_stime
+        parts = [
+            f"wall {time.monotonic() - self.started:.0f} s",
+            f"CPU of the test processes (pytest, its workers, Chromium, Celery, gunicorn) "
+            f"{tests:.0f} s",
+        ]
+        database = self.postgres.cpu_seconds() if self.postgres else None
+        if database is not None:
+            parts.append(f"CPU of PostgreSQL {database:.0f} s")
+        parts.append(f"load average at start {self.load_at_start}, at end {_loadavg()}")
+        return "Usage: " + "; ".join(parts)
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 @contextlib.contextmanager
-def services(require: bool) -> Iterator[list[Tier]]:
+def services(require: bool, usage: Usage | None = None) -> Iterator[list[Tier]]:
     workdir = Path(tempfile.mkdtemp(prefix="spm-test-"))
     workdir.chmod(0o755)  # nobody must reach the PostgreSQL data directory inside
     started: list[Postgres | Redis] = []
@@ -174,6 +221,8 @@ def services(require: bool) -> Iterator[list[Tier]]:
             try:
                 url = pg.start()
                 started.append(pg)
+                if usage is not None:
+                    usage.postgres = pg
                 tiers[0] = Tier(
                     "PostgreSQL", f"{bindir} on 127.0.0.1:{pg.port}", True, {"DATABASE_URL": url}
                 )
@@ -238,7 +287,8 @@ def parallel(argv: list[str]) -> list[str]:
 
 def main(argv: list[str]) -> int:
     require = os.environ.get("SPM_REQUIRE_SERVICES") == "1"
-    with services(require) as tiers:
+    usage = Usage()
+    with services(require, usage) as tiers:
         summary = report(tiers)
         print(summary, flush=True)
         missing = [t for t in tiers if not t.available]
@@ -257,6 +307,7 @@ def main(argv: list[str]) -> int:
         command = [sys.executable, "-m", "pytest", *parallel(argv), *argv]
         code = subprocess.call(command, cwd=ROOT, env=env)
         print(summary, flush=True)
+        print(usage.summary(), flush=True)
         return code
 
 

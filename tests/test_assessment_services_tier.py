@@ -27,12 +27,20 @@ from spm.celery import app as celery_app
 from spm.clock import FixedClock
 from spm.models import Job
 from tests.conftest import need
-from tests.test_services_tier import REDIS_URL, celery_worker, start_worker, wait_until
+from tests.test_services_tier import (
+    REDIS_URL,
+    celery_worker,
+    no_shared_worker,
+    own_celery_worker,
+    shared_worker,
+    start_worker,
+    wait_until,
+)
 
 pytestmark = pytest.mark.services
 COMPARED = ("id", "scorecard_id", "quantitative_part", "qualitative_part", "final_score",
             "grade", "vetoed", "explanation")  # fmt: skip
-__all__ = ["celery_worker"]
+__all__ = ["celery_worker", "no_shared_worker", "own_celery_worker", "shared_worker"]
 
 
 def annual_cycle_of_generated_group(employees: int) -> AssessmentCycle:
@@ -106,7 +114,7 @@ def test_a_real_worker_computes_exactly_the_in_process_results(
 
 
 def test_a_prefork_worker_as_in_production_computes_in_two_processes_the_same_rows(
-    transactional_db: Any, tmp_path: Path, settings: Any
+    no_shared_worker: None, transactional_db: Any, tmp_path: Path, settings: Any
 ) -> None:
     need(connection.vendor == "postgresql", "PostgreSQL for the worker to share")
     need(bool(REDIS_URL), "Redis for the worker to consume from")
@@ -130,8 +138,9 @@ def test_a_prefork_worker_as_in_production_computes_in_two_processes_the_same_ro
 
 
 def test_killed_worker_then_new_worker_ends_with_identical_rows_and_no_duplicates(
-    celery_worker: subprocess.Popen[bytes], tmp_path: Path
+    own_celery_worker: subprocess.Popen[bytes], tmp_path: Path
 ) -> None:
+    celery_worker = own_celery_worker
     cycle = annual_cycle_of_generated_group(1200)
     expected = reference_then_reset(cycle)
     first = cycle_compute_start(actor=SYSTEM, cycle=cycle, chunk_size=20)

@@ -30,6 +30,13 @@ from tests.test_scorecard_import import HEADER, csv_file, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
 SHEET = "xl/worksheets/sheet1.xml"
 
 

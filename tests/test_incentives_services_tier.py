@@ -16,7 +16,7 @@ from spm.models import Job
 from tests.conftest import Cast
 from tests.incentives_world import World, bonus_world
 from tests.test_incentives_finalise import in_calibration
-from tests.test_services_tier import celery_worker, wait_until  # noqa: F401
+from tests.test_services_tier import celery_worker, shared_worker, wait_until  # noqa: F401
 
 pytestmark = pytest.mark.services
 

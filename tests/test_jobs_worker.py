@@ -22,7 +22,13 @@ from spm.celery import app as celery_app
 from spm.models import Job
 from spm.tasks import job_sweep_stale
 from tests.conftest import Cast, need
-from tests.test_services_tier import REDIS_URL, start_worker, wait_until
+from tests.test_services_tier import (  # noqa: F401 (fixtures)
+    REDIS_URL,
+    no_shared_worker,
+    shared_worker,
+    start_worker,
+    wait_until,
+)
 
 pytestmark = pytest.mark.services
 
@@ -51,7 +57,11 @@ class Workers:
 
 @pytest.fixture
 def workers(
-    transactional_db: Any, tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+    no_shared_worker: None,  # noqa: F811 - only these workers consume the queue
+    transactional_db: Any,
+    tmp_path: Path,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Workers]:
     need(connection.vendor == "postgresql", "PostgreSQL for the workers to share")
     need(bool(REDIS_URL), "Redis for the workers to consume from")

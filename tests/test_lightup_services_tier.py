@@ -25,7 +25,13 @@ from scorecard.models import ActualStatus, ItemKind, MonthlyActual, Scorecard, S
 from spm.celery import app as celery_app
 from tests.conftest import Cast
 from tests.factories import OrgUnitFactory, make_manager
-from tests.test_services_tier import celery_worker, start_worker, wait_until  # noqa: F401
+from tests.test_services_tier import (  # noqa: F401 (fixtures)
+    no_shared_worker,
+    own_celery_worker,
+    shared_worker,
+    start_worker,
+    wait_until,
+)
 
 pytestmark = pytest.mark.services
 
@@ -104,9 +110,10 @@ def lightup_world(cast: Cast, transactional_db: Any) -> int:
 
 def test_worker_sweep_equals_in_process_and_never_duplicates(
     lightup_world: int,
-    celery_worker: subprocess.Popen[bytes],  # noqa: F811 (the fixture imported above)
+    own_celery_worker: subprocess.Popen[bytes],  # noqa: F811 (the fixture imported above)
     tmp_path: Path,
 ) -> None:
+    celery_worker = own_celery_worker  # killed below: a worker of its own
     celery_app.conf.task_always_eager = True
     lightup_sweep_month(YEAR, MONTH, None, CHUNK)  # in-process
     celery_app.conf.task_always_eager = False

@@ -26,6 +26,12 @@ from tests.factories_tracking import employee_scorecard, unit_scorecard
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
 def _item(cast: Cast, **kwargs):  # type: ignore[no-untyped-def]
     scorecard = unit_scorecard(cast.engineering, **kwargs)
     return scorecard.items.get(kind=ItemKind.QUANTITATIVE)

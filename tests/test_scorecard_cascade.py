@@ -37,6 +37,14 @@ from tests.factories_scorecard import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
 D = Decimal
 
 

@@ -19,6 +19,13 @@ from tests.factories_tracking import employee_scorecard, unit_scorecard
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
 HEADER = ["item_id", "year", "month", "value", "note"]
 
 

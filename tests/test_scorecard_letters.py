@@ -24,6 +24,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
+@pytest.fixture
 def hq_head(cast: Cast):  # type: ignore[no-untyped-def]
     """The head of Headquarters: issuer of Engineering's letter."""
     return make_manager(cast.hq, name="Head of HQ", user__username="hq_head")

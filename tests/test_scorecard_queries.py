@@ -1,7 +1,8 @@
 """Scorecard lists cost the same number of queries whatever their size (no N+1).
 
-Each test builds the cast's scorecards, grows them to a small and a larger size, and asserts
-the exact query count at both; the comment beside each count says what the queries are.
+The cast's scorecards are built once for the module; each test grows them, in its own
+savepoint, to a small and a larger size and asserts the exact query count at both; the
+comment beside each count says what the queries are.
 """
 
 from __future__ import annotations
@@ -26,9 +27,17 @@ from tests.factories_scorecard import (
     ObjectiveFactory,
     ScorecardFactory,
 )
-from tests.scorecard_world import World, build_world
+from tests.scorecard_world import World
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
 SIZES = [1, 8]
 
 # Any signed-in page: session, user, scope (role assignments, employee record).
@@ -64,8 +73,10 @@ def grow(world: World, n: int) -> None:
 
 
 @pytest.fixture
-def world(cast: Cast) -> World:
-    return build_world(cast)
+def world(scorecard_world: World) -> World:
+    """The cast's scorecards, built once for the module; each test grows them in its own
+    savepoint."""
+    return scorecard_world
 
 
 def _count(

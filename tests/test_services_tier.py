@@ -44,8 +44,11 @@ def test_redis_answers_in_the_full_tier() -> None:
 
 
 def start_worker(
-    media_root: Path, *, pool: str = "solo", concurrency: int = 1
+    media_root: Path, log: Path | None = None, *, pool: str = "solo", concurrency: int = 1
 ) -> subprocess.Popen[bytes]:
+    """A Celery worker on the test database and this test process's Redis database; its
+    output is piped to the test, or written to ``log`` (a worker that outlives a test must not
+    fill a pipe nobody reads)."""
     env = dict(os.environ)
     env.update(
         {
@@ -59,6 +62,7 @@ def start_worker(
             "SPM_TASKS_EAGER": "",
         }
     )
+    output: Any = log.open("ab") if log is not None else subprocess.PIPE
     return subprocess.Popen(
         [
             sys.executable,
@@ -75,9 +79,52 @@ def start_worker(
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
     )
+
+
+class SharedWorker:
+    """One Celery worker per test process, started by the first test that needs a worker
+    that merely works, and kept for the next ones (starting one costs seconds of CPU: Python,
+    Django and Celery imported again). A test that kills a worker, wants none answering, or
+    starts workers of its own calls :meth:`stop` first (``own_celery_worker``,
+    ``no_shared_worker``): then only its own workers consume this process's queue."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.home: Path | None = None
+
+    def get(self, home: Path) -> subprocess.Popen[bytes]:
+        if self.process is not None and self.process.poll() is None:
+            return self.process
+        self.home = home
+        (home / "media").mkdir(parents=True, exist_ok=True)
+        self.process = start_worker(home / "media", log=home / "worker.log")
+        return self.process
+
+    @property
+    def media_root(self) -> Path:
+        assert self.home is not None
+        return self.home / "media"
+
+    def output(self) -> str:
+        log = self.home / "worker.log" if self.home else None
+        return log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+
+
+SHARED_WORKER = SharedWorker()
 
 
 def wait_until(condition: Any, timeout: float, what: str) -> None:
@@ -89,10 +136,52 @@ def wait_until(condition: Any, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
+@pytest.fixture(scope="session")
+def shared_worker(
+    django_db_setup: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SharedWorker]:
+    """The test process's :class:`SharedWorker`, stopped at the end of the session (before
+    the test database is dropped: this fixture depends on its creation)."""
+    yield SHARED_WORKER
+    SHARED_WORKER.stop()
+
+
 @pytest.fixture
 def celery_worker(
-    transactional_db: Any, tmp_path: Path, settings: Any
+    transactional_db: Any,
+    shared_worker: SharedWorker,
+    tmp_path_factory: pytest.TempPathFactory,
+    settings: Any,
 ) -> Iterator[subprocess.Popen[bytes]]:
+    """A live Celery worker consuming this test process's queue (the shared one): the queue
+    purged of anything an earlier test left, the worker answering a ping before the test."""
+    need(connection.vendor == "postgresql", "PostgreSQL for the worker to share")
+    need(bool(REDIS_URL), "Redis for the worker to consume from")
+    worker = shared_worker.get(tmp_path_factory.mktemp("celery-worker"))
+    settings.MEDIA_ROOT = shared_worker.media_root
+    celery_app.control.purge()
+    celery_app.conf.task_always_eager = False
+    try:
+        wait_until(lambda: bool(celery_app.control.ping(timeout=0.5)), 60, "the worker to answer")
+        yield worker
+    finally:
+        celery_app.conf.task_always_eager = True
+        if worker.poll() is not None:
+            print(shared_worker.output())
+
+
+@pytest.fixture
+def no_shared_worker(shared_worker: SharedWorker) -> None:
+    """No shared worker answers during the test (it starts again for the next test that
+    asks for ``celery_worker``)."""
+    shared_worker.stop()
+
+
+@pytest.fixture
+def own_celery_worker(
+    no_shared_worker: None, transactional_db: Any, tmp_path: Path, settings: Any
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A worker of the test's own, the only one on its queue — for a test that kills it."""
     need(connection.vendor == "postgresql", "PostgreSQL for the worker to share")
     need(bool(REDIS_URL), "Redis for the worker to consume from")
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -107,6 +196,20 @@ def celery_worker(
         output = worker.communicate(timeout=30)[0].decode(errors="replace")
         if worker.returncode not in (0, -15):
             print(output[-3000:])
+
+
+# First in the file: it stops the shared worker, which the tests below then start once.
+def test_health_is_503_when_no_worker_answers(
+    transactional_db: Any, no_shared_worker: None
+) -> None:
+    need(bool(REDIS_URL), "Redis")
+    celery_app.conf.task_always_eager = False
+    try:
+        response = Client().get(reverse("health"))
+    finally:
+        celery_app.conf.task_always_eager = True
+    assert response.status_code == 503
+    assert response.json()["worker"].startswith("error")
 
 
 def test_an_export_runs_in_a_real_worker_through_redis(
@@ -135,14 +238,3 @@ def test_health_reports_database_redis_and_worker(celery_worker: subprocess.Pope
     assert body["database"] == "ok"
     assert body["redis"] == "ok"
     assert body["worker"].startswith("ok")
-
-
-def test_health_is_503_when_no_worker_answers(transactional_db: Any) -> None:
-    need(bool(REDIS_URL), "Redis")
-    celery_app.conf.task_always_eager = False
-    try:
-        response = Client().get(reverse("health"))
-    finally:
-        celery_app.conf.task_always_eager = True
-    assert response.status_code == 503
-    assert response.json()["worker"].startswith("error")

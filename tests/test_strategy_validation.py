@@ -19,6 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
+def cast(shared_cast: Cast) -> Cast:
+    """Every test here works on the cast: build it once for the module."""
+    return shared_cast
+
+
+@pytest.fixture
 def kit(cast: Cast) -> PlanKit:
     return make_plan(cast.group)
 

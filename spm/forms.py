@@ -173,6 +173,15 @@ def act(
     return to() if callable(to) else redirect(to, *args)
 
 
+def start_job(request: HttpRequest, start: Callable[[], Any], to: str, *args: Any) -> HttpResponse:
+    """:func:`act` for a button that starts a background job: ``start`` answers the job;
+    nothing is said, and the user goes to the job's page (its progress bar). A refusal goes
+    back to ``to`` with its message, as :func:`act` says."""
+    return act(
+        request, start, to, *args, done=None, then=lambda job: redirect("job-detail", pk=job.pk)
+    )
+
+
 class LoginForm(AuthenticationForm):
     """Django's login form, with the autofocus and autocomplete hints browsers use."""
 

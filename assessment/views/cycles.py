@@ -25,7 +25,7 @@ from assessment.models import (
 from assessment.services import cycles as services
 from assessment.services.results import cycle_compute_start
 from org.scoping import CHANGE, actor_of, scope_of
-from spm.forms import act, form_save, posted_version
+from spm.forms import act, form_save, posted_version, start_job
 from spm.htmx import is_htmx_partial
 
 PAGE_SIZE = 50
@@ -102,13 +102,11 @@ def cycle_advance(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cycle_compute(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(actor_of(request), pk)
-    return act(
+    return start_job(
         request,
         lambda: cycle_compute_start(actor=actor_of(request), cycle=cycle),
         "assessment-cycle",
         cycle.pk,
-        done=None,
-        then=lambda job: redirect("job-detail", job.pk),
     )
 
 

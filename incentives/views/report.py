@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +20,7 @@ from incentives.selectors import SCHEME_REVISERS
 from incentives.services import SCHEME_EDITORS, payouts_compute_start
 from incentives.tasks import COMPUTE_KIND
 from org.scoping import actor_of, scope_of
-from spm.forms import act
+from spm.forms import start_job
 from spm.models import Job
 
 PAGE_SIZE = 50
@@ -86,13 +86,11 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def compute(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.report_cycle(actor_of(request), pk)
-    return act(
+    return start_job(
         request,
         lambda: payouts_compute_start(actor=actor_of(request), cycle=cycle),
         "incentives-report",
         cycle.pk,
-        done=None,
-        then=lambda job: redirect("job-detail", job.pk),
     )
 
 

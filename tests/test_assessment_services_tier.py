@@ -23,7 +23,6 @@ from assessment.services.results import cycle_compute_start
 from assessment.services.schemes import scheme_create
 from org.generate import generate_enterprise
 from org.scoping import SYSTEM
-from spm.celery import app as celery_app
 from spm.clock import FixedClock
 from spm.models import Job
 from tests.conftest import need
@@ -32,6 +31,7 @@ from tests.test_services_tier import (
     celery_worker,
     no_shared_worker,
     own_celery_worker,
+    own_worker,
     shared_worker,
     start_worker,
     wait_until,
@@ -121,19 +121,12 @@ def test_a_prefork_worker_as_in_production_computes_in_two_processes_the_same_ro
     cycle = annual_cycle_of_generated_group(300)
     expected = reference_then_reset(cycle)
     settings.MEDIA_ROOT = tmp_path / "media"
-    worker = start_worker(settings.MEDIA_ROOT, pool="prefork", concurrency=2)
-    celery_app.conf.task_always_eager = False
-    try:
-        wait_until(lambda: bool(celery_app.control.ping(timeout=0.5)), 60, "the worker")
+    with own_worker(settings.MEDIA_ROOT, pool="prefork", concurrency=2):
         job = cycle_compute_start(actor=SYSTEM, cycle=cycle, chunk_size=60, processes=2)
         wait_until(lambda: Job.objects.get(pk=job.pk).finished, 180, "the compute job")
         job.refresh_from_db()
         assert job.status == Job.Status.DONE, job.error
         assert job.result["processes"] == 2  # a daemonic pool process started its own
-    finally:
-        celery_app.conf.task_always_eager = True
-        worker.terminate()
-        worker.communicate(timeout=30)
     assert rows(cycle) == expected
 
 

@@ -6,6 +6,7 @@ against them. Without them they skip (and fail under ``SPM_REQUIRE_SERVICES=1``)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -127,6 +128,33 @@ class SharedWorker:
 SHARED_WORKER = SharedWorker()
 
 
+@contextlib.contextmanager
+def tasks_through_redis() -> Iterator[None]:
+    """While it lasts, tasks go through Redis to a worker (not run in-process), once a
+    worker answers a ping."""
+    celery_app.conf.task_always_eager = False
+    try:
+        wait_until(lambda: bool(celery_app.control.ping(timeout=0.5)), 60, "the worker to answer")
+        yield
+    finally:
+        celery_app.conf.task_always_eager = True
+
+
+@contextlib.contextmanager
+def own_worker(media_root: Path, **options: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """A worker of the caller's own (``options`` as :func:`start_worker` takes them), tasks
+    going to it while it lasts; stopped at the end, its output shown if it died badly."""
+    worker = start_worker(media_root, **options)
+    try:
+        with tasks_through_redis():
+            yield worker
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=30)[0].decode(errors="replace")
+        if worker.returncode not in (0, -15):
+            print(output[-3000:])
+
+
 def wait_until(condition: Any, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -160,12 +188,10 @@ def celery_worker(
     worker = shared_worker.get(tmp_path_factory.mktemp("celery-worker"))
     settings.MEDIA_ROOT = shared_worker.media_root
     celery_app.control.purge()
-    celery_app.conf.task_always_eager = False
     try:
-        wait_until(lambda: bool(celery_app.control.ping(timeout=0.5)), 60, "the worker to answer")
-        yield worker
+        with tasks_through_redis():
+            yield worker
     finally:
-        celery_app.conf.task_always_eager = True
         if worker.poll() is not None:
             print(shared_worker.output())
 
@@ -185,17 +211,8 @@ def own_celery_worker(
     need(connection.vendor == "postgresql", "PostgreSQL for the worker to share")
     need(bool(REDIS_URL), "Redis for the worker to consume from")
     settings.MEDIA_ROOT = tmp_path / "media"
-    worker = start_worker(settings.MEDIA_ROOT)
-    celery_app.conf.task_always_eager = False
-    try:
-        wait_until(lambda: bool(celery_app.control.ping(timeout=0.5)), 60, "the worker to answer")
+    with own_worker(settings.MEDIA_ROOT) as worker:
         yield worker
-    finally:
-        celery_app.conf.task_always_eager = True
-        worker.terminate()
-        output = worker.communicate(timeout=30)[0].decode(errors="replace")
-        if worker.returncode not in (0, -15):
-            print(output[-3000:])
 
 
 # First in the file: it stops the shared worker, which the tests below then start once.

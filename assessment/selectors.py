@@ -169,21 +169,27 @@ def calibration(user: Any, cycle: AssessmentCycle, unit: OrgUnit | None = None) 
 
 
 def distribution_by_unit(user: Any, cycle: AssessmentCycle, parent: OrgUnit) -> list[Any]:
-    """Grade counts per child unit of ``parent`` (each child's whole subtree)."""
+    """Grade counts per child unit of ``parent`` (each child's whole subtree), counted in
+    the database by unit and grade (a few rows per unit, not one per person), then added
+    up per child subtree."""
     children = list(
         OrgUnit.objects.restrict(user).filter(parent=parent).order_by("sort_order", "name")
     )
-    rows = (
+    counted = (
         scored_results(user, cycle)
         .filter(unit__path__startswith=parent.path)
+        .order_by()
         .values_list("unit__path", "grade", "calibrated_grade")
+        .annotate(n=Count("id"))
     )
+    child_of = {c.path: c.pk for c in children}
     table: dict[int, Counter[str]] = {c.pk: Counter() for c in children}
-    for path, grade, calibrated in rows:
-        for child in children:
-            if path.startswith(child.path):
-                table[child.pk][calibrated or grade or ""] += 1
-                break
+    for path, grade, calibrated, n in counted:
+        # the child's path: the parent's, then the next id down
+        step = path[len(parent.path) :].split("/", 1)[0]
+        child = child_of.get(f"{parent.path}{step}/")
+        if child is not None:
+            table[child][calibrated or grade or ""] += n
     return [
         {"unit": c, "counts": [table[c.pk].get(g, 0) for g in GRADE_ORDER_VALUES]} for c in children
     ]

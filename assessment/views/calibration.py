@@ -4,7 +4,6 @@ results and an executive's distribution by unit."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from assessment.services.common import is_subject
 from assessment.services.results import CALIBRATORS
 from org.models import OrgUnit
 from org.scoping import actor_of, scope_of
+from spm.paginator import page_of
 
 PAGE_SIZE = 50
 
@@ -76,7 +76,7 @@ def team_results(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.scored_results(actor_of(request), cycle).order_by("unit__path", "pk")
     if scope.employee_id is not None:
         rows = rows.exclude(employee_id=scope.employee_id)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows, PAGE_SIZE)
     return render(request, "assessment/team_results.html", {"cycle": cycle, "page": page})
 
 

@@ -102,7 +102,7 @@ def test_result_page_query_count_does_not_grow(
 def test_results_api_pages_by_keyset_in_constant_queries(
     cast: Cast, django_assert_num_queries: Any, size: int
 ) -> None:
-    cycle, _result = build(cast, size)
+    build(cast, size)
     client = cast.client("hr")
     url = "/api/v1/assessment-results/?page_size=1"
     client.get(url)  # warm up

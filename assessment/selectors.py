@@ -11,22 +11,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from assessment.models import (
     GRADE_ORDER_VALUES,
     AssessmentCycle,
     AssessmentResult,
     CycleStatus,
+    Grade,
     QualitativeRating,
 )
-from assessment.rules import Ranked, check_distribution
+from assessment.rules import allowed_excellent
+from assessment.rules.distribution import DistributionCheck
 from assessment.services.common import is_subject
 from org.models import OrgUnit
 from org.scoping import VIEW, Actor, get_scoped, scope_of
 from scorecard.models import ItemKind, MonthlyActual, Scorecard, ScorecardItem
+from spm.paginator import capped_page
 
 ZERO = Decimal(0)
+CALIBRATION_PAGE = 50  # ranked results a calibration page shows
 
 
 def cycles(user: Any, action: str = VIEW) -> QuerySet[AssessmentCycle]:
@@ -153,19 +159,57 @@ def scope_employees(user: Any) -> Any:
     return Employee.objects.restrict(user)
 
 
-def calibration(user: Any, cycle: AssessmentCycle, unit: OrgUnit | None = None) -> Any:
-    """Ranking and the forced-distribution check of the results in a calibration group
-    (the cycle's results in ``unit``'s subtree, or all the user sees)."""
+def _ranking_key(r: AssessmentResult) -> tuple[Decimal, Decimal, int]:
+    """Where ``r`` stands in the ranking (smaller first), as :func:`rules.rank` orders."""
+    return (-(r.final_score or ZERO), -(r.quantitative_part or ZERO), r.pk)
+
+
+def calibration(
+    user: Any, cycle: AssessmentCycle, unit: OrgUnit | None = None, page: Any = None
+) -> tuple[DistributionCheck, Page]:
+    """One calibration group (the cycle's computed results in ``unit``'s subtree, or all
+    the user sees): the forced-distribution check and one page of the ranking.
+
+    The database counts the grades, ranks and finds the first excellent over the quota
+    (the quota-th excellent in ranking order: it and every excellent after it are
+    proposed for downgrade, as :func:`rules.check_distribution` says), so a group of the
+    whole company is never read whole; the check's ``ranking`` is left empty and its
+    ``proposed_downgrades`` are those of the page."""
     rows = scored_results(user, cycle).filter(final_score__isnull=False)
     if unit is not None:
         rows = rows.filter(unit__path__startswith=unit.path)
-    listed = {r.pk: r for r in rows.order_by("pk")}
-    ranked = [
-        Ranked(r.pk, r.final_score or ZERO, r.quantitative_part or ZERO, r.effective_grade)
-        for r in listed.values()
-    ]
-    check = check_distribution(ranked, cycle.rules)
-    return check, [listed[r.result_id] for r in check.ranking]
+    counts: Counter[str] = Counter()
+    for grade, calibrated, n in (
+        rows.values_list("grade", "calibrated_grade").annotate(n=Count("id")).order_by()
+    ):
+        counts[calibrated or grade] += n
+    allowed = allowed_excellent(sum(counts.values()), cycle.rules)
+    over = max(counts[Grade.EXCELLENT] - allowed, 0)
+    order = (
+        F("final_score").desc(),
+        Coalesce("quantitative_part", Value(ZERO)).desc(),
+        "pk",
+    )
+    ranked = capped_page(rows.order_by(*order), CALIBRATION_PAGE, page)
+    downgrades: list[int] = []
+    if over:
+        excellent = Q(calibrated_grade=Grade.EXCELLENT) | Q(
+            calibrated_grade="", grade=Grade.EXCELLENT
+        )
+        first = rows.filter(excellent).order_by(*order)[allowed]
+        downgrades = [
+            r.pk
+            for r in ranked
+            if r.effective_grade == Grade.EXCELLENT and _ranking_key(r) >= _ranking_key(first)
+        ]
+    check = DistributionCheck(
+        ranking=[],
+        counts={str(g): counts.get(g, 0) for g in GRADE_ORDER_VALUES},
+        allowed_excellent=allowed,
+        over_by=over,
+        proposed_downgrades=downgrades,
+    )
+    return check, ranked
 
 
 def distribution_by_unit(user: Any, cycle: AssessmentCycle, parent: OrgUnit) -> list[Any]:

@@ -33,7 +33,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
     """One calibration group (a unit's subtree): ranking, chart, forced distribution."""
     cycle = selectors.cycle_get(actor_of(request), pk)
     unit = _unit(request, None)
-    check, ranking = selectors.calibration(actor_of(request), cycle, unit)
+    check, page = selectors.calibration(actor_of(request), cycle, unit, request.GET.get("page"))
     scope = scope_of(actor_of(request))
     may_calibrate = cycle.status == CycleStatus.CALIBRATION and scope.has_role(*CALIBRATORS)
     proposed = set(check.proposed_downgrades)
@@ -48,7 +48,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
             and scope.covers(r.unit.path, CALIBRATORS)
             else None,
         }
-        for n, r in enumerate(ranking, start=1)
+        for n, r in enumerate(page, start=page.start_index())
     ]
     return render(
         request,
@@ -58,6 +58,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "check": check,
             "rows": rows,
+            "page": page,
             "grades": Grade.choices,
             "chart": grade_bars(
                 check.counts,

@@ -16,6 +16,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from assessment.models import (
+    COMPUTABLE_STATUSES,
     GRADE_ORDER_VALUES,
     AssessmentCycle,
     AssessmentResult,
@@ -94,10 +95,16 @@ class Dashboard:
     without_scorecard_count: int
     missing_actuals: list[Any]
     missing_actuals_count: int
+    gaps: bool = True  # the gaps to close are looked for (while the cycle still computes)
 
 
 def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> Dashboard:
-    """Progress by step, people with no scorecard, items missing actuals (fixed queries)."""
+    """Progress by step, people with no scorecard, items missing actuals (fixed queries).
+
+    The gaps (no scorecard, no actuals) are looked for only while the cycle still
+    computes: once finalised no path changes a score, so they can no longer be closed —
+    and finding the items without an actual is an anti-join of every item in scope with
+    the actuals (0.8 s for the whole group at 100,000 people)."""
     rows = scored_results(user, cycle)
     stats = rows.aggregate(
         total=Count("id"),
@@ -109,6 +116,24 @@ def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> D
             "id", filter=Q(Exists(QualitativeRating.objects.filter(result=OuterRef("pk"))))
         ),
     )
+    progress = {
+        "total": stats["total"],
+        "computed": stats["computed"],
+        "self_assessed": stats["self_assessed"],
+        "reviewed": stats["reviewed"],
+        "rated": stats["rated"],
+        "acknowledged": stats["acknowledged"],
+        "grades": effective_grade_counts(rows),
+    }
+    if cycle.status not in COMPUTABLE_STATUSES:
+        return Dashboard(
+            **progress,
+            without_scorecard=[],
+            without_scorecard_count=0,
+            missing_actuals=[],
+            missing_actuals_count=0,
+            gaps=False,
+        )
     paths = [u.path for u in cycle.root_units.all()]
     in_scope = Q(pk__in=[])
     for path in paths:
@@ -139,13 +164,7 @@ def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> D
         .order_by("scorecard__unit__path", "pk")
     )
     return Dashboard(
-        total=stats["total"],
-        computed=stats["computed"],
-        self_assessed=stats["self_assessed"],
-        reviewed=stats["reviewed"],
-        rated=stats["rated"],
-        acknowledged=stats["acknowledged"],
-        grades=effective_grade_counts(rows),
+        **progress,
         without_scorecard=list(people[:sample]),
         without_scorecard_count=people.count(),
         missing_actuals=list(missing[:sample]),

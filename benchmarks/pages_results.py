@@ -109,7 +109,7 @@ def _cycle() -> Any:
             scheme=scheme,
         )
         _say(f"cycle {cycle.pk} created for {cycle.year}")
-    order = [
+    order: list[str] = [
         CycleStatus.DRAFT,
         CycleStatus.OPEN,
         CycleStatus.SELF_ASSESSMENT,
@@ -120,18 +120,18 @@ def _cycle() -> Any:
         uncomputed = AssessmentResult.objects.filter(cycle=cycle, final_score__isnull=True)
         if cycle.status in (CycleStatus.OPEN, CycleStatus.CALIBRATION) and uncomputed.exists():
             started = time.perf_counter()
-            outcome = compute_cycle(cycle.pk, now=clock.now(), processes=1)
-            _say(f"computed {outcome.computed} in {time.perf_counter() - started:.0f} s")
+            scored = compute_cycle(cycle.pk, now=clock.now(), processes=1)
+            _say(f"computed {scored.computed} in {time.perf_counter() - started:.0f} s")
         step = order[order.index(cycle.status) + 1] if cycle.status != order[-1] else None
         to = step or CycleStatus.FINALISED
         started = time.perf_counter()
-        cycle = STEP_SERVICES[to](actor=SYSTEM, cycle=cycle, version=None)  # type: ignore[index]
+        cycle = STEP_SERVICES[CycleStatus(to)](actor=SYSTEM, cycle=cycle, version=None)
         _say(f"cycle -> {to} in {time.perf_counter() - started:.0f} s")
     if cycle.status == CycleStatus.FINALISED:
         if not Payout.objects.filter(cycle=cycle).exists():
             started = time.perf_counter()
-            outcome = compute_payouts(cycle.pk)
-            _say(f"{outcome.computed} payouts in {time.perf_counter() - started:.0f} s")
+            paid = compute_payouts(cycle.pk)
+            _say(f"{paid.computed} payouts in {time.perf_counter() - started:.0f} s")
         cycle = cycle_publish(actor=SYSTEM, cycle=cycle, version=None, clock=clock)
         _say("cycle published")
     return cycle

@@ -39,6 +39,7 @@ from spm.api import (
     WithinFilterSet,
     request_action,
 )
+from spm.cursor import KeysetPagination
 
 
 def _actor(request: Any) -> Actor:
@@ -101,7 +102,10 @@ class ResultViewSet(
 
     serializer_class = s.ResultSerializer
     filterset_class = ResultFilter
-    ordering = ["cycle", "unit__path", "employee__name"]
+    pagination_class = KeysetPagination
+    # By ids, not "cycle" and "unit__path" (the cycle's own ordering and the unit's path
+    # through joins, a sort of every row in scope): pages seek in result_cycle_unit_id.
+    ordering = ["cycle_id", "unit_id", "pk"]
 
     def scoped(self, user: Any, action_name: str) -> QuerySet[Any]:
         # Actions check their own rights in the services; finding the row needs VIEW.

@@ -11,22 +11,29 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from assessment.models import (
+    COMPUTABLE_STATUSES,
     GRADE_ORDER_VALUES,
     AssessmentCycle,
     AssessmentResult,
     CycleStatus,
+    Grade,
     QualitativeRating,
 )
-from assessment.rules import Ranked, check_distribution
+from assessment.rules import allowed_excellent
+from assessment.rules.distribution import DistributionCheck
 from assessment.services.common import is_subject
 from org.models import OrgUnit
 from org.scoping import VIEW, Actor, get_scoped, scope_of
 from scorecard.models import ItemKind, MonthlyActual, Scorecard, ScorecardItem
+from spm.paginator import capped_page
 
 ZERO = Decimal(0)
+CALIBRATION_PAGE = 50  # ranked results a calibration page shows
 
 
 def cycles(user: Any, action: str = VIEW) -> QuerySet[AssessmentCycle]:
@@ -88,10 +95,16 @@ class Dashboard:
     without_scorecard_count: int
     missing_actuals: list[Any]
     missing_actuals_count: int
+    gaps: bool = True  # the gaps to close are looked for (while the cycle still computes)
 
 
 def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> Dashboard:
-    """Progress by step, people with no scorecard, items missing actuals (fixed queries)."""
+    """Progress by step, people with no scorecard, items missing actuals (fixed queries).
+
+    The gaps (no scorecard, no actuals) are looked for only while the cycle still
+    computes: once finalised no path changes a score, so they can no longer be closed —
+    and finding the items without an actual is an anti-join of every item in scope with
+    the actuals (0.8 s for the whole group at 100,000 people)."""
     rows = scored_results(user, cycle)
     stats = rows.aggregate(
         total=Count("id"),
@@ -103,6 +116,24 @@ def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> D
             "id", filter=Q(Exists(QualitativeRating.objects.filter(result=OuterRef("pk"))))
         ),
     )
+    progress = {
+        "total": stats["total"],
+        "computed": stats["computed"],
+        "self_assessed": stats["self_assessed"],
+        "reviewed": stats["reviewed"],
+        "rated": stats["rated"],
+        "acknowledged": stats["acknowledged"],
+        "grades": effective_grade_counts(rows),
+    }
+    if cycle.status not in COMPUTABLE_STATUSES:
+        return Dashboard(
+            **progress,
+            without_scorecard=[],
+            without_scorecard_count=0,
+            missing_actuals=[],
+            missing_actuals_count=0,
+            gaps=False,
+        )
     paths = [u.path for u in cycle.root_units.all()]
     in_scope = Q(pk__in=[])
     for path in paths:
@@ -133,13 +164,7 @@ def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> D
         .order_by("scorecard__unit__path", "pk")
     )
     return Dashboard(
-        total=stats["total"],
-        computed=stats["computed"],
-        self_assessed=stats["self_assessed"],
-        reviewed=stats["reviewed"],
-        rated=stats["rated"],
-        acknowledged=stats["acknowledged"],
-        grades=effective_grade_counts(rows),
+        **progress,
         without_scorecard=list(people[:sample]),
         without_scorecard_count=people.count(),
         missing_actuals=list(missing[:sample]),
@@ -153,37 +178,81 @@ def scope_employees(user: Any) -> Any:
     return Employee.objects.restrict(user)
 
 
-def calibration(user: Any, cycle: AssessmentCycle, unit: OrgUnit | None = None) -> Any:
-    """Ranking and the forced-distribution check of the results in a calibration group
-    (the cycle's results in ``unit``'s subtree, or all the user sees)."""
+def _ranking_key(r: AssessmentResult) -> tuple[Decimal, Decimal, int]:
+    """Where ``r`` stands in the ranking (smaller first), as :func:`rules.rank` orders."""
+    return (-(r.final_score or ZERO), -(r.quantitative_part or ZERO), r.pk)
+
+
+def calibration(
+    user: Any, cycle: AssessmentCycle, unit: OrgUnit | None = None, page: Any = None
+) -> tuple[DistributionCheck, Page]:
+    """One calibration group (the cycle's computed results in ``unit``'s subtree, or all
+    the user sees): the forced-distribution check and one page of the ranking.
+
+    The database counts the grades, ranks and finds the first excellent over the quota
+    (the quota-th excellent in ranking order: it and every excellent after it are
+    proposed for downgrade, as :func:`rules.check_distribution` says), so a group of the
+    whole company is never read whole; the check's ``ranking`` is left empty and its
+    ``proposed_downgrades`` are those of the page."""
     rows = scored_results(user, cycle).filter(final_score__isnull=False)
     if unit is not None:
         rows = rows.filter(unit__path__startswith=unit.path)
-    listed = {r.pk: r for r in rows.order_by("pk")}
-    ranked = [
-        Ranked(r.pk, r.final_score or ZERO, r.quantitative_part or ZERO, r.effective_grade)
-        for r in listed.values()
-    ]
-    check = check_distribution(ranked, cycle.rules)
-    return check, [listed[r.result_id] for r in check.ranking]
+    counts: Counter[str] = Counter()
+    for grade, calibrated, n in (
+        rows.values_list("grade", "calibrated_grade").annotate(n=Count("id")).order_by()
+    ):
+        counts[calibrated or grade] += n
+    allowed = allowed_excellent(sum(counts.values()), cycle.rules)
+    over = max(counts[Grade.EXCELLENT] - allowed, 0)
+    order = (
+        F("final_score").desc(),
+        Coalesce("quantitative_part", Value(ZERO)).desc(),
+        "pk",
+    )
+    ranked = capped_page(rows.order_by(*order), CALIBRATION_PAGE, page)
+    downgrades: list[int] = []
+    if over:
+        excellent = Q(calibrated_grade=Grade.EXCELLENT) | Q(
+            calibrated_grade="", grade=Grade.EXCELLENT
+        )
+        first = rows.filter(excellent).order_by(*order)[allowed]
+        downgrades = [
+            r.pk
+            for r in ranked
+            if r.effective_grade == Grade.EXCELLENT and _ranking_key(r) >= _ranking_key(first)
+        ]
+    check = DistributionCheck(
+        ranking=[],
+        counts={str(g): counts.get(g, 0) for g in GRADE_ORDER_VALUES},
+        allowed_excellent=allowed,
+        over_by=over,
+        proposed_downgrades=downgrades,
+    )
+    return check, ranked
 
 
 def distribution_by_unit(user: Any, cycle: AssessmentCycle, parent: OrgUnit) -> list[Any]:
-    """Grade counts per child unit of ``parent`` (each child's whole subtree)."""
+    """Grade counts per child unit of ``parent`` (each child's whole subtree), counted in
+    the database by unit and grade (a few rows per unit, not one per person), then added
+    up per child subtree."""
     children = list(
         OrgUnit.objects.restrict(user).filter(parent=parent).order_by("sort_order", "name")
     )
-    rows = (
+    counted = (
         scored_results(user, cycle)
         .filter(unit__path__startswith=parent.path)
+        .order_by()
         .values_list("unit__path", "grade", "calibrated_grade")
+        .annotate(n=Count("id"))
     )
+    child_of = {c.path: c.pk for c in children}
     table: dict[int, Counter[str]] = {c.pk: Counter() for c in children}
-    for path, grade, calibrated in rows:
-        for child in children:
-            if path.startswith(child.path):
-                table[child.pk][calibrated or grade or ""] += 1
-                break
+    for path, grade, calibrated, n in counted:
+        # the child's path: the parent's, then the next id down
+        step = path[len(parent.path) :].split("/", 1)[0]
+        child = child_of.get(f"{parent.path}{step}/")
+        if child is not None:
+            table[child][calibrated or grade or ""] += n
     return [
         {"unit": c, "counts": [table[c.pk].get(g, 0) for g in GRADE_ORDER_VALUES]} for c in children
     ]

@@ -17,7 +17,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessment.models import AssessmentCycle, AssessmentResult, CycleStatus
-from incentives import plan, rules
+from incentives import plan, rules, totals
 from incentives.models import BonusScheme, Payout, UnitPool
 
 CHUNK = 2000
@@ -99,6 +99,8 @@ def _write(
         existing = {
             p.result_id: p for p in Payout.objects.filter(result_id__in=[r["pk"] for r in rows])
         }
+        # a payout whose employee moved leaves its old unit's totals too
+        touched = {p.unit_id for p in existing.values()} | {r["unit_id"] for r in rows}
         new, updated = [], []
         for r in rows:
             line = lines[r["pk"]]
@@ -124,6 +126,8 @@ def _write(
             bulk_create_with_history(new, Payout, batch_size=len(new))
         if updated:
             bulk_update_with_history(updated, Payout, list(values), batch_size=len(updated))
+        if new or updated:
+            totals.refresh(cycle.pk, touched)
     return len(new) + len(updated)
 
 

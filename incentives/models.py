@@ -155,6 +155,8 @@ class Payout(models.Model):
 
     class Meta:
         ordering = ("unit__path", "employee__name")
+        # the API's keyset pages (cycle, unit, id) seek in it
+        indexes = [models.Index(fields=["cycle", "unit", "id"], name="payout_cycle_unit_id")]
 
     def __str__(self) -> str:
         return f"{self.employee} {self.amount}"
@@ -163,3 +165,40 @@ class Payout(models.Model):
         if AssessmentCycle.objects.filter(pk=self.cycle_id, status=CycleStatus.PUBLISHED).exists():
             raise PayoutLocked(_("This cycle is published; its payouts no longer change."))
         super().save(*args, **kwargs)
+
+
+class PayoutTotalQuerySet(ScopedQuerySet):
+    """Totals follow their unit; only those who see the unit's payouts read them."""
+
+    scope_unit_lookup = "unit"
+    scope_rules: ClassVar[dict[str, frozenset[str]]] = {
+        VIEW: frozenset({MANAGER, HR, EXECUTIVE, ADMIN}),
+        CHANGE: frozenset({ADMIN}),
+    }
+
+
+class PayoutTotal(models.Model):
+    """The payouts of one cycle summed by unit, grade and paying pool: what the payout
+    report adds up, kept so that no request sums every payout of the group.
+
+    Only ``compute._write`` writes payouts, and it refreshes the totals of the units it
+    touched in the same transaction (``totals.refresh``), so they always equal a fresh
+    sum. A payout's own fields are read from ``Payout``."""
+
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    grade = models.CharField(max_length=12)
+    pool_unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    people = models.PositiveIntegerField()
+    paid = models.DecimalField(max_digits=18, decimal_places=2)
+    base = models.DecimalField(max_digits=18, decimal_places=2)
+
+    objects = PayoutTotalQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["cycle", "unit"], name="payout_total_cycle_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}/{self.unit_id}/{self.grade}: {self.paid}"

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from assessment import selectors as assessment_selectors
 from assessment.models import AssessmentCycle, AssessmentResult, CycleStatus, Grade
 from incentives import compute, plan
-from incentives.models import BonusScheme, Payout, UnitPool
+from incentives.models import BonusScheme, Payout, PayoutTotal, UnitPool
 from incentives.rules import cents
 from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, VIEW, get_scoped, scope_of
 
@@ -93,21 +93,60 @@ class Report:
         return self.paid - self.budget
 
 
+def _own_payout(user: Any, cycle: AssessmentCycle) -> dict[str, Any] | None:
+    """The user's own payout in ``cycle`` while it is hidden from them (before
+    publication), as the kept totals count it: the report leaves it out."""
+    me = scope_of(user).employee_id
+    if me is None or cycle.status == CycleStatus.PUBLISHED:
+        return None
+    return (
+        Payout.objects.restrict(user)
+        .filter(cycle=cycle, employee_id=me)
+        .values("unit_id", "grade", "pool_unit_id", "amount", "base")
+        .first()
+    )
+
+
+def _without(rows: list[dict[str, Any]], own: dict[str, Any] | None, **match: Any) -> None:
+    """Take ``own`` (a payout) out of the grouped ``rows`` it falls in (those whose keys
+    equal ``match``); a group left empty goes."""
+    if own is None:
+        return
+    for row in rows:
+        if all(row[k] == v for k, v in match.items()):
+            alone = own["pool_unit_id"] is None
+            row["n"] -= 1
+            row["paid"] -= own["amount"]
+            if "budget" in row and alone:
+                row["budget"] -= own["base"]
+            if "pooled" in row and not alone:
+                row["pooled"] -= 1
+    rows[:] = [row for row in rows if row["n"] > 0]
+
+
 def report(user: Any, cycle: AssessmentCycle) -> Report:
     """The budget of a person paid alone is their base bonus (their bonus at coefficient
-    1.0); the budget of a pool is the pool times its unit-grade factor."""
-    rows = payouts(user).filter(cycle=cycle)
+    1.0); the budget of a pool is the pool times its unit-grade factor.
+
+    Summed from the kept ``PayoutTotal`` rows of the units the user sees (a few per unit,
+    not one per person), less the user's own payout while it is hidden from them."""
+    rows = PayoutTotal.objects.restrict(user).filter(cycle=cycle)
+    own = _own_payout(user, cycle)
     alone = Q(pool_unit__isnull=True)
-    totals = rows.aggregate(
-        paid=_sum("amount"),
-        base=_sum("base", filter=alone),
-        people=Count("pk"),
+    summed = rows.aggregate(
+        paid=_sum("paid"), base=_sum("base", filter=alone), people=Coalesce(Sum("people"), 0)
     )
+    totals = [{"n": summed["people"], "paid": summed["paid"], "budget": summed["base"]}]
+    _without(totals, own)
+    totals = totals or [{"n": 0, "paid": ZERO, "budget": ZERO}]
     grades = dict(Grade.choices)
-    counted: dict[str, dict[str, Any]] = {
-        r["grade"]: dict(r)
-        for r in rows.order_by().values("grade").annotate(n=Count("pk"), paid=_sum("amount"))
-    }
+    by_grade_rows = [
+        dict(r)
+        for r in rows.order_by().values("grade").annotate(n=Sum("people"), paid=_sum("paid"))
+    ]
+    if own is not None:
+        _without(by_grade_rows, own, grade=own["grade"])
+    counted: dict[str, dict[str, Any]] = {r["grade"]: r for r in by_grade_rows}
     by_grade = [
         {
             "grade": g,
@@ -122,22 +161,35 @@ def report(user: Any, cycle: AssessmentCycle) -> Report:
         for row in rows.order_by("unit__path")
         .values("unit_id", "unit__name", "unit__path")
         .annotate(
-            n=Count("pk"),
-            paid=_sum("amount"),
+            n=Sum("people"),
+            paid=_sum("paid"),
             budget=_sum("base", filter=alone),
-            pooled=Count("pk", filter=~alone),
+            pooled=Coalesce(Sum("people", filter=~alone), 0),
         )
     ]
-    scheme_id = rows.values_list("scheme_id", flat=True).first()
+    if own is not None:
+        _without(by_unit, own, unit_id=own["unit_id"])
+    scheme_id = (
+        Payout.objects.filter(cycle=cycle)
+        .order_by("pk")
+        .values_list("scheme_id", flat=True)
+        .first()
+        if by_unit
+        else None
+    )
     scheme = BonusScheme.objects.filter(pk=scheme_id).first() if scheme_id else None
     pools: list[dict[str, Any]] = []
     if scheme is not None:
-        paid_by_pool = dict(
-            rows.filter(pool_unit__isnull=False)
+        pool_rows = [
+            {"pool_unit_id": pool, "n": n, "paid": paid}
+            for pool, n, paid in rows.filter(pool_unit__isnull=False)
             .order_by()
             .values_list("pool_unit_id")
-            .annotate(paid=_sum("amount"))
-        )
+            .annotate(n=Sum("people"), paid=_sum("paid"))
+        ]
+        if own is not None and own["pool_unit_id"] is not None:
+            _without(pool_rows, own, pool_unit_id=own["pool_unit_id"])
+        paid_by_pool = {r["pool_unit_id"]: r["paid"] for r in pool_rows}
         factors = compute.terms_of(scheme, cycle)
         for pool in UnitPool.objects.filter(
             scheme=scheme, unit_id__in=list(paid_by_pool)
@@ -155,11 +207,11 @@ def report(user: Any, cycle: AssessmentCycle) -> Report:
                     "left": pool_total - paid_by_pool[pool.unit_id],
                 }
             )
-    budget = totals["base"] + sum((p["total"] for p in pools), ZERO)
+    budget = totals[0]["budget"] + sum((p["total"] for p in pools), ZERO)
     return Report(
-        paid=totals["paid"],
+        paid=totals[0]["paid"],
         budget=budget,
-        people=totals["people"],
+        people=totals[0]["n"],
         by_grade=by_grade,
         by_unit=by_unit,
         pools=pools,

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from assessment.models import AssessmentResult
+from incentives import totals
 from incentives.models import Payout
 from tests.conftest import Cast
 from tests.factories import EmployeeFactory
@@ -41,6 +42,7 @@ def add_payouts(cast: Cast, model: Payout, n: int) -> None:
                 )
             ]
         )
+    totals.refresh(model.cycle_id, [model.unit_id])  # as compute._write does
 
 
 @pytest.mark.parametrize("path", ["", "export-csv/", "export-xlsx/"])
@@ -57,3 +59,22 @@ def test_payout_list_query_count_does_not_grow(
     add_payouts(cast, payout, 6)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_payouts_page_by_keyset_every_row_once_in_cycle_unit_order(cast: Cast) -> None:
+    _cycle, payout = computed(cast, publish=False)
+    add_payouts(cast, payout, 5)
+    client = cast.client("hr")
+    url: str | None = "/api/v1/payouts/?page_size=2"
+    seen: list[int] = []
+    while url:
+        body = client.get(url).json()
+        assert "count" not in body
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+    expected = list(
+        Payout.objects.restrict(cast.hr.user)
+        .order_by("cycle_id", "unit_id", "pk")
+        .values_list("pk", flat=True)
+    )
+    assert seen == expected and len(seen) > 2

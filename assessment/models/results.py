@@ -171,7 +171,8 @@ class AssessmentResult(FrozenWhenFinal):
                 fields=["cycle", "scorecard"], name="one_result_per_cycle_scorecard"
             )
         ]
-        indexes = [models.Index(fields=["cycle", "unit"], name="result_cycle_unit")]
+        # (cycle, unit) filters, and the API's keyset pages (cycle, unit, id) seek in it.
+        indexes = [models.Index(fields=["cycle", "unit", "id"], name="result_cycle_unit_id")]
 
     def __str__(self) -> str:
         owner = self.employee.name if self.employee_id and self.employee else self.unit.name

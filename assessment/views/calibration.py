@@ -4,7 +4,6 @@ results and an executive's distribution by unit."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from assessment.services.common import is_subject
 from assessment.services.results import CALIBRATORS
 from org.models import OrgUnit
 from org.scoping import actor_of, scope_of
+from spm.paginator import page_of
 
 PAGE_SIZE = 50
 
@@ -33,7 +33,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
     """One calibration group (a unit's subtree): ranking, chart, forced distribution."""
     cycle = selectors.cycle_get(actor_of(request), pk)
     unit = _unit(request, None)
-    check, ranking = selectors.calibration(actor_of(request), cycle, unit)
+    check, page = selectors.calibration(actor_of(request), cycle, unit, request.GET.get("page"))
     scope = scope_of(actor_of(request))
     may_calibrate = cycle.status == CycleStatus.CALIBRATION and scope.has_role(*CALIBRATORS)
     proposed = set(check.proposed_downgrades)
@@ -48,7 +48,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
             and scope.covers(r.unit.path, CALIBRATORS)
             else None,
         }
-        for n, r in enumerate(ranking, start=1)
+        for n, r in enumerate(page, start=page.start_index())
     ]
     return render(
         request,
@@ -58,6 +58,7 @@ def calibration(request: HttpRequest, pk: int) -> HttpResponse:
             "unit": unit,
             "check": check,
             "rows": rows,
+            "page": page,
             "grades": Grade.choices,
             "chart": grade_bars(
                 check.counts,
@@ -76,7 +77,7 @@ def team_results(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.scored_results(actor_of(request), cycle).order_by("unit__path", "pk")
     if scope.employee_id is not None:
         rows = rows.exclude(employee_id=scope.employee_id)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows, PAGE_SIZE)
     return render(request, "assessment/team_results.html", {"cycle": cycle, "page": page})
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from assessment.services.results import cycle_compute_start
 from org.scoping import CHANGE, actor_of, scope_of
 from spm.forms import act, form_save, posted_version, start_job
 from spm.htmx import is_htmx_partial
+from spm.paginator import page_of
 
 PAGE_SIZE = 50
 
@@ -56,7 +56,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Cycle created as a draft."))
             return redirect("assessment-cycle", cycle.pk)
     rows = selectors.cycles(actor_of(request)).order_by("-year", "-period", "name")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows, PAGE_SIZE)
     return render(request, "assessment/cycle_list.html", {"page": page, "form": form})
 
 
@@ -65,7 +65,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle dashboard: progress by step, gaps to close, results, the next step."""
     cycle = selectors.cycle_get(actor_of(request), pk)
     rows = selectors.scored_results(actor_of(request), cycle).order_by("unit__path", "pk")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows, PAGE_SIZE)
     context = {"cycle": cycle, "page": page}
     if is_htmx_partial(request):
         return render(request, "assessment/_result_rows.html", context)

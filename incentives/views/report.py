@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from incentives.tasks import COMPUTE_KIND
 from org.scoping import actor_of, scope_of
 from spm.forms import start_job
 from spm.models import Job
+from spm.paginator import page_of
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,7 +51,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     data = selectors.report(user, cycle)
     scope = scope_of(user)
     rows = selectors.payouts(user).filter(cycle=cycle).order_by("unit__path", "employee__name")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows, PAGE_SIZE)
     hr = scope.covers(cycle.owner_unit.path, SCHEME_EDITORS)
     # the computation finalising the cycle started (or a re-run), while it runs
     running = (

@@ -19,13 +19,14 @@ Objects outside the result do not exist for that user: selectors fetch with
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeAlias, final
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 if TYPE_CHECKING:
@@ -123,17 +124,6 @@ def tree_changed(*args: Any, **kwargs: Any) -> None:
     _tree_generation[0] += 1
 
 
-class IdList(models.Func):
-    """The ids of a subquery's rows as one comma-separated text (an aggregate)."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
-    output_field = models.TextField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="GROUP_CONCAT(%(expressions)s, ',')")
-
-
 @dataclass(frozen=True)
 class Scope:
     """What one user may see: unit subtrees per role, their own employee record."""
@@ -214,8 +204,94 @@ ANONYMOUS = Scope()
 SYSTEM_SCOPE: Final = Scope(user_id=0, superuser=True)
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    from django.db import connection
+
+    field: Any = model._meta.get_field(name)
+    return connection.ops.quote_name(field.column)
+
+
+@functools.cache
+def _scope_sql(vendor: str) -> str:
+    """The one statement that reads a scope (built once per process and database vendor).
+
+    One row per active grant — its role, unit, path and, below a root, the ids of every unit
+    of the subtree (one comma-separated text) — and one row for the user's active employee
+    record (its id, unit and name): values only, no model objects, no queryset to build.
+    """
+    from django.db import connection as default
+
+    from org.models import Employee, OrgUnit, RoleAssignment
+
+    connection: Any = default  # pattern_ops, pattern_esc: not in django-stubs
+    qn = connection.ops.quote_name
+    ra, unit, emp = (qn(m._meta.db_table) for m in (RoleAssignment, OrgUnit, Employee))
+    ra_ = functools.partial(_column, RoleAssignment)
+    unit_ = functools.partial(_column, OrgUnit)
+    emp_ = functools.partial(_column, Employee)
+    # "path__startswith": the subtree's path as a LIKE pattern, escaped as the ORM does.
+    below = connection.pattern_ops["startswith"].format(
+        connection.pattern_esc.format(f"g.{unit_('path')}")
+    )
+    ids = (
+        f"STRING_AGG(CAST(s.{unit_('id')} AS TEXT), ',')"
+        if vendor == "postgresql"
+        else f"GROUP_CONCAT(s.{unit_('id')}, ',')"
+    )
+    # Names from the models' metadata; the user id travels as a parameter.
+    return (
+        "SELECT 0 AS kind, "  # noqa: S608
+        f"a.{ra_('id')} AS ord, a.{ra_('role')} AS role, "
+        f"g.{unit_('id')} AS unit_id, g.{unit_('path')} AS path, "
+        f"CASE WHEN g.{unit_('depth')} = 0 THEN NULL ELSE "
+        f"(SELECT {ids} FROM {unit} s WHERE s.{unit_('path')} {below}) END AS subtree, "
+        f"NULL AS name "
+        f"FROM {ra} a INNER JOIN {unit} g ON g.{unit_('id')} = a.{ra_('unit')} "
+        f"WHERE a.{ra_('user')} = %s AND g.{unit_('active')} "
+        f"UNION ALL "
+        f"SELECT 1, e.{emp_('id')}, NULL, e.{emp_('unit')}, NULL, NULL, e.{emp_('name')} "
+        f"FROM {emp} e WHERE e.{emp_('user')} = %s AND e.{emp_('active')} "
+        f"ORDER BY 1, 2"
+    )
+
+
+def read_scope(user_id: int, superuser: bool) -> Scope:
+    """The scope of the user ``user_id``: one SQL statement, values only (see
+    :func:`_scope_sql`). Use :func:`scope_of`, which reads it once per request's user."""
+    from django.db import connection
+
+    unit_paths: dict[str, list[str]] = {}
+    unit_ids: dict[str, list[int]] = {}
+    subtree_ids: dict[str, tuple[int, ...]] = {}
+    employee: tuple[int, int, str] | None = None
+    generation = _tree_generation[0]
+    with connection.cursor() as cursor:
+        cursor.execute(_scope_sql(connection.vendor), [user_id, user_id])
+        rows = cursor.fetchall()
+    for kind, pk, role, unit_id, path, subtree, name in rows:
+        if kind == 1:
+            employee = employee or (pk, unit_id, name)
+            continue
+        unit_paths.setdefault(role, []).append(path)
+        unit_ids.setdefault(role, []).append(unit_id)
+        if subtree and subtree.count(",") < SUBTREE_IDS_MAX:
+            subtree_ids[path] = tuple(int(unit) for unit in subtree.split(","))
+    return Scope(
+        user_id=user_id,
+        superuser=superuser,
+        employee_id=employee[0] if employee else None,
+        employee_unit_id=employee[1] if employee else None,
+        employee_name=employee[2] if employee else "",
+        unit_paths={role: minimal_paths(paths) for role, paths in unit_paths.items()},
+        unit_ids={role: tuple(ids) for role, ids in unit_ids.items()},
+        subtree_ids=subtree_ids,
+        tree_generation=generation,
+    )
+
+
 def scope_of(user: AbstractBaseUser | AnonymousUser | SystemActor | None) -> Scope:
-    """The user's scope, computed once per user object (two small queries)."""
+    """The user's scope, read once per user object (one query): a request loads its user
+    afresh, so a role granted or revoked counts from the next request on."""
     if isinstance(user, SystemActor):
         return SYSTEM_SCOPE
     if user is None or not user.is_authenticated:
@@ -223,44 +299,7 @@ def scope_of(user: AbstractBaseUser | AnonymousUser | SystemActor | None) -> Sco
     cached = getattr(user, "_spm_scope", None)
     if cached is not None:
         return cached
-    from org.models import Employee, OrgUnit, RoleAssignment
-
-    unit_paths: dict[str, list[str]] = {}
-    unit_ids: dict[str, list[int]] = {}
-    subtree_ids: dict[str, tuple[int, ...]] = {}
-    generation = _tree_generation[0]
-    # Each grant's subtree ids in the same query (not a root's: that is every unit).
-    below = (
-        OrgUnit.objects.filter(path__startswith=OuterRef("unit__path"))
-        .order_by()
-        .values(ids=IdList("id"))
-    )
-    rows = (
-        RoleAssignment.objects.filter(user_id=user.pk, unit__active=True)
-        .annotate(subtree=Case(When(unit__depth=0, then=Value(None)), default=Subquery(below)))
-        .values_list("role", "unit_id", "unit__path", "subtree")
-    )
-    for role, unit_id, path, subtree in rows:
-        unit_paths.setdefault(role, []).append(path)
-        unit_ids.setdefault(role, []).append(unit_id)
-        if subtree and subtree.count(",") < SUBTREE_IDS_MAX:
-            subtree_ids[path] = tuple(int(pk) for pk in subtree.split(","))
-    employee = (
-        Employee.objects.filter(user_id=user.pk, active=True)
-        .values("id", "unit_id", "name")
-        .first()
-    )
-    scope = Scope(
-        user_id=user.pk,
-        superuser=bool(getattr(user, "is_superuser", False)),
-        employee_id=employee["id"] if employee else None,
-        employee_unit_id=employee["unit_id"] if employee else None,
-        employee_name=employee["name"] if employee else "",
-        unit_paths={role: minimal_paths(paths) for role, paths in unit_paths.items()},
-        unit_ids={role: tuple(ids) for role, ids in unit_ids.items()},
-        subtree_ids=subtree_ids,
-        tree_generation=generation,
-    )
+    scope = read_scope(user.pk, bool(getattr(user, "is_superuser", False)))
     user._spm_scope = scope  # type: ignore[attr-defined]
     return scope
 

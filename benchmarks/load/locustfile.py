@@ -17,6 +17,10 @@ answer 200/201. A *stale version* (the form shown again with "someone else chang
 value", or the API's 409) is the expected answer to a race and is reported under a name of
 its own ("… stale version (expected 409)") rather than mixed into the entry's row or hidden.
 
+Every request is named "<page> (<role>)" — "home (HR)", "alignment (manager)" — so the
+table has one row per page and role: a page slow for HR is not averaged with the same page
+of employees.
+
 ``SignedInCeiling`` and ``AnonymousCeiling`` are the ceilings, the cheapest views of the same
 server asked with no thinking: a signed-in person's (the sign-in page sends them home: every
 middleware, the session read and the user loaded as on every page, no template, no query of
@@ -75,9 +79,15 @@ class Person(HttpUser):
         self.me = _person(self.role)
         self.client.headers["Cookie"] = f"sessionid={self.me['session']}; csrftoken={CSRF}"
 
+    def named(self, page: str) -> str:
+        """The request's name in the table: the page and who asked ("home (HR)")."""
+        return f"{page} ({self.role})"
+
     def page(self, url: str, name: str) -> Any:
         """GET a page; anything but 200 is an error (redirects are not followed)."""
-        with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as got:
+        with self.client.get(
+            url, name=self.named(name), allow_redirects=False, catch_response=True
+        ) as got:
             if got.status_code != 200:
                 got.failure(_why(got))
         return got
@@ -111,7 +121,7 @@ class Employee(Person):
     def enter_actual(self) -> None:
         url = f"/scorecards/actuals/items/{random.choice(self.me['items'])}/{self.me['month']}/"
         with self.client.get(
-            url, name="actual form", allow_redirects=False, catch_response=True
+            url, name=self.named("actual form"), allow_redirects=False, catch_response=True
         ) as form:
             found = VERSION.search(form.text or "")
             if form.status_code != 200 or found is None:
@@ -126,13 +136,15 @@ class Employee(Person):
                 "csrfmiddlewaretoken": CSRF,
             },
             headers={"X-CSRFToken": CSRF, "Referer": f"{self.host}{url}"},
-            name="enter actual (form)",
+            name=self.named("enter actual (form)"),
             allow_redirects=False,
             catch_response=True,
         ) as posted:
             saved = posted.status_code == 302
             if not saved and posted.status_code == 200 and any(s in posted.text for s in STALE):
-                posted.request_meta["name"] = "enter actual (form): stale version (expected 409)"
+                posted.request_meta["name"] = self.named(
+                    "enter actual (form): stale version (expected 409)"
+                )
             elif not saved:
                 said = ERROR.search(posted.text or "")
                 posted.failure(f"refused: {_why(posted)} {said[1] if said else ''}")
@@ -144,7 +156,7 @@ class Employee(Person):
         item, month = random.choice(self.me["items"]), self.me["month"]
         with self.client.get(
             f"/api/v1/actuals/?item={item}&month={month}",
-            name="API actual (read)",
+            name=self.named("API actual (read)"),
             catch_response=True,
         ) as read:
             if read.status_code != 200:
@@ -161,10 +173,10 @@ class Employee(Person):
             body = {"item": item, "month": month, "value": _value()}
             name = "API enter actual (POST)"
         with self.client.request(
-            method, url, json=body, headers=headers, name=name, catch_response=True
+            method, url, json=body, headers=headers, name=self.named(name), catch_response=True
         ) as written:
             if written.status_code == 409:
-                written.request_meta["name"] = f"{name}: stale version (expected 409)"
+                written.request_meta["name"] = self.named(f"{name}: stale version (expected 409)")
                 written.success()
             elif written.status_code not in (200, 201):
                 written.failure(f"{_why(written)} {written.text[:200]}")

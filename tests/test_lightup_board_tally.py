@@ -139,9 +139,12 @@ def test_filters_the_tallies_do_not_keep_count_the_lights(world: World) -> None:
     )
     assert response.status_code == 200
     shown = response.content.count(b"data-item=")
-    assert shown == LightStatus.objects.filter(
-        year=YEAR, month=MONTH, item__scorecard__unit=world.cast.finance
-    ).count()
+    assert (
+        shown
+        == LightStatus.objects.filter(
+            year=YEAR, month=MONTH, item__scorecard__unit=world.cast.finance
+        ).count()
+    )
 
 
 def test_the_list_page_reads_only_the_units_on_it(cast: Cast) -> None:
@@ -156,7 +159,5 @@ def test_the_list_page_reads_only_the_units_on_it(cast: Cast) -> None:
     response = world.cast.client("hr").get(
         reverse("lightup-board"), {"year": YEAR, "month": MONTH, "view": "list", "page": 2}
     )
-    shown = [
-        int(chunk.split(b'"')[1]) for chunk in response.content.split(b"data-item=")[1:]
-    ]
+    shown = [int(chunk.split(b'"')[1]) for chunk in response.content.split(b"data-item=")[1:]]
     assert shown == everything[100:200]

@@ -1,12 +1,14 @@
 """Server time of every page and list endpoint, per role, on a generated group.
 
     python -m benchmarks.run [--employees 100000] [--repeat 15] [--sqlite] [--only alignment]
-                             [--keep /work/benchdata/pg100k]
+                             [--section pages_core] [--keep /work/benchdata/pg100k]
 
 Starts a throwaway PostgreSQL the way ``tests.harness`` does (``--sqlite``: a temporary SQLite
 file instead), migrates, runs ``generate_enterprise``, gives one person of the group HR and
-one the executive role over the whole group, then requests each page as an employee, a team
-manager, HR and the executive with Django's test client and prints a Markdown table:
+one the executive role over the whole group, then requests each page of the ``SECTIONS``
+(:mod:`benchmarks.pages_core`: the pages and list endpoints of org, strategy, scorecard,
+lightup and notifications; ``--section`` picks some) as an employee, a team manager, HR and
+the executive with Django's test client and prints a Markdown table:
 median and p95 server time over ``--repeat`` requests (after one warm-up), the median time
 spent waiting for the database and of Python CPU, the PostgreSQL backend's CPU per request
 (a mean: the kernel counts it in 10 ms ticks) and the number of queries of one request. On a
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import statistics
 import sys
@@ -37,34 +40,11 @@ from typing import Any
 
 from benchmarks.postgres import kept_postgres, throwaway_postgres
 
-PAGES: list[tuple[str, str]] = [
-    ("home", "/"),
-    ("my targets", "/scorecards/my/"),
-    ("scorecard list", "/scorecards/"),
-    ("unit scorecard", "/scorecards/units/{unit}/"),
-    ("scorecard page", "/scorecards/{card}/"),
-    ("item page", "/scorecards/items/{item}/"),
-    ("alignment", "/scorecards/alignment/"),
-    ("actuals list", "/scorecards/actuals/"),
-    ("actual approvals", "/scorecards/actuals/approvals/"),
-    ("indicators", "/scorecards/indicators/"),
-    ("letters", "/scorecards/letters/"),
-    ("strategy map", "/strategy/map/"),
-    ("plans", "/strategy/plans/"),
-    ("org tree", "/org/"),
-    ("directory", "/org/people/"),
-    ("API scorecards", "/api/v1/scorecards/"),
-    ("API scorecard-items", "/api/v1/scorecard-items/"),
-    ("API actuals", "/api/v1/actuals/"),
-    ("API my-targets", "/api/v1/my-targets/"),
-    ("API alignment", "/api/v1/alignment/"),
-    ("API milestones", "/api/v1/milestones/"),
-    ("API letters", "/api/v1/letters/"),
-    ("API indicators", "/api/v1/indicators/"),
-    ("API employees", "/api/v1/employees/"),
-    ("API org-units", "/api/v1/org-units/"),
-    ("API objectives", "/api/v1/objectives/"),
-]
+# The modules whose pages the table lists, in order: each exposes ``PAGES`` (name, URL
+# template) and ``prepare() -> dict[str, int]`` (creates once, in the kept database, what its
+# pages need and returns the ids their URL templates name, beyond those of :func:`cast`).
+SECTIONS: list[str] = ["benchmarks.pages_core"]
+PREFIX = "BENCH"
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -92,7 +72,7 @@ def cast(prefix: str) -> tuple[dict[str, Any], dict[str, int]]:
     assert card is not None
     item = ScorecardItem.objects.filter(scorecard=card).order_by("order").first()
     assert item is not None
-    ids = {"unit": team.pk, "card": card.pk, "item": item.pk}
+    ids = {"unit": team.pk, "card": card.pk, "item": item.pk, "person": employee.pk}
     people = {"employee": employee, "manager": manager, "HR": hr, "executive": executive}
     return people, ids
 
@@ -183,6 +163,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sqlite", action="store_true", help="SQLite instead of PostgreSQL")
     parser.add_argument("--only", action="append", default=[], help="page names to run")
     parser.add_argument(
+        "--section",
+        action="append",
+        default=[],
+        help="sections to run (a module of SECTIONS, or its last part: pages_core)",
+    )
+    parser.add_argument(
         "--keep", type=Path, help="keep (or reuse) the PostgreSQL data directory in this folder"
     )
     parser.add_argument("--database-url", help="a running PostgreSQL that holds a group")
@@ -212,7 +198,14 @@ def main(argv: list[str] | None = None) -> None:
         setup_test_environment()
         settings.ALLOWED_HOSTS = ["*"]
         generated = populate(args.employees, args.keep, fresh=fresh)
-        people, ids = cast("BENCH")
+        people, ids = cast(PREFIX)
+        pages: list[tuple[str, str]] = []
+        for name in SECTIONS:
+            if args.section and not {name, name.rsplit(".", 1)[-1]} & set(args.section):
+                continue
+            section = importlib.import_module(name)
+            ids |= section.prepare()
+            pages += [p for p in section.PAGES if not args.only or p[0] in args.only]
         engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
         print(
             f"\n{engine}, {args.employees} employees ({generated}), "
@@ -221,12 +214,15 @@ def main(argv: list[str] | None = None) -> None:
         )
         print("| page | as | median | p95 | SQL | Python CPU | PostgreSQL CPU | queries | status |")
         print("|---|---|---|---|---|---|---|---|---|")
-        pages = [p for p in PAGES if not args.only or p[0] in args.only]
         for name, url in pages:
+            try:
+                path = url.format(**ids)
+            except KeyError as missing:
+                print(f"| {name} | - | no {missing.args[0]} in the database: not measured |")
+                continue
             for role, person in people.items():
                 client = Client()
                 client.force_login(person.user)
-                path = url.format(**ids)
                 got = measure(partial(client.get, path), args.repeat)
                 backend = "-" if got.backend is None else f"{got.backend:,.0f} ms"
                 print(

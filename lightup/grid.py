@@ -7,7 +7,8 @@ units lines up in one column). A cell counts the unit's lights of that column by
 shows the worst of them, and compares it with the worst of the month before.
 
 Three queries whatever the number of units and items: the page count, the page of units,
-and one grouped count over this month and the last (colour filters act on the cells, so
+and one grouped count over this month and the last (the units, when the board's tallies
+give them, come with them: one query) (colour filters act on the cells, so
 the month-over-month change of a cell never depends on the filter).
 """
 
@@ -23,6 +24,7 @@ from django.db.models.functions import Coalesce
 from lightup import rules
 from lightup.models import Colour
 from lightup.selectors import BoardFilters, board_rows, change_of
+from lightup.tally import UnitLights
 
 UNITS_PER_PAGE = 25
 UNIT = "item__scorecard__unit_id"
@@ -87,18 +89,29 @@ def _without_colour(filters: BoardFilters) -> BoardFilters:
     return BoardFilters(**{**filters.__dict__, "colour": ""})
 
 
-def board_grid(user: Any, filters: BoardFilters, page_number: Any = 1) -> Grid:
-    """One page of the grid for ``user``'s scope under ``filters``."""
-    units = (
-        board_rows(user, filters)
-        .order_by()
-        .values(UNIT, "item__scorecard__unit__path")
-        .annotate(name=F("item__scorecard__unit__name"), depth=F("item__scorecard__unit__depth"))
-        .distinct()
-        .order_by("item__scorecard__unit__path", UNIT)
-    )
-    page = Paginator(units, UNITS_PER_PAGE).get_page(page_number)
-    unit_ids = [row[UNIT] for row in page.object_list]
+def board_grid(
+    user: Any, filters: BoardFilters, page_number: Any = 1, units: list[UnitLights] | None = None
+) -> Grid:
+    """One page of the grid for ``user``'s scope under ``filters``; ``units``: the units with
+    lights in tree order, when the tallies gave them (:func:`lightup.selectors.board_tally`)."""
+    page: Page[Any]
+    if units is None:
+        found = (
+            board_rows(user, filters)
+            .order_by()
+            .values(UNIT, "item__scorecard__unit__path")
+            .annotate(
+                name=F("item__scorecard__unit__name"), depth=F("item__scorecard__unit__depth")
+            )
+            .distinct()
+            .order_by("item__scorecard__unit__path", UNIT)
+        )
+        page = Paginator(found, UNITS_PER_PAGE).get_page(page_number)
+        listed = [(row[UNIT], row["name"], row["depth"]) for row in page.object_list]
+    else:
+        page = Paginator(units, UNITS_PER_PAGE).get_page(page_number)
+        listed = [(unit.unit_id, unit.name, unit.depth) for unit in page.object_list]
+    unit_ids = [unit_id for unit_id, _name, _depth in listed]
     months = [filters.month] if filters.month == 1 else [filters.month - 1, filters.month]
     # The same scope and filters for both months, the colour aside (it acts on cells).
     both = board_rows(user, _without_colour(filters), months=months)
@@ -129,11 +142,11 @@ def board_grid(user: Any, filters: BoardFilters, page_number: Any = 1) -> Grid:
     ordered = sorted(columns.values(), key=lambda c: (c.name.casefold(), c.indicator or 0))
     rows = [
         Row(
-            unit_id=unit[UNIT],
-            name=unit["name"],
-            depth=unit["depth"],
-            cells=[(column, cells.get((unit[UNIT], column.key))) for column in ordered],
+            unit_id=unit_id,
+            name=name,
+            depth=depth,
+            cells=[(column, cells.get((unit_id, column.key))) for column in ordered],
         )
-        for unit in page.object_list
+        for unit_id, name, depth in listed
     ]
     return Grid(page=page, columns=ordered, rows=rows)

@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from lightup import rules
 from lightup.models import LightStatus
 from lightup.providers import latest_month, objective_colours
+from lightup.tally import UnitLights, unit_lights_in_scope
 from org.scoping import VIEW
+from spm.paginator import capped_page
 
 
 def latest_period() -> tuple[int, int] | None:
@@ -71,6 +74,86 @@ def board_rows(
             )
         )
     return rows
+
+
+def _total(units: list[UnitLights]) -> dict[str, int]:
+    counts = dict.fromkeys(rules.COLOURS, 0)
+    for unit in units:
+        for colour, n in unit.counts.items():
+            counts[colour] += n
+    return counts
+
+
+@dataclass(frozen=True)
+class BoardTally:
+    """The board's units with their lights by colour, this month and the month before (in
+    January none), read from the tallies: what the counts, the grid's rows and the list's
+    pages need, without counting a million lights for a viewer of the whole group."""
+
+    units: list[UnitLights]
+    before: list[UnitLights] | None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return _total(self.units)
+
+    @property
+    def before_counts(self) -> dict[str, int]:
+        return _total(self.before) if self.before is not None else {}
+
+
+def board_tally(user: Any, filters: BoardFilters) -> BoardTally | None:
+    """The board from the tallies, when its filters are those the tallies keep (the month,
+    a unit's subtree, a colour); None when the lights themselves must be counted (a
+    perspective, an owner, a cell of the grid)."""
+    from org.models import OrgUnit
+
+    if (
+        filters.perspective
+        or filters.owner
+        or filters.only_unit
+        or filters.indicator
+        or filters.item
+    ):
+        return None
+    path = None
+    if filters.unit:
+        path = OrgUnit.objects.filter(pk=filters.unit).values_list("path", flat=True).first()
+        if path is None:
+            return BoardTally([], [] if filters.month > 1 else None)
+
+    months = [filters.month - 1, filters.month] if filters.month > 1 else [filters.month]
+    found = unit_lights_in_scope(user, filters.year, months, path, filters.colour)
+    return BoardTally(found[filters.month], found.get(filters.month - 1))
+
+
+def board_page(
+    user: Any, filters: BoardFilters, number: Any, size: int, tally: BoardTally | None
+) -> Page[Any]:
+    """A page of the board's list (``get_page`` semantics) in unit, owner and item order.
+
+    From the tallies, the units are walked in tree order, adding up their lights, to the
+    few whose lights fall on the page: only theirs are read and sorted, and the page count
+    is exact. Otherwise the lights are counted up to the pager's cap."""
+    rows = with_board_details(board_rows(user, filters), filters)
+    if tally is None:
+        return capped_page(rows, size, number)
+    page: Page[Any] = Paginator(range(sum(u.total for u in tally.units)), size).get_page(number)
+    start, end = page.start_index() - 1, page.end_index()
+    window: list[int] = []
+    skipped = seen = 0
+    for unit in tally.units:
+        if seen < end and seen + unit.total > start:
+            if not window:
+                skipped = seen
+            window.append(unit.unit_id)
+        seen += unit.total
+    page.object_list = (
+        list(rows.filter(item__scorecard__unit_id__in=window)[start - skipped : end - skipped])
+        if window
+        else []
+    )
+    return page
 
 
 def with_board_details(rows: QuerySet[LightStatus], filters: BoardFilters) -> QuerySet[LightStatus]:

@@ -13,10 +13,11 @@ one), counted directly — a handful of rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from lightup import rules
@@ -90,26 +91,95 @@ def tally_refresh(
     )
 
 
+def _in_scope(
+    user: Any, year: int, months: list[int], unit_path: str | None = None, colour: str = ""
+) -> tuple[QuerySet[LightTally], QuerySet[LightStatus]] | None:
+    """The tallies of ``months`` of the units in ``user``'s subtrees and the viewer's own lights
+    outside them (their scorecard, their unit's signed one): together exactly the lights
+    ``LightStatus.objects.restrict(user)`` holds, each counted once; within the subtree at
+    ``unit_path`` and of ``colour`` when given. None for a user who sees nothing."""
+    scope = scope_of(user)
+    if not scope.is_authenticated:
+        return None
+    tallies = LightTally.objects.filter(year=year, month__in=months)
+    own = LightStatus.objects.none()
+    roles = LightStatus.objects.all().scope_rules.get(VIEW, frozenset())
+    if not scope.superuser:
+        tallies = tallies.filter(scope.units_q(roles, "unit"))
+        if SELF in roles and scope.employee_id is not None:
+            own = (
+                LightStatus.objects.filter(year=year, month__in=months)
+                .filter(LightStatus.objects.all().self_q(scope))
+                .exclude(scope.units_q(roles, "item__scorecard__unit"))
+            )
+    if unit_path is not None:
+        tallies = tallies.filter(unit__path__startswith=unit_path)
+        own = own.filter(item__scorecard__unit__path__startswith=unit_path)
+    if colour:
+        tallies = tallies.filter(colour=colour)
+        own = own.filter(colour=colour)
+    return tallies.order_by(), own.order_by()
+
+
 def colour_counts_in_scope(user: Any, year: int, month: int) -> dict[str, int]:
     """How many of the month's lights ``user`` may see carry each colour (every colour
     present): the same figures as counting ``LightStatus.objects.restrict(user)``, in two
     small queries."""
     counts = dict.fromkeys(rules.COLOURS, 0)
-    scope = scope_of(user)
-    if not scope.is_authenticated:
+    found = _in_scope(user, year, [month])
+    if found is None:
         return counts
-    tallies = LightTally.objects.filter(year=year, month=month)
-    roles = LightStatus.objects.all().scope_rules.get(VIEW, frozenset())
-    if not scope.superuser:
-        tallies = tallies.filter(scope.units_q(roles, "unit"))
-    for colour, n in tallies.order_by().values_list("colour").annotate(n=Sum("lights")):
+    tallies, own = found
+    for colour, n in tallies.values_list("colour").annotate(n=Sum("lights")):
         counts[colour] += n
-    if SELF in roles and not scope.superuser and scope.employee_id is not None:
-        own = (
-            LightStatus.objects.filter(year=year, month=month)
-            .filter(LightStatus.objects.all().self_q(scope))
-            .exclude(scope.units_q(roles, "item__scorecard__unit"))
-        )
-        for colour, n in own.order_by().values_list("colour").annotate(n=Count("pk")):
-            counts[colour] += n
+    for colour, n in own.values_list("colour").annotate(n=Count("pk")):
+        counts[colour] += n
     return counts
+
+
+@dataclass
+class UnitLights:
+    """One unit's lights of a month that a viewer may see, by colour."""
+
+    unit_id: int
+    path: str
+    name: str
+    depth: int
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(rules.COLOURS, 0))
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def unit_lights_in_scope(
+    user: Any, year: int, months: list[int], unit_path: str | None = None, colour: str = ""
+) -> dict[int, list[UnitLights]]:
+    """For each of ``months``, the units holding lights of it that ``user`` may see (within
+    the subtree at ``unit_path``, of ``colour`` when given), in tree order, each with its
+    lights counted by colour: what grouping ``LightStatus.objects.restrict(user)`` by the
+    items' unit answers, read from the tallies (a few thousand rows for the whole group
+    rather than a million lights) in two queries."""
+    found = _in_scope(user, year, months, unit_path, colour)
+    units: dict[int, dict[int, UnitLights]] = {month: {} for month in months}
+    if found is not None:
+        tallies, own = found
+        fields = ("path", "name", "depth")
+        rows = [
+            *tallies.values_list(
+                "month", "unit_id", *(f"unit__{f}" for f in fields), "colour", "lights"
+            ),
+            *own.values_list(
+                "month",
+                "item__scorecard__unit_id",
+                *(f"item__scorecard__unit__{f}" for f in fields),
+                "colour",
+            ).annotate(n=Count("pk")),
+        ]
+        for month, unit_id, path, name, depth, colour_, n in rows:
+            unit = units[month].setdefault(unit_id, UnitLights(unit_id, path, name, depth))
+            unit.counts[colour_] += n
+    return {
+        month: sorted((u for u in of.values() if u.total), key=lambda u: (u.path, u.unit_id))
+        for month, of in units.items()
+    }

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -60,26 +59,28 @@ def board(request: HttpRequest) -> HttpResponse:
     from strategy.selectors import current_plan
 
     filters = board_filters(request)
-    rows = selectors.board_rows(request.user, filters)
+    tally = selectors.board_tally(request.user, filters)
     grid = request.GET.get("view") != "list"
     context: dict[str, Any] = {"view": "grid" if grid else "list"}
     if grid:
-        context["grid"] = board_grid(request.user, filters, request.GET.get("page"))
+        units = tally.units if tally is not None else None
+        context["grid"] = board_grid(request.user, filters, request.GET.get("page"), units)
         context["page"] = context["grid"].page
     else:
-        page = Paginator(selectors.with_board_details(rows, filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        page = selectors.board_page(
+            request.user, filters, request.GET.get("page"), PAGE_SIZE, tally
         )
         for row in page.object_list:
-            row.change = selectors.change_of(  # type: ignore[attr-defined]
-                getattr(row, "previous_colour", None), row.colour
-            )
+            row.change = selectors.change_of(getattr(row, "previous_colour", None), row.colour)
         context["page"] = page
-    counts = selectors.colour_counts(rows)
-    before: dict[str, int] = {}
-    if filters.month > 1:
-        last_month = selectors.BoardFilters(**{**filters.__dict__, "month": filters.month - 1})
-        before = selectors.colour_counts(selectors.board_rows(request.user, last_month))
+    if tally is not None:
+        counts, before = tally.counts, tally.before_counts
+    else:
+        counts = selectors.colour_counts(selectors.board_rows(request.user, filters))
+        before = {}
+        if filters.month > 1:
+            last_month = selectors.BoardFilters(**{**filters.__dict__, "month": filters.month - 1})
+            before = selectors.colour_counts(selectors.board_rows(request.user, last_month))
     context |= {
         "filters": filters,
         "count_rows": [

@@ -1,0 +1,163 @@
+"""The light board read from the tallies (:func:`lightup.selectors.board_tally`) answers
+exactly what counting and sorting the viewer's lights answers: the counts by colour, the
+units of the grid, and every page of the list, for every role and for the filters the
+tallies keep (month, a unit's subtree, a colour); and it stays exact after a re-sweep."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count
+from django.urls import reverse
+
+from lightup import rules
+from lightup.grid import board_grid
+from lightup.models import LightStatus
+from lightup.selectors import (
+    BoardFilters,
+    board_page,
+    board_rows,
+    board_tally,
+    colour_counts,
+    with_board_details,
+)
+from lightup.services import lightup_sweep
+from org.scoping import SYSTEM
+from scorecard.models import ScorecardStatus
+from tests.conftest import CAST, Cast
+from tests.lightup_world import MONTH, TODAY, YEAR, World, build, grow, item
+
+pytestmark = pytest.mark.django_db
+SIZE = 2  # rows per page: the world's units hold several each, so pages cross units
+
+
+def user_of(cast: Cast, role: str) -> Any:
+    member = cast.member(role)
+    return AnonymousUser() if member is None else member.user
+
+
+@pytest.fixture
+def world(cast: Cast) -> World:
+    world = build(cast)
+    grow(world, 2)
+    # The employee's unit card, signed: the employee sees it as their own (not by subtree).
+    world.cards["engineering"].status = ScorecardStatus.SIGNED
+    world.cards["engineering"].save()
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH - 1, today=TODAY)
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    return world
+
+
+def filter_sets(cast: Cast) -> list[dict[str, Any]]:
+    return [
+        {},
+        {"colour": "red"},
+        {"unit": cast.engineering.pk},
+        {"unit": cast.finance.pk, "colour": "green"},
+        {"month": MONTH - 1},
+        {"month": 1},
+        {"unit": 2**40},
+    ]
+
+
+def by_unit(user: Any, filters: BoardFilters) -> list[tuple[int, dict[str, int]]]:
+    """The reference: the viewer's lights counted unit by unit, in tree order."""
+    found: dict[int, dict[str, int]] = {}
+    rows = (
+        board_rows(user, filters)
+        .order_by("item__scorecard__unit__path")
+        .values_list("item__scorecard__unit_id", "colour")
+        .annotate(n=Count("pk"))
+    )
+    for unit_id, colour, n in rows:
+        found.setdefault(unit_id, dict.fromkeys(rules.COLOURS, 0))[colour] = n
+    return list(found.items())
+
+
+def exact(user: Any, filters: BoardFilters) -> None:
+    tally = board_tally(user, filters)
+    assert tally is not None
+    assert [(u.unit_id, u.counts) for u in tally.units] == by_unit(user, filters)
+    assert tally.counts == colour_counts(board_rows(user, filters))
+    if filters.month > 1:
+        before = BoardFilters(**{**filters.__dict__, "month": filters.month - 1})
+        assert tally.before_counts == colour_counts(board_rows(user, before))
+    else:
+        assert tally.before is None
+    # Every page of the list, and one past the end (the last again), as sorting them all.
+    everything = [row.pk for row in with_board_details(board_rows(user, filters), filters)]
+    pages = -(-len(everything) // SIZE) or 1
+    read: list[int] = []
+    for number in range(1, pages + 1):
+        page = board_page(user, filters, number, SIZE, tally)
+        assert page.paginator.num_pages == pages
+        assert page.paginator.count == len(everything)
+        read += [row.pk for row in page.object_list]
+    assert read == everything
+    counted = board_page(user, filters, pages + 5, SIZE, None)
+    assert [r.pk for r in board_page(user, filters, pages + 5, SIZE, tally).object_list] == [
+        r.pk for r in counted.object_list
+    ]
+    # The grid's rows from the tallies are those found by grouping the lights.
+    for number in (1, 2):
+        fast = board_grid(user, filters, number, tally.units)
+        slow = board_grid(user, filters, number)
+        assert [(r.unit_id, r.name, r.depth) for r in fast.rows] == [
+            (r.unit_id, r.name, r.depth) for r in slow.rows
+        ]
+        assert [[(c, x and x.counts) for c, x in r.cells] for r in fast.rows] == [
+            [(c, x and x.counts) for c, x in r.cells] for r in slow.rows
+        ]
+        assert fast.page.paginator.count == slow.page.paginator.count
+
+
+@pytest.mark.parametrize("role", CAST)
+def test_the_board_from_the_tallies_is_the_board_from_the_lights(world: World, role: str) -> None:
+    user = user_of(world.cast, role)
+    for extra in filter_sets(world.cast):
+        exact(user, BoardFilters(**{"year": YEAR, "month": MONTH, **extra}))
+
+
+def test_exact_for_the_system_and_after_a_resweep_with_a_new_item(world: World) -> None:
+    exact(SYSTEM, BoardFilters(year=YEAR, month=MONTH))
+    item(world.cards["finance"], "Late addition", monthly=Decimal(5))
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    for role in CAST:
+        exact(user_of(world.cast, role), BoardFilters(year=YEAR, month=MONTH))
+
+
+def test_filters_the_tallies_do_not_keep_count_the_lights(world: World) -> None:
+    for extra in ({"owner": "x"}, {"only_unit": 1}, {"indicator": 1}, {"item": "x"}):
+        filters = BoardFilters(**{"year": YEAR, "month": MONTH, **extra})
+        assert board_tally(world.cast.hr.user, filters) is None
+    response = world.cast.client("hr").get(
+        reverse("lightup-board"),
+        {"year": YEAR, "month": MONTH, "view": "list", "only_unit": world.cast.finance.pk},
+    )
+    assert response.status_code == 200
+    shown = response.content.count(b"data-item=")
+    assert (
+        shown
+        == LightStatus.objects.filter(
+            year=YEAR, month=MONTH, item__scorecard__unit=world.cast.finance
+        ).count()
+    )
+
+
+def test_the_list_page_reads_only_the_units_on_it(cast: Cast) -> None:
+    """Page 2 of the board's list for HR: its rows are the lights 101-200 in board order."""
+    world = build(cast)
+    grow(world, 60)
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    hr = world.cast.hr.user
+    filters = BoardFilters(year=YEAR, month=MONTH)
+    everything = [row.item_id for row in with_board_details(board_rows(hr, filters), filters)]
+    assert len(everything) > 100
+    response = world.cast.client("hr").get(
+        reverse("lightup-board"), {"year": YEAR, "month": MONTH, "view": "list", "page": 2}
+    )
+    shown = [int(chunk.split(b'"')[1]) for chunk in response.content.split(b"data-item=")[1:]]
+    assert shown == everything[100:200]

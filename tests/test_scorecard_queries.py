@@ -152,13 +152,13 @@ def objectives_off_the_tree(world: World, n: int) -> None:
 def test_alignment_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
     objectives_off_the_tree(world, n)
-    # + top unit, + default plan, + unit items per level, + unit items, + children
-    # summaries, + objectives, + objectives off the tree served by any item at all,
-    # + those served in the view, + weights (rows, count), + sums (rows, count),
-    # + unlinked (rows, count), + plans for the filter, + years (2), + units for the filter
-    # (the top unit has no ancestors for the breadcrumb)
+    # + top unit, + the plans (the default one and the filter's), + unit items per level,
+    # + unit items, + children summaries, + objectives, + objectives off the tree served by
+    # any item at all, + those served in the view, + weights (rows, count), + sums (rows,
+    # count), + unlinked (rows, count), + years (2), + units for the filter (the top unit
+    # has no ancestors for the breadcrumb)
     url = reverse("scorecard-alignment")
-    _count(django_assert_num_queries, PAGE_BASE + 18 + NAV, world.cast.client("hr"), url, year=2026)
+    _count(django_assert_num_queries, PAGE_BASE + 17 + NAV, world.cast.client("hr"), url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)

@@ -180,8 +180,8 @@ class Employee(models.Model):
         return self.name
 
     @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any) -> Employee:
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> Employee:
+        instance = super().from_db(db, field_names, values, **kwargs)
         # The unit it was loaded in: a move refreshes both units' headcounts (org.headcount).
         instance._headcount_unit_id = instance.__dict__.get("unit_id")  # type: ignore[attr-defined]
         return instance

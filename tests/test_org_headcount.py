@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -23,16 +22,10 @@ pytestmark = pytest.mark.django_db
 def assert_fresh(cast: Cast) -> None:
     """Every unit's kept count is the fresh count, and every member's scope total is the
     number of active employees they see."""
-    fresh = dict(
-        Employee.objects.filter(active=True)
-        .order_by()
-        .values("unit_id")
-        .annotate(n=Count("id"))
-        .values_list("unit_id", "n")
-    )
     kept = dict(UnitHeadcount.objects.values_list("unit_id", "active"))
-    for unit_id in OrgUnit.objects.values_list("pk", flat=True):
-        assert kept.get(unit_id, 0) == fresh.get(unit_id, 0), unit_id
+    for unit in OrgUnit.objects.all():
+        fresh = Employee.objects.filter(unit=unit, active=True).count()
+        assert kept.get(unit.pk, 0) == fresh, unit
     for role in MEMBERS:
         user = getattr(cast, role).user
         user = type(user).objects.get(pk=user.pk)  # a fresh scope

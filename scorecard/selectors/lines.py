@@ -132,8 +132,7 @@ def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
     # Their own card and their unit's in one query (each is unique per year).
     visible = with_summary(scorecards(user)).select_related("unit", "employee", "plan")
     both = visible.filter(
-        Q(employee_id=scope.employee_id)
-        | Q(unit_id=scope.employee_unit_id, employee__isnull=True),
+        Q(employee_id=scope.employee_id) | Q(unit_id=scope.employee_unit_id, employee__isnull=True),
         year=year,
     ).order_by("pk")
     card = unit_card = None

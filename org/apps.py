@@ -11,8 +11,8 @@ class OrgConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from org import nav
-        from org.models import OrgUnit
+        from org import headcount, nav
+        from org.models import Employee, OrgUnit
         from org.scoping import tree_changed
         from spm import registry
         from spm.saved_filters import FilterList
@@ -20,6 +20,11 @@ class OrgConfig(AppConfig):
         # A scope trusts the subtree ids it read only while no unit changed.
         post_save.connect(tree_changed, sender=OrgUnit, dispatch_uid="org.scope_tree")
         post_delete.connect(tree_changed, sender=OrgUnit, dispatch_uid="org.scope_tree")
+        # The kept headcounts of the units an employee joins or leaves (org.headcount).
+        post_save.connect(headcount.employee_saved, sender=Employee, dispatch_uid="org.headcount")
+        post_delete.connect(
+            headcount.employee_deleted, sender=Employee, dispatch_uid="org.headcount"
+        )
         registry.menus.register("org", nav.menu, order=10)
         registry.home_panels.register("org", nav.home_panels, order=10)
         registry.job_kinds.register("employee_directory_export", _("Directory export"), order=10)

@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
+from org import headcount
 from org.models import Employee, OrgUnit, RoleAssignment
 from spm import registry
 from spm.bulk import analyse, bulk_load, copy_models, insert_select, is_postgres, reserve_ids
@@ -180,6 +181,8 @@ def _people(
         write = _people_sql if is_postgres() else _people_models
         ids, heads = write(PeoplePlan(result.prefix, plan, titles, bonuses, password), progress)
         result.head_by_unit = heads
+    # The rows went in without signals: count the new units' people.
+    headcount.refresh(u.pk for u in units)
     analyse(User, Employee, OrgUnit, RoleAssignment)  # the generators read them next
     return ids
 

@@ -179,6 +179,13 @@ class Employee(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> Employee:
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The unit it was loaded in: a move refreshes both units' headcounts (org.headcount).
+        instance._headcount_unit_id = instance.__dict__.get("unit_id")  # type: ignore[attr-defined]
+        return instance
+
     def clean(self) -> None:
         if self.line_manager_id is not None and self.line_manager_id == self.pk:
             raise ValidationError({"line_manager": _("An employee cannot manage themself.")})
@@ -230,3 +237,29 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} @ {self.unit}"
+
+
+class UnitHeadcountQuerySet(ScopedQuerySet):
+    scope_unit_lookup = "unit"
+    # What the headcount of a scope counts: the units of the granted subtrees (the reader's
+    # own record, the ``SELF`` arm of employees, is added by ``org.headcount.in_scope``).
+    scope_rules: ClassVar[dict[str, frozenset[str]]] = {
+        VIEW: frozenset({MANAGER, HR, EXECUTIVE, ADMIN}),
+        CHANGE: frozenset(),
+    }
+
+
+class UnitHeadcount(models.Model):
+    """The active employees working directly in a unit, kept with the employees
+    (:mod:`org.headcount`): a scope's headcount is a sum over its units, not a count of
+    100,000 people per request. A unit without a row has nobody."""
+
+    unit = models.OneToOneField(
+        OrgUnit, primary_key=True, on_delete=models.CASCADE, related_name="headcount"
+    )
+    active = models.PositiveIntegerField(default=0)
+
+    objects = UnitHeadcountQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.active}"

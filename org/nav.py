@@ -17,12 +17,12 @@ def menu(scope: Scope) -> list[MenuItem]:
 
 
 def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
-    from org import selectors
+    from org import headcount, selectors
 
     context: dict[str, Any] = {"scope": scope}
     if scope.employee_id is not None:
         context["me"] = selectors.employee_get(request.user, scope.employee_id)
     if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
         context["roots"] = selectors.org_tree_roots(request.user)
-        context["headcount"] = selectors.employees(request.user).filter(active=True).count()
+        context["headcount"] = headcount.in_scope(request.user)
     return [Panel("org/_home_panel.html", context, order=90)]

@@ -26,15 +26,14 @@ def menu(scope: Scope) -> list[MenuItem]:
 
 def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
     from org.models import OrgUnit
-    from scorecard.selectors.scorecards import scorecards, with_summary
+    from scorecard.selectors.scorecards import own_card_summary
     from scorecard.views.common import year_of
 
     panels: list[Panel] = []
     year = year_of(request)
     context: dict[str, Any] = {"scope": scope, "year": year}
     if scope.employee_id is not None:
-        mine = scorecards(request.user).filter(employee_id=scope.employee_id, year=year)
-        context["mine"] = with_summary(mine).first()
+        context["mine"] = own_card_summary(request.user, scope.employee_id, year)
     if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
         ids = [
             pk for role in (MANAGER, HR, EXECUTIVE, ADMIN) for pk in scope.unit_ids.get(role, ())

@@ -113,13 +113,13 @@ def test_scorecard_page(world: World, django_assert_num_queries: Any, n: int) ->
 @pytest.mark.parametrize("n", SIZES)
 def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + my scorecard, + my unit's scorecard, + items, + actuals, + plans, + milestones,
+    # + my scorecard and my unit's (one query), + items, + actuals, + plans, + milestones,
     # + parents (level 1), + parents (level 2), + current letter, + years (2), + the items' lights
     # (the objectives' own parents: none here, one query per level otherwise)
     url = reverse("my-targets")
     _count(
         django_assert_num_queries,
-        PAGE_BASE + 12 + NAV,
+        PAGE_BASE + 11 + NAV,
         world.cast.client("employee"),
         url,
         year=2026,
@@ -152,13 +152,13 @@ def objectives_off_the_tree(world: World, n: int) -> None:
 def test_alignment_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
     objectives_off_the_tree(world, n)
-    # + top unit, + default plan, + unit items per level, + unit items, + children
-    # summaries, + objectives, + objectives off the tree served by any item at all,
-    # + those served in the view, + weights (rows, count), + sums (rows, count),
-    # + unlinked (rows, count), + plans for the filter, + years (2), + units for the filter
-    # (the top unit has no ancestors for the breadcrumb)
+    # + top unit, + the plans (the default one and the filter's), + unit items per level,
+    # + unit items, + children summaries, + objectives, + objectives off the tree served by
+    # any item at all, + those served in the view, + weights (rows, count), + sums (rows,
+    # count), + unlinked (rows, count), + years (2), + units for the filter (the top unit
+    # has no ancestors for the breadcrumb)
     url = reverse("scorecard-alignment")
-    _count(django_assert_num_queries, PAGE_BASE + 18 + NAV, world.cast.client("hr"), url, year=2026)
+    _count(django_assert_num_queries, PAGE_BASE + 17 + NAV, world.cast.client("hr"), url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -198,7 +198,7 @@ def test_api_my_targets(world: World, django_assert_num_queries: Any, n: int) ->
     grow(world, n)
     # as the page, without the years
     url = "/api/v1/my-targets/"
-    _count(django_assert_num_queries, API_BASE + 9, world.cast.client("employee"), url, year=2026)
+    _count(django_assert_num_queries, API_BASE + 8, world.cast.client("employee"), url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)

@@ -83,12 +83,7 @@ class AlignmentViewSet(viewsets.ViewSet):
                 raise exceptions.NotFound
             unit = top
         year = year_of(request._request)
-        plans = selectors.plans_for(request.user, unit, year)
-        plan = (
-            plans.filter(pk=int(params["plan"])).first()
-            if params.get("plan", "").isdigit()
-            else selectors.default_plan(request.user, unit, year)
-        )
+        _plans, plan = selectors.plan_choice(request.user, unit, year, params.get("plan", ""))
         levels = min(int(params["levels"]), 6) if params.get("levels", "").isdigit() else 2
         view = selectors.alignment(request.user, unit=unit, year=year, plan=plan, levels=levels)
         return Response(AlignmentSerializer(view).data)

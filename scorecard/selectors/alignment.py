@@ -103,9 +103,16 @@ def plans_for(user: Any, unit: OrgUnit, year: int) -> QuerySet[StrategicPlan]:
     )
 
 
-def default_plan(user: Any, unit: OrgUnit, year: int) -> StrategicPlan | None:
-    plans = plans_for(user, unit, year)
-    return plans.filter(status=PlanStatus.APPROVED).first() or plans.first()
+def plan_choice(
+    user: Any, unit: OrgUnit, year: int, chosen: str = ""
+) -> tuple[list[StrategicPlan], StrategicPlan | None]:
+    """The plans of :func:`plans_for` (one query: a handful) and the one to show: the
+    ``chosen`` id's, else the nearest approved one, else the nearest."""
+    plans = list(plans_for(user, unit, year))
+    if chosen.isdigit():
+        return plans, next((p for p in plans if p.pk == int(chosen)), None)
+    approved = (p for p in plans if p.status == PlanStatus.APPROVED)
+    return plans, next(approved, plans[0] if plans else None)
 
 
 def _children_summaries(

@@ -129,11 +129,18 @@ def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
     if scope.employee_id is None:
         return MyTargets(None, [], None, None)
     # With the summary the scorecard's API shape documents (item count, weight total).
+    # Their own card and their unit's in one query (each is unique per year).
     visible = with_summary(scorecards(user)).select_related("unit", "employee", "plan")
-    card = visible.filter(employee_id=scope.employee_id, year=year).first()
-    unit_card = visible.filter(
-        unit_id=scope.employee_unit_id, employee__isnull=True, year=year
-    ).first()
+    both = visible.filter(
+        Q(employee_id=scope.employee_id) | Q(unit_id=scope.employee_unit_id, employee__isnull=True),
+        year=year,
+    ).order_by("pk")
+    card = unit_card = None
+    for found in both:
+        if found.employee_id == scope.employee_id:
+            card = card or found
+        else:
+            unit_card = unit_card or found
     if card is None:
         return MyTargets(None, [], None, unit_card)
     items = list(scorecard_items(card).select_related("objective__owner_unit"))

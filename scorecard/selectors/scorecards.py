@@ -103,6 +103,19 @@ def with_summary(cards: QuerySet[Scorecard]) -> QuerySet[Scorecard]:
     ).select_related("unit", "employee")
 
 
+def own_card_summary(user: Any, employee_id: int, year: int) -> Scorecard | None:
+    """The home page's line about one's own card: its status, item count and letter
+    status (not the weight total nor the unit and employee :func:`with_summary` joins)."""
+    return (
+        scorecards(user)
+        .filter(employee_id=employee_id, year=year)
+        .annotate(item_count=_item_count("pk"), letter_status=_letter_status("pk"))
+        .only("pk", "status")
+        .order_by("pk")
+        .first()
+    )
+
+
 def scorecard_browse(
     user: Any,
     *,
@@ -225,12 +238,8 @@ def hand_overs(user: Any, unit: OrgUnit, year: int, limit: int = 100) -> list[Mi
             item__scorecard__year=year,
             item__scorecard__employee__isnull=True,
         )
-        .select_related(
-            "item__scorecard__unit",
-            "item__scorecard__employee",
-            "responsible_unit",
-            "counterpart_unit",
-        )
+        # No employee to join: only units' scorecards (their ``owner_name`` is the unit's).
+        .select_related("item__scorecard__unit", "responsible_unit", "counterpart_unit")
         .order_by("due_date", "item__scorecard__unit__depth", "pk")
     )
     seen: set[tuple[Any, ...]] = set()

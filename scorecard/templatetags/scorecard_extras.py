@@ -6,8 +6,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import localize, number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from scorecard.models import LetterStatus, ScorecardStatus
 
@@ -82,3 +84,42 @@ def num(value: Any) -> str:
     if text in {"-0", ""}:
         return "0"
     return number_format(Decimal(text), force_grouping=True)
+
+
+LIGHT_BADGES = {
+    "green": ("text-bg-success", gettext_lazy("Green")),
+    "yellow": ("text-bg-warning", gettext_lazy("Yellow")),
+    "red": ("text-bg-danger", gettext_lazy("Red")),
+}
+GREY_BADGE = ("text-bg-secondary", gettext_lazy("Grey"))
+
+
+@register.simple_tag
+def light_badge(light: Any, forecast: bool = False) -> str:
+    """An item's light as a badge (colour, deviation, with ``forecast`` a predicted miss).
+    A tag, not an included template: lists render it on every row (an include per row was
+    the largest part of the actuals list's rendering)."""
+    if not light:
+        return format_html(
+            '<span class="badge text-bg-light border" data-colour="">{}</span>',
+            _("No status yet"),
+        )
+    badge, label = LIGHT_BADGES.get(light.colour, GREY_BADGE)
+    html = format_html(
+        '<span class="badge {}" data-colour="{}">{}</span>', badge, light.colour, label
+    )
+    deviation = light.deviation_percent
+    if deviation is not None:
+        html += format_html(
+            ' <span class="small text-nowrap" data-deviation>{}{} %</span>',
+            "+" if deviation > 0 else "",
+            localize(deviation),
+        )
+    if forecast and light.predicted_miss:
+        html += format_html(
+            ' <span class="badge text-bg-light border border-danger text-danger" title="{}">'
+            "{}</span>",
+            _("The year-end forecast misses the target."),
+            _("Predicted miss"),
+        )
+    return html

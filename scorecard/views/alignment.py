@@ -29,13 +29,7 @@ def alignment_view(request: HttpRequest) -> HttpResponse:
             raise Http404
         unit = top
     year = year_of(request)
-    plans = selectors.plans_for(request.user, unit, year)
-    plan_id = request.GET.get("plan", "")
-    plan = (
-        plans.filter(pk=int(plan_id)).first()
-        if plan_id.isdigit()
-        else selectors.default_plan(request.user, unit, year)
-    )
+    plans, plan = selectors.plan_choice(request.user, unit, year, request.GET.get("plan", ""))
     levels_text = request.GET.get("levels", "2")
     levels = min(int(levels_text), 6) if levels_text.isdigit() else 2
     context = {

@@ -1,0 +1,105 @@
+"""The kept headcount of each unit (:class:`org.models.UnitHeadcount`): how many active
+employees work directly in it. The home page's "active employees in your scope" sums it
+over the reader's units instead of counting every employee of the group on each request.
+
+Kept up to date in the transaction of the write that changes an input: an employee saved
+(hired, moved to another unit, deactivated or brought back) or deleted refreshes the unit
+it is in and the unit it was in (signals, connected in ``org.apps``, so services, admin,
+the demo seed and tests' factories all count). Bulk writes that skip signals (the
+generator) call :func:`refresh` themselves. A unit's move changes nobody's unit: the
+counts stay, the scope sums follow the paths. Each refresh recounts its units from the
+employees under a lock per unit, so two writers of one unit run one after the other and
+the second counts what the first committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q, Sum
+
+from org.models import Employee, UnitHeadcount
+from org.scoping import scope_of
+
+# What a loaded employee's unit was, to refresh it too when the employee moves.
+LOADED_UNIT = "_headcount_unit_id"
+
+
+def lock_units(table: str, unit_ids: Iterable[int]) -> None:
+    """Hold a lock per unit of ``table``'s rows until the transaction ends (PostgreSQL
+    advisory locks keyed by the table and the unit, in ascending unit order so that
+    writers of overlapping units never deadlock). SQLite lets one writer in at a time."""
+    if connection.vendor != "postgresql":
+        return
+    units = sorted(set(unit_ids))
+    if units:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s::regclass::oid::int, u) "
+                "FROM (SELECT u FROM unnest(%s::int[]) AS u ORDER BY u) AS ordered",
+                [table, units],
+            )
+
+
+def refresh(unit_ids: Iterable[int | None]) -> None:
+    """Recount the active employees of ``unit_ids`` (two queries and the lock)."""
+    units = sorted({pk for pk in unit_ids if pk is not None})
+    if not units:
+        return
+    lock_units(UnitHeadcount._meta.db_table, units)
+    counts = dict(
+        Employee.objects.filter(unit_id__in=units, active=True)
+        .order_by()
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    UnitHeadcount.objects.bulk_create(
+        [UnitHeadcount(unit_id=pk, active=counts.get(pk, 0)) for pk in units],
+        update_conflicts=True,
+        unique_fields=["unit"],
+        update_fields=["active"],
+    )
+
+
+def refresh_all() -> None:
+    """Recount every unit (after a bulk load; the migration that added the counts)."""
+    from org.models import OrgUnit
+
+    refresh(OrgUnit.objects.values_list("pk", flat=True))
+
+
+def in_scope(user: Any) -> int:
+    """The active employees ``user`` sees: those of the units of their granted subtrees,
+    and themselves (an employee always sees their own record) — what
+    ``Employee.objects.restrict(user).filter(active=True).count()`` counts, in one query
+    over the units."""
+    scope = scope_of(user)
+    own = scope.employee_unit_id
+    got = UnitHeadcount.objects.restrict(user).aggregate(
+        n=Sum("active"), own=Count("pk", filter=Q(unit_id=own) if own is not None else Q())
+    )
+    total = got["n"] or 0
+    if scope.employee_id is not None and not got["own"]:
+        total += 1  # themselves, outside their granted subtrees
+    return total
+
+
+def employee_saved(sender: Any, instance: Employee, raw: bool = False, **kwargs: Any) -> None:
+    """Receiver of employee saves: refresh their unit and the one they were loaded in."""
+    fields = kwargs.get("update_fields")
+    if raw or (fields is not None and not {"unit", "unit_id", "active"} & set(fields)):
+        return
+    before = getattr(instance, LOADED_UNIT, None)
+    if before is None and not kwargs.get("created"):
+        # Loaded without its unit: it may have moved; count every unit it could have left.
+        refresh_all()
+    else:
+        refresh([instance.unit_id, before])
+    setattr(instance, LOADED_UNIT, instance.unit_id)
+
+
+def employee_deleted(sender: Any, instance: Employee, **kwargs: Any) -> None:
+    refresh([instance.unit_id, getattr(instance, LOADED_UNIT, None)])

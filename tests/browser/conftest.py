@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
 from tests import flush
+from tests.access import session_for
 from tests.conftest import need, tasks_in_process
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
@@ -95,9 +95,7 @@ def signed_in(
     pages: list[Any] = []
 
     def sign_in(user: Any) -> Any:
-        client = Client()
-        client.force_login(user)
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        session = session_for(user)
         context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
         )

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from tests import flush
 from tests.access import session_for
@@ -55,6 +56,12 @@ def baseline_rows(django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]
     finally:
         with django_db_blocker.unblock():
             flush.drop_baseline()
+            # While Playwright's event loop runs in this thread, Django keeps this thread's
+            # connections apart from the ones it sees once the loop has stopped (asgiref's
+            # Local is per thread *and* per context when a loop runs). Left open, the
+            # connection of this teardown outlives the session and PostgreSQL refuses to
+            # drop the test database ("is being accessed by other users", after 5 s).
+            connections.close_all()
 
 
 def chromium_available() -> bool:

@@ -16,8 +16,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from lightup.models import LightStatus
+from lightup.sweep import unit_chunks
+from lightup.tally import lock_units
 from lightup.tasks import lightup_sweep_month
 from notifications.models import Notification
 from org.models import OrgUnit
@@ -131,15 +134,24 @@ def test_worker_sweep_equals_in_process_and_never_duplicates(
     assert rows() == expected_rows
     assert messages() == expected_messages
 
-    # Killed in the middle of a sweep: some chunks committed, not all.
+    # Killed in the middle of a sweep: some chunks committed, not all. The test holds the
+    # lock every chunk takes first (lock_units) on the units of all chunks but the first, so
+    # the worker commits the first chunk and then waits: the kill lands mid-sweep however
+    # fast the worker runs (unlocked, it could finish the month between two polls).
     clear()
+    chunks = unit_chunks(YEAR, None, CHUNK)
+    assert len(chunks) > 2
     celery_worker.send_signal(0)  # still alive
-    lightup_sweep_month.delay(YEAR, MONTH, None, CHUNK)
-    wait_until(lambda: LightStatus.objects.exists(), 60, "the first chunk")
-    celery_worker.send_signal(signal.SIGKILL)
-    celery_worker.wait(timeout=30)
+    with transaction.atomic():
+        lock_units([unit for chunk in chunks[1:] for unit in chunk])
+        lightup_sweep_month.delay(YEAR, MONTH, None, CHUNK)
+        wait_until(lambda: LightStatus.objects.exists(), 60, "the first chunk")
+        celery_worker.send_signal(signal.SIGKILL)
+        celery_worker.wait(timeout=30)
+        first = ScorecardItem.objects.filter(scorecard__year=YEAR, scorecard__unit__in=chunks[0])
     partial = LightStatus.objects.count()
     assert 0 < partial < lightup_world, partial
+    assert partial == first.count()  # the first chunk, whole
 
     replacement = start_worker(tmp_path / "media2")
     try:

@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.db import connections
 
 from tests import flush
+from tests.access import session_for
 from tests.conftest import need, tasks_in_process
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
@@ -55,6 +56,12 @@ def baseline_rows(django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]
     finally:
         with django_db_blocker.unblock():
             flush.drop_baseline()
+            # While Playwright's event loop runs in this thread, Django keeps this thread's
+            # connections apart from the ones it sees once the loop has stopped (asgiref's
+            # Local is per thread *and* per context when a loop runs). Left open, the
+            # connection of this teardown outlives the session and PostgreSQL refuses to
+            # drop the test database ("is being accessed by other users", after 5 s).
+            connections.close_all()
 
 
 def chromium_available() -> bool:
@@ -95,9 +102,7 @@ def signed_in(
     pages: list[Any] = []
 
     def sign_in(user: Any) -> Any:
-        client = Client()
-        client.force_login(user)
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        session = session_for(user)
         context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
         )

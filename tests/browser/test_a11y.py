@@ -1,6 +1,9 @@
 """The main page of every role passes axe-core (through axe-playwright-python, which
 carries its own copy of axe.min.js: nothing is fetched) with no serious or critical
-violation: contrast, names of controls, landmarks, labels."""
+violation: contrast, names of controls, landmarks, labels. The same pass, in English, checks
+that the pages do not fault (``tests/browser/faults.py``: console errors, script errors,
+failed requests, responses of 400 or more) — the crawl of every page (``test_crawl``) runs
+in Chinese."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.access import fresh
 from tests.browser.conftest import baseline_rows
+from tests.browser.faults import watch
 from tests.browser.world import build
 
 pytestmark = pytest.mark.browser
@@ -43,12 +47,15 @@ def _serious(page: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_the_main_pages_of_the_role_have_no_serious_accessibility_violation(
+def test_the_main_pages_of_the_role_have_no_serious_accessibility_violation_nor_fault(
     chromium: None, world: Any, signed_in: Any, role: str
 ) -> None:
     page = signed_in(world.cast.member(role).user)
+    faults = watch(page)
     found: list[str] = []
     for url in PAGES:
-        page.goto(url)
+        faults.at = url
+        page.goto(url, wait_until="load")
         found += [f"{url}: {problem}" for problem in _serious(page)]
     assert found == [], "\n".join(found)
+    assert faults == [], "\n".join(faults)

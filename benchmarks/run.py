@@ -43,7 +43,7 @@ from benchmarks.postgres import kept_postgres, throwaway_postgres
 # The modules whose pages the table lists, in order: each exposes ``PAGES`` (name, URL
 # template) and ``prepare() -> dict[str, int]`` (creates once, in the kept database, what its
 # pages need and returns the ids their URL templates name, beyond those of :func:`cast`).
-SECTIONS: list[str] = ["benchmarks.pages_core"]
+SECTIONS: list[str] = ["benchmarks.pages_core", "benchmarks.pages_results"]
 PREFIX = "BENCH"
 
 

@@ -148,9 +148,7 @@ def tier_score(tiers: Tiers, actual: Decimal) -> Decimal:
         if value is not None
     ]
     # Strictly rising once mirrored (:meth:`Tiers.problems`: "order").
-    if polarity in (HIGHER, LOWER) and not all(
-        low[0] < high[0] for low, high in pairwise(anchors)
-    ):
+    if polarity in (HIGHER, LOWER) and not all(low[0] < high[0] for low, high in pairwise(anchors)):
         raise ValueError("tiers cannot be scored: order")
     x = actual if polarity == HIGHER else -actual
     if x >= anchors[-1][0]:

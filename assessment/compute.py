@@ -311,10 +311,34 @@ def _locked_cycle(cycle_id: int) -> AssessmentCycle | None:
 def _small_queries() -> None:
     """On PostgreSQL, no parallel workers and no JIT compilation for the rest of the chunk's
     transaction: its queries each read one chunk's rows, and starting gather workers and
-    compiling expressions cost the server more CPU than they save on them."""
+    compiling expressions cost the server more CPU than they save on them. The write's
+    unnested arrays (a chunk's explanations, some MB) stay in memory instead of a
+    temporary file."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off")
+            cursor.execute(
+                "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off; "
+                "SET LOCAL work_mem = '64MB'"  # the write's arrays of explanations in memory
+            )
+
+
+# What a computation reads of a result on PostgreSQL: its scorecard, the values it computes
+# and compares, the digest and the version (the audit rows are copied by SQL, see
+# :mod:`assessment.writes`).
+COMPUTED_FIELDS = (
+    "scorecard", "quantitative_part", "qualitative_part", "final_score", "grade", "vetoed",
+    "inputs_digest", "version",
+)  # fmt: skip
+
+
+def _computed_fields(results: QuerySet[AssessmentResult]) -> QuerySet[AssessmentResult]:
+    """Only :data:`COMPUTED_FIELDS` on PostgreSQL: the other columns (texts, four dates with
+    their time zone) cost the driver and the model more than the scoring of some results.
+    Elsewhere every field but the explanation: the history rows are built from the
+    instances there."""
+    if connection.vendor == "postgresql":
+        return results.only(*COMPUTED_FIELDS)
+    return results.defer("explanation")
 
 
 def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
@@ -327,10 +351,11 @@ def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
         scheme = cycle.rules
         period = cycle.period_span
         results = list(
-            AssessmentResult.objects.filter(cycle_id=cycle_id, unit_id__in=unit_ids)
-            .select_for_update(of=("self",))
-            .defer("explanation")
-            .order_by("pk")
+            _computed_fields(
+                AssessmentResult.objects.filter(cycle_id=cycle_id, unit_id__in=unit_ids)
+                .select_for_update(of=("self",))
+                .order_by("pk")
+            )
         )
         inputs = load_inputs(cycle, results)
         digests = Digests(period, scheme)

@@ -124,6 +124,8 @@ def period_tiers(
     """The tiers that apply in the period: the annual ones scaled to the period target."""
     if tiers.polarity == RANGE or not tiers.target:
         return tiers
+    if not monthly_plan and period.first_month == 1 and period.last_month == 12:
+        return tiers  # the whole year without a monthly plan: the target is the annual one
     target = period_target(tiers.target, aggregation, period, monthly_plan)
     if target == tiers.target:
         return tiers

@@ -126,21 +126,31 @@ def tier_score(tiers: Tiers, actual: Decimal) -> Decimal:
     the next tier up or down is missing, the "only a target" ratio rule applies.
     Within-range items score 100 inside the range and 0 outside.
     """
-    problems = tiers.problems()
-    if problems:
-        raise ValueError(f"tiers cannot be scored: {', '.join(problems)}")
-    if tiers.polarity == RANGE:
+    polarity = tiers.polarity
+    target = tiers.target
+    if polarity == RANGE or target is None:
+        problems = tiers.problems()
+        if problems:
+            raise ValueError(f"tiers cannot be scored: {', '.join(problems)}")
         inside = tiers.range_low <= actual <= tiers.range_high  # type: ignore[operator]
         return TARGET_POINTS if inside else ZERO
+    # The tiers that are set, worst to best (what :meth:`Tiers.anchors` gives, built here
+    # once per item scored: the same list, without building it twice for the check).
     # Lower-is-better is the mirror image: negate every value and score as higher-better.
-    if tiers.polarity == HIGHER:
-        anchors = tiers.anchors()
-        x = actual
-    else:
-        anchors = [(-value, points) for value, points in tiers.anchors()]
-        x = -actual
-    target = tiers.target
-    assert target is not None
+    anchors = [
+        (value if polarity == HIGHER else -value, points)
+        for value, points in (
+            (tiers.floor, ZERO),
+            (tiers.baseline, BASELINE_POINTS),
+            (target, TARGET_POINTS),
+            (tiers.challenge, CHALLENGE_POINTS),
+        )
+        if value is not None
+    ]
+    # Strictly rising once mirrored (:meth:`Tiers.problems`: "order").
+    if polarity in (HIGHER, LOWER) and not all(low[0] < high[0] for low, high in pairwise(anchors)):
+        raise ValueError("tiers cannot be scored: order")
+    x = actual if polarity == HIGHER else -actual
     if x >= anchors[-1][0]:
         if anchors[-1][1] == CHALLENGE_POINTS:
             return SCORE_CAP

@@ -25,7 +25,7 @@ from lightup.selectors import (
 )
 from lightup.services import lightup_sweep
 from org.scoping import SYSTEM
-from scorecard.models import ScorecardStatus
+from tests import lightup_world
 from tests.conftest import CAST, Cast
 from tests.lightup_world import MONTH, TODAY, YEAR, World, build, grow, item
 
@@ -40,14 +40,7 @@ def user_of(cast: Cast, role: str) -> Any:
 
 @pytest.fixture
 def world(cast: Cast) -> World:
-    world = build(cast)
-    grow(world, 2)
-    # The employee's unit card, signed: the employee sees it as their own (not by subtree).
-    world.cards["engineering"].status = ScorecardStatus.SIGNED
-    world.cards["engineering"].save()
-    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH - 1, today=TODAY)
-    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
-    return world
+    return lightup_world.with_own_unit_card(cast, (MONTH - 1, MONTH))
 
 
 def filter_sets(cast: Cast) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ the month-over-month change of a cell never depends on the filter).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -32,25 +33,28 @@ UNIT = "item__scorecard__unit_id"
 
 @dataclass
 class Cell:
+    """A unit's lights of one column. Read (its colour, parts, change) only once built: the
+    page reads each several times, so each is worked out once."""
+
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(rules.COLOURS, 0))
     before: str | None = None  # worst colour of last month, None without lights then
 
-    @property
+    @cached_property
     def colour(self) -> str:
         return rules.worst(c for c, n in self.counts.items() if n)
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(self.counts.values())
 
-    @property
+    @cached_property
     def parts(self) -> list[tuple[str, str, int]]:
         """(colour, label, count) of the colours present, worst first."""
         present = [c for c in rules.COLOURS if self.counts[c]]
         present.sort(key=lambda c: -rules.SEVERITY[c])
         return [(c, str(Colour(c).label), self.counts[c]) for c in present]
 
-    @property
+    @cached_property
     def change(self) -> str:
         return change_of(self.before, self.colour) if self.total else ""
 

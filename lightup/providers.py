@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, OuterRef, Subquery, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 
 from lightup import rules
@@ -21,7 +21,7 @@ from lightup.models import LightScheme, LightStatus, ObjectiveTally, Rollup
 from scorecard.lights import ItemLight
 from scorecard.models import ScorecardItem
 from spm.clock import clock
-from strategy.kpis import Kpi
+from strategy.kpis import KPIS_SHOWN, Kpi
 
 
 def latest_month() -> tuple[int, int] | None:
@@ -71,19 +71,32 @@ def status_provider(objective_ids: Sequence[int]) -> Mapping[int, str]:
 
 def kpi_provider(user: Any, objective_ids: Sequence[int]) -> Mapping[int, Sequence[Kpi]]:
     """The unit-scorecard items linked to each objective that ``user`` may see (of the
-    latest swept year, else this year), with their latest colour; one query."""
+    latest swept year, else this year), with their latest colour: the first
+    ``KPIS_SHOWN + 1`` of each in unit-tree order (an objective of the whole group is served
+    by every unit: the panel shows the first and says there are more). Two queries: the
+    items, ranked per objective, and their lights."""
     items = ScorecardItem.objects.restrict(user).filter(
         objective_id__in=list(objective_ids), scorecard__employee__isnull=True
     )
-    # The latest swept month's light, in the same query (no light yet: grey).
-    latest = LightStatus.objects.filter(
-        item=OuterRef("pk"), year=_latest("year"), month=_latest("month")
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("objective_id")],
+        order_by=[F("scorecard__unit__path").asc(), F("order").asc(), F("pk").asc()],
     )
-    rows = (
+    rows = list(
         items.filter(scorecard__year=Coalesce(_latest("year"), clock().today().year))
-        .annotate(light=Subquery(latest.values("colour")[:1]))
-        .order_by("scorecard__unit__path", "order", "pk")
-        .values("pk", "objective_id", "name", "indicator__code", "scorecard__unit__name", "light")
+        .annotate(rank=rank)
+        .filter(rank__lte=KPIS_SHOWN + 1)
+        .order_by("objective_id", "rank")
+        .values("pk", "objective_id", "name", "indicator__code", "scorecard__unit__name")
+    )
+    # The latest swept month's light (no light yet: grey).
+    lights = dict(
+        LightStatus.objects.filter(
+            item_id__in=[row["pk"] for row in rows], year=_latest("year"), month=_latest("month")
+        ).values_list("item_id", "colour")
+        if rows
+        else []
     )
     found: dict[int, list[Kpi]] = {}
     for row in rows:
@@ -91,7 +104,7 @@ def kpi_provider(user: Any, objective_ids: Sequence[int]) -> Mapping[int, Sequen
             Kpi(
                 code=row["indicator__code"] or "",
                 name=row["name"],
-                status=row.get("light") or rules.GREY,
+                status=lights.get(row["pk"]) or rules.GREY,
                 unit_name=row["scorecard__unit__name"],
                 url=reverse("lightup-item", args=[row["pk"]]),
             )

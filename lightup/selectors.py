@@ -11,7 +11,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from lightup import rules
 from lightup.models import LightStatus
 from lightup.providers import latest_month, objective_colours
-from lightup.tally import UnitLights, unit_lights_in_scope
+from lightup.tally import UnitLights, lights_in_scope
 from org.scoping import VIEW
 from spm.paginator import capped_page
 
@@ -76,30 +76,16 @@ def board_rows(
     return rows
 
 
-def _total(units: list[UnitLights]) -> dict[str, int]:
-    counts = dict.fromkeys(rules.COLOURS, 0)
-    for unit in units:
-        for colour, n in unit.counts.items():
-            counts[colour] += n
-    return counts
-
-
 @dataclass(frozen=True)
 class BoardTally:
-    """The board's units with their lights by colour, this month and the month before (in
-    January none), read from the tallies: what the counts, the grid's rows and the list's
-    pages need, without counting a million lights for a viewer of the whole group."""
+    """The board's counts by colour, this month and the month before (in January none), and
+    its units with their lights, read from the tallies: what the counts, the grid's rows
+    and the list's pages need, without counting a million lights for a viewer of the whole
+    group."""
 
+    counts: dict[str, int]
+    before_counts: dict[str, int]
     units: list[UnitLights]
-    before: list[UnitLights] | None
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return _total(self.units)
-
-    @property
-    def before_counts(self) -> dict[str, int]:
-        return _total(self.before) if self.before is not None else {}
 
 
 def board_tally(user: Any, filters: BoardFilters) -> BoardTally | None:
@@ -120,11 +106,13 @@ def board_tally(user: Any, filters: BoardFilters) -> BoardTally | None:
     if filters.unit:
         path = OrgUnit.objects.filter(pk=filters.unit).values_list("path", flat=True).first()
         if path is None:
-            return BoardTally([], [] if filters.month > 1 else None)
-
+            none = dict.fromkeys(rules.COLOURS, 0)
+            return BoardTally(none, dict(none) if filters.month > 1 else {}, [])
     months = [filters.month - 1, filters.month] if filters.month > 1 else [filters.month]
-    found = unit_lights_in_scope(user, filters.year, months, path, filters.colour)
-    return BoardTally(found[filters.month], found.get(filters.month - 1))
+    found = lights_in_scope(user, filters.year, months, path, filters.colour)
+    return BoardTally(
+        found.counts[filters.month], found.counts.get(filters.month - 1, {}), found.units
+    )
 
 
 def board_page(

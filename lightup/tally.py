@@ -13,7 +13,7 @@ one), counted directly — a handful of rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -139,47 +139,54 @@ def colour_counts_in_scope(user: Any, year: int, month: int) -> dict[str, int]:
 
 @dataclass
 class UnitLights:
-    """One unit's lights of a month that a viewer may see, by colour."""
+    """One unit's lights of a month that a viewer may see."""
 
     unit_id: int
     path: str
     name: str
     depth: int
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(rules.COLOURS, 0))
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
+    total: int = 0
 
 
-def unit_lights_in_scope(
+@dataclass
+class LightsInScope:
+    """What a viewer may see of some months' lights: each month's count by colour, and the
+    units holding lights of the last of them, in tree order, each with its count."""
+
+    counts: dict[int, dict[str, int]]
+    units: list[UnitLights]
+
+
+def lights_in_scope(
     user: Any, year: int, months: list[int], unit_path: str | None = None, colour: str = ""
-) -> dict[int, list[UnitLights]]:
-    """For each of ``months``, the units holding lights of it that ``user`` may see (within
-    the subtree at ``unit_path``, of ``colour`` when given), in tree order, each with its
-    lights counted by colour: what grouping ``LightStatus.objects.restrict(user)`` by the
-    items' unit answers, read from the tallies (a few thousand rows for the whole group
-    rather than a million lights) in two queries."""
+) -> LightsInScope:
+    """The lights of ``months`` that ``user`` may see (within the subtree at ``unit_path``,
+    of ``colour`` when given) counted by colour, and those of the last month by unit: what
+    grouping ``LightStatus.objects.restrict(user)`` answers, read from the tallies (a few
+    thousand rows for the whole group rather than a million lights) in three queries — the
+    units of the month, the months by colour, the viewer's own lights outside their
+    subtrees — and one row per unit reaches Python."""
+    counts = {month: dict.fromkeys(rules.COLOURS, 0) for month in months}
     found = _in_scope(user, year, months, unit_path, colour)
-    units: dict[int, dict[int, UnitLights]] = {month: {} for month in months}
-    if found is not None:
-        tallies, own = found
-        fields = ("path", "name", "depth")
-        rows = [
-            *tallies.values_list(
-                "month", "unit_id", *(f"unit__{f}" for f in fields), "colour", "lights"
-            ),
-            *own.values_list(
-                "month",
-                "item__scorecard__unit_id",
-                *(f"item__scorecard__unit__{f}" for f in fields),
-                "colour",
-            ).annotate(n=Count("pk")),
-        ]
-        for month, unit_id, path, name, depth, colour_, n in rows:
-            unit = units[month].setdefault(unit_id, UnitLights(unit_id, path, name, depth))
-            unit.counts[colour_] += n
-    return {
-        month: sorted((u for u in of.values() if u.total), key=lambda u: (u.path, u.unit_id))
-        for month, of in units.items()
+    if found is None:
+        return LightsInScope(counts, [])
+    tallies, own = found
+    month = months[-1]
+    fields = ("unit__path", "unit__name", "unit__depth")
+    units = {
+        unit_id: UnitLights(unit_id, path, name, depth, n)
+        for unit_id, path, name, depth, n in tallies.filter(month=month)
+        .values_list("unit_id", *fields)
+        .annotate(n=Sum("lights"))
     }
+    for month_, colour_, n in tallies.values_list("month", "colour").annotate(n=Sum("lights")):
+        counts[month_][colour_] += n
+    for month_, unit_id, path, name, depth, colour_, n in own.values_list(
+        "month", "item__scorecard__unit_id", *(f"item__scorecard__{f}" for f in fields), "colour"
+    ).annotate(n=Count("pk")):
+        counts[month_][colour_] += n
+        if month_ == month:
+            units.setdefault(unit_id, UnitLights(unit_id, path, name, depth)).total += n
+    return LightsInScope(
+        counts, sorted((u for u in units.values() if u.total), key=lambda u: (u.path, u.unit_id))
+    )

@@ -31,6 +31,11 @@ class Kpi:
     url: str = ""
 
 
+# An objective's panel lists this many KPIs (an objective of the whole group is served by
+# every unit's scorecard: thousands); a provider returns at most one more per objective, in
+# the order to show them, so the panel knows there are more.
+KPIS_SHOWN = 30
+
 KpiProvider = Callable[[Any, Sequence[int]], Mapping[int, Sequence[Kpi]]]
 
 _providers: list[KpiProvider] = []

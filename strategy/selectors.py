@@ -18,7 +18,7 @@ from org.models import OrgUnit
 from org.scoping import CHANGE, MANAGER, VIEW, scope_of
 from strategy import layout as map_layout
 from strategy import rules, svg
-from strategy.kpis import Kpi, objective_kpis
+from strategy.kpis import KPIS_SHOWN, Kpi, objective_kpis
 from strategy.models import (
     CauseEffectLink,
     Objective,
@@ -256,20 +256,23 @@ class ObjectiveDetail:
     drivers: list[Objective]  # objectives whose achievement drives this one
     driven: list[Objective]  # objectives this one drives
     cascaded: list[Objective]
-    kpis: list[Kpi]
+    kpis: list[Kpi]  # the first KPIS_SHOWN
+    more_kpis: bool = False  # more KPIs than those
 
 
 def objective_detail(user: Any, pk: Any) -> ObjectiveDetail:
     objective = objective_get(user, pk)
     visible_links = CauseEffectLink.objects.restrict(user)
     related = objectives(user).order_by("perspective__order", "code")
+    kpis = objective_kpis(user, [objective.pk])[objective.pk]
     return ObjectiveDetail(
         objective=objective,
         status=objective_statuses([objective.pk])[objective.pk],
         drivers=list(related.filter(pk__in=visible_links.filter(effect=objective).values("cause"))),
         driven=list(related.filter(pk__in=visible_links.filter(cause=objective).values("effect"))),
         cascaded=list(related.filter(parent=objective)),
-        kpis=objective_kpis(user, [objective.pk])[objective.pk],
+        kpis=kpis[:KPIS_SHOWN],
+        more_kpis=len(kpis) > KPIS_SHOWN,
     )
 
 

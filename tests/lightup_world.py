@@ -21,6 +21,7 @@ from scorecard.models import (
     MonthlyActual,
     Scorecard,
     ScorecardItem,
+    ScorecardStatus,
 )
 from tests.conftest import Cast
 
@@ -114,6 +115,21 @@ def grow(world: World, n: int) -> None:
             unit=world.cast.finance, line_manager=world.cast.sibling_manager
         )
         item(scorecard(world.cast.finance, person), f"Theirs {i}", monthly=Decimal(90))
+
+
+def with_own_unit_card(cast: Cast, months: tuple[int, ...] = (MONTH,)) -> World:
+    """The world grown by two, with the employee's unit card signed (the employee sees it
+    as their own, not by subtree), swept for ``months``."""
+    from lightup.services import lightup_sweep
+    from org.scoping import SYSTEM
+
+    world = build(cast)
+    grow(world, 2)
+    world.cards["engineering"].status = ScorecardStatus.SIGNED
+    world.cards["engineering"].save()
+    for month in months:
+        lightup_sweep(actor=SYSTEM, year=YEAR, month=month, today=TODAY)
+    return world
 
 
 def run_board_job(

@@ -149,11 +149,11 @@ def test_grid_queries_stay_constant(
     grow_units(world, size)
     client = world.cast.client("executive")
     client.get(reverse("home"))
-    # + latest swept month, the units' tallies of both months (the grid's units and the
-    # counts by colour), the viewer's own lights outside their subtrees (both months), the
-    # cells of both months, current plan (two without one), perspectives, units of the
-    # filter, unread count in the navigation, the user's saved filters
-    with django_assert_num_queries(PAGE_BASE + 10):
+    # + latest swept month, the tallies: the month's units (the grid's rows), both months
+    # by colour, the viewer's own lights outside their subtrees (both months); the cells of
+    # both months, current plan (two without one), perspectives, units of the filter,
+    # unread count in the navigation, the user's saved filters
+    with django_assert_num_queries(PAGE_BASE + 11):
         response = client.get(reverse("lightup-board"), {"year": YEAR, "month": MONTH})
     assert response.content.count(b"<tr data-unit=") == 2 + size
     assert response.content.count(b'class="lightup-cell"') == 7 + 2 * size

@@ -15,7 +15,7 @@ from lightup.models import LightScheme, Rollup
 from lightup.services import lightup_sweep
 from org.scoping import SYSTEM
 from scorecard.signals import actuals_changed
-from strategy.kpis import objective_kpis
+from strategy.kpis import KPIS_SHOWN, objective_kpis
 from strategy.status import objective_statuses
 from tests.conftest import Cast
 from tests.factories_scorecard import ObjectiveFactory, PlanFactory
@@ -104,3 +104,31 @@ def test_changed_actuals_are_lit_up_again(
     with django_capture_on_commit_callbacks(execute=True):
         actuals_changed.send(sender=None, year=YEAR, month=MONTH, item_ids=[changed.pk])
     assert LightStatus.objects.filter(item=changed, month=MONTH).exists()
+
+
+@pytest.mark.parametrize("extra", [0, KPIS_SHOWN + 5])
+def test_objective_page_lists_the_first_kpis_in_unit_order_and_says_there_are_more(
+    cast: Cast, objectives: dict[str, Any], extra: int, django_assert_num_queries: Any
+) -> None:
+    """An objective served by every unit lists the first KPIS_SHOWN (tree order, then the
+    items' order) and says there are more; the same queries whatever their number."""
+    mixed = objectives["mixed"]
+    finance = scorecard(cast.finance)
+    for n in range(extra):
+        item(finance, f"Finance {n:02d}", objective=mixed)
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    client = cast.client("executive")
+    url = reverse("strategy-objective-detail", args=[mixed.pk])
+    client.get(url)
+    # the page's queries, of which two for the KPIs (ranked per objective, their lights)
+    with django_assert_num_queries(12):
+        content = client.get(url).content.decode()
+    kpis = objective_kpis(cast.executive.user, [mixed.pk])[mixed.pk]
+    everything = [("engineering", "Big and fine"), ("engineering", "Small and red")] + [
+        ("finance", f"Finance {n:02d}") for n in range(extra)
+    ]
+    paths = {"engineering": cast.engineering.path, "finance": cast.finance.path}
+    everything.sort(key=lambda unit_name: paths[unit_name[0]])
+    assert [k.name for k in kpis] == [name for _unit, name in everything][: KPIS_SHOWN + 1]
+    assert content.count('class="spm-dot spm-light-') >= min(len(everything), KPIS_SHOWN)
+    assert ("data-more-kpis" in content) == (len(everything) > KPIS_SHOWN)

@@ -38,11 +38,11 @@ def test_light_board_queries(world: World, size: int, django_assert_num_queries:
     grown(world, size)
     client = world.cast.client("executive")
     client.get(reverse("home"))  # warm the session
-    # + latest swept month, the units' tallies of this month and the last, the viewer's own
-    # lights outside their subtrees (both months), the page's rows (with last month's
-    # colour), current plan (approved, else latest: two without a plan), perspectives,
-    # units, unread count in the navigation, the saved filters
-    with django_assert_num_queries(PAGE_BASE + 10):
+    # + latest swept month, the tallies: the month's units, both months by colour, the
+    # viewer's own lights outside their subtrees (both months); the page's rows (with last
+    # month's colour), current plan (approved, else latest: two without a plan),
+    # perspectives, units, unread count in the navigation, the saved filters
+    with django_assert_num_queries(PAGE_BASE + 11):
         response = client.get(
             reverse("lightup-board"), {"year": YEAR, "month": MONTH, "view": "list"}
         )

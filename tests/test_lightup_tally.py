@@ -23,10 +23,19 @@ from lightup.selectors import colour_counts
 from lightup.services import lightup_sweep
 from lightup.tally import colour_counts_in_scope
 from org.scoping import SYSTEM, scope_of
-from scorecard.models import ScorecardStatus
 from tests.conftest import CAST, Cast
 from tests.factories_scorecard import ObjectiveFactory, PlanFactory
-from tests.lightup_world import MONTH, TODAY, YEAR, World, build, grow, item, scorecard
+from tests.lightup_world import (
+    MONTH,
+    TODAY,
+    YEAR,
+    World,
+    build,
+    grow,
+    item,
+    scorecard,
+    with_own_unit_card,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +67,7 @@ def rolled_up(objective_ids: list[int], rollup: str = "worst") -> dict[int, str]
 
 @pytest.fixture
 def world(cast: Cast) -> World:
-    world = build(cast)
-    grow(world, 2)
-    # The employee's unit card, signed: the employee sees it as their own (not by subtree).
-    world.cards["engineering"].status = ScorecardStatus.SIGNED
-    world.cards["engineering"].save()
-    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
-    return world
+    return with_own_unit_card(cast)
 
 
 @pytest.mark.parametrize("role", CAST)

@@ -72,10 +72,19 @@ def test_direct_saves_deletes_and_partial_loads_keep_the_counts(cast: Cast) -> N
     unit = OrgUnitFactory(parent=cast.site, name="Night shift")
     people = EmployeeFactory.create_batch(3, unit=unit)
     assert_fresh(cast)
-    # Loaded without its unit, then moved: every unit it could have left is recounted.
+    # Loaded without its unit, then moved: the unit the row was in is recounted too.
     partial = Employee.objects.only("id", "name").get(pk=people[0].pk)
     partial.unit_id = cast.hq.pk
     partial.save()
+    assert_fresh(cast)
+    # Moved through another instance while this one was loaded, then moved again.
+    stale = Employee.objects.get(pk=people[0].pk)
+    other = Employee.objects.get(pk=people[0].pk)
+    other.unit = cast.finance
+    other.save()
+    stale.refresh_from_db()
+    stale.unit = cast.site
+    stale.save()
     assert_fresh(cast)
     people[1].delete()
     assert_fresh(cast)

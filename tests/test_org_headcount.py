@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from org import headcount, services
+from org import headcount, selectors, services
 from org.models import Employee, OrgUnit, RoleAssignment, UnitHeadcount
 from org.scoping import SYSTEM
 from tests.access import MEMBERS
@@ -148,3 +148,16 @@ def test_the_self_arm_counts_an_employee_outside_their_grants(cast: Cast) -> Non
     seen = Employee.objects.restrict(user).filter(active=True).count()
     assert seen == UnitHeadcount.objects.get(unit=cast.finance).active + 1 == 3
     assert headcount.in_scope(user) == seen
+
+
+def test_the_tree_shows_each_units_kept_count(cast: Cast) -> None:
+    empty = OrgUnitFactory(parent=cast.engineering, name="Nobody here yet")
+    EmployeeFactory.create_batch(2, unit=cast.site)
+    EmployeeFactory(unit=cast.site, active=False)
+    user = cast.hr.user
+    children = selectors.org_unit_children(user, cast.engineering)
+    assert {u.pk: u.employee_count for u in children} == {cast.site.pk: 3, empty.pk: 0}
+    (root,) = selectors.org_tree_roots(user)
+    assert (root, root.employee_count) == (cast.group, 0)
+    body = cast.client("hr").get(reverse("org-unit-detail", args=[cast.engineering.pk]))
+    assert "3 people" in body.content.decode()

@@ -9,7 +9,7 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
         from org import headcount, nav
         from org.models import Employee, OrgUnit
@@ -21,6 +21,7 @@ class OrgConfig(AppConfig):
         post_save.connect(tree_changed, sender=OrgUnit, dispatch_uid="org.scope_tree")
         post_delete.connect(tree_changed, sender=OrgUnit, dispatch_uid="org.scope_tree")
         # The kept headcounts of the units an employee joins or leaves (org.headcount).
+        pre_save.connect(headcount.employee_saving, sender=Employee, dispatch_uid="org.headcount")
         post_save.connect(headcount.employee_saved, sender=Employee, dispatch_uid="org.headcount")
         post_delete.connect(
             headcount.employee_deleted, sender=Employee, dispatch_uid="org.headcount"

@@ -23,8 +23,8 @@ from django.db.models import Count, Q, Sum
 from org.models import Employee, UnitHeadcount
 from org.scoping import scope_of
 
-# What a loaded employee's unit was, to refresh it too when the employee moves.
-LOADED_UNIT = "_headcount_unit_id"
+# The unit an employee's row was in before a save, to refresh it too when they move.
+STORED_UNIT = "_headcount_stored_unit_id"
 
 
 def lock_units(table: str, unit_ids: Iterable[int]) -> None:
@@ -65,7 +65,7 @@ def refresh(unit_ids: Iterable[int | None]) -> None:
 
 
 def refresh_all() -> None:
-    """Recount every unit (after a bulk load; the migration that added the counts)."""
+    """Recount every unit (to repair counts after a write that skipped the signals)."""
     from org.models import OrgUnit
 
     refresh(OrgUnit.objects.values_list("pk", flat=True))
@@ -87,19 +87,26 @@ def in_scope(user: Any) -> int:
     return total
 
 
-def employee_saved(sender: Any, instance: Employee, raw: bool = False, **kwargs: Any) -> None:
-    """Receiver of employee saves: refresh their unit and the one they were loaded in."""
+def _counts(instance: Employee, kwargs: dict[str, Any]) -> bool:
+    """Whether the save can change a count (a save of other fields only cannot)."""
     fields = kwargs.get("update_fields")
-    if raw or (fields is not None and not {"unit", "unit_id", "active"} & set(fields)):
-        return
-    before = getattr(instance, LOADED_UNIT, None)
-    if before is None and not kwargs.get("created"):
-        # Loaded without its unit: it may have moved; count every unit it could have left.
-        refresh_all()
-    else:
-        refresh([instance.unit_id, before])
-    setattr(instance, LOADED_UNIT, instance.unit_id)
+    return fields is None or bool({"unit", "unit_id", "active"} & set(fields))
+
+
+def employee_saving(sender: Any, instance: Employee, **kwargs: Any) -> None:
+    """Receiver before an employee's save: the unit the row is in now (read from the row,
+    not the instance: one loaded earlier or refreshed may not say where the row was)."""
+    if instance.pk is not None and _counts(instance, kwargs):
+        stored = Employee.objects.filter(pk=instance.pk).values_list("unit_id", flat=True)
+        setattr(instance, STORED_UNIT, stored.first())
+
+
+def employee_saved(sender: Any, instance: Employee, **kwargs: Any) -> None:
+    """Receiver of employee saves (fixtures loaded included): refresh their unit and the
+    one the row was in."""
+    if _counts(instance, kwargs):
+        refresh([instance.unit_id, instance.__dict__.pop(STORED_UNIT, None)])
 
 
 def employee_deleted(sender: Any, instance: Employee, **kwargs: Any) -> None:
-    refresh([instance.unit_id, getattr(instance, LOADED_UNIT, None)])
+    refresh([instance.unit_id])

@@ -179,13 +179,6 @@ class Employee(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def from_db(cls, db: Any, field_names: Any, values: Any, **kwargs: Any) -> Employee:
-        instance = super().from_db(db, field_names, values, **kwargs)
-        # The unit it was loaded in: a move refreshes both units' headcounts (org.headcount).
-        instance._headcount_unit_id = instance.__dict__.get("unit_id")  # type: ignore[attr-defined]
-        return instance
-
     def clean(self) -> None:
         if self.line_manager_id is not None and self.line_manager_id == self.pk:
             raise ValidationError({"line_manager": _("An employee cannot manage themself.")})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -38,7 +38,8 @@ def org_unit_get(user: Any, pk: Any, action: str = VIEW) -> OrgUnit:
 def with_counts(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
     return units.annotate(
         child_count=_count_of(OrgUnit, "parent"),
-        employee_count=_count_of(Employee, "unit"),
+        # the unit's active people, kept by org.headcount (no row: nobody)
+        employee_count=Coalesce(F("headcount__active"), 0),
     ).select_related("head")
 
 

@@ -50,6 +50,11 @@ def _people(prefix: str) -> dict[str, Any]:
         "roles": sorted(
             (bare(r.unit.code), r.role, bare(r.user.employee.employee_no)) for r in roles
         ),
+        # the kept headcounts, which the bulk writes count themselves (no signals)
+        "headcounts": sorted(
+            (bare(u.code), u.headcount.active, u.employees.filter(active=True).count())
+            for u in units.select_related("headcount")
+        ),
     }
 
 
@@ -67,3 +72,5 @@ def test_the_database_writes_the_same_people_as_the_python_path(
     assert len(in_sql["people"]) == 130
     assert len(in_sql["heads"]) == len(in_sql["roles"]) > 3
     assert in_sql == in_python
+    assert all(kept == fresh for _code, kept, fresh in in_sql["headcounts"])
+    assert sum(kept for _code, kept, _fresh in in_sql["headcounts"]) == 130

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from org import headcount, services
+from org import headcount, selectors, services
 from org.models import Employee, OrgUnit, RoleAssignment, UnitHeadcount
 from org.scoping import SYSTEM
 from tests.access import MEMBERS
@@ -72,10 +72,19 @@ def test_direct_saves_deletes_and_partial_loads_keep_the_counts(cast: Cast) -> N
     unit = OrgUnitFactory(parent=cast.site, name="Night shift")
     people = EmployeeFactory.create_batch(3, unit=unit)
     assert_fresh(cast)
-    # Loaded without its unit, then moved: every unit it could have left is recounted.
+    # Loaded without its unit, then moved: the unit the row was in is recounted too.
     partial = Employee.objects.only("id", "name").get(pk=people[0].pk)
     partial.unit_id = cast.hq.pk
     partial.save()
+    assert_fresh(cast)
+    # Moved through another instance while this one was loaded, then moved again.
+    stale = Employee.objects.get(pk=people[0].pk)
+    other = Employee.objects.get(pk=people[0].pk)
+    other.unit = cast.finance
+    other.save()
+    stale.refresh_from_db()
+    stale.unit = cast.site
+    stale.save()
     assert_fresh(cast)
     people[1].delete()
     assert_fresh(cast)
@@ -139,3 +148,16 @@ def test_the_self_arm_counts_an_employee_outside_their_grants(cast: Cast) -> Non
     seen = Employee.objects.restrict(user).filter(active=True).count()
     assert seen == UnitHeadcount.objects.get(unit=cast.finance).active + 1 == 3
     assert headcount.in_scope(user) == seen
+
+
+def test_the_tree_shows_each_units_kept_count(cast: Cast) -> None:
+    empty = OrgUnitFactory(parent=cast.engineering, name="Nobody here yet")
+    EmployeeFactory.create_batch(2, unit=cast.site)
+    EmployeeFactory(unit=cast.site, active=False)
+    user = cast.hr.user
+    children = selectors.org_unit_children(user, cast.engineering)
+    assert {u.pk: u.employee_count for u in children} == {cast.site.pk: 3, empty.pk: 0}
+    (root,) = selectors.org_tree_roots(user)
+    assert (root, root.employee_count) == (cast.group, 0)
+    body = cast.client("hr").get(reverse("org-unit-detail", args=[cast.engineering.pk]))
+    assert "3 people" in body.content.decode()

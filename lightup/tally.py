@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -24,6 +23,7 @@ from lightup import rules
 from lightup.models import LightStatus, LightTally, ObjectiveTally
 from lightup.rules import ZERO
 from org.scoping import SELF, VIEW, scope_of
+from spm import locks
 from spm.bulk import insert_query
 
 # What both objective roll-ups read of a colour's items: their weights above zero (the
@@ -44,17 +44,7 @@ def lock_units(unit_ids: Iterable[int]) -> None:
     taken in ascending unit order, so writers of overlapping units never deadlock. Other
     databases (SQLite) let one writer at a time in anyway.
     """
-    if connection.vendor != "postgresql":
-        return
-    units = sorted(set(unit_ids))
-    if not units:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s::regclass::oid::int, u) "
-            "FROM (SELECT u FROM unnest(%s::int[]) AS u ORDER BY u) AS ordered",
-            [LightTally._meta.db_table, units],
-        )
+    locks.lock_units(LightTally._meta.db_table, unit_ids)
 
 
 def tally_refresh(

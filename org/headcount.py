@@ -17,30 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from org.models import Employee, UnitHeadcount
 from org.scoping import scope_of
+from spm.locks import lock_units
 
 # The unit an employee's row was in before a save, to refresh it too when they move.
 STORED_UNIT = "_headcount_stored_unit_id"
-
-
-def lock_units(table: str, unit_ids: Iterable[int]) -> None:
-    """Hold a lock per unit of ``table``'s rows until the transaction ends (PostgreSQL
-    advisory locks keyed by the table and the unit, in ascending unit order so that
-    writers of overlapping units never deadlock). SQLite lets one writer in at a time."""
-    if connection.vendor != "postgresql":
-        return
-    units = sorted(set(unit_ids))
-    if units:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s::regclass::oid::int, u) "
-                "FROM (SELECT u FROM unnest(%s::int[]) AS u ORDER BY u) AS ordered",
-                [table, units],
-            )
 
 
 def refresh(unit_ids: Iterable[int | None]) -> None:

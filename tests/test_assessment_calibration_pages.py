@@ -83,7 +83,7 @@ def test_the_calibration_page_costs_the_same_queries_at_two_sizes(
 
 def test_dashboard_and_distribution_count_the_effective_grades_in_one_pass(cast: Cast) -> None:
     cycle = graded(cast, 7)
-    expected = {g: 0 for g in GRADE_ORDER_VALUES}
+    expected = dict.fromkeys(GRADE_ORDER_VALUES, 0)
     for r in AssessmentResult.objects.filter(cycle=cycle):
         expected[r.effective_grade] += 1
     assert expected["good"] and expected["excellent"]  # calibrated_grade counts too

@@ -71,15 +71,6 @@ def scores_visible(user: Actor, result: AssessmentResult) -> bool:
     return result.cycle.status == CycleStatus.PUBLISHED or not is_subject(user, result)
 
 
-def effective_grade_counts(rows: QuerySet[AssessmentResult]) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    for grade, calibrated, n in (
-        rows.values_list("grade", "calibrated_grade").annotate(n=Count("id")).order_by()
-    ):
-        counts[calibrated or grade or ""] += n
-    return {g: counts.get(g, 0) for g in GRADE_ORDER_VALUES}
-
-
 @dataclass
 class Dashboard:
     """HR's view of a running cycle."""
@@ -115,6 +106,13 @@ def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> D
         rated=Count(
             "id", filter=Q(Exists(QualitativeRating.objects.filter(result=OuterRef("pk"))))
         ),
+        # the effective grades in the same pass over the results
+        **{
+            f"grade_{g}": Count(
+                "id", filter=Q(calibrated_grade=g) | Q(calibrated_grade="", grade=g)
+            )
+            for g in GRADE_ORDER_VALUES
+        },
     )
     progress = {
         "total": stats["total"],
@@ -123,7 +121,7 @@ def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> D
         "reviewed": stats["reviewed"],
         "rated": stats["rated"],
         "acknowledged": stats["acknowledged"],
-        "grades": effective_grade_counts(rows),
+        "grades": {g: stats[f"grade_{g}"] for g in GRADE_ORDER_VALUES},
     }
     if cycle.status not in COMPUTABLE_STATUSES:
         return Dashboard(
@@ -231,10 +229,12 @@ def calibration(
     return check, ranked
 
 
-def distribution_by_unit(user: Any, cycle: AssessmentCycle, parent: OrgUnit) -> list[Any]:
-    """Grade counts per child unit of ``parent`` (each child's whole subtree), counted in
-    the database by unit and grade (a few rows per unit, not one per person), then added
-    up per child subtree."""
+def distribution_by_unit(
+    user: Any, cycle: AssessmentCycle, parent: OrgUnit
+) -> tuple[list[Any], dict[str, int]]:
+    """Grade counts per child unit of ``parent`` (each child's whole subtree) and in all of
+    ``parent``'s subtree, counted in the database by unit and grade (a few rows per unit,
+    not one per person) in one query, then added up per child subtree."""
     children = list(
         OrgUnit.objects.restrict(user).filter(parent=parent).order_by("sort_order", "name")
     )
@@ -247,12 +247,15 @@ def distribution_by_unit(user: Any, cycle: AssessmentCycle, parent: OrgUnit) -> 
     )
     child_of = {c.path: c.pk for c in children}
     table: dict[int, Counter[str]] = {c.pk: Counter() for c in children}
+    totals: Counter[str] = Counter()
     for path, grade, calibrated, n in counted:
+        totals[calibrated or grade or ""] += n
         # the child's path: the parent's, then the next id down
         step = path[len(parent.path) :].split("/", 1)[0]
         child = child_of.get(f"{parent.path}{step}/")
         if child is not None:
             table[child][calibrated or grade or ""] += n
-    return [
+    rows = [
         {"unit": c, "counts": [table[c.pk].get(g, 0) for g in GRADE_ORDER_VALUES]} for c in children
     ]
+    return rows, {g: totals.get(g, 0) for g in GRADE_ORDER_VALUES}

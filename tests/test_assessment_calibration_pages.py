@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from assessment import selectors
-from assessment.models import AssessmentResult
+from assessment.models import GRADE_ORDER_VALUES, AssessmentResult
 from assessment.rules import Ranked, check_distribution
 from tests.conftest import Cast
 from tests.factories import EmployeeFactory
@@ -79,3 +79,15 @@ def test_the_calibration_page_costs_the_same_queries_at_two_sizes(
     # menu; the inbox's unread count
     with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
+
+
+def test_dashboard_and_distribution_count_the_effective_grades_in_one_pass(cast: Cast) -> None:
+    cycle = graded(cast, 7)
+    expected = dict.fromkeys(GRADE_ORDER_VALUES, 0)
+    for r in AssessmentResult.objects.filter(cycle=cycle):
+        expected[r.effective_grade] += 1
+    assert expected["good"] and expected["excellent"]  # calibrated_grade counts too
+    assert selectors.cycle_dashboard(cast.hr.user, cycle).grades == expected
+    table, totals = selectors.distribution_by_unit(cast.hr.user, cycle, cast.group)
+    assert totals == expected
+    assert sum(sum(row["counts"]) for row in table) == sum(expected.values())

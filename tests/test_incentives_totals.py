@@ -23,18 +23,16 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
+def rows(found: Any) -> set[tuple[Any, ...]]:
+    return {(t.unit_id, t.grade, t.pool_unit_id, t.people, t.paid, t.base) for t in found}
+
+
 def kept(cycle: AssessmentCycle) -> set[tuple[Any, ...]]:
-    return {
-        (t.unit_id, t.grade, t.pool_unit_id, t.people, t.paid, t.base)
-        for t in PayoutTotal.objects.filter(cycle=cycle)
-    }
+    return rows(PayoutTotal.objects.filter(cycle=cycle))
 
 
 def summed(cycle: AssessmentCycle) -> set[tuple[Any, ...]]:
-    return {
-        (t.unit_id, t.grade, t.pool_unit_id, t.people, t.paid, t.base)
-        for t in totals.fresh(cycle.pk)
-    }
+    return rows(totals.fresh(cycle.pk))
 
 
 def test_the_first_computation_keeps_the_totals(cast: Cast) -> None:

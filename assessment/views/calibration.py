@@ -87,12 +87,7 @@ def distribution(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = selectors.cycle_get(actor_of(request), pk)
     parent = _unit(request, cycle.owner_unit)
     assert parent is not None
-    table = selectors.distribution_by_unit(actor_of(request), cycle, parent)
-    totals = selectors.effective_grade_counts(
-        selectors.scored_results(actor_of(request), cycle).filter(
-            unit__path__startswith=parent.path
-        )
-    )
+    table, totals = selectors.distribution_by_unit(actor_of(request), cycle, parent)
     return render(
         request,
         "assessment/distribution.html",

@@ -8,6 +8,13 @@ so no app edits another's templates.
 The menu is grouped by the management loop — Strategy, Goals, Tracking, Assessment,
 People — each entry naming its group; :func:`grouped_menu` arranges the entries under
 their groups and marks the one the current page belongs to.
+
+Every page shows the menu, so it must cost next to nothing: a contributor's menu depends on
+the user's *roles* only (:func:`menu_key`: signed in or not, superuser, the roles of
+:attr:`Scope.roles` — never a unit, an id or a query), and the entries with their URLs are
+built once per process for each set of roles (:func:`menu_entries`). A request only arranges
+them under their groups and marks the current page; a role granted or revoked changes the
+user's scope, read afresh by every request, and with it the key: the next page shows it.
 """
 
 from __future__ import annotations
@@ -15,8 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -93,18 +101,48 @@ def menu(scope: Scope) -> list[MenuItem]:
     return items
 
 
+def menu_key(scope: Scope) -> tuple[bool, bool, frozenset[str]]:
+    """All a menu may depend on: signed in, superuser, the roles."""
+    return (scope.is_authenticated, scope.superuser, scope.roles)
+
+
+# (menu key, registry version, URL conf, script prefix) -> (group, label, url) of each entry
+_entries: dict[tuple[Any, ...], tuple[tuple[str, StrOrPromise, str], ...]] = {}
+_ENTRIES_MAX = 512  # role sets x URL confs: a handful in a server, more in a test run
+
+
+def menu_entries(scope: Scope) -> tuple[tuple[str, StrOrPromise, str], ...]:
+    """The menu's entries as (group, label, URL), built once per process for each
+    :func:`menu_key` (labels stay lazy: each page shows them in its own language)."""
+    key = (
+        menu_key(scope),
+        registry.menus.version,
+        get_urlconf() or settings.ROOT_URLCONF,
+        get_script_prefix(),
+    )
+    found = _entries.get(key)
+    if found is None:
+        built = []
+        for item in menu(scope):
+            try:
+                built.append((item.group, item.label, item.url))
+            except NoReverseMatch:  # an entry whose URL needs arguments the page lacks
+                continue
+        if len(_entries) >= _ENTRIES_MAX:
+            _entries.clear()
+        found = _entries[key] = tuple(built)
+    return found
+
+
 def grouped_menu(scope: Scope, path: str) -> list[MenuGroup]:
     """The menu under its groups (empty groups left out), the entry whose URL is the
     longest prefix of ``path`` marked active — so an item page under ``/scorecards/``
     marks "Scorecards", and the home page marks nothing."""
     groups = {key: MenuGroup(key, label) for key, label in GROUPS.items()}
     links: list[MenuLink] = []
-    for item in menu(scope):
-        try:
-            link = MenuLink(item.label, item.url)
-        except NoReverseMatch:  # an entry whose URL needs arguments the page lacks
-            continue
-        groups[item.group].links.append(link)
+    for group, label, url in menu_entries(scope):
+        link = MenuLink(label, url)
+        groups[group].links.append(link)
         links.append(link)
     matches = [link for link in links if link.url != "/" and path.startswith(link.url)]
     if matches:

@@ -23,13 +23,17 @@ class Registry(Generic[T]):
 
     kind: str
     _entries: dict[str, tuple[int, T]] = field(default_factory=dict)
+    # moves on with every change: what was built from the entries is stale when it moved
+    version: int = 0
 
     def register(self, name: str, item: T, *, order: int = 100) -> T:
         self._entries[name] = (order, item)
+        self.version += 1
         return item
 
     def unregister(self, name: str) -> None:
-        self._entries.pop(name, None)
+        if self._entries.pop(name, None) is not None:
+            self.version += 1
 
     def __iter__(self) -> Iterator[T]:
         for _order, item in sorted(self._entries.values(), key=lambda entry: entry[0]):

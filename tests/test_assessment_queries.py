@@ -58,15 +58,15 @@ def count(client: Any, url: str) -> int:
 @pytest.mark.parametrize(
     ("role", "page", "expected"),
     [
-        # session, user, scope (2); cycle; root units; stats with the grades;
+        # session, user, scope; cycle; root units; stats with the grades;
         # without scorecard (list + count); missing actuals (list + count); results page
         # (count + rows); menu and step buttons
-        ("hr", "assessment-cycle", 13 + NAV),
-        ("manager", "assessment-team", 7 + NAV),
-        ("hr", "assessment-team", 7 + NAV),
-        # session, user, scope (2); cycle; children; grades by unit and grade (the
+        ("hr", "assessment-cycle", 12 + NAV),
+        ("manager", "assessment-team", 6 + NAV),
+        ("hr", "assessment-team", 6 + NAV),
+        # session, user, scope; cycle; children; grades by unit and grade (the
         # totals too); the menu
-        ("executive", "assessment-distribution", 7 + NAV),
+        ("executive", "assessment-distribution", 6 + NAV),
     ],
 )
 @pytest.mark.parametrize("size", SIZES)
@@ -95,7 +95,7 @@ def test_result_page_query_count_does_not_grow(
     client.get(url)
     # session and scope; result; subject check; items; grades; adjustments, vetoes,
     # exemptions; milestones and their confirmations; review right; rating; menu
-    with django_assert_num_queries(14 + NAV):
+    with django_assert_num_queries(13 + NAV):
         assert client.get(url).status_code == 200
 
 
@@ -132,6 +132,6 @@ def test_a_finalised_cycles_dashboard_looks_for_no_gaps(
     AssessmentCycle.objects.filter(pk=cycle.pk).update(status="finalised")
     client.get(url)  # warm up
     # as the open cycle's (above) without the root units and the two gaps' list and count
-    with django_assert_num_queries(13 + NAV - 5):
+    with django_assert_num_queries(12 + NAV - 5):
         response = client.get(url)
     assert 'id="missing"' not in response.content.decode()

@@ -107,5 +107,5 @@ def test_scheme_list_query_count_does_not_grow(
     client = cast.client("hr")
     url = reverse("assessment-schemes")
     client.get(url)
-    with django_assert_num_queries(5 + NAV):  # the same for one scheme and for six
+    with django_assert_num_queries(4 + NAV):  # the same for one scheme and for six
         assert client.get(url).status_code == 200

@@ -17,7 +17,7 @@ from tests.factories import EmployeeFactory, OrgUnitFactory
 from tests.factories_scorecard import ItemFactory, ScorecardFactory
 
 pytestmark = pytest.mark.django_db
-BASE = 4  # any signed-in API request (tests/test_org_queries.py)
+BASE = 3  # any signed-in API request (tests/test_org_queries.py)
 
 
 def walk(client: Any, url: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

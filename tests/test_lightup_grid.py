@@ -20,7 +20,7 @@ from tests.factories import OrgUnitFactory
 from tests.lightup_world import MONTH, TODAY, YEAR, World, build, item, scorecard
 
 pytestmark = pytest.mark.django_db
-PAGE_BASE = 4  # session, user, scope (see test_lightup_queries)
+PAGE_BASE = 3  # session, user, scope (see test_lightup_queries)
 
 
 @pytest.fixture

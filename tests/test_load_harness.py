@@ -79,3 +79,8 @@ def test_the_table_lists_every_endpoint_its_errors_and_the_share_of_each_ceiling
     assert "| **all of the mix** | 100 | 5.0 | 120 ms | 300 ms | 2 |" in printed
     assert "Throughput: 25.0% of the ceiling." in printed
     assert "CPU seconds gunicorn 1.0, PostgreSQL 2.0" in printed
+    # 100 requests served: 10 ms of gunicorn, 20 ms of PostgreSQL each
+    assert "CPU a request (the figure to compare on a shared machine): gunicorn 10.0 ms, " in (
+        printed
+    )
+    assert "PostgreSQL 20.0 ms:" in printed

@@ -33,11 +33,11 @@ def test_a_managers_scope_holds_the_ids_of_their_subtree(cast: Cast) -> None:
     }
 
 
-def test_the_scope_costs_the_same_two_queries_as_before(cast: Cast) -> None:
+def test_the_scope_with_its_subtrees_is_read_in_one_query(cast: Cast) -> None:
     user = cast.manager.user
     with CaptureQueriesContext(connection) as queries:
         scope_of(user)
-    assert len(queries.captured_queries) == 2
+    assert len(queries.captured_queries) == 1
 
 
 def test_a_managers_filter_reads_the_rows_unit_column_without_joining_the_units(

@@ -52,9 +52,9 @@ def test_api_count_is_capped_in_one_query_at_any_size(
     monkeypatch.setattr(CappedPaginator, "cap", 5)
     OrgUnitFactory.create_batch(people, parent=cast.engineering)
     client = cast.client("executive")
-    # The signed-in base (4, see test_org_queries), the capped count, the page. (The big
+    # The signed-in base (3, see test_org_queries), the capped count, the page. (The big
     # lists — employees, scorecards, items, actuals — page by cursor: test_cursor_pagination.)
-    with django_assert_num_queries(4 + 2):
+    with django_assert_num_queries(3 + 2):
         response = client.get("/api/v1/org-units/?page_size=2")
     assert response.status_code == 200
     assert response.json()["count"] == 6

@@ -40,9 +40,10 @@ def cast(shared_cast: Cast) -> Cast:
 
 SIZES = [1, 8]
 
-# Any signed-in page: session, user, scope (role assignments, employee record).
-PAGE_BASE = 4
-API_BASE = 4
+# Any signed-in page: session, user, scope (role assignments and employee record, one
+# statement).
+PAGE_BASE = 3
+API_BASE = 3
 NAV = 1  # the inbox's unread count in the navigation (notifications app)
 
 

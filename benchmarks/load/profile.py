@@ -10,6 +10,10 @@ asks ``--url`` once to warm the process up, then ``--requests`` times under cPro
 prints the CPU seconds and queries per request and the functions that cost most. The cost
 every request pays before its view runs shows best on a cheap page: the sign-in page, which
 sends a signed-in person home (``/accounts/login/``, the load test's signed-in ceiling).
+
+``--plumbing N`` measures only what every page pays for the user before its view: the scope
+read (:func:`org.scoping.scope_of` on a freshly loaded user, as each request has) and the
+menu (:func:`spm.nav.grouped_menu`), N times, best of five, in Python CPU a request.
 """
 
 from __future__ import annotations
@@ -44,6 +48,24 @@ def person(role: str) -> Any:
     return someone.user
 
 
+def plumbing(user: Any, times: int) -> None:
+    """Python CPU a request of the scope read, and of the scope read and the menu."""
+    from org.scoping import scope_of
+    from spm import nav
+
+    best: dict[str, float] = {}
+    for _ in range(5):
+        for what in ("scope", "scope and menu"):
+            cpu = time.process_time()
+            for _ in range(times):
+                scope = scope_of(type(user)(pk=user.pk, is_superuser=user.is_superuser))
+                if what != "scope":
+                    nav.grouped_menu(scope, "/scorecards/my/")
+            cpu = (time.process_time() - cpu) / times * 1000
+            best[what] = min(best.get(what, cpu), cpu)
+    print(", ".join(f"{what}: {cpu:.3f} ms a request" for what, cpu in best.items()))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--keep", type=Path, required=True, help="kept PostgreSQL directory")
@@ -53,6 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="tottime", choices=["tottime", "cumtime"])
+    parser.add_argument("--plumbing", type=int, default=0, help="scope and menu, N times")
     args = parser.parse_args(argv)
     os.environ.update(SPM_DEBUG="0", SPM_SECURE_SSL_REDIRECT="0", SPM_ALLOWED_HOSTS="testserver")
     os.environ.setdefault("SPM_SECRET_KEY", "profile-" + "x" * 50)
@@ -73,6 +96,9 @@ def main(argv: list[str] | None = None) -> None:
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
+        if args.plumbing:
+            plumbing(person(args.role), args.plumbing)
+            return
         client = Client()
         client.force_login(person(args.role), "django.contrib.auth.backends.ModelBackend")
         first = client.get(args.url)

@@ -20,10 +20,12 @@ Locust runs headless against it, one run after the other on the same server:
    and anonymous (the favicon redirect: every middleware, no query).
 
 It prints one Markdown table a run — requests, requests/s, median, p95 and errors per
-endpoint, with Locust's list of what failed — the mix's throughput as a share of each
-ceiling, and for each run the CPU seconds gunicorn (master and workers), PostgreSQL (the
-whole server), the Celery worker and Locust used and the load average before and after: on a
-shared machine the wall times wait for a core. The tasks still queued when a mix ends are
+endpoint (named "<page> (<role>)": one row per page and role), with Locust's list of what
+failed — the mix's throughput as a share of each ceiling, and for each run the CPU seconds
+gunicorn (master and workers), PostgreSQL (the whole server), the Celery worker and Locust
+used, the CPU milliseconds of gunicorn and PostgreSQL per request served, and the load
+average before and after: on a shared machine the wall times wait for a core, and the CPU a
+request is the figure to compare between runs. The tasks still queued when a mix ends are
 counted; the server and worker logs are kept in ``<keep>/logs``. Locust is taken from this
 interpreter, or from ``SPM_LOCUST`` (a ``locust`` executable in a virtualenv of its own).
 """
@@ -58,6 +60,7 @@ from tests.harness import ROOT, Redis, free_port, wait_for_port
 
 MANIFEST = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 COUNTS = {"employee": 30, "manager": 12, "HR": 5, "executive": 3}
+PER_REQUEST = ("gunicorn", "PostgreSQL")  # the servers whose CPU each request costs
 
 
 def sign_in(user: Any) -> str:
@@ -265,9 +268,17 @@ def rows(csv_path: Path) -> list[dict[str, str]]:
 
 
 def table(phase: Phase, ceilings: list[Phase]) -> str:
+    served = max(int(phase.total()["Request Count"]), 1)
+    per_request = [
+        f"{name} {phase.cpu[name] / served * 1000:.1f} ms"
+        for name in PER_REQUEST
+        if name in phase.cpu
+    ]
     lines = [
         f"{phase.label}; load average {phase.load[0]:.1f} -> {phase.load[1]:.1f}; CPU seconds "
         + ", ".join(f"{name} {seconds:.1f}" for name, seconds in phase.cpu.items())
+        + "; CPU a request (the figure to compare on a shared machine): "
+        + ", ".join(per_request)
         + ":\n",
         "| endpoint | requests | requests/s | median | p95 | errors |",
         "|---|---|---|---|---|---|",

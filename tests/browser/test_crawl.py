@@ -57,7 +57,9 @@ def _walk(page: Any, live_server: Any) -> tuple[list[str], list[str], int]:
 
     def get(url: str) -> tuple[int, str, str]:
         faults.at = url
-        response = page.goto(live_server.url + url, wait_until="load")
+        # A minute, not the 15 s of other steps: under load the first page of a process
+        # (templates compiled, the live server's middleware built) took longer once.
+        response = page.goto(live_server.url + url, wait_until="load", timeout=60_000)
         status = response.status if response else 0
         kind = (response.headers.get("content-type", "") if response else "") or ""
         if "html" in kind:

@@ -121,7 +121,7 @@ def test_objective_page_lists_the_first_kpis_in_unit_order_and_says_there_are_mo
     url = reverse("strategy-objective-detail", args=[mixed.pk])
     client.get(url)
     # the page's queries, of which two for the KPIs (ranked per objective, their lights)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         content = client.get(url).content.decode()
     kpis = objective_kpis(cast.executive.user, [mixed.pk])[mixed.pk]
     everything = [("engineering", "Big and fine"), ("engineering", "Small and red")] + [

@@ -1,7 +1,7 @@
 """Server time of the assessment, incentives and reviews pages and list endpoints, per role.
 
-    python -m benchmarks.pages_results --keep /work/benchdata/NAME [--repeat 5]
-                                       [--only "team results"] [--no-analyse]
+    python -m benchmarks.run --keep DIR --section pages_results [--repeat 5]
+                             [--only "team results"]
 
 A section of the page table (``benchmarks.run``): :data:`PAGES` names every page and list
 endpoint of the three apps (URL templates with ``{name}`` ids), :func:`prepare` creates once
@@ -15,15 +15,8 @@ same measurement, the same table.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import datetime as dt
-import os
-import statistics
-import sys
 import time
-from functools import partial
-from pathlib import Path
 from typing import Any
 
 CYCLE_NAME = "Pages annual BENCH"
@@ -193,66 +186,3 @@ def prepare() -> dict[str, int]:
         "interview": interview.pk,
         "appeal": appeal.pk,
     }
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--keep", type=Path, required=True, help="a kept data directory")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--only", action="append", default=[], help="page names to run")
-    parser.add_argument("--no-analyse", action="store_true", help="skip the VACUUM ANALYZE")
-    args = parser.parse_args(argv)
-    from benchmarks.postgres import kept_postgres
-
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(kept_postgres(args.keep.resolve()))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spm.settings")
-        os.environ.setdefault("SPM_TASKS_EAGER", "1")
-        import django
-
-        django.setup()
-        from django.conf import settings
-        from django.core.management import call_command
-        from django.db import connections
-        from django.test import Client
-        from django.test.utils import setup_test_environment
-
-        from benchmarks.run import cast, measure, percentile, populate
-
-        stack.callback(connections.close_all)
-        setup_test_environment()
-        settings.ALLOWED_HOSTS = ["*"]
-        if args.no_analyse:
-            call_command("migrate", verbosity=0)
-            generated = "reused"
-        else:
-            generated = populate(0, args.keep, fresh=False)
-        people, ids = cast("BENCH")
-        ids |= prepare()
-        print(
-            f"\nPostgreSQL, ({generated}), {args.repeat} requests each, server time "
-            f"(Django test client); ids {ids}; load average at the start "
-            f"{os.getloadavg()[0]:.1f}:\n"
-        )
-        print("| page | as | median | p95 | SQL | Python CPU | PostgreSQL CPU | queries | status |")
-        print("|---|---|---|---|---|---|---|---|---|")
-        pages = [p for p in PAGES if not args.only or p[0] in args.only]
-        for name, url in pages:
-            for role, person in people.items():
-                client = Client()
-                client.force_login(person.user)
-                got = measure(partial(client.get, url.format(**ids)), args.repeat)
-                backend = "-" if got.backend is None else f"{got.backend:,.0f} ms"
-                print(
-                    f"| {name} | {role} | {statistics.median(got.times):,.0f} ms "
-                    f"| {percentile(got.times, 0.95):,.0f} ms "
-                    f"| {statistics.median(got.sql):,.0f} ms "
-                    f"| {statistics.median(got.cpu):,.0f} ms | {backend} "
-                    f"| {got.queries} | {got.status} |",
-                    flush=True,
-                )
-        print(f"\nload average at the end: {os.getloadavg()[0]:.1f}")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

@@ -157,3 +157,23 @@ def test_grid_queries_stay_constant(
         response = client.get(reverse("lightup-board"), {"year": YEAR, "month": MONTH})
     assert response.content.count(b"<tr data-unit=") == 2 + size
     assert response.content.count(b'class="lightup-cell"') == 7 + 2 * size
+
+
+def test_names_in_the_grid_are_escaped_and_their_drill_down_links_round_trip(
+    world: World,
+) -> None:
+    """The grid's body is written in Python (lightup.grid.body_html), not the template
+    language: names must still be escaped, and a column named with reserved characters
+    must still drill down to exactly its items."""
+    unit = OrgUnitFactory(parent=world.cast.engineering, name='<b>R&D "east"</b>')
+    odd = item(scorecard(unit), "Cost <& yield> 50%/year", monthly=Decimal(80))  # type: ignore[arg-type]
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    client = world.cast.client("executive")
+    page = client.get(reverse("lightup-board"), {"year": YEAR, "month": MONTH}).content.decode()
+    assert "<b>" not in page
+    assert "&lt;b&gt;R&amp;D &quot;east&quot;&lt;/b&gt;" in page
+    link = re.search(rf'href="([^"]*only_unit={unit.pk}&amp;item=[^"]*)"', page)
+    assert link is not None
+    assert "Cost%20%3C%26%20yield%3E%2050%25/year" in link.group(1)
+    listed = client.get(link.group(1).replace("&amp;", "&")).content
+    assert {int(pk) for pk in re.findall(rb'data-item="(\d+)"', listed)} == {odd.pk}

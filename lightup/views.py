@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lightup import selectors
+from lightup.board_html import list_body_html
 from lightup.chart import ChartData, item_chart_svg
-from lightup.grid import board_grid
+from lightup.grid import board_grid, body_html
 from lightup.models import Colour, LightStatus
 from lightup.services import may_sweep
 from lightup.tasks import lightup_sweep_job
@@ -66,6 +67,7 @@ def board(request: HttpRequest) -> HttpResponse:
         units = tally.units if tally is not None else None
         context["grid"] = board_grid(request.user, filters, request.GET.get("page"), units)
         context["page"] = context["grid"].page
+        context["grid_body"] = body_html(context["grid"], filters)
     else:
         page = selectors.board_page(
             request.user, filters, request.GET.get("page"), PAGE_SIZE, tally
@@ -73,6 +75,7 @@ def board(request: HttpRequest) -> HttpResponse:
         for row in page.object_list:
             row.change = selectors.change_of(getattr(row, "previous_colour", None), row.colour)
         context["page"] = page
+        context["list_body"] = list_body_html(page.object_list)
     if tally is not None:
         counts, before = tally.counts, tally.before_counts
     else:

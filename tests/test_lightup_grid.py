@@ -13,6 +13,7 @@ from django.urls import reverse
 from lightup.grid import board_grid
 from lightup.selectors import BoardFilters
 from lightup.services import lightup_sweep
+from org.models import OrgUnit
 from org.scoping import SYSTEM
 from scorecard.models import ActualStatus, MonthlyActual
 from tests.conftest import Cast
@@ -157,3 +158,44 @@ def test_grid_queries_stay_constant(
         response = client.get(reverse("lightup-board"), {"year": YEAR, "month": MONTH})
     assert response.content.count(b"<tr data-unit=") == 2 + size
     assert response.content.count(b'class="lightup-cell"') == 7 + 2 * size
+
+
+def test_names_in_the_grid_are_escaped_and_their_drill_down_links_round_trip(
+    world: World,
+) -> None:
+    """The grid's body is written in Python (lightup.grid.body_html), not the template
+    language: names must still be escaped, and a column named with reserved characters
+    must still drill down to exactly its items."""
+    unit: OrgUnit = OrgUnitFactory(parent=world.cast.engineering, name='<b>R&D "east"</b>')  # type: ignore[assignment]
+    odd = item(scorecard(unit), "Cost <& yield> 50%/year", monthly=Decimal(80))
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    client = world.cast.client("executive")
+    page = client.get(reverse("lightup-board"), {"year": YEAR, "month": MONTH}).content.decode()
+    assert "<b>" not in page
+    assert "&lt;b&gt;R&amp;D &quot;east&quot;&lt;/b&gt;" in page
+    link = re.search(rf'href="([^"]*only_unit={unit.pk}&amp;item=[^"]*)"', page)
+    assert link is not None
+    assert "Cost%20%3C%26%20yield%3E%2050%25/year" in link.group(1)
+    listed = client.get(link.group(1).replace("&amp;", "&")).content
+    assert {int(pk) for pk in re.findall(rb'data-item="(\d+)"', listed)} == {odd.pk}
+
+
+def test_the_list_view_escapes_names_and_links_each_light_to_its_item(world: World) -> None:
+    """The list's rows are written in Python (lightup.board_html), not the template
+    language: names stay escaped, and each row links to its item's chart."""
+    from tests.factories_strategy import ObjectiveFactory
+
+    unit = OrgUnitFactory(parent=world.cast.engineering, name="<i>Ops & Co</i>")
+    objective = ObjectiveFactory(perspective__name="<u>Customer</u>")
+    odd = item(scorecard(unit), "<s>Churn</s>", monthly=Decimal(80), objective=objective)  # type: ignore[arg-type]
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    client = world.cast.client("executive")
+    params: dict[str, Any] = {"year": YEAR, "month": MONTH, "view": "list"}
+    page = client.get(reverse("lightup-board"), params).content.decode()
+    for raw in ("<i>", "<u>", "<s>"):
+        assert raw not in page
+    assert '<th colspan="10" scope="rowgroup">&lt;i&gt;Ops &amp; Co&lt;/i&gt;</th>' in page
+    assert "&lt;u&gt;Customer&lt;/u&gt;" in page
+    link = reverse("lightup-item", args=[odd.pk]) + f"?year={YEAR}&amp;month={MONTH}"
+    assert f'<a href="{link}">&lt;s&gt;Churn&lt;/s&gt;</a>' in page
+    assert f'<tr data-item="{odd.pk}" data-colour="red">' in page

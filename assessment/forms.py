@@ -17,6 +17,7 @@ from assessment.models import (
 )
 from org.models import OrgUnit
 from spm.forms import BootstrapMixin, bootstrap
+from spm.widgets import QuickSelect, QuickSelectMultiple
 
 
 class CycleForm(BootstrapMixin, forms.Form):
@@ -30,8 +31,13 @@ class CycleForm(BootstrapMixin, forms.Form):
         initial=1,
         help_text=_("Month 1-12, half year 1-2, or 1 for the year."),
     )
-    owner_unit = forms.ModelChoiceField(label=_("Run by"), queryset=OrgUnit.objects.none())
-    root_units = forms.ModelMultipleChoiceField(label=_("Scope"), queryset=OrgUnit.objects.none())
+    # ~760 units at two levels for the group's HR: one-pass selects (spm.widgets)
+    owner_unit = forms.ModelChoiceField(
+        label=_("Run by"), queryset=OrgUnit.objects.none(), widget=QuickSelect
+    )
+    root_units = forms.ModelMultipleChoiceField(
+        label=_("Scope"), queryset=OrgUnit.objects.none(), widget=QuickSelectMultiple
+    )
     scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=AssessmentScheme.objects.none())
     self_assessment_due = forms.DateField(label=_("Self-assessment due"), required=False)
     review_due = forms.DateField(label=_("Review due"), required=False)

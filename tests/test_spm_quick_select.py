@@ -1,0 +1,69 @@
+"""The one-pass selects (spm.widgets) write the markup Django's selects write — the same
+attributes, values, selected marks and escaped labels — and the cycle form's unit fields
+use them with unchanged validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django import forms
+from django.test.html import parse_html
+
+from assessment.forms import CycleForm
+from spm.widgets import QuickSelect, QuickSelectMultiple
+
+CHOICES = [("", "---------"), (1, "Group"), (2, "R&D <east>"), ('x"y', "Quote's"), (None, "none")]
+
+
+def both(quick: type[forms.Select], plain: type[forms.Select], value: Any, **attrs: Any) -> None:
+    rendered = [
+        widget(attrs={"class": "form-select"}, choices=CHOICES).render("unit", value, attrs)
+        for widget in (quick, plain)
+    ]
+    assert parse_html(rendered[0]) == parse_html(rendered[1])
+
+
+@pytest.mark.parametrize("value", [None, "", 1, "2", 'x"y', 99])
+def test_a_single_select_writes_what_django_writes(value: Any) -> None:
+    both(QuickSelect, forms.Select, value, id="id_unit", required=True, disabled=False)
+
+
+@pytest.mark.parametrize("value", [None, [], [1], ["1", "2"], [2, 'x"y', 99]])
+def test_a_multiple_select_writes_what_django_writes(value: Any) -> None:
+    both(
+        QuickSelectMultiple, forms.SelectMultiple, value, id="id_units", **{"aria-invalid": "true"}
+    )
+
+
+def test_labels_and_values_are_escaped() -> None:
+    html = QuickSelect(choices=CHOICES).render("unit", 2)
+    assert "R&amp;D &lt;east&gt;" in html and 'value="x&quot;y"' in html
+    assert '<option value="2" selected>' in html and "<east>" not in html
+
+
+def test_only_the_first_match_is_selected_in_a_single_select() -> None:
+    html = QuickSelect(choices=[(1, "a"), ("1", "b")]).render("unit", 1)
+    assert html.count(" selected") == 1
+
+
+def test_option_groups_fall_back_to_django() -> None:
+    grouped = [("Top", [(1, "Group")]), (2, "Headquarters")]
+    rendered = [w(choices=grouped).render("unit", 1) for w in (QuickSelect, forms.Select)]
+    assert parse_html(rendered[0]) == parse_html(rendered[1])
+    assert "<optgroup" in rendered[0]
+
+
+@pytest.mark.django_db
+def test_the_cycle_form_keeps_its_choices_and_its_validation(cast: Any) -> None:
+    form = CycleForm(
+        {"owner_unit": str(cast.site.pk), "root_units": [str(cast.group.pk), "999999"]},
+        user=cast.hr.user,
+    )
+    assert not form.is_valid()
+    # the site team is at depth 3: not a choice, whichever widget shows the list
+    assert "owner_unit" in form.errors and "root_units" in form.errors
+    html = str(form["root_units"])
+    assert f'<option value="{cast.group.pk}" selected>Group</option>' in html
+    assert f'value="{cast.site.pk}"' not in html
+    assert 'aria-invalid="true"' in html and "is-invalid" in html

@@ -1,9 +1,10 @@
-"""The one-pass selects (spm.widgets) write the markup Django's selects write — the same
-attributes, values, selected marks and escaped labels — and the cycle form's unit fields
-use them with unchanged validation."""
+"""The one-pass widgets (spm.widgets) write the markup Django's widgets write — the same
+attributes, values, selected marks and escaped labels — and the cycle form's unit fields and
+the what-if's pool fields use them with unchanged validation."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -11,7 +12,9 @@ from django import forms
 from django.test.html import parse_html
 
 from assessment.forms import CycleForm
-from spm.widgets import QuickSelect, QuickSelectMultiple
+from incentives.forms import WhatIfForm
+from incentives.models import BonusScheme
+from spm.widgets import QuickHiddenInput, QuickNumberInput, QuickSelect, QuickSelectMultiple
 
 CHOICES = [("", "---------"), (1, "Group"), (2, "R&D <east>"), ('x"y', "Quote's"), (None, "none")]
 
@@ -67,3 +70,35 @@ def test_the_cycle_form_keeps_its_choices_and_its_validation(cast: Any) -> None:
     assert f'<option value="{cast.group.pk}" selected>Group</option>' in html
     assert f'value="{cast.site.pk}"' not in html
     assert 'aria-invalid="true"' in html and "is-invalid" in html
+
+
+@pytest.mark.parametrize("value", [None, "", 0, Decimal("12.50"), "1e3", '"><b>x'])
+@pytest.mark.parametrize(
+    ("quick", "plain"),
+    [(QuickNumberInput, forms.NumberInput), (QuickHiddenInput, forms.HiddenInput)],
+)
+def test_an_input_writes_what_django_writes(
+    quick: type[forms.Input], plain: type[forms.Input], value: Any
+) -> None:
+    rendered = [
+        widget(attrs={"class": "form-control", "step": "0.01", "min": 0}).render(
+            "pool_7", value, {"id": "id_pool_7", "aria-invalid": "true", "disabled": False}
+        )
+        for widget in (quick, plain)
+    ]
+    assert parse_html(rendered[0]) == parse_html(rendered[1])
+    assert "<b>" not in rendered[0]
+
+
+@pytest.mark.django_db
+def test_the_whatif_pool_fields_keep_their_checks(cast: Any) -> None:
+    scheme = BonusScheme(name="Default", version=0)
+    units = [cast.group, cast.hq]
+    form = WhatIfForm({f"pool_{cast.group.pk}": "-5", f"pool_{cast.hq.pk}": "abc"},
+                      scheme=scheme, units=units)  # fmt: skip
+    assert not form.is_valid()
+    assert {f"pool_{cast.group.pk}", f"pool_{cast.hq.pk}"} <= set(form.errors)
+    field = form[f"pool_{cast.hq.pk}"]
+    html = str(field)
+    assert 'value="abc"' in html and 'type="text"' in html and "is-invalid" in html
+    assert f'type="hidden" name="pool_{cast.hq.pk}" value="abc"' in field.as_hidden()

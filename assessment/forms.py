@@ -46,8 +46,14 @@ class CycleForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.restrict(user).filter(depth__lte=2).order_by("path")
-        self.fields["owner_unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["root_units"].queryset = units  # type: ignore[attr-defined]
+        owner, roots = self.fields["owner_unit"], self.fields["root_units"]
+        owner.queryset = roots.queryset = units  # type: ignore[attr-defined]
+        # What the selects list: ids and names (an org unit's str) in one query, no model per
+        # option; what is posted is still checked against the querysets above.
+        shown: list[tuple[Any, Any]] = list(units.values_list("pk", "name"))
+        empty = owner.empty_label  # type: ignore[attr-defined]
+        owner.widget.choices = shown if empty is None else [("", empty), *shown]
+        roots.widget.choices = shown
         self.fields["scheme"].queryset = AssessmentScheme.objects.restrict(user).filter(  # type: ignore[attr-defined]
             current=True
         )

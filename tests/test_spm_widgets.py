@@ -78,7 +78,7 @@ def test_the_cycle_form_keeps_its_choices_and_its_validation(cast: Any) -> None:
     [(QuickNumberInput, forms.NumberInput), (QuickHiddenInput, forms.HiddenInput)],
 )
 def test_an_input_writes_what_django_writes(
-    quick: type[forms.Input], plain: type[forms.Input], value: Any
+    quick: type[forms.Widget], plain: type[forms.Widget], value: Any
 ) -> None:
     rendered = [
         widget(attrs={"class": "form-control", "step": "0.01", "min": 0}).render(
@@ -102,3 +102,16 @@ def test_the_whatif_pool_fields_keep_their_checks(cast: Any) -> None:
     html = str(field)
     assert 'value="abc"' in html and 'type="text"' in html and "is-invalid" in html
     assert f'type="hidden" name="pool_{cast.hq.pk}" value="abc"' in field.as_hidden()
+
+
+@pytest.mark.django_db
+def test_the_cycle_form_lists_what_its_querysets_hold(cast: Any) -> None:
+    cast.finance.name = "Finance & <audit>"
+    cast.finance.save()
+    form = CycleForm(user=cast.hr.user)
+    for name, plain in (("owner_unit", forms.Select), ("root_units", forms.SelectMultiple)):
+        field = form.fields[name]
+        walked = type(field)(queryset=field.queryset, widget=plain)  # type: ignore[attr-defined,call-arg]
+        expected = walked.widget.render(name, None, {"id": f"id_{name}", "class": "form-select"})
+        assert parse_html(str(form[name])) == parse_html(expected.replace(">", " required>", 1))
+    assert "Finance &amp; &lt;audit&gt;" in str(form["owner_unit"])

@@ -10,13 +10,21 @@ from typing import Any
 import pytest
 from django import forms
 from django.test.html import parse_html
+from django.utils.safestring import mark_safe
 
 from assessment.forms import CycleForm
 from incentives.forms import WhatIfForm
 from incentives.models import BonusScheme
 from spm.widgets import QuickHiddenInput, QuickNumberInput, QuickSelect, QuickSelectMultiple
 
-CHOICES = [("", "---------"), (1, "Group"), (2, "R&D <east>"), ('x"y', "Quote's"), (None, "none")]
+CHOICES = [
+    ("", "---------"),
+    (1, "Group"),
+    (2, "R&D <east>"),
+    ('x"y', "Quote's"),
+    (None, "none"),
+    (3, mark_safe("<b>safe</b>")),
+]
 
 
 def both(quick: type[forms.Select], plain: type[forms.Select], value: Any, **attrs: Any) -> None:
@@ -29,7 +37,7 @@ def both(quick: type[forms.Select], plain: type[forms.Select], value: Any, **att
 
 @pytest.mark.parametrize("value", [None, "", 1, "2", 'x"y', 99])
 def test_a_single_select_writes_what_django_writes(value: Any) -> None:
-    both(QuickSelect, forms.Select, value, id="id_unit", required=True, disabled=False)
+    both(QuickSelect, forms.Select, value, id="id_unit", required=True, disabled=False, x=None)
 
 
 @pytest.mark.parametrize("value", [None, [], [1], ["1", "2"], [2, 'x"y', 99]])
@@ -82,7 +90,7 @@ def test_an_input_writes_what_django_writes(
 ) -> None:
     rendered = [
         widget(attrs={"class": "form-control", "step": "0.01", "min": 0}).render(
-            "pool_7", value, {"id": "id_pool_7", "aria-invalid": "true", "disabled": False}
+            "pool_7", value, {"id": "id_pool_7", "data-x": mark_safe("&amp;"), "disabled": False}
         )
         for widget in (quick, plain)
     ]

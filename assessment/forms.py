@@ -17,6 +17,7 @@ from assessment.models import (
 )
 from org.models import OrgUnit
 from spm.forms import BootstrapMixin, bootstrap
+from spm.widgets import QuickSelect, QuickSelectMultiple
 
 
 class CycleForm(BootstrapMixin, forms.Form):
@@ -30,8 +31,13 @@ class CycleForm(BootstrapMixin, forms.Form):
         initial=1,
         help_text=_("Month 1-12, half year 1-2, or 1 for the year."),
     )
-    owner_unit = forms.ModelChoiceField(label=_("Run by"), queryset=OrgUnit.objects.none())
-    root_units = forms.ModelMultipleChoiceField(label=_("Scope"), queryset=OrgUnit.objects.none())
+    # ~760 units at two levels for the group's HR: one-pass selects (spm.widgets)
+    owner_unit = forms.ModelChoiceField(
+        label=_("Run by"), queryset=OrgUnit.objects.none(), widget=QuickSelect
+    )
+    root_units = forms.ModelMultipleChoiceField(
+        label=_("Scope"), queryset=OrgUnit.objects.none(), widget=QuickSelectMultiple
+    )
     scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=AssessmentScheme.objects.none())
     self_assessment_due = forms.DateField(label=_("Self-assessment due"), required=False)
     review_due = forms.DateField(label=_("Review due"), required=False)
@@ -40,8 +46,14 @@ class CycleForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = OrgUnit.objects.restrict(user).filter(depth__lte=2).order_by("path")
-        self.fields["owner_unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["root_units"].queryset = units  # type: ignore[attr-defined]
+        owner, roots = self.fields["owner_unit"], self.fields["root_units"]
+        owner.queryset = roots.queryset = units  # type: ignore[attr-defined]
+        # What the selects list: ids and names (an org unit's str) in one query, no model per
+        # option; what is posted is still checked against the querysets above.
+        shown: list[tuple[Any, Any]] = list(units.values_list("pk", "name"))
+        empty = owner.empty_label  # type: ignore[attr-defined]
+        owner.widget.choices = shown if empty is None else [("", empty), *shown]
+        roots.widget.choices = shown
         self.fields["scheme"].queryset = AssessmentScheme.objects.restrict(user).filter(  # type: ignore[attr-defined]
             current=True
         )

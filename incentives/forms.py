@@ -13,6 +13,7 @@ from incentives.rules import GRADES
 from incentives.services import TERM_FIELDS
 from org.models import OrgUnit
 from spm.forms import BootstrapMixin, bootstrap
+from spm.widgets import QuickHiddenInput, QuickNumberInput
 
 GRADE_LABELS = {
     "excellent": _("Excellent"),
@@ -23,8 +24,11 @@ GRADE_LABELS = {
 }
 
 
-def _decimal(label: Any, *, places: int, required: bool = True) -> forms.DecimalField:
+def _decimal(
+    label: Any, *, places: int, required: bool = True, widget: Any = None
+) -> forms.DecimalField:
     return forms.DecimalField(
+        widget=widget,
         label=label,
         min_value=Decimal(0),
         max_digits=6 if places == 3 else 14,
@@ -48,7 +52,10 @@ class WhatIfForm(BootstrapMixin, forms.Form):
         self.scheme = scheme
         super().__init__(*args, **kwargs)
         for unit in units:
-            self.fields[f"pool_{unit.pk}"] = _decimal(unit.name, places=2, required=False)
+            # ~760 units within two levels for the group's HR: one-pass inputs (spm.widgets)
+            pool = _decimal(unit.name, places=2, required=False, widget=QuickNumberInput)
+            pool.hidden_widget = QuickHiddenInput
+            self.fields[f"pool_{unit.pk}"] = pool
         bootstrap(self)
 
     @property

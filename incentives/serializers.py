@@ -159,7 +159,31 @@ class GradeRowSerializer(serializers.Serializer[Any]):
     paid = serializers.DecimalField(max_digits=18, decimal_places=2)
 
 
+class UnitRowsSerializer(serializers.ListSerializer[Any]):
+    """The by-unit rows (~3,300 for the group) in one pass: DRF's field by field walk costs
+    ~18 µs a row. The same values as ``UnitRowSerializer``'s fields write: the sums through
+    their own ``DecimalField``, so the digits and the string form stay DRF's."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        fields = self.child.fields  # type: ignore[union-attr]
+        paid, budget = fields["paid"].to_representation, fields["budget"].to_representation
+        return [
+            {
+                "unit": int(row["unit_id"]),
+                "name": str(row["unit__name"]),
+                "n": int(row["n"]),
+                "paid": None if row["paid"] is None else paid(row["paid"]),
+                "budget": None if row["budget"] is None else budget(row["budget"]),
+                "pooled": int(row["pooled"]),
+            }
+            for row in data
+        ]
+
+
 class UnitRowSerializer(serializers.Serializer[Any]):
+    class Meta:
+        list_serializer_class = UnitRowsSerializer
+
     unit = serializers.IntegerField(source="unit_id")
     name = serializers.CharField(source="unit__name")
     n = serializers.IntegerField()

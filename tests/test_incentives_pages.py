@@ -96,3 +96,29 @@ def test_menu_and_home_panel_lead_to_the_bonuses(cast: Cast) -> None:
     del world
     page = cast.client("employee").get("/").content.decode()
     assert "/incentives/" in page and "Your latest bonus" in page
+
+
+def test_report_pages_its_unit_table_apart_from_the_people(cast: Cast, monkeypatch: Any) -> None:
+    from incentives import selectors
+    from incentives.views import report
+
+    world = computed(cast)
+    units = [u["unit__name"] for u in selectors.report(cast.hr.user, world.cycle).by_unit]
+    assert len(units) >= 2
+    monkeypatch.setattr(report, "UNIT_PAGE_SIZE", 1)
+    client = cast.client("hr")
+    url = f"/incentives/cycles/{world.cycle.pk}/"
+
+    def unit_table(query: str) -> str:
+        page = client.get(url + query).content.decode()
+        return page.split('id="by-unit"')[1].split("</section>")[0]
+
+    first = unit_table("?page=1")
+    rows = first.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == 1 and units[0] in rows
+    # the pager keeps the people's page and comes back to the table
+    assert "?page=1&amp;units=2#by-unit" in first
+    assert f"Page 1 of {len(units)}" in first
+    last = unit_table(f"?units={len(units)}")
+    rows = last.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == 1 and units[-1] in rows

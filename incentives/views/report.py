@@ -21,9 +21,10 @@ from incentives.tasks import COMPUTE_KIND
 from org.scoping import actor_of, scope_of
 from spm.forms import start_job
 from spm.models import Job
-from spm.paginator import page_of
+from spm.paginator import capped_page, page_of
 
 PAGE_SIZE = 50
+UNIT_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -66,6 +67,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": cycle,
         "report": data,
         "page": page,
+        # a group holds ~3,300 units: a page of them at a time (``?units=``)
+        "units": capped_page(data.by_unit, UNIT_PAGE_SIZE, request.GET.get("units")),
         "job": running,
         "may_compute": hr and cycle.status == CycleStatus.FINALISED,
         "may_whatif": scope.covers(cycle.owner_unit.path, SCHEME_REVISERS)

@@ -46,7 +46,11 @@ def bootstrap(form: forms.BaseForm) -> None:
             # and the reader is told "This field is required". As text with a numeric
             # keyboard, what was typed comes back with "Enter a number." beside it.
             widget.input_type = "text"
-            integer = isinstance(field, forms.IntegerField)
+            # Django's DecimalField and FloatField are IntegerFields too: only a whole
+            # number gets the keypad without a decimal point.
+            integer = isinstance(field, forms.IntegerField) and not isinstance(
+                field, forms.DecimalField | forms.FloatField
+            )
             widget.attrs.setdefault("inputmode", "numeric" if integer else "decimal")
         # Only after validation ran: asking for ``errors`` here would validate too early.
         errors = getattr(form, "_errors", None)

@@ -215,3 +215,16 @@ def test_cleaned_answers_a_valid_forms_data_and_refuses_an_invalid_one_with_its_
 )
 def test_safe_next_keeps_only_a_way_back_into_this_site(url: str | None, kept: bool) -> None:
     assert safe_next(RequestFactory().post("/"), url) == (url if kept else None)
+
+
+class NumbersForm(BootstrapMixin, forms.Form):
+    count = forms.IntegerField()
+    amount = forms.DecimalField(max_digits=10, decimal_places=2)
+    ratio = forms.FloatField()
+
+
+def test_a_decimal_field_gets_a_keypad_with_a_decimal_point_and_a_whole_number_none() -> None:
+    form = NumbersForm()
+    modes = {name: form.fields[name].widget.attrs["inputmode"] for name in form.fields}
+    assert modes == {"count": "numeric", "amount": "decimal", "ratio": "decimal"}
+    assert 'inputmode="decimal"' in str(form["amount"])

@@ -24,6 +24,7 @@ the number of processes.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -341,9 +342,26 @@ def _computed_fields(results: QuerySet[AssessmentResult]) -> QuerySet[Assessment
     return results.defer("explanation")
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused for the block (and resumed after it, unless it
+    was paused already). A chunk builds a few hundred thousand lists, tuples, dictionaries
+    and dataclasses that reference counting frees: without the pause each allocation of
+    700 of them starts a collection, about 350 a chunk, some of them over every object of
+    the process (Django's own included) — a third of the chunk's Python CPU, for garbage
+    that has no cycles. What cyclic garbage the chunk leaves is collected once it ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
     """Compute the results of ``unit_ids`` in one transaction; refuse a final cycle."""
-    with transaction.atomic():
+    with _collector_paused(), transaction.atomic():
         _small_queries()
         cycle = _locked_cycle(cycle_id)
         if cycle is None or cycle.status not in COMPUTABLE_STATUSES:

@@ -95,6 +95,10 @@ def _count(client: Any, url: str) -> int:
         ("hr", "/reviews/appeals/", 5 + NAV),
         ("site_worker", "/api/v1/reviews/", 5),
         ("hr", "/api/v1/appeals/", 5),
+        # session, user, scope; the person, the units near them, those colleagues (each by
+        # an index: at 100,000 people an OR over the joined unit scanned them all); the count
+        # of threads (none here, so no row query)
+        ("employee", "/reviews/feedback/", 7 + NAV),
     ],
 )
 @pytest.mark.parametrize("size", [1, 4])

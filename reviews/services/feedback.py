@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from assessment.models import AssessmentResult, CycleStatus
 from assessment.services.common import now_of
-from org.models import Employee
+from org.models import Employee, OrgUnit
 from org.scoping import VIEW, Actor, get_scoped, require, scope_of
 from reviews import notify
 from reviews.models import FeedbackMessage, FeedbackThread, FeedbackTopic
@@ -36,10 +36,15 @@ def colleagues(actor: Actor) -> list[Employee]:
     if me is None:
         return []
     near = [u for u in (me["unit_id"], me["unit__parent_id"]) if u is not None]
-    found = Employee.objects.filter(Q(unit_id__in=near) | Q(unit__parent_id__in=near), active=True)
+    # The units first, then their people by the unit index: a condition on the joined unit's
+    # parent inside the OR made PostgreSQL scan every employee (50 ms at 100,000 people).
+    children = OrgUnit.objects.filter(parent_id__in=near).order_by().values_list("pk", flat=True)
+    units = {*near, *children}
+    who = Q(unit_id__in=units)
     if me["line_manager_id"] is not None:
-        found = found | Employee.objects.filter(pk=me["line_manager_id"], active=True)
-    return list(found.exclude(pk=me["pk"]).select_related("unit").order_by("name", "pk"))
+        who |= Q(pk=me["line_manager_id"])
+    found = Employee.objects.filter(who, active=True).exclude(pk=me["pk"])
+    return list(found.select_related("unit").order_by("name", "pk"))
 
 
 def _party_of(actor: Actor, topic: str, employee: Employee | None,

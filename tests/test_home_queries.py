@@ -1,0 +1,128 @@
+"""The home page: the same number of queries for every role whatever the size of the data
+(each panel an app contributes adds its own, none per row), the current plan read once
+for all its panels, and the approvals waiting counted up to a bound."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lightup.services import lightup_sweep
+from org.scoping import SYSTEM
+from scorecard import nav as scorecard_nav
+from scorecard.models import ActualStatus, MonthlyActual
+from strategy import selectors as strategy_selectors
+from strategy.models import PlanStatus, StrategicPlan
+from tests.conftest import Cast
+from tests.factories_scorecard import ObjectiveFactory, PlanFactory
+from tests.lightup_world import MONTH, TODAY, YEAR, World, build, grow, item
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["employee", "manager", "hr", "executive"]
+# The current plan's query (strategy.selectors.current_plan): the plans in sight, the top
+# unit's first.
+CURRENT_PLAN = 'ORDER BY "org_orgunit"."depth" ASC'
+
+
+def _world(cast: Cast, size: int) -> World:
+    """The light-up world grown by ``size``, with an approved plan whose objectives the
+    units' items serve, swept."""
+    world = build(cast)
+    plan = PlanFactory(owner_unit=cast.group)
+    objectives = [ObjectiveFactory(plan=plan) for _ in range(2)]
+    grow(world, size)
+    for n in range(size):
+        item(world.cards["engineering"], f"Serves {n}", objective=objectives[n % 2])
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    return world
+
+
+def _home_queries(cast: Cast, role: str) -> list[str]:
+    client = cast.client(role)
+    client.get(reverse("home"), {"year": YEAR})  # warm the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"), {"year": YEAR})
+    assert response.status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_home_page_queries_do_not_grow_with_the_data(cast: Cast, role: str) -> None:
+    world = _world(cast, 1)
+    small = _home_queries(cast, role)
+    grow(world, 5)
+    for n in range(5):
+        item(world.cards["engineering"], f"More {n}", monthly=Decimal(60))
+    lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY)
+    big = _home_queries(cast, role)
+    assert len(big) == len(small), "\n\n".join(big)
+    # The strategy card (or the executive's dashboard) and the light panel's objectives
+    # share one read of the current plan.
+    assert sum(CURRENT_PLAN in sql for sql in big) == 1
+
+
+def test_current_plan_is_read_once_per_user_object_and_again_after_a_plan_changes(
+    cast: Cast, django_assert_num_queries: Any
+) -> None:
+    first = PlanFactory(owner_unit=cast.group)
+    user = cast.executive.user
+    with django_assert_num_queries(2):  # the scope, the plan
+        assert strategy_selectors.current_plan(user) == first
+    with django_assert_num_queries(0):
+        assert strategy_selectors.current_plan(user) == first
+    newer = PlanFactory(owner_unit=cast.group, start_year=YEAR + 1)
+    with django_assert_num_queries(1):
+        assert strategy_selectors.current_plan(user) == newer
+    newer.delete()
+    assert strategy_selectors.current_plan(user) == first
+    first.status = PlanStatus.SUPERSEDED
+    first.save()
+    draft = StrategicPlan.objects.create(
+        owner_unit=cast.group, start_year=YEAR + 2, end_year=YEAR + 6, name="Draft"
+    )
+    assert strategy_selectors.current_plan(user) == draft  # no approved plan: the latest
+    # A request loads its user afresh: another user object reads again.
+    fresh = type(user).objects.get(pk=user.pk)
+    with django_assert_num_queries(3):  # the scope, no approved plan, the latest
+        assert strategy_selectors.current_plan(fresh) == draft
+
+
+def _submitted(world: World, n: int) -> None:
+    """``n`` actuals of the employee's card awaiting approval (entered by the employee)."""
+    card = world.cards["employee"]
+    for i in range(n):
+        row = item(card, f"Awaiting {i}", monthly=None)
+        MonthlyActual.objects.create(
+            item=row,
+            month=1,
+            value=Decimal(1),
+            status=ActualStatus.SUBMITTED,
+            entered_by=world.cast.employee.user,
+        )
+
+
+@pytest.mark.parametrize("submitted", [2, 3, 4])
+def test_the_approvals_waiting_are_counted_up_to_a_bound(
+    cast: Cast, submitted: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorecard.selectors.actuals import approval_queue
+
+    monkeypatch.setattr(scorecard_nav, "APPROVALS_COUNTED", 3)
+    world = build(cast)
+    _submitted(world, submitted)
+    for role in ("manager", "hr"):
+        user = getattr(cast, role).user
+        assert approval_queue(user).count() == submitted  # a fresh count
+        body = cast.client(role).get(reverse("home")).content.decode()
+        if submitted > 3:
+            assert "More than 3 actuals wait for your approval." in body
+            assert "4 actuals wait" not in body
+        else:
+            assert f"{submitted} actuals wait for your approval." in body
+            assert "More than" not in body

@@ -82,9 +82,7 @@ def test_status_api_queries(world: World, size: int, django_assert_num_queries: 
 
 
 @pytest.mark.parametrize("path", ["/api/v1/light-statuses/", "/api/v1/light-statuses/forecasts/"])
-def test_status_api_cursor_pages_walk_every_row_once_in_item_order(
-    world: World, path: str
-) -> None:
+def test_status_api_cursor_pages_walk_every_row_once_in_item_order(world: World, path: str) -> None:
     """Two rows a page, followed by ``next`` to the end and back by ``previous``: every
     light the caller may see (of the latest month, predicting a miss, for the forecasts)
     once, in item, year and month order."""

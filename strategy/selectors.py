@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.shortcuts import get_object_or_404
 
@@ -321,14 +321,15 @@ def unit_strategy(user: Any, plan: StrategicPlan, unit_id: int | None) -> Strate
     """The strategy nearest above ``unit_id`` (itself first): "one department, one strategy"."""
     if unit_id is None:
         return None
-    unit = OrgUnit.objects.restrict(user).filter(pk=unit_id).only("path").first()
-    if unit is None:
-        return None
-    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    # The unit and those above it: the units whose path begins that of ``unit_id`` (one
+    # query, the unit's path read inside it).
+    unit = OrgUnit.objects.restrict(user).filter(
+        pk=unit_id, path__startswith=OuterRef("unit__path")
+    )
     return (
         strategies(user)
         .filter(plan=plan)
-        .filter(unit_id__in=ids)
+        .filter(Exists(unit))
         .order_by("-unit__depth", "level")
         .first()
     )

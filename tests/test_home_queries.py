@@ -126,3 +126,41 @@ def test_the_approvals_waiting_are_counted_up_to_a_bound(
         else:
             assert f"{submitted} actuals wait for your approval." in body
             assert "More than" not in body
+
+
+def test_the_units_strategy_is_the_nearest_at_or_above_the_unit_in_one_query(
+    cast: Cast, django_assert_num_queries: Any
+) -> None:
+    from strategy import services
+    from strategy.models import Strategy
+
+    plan = PlanFactory(owner_unit=cast.group, status=PlanStatus.DRAFT)
+
+    def add(unit: Any, level: str, name: str) -> Strategy:
+        return services.strategy_create(
+            actor=SYSTEM, plan=plan, level=level, unit=unit, function=name, name=name
+        )
+
+    group = add(cast.group, "development", "Group")
+    engineering = add(cast.engineering, "functional", "Engineering")
+    finance = add(cast.finance, "functional", "Finance")
+    site = add(cast.site, "functional", "Site")
+    StrategicPlan.objects.filter(pk=plan.pk).update(status=PlanStatus.APPROVED)
+    for person, expected in [
+        (cast.site_worker, site),  # its own unit's first
+        (cast.manager, engineering),  # the department (the site's is below it)
+        (cast.employee, engineering),
+        (cast.finance_clerk, finance),  # not a sibling's
+        (cast.hr, group),  # HQ has none, the group's; not those below HQ
+    ]:
+        user = person.user
+        strategy_selectors.current_plan(user)  # the scope and the plan, read beforehand
+        with django_assert_num_queries(1):
+            found = strategy_selectors.unit_strategy(user, plan, person.unit_id)
+        assert found == expected, person
+    Strategy.objects.filter(pk=site.pk).delete()
+    # The site has none now: the department above.
+    assert (
+        strategy_selectors.unit_strategy(cast.site_worker.user, plan, cast.site.pk) == engineering
+    )
+    assert strategy_selectors.unit_strategy(cast.site_worker.user, plan, None) is None

@@ -28,6 +28,8 @@ ROLES = ["employee", "manager", "hr", "executive"]
 # The current plan's query (strategy.selectors.current_plan): the plans in sight, the top
 # unit's first.
 CURRENT_PLAN = 'ORDER BY "org_orgunit"."depth" ASC'
+# The latest swept month (lightup.providers.latest_month).
+LATEST_MONTH = 'FROM "lightup_lightstatus" ORDER BY 1 DESC, 2 DESC'
 
 
 def _world(cast: Cast, size: int) -> World:
@@ -63,8 +65,52 @@ def test_home_page_queries_do_not_grow_with_the_data(cast: Cast, role: str) -> N
     big = _home_queries(cast, role)
     assert len(big) == len(small), "\n\n".join(big)
     # The strategy card (or the executive's dashboard) and the light panel's objectives
-    # share one read of the current plan.
+    # share one read of the current plan; the executive's dashboard (its map) and light
+    # panel one read of the latest swept month and of the objectives' tallies.
     assert sum(CURRENT_PLAN in sql for sql in big) == 1
+    assert sum(LATEST_MONTH in sql for sql in big) == 1
+    objective_tallies = sum('FROM "lightup_objectivetally"' in sql for sql in big)
+    assert objective_tallies == (1 if role in ("hr", "executive") else 0)
+
+
+def test_the_executives_home_colours_the_objectives_as_a_fresh_reading(cast: Cast) -> None:
+    """What the dashboard's map and the light panel show, from the one remembered
+    reading, equals the objectives' colours read afresh (outside any page)."""
+    from lightup.providers import objective_colours
+    from lightup.rules import GREY
+    from strategy.rules import status_counts
+    from strategy.status import objective_statuses
+
+    _world(cast, 3)
+    plan = StrategicPlan.objects.get()
+    ids = list(plan.objectives.values_list("pk", flat=True))
+    fresh = objective_statuses(ids)
+    assert set(fresh.values()) - {GREY}  # coloured
+    assert objective_colours(ids) == objective_colours(ids, (YEAR, MONTH))
+    response = cast.client("executive").get(reverse("home"), {"year": YEAR})
+    panels = {panel.template: panel.context for panel in response.context["panels"]}
+    assert panels["strategy/_dashboard_panel.html"]["map"].statuses == fresh
+    light = panels["lightup/_home_panel.html"]["objectives"]
+    assert light["counts"] == status_counts(fresh)
+
+
+def test_a_page_memo_remembers_inside_its_block_only() -> None:
+    from spm.memo import page_memo, remember, remembering
+
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert (remember("k", compute), remember("k", compute)) == (1, 2)
+    assert not remembering()
+    with page_memo():
+        assert remembering()
+        assert (remember("k", compute), remember("k", compute)) == (3, 3)
+        assert remember("other", compute) == 4
+    assert not remembering()
+    assert remember("k", compute) == 5
 
 
 def test_current_plan_is_read_once_per_user_object_and_again_after_a_plan_changes(

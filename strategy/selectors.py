@@ -11,13 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Exists, OuterRef, QuerySet
-from django.db.models.signals import post_delete, post_save
 from django.shortcuts import get_object_or_404
 
 from org.models import OrgUnit
 from org.scoping import CHANGE, MANAGER, VIEW, scope_of
+from spm.memo import remember
 from strategy import layout as map_layout
 from strategy import rules, svg
 from strategy.kpis import KPIS_SHOWN, Kpi, objective_kpis
@@ -61,36 +60,18 @@ def plan_can_edit(user: Any, plan: StrategicPlan) -> bool:
     return plan.is_draft and StrategicPlan.objects.can(user, CHANGE, plan.pk)
 
 
-# Moves on whenever a plan is saved or deleted in this process: a plan remembered before
-# (:func:`current_plan`) is read again.
-_plans_written = 0
-
-
-def _plan_written(**_kwargs: Any) -> None:
-    global _plans_written
-    _plans_written += 1
-
-
-post_save.connect(_plan_written, sender=StrategicPlan, dispatch_uid="strategy.current_plan")
-post_delete.connect(_plan_written, sender=StrategicPlan, dispatch_uid="strategy.current_plan")
-
-
 def current_plan(user: Any) -> StrategicPlan | None:
     """The plan a user's strategy pages open on: the top unit's latest approved version,
     or, for executives before anything is approved, the latest draft.
 
-    Read once per user object, as the scope is (:func:`org.scoping.scope_of`): a request
-    loads its user afresh, so the home page's panels (the strategy card and the light
-    panel's objectives) and the light board share one read, and the next request sees
-    whatever changed. A plan saved or deleted meanwhile in this process is read again."""
-    remembered = getattr(user, "_spm_current_plan", None)
-    if remembered is not None and remembered[0] == _plans_written:
-        return remembered[1]
+    Read once for all the home page's panels (:func:`spm.memo.page_memo`): the strategy
+    card (the executive's dashboard) and the light panel's objectives both ask."""
+    return remember(("strategy.current_plan", getattr(user, "pk", None)), lambda: _current(user))
+
+
+def _current(user: Any) -> StrategicPlan | None:
     visible = plans(user).order_by("owner_unit__depth", "-start_year", "-version")
-    plan = visible.filter(status=PlanStatus.APPROVED).first() or visible.first()
-    if isinstance(user, AbstractBaseUser):  # a request's user, not the system actor
-        user._spm_current_plan = (_plans_written, plan)  # type: ignore[attr-defined]
-    return plan
+    return visible.filter(status=PlanStatus.APPROVED).first() or visible.first()
 
 
 def plan_draft_successor(user: Any, plan: StrategicPlan) -> StrategicPlan | None:

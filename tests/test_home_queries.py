@@ -113,30 +113,32 @@ def test_a_page_memo_remembers_inside_its_block_only() -> None:
     assert remember("k", compute) == 5
 
 
-def test_current_plan_is_read_once_per_user_object_and_again_after_a_plan_changes(
+def test_current_plan_is_read_once_while_a_page_is_built_and_afresh_otherwise(
     cast: Cast, django_assert_num_queries: Any
 ) -> None:
+    from spm.memo import page_memo
+
     first = PlanFactory(owner_unit=cast.group)
     user = cast.executive.user
-    with django_assert_num_queries(2):  # the scope, the plan
-        assert strategy_selectors.current_plan(user) == first
-    with django_assert_num_queries(0):
-        assert strategy_selectors.current_plan(user) == first
+    assert strategy_selectors.current_plan(user) == first  # the scope read along
+    with page_memo():
+        with django_assert_num_queries(1):
+            assert strategy_selectors.current_plan(user) == first
+        with django_assert_num_queries(0):
+            assert strategy_selectors.current_plan(user) == first
+        # Another person's is their own.
+        assert strategy_selectors.current_plan(cast.employee.user) == first
     newer = PlanFactory(owner_unit=cast.group, start_year=YEAR + 1)
     with django_assert_num_queries(1):
         assert strategy_selectors.current_plan(user) == newer
     newer.delete()
-    assert strategy_selectors.current_plan(user) == first
     first.status = PlanStatus.SUPERSEDED
     first.save()
     draft = StrategicPlan.objects.create(
         owner_unit=cast.group, start_year=YEAR + 2, end_year=YEAR + 6, name="Draft"
     )
-    assert strategy_selectors.current_plan(user) == draft  # no approved plan: the latest
-    # A request loads its user afresh: another user object reads again.
-    fresh = type(user).objects.get(pk=user.pk)
-    with django_assert_num_queries(3):  # the scope, no approved plan, the latest
-        assert strategy_selectors.current_plan(fresh) == draft
+    with django_assert_num_queries(2):  # no approved plan, the latest
+        assert strategy_selectors.current_plan(user) == draft
 
 
 def _submitted(world: World, n: int) -> None:

@@ -20,6 +20,7 @@ from lightup.services import may_sweep
 from lightup.tasks import lightup_sweep_job
 from org.scoping import actor_of
 from spm.api import ScopedViewSetMixin, WithinFilterSet
+from spm.cursor import KeysetPagination
 from spm.jobs import job_create
 
 
@@ -68,6 +69,9 @@ class LightStatusViewSet(
 
     serializer_class = LightStatusSerializer
     filterset_class = LightStatusFilter
+    # Cursor pages (no count): counting the group's lights up to the pager's cap read ten
+    # thousand rows through the scope's joins for HR and executives before the first page.
+    pagination_class = KeysetPagination
     ordering = ["item_id", "year", "month"]
 
     def scoped(self, user: Any, action: str) -> QuerySet[LightStatus]:

@@ -21,11 +21,16 @@ from lightup.models import LightScheme, LightStatus, ObjectiveTally, Rollup
 from scorecard.lights import ItemLight
 from scorecard.models import ScorecardItem
 from spm.clock import clock
+from spm.memo import remember, remembering
 from strategy.kpis import KPIS_SHOWN, Kpi
 
 
 def latest_month() -> tuple[int, int] | None:
-    """The latest (year, month) the sweep has computed."""
+    """The latest (year, month) the sweep has computed (read once for a page's panels)."""
+    return remember("lightup.latest_month", _latest_month)
+
+
+def _latest_month() -> tuple[int, int] | None:
     row = LightStatus.objects.order_by("-year", "-month").values_list("year", "month").first()
     return (row[0], row[1]) if row else None
 
@@ -41,9 +46,26 @@ def objective_colours(
     latest swept month (or ``period``). One query over the objective tallies the sweep
     keeps (:mod:`lightup.tally`; a few rows per unit serving the objective, rather than
     every linked item's light): the latest month and the default scheme's roll-up travel
-    in it as subqueries."""
+    in it as subqueries.
+
+    While a page's panels are built (:func:`spm.memo.page_memo`) the latest month is read
+    on its own and the answer is remembered: the executive's home asks twice, for the
+    strategy dashboard's map and for the light panel's objectives."""
     if not objective_ids:
         return {}
+    if not remembering():
+        return _objective_colours(objective_ids, period, rollup)
+    if period is None:
+        period = latest_month()
+        if period is None:  # nothing swept: no tally either
+            return {}
+    key = ("lightup.objective_colours", tuple(sorted(objective_ids)), period, rollup)
+    return dict(remember(key, lambda: _objective_colours(objective_ids, period, rollup)))
+
+
+def _objective_colours(
+    objective_ids: Sequence[int], period: tuple[int, int] | None, rollup: str | None
+) -> dict[int, str]:
     rows = ObjectiveTally.objects.filter(objective_id__in=list(objective_ids))
     if period is None:
         rows = rows.filter(year=_latest("year"), month=_latest("month"))

@@ -10,6 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, Scope
 from spm.nav import GOALS, TRACKING, MenuItem, Panel
 
+# The home panel counts the actuals awaiting the user's approval up to this many.
+APPROVALS_COUNTED = 100
+
 
 def menu(scope: Scope) -> list[MenuItem]:
     items: list[MenuItem] = []
@@ -51,5 +54,10 @@ def _letters_actuals_panel(request: HttpRequest, scope: Scope) -> Panel:
 
     context: dict[str, Any] = {"letters": list(letters_awaiting(request.user)[:5])}
     if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
-        context["approvals"] = approval_queue(request.user).count()
+        # Counted up to a bound: for HR the queue is the whole group's submitted actuals,
+        # and the panel only needs "more than APPROVALS_COUNTED" past it.
+        queue = approval_queue(request.user).order_by().values("pk")
+        found = queue[: APPROVALS_COUNTED + 1].count()
+        context["approvals"] = min(found, APPROVALS_COUNTED)
+        context["approvals_more"] = found > APPROVALS_COUNTED
     return Panel("scorecard/letters/_home_panel.html", context, order=60)

@@ -25,13 +25,15 @@ from django.views.defaults import page_not_found
 from org.scoping import scope_of
 from spm import nav
 from spm.htmx import is_htmx_partial
+from spm.memo import page_memo
 from spm.models import Job
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
-    panels = nav.home_panels(request, scope)
+    with page_memo():  # panels asking the same question share one answer
+        panels = nav.home_panels(request, scope)
     return render(request, "home.html", {"panels": panels})
 
 

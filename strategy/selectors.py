@@ -11,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
 from org.models import OrgUnit
 from org.scoping import CHANGE, MANAGER, VIEW, scope_of
+from spm.memo import remember
 from strategy import layout as map_layout
 from strategy import rules, svg
 from strategy.kpis import KPIS_SHOWN, Kpi, objective_kpis
@@ -61,7 +62,14 @@ def plan_can_edit(user: Any, plan: StrategicPlan) -> bool:
 
 def current_plan(user: Any) -> StrategicPlan | None:
     """The plan a user's strategy pages open on: the top unit's latest approved version,
-    or, for executives before anything is approved, the latest draft."""
+    or, for executives before anything is approved, the latest draft.
+
+    Read once for all the home page's panels (:func:`spm.memo.page_memo`): the strategy
+    card (the executive's dashboard) and the light panel's objectives both ask."""
+    return remember(("strategy.current_plan", getattr(user, "pk", None)), lambda: _current(user))
+
+
+def _current(user: Any) -> StrategicPlan | None:
     visible = plans(user).order_by("owner_unit__depth", "-start_year", "-version")
     return visible.filter(status=PlanStatus.APPROVED).first() or visible.first()
 
@@ -294,14 +302,15 @@ def unit_strategy(user: Any, plan: StrategicPlan, unit_id: int | None) -> Strate
     """The strategy nearest above ``unit_id`` (itself first): "one department, one strategy"."""
     if unit_id is None:
         return None
-    unit = OrgUnit.objects.restrict(user).filter(pk=unit_id).only("path").first()
-    if unit is None:
-        return None
-    ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    # The unit and those above it: the units whose path begins that of ``unit_id`` (one
+    # query, the unit's path read inside it).
+    unit = OrgUnit.objects.restrict(user).filter(
+        pk=unit_id, path__startswith=OuterRef("unit__path")
+    )
     return (
         strategies(user)
         .filter(plan=plan)
-        .filter(unit_id__in=ids)
+        .filter(Exists(unit))
         .order_by("-unit__depth", "level")
         .first()
     )

@@ -70,10 +70,41 @@ def test_status_api_queries(world: World, size: int, django_assert_num_queries: 
     grown(world, size)
     client = world.cast.client("manager")
     client.get("/api/v1/light-statuses/")
-    # + count, the page (with item and scorecard)
-    with django_assert_num_queries(API_BASE + 2):
+    # + the page (with item and scorecard): cursor pages, nothing counted
+    with django_assert_num_queries(API_BASE + 1):
         response = client.get("/api/v1/light-statuses/", {"year": YEAR, "month": MONTH})
-    assert response.json()["count"] == 5 + 2 * size
+    assert "count" not in response.json()
+    assert len(response.json()["results"]) == 5 + 2 * size
+    # + the latest swept month, the page
+    with django_assert_num_queries(API_BASE + 2):
+        response = client.get("/api/v1/light-statuses/forecasts/")
+    assert "count" not in response.json()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/light-statuses/", "/api/v1/light-statuses/forecasts/"])
+def test_status_api_cursor_pages_walk_every_row_once_in_item_order(world: World, path: str) -> None:
+    """Two rows a page, followed by ``next`` to the end and back by ``previous``: every
+    light the caller may see (of the latest month, predicting a miss, for the forecasts)
+    once, in item, year and month order."""
+    from lightup.models import LightStatus
+
+    grown(world, 3)
+    user = world.cast.manager.user
+    expected = LightStatus.objects.restrict(user)
+    if path.endswith("forecasts/"):
+        expected = expected.filter(year=YEAR, month=MONTH, predicted_miss=True)
+    expected_ids = list(expected.order_by("item_id", "year", "month").values_list("pk", flat=True))
+    assert len(expected_ids) > 4  # several pages
+    client = world.cast.client("manager")
+    pages: list[list[int]] = []
+    url: str | None = f"{path}?page_size=2"
+    while url:
+        body = client.get(url).json()
+        pages.append([row["id"] for row in body["results"]])
+        url = body["next"]
+    assert [pk for page in pages for pk in page] == expected_ids
+    back = client.get(body["previous"]).json() if body["previous"] else None
+    assert back is not None and [row["id"] for row in back["results"]] == pages[-2]
 
 
 @pytest.mark.parametrize("size", SIZES)

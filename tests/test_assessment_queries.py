@@ -58,15 +58,15 @@ def count(client: Any, url: str) -> int:
 @pytest.mark.parametrize(
     ("role", "page", "expected"),
     [
-        # session, user, scope; cycle; root units; stats with the grades;
-        # without scorecard (list + count); missing actuals (list + count); results page
-        # (count + rows); menu and step buttons
+        # session, user, scope; cycle; root units; the kept tallies and the user's own
+        # results; without scorecard (list + count); missing actuals (list + count);
+        # results page (rows: the tallies count them); menu and step buttons
         ("hr", "assessment-cycle", 12 + NAV),
         ("manager", "assessment-team", 6 + NAV),
         ("hr", "assessment-team", 6 + NAV),
-        # session, user, scope; cycle; children; grades by unit and grade (the
-        # totals too); the menu
-        ("executive", "assessment-distribution", 6 + NAV),
+        # session, user, scope; cycle; children; the kept tallies by child (the
+        # totals too) and the user's own results; the menu
+        ("executive", "assessment-distribution", 7 + NAV),
     ],
 )
 @pytest.mark.parametrize("size", SIZES)

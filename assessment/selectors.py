@@ -34,6 +34,9 @@ from spm.paginator import capped_page
 
 ZERO = Decimal(0)
 CALIBRATION_PAGE = 50  # ranked results a calibration page shows
+# Units a cycle dashboard looks for gaps in at a time: at 100,000 people about 300 people
+# and 2,700 items to check for actuals (10 ms), where the whole group is 929,000 (2.7 s).
+GAP_UNITS = 10
 
 
 def cycles(user: Any, action: str = VIEW) -> QuerySet[AssessmentCycle]:
@@ -93,16 +96,30 @@ class Dashboard:
     missing_actuals: list[Any]
     missing_actuals_count: int
     gaps: bool = True  # the gaps to close are looked for (while the cycle still computes)
+    # the units the gaps were looked for in: a window of the units the user sees under the
+    # cycle's roots, in tree order (all of them when they are few)
+    gap_units: int = 0  # how many units the window holds
+    gap_units_total: int = 0  # how many units the user sees under the cycle's roots
+    gap_first: Any = None  # the window's first and last unit
+    gap_last: Any = None
+    gaps_next: str = ""  # the ``gaps`` parameter of the next window ("": none)
+    gaps_after: str = ""  # the ``gaps`` parameter of this window ("": the first)
 
 
-def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> Dashboard:
+def cycle_dashboard(
+    user: Any, cycle: AssessmentCycle, *, sample: int = 20, gaps_after: str = ""
+) -> Dashboard:
     """Progress by step (the kept tallies, :func:`tallies.in_scope`), people with no
     scorecard, items missing actuals (fixed queries).
 
     The gaps (no scorecard, no actuals) are looked for only while the cycle still
-    computes: once finalised no path changes a score, so they can no longer be closed —
-    and finding the items without an actual is an anti-join of every item in scope with
-    the actuals (0.8 s for the whole group at 100,000 people)."""
+    computes: once finalised no path changes a score, so they can no longer be closed.
+    Finding the items without an actual is an anti-join of items with the actuals (2.7 s
+    for the whole group at 100,000 people), so they are looked for in :data:`GAP_UNITS`
+    units at a time: the units the user sees under the cycle's roots, in tree order, from
+    the one after the path ``gaps_after`` (a keyset; "" for the first). The page says
+    which units it looked in and links to the next ones; a scope of fewer units is looked
+    at whole."""
     stats = tallies.in_scope(user, cycle)
     progress = {
         "total": stats["results"],
@@ -122,13 +139,17 @@ def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> D
             missing_actuals_count=0,
             gaps=False,
         )
-    paths = [u.path for u in cycle.root_units.all()]
-    in_scope = Q(pk__in=[])
-    for path in paths:
-        in_scope |= Q(unit__path__startswith=path)
+    in_cycle = Q(pk__in=[])
+    for root in cycle.root_units.all():
+        in_cycle |= Q(path__startswith=root.path)
+    units = OrgUnit.objects.restrict(user).filter(in_cycle)
+    window = list(units.filter(path__gt=gaps_after).order_by("path")[: GAP_UNITS + 1])
+    more = len(window) > GAP_UNITS
+    window = window[:GAP_UNITS]
+    ids = [u.pk for u in window]
     people = (
         scope_employees(user)
-        .filter(in_scope, active=True)
+        .filter(unit_id__in=ids, active=True)
         .exclude(Exists(Scorecard.objects.filter(employee=OuterRef("pk"), year=cycle.year)))
         .select_related("unit")
         .order_by("unit__path", "name")
@@ -137,7 +158,9 @@ def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> D
     missing = (
         ScorecardItem.objects.filter(
             kind=ItemKind.QUANTITATIVE,
-            scorecard_id__in=scored_results(user, cycle).values("scorecard_id"),
+            scorecard_id__in=scored_results(user, cycle)
+            .filter(unit_id__in=ids)
+            .values("scorecard_id"),
         )
         .exclude(
             Exists(
@@ -151,12 +174,20 @@ def cycle_dashboard(user: Any, cycle: AssessmentCycle, *, sample: int = 20) -> D
         .select_related("scorecard__unit", "scorecard__employee")
         .order_by("scorecard__unit__path", "pk")
     )
+    # the window bounds them: all of them in one query each, then counted here
+    without_scorecard, missing_actuals = list(people), list(missing)
     return Dashboard(
         **progress,
-        without_scorecard=list(people[:sample]),
-        without_scorecard_count=people.count(),
-        missing_actuals=list(missing[:sample]),
-        missing_actuals_count=missing.count(),
+        without_scorecard=without_scorecard[:sample],
+        without_scorecard_count=len(without_scorecard),
+        missing_actuals=missing_actuals[:sample],
+        missing_actuals_count=len(missing_actuals),
+        gap_units=len(window),
+        gap_units_total=units.count(),
+        gap_first=window[0] if window else None,
+        gap_last=window[-1] if window else None,
+        gaps_next=window[-1].path if more else "",
+        gaps_after=gaps_after,
     )
 
 

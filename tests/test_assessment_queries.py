@@ -59,8 +59,9 @@ def count(client: Any, url: str) -> int:
     ("role", "page", "expected"),
     [
         # session, user, scope; cycle; root units; the kept tallies and the user's own
-        # results; without scorecard (list + count); missing actuals (list + count);
-        # results page (rows: the tallies count them); menu and step buttons
+        # results; the window of units the gaps are looked for in and their number;
+        # the people without a scorecard and the items without actuals in it; results page
+        # (rows: the tallies count them); menu and step buttons
         ("hr", "assessment-cycle", 12 + NAV),
         ("manager", "assessment-team", 6 + NAV),
         ("hr", "assessment-team", 6 + NAV),
@@ -131,7 +132,8 @@ def test_a_finalised_cycles_dashboard_looks_for_no_gaps(
     assert 'id="missing"' in client.get(url).content.decode()  # open: the gaps are shown
     AssessmentCycle.objects.filter(pk=cycle.pk).update(status="finalised")
     client.get(url)  # warm up
-    # as the open cycle's (above) without the root units and the two gaps' list and count
+    # as the open cycle's (above) without the root units, the window of units and their
+    # number, and the two gaps
     with django_assert_num_queries(12 + NAV - 5):
         response = client.get(url)
     assert 'id="missing"' not in response.content.decode()

@@ -70,7 +70,9 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if is_htmx_partial(request):
         page = page_of(request, rows, PAGE_SIZE)
         return render(request, "assessment/_result_rows.html", {"cycle": cycle, "page": page})
-    dashboard = selectors.cycle_dashboard(actor_of(request), cycle)
+    dashboard = selectors.cycle_dashboard(
+        actor_of(request), cycle, gaps_after=request.GET.get("gaps", "")
+    )
     # the dashboard's tallies count the rows: no count query for the pager
     page = capped_page(rows, PAGE_SIZE, request.GET.get("page"), count=dashboard.total)
     context = {

@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import StrIndex, Substr
 
@@ -129,9 +130,12 @@ def refresh(cycle_id: int | None, unit_ids: Iterable[int | None] | None = None) 
     if not units:
         return
     ordered = sorted(units)
-    lock_units(ResultTally._meta.db_table, ordered)
-    ResultTally.objects.filter(cycle_id=cycle_id, unit_id__in=ordered).delete()
-    ResultTally.objects.bulk_create(fresh(cycle_id, ordered), batch_size=1000)
+    # in the caller's transaction (no savepoint); in one of its own when there is none,
+    # so the lock is held until the rows are written
+    with transaction.atomic(savepoint=False):
+        lock_units(ResultTally._meta.db_table, ordered)
+        ResultTally.objects.filter(cycle_id=cycle_id, unit_id__in=ordered).delete()
+        ResultTally.objects.bulk_create(fresh(cycle_id, ordered), batch_size=1000)
 
 
 # -- receivers (connected in ``assessment.apps``) ---------------------------------------------

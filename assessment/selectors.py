@@ -121,7 +121,7 @@ def cycle_dashboard(
     which units it looked in and links to the next ones; a scope of fewer units is looked
     at whole."""
     stats = tallies.in_scope(user, cycle)
-    progress = {
+    progress: dict[str, Any] = {
         "total": stats["results"],
         "computed": stats["computed"],
         "self_assessed": stats["self_assessed"],

@@ -175,6 +175,8 @@ def result_deleted(sender: Any, instance: AssessmentResult, **kwargs: Any) -> No
 
 
 def _refresh_result(result_id: int | None) -> None:
+    if result_id is None:
+        return
     key = AssessmentResult.objects.filter(pk=result_id).values_list("cycle_id", "unit_id").first()
     if key is not None:
         refresh(key[0], [key[1]])

@@ -38,7 +38,7 @@ from django.db.models import Count, JSONField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
-from assessment import rules
+from assessment import rules, tallies
 from assessment.digests import Digests
 from assessment.models import (
     COMPUTABLE_STATUSES,
@@ -406,6 +406,7 @@ def compute_chunk(cycle_id: int, unit_ids: list[int], *, now: Any) -> Outcome:
             result.inputs_digest = digests.finish(started[result.pk], result)
         if changed:
             write_results(changed, now)
+            tallies.refresh(cycle_id, unit_ids)
         if unchanged:  # values as computed before the digest existed: store it, audit nothing
             write_digests(unchanged)
         return Outcome(computed=len(results), changed=len(changed))
@@ -431,6 +432,7 @@ def rescore_result(result_id: int, *, now: Any, reason: str, user: Any = None) -
         result.computed_at = now
         result.version += 1
         write_results([result], now, reason, user)
+        tallies.refresh(result.cycle_id, [result.unit_id])
         return True
 
 

@@ -47,9 +47,13 @@ class CappedPaginator(Paginator):
         return super().num_pages
 
 
-def capped_page(rows: Any, size: int, number: Any) -> Page:
-    """The ``number``th page of ``rows`` (``get_page`` semantics), counted up to ``CAP``."""
-    return CappedPaginator(rows, size).get_page(number)
+def capped_page(rows: Any, size: int, number: Any, count: int | None = None) -> Page:
+    """The ``number``th page of ``rows`` (``get_page`` semantics), counted up to ``CAP``;
+    ``count``: how many rows there are when a kept tally already says (no count query)."""
+    paginator = CappedPaginator(rows, size)
+    if count is not None:
+        paginator.count = min(count, paginator.cap + 1)
+    return paginator.get_page(number)
 
 
 def page_of(request: HttpRequest, rows: Any, size: int = PAGE_SIZE) -> Page:

@@ -58,15 +58,16 @@ def count(client: Any, url: str) -> int:
 @pytest.mark.parametrize(
     ("role", "page", "expected"),
     [
-        # session, user, scope; cycle; root units; stats with the grades;
-        # without scorecard (list + count); missing actuals (list + count); results page
-        # (count + rows); menu and step buttons
+        # session, user, scope; cycle; root units; the kept tallies and the user's own
+        # results; the window of units the gaps are looked for in and their number;
+        # the people without a scorecard and the items without actuals in it; results page
+        # (rows: the tallies count them); menu and step buttons
         ("hr", "assessment-cycle", 12 + NAV),
         ("manager", "assessment-team", 6 + NAV),
         ("hr", "assessment-team", 6 + NAV),
-        # session, user, scope; cycle; children; grades by unit and grade (the
-        # totals too); the menu
-        ("executive", "assessment-distribution", 6 + NAV),
+        # session, user, scope; cycle; children; the kept tallies by child (the
+        # totals too) and the user's own results; the menu
+        ("executive", "assessment-distribution", 7 + NAV),
     ],
 )
 @pytest.mark.parametrize("size", SIZES)
@@ -131,7 +132,8 @@ def test_a_finalised_cycles_dashboard_looks_for_no_gaps(
     assert 'id="missing"' in client.get(url).content.decode()  # open: the gaps are shown
     AssessmentCycle.objects.filter(pk=cycle.pk).update(status="finalised")
     client.get(url)  # warm up
-    # as the open cycle's (above) without the root units and the two gaps' list and count
+    # as the open cycle's (above) without the root units, the window of units and their
+    # number, and the two gaps
     with django_assert_num_queries(12 + NAV - 5):
         response = client.get(url)
     assert 'id="missing"' not in response.content.decode()

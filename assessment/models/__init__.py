@@ -28,6 +28,8 @@ from assessment.models.results import (
     FrozenWhenFinal,
     Grade,
     ResultChildQuerySet,
+    ResultTally,
+    ResultTallyQuerySet,
 )
 from assessment.models.schemes import AssessmentScheme, AssessmentSchemeQuerySet
 
@@ -56,5 +58,7 @@ __all__ = [
     "MilestoneConfirmation",
     "QualitativeRating",
     "ResultChildQuerySet",
+    "ResultTally",
+    "ResultTallyQuerySet",
     "Veto",
 ]

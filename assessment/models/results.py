@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -172,7 +175,19 @@ class AssessmentResult(FrozenWhenFinal):
             )
         ]
         # (cycle, unit) filters, and the API's keyset pages (cycle, unit, id) seek in it.
-        indexes = [models.Index(fields=["cycle", "unit", "id"], name="result_cycle_unit_id")]
+        indexes = [
+            models.Index(fields=["cycle", "unit", "id"], name="result_cycle_unit_id"),
+            # Calibration's ranking (``selectors.calibration``): a page of the best scores
+            # of a cycle is the first rows of this index, not a sort of all its results.
+            models.Index(
+                F("cycle"),
+                F("final_score").desc(),
+                Coalesce("quantitative_part", Value(Decimal(0))).desc(),
+                F("id"),
+                name="result_ranking",
+                condition=Q(final_score__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         owner = self.employee.name if self.employee_id and self.employee else self.unit.name
@@ -197,3 +212,54 @@ class ResultChildQuerySet(ScopedQuerySet):
     scope_unit_lookup = "result__unit"
     scope_self_lookup = "result__employee_id"
     scope_rules: ClassVar[dict[str, frozenset[str]]] = AssessmentResultQuerySet.scope_rules
+
+
+class ResultTallyQuerySet(ScopedQuerySet):
+    """Tallies follow their unit; those who see the unit's results read them (a reader's
+    own result, the ``SELF`` arm of results, is added by ``assessment.tallies``)."""
+
+    scope_unit_lookup = "unit"
+    scope_rules: ClassVar[dict[str, frozenset[str]]] = {
+        VIEW: frozenset({MANAGER, HR, EXECUTIVE, ADMIN}),
+        CHANGE: frozenset(),
+    }
+
+
+class ResultTally(models.Model):
+    """The results of one cycle in one unit, counted: how many there are, how many are
+    computed, self-assessed, reviewed, rated and acknowledged, and the computed ones by the
+    grade that counts (the calibrated one where calibration changed it). The cycle
+    dashboard, calibration and the distribution by unit add them up over the units a
+    reader sees instead of reading every result of the cycle on each request.
+
+    Kept by :mod:`assessment.tallies` in the transaction of every write of a result or a
+    qualitative rating (signals, and the bulk writers — opening a cycle, a computation's
+    chunks, a re-score — call it themselves), under a lock per unit, so a tally always
+    equals a fresh count. A unit without a row has no result in the cycle."""
+
+    # No index of its own: the unique (cycle, unit) index starts with the cycle.
+    cycle = models.ForeignKey(
+        AssessmentCycle, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    results = models.PositiveIntegerField(default=0)
+    computed = models.PositiveIntegerField(default=0)
+    self_assessed = models.PositiveIntegerField(default=0)
+    reviewed = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    acknowledged = models.PositiveIntegerField(default=0)
+    excellent = models.PositiveIntegerField(default=0)
+    good = models.PositiveIntegerField(default=0)
+    qualified = models.PositiveIntegerField(default=0)
+    basic = models.PositiveIntegerField(default=0)
+    unqualified = models.PositiveIntegerField(default=0)
+
+    objects = ResultTallyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "unit"], name="one_tally_per_cycle_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}/{self.unit_id}: {self.results}"

@@ -18,6 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from assessment import tallies
 from assessment.models import (
     AssessmentCycle,
     AssessmentResult,
@@ -139,6 +140,7 @@ def cycle_open(
         default_change_reason="cycle opened",
         default_date=now_of(clock),
     )
+    tallies.refresh(stored.pk)
     return stored
 
 

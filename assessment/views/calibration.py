@@ -74,7 +74,9 @@ def team_results(request: HttpRequest, pk: int) -> HttpResponse:
     """A manager's team: the results in the units they manage, their own left out."""
     cycle = selectors.cycle_get(actor_of(request), pk)
     scope = scope_of(actor_of(request))
-    rows = selectors.scored_results(actor_of(request), cycle).order_by("unit__path", "pk")
+    rows = selectors.listed(
+        selectors.scored_results(actor_of(request), cycle).order_by("unit__path", "pk")
+    )
     if scope.employee_id is not None:
         rows = rows.exclude(employee_id=scope.employee_id)
     page = page_of(request, rows, PAGE_SIZE)

@@ -26,7 +26,7 @@ from assessment.services.results import cycle_compute_start
 from org.scoping import CHANGE, actor_of, scope_of
 from spm.forms import act, form_save, posted_version, start_job
 from spm.htmx import is_htmx_partial
-from spm.paginator import page_of
+from spm.paginator import capped_page, page_of
 
 PAGE_SIZE = 50
 
@@ -64,13 +64,21 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The cycle dashboard: progress by step, gaps to close, results, the next step."""
     cycle = selectors.cycle_get(actor_of(request), pk)
-    rows = selectors.scored_results(actor_of(request), cycle).order_by("unit__path", "pk")
-    page = page_of(request, rows, PAGE_SIZE)
-    context = {"cycle": cycle, "page": page}
+    rows = selectors.listed(
+        selectors.scored_results(actor_of(request), cycle).order_by("unit__path", "pk")
+    )
     if is_htmx_partial(request):
-        return render(request, "assessment/_result_rows.html", context)
-    context |= {
-        "dashboard": selectors.cycle_dashboard(actor_of(request), cycle),
+        page = page_of(request, rows, PAGE_SIZE)
+        return render(request, "assessment/_result_rows.html", {"cycle": cycle, "page": page})
+    dashboard = selectors.cycle_dashboard(
+        actor_of(request), cycle, gaps_after=request.GET.get("gaps", "")
+    )
+    # the dashboard's tallies count the rows: no count query for the pager
+    page = capped_page(rows, PAGE_SIZE, request.GET.get("page"), count=dashboard.total)
+    context = {
+        "cycle": cycle,
+        "page": page,
+        "dashboard": dashboard,
         "may_run": may_run(request.user, cycle),
         "may_compute": may_run(request.user, cycle) and cycle.status in COMPUTABLE_STATUSES,
         "next_status": cycle.next_status,

@@ -20,8 +20,7 @@ from django.db.models import Q
 
 from org.scoping import scope_of
 from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, ScorecardItem
-from scorecard.selectors.items import scorecard_items
-from scorecard.selectors.progress import ItemProgress, progress_of
+from scorecard.selectors.progress import ItemProgress, progress_of, with_progress_rows
 from scorecard.selectors.scorecards import scorecards, with_summary
 from strategy.models import Objective
 
@@ -143,7 +142,19 @@ def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
             unit_card = unit_card or found
     if card is None:
         return MyTargets(None, [], None, unit_card)
-    items = list(scorecard_items(card).select_related("objective__owner_unit"))
+    # What the page and the API show of an item: its own fields, its objective with the
+    # owner (the line's end), its progress rows — not the relations of an item page
+    # (``scorecard_items``: the card's unit and employee again for every item, the parent's
+    # card, the indicator, a count of children), two thirds of the model rows it built.
+    items = list(
+        with_progress_rows(
+            ScorecardItem.objects.filter(scorecard=card)
+            .select_related("objective__owner_unit")
+            .order_by("order", "pk")
+        )
+    )
+    for item in items:
+        item.scorecard = card  # loaded above, with its unit and employee
     lines = item_lines(items)
     progress = progress_of(items, today=today)
     letter = (

@@ -12,9 +12,10 @@ their groups and marks the one the current page belongs to.
 Every page shows the menu, so it must cost next to nothing: a contributor's menu depends on
 the user's *roles* only (:func:`menu_key`: signed in or not, superuser, the roles of
 :attr:`Scope.roles` — never a unit, an id or a query), and the entries with their URLs are
-built once per process for each set of roles (:func:`menu_entries`). A request only arranges
-them under their groups and marks the current page; a role granted or revoked changes the
-user's scope, read afresh by every request, and with it the key: the next page shows it.
+built once per process for each set of roles (:func:`menu_entries`), and their HTML once for
+each set of roles, language and current entry (:func:`menu_html`): a page only looks it up.
+A role granted or revoked changes the user's scope, read afresh by every request, and with it
+the key: the next page shows it.
 """
 
 from __future__ import annotations

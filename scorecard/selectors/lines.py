@@ -25,6 +25,15 @@ from scorecard.selectors.scorecards import scorecards, with_summary
 from strategy.models import Objective
 
 MAX_DEPTH = 12  # a guard against a corrupt cycle; real cascades are 3-5 levels deep
+# What a goal above the reader's is read for (:func:`item_lines`).
+STEP_FIELDS = (
+    "name",
+    "parent_id",
+    "objective",
+    "scorecard__year",
+    "scorecard__unit__name",
+    "scorecard__employee__name",
+)
 
 
 @dataclass(frozen=True)
@@ -61,9 +70,12 @@ def item_lines(items: Iterable[ScorecardItem]) -> dict[int, Line]:
         wanted = {pid for pid in pending.values() if pid not in known}
         if wanted:
             # ``order_by()``: read into a dict; the model's order would join and sort.
+            # ``only``: what a step shows (name, owner, year) and the way up, not the
+            # targets, tiers and texts of each goal above; the objective whole, as served.
             for parent in (
                 ScorecardItem.objects.filter(pk__in=wanted)
                 .select_related("scorecard__unit", "scorecard__employee", "objective__owner_unit")
+                .only(*STEP_FIELDS)
                 .order_by()
             ):
                 known[parent.pk] = parent

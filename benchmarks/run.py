@@ -11,7 +11,9 @@ lightup and notifications; ``--section`` picks some) as an employee, a team mana
 the executive with Django's test client and prints a Markdown table:
 median and p95 server time over ``--repeat`` requests (after one warm-up), the median time
 spent waiting for the database and of Python CPU, the PostgreSQL backend's CPU per request
-(a mean: the kernel counts it in 10 ms ticks) and the number of queries of one request. On a
+(a mean: the kernel counts it in 10 ms ticks), the longest time the garbage collector took
+inside one request and the number of queries of one request (garbage is collected before
+each timed request, outside its time: see :func:`measure`). On a
 loaded machine the wall times mostly measure the wait for a core; the CPU columns are the
 steadier figures. ``make bench`` runs it at 100,000 employees.
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import importlib
 import os
 import statistics
@@ -112,18 +115,40 @@ class Sample:
     backend: float | None  # PostgreSQL backend CPU per request, ms (mean: 10 ms ticks)
     queries: int
     status: int
+    gc: list[float]  # of the wall time, the garbage collector's, per request, ms
+
+
+def backend_ticks(pid: int | None) -> int | None:
+    """CPU clock ticks of one PostgreSQL backend (``/proc/<pid>/stat``), None when it is
+    not on this machine: one small read, not a walk of ``/proc``."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return sum(int(f) for f in fields[11:15])
 
 
 def measure(get: Callable[[], Any], repeat: int) -> Sample:
     """``repeat`` requests after one warm-up. On a shared machine the wall time mostly says
     how long a request waited for a core; the SQL time, the Python CPU time and the
-    PostgreSQL backend's CPU time say how much work it was."""
-    from django.db import connection
+    PostgreSQL backend's CPU time say how much work it was.
 
-    from benchmarks.bench_assessment import Meter
+    Only the request is timed: the backend's CPU is read before and after it, outside the
+    window (a walk of ``/proc`` took 3 ms of CPU and 20 ms of wall time, and was counted in
+    every request). Python CPU is ``time.process_time`` (nanoseconds, not the 10 ms ticks of
+    ``os.times``). Before each timed request the garbage left by the earlier ones is
+    collected, outside the timing: otherwise a full collection of this process's heap (the
+    benchmark's own objects: the test client's responses and contexts, the cast, what the
+    sections prepared) lands in one request now and then, 0.2-1.7 s of a 10-40 ms page, a
+    pause a server process with a request's garbage to collect would not have. The
+    collections a request triggers itself still count in its time (the ``GC`` figure)."""
+    from django.db import connection
 
     count = 0
     waited = 0.0
+    collecting = 0.0
 
     def counting(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         nonlocal count, waited
@@ -134,6 +159,10 @@ def measure(get: Callable[[], Any], repeat: int) -> Sample:
         finally:
             waited += time.perf_counter() - started
 
+    def collector(phase: str, info: dict[str, Any]) -> None:
+        nonlocal collecting
+        collecting += time.perf_counter() * (-1 if phase == "start" else 1)
+
     # Not CaptureQueriesContext: request_started resets the query log it reads.
     with connection.execute_wrapper(counting):
         status = get().status_code  # warm-up, and the query count of one request
@@ -143,17 +172,29 @@ def measure(get: Callable[[], Any], repeat: int) -> Sample:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_backend_pid()")
                 pid = cursor.fetchone()[0]
-        times, sql, cpu, backend = [], [], [], 0.0
+        times, sql, cpu, collected, backend = [], [], [], [], 0
         for _ in range(repeat):
-            waited = 0.0
-            with Meter(pid) as meter:
+            gc.collect()  # outside the timing: see above
+            waited = collecting = 0.0
+            ticks = backend_ticks(pid)
+            gc.callbacks.append(collector)
+            try:
+                wall, used = time.perf_counter(), time.process_time()
                 get()
-            times.append(meter.wall * 1000)
-            cpu.append(meter.cpu * 1000)
+                used, wall = time.process_time() - used, time.perf_counter() - wall
+            finally:
+                gc.callbacks.remove(collector)
+            after = backend_ticks(pid)
+            if ticks is not None and after is not None:
+                backend += after - ticks
+            times.append(wall * 1000)
+            cpu.append(used * 1000)
             sql.append(waited * 1000)
-            backend = backend + meter.backend if meter.backend is not None else backend
-    mean_backend = backend * 1000 / repeat if pid is not None and repeat else None
-    return Sample(times, sql, cpu, mean_backend, queries, status)
+            collected.append(collecting * 1000)
+    on_machine = pid is not None and backend_ticks(pid) is not None
+    ms_per_tick = 1000 / os.sysconf("SC_CLK_TCK")
+    mean_backend = backend * ms_per_tick / repeat if on_machine and repeat else None
+    return Sample(times, sql, cpu, mean_backend, queries, status, collected)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -193,10 +234,13 @@ def main(argv: list[str] | None = None) -> None:
         from django.conf import settings
         from django.db import connection
         from django.test import Client
-        from django.test.utils import setup_test_environment
 
-        setup_test_environment()
+        # Not ``setup_test_environment``: it makes every template render send a signal the
+        # test client answers by copying the context, per template and include — work (and
+        # garbage) a server does not have. Of it, only what the pages need: any host, and
+        # mail kept in memory.
         settings.ALLOWED_HOSTS = ["*"]
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         generated = populate(args.employees, args.keep, fresh=fresh)
         people, ids = cast(PREFIX)
         pages: list[tuple[str, str]] = []
@@ -206,14 +250,24 @@ def main(argv: list[str] | None = None) -> None:
             section = importlib.import_module(name)
             ids |= section.prepare()
             pages += [p for p in section.PAGES if not args.only or p[0] in args.only]
+        # What this process holds by now (Django, the cast, the sections' data) is never
+        # garbage: out of the collector's sight, as a server process's modules after start-up
+        # (``spm.wsgi``), so that a collection costs what a request left, not the heap.
+        gc.collect()
+        gc.freeze()
         engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
         print(
             f"\n{engine}, {args.employees} employees ({generated}), "
             f"{args.repeat} requests each, server time (Django test client); "
-            f"load average at the start {os.getloadavg()[0]:.1f}:\n"
+            f"load average at the start {os.getloadavg()[0]:.1f}. Garbage is collected "
+            "before each timed request, outside its time; GC is the collections the request "
+            "itself set off (the most of one request):\n"
         )
-        print("| page | as | median | p95 | SQL | Python CPU | PostgreSQL CPU | queries | status |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print(
+            "| page | as | median | p95 | SQL | Python CPU | PostgreSQL CPU | GC | queries "
+            "| status |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for name, url in pages:
             try:
                 path = url.format(**ids)
@@ -229,8 +283,8 @@ def main(argv: list[str] | None = None) -> None:
                     f"| {name} | {role} | {statistics.median(got.times):,.0f} ms "
                     f"| {percentile(got.times, 0.95):,.0f} ms "
                     f"| {statistics.median(got.sql):,.0f} ms "
-                    f"| {statistics.median(got.cpu):,.0f} ms | {backend} "
-                    f"| {got.queries} | {got.status} |",
+                    f"| {statistics.median(got.cpu):,.1f} ms | {backend} "
+                    f"| {max(got.gc):,.1f} ms | {got.queries} | {got.status} |",
                     flush=True,
                 )
         # The machine is shared: a figure means little without the load it was taken at.

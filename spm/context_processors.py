@@ -11,6 +11,6 @@ from spm import nav
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_groups": [], "scope": None}
+        return {"nav_menu": "", "scope": None}
     scope = scope_of(user)
-    return {"nav_groups": nav.grouped_menu(scope, request.path), "scope": scope}
+    return {"nav_menu": nav.menu_html(scope, request.path), "scope": scope}

@@ -12,9 +12,10 @@ their groups and marks the one the current page belongs to.
 Every page shows the menu, so it must cost next to nothing: a contributor's menu depends on
 the user's *roles* only (:func:`menu_key`: signed in or not, superuser, the roles of
 :attr:`Scope.roles` — never a unit, an id or a query), and the entries with their URLs are
-built once per process for each set of roles (:func:`menu_entries`). A request only arranges
-them under their groups and marks the current page; a role granted or revoked changes the
-user's scope, read afresh by every request, and with it the key: the next page shows it.
+built once per process for each set of roles (:func:`menu_entries`), and their HTML once for
+each set of roles, language and current entry (:func:`menu_html`): a page only looks it up.
+A role granted or revoked changes the user's scope, read afresh by every request, and with it
+the key: the next page shows it.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from org.scoping import Scope
@@ -111,15 +115,20 @@ _entries: dict[tuple[Any, ...], tuple[tuple[str, StrOrPromise, str], ...]] = {}
 _ENTRIES_MAX = 512  # role sets x URL confs: a handful in a server, more in a test run
 
 
-def menu_entries(scope: Scope) -> tuple[tuple[str, StrOrPromise, str], ...]:
-    """The menu's entries as (group, label, URL), built once per process for each
-    :func:`menu_key` (labels stay lazy: each page shows them in its own language)."""
-    key = (
+def entries_key(scope: Scope) -> tuple[Any, ...]:
+    """All the menu's entries depend on: the roles, the contributors, the URLs."""
+    return (
         menu_key(scope),
         registry.menus.version,
         get_urlconf() or settings.ROOT_URLCONF,
         get_script_prefix(),
     )
+
+
+def menu_entries(scope: Scope) -> tuple[tuple[str, StrOrPromise, str], ...]:
+    """The menu's entries as (group, label, URL), built once per process for each
+    :func:`menu_key` (labels stay lazy: each page shows them in its own language)."""
+    key = entries_key(scope)
     found = _entries.get(key)
     if found is None:
         built = []
@@ -138,16 +147,41 @@ def grouped_menu(scope: Scope, path: str) -> list[MenuGroup]:
     """The menu under its groups (empty groups left out), the entry whose URL is the
     longest prefix of ``path`` marked active — so an item page under ``/scorecards/``
     marks "Scorecards", and the home page marks nothing."""
+    entries = menu_entries(scope)
+    active = active_url(entries, path)
     groups = {key: MenuGroup(key, label) for key, label in GROUPS.items()}
-    links: list[MenuLink] = []
-    for group, label, url in menu_entries(scope):
-        link = MenuLink(label, url)
-        groups[group].links.append(link)
-        links.append(link)
-    matches = [link for link in links if link.url != "/" and path.startswith(link.url)]
-    if matches:
-        max(matches, key=lambda link: len(link.url)).active = True
+    for group, label, url in entries:
+        groups[group].links.append(MenuLink(label, url, active=url == active))
     return [group for group in groups.values() if group.links]
+
+
+def active_url(entries: tuple[tuple[str, StrOrPromise, str], ...], path: str) -> str | None:
+    """The URL of the entry the page at ``path`` belongs to: the longest that prefixes it
+    (never the home page's, which prefixes every path)."""
+    matches = [url for _group, _label, url in entries if url != "/" and path.startswith(url)]
+    return max(matches, key=len) if matches else None
+
+
+# (entries key, language, current entry) -> the menu's HTML
+_html: dict[tuple[Any, ...], SafeString] = {}
+
+
+def menu_html(scope: Scope, path: str) -> SafeString:
+    """The menu's groups as ``base.html`` shows them (``spm/_nav_menu.html``), rendered once
+    per process for each set of entries (:func:`entries_key`: the roles, never the person),
+    language and current entry: every page shows the menu, and its labels, links and marks
+    depend on nothing else. A page only looks it up."""
+    entries = menu_entries(scope)
+    active = active_url(entries, path)
+    key = (entries_key(scope), get_language(), active)
+    found = _html.get(key)
+    if found is None:
+        html = render_to_string("spm/_nav_menu.html", {"nav_groups": grouped_menu(scope, path)})
+        if len(_html) >= _ENTRIES_MAX * 8:  # current entries x languages
+            _html.clear()
+        # Without the file's last newline: base.html ends the line itself.
+        found = _html[key] = mark_safe(html.removesuffix("\n"))  # noqa: S308  # rendered, escaped
+    return found
 
 
 def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:

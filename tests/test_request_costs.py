@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -93,6 +94,41 @@ def test_every_menu_contributor_depends_on_the_roles_alone(cast: Cast) -> None:
         assert one.unit_paths != other.unit_paths or one.employee_id != other.employee_id
         assert menu(one) == menu(other)
         assert nav.grouped_menu(one, "/") == nav.grouped_menu(other, "/")
+
+
+def test_the_menu_is_rendered_once_per_roles_language_and_current_entry(cast: Cast) -> None:
+    """Every page shows the menu: its HTML is rendered once per process for each set of
+    roles, language and current entry, and looked up by every other page — the right one
+    for each of them."""
+    rendered: list[str] = []
+
+    def counting(sender: Any, template: Any, **kwargs: Any) -> None:
+        if template.name == "spm/_nav_menu.html":
+            rendered.append(template.name)
+
+    nav._html.clear()
+    mine = reverse("my-targets")
+    current = f'href="{mine}" aria-current="page"'
+    template_rendered.connect(counting)
+    try:
+        employee, colleague = cast.client("employee"), cast.client("site_worker")
+        for client in (employee, employee, colleague):  # the same roles, the same page
+            page = client.get(mine).content.decode()
+            assert current in page
+        assert len(rendered) == 1
+        home = employee.get("/").content.decode()  # another current entry
+        assert len(rendered) == 2
+        assert f'href="{mine}"' in home and current not in home
+        chinese = employee.get(mine, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert len(rendered) == 3
+        assert ">目标</a>" in chinese and current in chinese
+        assert ">Goals</a>" in employee.get(mine).content.decode()  # English again, cached
+        directory = cast.client("hr").get(reverse("employee-list")).content.decode()
+        assert len(rendered) == 4  # other roles
+        assert f'href="{reverse("employee-list")}" aria-current="page"' in directory
+    finally:
+        template_rendered.disconnect(counting)
+    assert len(rendered) == 4
 
 
 def test_the_cheap_page_costs_the_signed_in_base_and_the_unread_count(cast: Cast) -> None:

@@ -20,12 +20,20 @@ from django.db.models import Q
 
 from org.scoping import scope_of
 from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, ScorecardItem
-from scorecard.selectors.items import scorecard_items
-from scorecard.selectors.progress import ItemProgress, progress_of
+from scorecard.selectors.progress import ItemProgress, progress_of, with_progress_rows
 from scorecard.selectors.scorecards import scorecards, with_summary
 from strategy.models import Objective
 
 MAX_DEPTH = 12  # a guard against a corrupt cycle; real cascades are 3-5 levels deep
+# What a goal above the reader's is read for (:func:`item_lines`).
+STEP_FIELDS = (
+    "name",
+    "parent_id",
+    "objective",
+    "scorecard__year",
+    "scorecard__unit__name",
+    "scorecard__employee__name",
+)
 
 
 @dataclass(frozen=True)
@@ -62,9 +70,12 @@ def item_lines(items: Iterable[ScorecardItem]) -> dict[int, Line]:
         wanted = {pid for pid in pending.values() if pid not in known}
         if wanted:
             # ``order_by()``: read into a dict; the model's order would join and sort.
+            # ``only``: what a step shows (name, owner, year) and the way up, not the
+            # targets, tiers and texts of each goal above; the objective whole, as served.
             for parent in (
                 ScorecardItem.objects.filter(pk__in=wanted)
                 .select_related("scorecard__unit", "scorecard__employee", "objective__owner_unit")
+                .only(*STEP_FIELDS)
                 .order_by()
             ):
                 known[parent.pk] = parent
@@ -143,7 +154,19 @@ def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
             unit_card = unit_card or found
     if card is None:
         return MyTargets(None, [], None, unit_card)
-    items = list(scorecard_items(card).select_related("objective__owner_unit"))
+    # What the page and the API show of an item: its own fields, its objective with the
+    # owner (the line's end), its progress rows — not the relations of an item page
+    # (``scorecard_items``: the card's unit and employee again for every item, the parent's
+    # card, the indicator, a count of children), two thirds of the model rows it built.
+    items = list(
+        with_progress_rows(
+            ScorecardItem.objects.filter(scorecard=card)
+            .select_related("objective__owner_unit")
+            .order_by("order", "pk")
+        )
+    )
+    for item in items:
+        item.scorecard = card  # loaded above, with its unit and employee
     lines = item_lines(items)
     progress = progress_of(items, today=today)
     letter = (

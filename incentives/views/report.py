@@ -25,6 +25,7 @@ from spm.paginator import capped_page, page_of
 
 PAGE_SIZE = 50
 UNIT_PAGE_SIZE = 50
+CHART_UNITS = 15
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -63,12 +64,18 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         if hr
         else None
     )
+    # a group holds ~3,300 units: a page of them at a time (``?units=``), read alone
+    units = capped_page(data.units.listed, UNIT_PAGE_SIZE, request.GET.get("units"))
+    units.object_list = data.units.rows(units.object_list)
+    # the chart: the first units of the report, whichever page the table shows
+    charted = (
+        units.object_list if units.number == 1 else data.units.rows(data.units.listed[:CHART_UNITS])
+    )
     context: dict[str, Any] = {
         "cycle": cycle,
         "report": data,
         "page": page,
-        # a group holds ~3,300 units: a page of them at a time (``?units=``)
-        "units": capped_page(data.by_unit, UNIT_PAGE_SIZE, request.GET.get("units")),
+        "units": units,
         "job": running,
         "may_compute": hr and cycle.status == CycleStatus.FINALISED,
         "may_whatif": scope.covers(cycle.owner_unit.path, SCHEME_REVISERS)
@@ -78,7 +85,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             title=_("Bonuses by grade"),
         ),
         "unit_chart": money_bars(
-            [Bar(u["unit__name"], u["paid"], u["budget"] or None) for u in data.by_unit[:15]],
+            [Bar(u["unit__name"], u["paid"], u["budget"] or None) for u in charted[:CHART_UNITS]],
             title=_("Bonuses by unit against the budget"),
         ),
     }

@@ -21,7 +21,7 @@ from incentives.tasks import COMPUTE_KIND
 from org.scoping import actor_of, scope_of
 from spm.forms import start_job
 from spm.models import Job
-from spm.paginator import capped_page, page_of
+from spm.paginator import capped_page
 
 PAGE_SIZE = 50
 UNIT_PAGE_SIZE = 50
@@ -53,7 +53,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     data = selectors.report(user, cycle)
     scope = scope_of(user)
     rows = selectors.payouts(user).filter(cycle=cycle).order_by("unit__path", "employee__name")
-    page = page_of(request, rows, PAGE_SIZE)
+    # the kept totals already count the payouts the user sees: no count of every payout
+    page = capped_page(rows, PAGE_SIZE, request.GET.get("page"), count=data.people)
     hr = scope.covers(cycle.owner_unit.path, SCHEME_EDITORS)
     # the computation finalising the cycle started (or a re-run), while it runs
     running = (

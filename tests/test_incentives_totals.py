@@ -97,11 +97,8 @@ def as_summed(user: Any, cycle: AssessmentCycle) -> dict[str, Any]:
     return {"paid": got["paid"] or D(0), "n": got["n"], "grades": grades, "units": units}
 
 
-@pytest.mark.parametrize("role", ["hr", "executive", "manager"])
-@pytest.mark.parametrize("published", [False, True])
-def test_the_report_from_the_totals_equals_a_sum_of_the_visible_payouts(
-    cast: Cast, role: str, published: bool
-) -> None:
+def pooled_and_computed(cast: Cast, *, published: bool) -> AssessmentCycle:
+    """The bonus world with a pool on the site team, computed (and published if asked)."""
     world = bonus_world(cast)
     UnitPool.objects.create(scheme=world.scheme, unit=cast.site, amount=D("500.00"))
     cycle = finalise_directly(world.cycle)
@@ -109,6 +106,15 @@ def test_the_report_from_the_totals_equals_a_sum_of_the_visible_payouts(
     if published:
         AssessmentCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLISHED)
         cycle.refresh_from_db()
+    return cycle
+
+
+@pytest.mark.parametrize("role", ["hr", "executive", "manager"])
+@pytest.mark.parametrize("published", [False, True])
+def test_the_report_from_the_totals_equals_a_sum_of_the_visible_payouts(
+    cast: Cast, role: str, published: bool
+) -> None:
+    cycle = pooled_and_computed(cast, published=published)
     user = getattr(cast, role).user
     report = selectors.report(user, cycle)
     expected = as_summed(user, cycle)
@@ -132,13 +138,7 @@ def test_the_report_read_a_unit_page_at_a_time_equals_a_fresh_sum(
     """The report lists exactly the units with a row (the user's own unit goes when their
     hidden payout is all it was paid), and rows read a page at a time add up to a fresh
     sum of the payouts the user sees, unit by unit."""
-    world = bonus_world(cast)
-    UnitPool.objects.create(scheme=world.scheme, unit=cast.site, amount=D("500.00"))
-    cycle = finalise_directly(world.cycle)
-    run(cast.hr.user, cycle)
-    if published:
-        AssessmentCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLISHED)
-        cycle.refresh_from_db()
+    cycle = pooled_and_computed(cast, published=published)
     user = getattr(cast, role).user
     report = selectors.report(user, cycle)
     listed = list(report.units.listed)

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from assessment.forms import CycleForm
 from incentives.forms import WhatIfForm
-from incentives.models import BonusScheme
+from incentives.models import BonusScheme, UnitPool
 from spm.widgets import QuickHiddenInput, QuickNumberInput, QuickSelect, QuickSelectMultiple
 
 CHOICES = [
@@ -110,6 +110,47 @@ def test_the_whatif_pool_fields_keep_their_checks(cast: Any) -> None:
     html = str(field)
     assert 'value="abc"' in html and 'type="text"' in html and "is-invalid" in html
     assert f'type="hidden" name="pool_{cast.hq.pk}" value="abc"' in field.as_hidden()
+
+
+POOL_TEMPLATE = (
+    '{% for unit, field in form.pool_fields %}<div class="col-md-4"><label class="form-label" '
+    'for="{{ field.id_for_label }}">{{ unit.name }}</label>{{ field }}{% if field.errors %}'
+    '<div class="invalid-feedback d-block" id="{{ field.auto_id }}-errors">'
+    '{{ field.errors|join:" " }}</div>{% endif %}</div>{% endfor %}'
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["new", "typed", "wrong"])
+def test_the_whatif_pool_inputs_in_one_pass_are_the_per_field_markup(cast: Any, state: str) -> None:
+    """Labels tied to their inputs, the values given or typed kept, the errors on the right
+    input (``aria-invalid``, described by its message): as the template wrote them field by
+    field."""
+    from django.template import engines
+
+    cast.hq.name = "HQ & <co>"
+    scheme = BonusScheme.objects.create(name="Default", version=1)
+    UnitPool.objects.create(scheme=scheme, unit=cast.group, amount=Decimal("1234.50"))
+    units = [cast.group, cast.hq, cast.finance]
+    data = {
+        "new": None,
+        "typed": {f"pool_{cast.hq.pk}": "77.25", f"pool_{cast.finance.pk}": ""},
+        "wrong": {f"pool_{cast.hq.pk}": "abc", f"pool_{cast.group.pk}": "5"},
+    }[state]
+    form = WhatIfForm(data, scheme=scheme, units=units)
+    if data is not None:
+        form.is_valid()
+    fast = str(form.pool_inputs())
+    slow = engines["django"].from_string(POOL_TEMPLATE).render({"form": form})
+    assert parse_html(fast) == parse_html(slow)
+    assert "HQ &amp; &lt;co&gt;" in fast
+    if state == "new":
+        assert 'value="1234.50"' in fast
+    if state == "typed":
+        assert 'value="77.25"' in fast
+    if state == "wrong":
+        assert 'value="abc"' in fast and 'aria-invalid="true"' in fast
+        assert f'id="id_pool_{cast.hq.pk}-errors"' in fast and 'value="5"' in fast
 
 
 @pytest.mark.django_db

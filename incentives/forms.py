@@ -99,6 +99,11 @@ class WhatIfForm(BootstrapMixin, forms.Form):
         return [self[g] for g in GRADES]
 
     @property
+    def cap_fields(self) -> list[Any]:
+        """The individual caps (the form holds ~760 other fields: not a walk of them all)."""
+        return [self["cap_ratio"], self["cap_amount"]]
+
+    @property
     def unit_factor_fields(self) -> list[Any]:
         return [self[name] for name in UNIT_FACTOR_FIELDS.values()]
 

@@ -138,3 +138,14 @@ def test_the_people_pager_counts_what_the_report_counts(cast: Cast, monkeypatch:
         page = cast.client(role).get(f"/incentives/cycles/{world.cycle.pk}/")
         assert page.context["page"].paginator.count == seen
         assert f"Page 1 of {seen}" in page.content.decode()
+
+
+def test_whatif_page_shows_every_input_once_with_its_label(cast: Cast) -> None:
+    world = bonus_world(cast)
+    page = cast.client("hr").get(f"/incentives/cycles/{world.cycle.pk}/what-if/")
+    html = page.content.decode()
+    form = page.context["form"]
+    for name in ["cap_ratio", "cap_amount", *(f"pool_{u.pk}" for u in form.units)]:
+        assert html.count(f'name="{name}"') == 1, name
+        assert f'<label class="form-label" for="id_{name}">' in html, name
+    assert form.units and f">{form.units[0].name}</label>" in html

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django import forms
 from django.forms import BoundField
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 

@@ -98,6 +98,31 @@ def test_an_input_writes_what_django_writes(
     assert "<b>" not in rendered[0]
 
 
+def test_an_input_whose_own_attributes_change_or_are_overridden_writes_them_anew() -> None:
+    """The widget's own attributes are written once and remembered by their content: a
+    change to them (a field marked invalid), an attribute given again at render, a lazy
+    translation, all write what Django writes."""
+    from django.utils.translation import gettext_lazy, override
+
+    quick, plain = (
+        QuickNumberInput(attrs={"class": "form-control"}),
+        forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    steps = [
+        lambda w: None,
+        lambda w: w.attrs.update({"class": "form-control is-invalid", "aria-invalid": "true"}),
+        lambda w: w.attrs.update({"placeholder": gettext_lazy("Name")}),
+    ]
+    for step in steps:
+        for widget in (quick, plain):
+            step(widget)
+        for extra in ({"id": "id_a"}, {"id": "id_b", "class": "other"}):
+            for language in ("en", "zh-hans"):
+                with override(language):
+                    got, want = (w.render("a", "1.5", extra) for w in (quick, plain))
+                assert parse_html(got) == parse_html(want), (extra, language)
+
+
 @pytest.mark.django_db
 def test_the_whatif_pool_fields_keep_their_checks(cast: Any) -> None:
     scheme = BonusScheme(name="Default", version=0)

@@ -50,6 +50,7 @@ PAGES: list[tuple[str, str]] = [
     ("API assessment-vetoes", "/api/v1/assessment-vetoes/"),
     ("API assessment-exemptions", "/api/v1/assessment-exemptions/"),
     ("API payout-summary", "/api/v1/payout-summary/?cycle={cycle}"),
+    ("API payout-summary units", "/api/v1/payout-summary/units/?cycle={cycle}"),
     ("API payouts", "/api/v1/payouts/"),
     ("API bonus-schemes", "/api/v1/bonus-schemes/"),
     ("API reviews", "/api/v1/reviews/"),

@@ -7,9 +7,11 @@ import."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -25,6 +27,7 @@ from incentives.serializers import (
     ReportSerializer,
     ReviseSerializer,
     SchemeSerializer,
+    UnitRowSerializer,
     WhatIfJobSerializer,
     WhatIfSerializer,
 )
@@ -33,6 +36,7 @@ from incentives.whatif_jobs import whatif_job, whatif_start
 from org.scoping import actor_of, scope_of
 from scorecard.api.actuals import ImportReportSerializer, ImportSerializer
 from spm.api import ScopedViewSetMixin
+from spm.cursor import KeysetPagination
 
 
 def _terms(data: dict[str, Any]) -> dict[str, Any]:
@@ -120,19 +124,44 @@ class WhatIfJobViewSet(viewsets.ViewSet):
 
 
 class PayoutSummaryViewSet(viewsets.ViewSet):
-    """A cycle's payout report: totals against the budget, by grade, by unit, pools."""
+    """A cycle's payout report: totals against the budget, by grade, pools; its units (a
+    group holds ~3,300) are paged apart at ``payout-summary/units/`` (the ``units`` link)."""
+
+    pagination_class: type[KeysetPagination] | None = None  # the summary is one object
 
     @extend_schema(
         parameters=[OpenApiParameter("cycle", int, required=True)],
         responses=ReportSerializer,
     )
     def list(self, request: Request) -> Response:
-        raw = request.query_params.get("cycle", "")
-        if not raw.isdigit():
-            raise serializers.ValidationError({"cycle": "Give the cycle id."})
         user = actor_of(request)
-        cycle = selectors.report_cycle(user, int(raw))
-        return Response(ReportSerializer(selectors.report(user, cycle)).data)
+        cycle = selectors.report_cycle(user, _cycle_of(request))
+        units = f"{reverse('payout-summary-units')}?{urlencode({'cycle': cycle.pk})}"
+        context = {"units": request.build_absolute_uri(units)}
+        return Response(ReportSerializer(selectors.report(user, cycle), context=context).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("cycle", int, required=True)],
+        responses=UnitRowSerializer(many=True),
+    )
+    @action(detail=False, methods=["get"], pagination_class=KeysetPagination)
+    def units(self, request: Request) -> Response:
+        """The cycle's report by unit (people, paid, budget, how many in a pool), in the
+        order of the org tree, a cursor page at a time (``next`` / ``previous``)."""
+        user = actor_of(request)
+        cycle = selectors.report_cycle(user, _cycle_of(request))
+        units = selectors.unit_rows(user, cycle)
+        paginator = KeysetPagination()
+        page = paginator.paginate_queryset(units.listed, request, view=self)
+        rows = UnitRowSerializer(units.rows(page), many=True).data
+        return paginator.get_paginated_response(rows)
+
+
+def _cycle_of(request: Request) -> int:
+    raw = request.query_params.get("cycle", "")
+    if not raw.isdigit():
+        raise serializers.ValidationError({"cycle": "Give the cycle id."})
+    return int(raw)
 
 
 class BaseBonusImportViewSet(viewsets.ViewSet):

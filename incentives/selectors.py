@@ -7,7 +7,8 @@ another person's payout.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,7 @@ from assessment.models import AssessmentCycle, AssessmentResult, CycleStatus, Gr
 from incentives import compute, plan
 from incentives.models import BonusScheme, Payout, PayoutTotal, UnitPool
 from incentives.rules import cents
+from org.models import OrgUnit
 from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, VIEW, get_scoped, scope_of
 
 REPORTERS = (MANAGER, HR, EXECUTIVE, ADMIN)
@@ -76,6 +78,39 @@ def mine(user: Any) -> QuerySet[Payout]:
 
 
 @dataclass
+class UnitRows:
+    """A report's by-unit rows, read for the units asked: a group holds ~3,300 units and a
+    page shows 50. ``listed``: the units the report lists (in the user's view, with payouts
+    in the cycle), by path — page it and read :meth:`rows` of the page."""
+
+    listed: QuerySet[OrgUnit]
+    totals: QuerySet[PayoutTotal] = field(repr=False)
+    own: dict[str, Any] | None = field(default=None, repr=False)
+
+    def rows(self, units: Iterable[OrgUnit | int] | None = None) -> list[dict[str, Any]]:
+        """The rows (people, paid, budget, how many in a pool) of ``units`` (every unit
+        listed if None), by path."""
+        totals = self.totals
+        if units is not None:
+            totals = totals.filter(unit_id__in=[getattr(u, "pk", u) for u in units])
+        alone = Q(pool_unit__isnull=True)
+        found: list[dict[str, Any]] = [
+            dict(row)
+            for row in totals.order_by("unit__path")
+            .values("unit_id", "unit__name", "unit__path")
+            .annotate(
+                n=Sum("people"),
+                paid=_sum("paid"),
+                budget=_sum("base", filter=alone),
+                pooled=Coalesce(Sum("people", filter=~alone), 0),
+            )
+        ]
+        if self.own is not None:
+            _without(found, self.own, unit_id=self.own["unit_id"])
+        return found
+
+
+@dataclass
 class Report:
     """What a role sees of a cycle's payouts (its own subtree): totals, the distribution by
     grade and by unit, the pools and their arithmetic, against the budget."""
@@ -84,13 +119,18 @@ class Report:
     budget: Decimal
     people: int
     by_grade: list[dict[str, Any]]
-    by_unit: list[dict[str, Any]]
     pools: list[dict[str, Any]]
     scheme: BonusScheme | None
+    units: UnitRows
 
     @property
     def difference(self) -> Decimal:
         return self.paid - self.budget
+
+    @property
+    def by_unit(self) -> list[dict[str, Any]]:
+        """Every unit's row (a page reads ``units.rows`` of its own)."""
+        return self.units.rows()
 
 
 def _own_payout(user: Any, cycle: AssessmentCycle) -> dict[str, Any] | None:
@@ -117,6 +157,8 @@ def _without(rows: list[dict[str, Any]], own: dict[str, Any] | None, **match: An
             alone = own["pool_unit_id"] is None
             row["n"] -= 1
             row["paid"] -= own["amount"]
+            if "base" in row:
+                row["base"] -= own["base"]
             if "budget" in row and alone:
                 row["budget"] -= own["base"]
             if "pooled" in row and not alone:
@@ -124,72 +166,70 @@ def _without(rows: list[dict[str, Any]], own: dict[str, Any] | None, **match: An
     rows[:] = [row for row in rows if row["n"] > 0]
 
 
+def unit_rows(user: Any, cycle: AssessmentCycle) -> UnitRows:
+    """The by-unit part of ``cycle``'s report for ``user`` (the API pages it alone)."""
+    return _unit_rows(user, cycle, _own_payout(user, cycle))
+
+
+def _unit_rows(user: Any, cycle: AssessmentCycle, own: dict[str, Any] | None) -> UnitRows:
+    """``own``: the user's hidden payout. Their own unit is not listed when that payout is
+    all it was paid (its row would be empty)."""
+    rows = PayoutTotal.objects.restrict(user).filter(cycle=cycle)
+    units = OrgUnit.objects.filter(pk__in=rows.values("unit_id")).order_by("path", "pk")
+    if own is not None:
+        paid = PayoutTotal.objects.filter(cycle=cycle, unit_id=own["unit_id"])
+        if paid.aggregate(n=Coalesce(Sum("people"), 0))["n"] <= 1:
+            units = units.exclude(pk=own["unit_id"])
+    return UnitRows(listed=units, totals=rows, own=own)
+
+
 def report(user: Any, cycle: AssessmentCycle) -> Report:
     """The budget of a person paid alone is their base bonus (their bonus at coefficient
     1.0); the budget of a pool is the pool times its unit-grade factor.
 
-    Summed from the kept ``PayoutTotal`` rows of the units the user sees (a few per unit,
-    not one per person), less the user's own payout while it is hidden from them."""
+    Summed from the kept ``PayoutTotal`` rows of the units the user sees, less the user's
+    own payout while it is hidden from them: the totals, grades and pools in one grouped
+    read (by grade and paying pool: a few dozen groups for the whole group), the units a
+    page at a time (:class:`UnitRows`)."""
     rows = PayoutTotal.objects.restrict(user).filter(cycle=cycle)
     own = _own_payout(user, cycle)
-    alone = Q(pool_unit__isnull=True)
-    summed = rows.aggregate(
-        paid=_sum("paid"), base=_sum("base", filter=alone), people=Coalesce(Sum("people"), 0)
-    )
-    totals = [{"n": summed["people"], "paid": summed["paid"], "budget": summed["base"]}]
-    _without(totals, own)
-    totals = totals or [{"n": 0, "paid": ZERO, "budget": ZERO}]
-    grades = dict(Grade.choices)
-    by_grade_rows = [
+    groups = [
         dict(r)
-        for r in rows.order_by().values("grade").annotate(n=Sum("people"), paid=_sum("paid"))
+        for r in rows.order_by()
+        .values("grade", "pool_unit_id")
+        .annotate(n=Sum("people"), paid=_sum("paid"), base=_sum("base"))
     ]
     if own is not None:
-        _without(by_grade_rows, own, grade=own["grade"])
-    counted: dict[str, dict[str, Any]] = {r["grade"]: r for r in by_grade_rows}
+        _without(groups, own, grade=own["grade"], pool_unit_id=own["pool_unit_id"])
+    people = sum(g["n"] for g in groups)
+    paid = sum((g["paid"] for g in groups), ZERO)
+    alone_base = sum((g["base"] for g in groups if g["pool_unit_id"] is None), ZERO)
+    grades = dict(Grade.choices)
     by_grade = [
         {
-            "grade": g,
-            "label": grades[g],
-            "n": counted.get(g, {}).get("n", 0),
-            "paid": counted.get(g, {}).get("paid") or ZERO,
+            "grade": grade,
+            "label": grades[grade],
+            "n": sum(g["n"] for g in groups if g["grade"] == grade),
+            "paid": sum((g["paid"] for g in groups if g["grade"] == grade), ZERO),
         }
-        for g in grades
+        for grade in grades
     ]
-    by_unit: list[dict[str, Any]] = [
-        dict(row)
-        for row in rows.order_by("unit__path")
-        .values("unit_id", "unit__name", "unit__path")
-        .annotate(
-            n=Sum("people"),
-            paid=_sum("paid"),
-            budget=_sum("base", filter=alone),
-            pooled=Coalesce(Sum("people", filter=~alone), 0),
-        )
-    ]
-    if own is not None:
-        _without(by_unit, own, unit_id=own["unit_id"])
     scheme_id = (
         Payout.objects.filter(cycle=cycle)
         .order_by("pk")
         .values_list("scheme_id", flat=True)
         .first()
-        if by_unit
+        if people
         else None
     )
     scheme = BonusScheme.objects.filter(pk=scheme_id).first() if scheme_id else None
     pools: list[dict[str, Any]] = []
     if scheme is not None:
-        pool_rows = [
-            {"pool_unit_id": pool, "n": n, "paid": paid}
-            for pool, n, paid in rows.filter(pool_unit__isnull=False)
-            .order_by()
-            .values_list("pool_unit_id")
-            .annotate(n=Sum("people"), paid=_sum("paid"))
-        ]
-        if own is not None and own["pool_unit_id"] is not None:
-            _without(pool_rows, own, pool_unit_id=own["pool_unit_id"])
-        paid_by_pool = {r["pool_unit_id"]: r["paid"] for r in pool_rows}
+        paid_by_pool: dict[int, Decimal] = {}
+        for g in groups:
+            if g["pool_unit_id"] is not None:
+                pool_id = g["pool_unit_id"]
+                paid_by_pool[pool_id] = paid_by_pool.get(pool_id, ZERO) + g["paid"]
         factors = compute.terms_of(scheme, cycle)
         for pool in UnitPool.objects.filter(
             scheme=scheme, unit_id__in=list(paid_by_pool)
@@ -207,15 +247,15 @@ def report(user: Any, cycle: AssessmentCycle) -> Report:
                     "left": pool_total - paid_by_pool[pool.unit_id],
                 }
             )
-    budget = totals[0]["budget"] + sum((p["total"] for p in pools), ZERO)
+    budget = alone_base + sum((p["total"] for p in pools), ZERO)
     return Report(
-        paid=totals[0]["paid"],
+        paid=paid,
         budget=budget,
-        people=totals[0]["n"],
+        people=people,
         by_grade=by_grade,
-        by_unit=by_unit,
         pools=pools,
         scheme=scheme,
+        units=_unit_rows(user, cycle, own),
     )
 
 

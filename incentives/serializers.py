@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from incentives.models import UNIT_FACTOR_FIELDS, BonusScheme, Payout, UnitPool
@@ -192,6 +193,7 @@ class UnitRowSerializer(serializers.Serializer[Any]):
     pooled = serializers.IntegerField()
 
 
+@extend_schema_serializer(many=False)  # the summary is one object, though a "list" action
 class ReportSerializer(serializers.Serializer[Any]):
     paid = serializers.DecimalField(max_digits=18, decimal_places=2)
     budget = serializers.DecimalField(max_digits=18, decimal_places=2)
@@ -199,5 +201,11 @@ class ReportSerializer(serializers.Serializer[Any]):
     people = serializers.IntegerField()
     scheme = serializers.IntegerField(source="scheme.pk", allow_null=True)
     by_grade = GradeRowSerializer(many=True)
-    by_unit = UnitRowSerializer(many=True)
     pools = PoolReportSerializer(many=True)
+    units = serializers.SerializerMethodField(
+        help_text="the link to the report by unit, paged (payout-summary/units/)"
+    )
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_units(self, report: Any) -> str:
+        return str(self.context["units"])

@@ -10,6 +10,8 @@ accepts and its error messages stay those of the field.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -73,13 +75,36 @@ class QuickInputMixin:
     (type, name, the value when there is one, the attributes)."""
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
-        final = self.build_attrs(self.attrs, attrs)  # type: ignore[attr-defined]
+        own: dict[str, Any] = self.attrs  # type: ignore[attr-defined]
+        extra = attrs or {}
+        if own.keys() & extra.keys():
+            written = _attrs(self.build_attrs(own, extra))  # type: ignore[attr-defined]
+        else:
+            # the widget's own attributes come first (``build_attrs``), written once for
+            # the hundreds of inputs that share them
+            written = _own_attrs(own) + _attrs(extra)
         kind = self.input_type  # type: ignore[attr-defined]
         shown = self.format_value(value)  # type: ignore[attr-defined]
         value_attr = "" if shown is None else f' value="{_esc(str(shown))}"'
         return mark_safe(  # noqa: S308 - the name, value and attributes are escaped
-            f'<input type="{_esc(kind)}" name="{_esc(name)}"{value_attr}{_attrs(final)}>'
+            f'<input type="{_esc(kind)}" name="{_esc(name)}"{value_attr}{written}>'
         )
+
+
+_PLAIN = (str, int, bool, float, Decimal)
+
+
+def _own_attrs(attrs: dict[str, Any]) -> str:
+    """``_attrs`` of a widget's own attributes, remembered by their content when every
+    value is plain (a lazy translation is written each time, in the reader's language)."""
+    if all(type(v) in _PLAIN for v in attrs.values()):
+        return _attrs_of(tuple(attrs.items()))
+    return _attrs(attrs)
+
+
+@lru_cache(maxsize=256)
+def _attrs_of(items: tuple[tuple[str, Any], ...]) -> str:
+    return _attrs(dict(items))
 
 
 class QuickNumberInput(QuickInputMixin, forms.NumberInput):

@@ -122,3 +122,30 @@ def test_report_pages_its_unit_table_apart_from_the_people(cast: Cast, monkeypat
     last = unit_table(f"?units={len(units)}")
     rows = last.split("<tbody>")[1].split("</tbody>")[0]
     assert rows.count("<tr>") == 1 and units[-1] in rows
+
+
+def test_the_people_pager_counts_what_the_report_counts(cast: Cast, monkeypatch: Any) -> None:
+    """The per-person pager takes its count from the kept totals (no count of every
+    payout): the same number of payouts the user sees, their own hidden one left out."""
+    from incentives import selectors
+    from incentives.views import report
+
+    world = computed(cast)
+    monkeypatch.setattr(report, "PAGE_SIZE", 1)
+    for role in ("hr", "manager"):
+        user = getattr(cast, role).user
+        seen = selectors.payouts(user).filter(cycle=world.cycle).count()
+        page = cast.client(role).get(f"/incentives/cycles/{world.cycle.pk}/")
+        assert page.context["page"].paginator.count == seen
+        assert f"Page 1 of {seen}" in page.content.decode()
+
+
+def test_whatif_page_shows_every_input_once_with_its_label(cast: Cast) -> None:
+    world = bonus_world(cast)
+    page = cast.client("hr").get(f"/incentives/cycles/{world.cycle.pk}/what-if/")
+    html = page.content.decode()
+    form = page.context["form"]
+    for name in ["cap_ratio", "cap_amount", *(f"pool_{u.pk}" for u in form.units)]:
+        assert html.count(f'name="{name}"') == 1, name
+        assert f'<label class="form-label" for="id_{name}">' in html, name
+    assert form.units and f">{form.units[0].name}</label>" in html

@@ -126,3 +126,30 @@ def test_base_bonus_import_endpoint(cast: Cast) -> None:
     for role in CAST:
         response = cast.client(role).post("/api/v1/base-bonus-imports/", upload())
         assert response.status_code == {"hr": 200, "anonymous": 401}.get(role, 404), role
+
+
+def test_payout_summary_units_are_paged_and_scoped(cast: Cast, world: Any) -> None:
+    """The summary links to its units, paged by cursor; walked page by page they are the
+    units the user sees, with the figures of a sum of their payouts."""
+    from django.db.models import Count, Sum
+
+    url = f"/api/v1/payout-summary/units/?cycle={world.cycle.pk}"
+    responses = assert_scoped(cast, url, expect(REPORTERS, anonymous=API))
+    assert "by_unit" not in responses["hr"].json()
+    summary = cast.client("hr").get(f"/api/v1/payout-summary/?cycle={world.cycle.pk}").json()
+    assert summary["units"].endswith(url)
+    for role in ("hr", "sibling_manager"):
+        client, rows, link = cast.client(role), [], f"{url}&page_size=1"
+        while link:
+            body = client.get(link).json()
+            assert len(body["results"]) <= 1
+            rows += body["results"]
+            link = body["next"]
+        payouts = Payout.objects.filter(cycle=world.cycle)
+        if role == "sibling_manager":
+            payouts = payouts.filter(unit__path__startswith=cast.sibling_manager.unit.path)
+        summed = payouts.order_by().values_list("unit_id").annotate(n=Count("pk"), s=Sum("amount"))
+        assert {r["unit"]: (r["n"], r["paid"]) for r in rows} == {
+            unit: (n, f"{paid:.2f}") for unit, n, paid in summed
+        }
+        assert len(rows) == len({r["unit"] for r in rows}) >= 1

@@ -28,6 +28,8 @@ PAGES = [
     ("hr", "/incentives/cycles/{cycle}/what-if/?job={job}"),
     ("hr", "/api/v1/what-if-jobs/{job}/"),
     ("hr", "/api/v1/payout-summary/?cycle={cycle}"),
+    ("hr", "/api/v1/payout-summary/units/?cycle={cycle}"),
+    ("manager", "/api/v1/payout-summary/units/?cycle={cycle}"),
     ("hr", "/api/v1/bonus-schemes/"),
     ("employee", "/"),
 ]

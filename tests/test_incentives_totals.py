@@ -97,11 +97,8 @@ def as_summed(user: Any, cycle: AssessmentCycle) -> dict[str, Any]:
     return {"paid": got["paid"] or D(0), "n": got["n"], "grades": grades, "units": units}
 
 
-@pytest.mark.parametrize("role", ["hr", "executive", "manager"])
-@pytest.mark.parametrize("published", [False, True])
-def test_the_report_from_the_totals_equals_a_sum_of_the_visible_payouts(
-    cast: Cast, role: str, published: bool
-) -> None:
+def pooled_and_computed(cast: Cast, *, published: bool) -> AssessmentCycle:
+    """The bonus world with a pool on the site team, computed (and published if asked)."""
     world = bonus_world(cast)
     UnitPool.objects.create(scheme=world.scheme, unit=cast.site, amount=D("500.00"))
     cycle = finalise_directly(world.cycle)
@@ -109,6 +106,15 @@ def test_the_report_from_the_totals_equals_a_sum_of_the_visible_payouts(
     if published:
         AssessmentCycle.objects.filter(pk=cycle.pk).update(status=CycleStatus.PUBLISHED)
         cycle.refresh_from_db()
+    return cycle
+
+
+@pytest.mark.parametrize("role", ["hr", "executive", "manager"])
+@pytest.mark.parametrize("published", [False, True])
+def test_the_report_from_the_totals_equals_a_sum_of_the_visible_payouts(
+    cast: Cast, role: str, published: bool
+) -> None:
+    cycle = pooled_and_computed(cast, published=published)
     user = getattr(cast, role).user
     report = selectors.report(user, cycle)
     expected = as_summed(user, cycle)
@@ -122,3 +128,43 @@ def test_the_report_from_the_totals_equals_a_sum_of_the_visible_payouts(
             .exclude(unit__path__startswith=cast.manager.unit.path)
             .count()
         )
+
+
+@pytest.mark.parametrize("role", ["hr", "executive", "manager", "sibling_manager"])
+@pytest.mark.parametrize("published", [False, True])
+def test_the_report_read_a_unit_page_at_a_time_equals_a_fresh_sum(
+    cast: Cast, role: str, published: bool
+) -> None:
+    """The report lists exactly the units with a row (the user's own unit goes when their
+    hidden payout is all it was paid), and rows read a page at a time add up to a fresh
+    sum of the payouts the user sees, unit by unit."""
+    cycle = pooled_and_computed(cast, published=published)
+    user = getattr(cast, role).user
+    report = selectors.report(user, cycle)
+    listed = list(report.units.listed)
+    paged = [row for unit in listed for row in report.units.rows([unit])]
+    assert [row["unit_id"] for row in paged] == [u.pk for u in listed]
+    assert [u.path for u in listed] == sorted(u.path for u in listed)
+    visible = selectors.payouts(user).filter(cycle=cycle).order_by()
+    units = visible.values_list("unit_id").annotate(
+        n=Count("pk"), paid=Sum("amount"), budget=Sum("base", filter=Q(pool_unit__isnull=True))
+    )
+    assert {r["unit_id"]: (r["n"], r["paid"], r["budget"]) for r in paged} == {
+        unit: (n, paid, budget or D(0)) for unit, n, paid, budget in units
+    }
+    assert len(report.units.rows(listed[:1])) == min(1, len(listed))
+
+
+def test_a_unit_paid_only_the_users_hidden_payout_is_not_listed(cast: Cast) -> None:
+    world = bonus_world(cast)
+    cycle = finalise_directly(world.cycle)
+    run(cast.hr.user, cycle)
+    mine = Payout.objects.get(cycle=cycle, employee=cast.manager)
+    PayoutTotal.objects.filter(cycle=cycle, unit_id=mine.unit_id).delete()
+    others = Payout.objects.filter(cycle=cycle, unit_id=mine.unit_id).exclude(pk=mine.pk)
+    others.update(unit=cast.site)  # the manager alone paid in their unit
+    totals.refresh(cycle.pk)
+    report = selectors.report(cast.manager.user, cycle)
+    assert mine.unit_id not in {u.pk for u in report.units.listed}
+    assert {r["unit_id"] for r in report.by_unit} == {u.pk for u in report.units.listed}
+    assert mine.unit_id in {u.pk for u in selectors.report(cast.hr.user, cycle).units.listed}

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from assessment.forms import CycleForm
 from incentives.forms import WhatIfForm
-from incentives.models import BonusScheme
+from incentives.models import BonusScheme, UnitPool
 from spm.widgets import QuickHiddenInput, QuickNumberInput, QuickSelect, QuickSelectMultiple
 
 CHOICES = [
@@ -98,6 +98,31 @@ def test_an_input_writes_what_django_writes(
     assert "<b>" not in rendered[0]
 
 
+def test_an_input_whose_own_attributes_change_or_are_overridden_writes_them_anew() -> None:
+    """The widget's own attributes are written once and remembered by their content: a
+    change to them (a field marked invalid), an attribute given again at render, a lazy
+    translation, all write what Django writes."""
+    from django.utils.translation import gettext_lazy, override
+
+    quick, plain = (
+        QuickNumberInput(attrs={"class": "form-control"}),
+        forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    steps = [
+        lambda w: None,
+        lambda w: w.attrs.update({"class": "form-control is-invalid", "aria-invalid": "true"}),
+        lambda w: w.attrs.update({"placeholder": gettext_lazy("Name")}),
+    ]
+    for step in steps:
+        for widget in (quick, plain):
+            step(widget)
+        for extra in ({"id": "id_a"}, {"id": "id_b", "class": "other"}):
+            for language in ("en", "zh-hans"):
+                with override(language):
+                    got, want = (w.render("a", "1.5", extra) for w in (quick, plain))
+                assert parse_html(got) == parse_html(want), (extra, language)
+
+
 @pytest.mark.django_db
 def test_the_whatif_pool_fields_keep_their_checks(cast: Any) -> None:
     scheme = BonusScheme(name="Default", version=0)
@@ -110,6 +135,47 @@ def test_the_whatif_pool_fields_keep_their_checks(cast: Any) -> None:
     html = str(field)
     assert 'value="abc"' in html and 'type="text"' in html and "is-invalid" in html
     assert f'type="hidden" name="pool_{cast.hq.pk}" value="abc"' in field.as_hidden()
+
+
+POOL_TEMPLATE = (
+    '{% for unit, field in form.pool_fields %}<div class="col-md-4"><label class="form-label" '
+    'for="{{ field.id_for_label }}">{{ unit.name }}</label>{{ field }}{% if field.errors %}'
+    '<div class="invalid-feedback d-block" id="{{ field.auto_id }}-errors">'
+    '{{ field.errors|join:" " }}</div>{% endif %}</div>{% endfor %}'
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["new", "typed", "wrong"])
+def test_the_whatif_pool_inputs_in_one_pass_are_the_per_field_markup(cast: Any, state: str) -> None:
+    """Labels tied to their inputs, the values given or typed kept, the errors on the right
+    input (``aria-invalid``, described by its message): as the template wrote them field by
+    field."""
+    from django.template import engines
+
+    cast.hq.name = "HQ & <co>"
+    scheme = BonusScheme.objects.create(name="Default", version=1)
+    UnitPool.objects.create(scheme=scheme, unit=cast.group, amount=Decimal("1234.50"))
+    units = [cast.group, cast.hq, cast.finance]
+    data = {
+        "new": None,
+        "typed": {f"pool_{cast.hq.pk}": "77.25", f"pool_{cast.finance.pk}": ""},
+        "wrong": {f"pool_{cast.hq.pk}": "abc", f"pool_{cast.group.pk}": "5"},
+    }[state]
+    form = WhatIfForm(data, scheme=scheme, units=units)
+    if data is not None:
+        form.is_valid()
+    fast = str(form.pool_inputs())
+    slow = engines["django"].from_string(POOL_TEMPLATE).render({"form": form})
+    assert parse_html(fast) == parse_html(slow)
+    assert "HQ &amp; &lt;co&gt;" in fast
+    if state == "new":
+        assert 'value="1234.50"' in fast
+    if state == "typed":
+        assert 'value="77.25"' in fast
+    if state == "wrong":
+        assert 'value="abc"' in fast and 'aria-invalid="true"' in fast
+        assert f'id="id_pool_{cast.hq.pk}-errors"' in fast and 'value="5"' in fast
 
 
 @pytest.mark.django_db

@@ -21,10 +21,11 @@ from incentives.tasks import COMPUTE_KIND
 from org.scoping import actor_of, scope_of
 from spm.forms import start_job
 from spm.models import Job
-from spm.paginator import capped_page, page_of
+from spm.paginator import capped_page
 
 PAGE_SIZE = 50
 UNIT_PAGE_SIZE = 50
+CHART_UNITS = 15
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -52,7 +53,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     data = selectors.report(user, cycle)
     scope = scope_of(user)
     rows = selectors.payouts(user).filter(cycle=cycle).order_by("unit__path", "employee__name")
-    page = page_of(request, rows, PAGE_SIZE)
+    # the kept totals already count the payouts the user sees: no count of every payout
+    page = capped_page(rows, PAGE_SIZE, request.GET.get("page"), count=data.people)
     hr = scope.covers(cycle.owner_unit.path, SCHEME_EDITORS)
     # the computation finalising the cycle started (or a re-run), while it runs
     running = (
@@ -63,12 +65,18 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         if hr
         else None
     )
+    # a group holds ~3,300 units: a page of them at a time (``?units=``), read alone
+    units = capped_page(data.units.listed, UNIT_PAGE_SIZE, request.GET.get("units"))
+    units.object_list = data.units.rows(units.object_list)
+    # the chart: the first units of the report, whichever page the table shows
+    charted = (
+        units.object_list if units.number == 1 else data.units.rows(data.units.listed[:CHART_UNITS])
+    )
     context: dict[str, Any] = {
         "cycle": cycle,
         "report": data,
         "page": page,
-        # a group holds ~3,300 units: a page of them at a time (``?units=``)
-        "units": capped_page(data.by_unit, UNIT_PAGE_SIZE, request.GET.get("units")),
+        "units": units,
         "job": running,
         "may_compute": hr and cycle.status == CycleStatus.FINALISED,
         "may_whatif": scope.covers(cycle.owner_unit.path, SCHEME_REVISERS)
@@ -78,7 +86,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
             title=_("Bonuses by grade"),
         ),
         "unit_chart": money_bars(
-            [Bar(u["unit__name"], u["paid"], u["budget"] or None) for u in data.by_unit[:15]],
+            [Bar(u["unit__name"], u["paid"], u["budget"] or None) for u in charted[:CHART_UNITS]],
             title=_("Bonuses by unit against the budget"),
         ),
     }

@@ -201,6 +201,13 @@ CELLS = [
         mirrored=False,
         query="cycle={annual}",
     ),
+    Cell(
+        "get",
+        "/api/v1/payout-summary/units/",
+        "404 200 200 200 200",
+        mirrored=False,
+        query="cycle={annual}",
+    ),
     Cell("get", "/api/v1/payouts/export-csv/", "200 200 200 200 200", mirrored=False),
     Cell("get", "/api/v1/payouts/export-xlsx/", "200 200 200 200 200", mirrored=False),
     Cell("post", "/api/v1/base-bonus-imports/", "404 404 404 415 404", mirrored=False),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.http import HttpRequest
@@ -13,4 +14,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_menu": "", "scope": None}
     scope = scope_of(user)
-    return {"nav_menu": nav.menu_html(scope, request.path), "scope": scope}
+    # A callable: the template calls it where it shows the menu, so a fragment (an htmx
+    # partial, a PDF) that does not extend base.html neither looks it up nor renders it.
+    return {"nav_menu": partial(nav.menu_html, scope, request.path), "scope": scope}

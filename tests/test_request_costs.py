@@ -180,3 +180,29 @@ def test_the_unread_count_of_the_inbox_is_one_indexed_count() -> None:
 
     indexed = [tuple(index.fields) for index in Notification._meta.indexes]
     assert ("recipient", "read_at") in indexed
+
+
+def test_a_page_that_does_not_show_the_menu_does_not_render_it(cast: Cast) -> None:
+    """The menu reaches templates as a callable: a fragment that does not extend base.html
+    (an htmx partial, a PDF) neither looks it up nor renders it; base.html calls it."""
+    from django.test import RequestFactory
+
+    from spm.context_processors import navigation
+
+    rendered: list[str] = []
+
+    def counting(sender: Any, template: Any, **kwargs: Any) -> None:
+        if template.name == "spm/_nav_menu.html":
+            rendered.append(template.name)
+
+    nav._html.clear()
+    request = RequestFactory().get(reverse("my-targets"))
+    request.user = cast.employee.user
+    template_rendered.connect(counting)
+    try:
+        menu = navigation(request)["nav_menu"]
+        assert rendered == []
+        assert 'aria-current="page"' in menu()
+        assert rendered == ["spm/_nav_menu.html"]
+    finally:
+        template_rendered.disconnect(counting)

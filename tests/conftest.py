@@ -18,6 +18,9 @@ from tests.access import CAST, Cast, build_cast, fresh, module_rows
 
 __all__ = ["CAST", "Cast", "need", "tasks_in_process"]
 
+# Per-test CPU figures when SPM_TEST_CPU_REPORT names a directory (the harness sets it).
+pytest_plugins = ["tests.cpu_report"]
+
 
 @pytest.fixture
 def cast(db: Any) -> Cast:

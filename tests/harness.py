@@ -14,8 +14,8 @@ them anyway, ``__pycache__/`` directories, which git ignores.
 What ran and what was skipped is printed plainly at the start and the end, and then where
 the time went (``Usage:``): the wall time, the CPU seconds of the test processes and of
 PostgreSQL, and the load average — on a machine others load, the CPU seconds are the figure
-to compare. With
-``SPM_REQUIRE_SERVICES=1`` a missing tier is an error here, and every test of that tier
+to compare; before it, the test files that took the most CPU (``tests/cpu_report.py``).
+With ``SPM_REQUIRE_SERVICES=1`` a missing tier is an error here, and every test of that tier
 fails instead of skipping (see ``tests/conftest.need``).
 """
 
@@ -34,6 +34,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tests.cpu_report import summary as cpu_by_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -304,10 +306,19 @@ def main(argv: list[str]) -> int:
             env.update(tier.env)
         env.setdefault("SPM_TASKS_EAGER", "")
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # see the module docstring
+        own_report = "SPM_TEST_CPU_REPORT" not in env
+        if own_report:
+            env["SPM_TEST_CPU_REPORT"] = tempfile.mkdtemp(prefix="spm-cpu-")
+        cpu_report = Path(env["SPM_TEST_CPU_REPORT"])
         command = [sys.executable, "-m", "pytest", *parallel(argv), *argv]
-        code = subprocess.call(command, cwd=ROOT, env=env)
-        print(summary, flush=True)
-        print(usage.summary(), flush=True)
+        try:
+            code = subprocess.call(command, cwd=ROOT, env=env)
+            print(summary, flush=True)
+            print(cpu_by_file(cpu_report), flush=True)
+            print(usage.summary(), flush=True)
+        finally:
+            if own_report:
+                shutil.rmtree(cpu_report, ignore_errors=True)
         return code
 
 

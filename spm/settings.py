@@ -21,6 +21,7 @@ import xstatic.pkg.bootstrap as xstatic_bootstrap
 from celery.schedules import crontab
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -222,6 +223,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps' and packages' folders
+# collectstatic keeps only the hashed copies (the pages ask for those; the finders above still
+# serve an original name) and does not compress source maps (only a developer's tools fetch
+# them): at every start of the web service, 72 s of CPU compressing 44 MB became 14 s.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("SPM_MEDIA_ROOT") or VAR_DIR / "media")
 

@@ -127,11 +127,6 @@ class Report:
     def difference(self) -> Decimal:
         return self.paid - self.budget
 
-    @property
-    def by_unit(self) -> list[dict[str, Any]]:
-        """Every unit's row (a page reads ``units.rows`` of its own)."""
-        return self.units.rows()
-
 
 def _own_payout(user: Any, cycle: AssessmentCycle) -> dict[str, Any] | None:
     """The user's own payout in ``cycle`` while it is hidden from them (before

@@ -103,7 +103,7 @@ def test_report_pages_its_unit_table_apart_from_the_people(cast: Cast, monkeypat
     from incentives.views import report
 
     world = computed(cast)
-    units = [u["unit__name"] for u in selectors.report(cast.hr.user, world.cycle).by_unit]
+    units = [u["unit__name"] for u in selectors.report(cast.hr.user, world.cycle).units.rows()]
     assert len(units) >= 2
     monkeypatch.setattr(report, "UNIT_PAGE_SIZE", 1)
     client = cast.client("hr")

@@ -120,7 +120,7 @@ def test_the_report_from_the_totals_equals_a_sum_of_the_visible_payouts(
     expected = as_summed(user, cycle)
     assert (report.paid, report.people) == (expected["paid"], expected["n"])
     assert {g["grade"]: g["n"] for g in report.by_grade if g["n"]} == expected["grades"]
-    assert {u["unit_id"]: u["paid"] for u in report.by_unit} == expected["units"]
+    assert {u["unit_id"]: u["paid"] for u in report.units.rows()} == expected["units"]
     if role == "manager" and not published:
         # the manager's own payout is still hidden from them
         assert report.people == Payout.objects.filter(cycle=cycle).count() - 1 - (
@@ -166,5 +166,5 @@ def test_a_unit_paid_only_the_users_hidden_payout_is_not_listed(cast: Cast) -> N
     totals.refresh(cycle.pk)
     report = selectors.report(cast.manager.user, cycle)
     assert mine.unit_id not in {u.pk for u in report.units.listed}
-    assert {r["unit_id"] for r in report.by_unit} == {u.pk for u in report.units.listed}
+    assert {r["unit_id"] for r in report.units.rows()} == {u.pk for u in report.units.listed}
     assert mine.unit_id in {u.pk for u in selectors.report(cast.hr.user, cycle).units.listed}

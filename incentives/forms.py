@@ -64,10 +64,6 @@ class WhatIfForm(BootstrapMixin, forms.Form):
             self.fields[f"pool_{unit.pk}"] = _copy(proto, label=unit.name)
         bootstrap(self)
 
-    @property
-    def pool_fields(self) -> list[tuple[OrgUnit, Any]]:
-        return [(u, self[f"pool_{u.pk}"]) for u in self.units]
-
     def pool_inputs(self) -> SafeString:
         """The pool inputs, each in its column with its label and its errors: what the
         template wrote per bound field (``_pool_input``), in one pass for the fields

@@ -167,6 +167,12 @@ def _headers(world: World, role: str) -> dict[str, str]:
     return {"Authorization": f"Token {token.key}"}
 
 
+def _takes_input(operation: Any) -> bool:
+    """Whether the operation has a path or query parameter or a body, that negative data could
+    get wrong (its other parameters are the credentials, which the test sends itself)."""
+    return bool(operation.body or operation.path_parameters or operation.query)
+
+
 def _fuzz(
     operation: Any,
     mode: GenerationMode,
@@ -226,6 +232,8 @@ def test_the_api_fuzzed_as_each_role_answers_no_5xx_and_what_its_schema_says(
     for operation in operations:
         figures.operations += 1
         for mode in MODES:
+            if mode is GenerationMode.NEGATIVE and not _takes_input(operation):
+                continue  # nothing to send wrong: every draw is rejected (~0.5 s each)
             if time.monotonic() > deadline:
                 figures.cut_short += 1
                 continue

@@ -106,9 +106,9 @@ class Postgres:
             "--no-instructions",
         )
         # A throwaway server: nothing needs to survive a crash or be replicated. No
-        # autovacuum (a test's tables are emptied or rolled back within seconds; its workers
-        # cost the suite ~10 s of CPU), no JIT (test queries are small; compiling one costs
-        # more than it saves), and the least WAL: together ~15 % of its CPU in the suite.
+        # autovacuum (a test's tables are emptied or rolled back within seconds), no JIT
+        # (test queries are small; compiling one costs more than it saves), and the least
+        # WAL: PostgreSQL's CPU over the full tier fell from 124 s to 105 s with them.
         options = (
             f"-h 127.0.0.1 -p {self.port} -k {self.sockdir} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "

@@ -130,12 +130,16 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
     item = selectors.item_get(request.user, pk)
     if not 1 <= month <= 12:
         raise Http404
-    current = MonthlyActual.objects.filter(item=item, month=month).first()
+    stored = MonthlyActual.objects.filter(item=item, month=month).select_related("entered_by")
     if request.method != "POST":
+        current = stored.first()
         initial = {"version": current.version if current else 0}
         if current is not None:
             initial.update(value=current.value.normalize(), note=current.note)
         return _edit_page(request, item, month, ActualForm(initial=initial), current)
+    # The stored value is read only to show it again beside a refused entry: a saved one
+    # goes on to the list (the service reads it for its own checks).
+    current = None
     form = ActualForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -155,6 +159,7 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
             # again (after reading the stored value) deliberately replaces it.
             attach_stale(form, exc, current.version if current else 0)
         except ValidationError as exc:
+            current = stored.first()
             for message in exc.messages:
                 form.add_error(None, message)
         else:
@@ -165,6 +170,8 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
             )
             url = reverse("actual-list")
             return redirect(f"{url}?year={item.scorecard.year}&month={month}")
+    else:
+        current = stored.first()
     return _edit_page(request, item, month, form, current)
 
 

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from org import selectors as org_selectors
 from org.scoping import HR, ScopedQuerySet, actor_of, scope_of
 from scorecard.forms.actuals import ActualForm, ImportForm, PeriodForm
-from scorecard.forms.letters import ReasonForm
 from scorecard.lights import attach_lights
 from scorecard.models import MonthlyActual
 from scorecard.selectors import actuals as selectors
@@ -203,7 +202,6 @@ def actual_approvals(request: HttpRequest) -> HttpResponse:
         "scorecard/actuals/approvals.html",
         {
             "page": page,
-            "reject_form": ReasonForm(),
             "units": changeable_units(request.user).only("id", "name", "depth"),
             "filters": {"unit": unit_id, "month": month},
             "months": range(1, 13),

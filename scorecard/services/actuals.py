@@ -32,7 +32,7 @@ from scorecard.models import (
     MonthlyActual,
     ScorecardItem,
 )
-from scorecard.selectors.actuals import may_enter
+from scorecard.selectors.actuals import may_enter, month_actual
 from scorecard.signals import actuals_changed
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
@@ -269,7 +269,7 @@ def actual_record(
         check_evidence(evidence)
     user_id = actor.pk  # None for the system
     number = to_decimal(value)
-    actual = MonthlyActual.objects.filter(item=item, month=month).first()
+    actual = month_actual(item, month).first()
     if actual is None:
         if expected_version not in (None, 0):
             raise StaleActual(None)
@@ -284,7 +284,7 @@ def actual_record(
                 _save(actual, actor)
         except IntegrityError as exc:
             # Someone created the same month between our read and our insert.
-            raise StaleActual(MonthlyActual.objects.filter(item=item, month=month).first()) from exc
+            raise StaleActual(month_actual(item, month).first()) from exc
         announce(item.scorecard.year, month, [item.pk])
         return actual
     actual.item = item  # read above with its scorecard, which the API's answer shows

@@ -19,7 +19,6 @@ from org import selectors as org_selectors
 from org.scoping import HR, ScopedQuerySet, actor_of, scope_of
 from scorecard.forms.actuals import ActualForm, ImportForm, PeriodForm
 from scorecard.lights import attach_lights
-from scorecard.models import MonthlyActual
 from scorecard.selectors import actuals as selectors
 from scorecard.selectors.scorecards import changeable_units
 from scorecard.services import actuals as services
@@ -129,7 +128,7 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
     item = selectors.item_get(request.user, pk)
     if not 1 <= month <= 12:
         raise Http404
-    stored = MonthlyActual.objects.filter(item=item, month=month).select_related("entered_by")
+    stored = selectors.month_actual(item, month).select_related("entered_by")
     if request.method != "POST":
         current = stored.first()
         initial = {"version": current.version if current else 0}

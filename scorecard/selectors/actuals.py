@@ -125,6 +125,15 @@ def actual_sorts(month: int) -> Sorts:
     )
 
 
+ROW_FIELDS = (
+    "name",
+    "target",
+    "unit_of_measure",
+    "scorecard__unit__name",
+    "scorecard__employee__name",
+)
+
+
 def actual_entry_rows(
     user: Any,
     *,
@@ -142,6 +151,9 @@ def actual_entry_rows(
         ScorecardItem.objects.restrict(user, VIEW)
         .filter(kind=ItemKind.QUANTITATIVE, scorecard__year=year)
         .select_related("scorecard__unit", "scorecard__employee")
+        # What a row shows: not the tiers, description and every column of the unit and
+        # the employee, read and converted on each of the page's rows.
+        .only(*ROW_FIELDS)
         .annotate(can_enter=_can_enter_annotation(user))
         .prefetch_related(
             Prefetch(
@@ -149,6 +161,7 @@ def actual_entry_rows(
                 # One actual an item (unique): the model's ordering would only add joins.
                 queryset=MonthlyActual.objects.filter(month=month)
                 .select_related("entered_by")
+                .only("item_id", "value", "status", "entered_by__username")
                 .order_by(),
                 to_attr="month_actuals",
             )

@@ -131,7 +131,7 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
     stored = selectors.month_actual(item, month).select_related("entered_by")
     if request.method != "POST":
         current = stored.first()
-        initial = {"version": current.version if current else 0}
+        initial: dict[str, Any] = {"version": current.version if current else 0}
         if current is not None:
             initial.update(value=current.value.normalize(), note=current.note)
         return _edit_page(request, item, month, ActualForm(initial=initial), current)

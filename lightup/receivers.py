@@ -26,9 +26,9 @@ def on_actuals_changed(
 
     units = sorted(
         set(
-            ScorecardItem.objects.filter(pk__in=list(item_ids)).values_list(
-                "scorecard__unit_id", flat=True
-            )
+            ScorecardItem.objects.filter(pk__in=list(item_ids))
+            .order_by()  # sorted below: the model's ordering would join up to the unit
+            .values_list("scorecard__unit_id", flat=True)
         )
     )
     if units:

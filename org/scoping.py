@@ -405,7 +405,9 @@ def require(actor: Actor, queryset: Any, pk: Any, action: str = CHANGE) -> None:
 
 def get_scoped(queryset: Any, actor: Actor, pk: Any, action: str = CHANGE) -> Any:
     """The row ``pk`` if ``actor`` may ``action`` it, else 404."""
-    row = queryset.restrict(actor, action).filter(pk=pk).first()
+    # One row at most: ordering it (by a model's default ordering, often through joins)
+    # would only cost planning.
+    row = queryset.restrict(actor, action).filter(pk=pk).order_by().first()
     if row is None:
         raise Http404
     return row

@@ -43,12 +43,13 @@ def with_counts(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
     ).select_related("head")
 
 
-def org_tree_roots(user: Any) -> QuerySet[OrgUnit]:
-    """The top units of the user's scope: where their tree browser starts."""
+def org_scope_roots(user: Any) -> QuerySet[OrgUnit]:
+    """The top units of the user's scope, in path order (the first is where a page about
+    "my part of the group" starts)."""
     scope = scope_of(user)
     units = org_units(user).filter(active=True)
     if scope.superuser:
-        return with_counts(units.filter(parent__isnull=True))
+        return units.filter(parent__isnull=True)
     paths = scope.paths(scope.unit_paths.keys())
     q = Q(path__in=paths)
     if scope.employee_unit_id is not None:
@@ -57,7 +58,12 @@ def org_tree_roots(user: Any) -> QuerySet[OrgUnit]:
     for path in paths:
         # An employee's own unit inside a granted subtree is not a second root.
         roots = roots.exclude(Q(path__startswith=path) & ~Q(path=path))
-    return with_counts(roots).order_by("path")
+    return roots.order_by("path")
+
+
+def org_tree_roots(user: Any) -> QuerySet[OrgUnit]:
+    """The top units of the user's scope with their counts: where the tree browser starts."""
+    return with_counts(org_scope_roots(user))
 
 
 def org_unit_children(user: Any, unit: OrgUnit) -> QuerySet[OrgUnit]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
@@ -33,7 +34,13 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         rows = self.object_list
         if isinstance(rows, QuerySet):
-            return rows.order_by()[: self.cap + 1].count()
+            rows = rows.order_by()
+            if rows._iterable_class is ModelIterable and not rows.query.distinct:
+                # Count the rows, not what each shows: a list's summary subqueries (a
+                # team's scorecards, their items and weights) stay in a sliced count's
+                # select otherwise, and run for each of up to ``cap`` rows.
+                rows = rows.values("pk")
+            return rows[: self.cap + 1].count()
         return min(len(rows), self.cap + 1)
 
     @property

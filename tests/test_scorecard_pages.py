@@ -291,6 +291,21 @@ def test_alignment_shows_the_tree_and_every_kind_of_warning(world: World) -> Non
     assert "Nobody serves me" in response.content.decode()
 
 
+def test_alignment_counts_the_unlinked_items_only_when_their_list_is_cut(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scorecard.selectors import alignment
+    from tests.factories_scorecard import ItemFactory
+
+    ItemFactory(scorecard=world.cards["employee"], objective=None, name="Also unlinked")
+    client = world.cast.client("hr")
+    whole = client.get(reverse("scorecard-alignment"), {"year": 2026}).context["view"].unlinked
+    assert len(whole.rows) == whole.total == 2
+    monkeypatch.setattr(alignment, "LIMIT", 1)
+    cut = client.get(reverse("scorecard-alignment"), {"year": 2026}).context["view"].unlinked
+    assert len(cut.rows) == 1 and cut.total == 2
+
+
 def test_an_objective_only_an_employee_serves_is_covered_and_one_served_elsewhere_is_not(
     world: World,
 ) -> None:

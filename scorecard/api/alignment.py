@@ -78,7 +78,7 @@ class AlignmentViewSet(viewsets.ViewSet):
         if params.get("unit", "").isdigit():
             unit = org_selectors.org_unit_get(request.user, int(params["unit"]))
         else:
-            top = org_selectors.org_tree_roots(request.user).first()
+            top = org_selectors.org_scope_roots(request.user).first()
             if top is None:
                 raise exceptions.NotFound
             unit = top

@@ -65,13 +65,21 @@ def may_enter(user: Any, item_id: int) -> bool:
 
 
 def item_get(user: Any, pk: Any) -> ScorecardItem:
-    """An item the user may see (404 otherwise), with what its pages show."""
+    """An item the user may see (404 otherwise), with what its pages show (the entry form
+    and the audit trail name its scorecard's owner, not its indicator)."""
     return get_object_or_404(
         ScorecardItem.objects.restrict(user, VIEW).select_related(
-            "scorecard__unit", "scorecard__employee", "indicator"
+            "scorecard__unit", "scorecard__employee"
         ),
         pk=pk,
     )
+
+
+def month_actual(item: ScorecardItem, month: int) -> QuerySet[MonthlyActual]:
+    """The actual of ``item`` (fetched through a selector) for ``month``: one row at most.
+    Without the model's ordering, which reaches through the item and its scorecard to the
+    unit's path and the employee's name: three joins to plan for one row."""
+    return MonthlyActual.objects.filter(item=item, month=month).order_by()
 
 
 def actuals(user: Any, action: str = VIEW) -> QuerySet[MonthlyActual]:
@@ -117,6 +125,15 @@ def actual_sorts(month: int) -> Sorts:
     )
 
 
+ROW_FIELDS = (
+    "name",
+    "target",
+    "unit_of_measure",
+    "scorecard__unit__name",
+    "scorecard__employee__name",
+)
+
+
 def actual_entry_rows(
     user: Any,
     *,
@@ -134,11 +151,18 @@ def actual_entry_rows(
         ScorecardItem.objects.restrict(user, VIEW)
         .filter(kind=ItemKind.QUANTITATIVE, scorecard__year=year)
         .select_related("scorecard__unit", "scorecard__employee")
+        # What a row shows: not the tiers, description and every column of the unit and
+        # the employee, read and converted on each of the page's rows.
+        .only(*ROW_FIELDS)
         .annotate(can_enter=_can_enter_annotation(user))
         .prefetch_related(
             Prefetch(
                 "actuals",
-                queryset=MonthlyActual.objects.filter(month=month).select_related("entered_by"),
+                # One actual an item (unique): the model's ordering would only add joins.
+                queryset=MonthlyActual.objects.filter(month=month)
+                .select_related("entered_by")
+                .only("item_id", "value", "status", "entered_by__username")
+                .order_by(),
                 to_attr="month_actuals",
             )
         )

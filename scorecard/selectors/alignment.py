@@ -209,9 +209,9 @@ def alignment(
     unlinked = view.filter(objective__isnull=True).select_related(
         "scorecard__unit", "scorecard__employee"
     )
-    result.unlinked = Problems(
-        list(unlinked.order_by("scorecard__unit__path", "pk")[:LIMIT]), unlinked.count()
-    )
+    rows = list(unlinked.order_by("scorecard__unit__path", "pk")[:LIMIT])
+    # Fewer rows than the limit are all of them: count only a list that was cut.
+    result.unlinked = Problems(rows, unlinked.count() if len(rows) == LIMIT else len(rows))
     return result
 
 
@@ -248,6 +248,8 @@ def _weight_problems(user: Any, result: Alignment) -> None:
         year=result.year, unit__path__startswith=result.unit.path, weights_off=True
     )
     ids = list(bad.order_by("unit__path", "employee__name", "pk").values_list("pk", flat=True))
+    if not ids:  # the usual page: nothing to read, nor to build the summary's subqueries of
+        return
     rows = with_summary(Scorecard.objects.filter(pk__in=ids[:LIMIT])).order_by(
         "unit__path", "employee__name", "pk"
     )
@@ -273,6 +275,8 @@ def _sum_problems(view: QuerySet[ScorecardItem], result: Alignment) -> None:
         .order_by("scorecard__unit__path", "pk")
         .values_list("pk", flat=True)
     )
+    if not bad_ids:
+        return
     rows = (
         ScorecardItem.objects.filter(pk__in=bad_ids[:LIMIT])
         .annotate(child_total=_child_aggregate(view, Sum))

@@ -8,6 +8,8 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    F,
+    FilteredRelation,
     IntegerField,
     Max,
     Min,
@@ -185,12 +187,19 @@ def years(user: Any, this_year: int) -> list[int]:
 # --- A unit's page: its scorecards, its sub-units, its team, its hand-overs --------------
 
 
-def _with_card(qs: QuerySet[Any], year: int, **match: Any) -> QuerySet[Any]:
-    """Annotate each row with its scorecard of ``year`` (id, status, items, weights)."""
-    card = Scorecard.objects.filter(year=year, **match).order_by()
+def _with_card(qs: QuerySet[Any], year: int, visible: QuerySet[Scorecard]) -> QuerySet[Any]:
+    """Annotate each row (a unit or a person) with its scorecard of ``year`` among
+    ``visible`` (id, status, items, weights). The card is joined once (there is at most one
+    a year: the unique constraints) rather than looked up again by each annotation."""
     return qs.annotate(
-        card_id=Subquery(card.values("pk")[:1]),
-        card_status=Subquery(card.values("status")[:1]),
+        card=FilteredRelation(
+            "scorecards",
+            condition=Q(
+                scorecards__year=year, scorecards__pk__in=Subquery(visible.order_by().values("pk"))
+            ),
+        ),
+        card_id=F("card__id"),
+        card_status=F("card__status"),
     ).annotate(card_items=_item_count("card_id"), card_weight=_weight_total("card_id"))
 
 
@@ -214,18 +223,14 @@ def sub_unit_cards(user: Any, unit: OrgUnit, year: int) -> QuerySet[OrgUnit]:
     """The unit's direct sub-units in scope, each with its scorecard of ``year``."""
     units = OrgUnit.objects.restrict(user).filter(parent=unit, active=True)
     visible = scorecards(user).filter(employee__isnull=True, year=year)
-    return _with_card(
-        units, year, unit=OuterRef("pk"), employee__isnull=True, pk__in=visible.values("pk")
-    ).order_by("sort_order", "name")
+    return _with_card(units, year, visible).order_by("sort_order", "name")
 
 
 def team_cards(user: Any, unit: OrgUnit, year: int) -> QuerySet[Employee]:
     """The people working in the unit, in scope, each with their scorecard of ``year``."""
     people = Employee.objects.restrict(user).filter(unit=unit, active=True)
     visible = scorecards(user).filter(employee__isnull=False, year=year)
-    return _with_card(people, year, employee=OuterRef("pk"), pk__in=visible.values("pk")).order_by(
-        "name", "employee_no"
-    )
+    return _with_card(people, year, visible).order_by("name", "employee_no")
 
 
 def hand_overs(user: Any, unit: OrgUnit, year: int, limit: int = 100) -> list[Milestone]:

@@ -32,7 +32,7 @@ from scorecard.models import (
     MonthlyActual,
     ScorecardItem,
 )
-from scorecard.selectors.actuals import may_enter
+from scorecard.selectors.actuals import may_enter, month_actual
 from scorecard.signals import actuals_changed
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
@@ -234,8 +234,12 @@ def _claim(actual: MonthlyActual, expected_version: int | None) -> None:
     actual.version = stored + 1
 
 
-def _clean(actual: MonthlyActual) -> None:
-    exclude = [f for f in ("entered_by", "approved_by") if getattr(actual, f"{f}_id") is None]
+def _clean(actual: MonthlyActual, actor: Actor) -> None:
+    # The item was read in scope inside this transaction, and a user that is the actor is
+    # the one signed in: checking again that they exist would cost a query each.
+    exclude = ["item"] + [
+        f for f in ("entered_by", "approved_by") if getattr(actual, f"{f}_id") in (None, actor.pk)
+    ]
     # Uniqueness of (item, month) is the database's to decide: a check here would answer a
     # lost race for the first entry with "already exists" instead of the stale message.
     actual.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
@@ -265,7 +269,7 @@ def actual_record(
         check_evidence(evidence)
     user_id = actor.pk  # None for the system
     number = to_decimal(value)
-    actual = MonthlyActual.objects.filter(item=item, month=month).first()
+    actual = month_actual(item, month).first()
     if actual is None:
         if expected_version not in (None, 0):
             raise StaleActual(None)
@@ -274,15 +278,16 @@ def actual_record(
         )
         if evidence is not None:
             actual.evidence = evidence
-        _clean(actual)
+        _clean(actual, actor)
         try:
             with transaction.atomic():
                 _save(actual, actor)
         except IntegrityError as exc:
             # Someone created the same month between our read and our insert.
-            raise StaleActual(MonthlyActual.objects.filter(item=item, month=month).first()) from exc
+            raise StaleActual(month_actual(item, month).first()) from exc
         announce(item.scorecard.year, month, [item.pk])
         return actual
+    actual.item = item  # read above with its scorecard, which the API's answer shows
     require_version(actor, expected_version)
     refuse_stale(actual, expected_version, stale=lambda: StaleActual(actual))
     if actual.value == number and actual.note == note and evidence is None:
@@ -297,7 +302,7 @@ def actual_record(
     actual.value, actual.note = number, note
     if evidence is not None:
         _attach(actual, evidence)
-    _clean(actual)
+    _clean(actual, actor)
     _claim(actual, expected_version)
     _save(actual, actor)
     announce(item.scorecard.year, month, [item.pk])
@@ -333,7 +338,7 @@ def actual_approve(
     actual.status = ActualStatus.APPROVED
     actual.approved_by_id = actor.pk
     actual.approved_at = clock.now()
-    _clean(actual)
+    _clean(actual, actor)
     _claim(actual, expected_version)
     _save(actual, actor)
     announce(actual.item.scorecard.year, actual.month, [actual.item_id])
@@ -359,7 +364,7 @@ def actual_reject(
     actual.status = ActualStatus.REJECTED
     actual.approved_by = None
     actual.approved_at = None
-    _clean(actual)
+    _clean(actual, actor)
     _claim(actual, expected_version)
     _save(actual, actor, reason=reason.strip())
     announce(actual.item.scorecard.year, actual.month, [actual.item_id])

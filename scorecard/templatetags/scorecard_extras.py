@@ -3,42 +3,45 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.utils.formats import localize, number_format
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from scorecard.models import LetterStatus, ScorecardStatus
 
 register = template.Library()
 
-STATUS_BADGES = {
+STATUS_BADGES: dict[str, str] = {
     ScorecardStatus.DRAFT: "text-bg-secondary",
     ScorecardStatus.SIGNING: "text-bg-warning",
     ScorecardStatus.SIGNED: "text-bg-success",
 }
 
 
+# ``Choices.values`` builds its list anew on each use: these filters run on every row.
+SCORECARD_STATUSES = frozenset(ScorecardStatus.values)
+LETTER_STATUSES = frozenset(LetterStatus.values)
+
+
 @register.filter
 def scorecard_status(value: str | None) -> str:
-    return str(ScorecardStatus(value).label) if value in ScorecardStatus.values else "—"
+    return str(ScorecardStatus(value).label) if value in SCORECARD_STATUSES else "—"
 
 
 @register.filter
 def status_badge(value: str | None) -> str:
-    return (
-        STATUS_BADGES.get(ScorecardStatus(value), "text-bg-light")
-        if value in ScorecardStatus.values
-        else "text-bg-light"
-    )
+    return STATUS_BADGES.get(value or "", "text-bg-light")
 
 
 @register.filter
 def letter_status(value: str | None) -> str:
-    return str(LetterStatus(value).label) if value in LetterStatus.values else ""
+    return str(LetterStatus(value).label) if value in LETTER_STATUSES else ""
 
 
 @register.filter
@@ -94,6 +97,23 @@ LIGHT_BADGES = {
 GREY_BADGE = ("text-bg-secondary", gettext_lazy("Grey"))
 
 
+@lru_cache(maxsize=64)
+def _light_parts(colour: str, language: str | None) -> tuple[SafeString, SafeString]:
+    """The badge of ``colour`` and the predicted-miss badge in ``language``: fixed text,
+    built once a language (their ``format_html`` and catalogue look-ups were most of the
+    cost of a list row's light)."""
+    badge, label = LIGHT_BADGES.get(colour, GREY_BADGE)
+    return (
+        format_html('<span class="badge {}" data-colour="{}">{}</span>', badge, colour, label),
+        format_html(
+            ' <span class="badge text-bg-light border border-danger text-danger" title="{}">'
+            "{}</span>",
+            _("The year-end forecast misses the target."),
+            _("Predicted miss"),
+        ),
+    )
+
+
 @register.simple_tag
 def light_badge(light: Any, forecast: bool = False) -> str:
     """An item's light as a badge (colour, deviation, with ``forecast`` a predicted miss).
@@ -104,10 +124,7 @@ def light_badge(light: Any, forecast: bool = False) -> str:
             '<span class="badge text-bg-light border" data-colour="">{}</span>',
             _("No status yet"),
         )
-    badge, label = LIGHT_BADGES.get(light.colour, GREY_BADGE)
-    html = format_html(
-        '<span class="badge {}" data-colour="{}">{}</span>', badge, light.colour, label
-    )
+    html, miss = _light_parts(light.colour, get_language())
     deviation = light.deviation_percent
     if deviation is not None:
         html += format_html(
@@ -116,10 +133,5 @@ def light_badge(light: Any, forecast: bool = False) -> str:
             localize(deviation),
         )
     if forecast and light.predicted_miss:
-        html += format_html(
-            ' <span class="badge text-bg-light border border-danger text-danger" title="{}">'
-            "{}</span>",
-            _("The year-end forecast misses the target."),
-            _("Predicted miss"),
-        )
+        html += miss
     return html

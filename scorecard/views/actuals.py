@@ -18,9 +18,7 @@ from django.views.decorators.http import require_POST
 from org import selectors as org_selectors
 from org.scoping import HR, ScopedQuerySet, actor_of, scope_of
 from scorecard.forms.actuals import ActualForm, ImportForm, PeriodForm
-from scorecard.forms.letters import ReasonForm
 from scorecard.lights import attach_lights
-from scorecard.models import MonthlyActual
 from scorecard.selectors import actuals as selectors
 from scorecard.selectors.scorecards import changeable_units
 from scorecard.services import actuals as services
@@ -130,12 +128,16 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
     item = selectors.item_get(request.user, pk)
     if not 1 <= month <= 12:
         raise Http404
-    current = MonthlyActual.objects.filter(item=item, month=month).first()
+    stored = selectors.month_actual(item, month).select_related("entered_by")
     if request.method != "POST":
-        initial = {"version": current.version if current else 0}
+        current = stored.first()
+        initial: dict[str, Any] = {"version": current.version if current else 0}
         if current is not None:
             initial.update(value=current.value.normalize(), note=current.note)
         return _edit_page(request, item, month, ActualForm(initial=initial), current)
+    # The stored value is read only to show it again beside a refused entry: a saved one
+    # goes on to the list (the service reads it for its own checks).
+    current = None
     form = ActualForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
@@ -155,6 +157,7 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
             # again (after reading the stored value) deliberately replaces it.
             attach_stale(form, exc, current.version if current else 0)
         except ValidationError as exc:
+            current = stored.first()
             for message in exc.messages:
                 form.add_error(None, message)
         else:
@@ -165,6 +168,8 @@ def actual_edit(request: HttpRequest, pk: int, month: int) -> HttpResponse:
             )
             url = reverse("actual-list")
             return redirect(f"{url}?year={item.scorecard.year}&month={month}")
+    else:
+        current = stored.first()
     return _edit_page(request, item, month, form, current)
 
 
@@ -196,7 +201,6 @@ def actual_approvals(request: HttpRequest) -> HttpResponse:
         "scorecard/actuals/approvals.html",
         {
             "page": page,
-            "reject_form": ReasonForm(),
             "units": changeable_units(request.user).only("id", "name", "depth"),
             "filters": {"unit": unit_id, "month": month},
             "months": range(1, 13),

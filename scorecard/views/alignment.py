@@ -24,7 +24,7 @@ def alignment_view(request: HttpRequest) -> HttpResponse:
     if unit_id.isdigit():
         unit = org_selectors.org_unit_get(request.user, int(unit_id))
     else:
-        top = org_selectors.org_tree_roots(request.user).first()
+        top = org_selectors.org_scope_roots(request.user).first()
         if top is None:
             raise Http404
         unit = top

@@ -84,7 +84,7 @@ def _warnings(items: list[ScorecardItem]) -> list[str]:
 @login_required
 def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = selectors.scorecard_get(request.user, pk)
-    items = list(item_selectors.scorecard_items(scorecard))
+    items = item_selectors.scorecard_items(scorecard)
     attach_lights(items, scorecard.year)
     progress = progress_of(items, today=clock().today())
     rows = [progress[i.pk] for i in items]

@@ -115,8 +115,9 @@ def test_scorecard_page(world: World, django_assert_num_queries: Any, n: int) ->
 def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
     # + my scorecard and my unit's (one query), + items, + actuals, + plans, + milestones,
-    # + parents (level 1), + parents (level 2), + current letter, + years (2), + the items' lights
-    # (the objectives' own parents: none here, one query per level otherwise)
+    # + the items above (their parents and theirs: one recursive query), + the objective the
+    # top one serves, + current letter, + years (2), + the items' lights (the objectives' own
+    # parents: none here, one query per level otherwise)
     url = reverse("my-targets")
     _count(
         django_assert_num_queries,

@@ -77,7 +77,16 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(path__startswith=item.scorecard.unit.path)
         .exists(),
         "modes": allowed_modes(item),
-        "history": item.history.select_related("history_user").order_by("-history_date")[:10],
+        # What a line of the changes shows, not the item's every column at each version.
+        "history": item.history.select_related("history_user")
+        .only(
+            "history_date",
+            "history_type",
+            "history_change_reason",
+            "target",
+            "history_user__username",
+        )
+        .order_by("-history_date")[:10],
         "actual_history_url": reverse("actual-history", args=[item.pk])
         if item.kind == ItemKind.QUANTITATIVE
         else None,

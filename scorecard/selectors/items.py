@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from org.scoping import VIEW
 from scorecard.models import Scorecard, ScorecardItem
-from scorecard.selectors.progress import with_progress_rows
+from scorecard.selectors.progress import load_progress_rows
 
 # The item's own card, what it measures and serves (an item's page), and the owner of the
 # item it was decomposed from (a scorecard's page; the edit forms check the parent's card).
@@ -33,15 +33,14 @@ def scorecard_items(scorecard: Scorecard) -> list[ScorecardItem]:
         .values("n")
     )
     items = list(
-        with_progress_rows(
-            ScorecardItem.objects.filter(scorecard=scorecard)
-            .select_related("indicator", "objective", *PARENT_RELATED)
-            .annotate(child_count=Coalesce(Subquery(child_count, output_field=IntegerField()), 0))
-            .order_by("order", "pk")
-        )
+        ScorecardItem.objects.filter(scorecard=scorecard)
+        .select_related("indicator", "objective", *PARENT_RELATED)
+        .annotate(child_count=Coalesce(Subquery(child_count, output_field=IntegerField()), 0))
+        .order_by("order", "pk")
     )
     for item in items:
         item.scorecard = scorecard
+    load_progress_rows(items)
     return items
 
 
@@ -50,17 +49,20 @@ def items(user: Any, action: str = VIEW) -> QuerySet[ScorecardItem]:
 
 
 def item_get(user: Any, pk: Any, action: str = VIEW) -> ScorecardItem:
-    return get_object_or_404(
-        with_progress_rows(items(user, action).select_related(*ITEM_RELATED, "scorecard__plan")),
-        pk=pk,
+    item = get_object_or_404(
+        items(user, action).select_related(*ITEM_RELATED, "scorecard__plan"), pk=pk
     )
+    load_progress_rows([item])
+    return item
 
 
 def item_page_get(user: Any, pk: Any) -> ScorecardItem:
     """One item with what its own page shows; the line up from it is read by
     :func:`~scorecard.selectors.lines.item_lines`, so neither the parent nor the plan is
     joined (eleven tables took PostgreSQL 6-10 ms to plan, for a 1 ms read)."""
-    return get_object_or_404(with_progress_rows(items(user).select_related(*PAGE_RELATED)), pk=pk)
+    item = get_object_or_404(items(user).select_related(*PAGE_RELATED), pk=pk)
+    load_progress_rows([item])
+    return item
 
 
 def item_children(user: Any, item: ScorecardItem) -> QuerySet[ScorecardItem]:

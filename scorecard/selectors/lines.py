@@ -23,7 +23,7 @@ from django.db.models.expressions import RawSQL
 
 from org.scoping import scope_of
 from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, ScorecardItem
-from scorecard.selectors.progress import ItemProgress, progress_of, with_progress_rows
+from scorecard.selectors.progress import ItemProgress, load_progress_rows, progress_of
 from scorecard.selectors.scorecards import scorecards, with_summary
 from strategy.models import Objective
 
@@ -178,14 +178,13 @@ def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
     # (``scorecard_items``: the card's unit and employee again for every item, the parent's
     # card, the indicator, a count of children), two thirds of the model rows it built.
     items = list(
-        with_progress_rows(
-            ScorecardItem.objects.filter(scorecard=card)
-            .select_related("objective__owner_unit")
-            .order_by("order", "pk")
-        )
+        ScorecardItem.objects.filter(scorecard=card)
+        .select_related("objective__owner_unit")
+        .order_by("order", "pk")
     )
     for item in items:
         item.scorecard = card  # loaded above, with its unit and employee
+    load_progress_rows(items)
     lines = item_lines(items)
     progress = progress_of(items, today=today)
     letter = (

@@ -153,14 +153,17 @@ class MyTargets:
     unit_scorecard: Scorecard | None
 
 
-def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
-    """The signed-in employee's scorecard of ``year``: items, lines, progress and letter."""
+def my_targets(user: Any, year: int, *, today: datetime.date, summary: bool = True) -> MyTargets:
+    """The signed-in employee's scorecard of ``year``: items, lines, progress and letter;
+    with ``summary``, the card with what the scorecard's API shape documents (item count,
+    weight total, letter status, plan) — the page shows none of it."""
     scope = scope_of(user)
     if scope.employee_id is None:
         return MyTargets(None, [], None, None)
-    # With the summary the scorecard's API shape documents (item count, weight total).
     # Their own card and their unit's in one query (each is unique per year).
-    visible = with_summary(scorecards(user)).select_related("unit", "employee", "plan")
+    visible = scorecards(user).select_related("unit", "employee")
+    if summary:
+        visible = with_summary(visible).select_related("plan")
     both = visible.filter(
         Q(employee_id=scope.employee_id) | Q(unit_id=scope.employee_unit_id, employee__isnull=True),
         year=year,

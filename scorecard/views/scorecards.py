@@ -198,7 +198,7 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
 def my_targets(request: HttpRequest) -> HttpResponse:
     """The signed-in employee's goals, each with its line up to the company objective."""
     year = year_of(request)
-    targets = lines.my_targets(request.user, year, today=clock().today())
+    targets = lines.my_targets(request.user, year, today=clock().today(), summary=False)
     attach_lights([row.item for row in targets.rows], year)
     context = {
         "year": year,

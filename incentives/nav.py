@@ -35,9 +35,10 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
         else None,
         "reporter": reporter,
         "cycles": list(
-            selectors.cycles(user).filter(
-                status__in=[CycleStatus.CALIBRATION, CycleStatus.FINALISED]
-            )[:5]
+            selectors.cycles(user)
+            .filter(status__in=[CycleStatus.CALIBRATION, CycleStatus.FINALISED])
+            .select_related(None)
+            .only("name", "status")[:5]  # a line each: the name and the status
         )
         if reporter
         else [],

@@ -30,6 +30,7 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
             pk=scope.employee_id,
         )
     if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
-        context["roots"] = selectors.org_tree_roots(request.user)
+        # A line per root: its name and how many sub-units (not its head, nor every column).
+        context["roots"] = selectors.org_tree_roots(request.user).select_related(None).only("name")
         context["headcount"] = headcount.in_scope(request.user)
     return [Panel("org/_home_panel.html", context, order=90)]

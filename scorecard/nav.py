@@ -41,7 +41,9 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
         ids = [
             pk for role in (MANAGER, HR, EXECUTIVE, ADMIN) for pk in scope.unit_ids.get(role, ())
         ]
-        context["units"] = list(OrgUnit.objects.filter(pk__in=ids).order_by("path")[:5])
+        context["units"] = list(
+            OrgUnit.objects.filter(pk__in=ids).only("name").order_by("path")[:5]
+        )
     panels.append(Panel("scorecard/_home_panel.html", context, order=50))
     panels.append(_letters_actuals_panel(request, scope))
     return panels

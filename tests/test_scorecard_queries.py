@@ -112,6 +112,18 @@ def test_scorecard_page(world: World, django_assert_num_queries: Any, n: int) ->
 
 
 @pytest.mark.parametrize("n", SIZES)
+def test_item_page(world: World, django_assert_num_queries: Any, n: int) -> None:
+    grow(world, n)  # n more items decomposed from Engineering's
+    # + item with its card, unit, employee, indicator and objective, + plans, + actuals (a
+    # quantitative item: no milestones), + children's totals and count (the pager's too),
+    # + the items above (one recursive query), + the objective the top one serves,
+    # + milestones the manager may record, + may cascade, + feedback threads, + the page of
+    # children, + changes
+    url = reverse("scorecard-item", args=[world.items["engineering"].pk])
+    _count(django_assert_num_queries, PAGE_BASE + 11 + NAV, world.cast.client("manager"), url)
+
+
+@pytest.mark.parametrize("n", SIZES)
 def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
     # + my scorecard and my unit's (one query), + items, + plans, + actuals (of quantitative

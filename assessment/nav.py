@@ -24,7 +24,11 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
     user: Any = request.user
     context: dict[str, Any] = {
         "cycles": list(
-            selectors.cycles(user).exclude(status=CycleStatus.PUBLISHED).order_by("-year")[:5]
+            selectors.cycles(user)
+            .exclude(status=CycleStatus.PUBLISHED)
+            .select_related(None)
+            .only("name", "status")
+            .order_by("-year")[:5]
         ),
         "mine": None,
     }
@@ -33,6 +37,10 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
             selectors.results(user)
             .filter(employee_id=scope.employee_id, cycle__status=CycleStatus.PUBLISHED)
             .order_by("-cycle__year", "-cycle__period")
+            # The line names the cycle; the result's explanation is expanded on reading.
+            .select_related(None)
+            .select_related("cycle")
+            .only("cycle__name")
             .first()
         )
     return [Panel("assessment/_home_panel.html", context, order=60)]

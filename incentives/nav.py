@@ -24,14 +24,21 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
     user: Any = request.user
     reporter = selectors.may_report(user)
     context: dict[str, Any] = {
-        "mine": selectors.mine(user).select_related("cycle").first()
+        # What the line shows: the amount and the cycle's name, not the payout's four other
+        # relations and its explanation.
+        "mine": selectors.mine(user)
+        .select_related(None)
+        .select_related("cycle")
+        .only("amount", "cycle__name")
+        .first()
         if scope.employee_id is not None
         else None,
         "reporter": reporter,
         "cycles": list(
-            selectors.cycles(user).filter(
-                status__in=[CycleStatus.CALIBRATION, CycleStatus.FINALISED]
-            )[:5]
+            selectors.cycles(user)
+            .filter(status__in=[CycleStatus.CALIBRATION, CycleStatus.FINALISED])
+            .select_related(None)
+            .only("name", "status")[:5]  # a line each: the name and the status
         )
         if reporter
         else [],

@@ -30,7 +30,13 @@ def feedback_panel(request: HttpRequest, item: Any) -> ItemPanel | None:
         return None
     if scope_of(user).employee_id != owner and not covered_by(user, scorecard.unit.path, MANAGERS):
         return None
-    threads = people.threads(user).filter(item_id=item.pk).order_by("-last_message_at", "-pk")
+    threads = (
+        people.threads(user)
+        .filter(item_id=item.pk)
+        .select_related(None)
+        .only("subject", "last_message_at")  # what a line shows
+        .order_by("-last_message_at", "-pk")
+    )
     return ItemPanel(
         "reviews/_item_feedback.html", {"item": item, "threads": list(threads[:SHOWN])}
     )

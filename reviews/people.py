@@ -123,7 +123,11 @@ class Waiting:
 
 def waiting(actor: Actor, *, today_clock: Clock | None = None) -> Waiting:
     """Reviews to give (the self-assessment among them), interviews to acknowledge, results
-    still open to appeal (with the deadline), open appeals and open improvement actions."""
+    still open to appeal (with the deadline), open appeals and open improvement actions.
+
+    Each read only what the home panel's line shows of it (``only``): the results' explanation
+    is expanded on reading, and the whole rows of their relations cost more to build than
+    the five queries take to run."""
     from reviews.selectors import my_reviews
 
     me = scope_of(actor).employee_id
@@ -131,15 +135,17 @@ def waiting(actor: Actor, *, today_clock: Clock | None = None) -> Waiting:
         return Waiting([], [], [], [], [])
     today = (today_clock or clock()).today()
     reviews = list(
-        my_reviews(actor).filter(
-            submitted_at__isnull=True, result__cycle__status__in=COMPUTABLE_STATUSES
-        )[:10]
+        my_reviews(actor)
+        .filter(submitted_at__isnull=True, result__cycle__status__in=COMPUTABLE_STATUSES)
+        .only("kind", "result__unit", "result__employee__name", "result__cycle__name")[:10]
     )
     talks = list(
         interviews(actor)
         .filter(Q(employee_id=me, employee_acknowledged_at__isnull=True)
                 | Q(manager_id=me, manager_acknowledged_at__isnull=True),
-                recorded_at__isnull=False)[:10]
+                recorded_at__isnull=False)
+        .select_related(None)
+        .only("scheduled_for")[:10]
     )  # fmt: skip
     results = list(
         AssessmentResult.objects.restrict(actor, VIEW)
@@ -147,6 +153,7 @@ def waiting(actor: Actor, *, today_clock: Clock | None = None) -> Waiting:
         .exclude(cycle__published_at__isnull=True)
         .exclude(appeals__isnull=False)
         .select_related("cycle")
+        .only("cycle__name", "cycle__published_at")
         .order_by("-cycle__published_at")[:5]
     )
     appealable = []
@@ -157,12 +164,13 @@ def waiting(actor: Actor, *, today_clock: Clock | None = None) -> Waiting:
     appeals = list(
         Appeal.objects.restrict(actor, VIEW)
         .filter(result__employee_id=me, status__in=OPEN_STATUSES)
-        .select_related("result__cycle")[:5]
+        .select_related("result__cycle")
+        .only("status", "result__cycle__name")[:5]
     )
     actions = list(
         PlanAction.objects.filter(owner_id=me, plan__status=PlanStatus.OPEN)
         .exclude(stage="done")
-        .select_related("plan")
+        .only("plan", "description", "due_on")
         .order_by("due_on", "pk")[:10]
     )
     return Waiting(reviews, talks, appealable, appeals, actions)

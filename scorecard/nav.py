@@ -41,7 +41,9 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
         ids = [
             pk for role in (MANAGER, HR, EXECUTIVE, ADMIN) for pk in scope.unit_ids.get(role, ())
         ]
-        context["units"] = list(OrgUnit.objects.filter(pk__in=ids).order_by("path")[:5])
+        context["units"] = list(
+            OrgUnit.objects.filter(pk__in=ids).only("name").order_by("path")[:5]
+        )
     panels.append(Panel("scorecard/_home_panel.html", context, order=50))
     panels.append(_letters_actuals_panel(request, scope))
     return panels
@@ -52,7 +54,11 @@ def _letters_actuals_panel(request: HttpRequest, scope: Scope) -> Panel:
     from scorecard.selectors.actuals import approval_queue
     from scorecard.selectors.letters import letters_awaiting
 
-    context: dict[str, Any] = {"letters": list(letters_awaiting(request.user)[:5])}
+    # What a line shows: whose card, which year, the version and state (not the snapshot).
+    letters = letters_awaiting(request.user).only(
+        "version", "status", "scorecard__year", "scorecard__unit__name", "scorecard__employee__name"
+    )
+    context: dict[str, Any] = {"letters": list(letters[:5])}
     if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
         # Counted up to a bound: for HR the queue is the whole group's submitted actuals,
         # and the panel only needs "more than APPROVALS_COUNTED" past it.

@@ -112,15 +112,29 @@ def test_scorecard_page(world: World, django_assert_num_queries: Any, n: int) ->
 
 
 @pytest.mark.parametrize("n", SIZES)
+def test_item_page(world: World, django_assert_num_queries: Any, n: int) -> None:
+    grow(world, n)  # n more items decomposed from Engineering's
+    # + item with its card, unit, employee, indicator and objective, + plans, + actuals (a
+    # quantitative item: no milestones), + children's totals and count (the pager's too),
+    # + the items above (one recursive query), + the objective the top one serves,
+    # + milestones the manager may record, + may cascade, + feedback threads, + the page of
+    # children, + changes
+    url = reverse("scorecard-item", args=[world.items["engineering"].pk])
+    _count(django_assert_num_queries, PAGE_BASE + 11 + NAV, world.cast.client("manager"), url)
+
+
+@pytest.mark.parametrize("n", SIZES)
 def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + my scorecard and my unit's (one query), + items, + actuals, + plans, + milestones,
-    # + parents (level 1), + parents (level 2), + current letter, + years (2), + the items' lights
-    # (the objectives' own parents: none here, one query per level otherwise)
+    # + my scorecard and my unit's (one query), + items, + plans, + actuals (of quantitative
+    # items; milestones only for milestone items: none here), + the items above (their
+    # parents and theirs: one recursive query), + the objective the top one serves, + current
+    # letter, + years (2), + the items' lights (the objectives' own parents: none here, one
+    # query per level otherwise)
     url = reverse("my-targets")
     _count(
         django_assert_num_queries,
-        PAGE_BASE + 11 + NAV,
+        PAGE_BASE + 10 + NAV,
         world.cast.client("employee"),
         url,
         year=2026,
@@ -199,7 +213,7 @@ def test_api_my_targets(world: World, django_assert_num_queries: Any, n: int) ->
     grow(world, n)
     # as the page, without the years
     url = "/api/v1/my-targets/"
-    _count(django_assert_num_queries, API_BASE + 8, world.cast.client("employee"), url, year=2026)
+    _count(django_assert_num_queries, API_BASE + 7, world.cast.client("employee"), url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)

@@ -6,7 +6,8 @@ company), ending at the strategic objective the top item serves and that objecti
 owners of the goals above theirs even where they may not open those scorecards, which is
 why the steps carry no targets, actuals or links the reader could not follow.
 
-Queries: one per level of the line (items, then objectives), whatever the number of items.
+Queries: one for the items above (a recursive query), then one per level of objectives,
+whatever the number of items.
 """
 
 from __future__ import annotations
@@ -16,24 +17,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 
 from org.scoping import scope_of
 from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, ScorecardItem
-from scorecard.selectors.progress import ItemProgress, progress_of, with_progress_rows
+from scorecard.selectors.progress import ItemProgress, load_progress_rows, progress_of
 from scorecard.selectors.scorecards import scorecards, with_summary
 from strategy.models import Objective
 
 MAX_DEPTH = 12  # a guard against a corrupt cycle; real cascades are 3-5 levels deep
-# What a goal above the reader's is read for (:func:`item_lines`).
-STEP_FIELDS = (
-    "name",
-    "parent_id",
-    "objective",
-    "scorecard__year",
-    "scorecard__unit__name",
-    "scorecard__employee__name",
-)
+# The items above some items: their parents, the parents' parents … (``UNION`` stops at an
+# item already found, so a corrupt cycle ends too). Standard SQL: PostgreSQL and SQLite.
+ABOVE = """
+    WITH RECURSIVE above(id) AS (
+        SELECT id FROM {table} WHERE id IN ({ids})
+        UNION
+        SELECT i.parent_id FROM {table} i JOIN above a ON i.id = a.id WHERE i.parent_id IS NOT NULL
+    )
+    SELECT id FROM above
+"""
 
 
 @dataclass(frozen=True)
@@ -61,54 +65,69 @@ def item_lines(items: Iterable[ScorecardItem]) -> dict[int, Line]:
     items = list(items)
     lines = {item.pk: Line() for item in items}
     # The objective served: the highest item of the line that names one.
-    served: dict[int, Objective | None] = {
+    served: dict[int, Objective | int | None] = {
         item.pk: item.objective if item.objective_id else None for item in items
     }
-    pending = {item.pk: item.parent_id for item in items if item.parent_id}
-    known: dict[int, ScorecardItem] = {}
-    for _level in range(MAX_DEPTH):
-        wanted = {pid for pid in pending.values() if pid not in known}
-        if wanted:
-            # ``order_by()``: read into a dict; the model's order would join and sort.
-            # ``only``: what a step shows (name, owner, year) and the way up, not the
-            # targets, tiers and texts of each goal above; the objective whole, as served.
-            for parent in (
-                ScorecardItem.objects.filter(pk__in=wanted)
-                .select_related("scorecard__unit", "scorecard__employee", "objective__owner_unit")
-                .only(*STEP_FIELDS)
-                .order_by()
-            ):
-                known[parent.pk] = parent
-        next_pending = {}
-        for item_id, parent_id in pending.items():
-            parent = known.get(parent_id)
-            if parent is None:
-                continue
-            lines[item_id].steps.append(
-                LineStep(parent.pk, parent.name, parent.scorecard.owner_name, parent.scorecard.year)
-            )
-            if parent.objective_id:
-                served[item_id] = parent.objective
-            if parent.parent_id:
-                next_pending[item_id] = parent.parent_id
-        pending = next_pending
-        if not pending:
-            break
+    above = _items_above({item.parent_id for item in items if item.parent_id})
+    for item in items:
+        parent_id = item.parent_id
+        while parent_id and parent_id in above and len(lines[item.pk].steps) < MAX_DEPTH:
+            step, parent_id, objective_id = above[parent_id]
+            lines[item.pk].steps.append(step)
+            if objective_id:
+                served[item.pk] = objective_id
     _objective_lines(lines, served)
     return lines
 
 
-def _objective_lines(lines: dict[int, Line], served: dict[int, Objective | None]) -> None:
-    """Each line ends at the served objective and the objectives it was cascaded from."""
-    known: dict[int, Objective] = {o.pk: o for o in served.values() if o is not None}
-    wanted = {o.parent_id for o in known.values() if o.parent_id and o.parent_id not in known}
+def _items_above(ids: set[int]) -> dict[int, tuple[LineStep, int | None, int | None]]:
+    """``{id: (step, parent id, objective id)}`` of the items ``ids`` and all above them, in
+    one query: what a step shows (name, owner, year) and the way up — not the targets,
+    tiers and texts of each goal above, nor a query and a row of models per level."""
+    if not ids:
+        return {}
+    table = connection.ops.quote_name(ScorecardItem._meta.db_table)
+    # The model's table and one placeholder per id: nothing of the request's in the text.
+    sql = ABOVE.format(table=table, ids=", ".join(["%s"] * len(ids)))
+    above = RawSQL(sql, sorted(ids))  # noqa: S611
+    rows = (
+        ScorecardItem.objects.filter(pk__in=above)
+        .order_by()
+        .values_list(
+            "pk",
+            "name",
+            "parent_id",
+            "objective_id",
+            "scorecard__year",
+            "scorecard__employee__name",
+            "scorecard__unit__name",
+        )
+    )
+    return {
+        pk: (
+            # ``Scorecard.owner_name``: the employee's card by their name, else the unit's.
+            LineStep(pk, name, person if person is not None else unit, year),
+            parent_id,
+            objective_id,
+        )
+        for pk, name, parent_id, objective_id, year, person, unit in rows
+    }
+
+
+def _objective_lines(lines: dict[int, Line], served: dict[int, Objective | int | None]) -> None:
+    """Each line ends at the served objective (loaded, or its id) and the objectives it was
+    cascaded from: one query per level of objectives still to read."""
+    known: dict[int, Objective] = {o.pk: o for o in served.values() if isinstance(o, Objective)}
+    wanted = {o for o in served.values() if isinstance(o, int) and o not in known}
+    wanted |= {o.parent_id for o in known.values() if o.parent_id and o.parent_id not in known}
     for _level in range(MAX_DEPTH):
         if not wanted:
             break
         for o in Objective.objects.filter(pk__in=wanted).select_related("owner_unit").order_by():
             known[o.pk] = o
         wanted = {o.parent_id for o in known.values() if o.parent_id and o.parent_id not in known}
-    for item_id, objective in served.items():
+    for item_id, found in served.items():
+        objective = known.get(found) if isinstance(found, int) else found
         chain: list[Objective] = []
         while objective is not None and objective not in chain and len(chain) < MAX_DEPTH:
             chain.append(objective)
@@ -134,14 +153,17 @@ class MyTargets:
     unit_scorecard: Scorecard | None
 
 
-def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
-    """The signed-in employee's scorecard of ``year``: items, lines, progress and letter."""
+def my_targets(user: Any, year: int, *, today: datetime.date, summary: bool = True) -> MyTargets:
+    """The signed-in employee's scorecard of ``year``: items, lines, progress and letter;
+    with ``summary``, the card with what the scorecard's API shape documents (item count,
+    weight total, letter status, plan) — the page shows none of it."""
     scope = scope_of(user)
     if scope.employee_id is None:
         return MyTargets(None, [], None, None)
-    # With the summary the scorecard's API shape documents (item count, weight total).
     # Their own card and their unit's in one query (each is unique per year).
-    visible = with_summary(scorecards(user)).select_related("unit", "employee", "plan")
+    visible = scorecards(user).select_related("unit", "employee")
+    if summary:
+        visible = with_summary(visible).select_related("plan")
     both = visible.filter(
         Q(employee_id=scope.employee_id) | Q(unit_id=scope.employee_unit_id, employee__isnull=True),
         year=year,
@@ -159,14 +181,13 @@ def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
     # (``scorecard_items``: the card's unit and employee again for every item, the parent's
     # card, the indicator, a count of children), two thirds of the model rows it built.
     items = list(
-        with_progress_rows(
-            ScorecardItem.objects.filter(scorecard=card)
-            .select_related("objective__owner_unit")
-            .order_by("order", "pk")
-        )
+        ScorecardItem.objects.filter(scorecard=card)
+        .select_related("objective__owner_unit")
+        .order_by("order", "pk")
     )
     for item in items:
         item.scorecard = card  # loaded above, with its unit and employee
+    load_progress_rows(items)
     lines = item_lines(items)
     progress = progress_of(items, today=today)
     letter = (
@@ -175,5 +196,7 @@ def my_targets(user: Any, year: int, *, today: datetime.date) -> MyTargets:
         .order_by("-version")
         .first()
     )
+    if letter is not None:
+        letter.scorecard = card  # its state reads whose card it is (``letter_state``)
     rows = [TargetRow(item, progress[item.pk], lines[item.pk]) for item in items]
     return MyTargets(card, rows, letter, unit_card)

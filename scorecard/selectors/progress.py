@@ -1,17 +1,17 @@
 """An item's progress so far: latest actual, value and plan to date, score to date.
 
 The numbers come from :mod:`scorecard.rules`; this module only gathers the rows (already
-prefetched by the caller, see :func:`with_progress_rows`) and hands plain values over.
+prefetched by the caller, see :func:`load_progress_rows`) and hands plain values over.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, prefetch_related_objects
 
 from scorecard.models import (
     ActualStatus,
@@ -42,27 +42,40 @@ class ItemProgress:
         return scoring.display(self.score)
 
 
-def with_progress_rows(items: QuerySet[ScorecardItem]) -> QuerySet[ScorecardItem]:
-    """Prefetch what :func:`progress_of` reads: three queries for any number of items."""
-    return items.prefetch_related(
-        Prefetch(
-            "actuals",
-            queryset=MonthlyActual.objects.exclude(status=ActualStatus.REJECTED).order_by("month"),
-            to_attr="counted_actuals",
-        ),
-        Prefetch(
-            "monthly_plans", queryset=ItemMonthlyPlan.objects.order_by("month"), to_attr="plan_rows"
-        ),
-        Prefetch(
-            "milestones",
-            # The model's order within an item, without the item's own (which joins the
-            # scorecard, its unit and its employee to sort rows already grouped by item).
-            queryset=Milestone.objects.select_related(
-                "responsible_unit", "counterpart_unit"
-            ).order_by("due_date", "order", "pk"),
-            to_attr="milestone_rows",
-        ),
+def load_progress_rows(items: Sequence[ScorecardItem]) -> None:
+    """Read what :func:`progress_of` reads, and the pages show beside it: the monthly plans
+    of every item, the counted actuals of the quantitative items and the milestones of the
+    milestone items — the only ones that show or score them (a key task has neither) —
+    three queries at most for any number of items, none for a kind that is not there."""
+    plans = Prefetch(
+        "monthly_plans", queryset=ItemMonthlyPlan.objects.order_by("month"), to_attr="plan_rows"
     )
+    actuals = Prefetch(
+        "actuals",
+        queryset=MonthlyActual.objects.exclude(status=ActualStatus.REJECTED).order_by("month"),
+        to_attr="counted_actuals",
+    )
+    milestones = Prefetch(
+        "milestones",
+        # The model's order within an item, without the item's own (which joins the
+        # scorecard, its unit and its employee to sort rows already grouped by item).
+        queryset=Milestone.objects.select_related("responsible_unit", "counterpart_unit").order_by(
+            "due_date", "order", "pk"
+        ),
+        to_attr="milestone_rows",
+    )
+    quantitative = [item for item in items if item.kind == ItemKind.QUANTITATIVE]
+    staged = [item for item in items if item.kind == ItemKind.MILESTONE]
+    for item in items:
+        if item.kind != ItemKind.QUANTITATIVE:
+            item.counted_actuals = []  # type: ignore[attr-defined]
+        if item.kind != ItemKind.MILESTONE:
+            item.milestone_rows = []  # type: ignore[attr-defined]
+    prefetch_related_objects(list(items), plans)
+    if quantitative:
+        prefetch_related_objects(quantitative, actuals)
+    if staged:
+        prefetch_related_objects(staged, milestones)
 
 
 def as_of_for(year: int, today: datetime.date) -> datetime.date:
@@ -105,7 +118,7 @@ def _milestones(row: ItemProgress, as_of: datetime.date) -> None:
 
 
 def progress_of(items: Iterable[ScorecardItem], *, today: datetime.date) -> dict[int, ItemProgress]:
-    """Progress per item id, from rows prefetched by :func:`with_progress_rows`."""
+    """Progress per item id, from rows read by :func:`load_progress_rows`."""
     found: dict[int, ItemProgress] = {}
     for item in items:
         row = ItemProgress(item=item)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 from django.utils.formats import localize, number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -135,3 +135,42 @@ def light_badge(light: Any, forecast: bool = False) -> str:
     if forecast and light.predicted_miss:
         html += miss
     return html
+
+
+@register.simple_tag
+def line_up(line: Any) -> str:
+    """A goal's line up to the company objective (``scorecard.selectors.lines.Line``) as a
+    list: the goals above by owner and name, then the objectives, the company's last. A
+    tag, not an included template: "my targets" shows a line on every row (the includes
+    were a sixth of the page's rendering)."""
+    steps = format_html_join(
+        "",
+        '<li><span class="text-muted">↑ {}:</span> {}</li>',
+        ((step.owner, step.name) for step in line.steps),
+    )
+    last = len(line.objectives) - 1
+    objectives = format_html_join(
+        "",
+        '<li><span class="text-muted">↑ {} · {}:</span> <strong>{} {}</strong></li>',
+        (
+            (
+                _("Company objective") if n == last else _("Objective"),
+                objective.owner_unit.name,
+                objective.code,
+                objective.name,
+            )
+            for n, objective in enumerate(line.objectives)
+        ),
+    )
+    unlinked = (
+        ""
+        if line.objectives
+        else format_html('<li class="text-warning">{}</li>', _("Not linked to an objective yet."))
+    )
+    return format_html(
+        '<ol class="spm-line list-unstyled small mb-0" aria-label="{}">\n  {}\n  {}\n  {}\n</ol>\n',
+        _("Line up to the company objective"),
+        steps,
+        objectives,
+        unlinked,
+    )

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Min, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,14 +30,16 @@ from scorecard.services import items as services
 from scorecard.services.cascade import allowed_modes
 from spm.clock import clock
 from spm.forms import act, attach_errors, attach_stale, form_save, posted_version
-from spm.paginator import page_of
+from spm.paginator import PAGE_SIZE, capped_page
 
 
 @login_required
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    item = item_selectors.item_get(request.user, pk)
+    item = item_selectors.item_page_get(request.user, pk)
     children = item_selectors.item_children(request.user, item)
-    totals = children.aggregate(total=Sum("target"), low=Min("target"), high=Max("target"))
+    totals = children.aggregate(
+        total=Sum("target"), low=Min("target"), high=Max("target"), n=Count("pk")
+    )
     bounds = (
         [totals["total"]] if item.aggregation == scoring.SUM else [totals["low"], totals["high"]]
     )
@@ -56,7 +58,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "item": item,
         "progress": progress_of([item], today=clock().today())[item.pk],
         "line": item_lines([item])[item.pk],
-        "page": page_of(request, children),
+        # Counted with the totals: the pager needs no count of its own.
+        "page": capped_page(children, PAGE_SIZE, request.GET.get("page"), count=totals["n"]),
         # Only summed targets add up; a ratio's children are shown, never summed.
         "children_total": totals["total"] if item.aggregation == scoring.SUM else None,
         "adds_up": adds_up,
@@ -74,7 +77,16 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(path__startswith=item.scorecard.unit.path)
         .exists(),
         "modes": allowed_modes(item),
-        "history": item.history.select_related("history_user").order_by("-history_date")[:10],
+        # What a line of the changes shows, not the item's every column at each version.
+        "history": item.history.select_related("history_user")
+        .only(
+            "history_date",
+            "history_type",
+            "history_change_reason",
+            "target",
+            "history_user__username",
+        )
+        .order_by("-history_date")[:10],
         "actual_history_url": reverse("actual-history", args=[item.pk])
         if item.kind == ItemKind.QUANTITATIVE
         else None,

@@ -84,7 +84,7 @@ def _warnings(items: list[ScorecardItem]) -> list[str]:
 @login_required
 def scorecard_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scorecard = selectors.scorecard_get(request.user, pk)
-    items = list(item_selectors.scorecard_items(scorecard))
+    items = item_selectors.scorecard_items(scorecard)
     attach_lights(items, scorecard.year)
     progress = progress_of(items, today=clock().today())
     rows = [progress[i.pk] for i in items]
@@ -198,7 +198,7 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
 def my_targets(request: HttpRequest) -> HttpResponse:
     """The signed-in employee's goals, each with its line up to the company objective."""
     year = year_of(request)
-    targets = lines.my_targets(request.user, year, today=clock().today())
+    targets = lines.my_targets(request.user, year, today=clock().today(), summary=False)
     attach_lights([row.item for row in targets.rows], year)
     context = {
         "year": year,

@@ -11,6 +11,12 @@ prints the CPU seconds and queries per request and the functions that cost most.
 every request pays before its view runs shows best on a cheap page: the sign-in page, which
 sends a signed-in person home (``/accounts/login/``, the load test's signed-in ceiling).
 
+``--mix N`` replays the load test's pages instead (:data:`MIX`: each role's GET pages with the
+locustfile's weights, the load test's cast), N rounds, and prints each page's Python and
+PostgreSQL CPU a request (the backend's own CPU, read from ``/proc``), and the mix's weighted
+mean — the figure the load test's throughput follows — with cProfile's top functions over the
+whole mix.
+
 ``--plumbing N`` measures only what every page pays for the user before its view: the scope
 read (:func:`org.scoping.scope_of` on a freshly loaded user, as each request has) and the
 menu (:func:`spm.nav.menu_html`, as the base template shows it), N times, best of five, in
@@ -49,6 +55,112 @@ def person(role: str) -> Any:
     return someone.user
 
 
+# The load test's GET pages (benchmarks/load/locustfile.py), weights as its tasks' (a form
+# entry is a form read, a post and the actuals list; the API entry a read and a write: the
+# writes are not replayed here). ``{card}``, ``{unit}``, ``{item}``, ``{month}`` come from
+# the cast.
+MIX: dict[str, list[tuple[str, str, int]]] = {
+    "employee": [
+        ("home", "/", 3),
+        ("my targets", "/scorecards/my/", 4),
+        ("scorecard page", "/scorecards/{card}/", 2),
+        ("item page", "/scorecards/items/{item}/", 2),
+        ("light board", "/lightup/", 1),
+        ("actual form", "/scorecards/actuals/items/{item}/{month}/", 2),
+        ("actuals list", "/scorecards/actuals/", 2),
+        ("API actual (read)", "/api/v1/actuals/?item={item}&month={month}", 1),
+    ],
+    "manager": [
+        ("home", "/", 3),
+        ("unit scorecard", "/scorecards/units/{unit}/", 3),
+        ("actuals list", "/scorecards/actuals/", 2),
+        ("actual approvals", "/scorecards/actuals/approvals/", 2),
+        ("alignment", "/scorecards/alignment/", 1),
+        ("directory", "/org/people/", 1),
+    ],
+    "HR": [
+        ("home", "/", 2),
+        ("scorecard list", "/scorecards/", 2),
+        ("directory", "/org/people/", 2),
+        ("alignment", "/scorecards/alignment/", 1),
+        ("actuals list", "/scorecards/actuals/", 1),
+        ("API scorecards", "/api/v1/scorecards/", 1),
+    ],
+    "executive": [
+        ("home", "/", 3),
+        ("strategy dashboard", "/strategy/", 2),
+        ("alignment", "/scorecards/alignment/", 1),
+        ("light board", "/lightup/", 1),
+    ],
+}
+ROLE_USERS = {"employee": 30, "manager": 12, "HR": 5, "executive": 3}
+
+
+def backend_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the PostgreSQL backend ``pid`` has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def mix(rounds: int, top: int, sort: str) -> None:
+    """Each page of the load test's mix, ``rounds`` times for each of a few people of the
+    cast: Python and PostgreSQL CPU a request, and the weighted mean of the mix."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.db import connection
+    from django.test import Client
+
+    from benchmarks.load.run import cast
+
+    people = cast("BENCH")
+    connection.ensure_connection()
+    pid = connection.cursor().connection.get_backend_pid()
+    clients = []
+    for role, pages in MIX.items():
+        for person in people[role][:3]:
+            client = Client()
+            client.cookies["sessionid"] = person["session"]
+            assert SessionStore(person["session"]).exists(person["session"])
+            ids = {"item": (person.get("items") or [0])[0], **person}
+            clients.append((role, client, [(n, u.format(**ids), w) for n, u, w in pages]))
+    for _role, client, pages in clients:  # warm every page up once
+        for _name, url, _weight in pages:
+            client.get(url)
+    costs: dict[tuple[str, str], list[float]] = {}
+    for _ in range(rounds):
+        for role, client, pages in clients:
+            for name, url, _weight in pages:
+                cpu, pg = time.process_time(), backend_cpu(pid)
+                got = client.get(url)
+                python, sql = time.process_time() - cpu, backend_cpu(pid) - pg
+                assert got.status_code == 200, (url, got.status_code)
+                costs.setdefault((role, name), [0.0, 0.0, 0])  # type: ignore[list-item]
+                costs[(role, name)][0] += python
+                costs[(role, name)][1] += sql
+                costs[(role, name)][2] += 1
+    print("| page | as | Python CPU | PostgreSQL CPU | total |\n|---|---|---|---|---|")
+    weighted = [0.0, 0.0, 0.0]
+    for (role, name), (python, sql, n) in costs.items():
+        python, sql = python / n * 1000, sql / n * 1000
+        print(f"| {name} | {role} | {python:.1f} ms | {sql:.1f} ms | {python + sql:.1f} ms |")
+        weight = dict((p, w) for p, _u, w in MIX[role])[name] * ROLE_USERS[role]
+        weight /= sum(w for _p, _u, w in MIX[role])
+        weighted = [weighted[0] + weight * python, weighted[1] + weight * sql, weighted[2] + weight]
+    python, sql = weighted[0] / weighted[2], weighted[1] / weighted[2]
+    print(f"\nThe mix's pages, weighted as the load test asks them: Python {python:.1f} ms, "
+          f"PostgreSQL {sql:.1f} ms, {python + sql:.1f} ms of CPU a request.")  # fmt: skip
+    if top:  # a round more, under cProfile (which slows Python down several times)
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for _role, client, pages in clients:
+            for _name, url, _weight in pages:
+                client.get(url)
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
+        pstats.Stats(profiler, stream=out).sort_stats("cumtime").print_stats(r"/work/main/(?!\.venv)", top)
+        print(out.getvalue())
+
+
 def plumbing(user: Any, times: int) -> None:
     """Python CPU a request of the scope read, and of the scope read and the menu."""
     from django.utils import translation
@@ -81,6 +193,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--sort", default="tottime", choices=["tottime", "cumtime"])
     parser.add_argument("--plumbing", type=int, default=0, help="scope and menu, N times")
+    parser.add_argument("--mix", type=int, default=0, help="the load test's pages, N rounds")
     args = parser.parse_args(argv)
     os.environ.update(SPM_DEBUG="0", SPM_SECURE_SSL_REDIRECT="0", SPM_ALLOWED_HOSTS="testserver")
     os.environ.setdefault("SPM_SECRET_KEY", "profile-" + "x" * 50)
@@ -101,6 +214,9 @@ def main(argv: list[str] | None = None) -> None:
             **settings.STORAGES,
             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
         }
+        if args.mix:
+            mix(args.mix, args.top, args.sort)
+            return
         if args.plumbing:
             plumbing(person(args.role), args.plumbing)
             return

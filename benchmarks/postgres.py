@@ -64,7 +64,9 @@ class KeptPostgres(Postgres):
         self.port = free_port()
         options = (
             f"-h 127.0.0.1 -p {self.port} -k {self.sockdir} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200 "
+            # More server options for one run, e.g. pg_stat_statements (see benchmarks/RESULTS.md).
+            + os.environ.get("SPM_BENCH_PG_OPTIONS", "")
         )
         self._run(
             "pg_ctl", "-D", str(self.datadir), "-o", options, "-l", str(self.logfile),

@@ -30,12 +30,14 @@ import cProfile
 import io
 import os
 import pstats
+import re
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from benchmarks.postgres import kept_postgres
+from tests.harness import ROOT
 
 
 def person(role: str) -> Any:
@@ -142,7 +144,7 @@ def mix(rounds: int, top: int, sort: str) -> None:
     for (role, name), (python, sql, n) in costs.items():
         python, sql = python / n * 1000, sql / n * 1000
         print(f"| {name} | {role} | {python:.1f} ms | {sql:.1f} ms | {python + sql:.1f} ms |")
-        weight = dict((p, w) for p, _u, w in MIX[role])[name] * ROLE_USERS[role]
+        weight = {p: w for p, _u, w in MIX[role]}[name] * ROLE_USERS[role]
         weight /= sum(w for _p, _u, w in MIX[role])
         weighted = [weighted[0] + weight * python, weighted[1] + weight * sql, weighted[2] + weight]
     python, sql = weighted[0] / weighted[2], weighted[1] / weighted[2]
@@ -157,7 +159,9 @@ def mix(rounds: int, top: int, sort: str) -> None:
         profiler.disable()
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(top)
-        pstats.Stats(profiler, stream=out).sort_stats("cumtime").print_stats(r"/work/main/(?!\.venv)", top)
+        # The app's own functions (not the virtualenv's), by cumulative time.
+        ours = f"{re.escape(str(ROOT))}/(?!\\.venv)"
+        pstats.Stats(profiler, stream=out).sort_stats("cumtime").print_stats(ours, top)
         print(out.getvalue())
 
 

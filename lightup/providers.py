@@ -116,7 +116,9 @@ def kpi_provider(user: Any, objective_ids: Sequence[int]) -> Mapping[int, Sequen
     lights = dict(
         LightStatus.objects.filter(
             item_id__in=[row["pk"] for row in rows], year=_latest("year"), month=_latest("month")
-        ).values_list("item_id", "colour")
+        )
+        .order_by()  # keyed by item: the model's ordering would only join
+        .values_list("item_id", "colour")
         if rows
         else []
     )
@@ -138,8 +140,9 @@ def item_light_provider(
     item_ids: Sequence[int], year: int, month: int | None
 ) -> Mapping[int, ItemLight]:
     """Each item's light of ``year``/``month`` (``None``: its latest computed month of the
-    year); one query."""
-    rows = LightStatus.objects.filter(item_id__in=list(item_ids), year=year)
+    year); one query. Unordered: the answer is keyed by item, and the model's ordering (by
+    item, which sorts by the item's card, unit and owner) would join four tables for nothing."""
+    rows = LightStatus.objects.filter(item_id__in=list(item_ids), year=year).order_by()
     if month is None:
         latest_of_item = LightStatus.objects.filter(item=OuterRef("item"), year=year).order_by(
             "-month"

@@ -16,6 +16,7 @@ from spm.htmx import is_htmx_partial
 from spm.jobs import job_create
 from spm.paginator import capped_page
 from spm.saved_filters import with_saved_filters
+from spm.sorting import sorted_page
 
 PAGE_SIZE = 50
 
@@ -79,12 +80,13 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     filters = _directory_filters(request, request.GET)
     sort = selectors.DIRECTORY_SORTS.key(request.GET.get("sort", ""))
     people = selectors.employee_directory(request.user, sort=sort, **filters)  # type: ignore[arg-type]
-    page = capped_page(people, PAGE_SIZE, request.GET.get("page"))
+    labels = _directory_columns()
+    page, sort = sorted_page(request, people, selectors.DIRECTORY_SORTS, sort, labels, PAGE_SIZE)
     context = {
         "page": page,
         "filters": filters,
         "sort": sort,
-        "columns": selectors.DIRECTORY_SORTS.headings(sort, request.GET, _directory_columns()),
+        "columns": selectors.DIRECTORY_SORTS.headings(sort, request.GET, labels),
         "job_titles": selectors.job_titles(request.user),
         "units": selectors.org_units(request.user).filter(active=True).only("id", "name", "depth"),
         "can_add": scope_of(request.user).has_role(HR, ADMIN),

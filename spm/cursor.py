@@ -17,6 +17,12 @@ ordering the view allows becomes the keyset (related fields too, e.g. ``unit__pa
 only the orders the view documents as its default are read straight from an index. An
 ordering on a field that may be empty is refused (400): NULLs sort differently on each
 database, and a keyset cannot seek past them.
+
+A view names in ``bounded_ordering_fields`` the fields no index reads in order at the list's
+size (the month of 9 million actuals): asked for by ``?ordering=``, they order a filtered
+list of at most :data:`spm.paginator.CAP` rows, and a longer one is refused (400) with what
+to do — the database would sort every row (half a minute for HR's actuals) for each page.
+The same bound as the pages' sorts (:mod:`spm.sorting`).
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination, _reverse_ordering
 from rest_framework.request import Request
+
+from spm.paginator import CAP
 
 
 def _value(instance: Any, field: str) -> Any:
@@ -50,6 +58,11 @@ def _nullable(model: Any, field: str) -> bool:
         nullable = nullable or found.null
         model = found.related_model or model
     return nullable
+
+
+def _longer_than_cap(queryset: QuerySet[Any]) -> bool:
+    """Whether ``queryset`` has more than ``CAP`` rows (counted up to ``CAP + 1``)."""
+    return queryset.order_by().values("pk")[: CAP + 1].count() > CAP
 
 
 def after(ordering: tuple[str, ...], values: list[Any], *, backwards: bool) -> Q:
@@ -81,6 +94,20 @@ class KeysetPagination(CursorPagination):
                 break
         if not {"pk", "-pk", "id", "-id"} & set(ordering):
             ordering = (*ordering, "pk")
+        bounded = set(getattr(view, "bounded_ordering_fields", ())) & {
+            field.lstrip("-") for field in ordering
+        }
+        if bounded and request.query_params.get("ordering") and _longer_than_cap(queryset):
+            raise ValidationError(
+                {
+                    "ordering": _(
+                        "The list can be ordered by %(fields)s only when it has at most "
+                        "%(limit)s rows, and this one has more: narrow it with its filters "
+                        "first, or keep the default order."
+                    )
+                    % {"fields": ", ".join(sorted(bounded)), "limit": CAP}
+                }
+            )
         for field in ordering:
             if _nullable(queryset.model, field):
                 raise ValidationError(

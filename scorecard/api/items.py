@@ -137,6 +137,8 @@ class ItemViewSet(ScopedViewSetMixin, viewsets.ModelViewSet[ScorecardItem]):
     pagination_class = KeysetPagination
     search_fields = ["name"]
     ordering_fields = ["order", "pk"]
+    # By "order" alone (not within a card) no index serves a million items (spm/cursor.py).
+    bounded_ordering_fields = ["order"]
     # By the card's id, not "scorecard" (that follows the card's own ordering through two
     # joins): the page is read from item_card_order_idx and stops after its rows.
     ordering = ["scorecard_id", "order", "pk"]

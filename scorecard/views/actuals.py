@@ -34,6 +34,7 @@ from spm.htmx import is_htmx_partial
 from spm.models import Job
 from spm.paginator import capped_page
 from spm.saved_filters import with_saved_filters
+from spm.sorting import sorted_page
 
 PAGE_SIZE = 50
 MONTHS = range(1, 13)
@@ -76,7 +77,8 @@ def actual_list(request: HttpRequest) -> HttpResponse:
         sort=sort,
         **filters,  # type: ignore[arg-type]
     )
-    page = capped_page(rows, PAGE_SIZE, request.GET.get("page"))
+    labels = _actual_columns()
+    page, sort = sorted_page(request, rows, sorts, sort, labels, PAGE_SIZE)
     attach_lights(page.object_list, year, month)
     context = {
         "page": page,
@@ -85,7 +87,7 @@ def actual_list(request: HttpRequest) -> HttpResponse:
         "months": MONTHS,
         "filters": filters,
         "sort": sort,
-        "columns": sorts.headings(sort, request.GET, _actual_columns()),
+        "columns": sorts.headings(sort, request.GET, labels),
         "problem": services.period_problem(year, month, today=clock().today()),
     }
     if is_htmx_partial(request):

@@ -18,6 +18,7 @@ PAGES: list[tuple[str, str]] = [
     ("unit page", "/org/units/{unit}/"),
     ("unit children", "/org/units/{group}/children/"),
     ("directory", "/org/people/"),
+    ("directory by line manager", "/org/people/?sort=line_manager"),
     ("person page", "/org/people/{person}/"),
     # strategy
     ("strategy home", "/strategy/"),
@@ -38,6 +39,9 @@ PAGES: list[tuple[str, str]] = [
     ("letter page", "/scorecards/letters/{letter}/"),
     ("scorecard letters", "/scorecards/{card}/letters/"),
     ("actuals list", "/scorecards/actuals/"),
+    # Sorted by columns no index reads: sorted under 10,000 rows, else the default order.
+    ("actuals list by actual", "/scorecards/actuals/?sort=-value"),
+    ("actuals list by item", "/scorecards/actuals/?sort=item"),
     ("actual approvals", "/scorecards/actuals/approvals/"),
     ("closed periods", "/scorecards/actuals/periods/"),
     ("actual history", "/scorecards/actuals/items/{item}/history/"),
@@ -69,6 +73,8 @@ PAGES: list[tuple[str, str]] = [
     ("API alignment", "/api/v1/alignment/"),
     ("API letters", "/api/v1/letters/"),
     ("API actuals", "/api/v1/actuals/"),
+    # Over 10,000 rows a 400 that says to filter first; a team's own list is ordered.
+    ("API actuals by month", "/api/v1/actuals/?ordering=-month"),
     ("API closed-periods", "/api/v1/closed-periods/"),
     ("API light-statuses", "/api/v1/light-statuses/"),
     ("API light month", "/api/v1/light-statuses/?year={year}&month={month}"),

@@ -99,7 +99,10 @@ def lightup_sweep(
         item_ids = sorted(set(item_ids))
         if unit_ids is None:
             unit_ids = units_of(item_ids)
-    chunks = unit_chunks(year, unit_ids, chunk_items)
+    if item_ids is not None and len(set(unit_ids or ())) == 1:
+        chunks = [sorted(set(unit_ids or ()))]  # a save's re-sweep: one unit, one chunk
+    else:
+        chunks = unit_chunks(year, unit_ids, chunk_items)
     result = SweepResult(year=year, month=month)
     if progress is not None:
         progress(0, len(chunks))

@@ -24,6 +24,7 @@ rule and 84.9998 in SQL before.)
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -385,6 +386,52 @@ UPDATE = tuple(
 )
 
 
+# The type of each parameter of the statements here, for :func:`execute_prepared`.
+PARAM_TYPES = {
+    "year": "integer",
+    "month": "integer",
+    "previous": "integer",
+    "units": "integer[]",
+    "items": "integer[]",
+    "kinds": "text[]",
+    "rejected": "text",
+    "today": "date",
+    "month_end": "date",
+    "as_of": "date",
+    "now": "timestamptz",
+    **{f"d_{short}": "numeric" for short in ("yellow", "red")},
+    **{f"d_{short}": "integer" for short in ("warn", "grace", "esc")},
+}
+
+
+def execute_prepared(cursor: Any, sql: str, params: dict[str, Any]) -> None:
+    """Execute ``sql`` (its parameters ``%(name)s`` of :data:`PARAM_TYPES`) as a prepared
+    statement of the connection's session, planned once with a generic plan.
+
+    For the re-sweep of a few items after a save: planning its statement cost more than
+    running it (measured at 100,000 employees: 7 of 10 ms, and 4 of 4 ms for
+    :func:`notable`). The statement is prepared on first use in a session (named by its
+    text, so another text never runs under an old name; looked up in
+    ``pg_prepared_statements``, which a rolled-back or new session cannot fool); the
+    generic plan is forced for the rest of the caller's transaction, the plan a few items
+    want (index lookups by item and unit; a re-sweep of a whole unit runs unprepared).
+    """
+    names = [name for name in PARAM_TYPES if f"%({name})s" in sql]
+    body = sql
+    for n, name in enumerate(names, 1):
+        body = body.replace(f"%({name})s", f"${n}")
+    if "%(" in body:
+        raise ValueError("a parameter of unknown type")
+    prepared = "lightup_" + hashlib.sha256(body.encode()).hexdigest()[:16]
+    cursor.execute("SELECT FROM pg_prepared_statements WHERE name = %s", [prepared])
+    if cursor.fetchone() is None:
+        types = ", ".join(PARAM_TYPES[name] for name in names)
+        cursor.execute(f"PREPARE {prepared} ({types}) AS {body}")
+    cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+    placeholders = ", ".join(["%s"] * len(names))
+    cursor.execute(f"EXECUTE {prepared} ({placeholders})", [params[name] for name in names])
+
+
 def chunk_params(
     unit_ids: Sequence[int], *, year: int, month: int, item_ids: Sequence[int] | None = None
 ) -> dict[str, Any]:
@@ -429,7 +476,10 @@ def light_chunk(
     }
     assert set(SHORT) == set(THRESHOLD_FIELDS)
     with connection.cursor() as cursor:
-        cursor.execute(statement(targeted), params)
+        if targeted:
+            execute_prepared(cursor, statement(targeted), params)
+        else:
+            cursor.execute(statement(targeted), params)
         rows = cursor.fetchall()
     counts = {row[0]: row[1] for row in rows}
     written = sorted(pk for row in rows for pk in row[2]) if targeted else []
@@ -472,7 +522,11 @@ def notable(
     only = "\n  AND i.id = ANY(%(items)s)" if item_ids is not None else ""
     found = []
     with connection.cursor() as cursor:
-        cursor.execute(NOTABLE.format(overrides=overrides, only=only, **TABLES), params)
+        sql = NOTABLE.format(overrides=overrides, only=only, **TABLES)
+        if item_ids is not None:
+            execute_prepared(cursor, sql, params)
+        else:
+            cursor.execute(sql, params)
         for values in cursor.fetchall():
             row = dict(zip((*ITEM_FIELDS, *LIGHT_FIELDS), values, strict=True))
             light = rules.Light(**{k: row[k] for k in LIGHT_FIELDS if k != "red_streak"})

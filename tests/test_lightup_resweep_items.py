@@ -25,19 +25,10 @@ from org.scoping import SYSTEM
 from scorecard.models import ActualStatus, MonthlyActual, ScorecardItem
 from scorecard.signals import actuals_changed
 from spm.clock import FixedClock
+from tests import lightup_world as worlds
 from tests.conftest import Cast, need
 from tests.factories_scorecard import ObjectiveFactory, PlanFactory
-from tests.lightup_world import (
-    MONTH,
-    TODAY,
-    YEAR,
-    World,
-    build,
-    grow,
-    item,
-    milestone_item,
-    scorecard,
-)
+from tests.lightup_world import MONTH, TODAY, YEAR, World
 
 pytestmark = pytest.mark.django_db
 
@@ -84,14 +75,14 @@ def _on_the_worlds_day(monkeypatch: pytest.MonkeyPatch) -> None:
 def world(cast: Cast) -> World:
     """The light-up world grown by two, with unit items linked to objectives (of both
     rollups' interest: weights, colours), swept once."""
-    world = build(cast)
-    grow(world, 2)
+    world = worlds.build(cast)
+    worlds.grow(world, 2)
     plan = PlanFactory(owner_unit=cast.group)
     first, second = ObjectiveFactory(plan=plan), ObjectiveFactory(plan=plan)
     eng, fin = world.cards["engineering"], world.cards["finance"]
-    world.items["linked_green"] = item(eng, "Linked green", objective=first)
-    world.items["linked_red"] = item(eng, "Linked red", objective=first, monthly=Decimal(50))
-    world.items["linked_fin"] = item(fin, "Linked finance", objective=second)
+    world.items["linked_green"] = worlds.item(eng, "Linked green", objective=first)
+    world.items["linked_red"] = worlds.item(eng, "Linked red", objective=first, monthly=Decimal(50))
+    world.items["linked_fin"] = worlds.item(fin, "Linked finance", objective=second)
     sweep()
     return world
 
@@ -108,8 +99,8 @@ def change(world: World) -> list[ScorecardItem]:
     MonthlyActual.objects.filter(item=items["employee_red"], month=MONTH).update(
         status=ActualStatus.REJECTED
     )
-    item(world.cards["engineering"], "New since the sweep", monthly=Decimal(70))
-    milestone_item(world.cards["engineering"], "New milestone", TODAY)
+    worlds.item(world.cards["engineering"], "New since the sweep", monthly=Decimal(70))
+    worlds.milestone_item(world.cards["engineering"], "New milestone", TODAY)
     return [items[k] for k in ("green", "red", "yellow", "linked_green", "employee_red")]
 
 
@@ -137,8 +128,8 @@ def test_a_resweep_of_the_changed_items_stores_what_a_full_sweep_stores(
 
 @pytest.mark.parametrize("in_sql", [True, False])
 def test_a_resweep_of_a_month_never_swept_lights_the_whole_units(cast: Cast, in_sql: bool) -> None:
-    world = build(cast)
-    grow(world, 1)
+    world = worlds.build(cast)
+    worlds.grow(world, 1)
     sweep(item_ids=[world.items["red"].pk], in_sql=in_sql)
     targeted = stored()
     engineering = ScorecardItem.objects.filter(scorecard__unit=cast.engineering)
@@ -199,10 +190,10 @@ def test_two_saves_in_one_unit_resweep_at_once_and_stay_exact(
     """Two re-sweeps of one unit at the same time (two employees saving): each takes the
     unit's lock before it reads, so the second counts the first's new light."""
     need(connection.vendor == "postgresql", "PostgreSQL (two re-sweeps on two connections)")
-    world = build(cast)
-    grow(world, 2)
-    eng = scorecard(cast.engineering, year=YEAR + 1)  # another year's card: left alone
-    item(eng, "Next year")
+    world = worlds.build(cast)
+    worlds.grow(world, 2)
+    eng = worlds.scorecard(cast.engineering, year=YEAR + 1)  # another year's card: left alone
+    worlds.item(eng, "Next year")
     sweep()
     first, second = world.items["green"], world.items["red"]
     MonthlyActual.objects.filter(item=first).update(value=Decimal(10))

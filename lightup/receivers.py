@@ -10,6 +10,9 @@ from django.db import transaction
 
 from scorecard.models import Scorecard, ScorecardItem
 
+# Changed items up to which a re-sweep judges only them (and not their units whole).
+RESWEEP_ITEMS = 1000
+
 
 def on_actuals_changed(
     sender: Any, *, year: int, month: int, item_ids: Sequence[int], **kwargs: Any
@@ -17,7 +20,7 @@ def on_actuals_changed(
     """Enqueue a re-sweep of ``month`` of the changed items, after the commit (the worker
     must see the new actuals); one query to find their units. Only those items are judged
     again (:func:`lightup.services.lightup_sweep` with ``item_ids``): a save no longer
-    re-sweeps its whole unit.
+    re-sweeps its whole unit; more than ``RESWEEP_ITEMS`` do.
 
     The sweep follows a write that is already committed, so nothing it does may change
     the writer's answer: ``robust`` logs any error of the enqueueing (or, with tasks run
@@ -29,9 +32,12 @@ def on_actuals_changed(
 
     items = sorted(set(item_ids))
     units = units_of(items)
+    # A larger change (an import) re-sweeps its units whole: no cheaper per item, and the
+    # task's message stays short.
+    only = items if len(items) <= RESWEEP_ITEMS else None
     if units:
         transaction.on_commit(
-            lambda: lightup_sweep_month.delay(year, month, units, item_ids=items), robust=True
+            lambda: lightup_sweep_month.delay(year, month, units, item_ids=only), robust=True
         )
 
 

@@ -415,6 +415,9 @@ def execute_prepared(cursor: Any, sql: str, params: dict[str, Any]) -> None:
     ``pg_prepared_statements``, which a rolled-back or new session cannot fool); the
     generic plan is forced for the rest of the caller's transaction, the plan a few items
     want (index lookups by item and unit; a re-sweep of a whole unit runs unprepared).
+    Looked up, prepared and executed in the caller's transaction, so also behind a pooler
+    that hands out server sessions per transaction; PostgreSQL plans it again by itself
+    when a table it reads changes or is analysed.
     """
     names = [name for name in PARAM_TYPES if f"%({name})s" in sql]
     body = sql

@@ -127,8 +127,12 @@ def board_grid(
         listed = [(unit.unit_id, unit.name, unit.depth) for unit in page.object_list]
     unit_ids = [unit_id for unit_id, _name, _depth in listed]
     months = [filters.month] if filters.month == 1 else [filters.month - 1, filters.month]
-    # The same scope and filters for both months, the colour aside (it acts on cells).
-    both = board_rows(user, _without_colour(filters), months=months)
+    # The same scope and filters for both months, the colour aside (it acts on cells). A
+    # page of units of the viewer's subtrees only (as the tallies tell) needs no scoping
+    # filter: every light of theirs is the viewer's to see (measured for an executive at
+    # 100,000 employees: a join to the units and the filter were ~5 of the query's ~27 ms).
+    whole = units is not None and all(unit.whole for unit in page.object_list)
+    both = board_rows(user, _without_colour(filters), months=months, scoped=not whole)
     both = both.filter(**{f"{UNIT}__in": unit_ids})
     grouped = (
         both.order_by()

@@ -10,29 +10,35 @@ from django.db import transaction
 
 from scorecard.models import Scorecard, ScorecardItem
 
+# Changed items up to which a re-sweep judges only them (and not their units whole).
+RESWEEP_ITEMS = 1000
+
 
 def on_actuals_changed(
     sender: Any, *, year: int, month: int, item_ids: Sequence[int], **kwargs: Any
 ) -> None:
-    """Enqueue a sweep of ``month`` for the units of the changed items, after the commit
-    (the worker must see the new actuals); one query to find the units.
+    """Enqueue a re-sweep of ``month`` of the changed items, after the commit (the worker
+    must see the new actuals); one query to find their units. Only those items are judged
+    again (:func:`lightup.services.lightup_sweep` with ``item_ids``): a save no longer
+    re-sweeps its whole unit; more than ``RESWEEP_ITEMS`` do.
 
     The sweep follows a write that is already committed, so nothing it does may change
     the writer's answer: ``robust`` logs any error of the enqueueing (or, with tasks run
     in-process, of the sweep itself) instead of raising it into the writer, whose
     ``except IntegrityError`` around its transaction once took a failed re-sweep for a
     lost race and answered 409 for an import it had stored."""
+    from lightup.services import units_of
     from lightup.tasks import lightup_sweep_month
 
-    units = sorted(
-        set(
-            ScorecardItem.objects.filter(pk__in=list(item_ids))
-            .order_by()  # sorted below: the model's ordering would join up to the unit
-            .values_list("scorecard__unit_id", flat=True)
-        )
-    )
+    items = sorted(set(item_ids))
+    units = units_of(items)
+    # A larger change (an import) re-sweeps its units whole: no cheaper per item, and the
+    # task's message stays short.
+    only = items if len(items) <= RESWEEP_ITEMS else None
     if units:
-        transaction.on_commit(lambda: lightup_sweep_month.delay(year, month, units), robust=True)
+        transaction.on_commit(
+            lambda: lightup_sweep_month.delay(year, month, units, item_ids=only), robust=True
+        )
 
 
 def on_item_saved(sender: Any, *, instance: ScorecardItem, created: bool, **kwargs: Any) -> None:

@@ -48,11 +48,13 @@ class BoardFilters:
 
 
 def board_rows(
-    user: Any, filters: BoardFilters, months: list[int] | None = None
+    user: Any, filters: BoardFilters, months: list[int] | None = None, *, scoped: bool = True
 ) -> QuerySet[LightStatus]:
     """The light board: the month's lights (or those of ``months``) in ``user``'s scope,
-    filtered."""
-    rows = statuses(user).filter(year=filters.year, month__in=months or [filters.month])
+    filtered. ``scoped=False`` leaves the scope out, for a caller that narrows the rows to
+    units whose every light ``user`` sees (:attr:`lightup.tally.UnitLights.whole`)."""
+    rows: QuerySet[LightStatus] = statuses(user) if scoped else LightStatus.objects.all()
+    rows = rows.filter(year=filters.year, month__in=months or [filters.month])
     if filters.perspective:
         rows = rows.filter(item__objective__perspective_id=filters.perspective)
     if filters.unit:

@@ -12,6 +12,7 @@ from lightup.parallel import in_parallel
 from lightup.sweep import CHUNK_ITEMS, SweepResult, scheme_thresholds, sweep_chunk, unit_chunks
 from lightup.tally import lock_units
 from org.scoping import ADMIN, EXECUTIVE, HR, Actor, scope_of
+from scorecard.models import ScorecardItem
 from spm.clock import Clock, clock
 
 SWEEP_ROLES = (HR, EXECUTIVE, ADMIN)
@@ -25,6 +26,17 @@ Progress = Callable[[int, int], None]
 def may_sweep(actor: Actor) -> bool:
     """HR and executives (and the system) start sweeps; they cover the whole group."""
     return scope_of(actor).has_role(*SWEEP_ROLES)
+
+
+def units_of(item_ids: Sequence[int]) -> list[int]:
+    """The org units of the scorecards of ``item_ids``, in ascending order (one query)."""
+    return sorted(
+        set(
+            ScorecardItem.objects.filter(pk__in=list(item_ids))
+            .order_by()  # sorted here: the model's ordering would join up to the unit
+            .values_list("scorecard__unit_id", flat=True)
+        )
+    )
 
 
 def without_jit() -> None:
@@ -53,9 +65,15 @@ def lightup_sweep(
     chunk_items: int = CHUNK_ITEMS,
     in_sql: bool = True,
     connections: int = SWEEP_CONNECTIONS,
+    item_ids: Sequence[int] | None = None,
 ) -> SweepResult:
     """Compute the light of every item of ``year`` for ``month`` (only the scorecards of
     ``unit_ids`` when given), store it and send the warnings it calls for.
+
+    ``item_ids`` re-sweeps only those items (and their units' items that have no light of
+    the month yet), after their actuals changed; ``unit_ids`` are then their units (found
+    when not given). Their units' tallies count the new lights with the stored ones, so
+    they store what a sweep of the whole units would (:func:`lightup.sweep.sweep_chunk`).
 
     Set-based and chunked by org unit: a few queries per chunk whatever its size. Each
     chunk is one transaction, so an interrupted sweep leaves whole chunks behind and a
@@ -77,7 +95,14 @@ def lightup_sweep(
         raise ValueError("month must be 1-12")
     now = (at or clock()).now()
     schemes = scheme_thresholds()
-    chunks = unit_chunks(year, unit_ids, chunk_items)
+    if item_ids is not None:
+        item_ids = sorted(set(item_ids))
+        if unit_ids is None:
+            unit_ids = units_of(item_ids)
+    if item_ids is not None and len(set(unit_ids or ())) == 1:
+        chunks = [sorted(set(unit_ids or ()))]  # a save's re-sweep: one unit, one chunk
+    else:
+        chunks = unit_chunks(year, unit_ids, chunk_items)
     result = SweepResult(year=year, month=month)
     if progress is not None:
         progress(0, len(chunks))
@@ -98,6 +123,7 @@ def lightup_sweep(
                 email=False,  # one mail run for the whole sweep, below
                 result=part,
                 in_sql=in_sql,
+                item_ids=item_ids,
             )
         return part
 

@@ -18,7 +18,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, Q, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Sum,
+)
 
 from lightup import rules, sweep_pg, sweep_sql
 from lightup.models import THRESHOLD_FIELDS, LightScheme, LightStatus
@@ -217,6 +227,7 @@ def sweep_chunk(
     email: bool = True,
     result: SweepResult,
     in_sql: bool = True,
+    item_ids: Sequence[int] | None = None,
 ) -> None:
     """Compute, store and announce the lights of the items of ``unit_ids`` (one chunk).
 
@@ -224,12 +235,23 @@ def sweep_chunk(
     (:mod:`lightup.sweep_sql`); otherwise Python applies the pure rules to the chunk's sums.
     Either way the units' light tallies are recounted in the same transaction (the caller
     holds the units' lock, :func:`lightup.tally.lock_units`).
+
+    With ``item_ids`` (a re-sweep after their actuals changed) only those items are judged,
+    with the units' items that have no light of the month yet (:func:`sweep_sql.due`): the
+    other lights of the units stay as stored, and the tallies count them with the new ones —
+    what a sweep of the whole units stores, when nothing else of their items changed.
     """
     from notifications.services import notifications_send
 
     if in_sql and connection.vendor == "postgresql":
-        counts = sweep_sql.light_chunk(
-            unit_ids, year=year, month=month, today=today, now=now, default=schemes[None]
+        counts, written = sweep_sql.light_chunk(
+            unit_ids,
+            year=year,
+            month=month,
+            today=today,
+            now=now,
+            default=schemes[None],
+            item_ids=item_ids,
         )
         for colour, n in counts.items():
             result.colours[colour] += n
@@ -237,7 +259,10 @@ def sweep_chunk(
         result.chunks += 1 if counts else 0
         if notify and counts:
             outbox = []
-            for row, light, streak in sweep_sql.notable(unit_ids, year=year, month=month):
+            only = written if item_ids is not None else None
+            for row, light, streak in sweep_sql.notable(
+                unit_ids, year=year, month=month, item_ids=only
+            ):
                 thresholds = item_thresholds(row, schemes)
                 outbox += messages_for(
                     row, light, streak, year=year, month=month, thresholds=thresholds
@@ -246,7 +271,7 @@ def sweep_chunk(
                 result.messages += notifications_send(messages=outbox, email=email)
         return
     read = _pg_inputs if connection.vendor == "postgresql" else _orm_inputs
-    items, series, plans, milestones, streaks = read(unit_ids, year, month)
+    items, series, plans, milestones, streaks = read(unit_ids, year, month, item_ids)
     if not items:
         tally_refresh(unit_ids, year=year, month=month)  # their items may all be gone
         return
@@ -286,10 +311,12 @@ def sweep_chunk(
         result.messages += notifications_send(messages=outbox, email=email)
 
 
-def _pg_inputs(unit_ids: Sequence[int], year: int, month: int) -> tuple[Any, ...]:
+def _pg_inputs(
+    unit_ids: Sequence[int], year: int, month: int, item_ids: Sequence[int] | None = None
+) -> tuple[Any, ...]:
     """The same as :func:`_orm_inputs`, in one statement (:func:`sweep_pg.chunk_inputs`)
     plus one for the milestones of the chunk's milestone items, if any."""
-    items = sweep_pg.chunk_inputs(unit_ids, year=year, month=month)
+    items = sweep_pg.chunk_inputs(unit_ids, year=year, month=month, item_ids=item_ids)
     series = {row["pk"]: sweep_pg.series_of_row(row) for row in items if row["n"]}
     plans = {row["pk"]: sweep_pg.plan_of_row(row) for row in items if row["plan_total"] is not None}
     streaks = {row["pk"]: row["previous_streak"] for row in items if row["previous_streak"]}
@@ -298,21 +325,26 @@ def _pg_inputs(unit_ids: Sequence[int], year: int, month: int) -> tuple[Any, ...
     return items, series, plans, milestones, streaks
 
 
-def _orm_inputs(unit_ids: Sequence[int], year: int, month: int) -> tuple[Any, ...]:
-    """The chunk's items and their sums through the ORM (databases other than PostgreSQL)."""
-    items = list(
-        ScorecardItem.objects.filter(
-            scorecard__year=year,
-            scorecard__unit_id__in=list(unit_ids),
-            kind__in=[ItemKind.QUANTITATIVE, ItemKind.MILESTONE],
-        )
-        .order_by("pk")
-        .values(*ITEM_FIELDS)
+def _orm_inputs(
+    unit_ids: Sequence[int], year: int, month: int, item_ids: Sequence[int] | None = None
+) -> tuple[Any, ...]:
+    """The chunk's items and their sums through the ORM (databases other than PostgreSQL);
+    of a re-sweep of ``item_ids``, the items due (:func:`lightup.sweep_sql.due`)."""
+    chunk_items = ScorecardItem.objects.filter(
+        scorecard__year=year,
+        scorecard__unit_id__in=list(unit_ids),
+        kind__in=[ItemKind.QUANTITATIVE, ItemKind.MILESTONE],
     )
+    if item_ids is not None:
+        lit = LightStatus.objects.filter(item=OuterRef("pk"), year=year, month=month)
+        chunk_items = chunk_items.filter(Q(pk__in=list(item_ids)) | ~Exists(lit))
+    items = list(chunk_items.order_by("pk").values(*ITEM_FIELDS))
     if not items:
         return [], {}, {}, {}, {}
     # Every query of the chunk reaches its items by the same join, never by a list of ids.
     chunk = Q(item__scorecard__year=year, item__scorecard__unit_id__in=list(unit_ids))
+    if item_ids is not None:
+        chunk &= Q(item__in=chunk_items.order_by().values("pk"))
     kinds = {row["kind"] for row in items}
     quantitative = ItemKind.QUANTITATIVE in kinds
     series = _series(chunk, month) if quantitative else {}

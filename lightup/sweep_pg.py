@@ -26,7 +26,7 @@ from django.db import connection
 
 from lightup import rules
 from lightup.models import THRESHOLD_FIELDS, LightStatus
-from lightup.sweep_sql import TABLES, chunk_params
+from lightup.sweep_sql import TABLES, chunk_params, due
 from spm.bulk import copy_rows
 
 STAGE = "lightup_stage"
@@ -66,15 +66,16 @@ INPUT_FIELDS = (
 )
 
 
-def _sql() -> str:
+def _sql(targeted: bool = False) -> str:
     t = TABLES
+    only = f" AND {due()}" if targeted else ""
     overrides = ", ".join(f"o.{name}" for name in THRESHOLD_FIELDS)
     return f"""
 WITH it AS (
     SELECT i.id, i.name, i.kind, i.polarity, i.aggregation, i.target, i.range_low,
            i.range_high, s.unit_id, s.employee_id
     FROM {t["item"]} i JOIN {t["card"]} s ON s.id = i.scorecard_id
-    WHERE s.year = %(year)s AND s.unit_id = ANY(%(units)s) AND i.kind = ANY(%(kinds)s)
+    WHERE s.year = %(year)s AND s.unit_id = ANY(%(units)s) AND i.kind = ANY(%(kinds)s){only}
 )
 SELECT it.id, it.name, it.kind, it.polarity, it.aggregation, it.target, it.range_low,
        it.range_high, it.unit_id, u.name, e.name, e.user_id, h.user_id, ph.user_id,
@@ -105,11 +106,14 @@ ORDER BY it.id
 """  # noqa: S608 - table names from the models
 
 
-def chunk_inputs(unit_ids: Sequence[int], *, year: int, month: int) -> list[dict[str, Any]]:
-    """Every light-able item of the chunk's units with its sums (see the module)."""
-    params = chunk_params(unit_ids, year=year, month=month)
+def chunk_inputs(
+    unit_ids: Sequence[int], *, year: int, month: int, item_ids: Sequence[int] | None = None
+) -> list[dict[str, Any]]:
+    """Every light-able item of the chunk's units with its sums (see the module); of a
+    re-sweep of ``item_ids``, those due (:func:`lightup.sweep_sql.due`)."""
+    params = chunk_params(unit_ids, year=year, month=month, item_ids=item_ids)
     with connection.cursor() as cursor:
-        cursor.execute(_sql(), params)
+        cursor.execute(_sql(item_ids is not None), params)
         return [dict(zip(INPUT_FIELDS, row, strict=True)) for row in cursor.fetchall()]
 
 

@@ -136,6 +136,9 @@ class UnitLights:
     name: str
     depth: int
     total: int = 0
+    # A unit of the viewer's subtrees (counted from its tallies): every light of it is the
+    # viewer's to see, so its lights need no scoping filter. Else only the viewer's own.
+    whole: bool = False
 
 
 @dataclass
@@ -164,7 +167,7 @@ def lights_in_scope(
     month = months[-1]
     fields = ("unit__path", "unit__name", "unit__depth")
     units = {
-        unit_id: UnitLights(unit_id, path, name, depth, n)
+        unit_id: UnitLights(unit_id, path, name, depth, n, whole=True)
         for unit_id, path, name, depth, n in tallies.filter(month=month)
         .values_list("unit_id", *fields)
         .annotate(n=Sum("lights"))

@@ -19,15 +19,21 @@ from spm.models import Job
 
 @shared_task(name="lightup.tasks.lightup_sweep_month")
 def lightup_sweep_month(
-    year: int, month: int, unit_ids: list[int] | None = None, chunk_items: int = CHUNK_ITEMS
+    year: int,
+    month: int,
+    unit_ids: list[int] | None = None,
+    chunk_items: int = CHUNK_ITEMS,
+    item_ids: list[int] | None = None,
 ) -> dict[str, Any]:
-    """Sweep one month (of some units). Safe to deliver twice: the sweep is an upsert and
+    """Sweep one month (of some units; of some items of theirs, after their actuals
+    changed). Safe to deliver twice: the sweep is an upsert, the tallies are recounted and
     every warning has its unique key."""
     return lightup_sweep(
         actor=SYSTEM,
         year=year,
         month=month,
         unit_ids=unit_ids,
+        item_ids=item_ids,
         today=clock().today(),
         chunk_items=chunk_items,
     ).as_dict()

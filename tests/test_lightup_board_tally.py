@@ -150,3 +150,26 @@ def test_the_list_page_reads_only_the_units_on_it(cast: Cast) -> None:
     )
     shown = [int(chunk.split(b'"')[1]) for chunk in response.content.split(b"data-item=")[1:]]
     assert shown == everything[100:200]
+
+
+@pytest.mark.parametrize(("role", "scoped"), [("executive", False), ("employee", True)])
+def test_the_grid_of_units_in_the_viewers_subtrees_reads_their_lights_unscoped(
+    world: World, monkeypatch: pytest.MonkeyPatch, role: str, scoped: bool
+) -> None:
+    """Units of the viewer's subtrees (every one of their lights visible) need no scoping
+    filter; the viewer's own lights elsewhere keep it (exactness: the test above)."""
+    from lightup import grid
+
+    seen: list[bool] = []
+
+    def spied(*args: Any, scoped: bool = True, **kwargs: Any) -> Any:
+        seen.append(scoped)
+        return board_rows(*args, scoped=scoped, **kwargs)
+
+    monkeypatch.setattr(grid, "board_rows", spied)
+    user = user_of(world.cast, role)
+    filters = BoardFilters(year=YEAR, month=MONTH)
+    tally = board_tally(user, filters)
+    assert tally is not None and tally.units
+    board_grid(user, filters, 1, tally.units)
+    assert seen == [scoped]

@@ -81,7 +81,7 @@ def test_home_panel_counts_items_and_objectives_by_colour(
     assert "Objectives at risk" in content
 
 
-def test_changed_actuals_enqueue_a_sweep_of_their_units_after_commit(
+def test_changed_actuals_enqueue_a_resweep_of_those_items_after_commit(
     cast: Cast, django_capture_on_commit_callbacks: Any
 ) -> None:
     card = scorecard(cast.finance)
@@ -92,7 +92,21 @@ def test_changed_actuals_enqueue_a_sweep_of_their_units_after_commit(
     ):
         actuals_changed.send(sender=None, year=YEAR, month=MONTH, item_ids=[changed.pk])
         delay.assert_not_called()  # not before the commit
-    delay.assert_called_once_with(YEAR, MONTH, [cast.finance.pk])
+    delay.assert_called_once_with(YEAR, MONTH, [cast.finance.pk], item_ids=[changed.pk])
+
+
+def test_many_changed_actuals_enqueue_a_sweep_of_their_units_whole(
+    cast: Cast, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("lightup.receivers.RESWEEP_ITEMS", 1)
+    card = scorecard(cast.finance)
+    changed = [item(card, "Cash").pk, item(card, "Debt").pk]
+    with (
+        mock.patch("lightup.tasks.lightup_sweep_month.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        actuals_changed.send(sender=None, year=YEAR, month=MONTH, item_ids=changed)
+    delay.assert_called_once_with(YEAR, MONTH, [cast.finance.pk], item_ids=None)
 
 
 def test_changed_actuals_are_lit_up_again(

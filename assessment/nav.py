@@ -23,13 +23,7 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
 
     user: Any = request.user
     context: dict[str, Any] = {
-        "cycles": list(
-            selectors.cycles(user)
-            .exclude(status=CycleStatus.PUBLISHED)
-            .select_related(None)
-            .only("name", "status")
-            .order_by("-year")[:5]
-        ),
+        "cycles": selectors.running_cycles(user)[:5],
         "mine": None,
     }
     if scope.employee_id is not None:

@@ -19,6 +19,7 @@ def menu(scope: Scope) -> list[MenuItem]:
 
 def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
     from assessment.models import CycleStatus
+    from assessment.selectors import running_cycles
     from incentives import selectors
 
     user: Any = request.user
@@ -34,12 +35,12 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
         if scope.employee_id is not None
         else None,
         "reporter": reporter,
-        "cycles": list(
-            selectors.cycles(user)
-            .filter(status__in=[CycleStatus.CALIBRATION, CycleStatus.FINALISED])
-            .select_related(None)
-            .only("name", "status")[:5]  # a line each: the name and the status
-        )
+        # Those the bonuses are worked out for (read once with the assessment panel's).
+        "cycles": [
+            cycle
+            for cycle in running_cycles(user)
+            if cycle.status in (CycleStatus.CALIBRATION, CycleStatus.FINALISED)
+        ][:5]
         if reporter
         else [],
     }

@@ -63,6 +63,26 @@ def running_cycles(user: Any) -> list[AssessmentCycle]:
     return remember(("assessment.running_cycles", getattr(user, "pk", None)), read)
 
 
+def published_results(user: Any, employee_id: int) -> list[AssessmentResult]:
+    """The results of ``employee_id`` in published cycles that ``user`` may see, the latest
+    cycle first (year, then period), with what the home page's lines show of them (the
+    cycle's name and publication time; the explanation is expanded on reading): the
+    assessment panel's latest result and the results still open to appeal of "waiting for
+    you", from this one read (:func:`spm.memo.remember` while the page is built). One a
+    published cycle: a handful."""
+
+    def read() -> list[AssessmentResult]:
+        return list(
+            AssessmentResult.objects.restrict(user, VIEW)
+            .filter(employee_id=employee_id, cycle__status=CycleStatus.PUBLISHED)
+            .select_related("cycle")
+            .only("cycle__name", "cycle__published_at")
+            .order_by("-cycle__year", "-cycle__period")
+        )
+
+    return remember(("assessment.published_results", getattr(user, "pk", None), employee_id), read)
+
+
 def cycle_get(user: Any, pk: Any, action: str = VIEW) -> AssessmentCycle:
     return get_scoped(cycles(user, action), user, pk, action)
 

@@ -30,6 +30,9 @@ ROLES = ["employee", "manager", "hr", "executive"]
 CURRENT_PLAN = 'ORDER BY "org_orgunit"."depth" ASC'
 # The latest swept month (lightup.providers.latest_month).
 LATEST_MONTH = 'FROM "lightup_lightstatus" ORDER BY 1 DESC, 2 DESC'
+# Results and cycles read as rows (not in a subquery).
+RESULTS = 'SELECT "assessment_assessmentresult"."id"'
+CYCLES = 'SELECT "assessment_assessmentcycle"."id"'
 
 
 def _world(cast: Cast, size: int) -> World:
@@ -73,6 +76,10 @@ def test_home_page_queries_do_not_grow_with_the_data(cast: Cast, role: str) -> N
     objective_tallies = sum('FROM "lightup_objectivetally"' in sql for sql in big)
     assert objective_tallies == (1 if role == "executive" else 0)
     assert not any('FROM "lightup_lighttally"' in sql for sql in big)
+    # The assessment panel and "waiting for you" share one read of the person's published
+    # results; the assessment and bonus panels one of the running cycles.
+    assert sum(sql.startswith(RESULTS) for sql in big) == 1
+    assert sum(sql.startswith(CYCLES) for sql in big) == 1
 
 
 def test_the_executives_home_colours_the_objectives_as_a_fresh_reading(cast: Cast) -> None:

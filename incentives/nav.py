@@ -25,15 +25,7 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
     user: Any = request.user
     reporter = selectors.may_report(user)
     context: dict[str, Any] = {
-        # What the line shows: the amount and the cycle's name, not the payout's four other
-        # relations and its explanation.
-        "mine": selectors.mine(user)
-        .select_related(None)
-        .select_related("cycle")
-        .only("amount", "cycle__name")
-        .first()
-        if scope.employee_id is not None
-        else None,
+        "mine": selectors.latest_of_mine(user) if scope.employee_id is not None else None,
         "reporter": reporter,
         # Those the bonuses are worked out for (read once with the assessment panel's).
         "cycles": [

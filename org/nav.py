@@ -31,6 +31,6 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
         )
     if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
         # A line per root: its name and how many sub-units (not its head, nor every column).
-        context["roots"] = selectors.org_tree_roots(request.user).select_related(None).only("name")
+        context["roots"] = selectors.home_roots(request.user)
         context["headcount"] = headcount.in_scope(request.user)
     return [Panel("org/_home_panel.html", context, order=90)]

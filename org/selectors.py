@@ -66,6 +66,12 @@ def org_tree_roots(user: Any) -> QuerySet[OrgUnit]:
     return with_counts(org_scope_roots(user))
 
 
+def home_roots(user: Any) -> QuerySet[OrgUnit]:
+    """The top units of the user's scope as the home page lists them: the name and how many
+    sub-units (not the head, nor the unit's own headcount :func:`org_tree_roots` joins)."""
+    return org_scope_roots(user).annotate(child_count=_count_of(OrgUnit, "parent")).only("name")
+
+
 def org_unit_children(user: Any, unit: OrgUnit) -> QuerySet[OrgUnit]:
     return with_counts(org_units(user).filter(parent=unit, active=True)).order_by(
         "sort_order", "name"

@@ -65,6 +65,7 @@ def dashboard_svg(strategy_map: Any) -> str:
 
 
 def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
+    from org.selectors import home_me
     from strategy import selectors
     from strategy.rules import RED
 
@@ -82,14 +83,16 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
         return [Panel("strategy/_dashboard_panel.html", context, order=DASHBOARD_ORDER)]
     if plan is None:
         return []
+    # The unit's path comes with one's own record (read once with the "me" card).
+    me = home_me(request.user) if scope.employee_unit_id is not None else None
     return [
         Panel(
             "strategy/_home_panel.html",
             {
                 "plan": plan,
-                "unit_strategy": selectors.unit_strategy(
-                    request.user, plan, scope.employee_unit_id
-                ),
+                "unit_strategy": selectors.unit_strategy_on_path(request.user, plan, me.unit.path)
+                if me is not None
+                else selectors.unit_strategy(request.user, plan, scope.employee_unit_id),
             },
             order=95,
         )

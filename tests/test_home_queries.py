@@ -215,9 +215,15 @@ def test_the_units_strategy_is_the_nearest_at_or_above_the_unit_in_one_query(
         with django_assert_num_queries(1):
             found = strategy_selectors.unit_strategy(user, plan, person.unit_id)
         assert found == expected, person
+        # The home page's, from the unit's path (read with one's own record): the same.
+        with django_assert_num_queries(1):
+            on_path = strategy_selectors.unit_strategy_on_path(user, plan, person.unit.path)
+        assert on_path == expected, person
     Strategy.objects.filter(pk=site.pk).delete()
     # The site has none now: the department above.
     assert (
         strategy_selectors.unit_strategy(cast.site_worker.user, plan, cast.site.pk) == engineering
     )
+    on_path = strategy_selectors.unit_strategy_on_path(cast.site_worker.user, plan, cast.site.path)
+    assert on_path == engineering
     assert strategy_selectors.unit_strategy(cast.site_worker.user, plan, None) is None

@@ -42,7 +42,5 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
     # for HR and executives at 100,000 employees.
     context["item_counts"] = SimpleLazyObject(lambda: colour_counts_in_scope(user, *period))
     if scope.has_role("executive", "hr", "admin"):
-        context["objectives"] = SimpleLazyObject(
-            lambda: selectors.objective_summary(user, period)
-        )
+        context["objectives"] = SimpleLazyObject(lambda: selectors.objective_summary(user, period))
     return [Panel("lightup/_home_panel.html", context, order=45)]

@@ -161,18 +161,15 @@ def waiting(actor: Actor, *, today_clock: Clock | None = None) -> Waiting:
     appealed = {appeal.result_id for appeal in mine}
     # The published results (read once with the assessment panel's latest), newest
     # publication first, not appealed yet.
-    results = sorted(
-        (
-            result
-            for result in published_results(actor, me)
-            if result.cycle.published_at is not None and result.pk not in appealed
-        ),
-        key=lambda result: result.cycle.published_at,
-        reverse=True,
-    )[:5]
+    published = [
+        (result.cycle.published_at, result)
+        for result in published_results(actor, me)
+        if result.cycle.published_at is not None and result.pk not in appealed
+    ]
+    published.sort(key=lambda pair: pair[0], reverse=True)
     appealable = []
-    for result in results:
-        day = timezone.localdate(result.cycle.published_at)
+    for published_at, result in published[:5]:
+        day = timezone.localdate(published_at)
         if rules.may_appeal(day, today):
             appealable.append((result, rules.appeal_deadline(day)))
     actions = list(

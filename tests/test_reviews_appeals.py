@@ -98,10 +98,10 @@ def test_managers_and_the_appellant_may_not_decide(cast: Cast) -> None:
             appeal_review_start(actor=who.user, appeal=appeal, version=appeal.version)
 
 
-def test_an_upheld_appeal_leaves_the_result_as_it_was(cast: Cast) -> None:
-    result, appeal, clock = submitted(cast)
+def upheld(cast: Cast, appeal: Appeal, clock: FixedClock) -> Appeal:
+    """``appeal`` taken up and decided by HR: the scores stand."""
     appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal, version=appeal.version)
-    appeal = appeal_decide(
+    return appeal_decide(
         actor=cast.hr.user,
         appeal=appeal,
         version=appeal.version,
@@ -109,6 +109,11 @@ def test_an_upheld_appeal_leaves_the_result_as_it_was(cast: Cast) -> None:
         note="Scores stand",
         clock_=clock,
     )
+
+
+def test_an_upheld_appeal_leaves_the_result_as_it_was(cast: Cast) -> None:
+    result, appeal, clock = submitted(cast)
+    appeal = upheld(cast, appeal, clock)
     before = (result.final_score, result.grade)
     result.refresh_from_db()
     assert appeal.status == AppealStatus.UPHELD
@@ -227,14 +232,6 @@ def test_waiting_lists_the_result_to_appeal_then_the_open_appeal_then_neither(
     open_ = waiting(cast.employee.user, today_clock=clock)
     assert open_.appealable == []
     assert [a.pk for a in open_.appeals] == [appeal.pk]
-    appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal, version=appeal.version)
-    appeal_decide(
-        actor=cast.hr.user,
-        appeal=appeal,
-        version=appeal.version,
-        change=False,
-        note="Scores stand",
-        clock_=clock,
-    )
+    upheld(cast, appeal, clock)
     decided = waiting(cast.employee.user, today_clock=clock)
     assert (decided.appealable, decided.appeals) == ([], [])

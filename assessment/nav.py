@@ -19,28 +19,14 @@ def menu(scope: Scope) -> list[MenuItem]:
 
 def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
     from assessment import selectors
-    from assessment.models import CycleStatus
 
     user: Any = request.user
     context: dict[str, Any] = {
-        "cycles": list(
-            selectors.cycles(user)
-            .exclude(status=CycleStatus.PUBLISHED)
-            .select_related(None)
-            .only("name", "status")
-            .order_by("-year")[:5]
-        ),
+        "cycles": selectors.running_cycles(user)[:5],
         "mine": None,
     }
     if scope.employee_id is not None:
-        context["mine"] = (
-            selectors.results(user)
-            .filter(employee_id=scope.employee_id, cycle__status=CycleStatus.PUBLISHED)
-            .order_by("-cycle__year", "-cycle__period")
-            # The line names the cycle; the result's explanation is expanded on reading.
-            .select_related(None)
-            .select_related("cycle")
-            .only("cycle__name")
-            .first()
-        )
+        # The latest: read with the results "waiting for you" may appeal.
+        published = selectors.published_results(user, scope.employee_id)
+        context["mine"] = published[0] if published else None
     return [Panel("assessment/_home_panel.html", context, order=60)]

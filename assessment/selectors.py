@@ -30,6 +30,7 @@ from assessment.services.common import is_subject
 from org.models import OrgUnit
 from org.scoping import VIEW, Actor, get_scoped, scope_of
 from scorecard.models import ItemKind, MonthlyActual, Scorecard, ScorecardItem
+from spm.memo import remember
 from spm.paginator import capped_page
 
 ZERO = Decimal(0)
@@ -41,6 +42,45 @@ GAP_UNITS = 10
 
 def cycles(user: Any, action: str = VIEW) -> QuerySet[AssessmentCycle]:
     return AssessmentCycle.objects.restrict(user, action).select_related("owner_unit")
+
+
+def running_cycles(user: Any) -> list[AssessmentCycle]:
+    """The cycles ``user`` may see that are not published yet, newest first (year, then the
+    latest created), with what a line shows of them (name, status): the home page's
+    assessment panel lists the first of them and the bonus panel those in calibration or
+    finalised, from this one read (:func:`spm.memo.remember` while the page is built).
+    A handful: a cycle is published once its year is assessed."""
+
+    def read() -> list[AssessmentCycle]:
+        return list(
+            cycles(user)
+            .exclude(status=CycleStatus.PUBLISHED)
+            .select_related(None)
+            .only("name", "status")
+            .order_by("-year", "-pk")
+        )
+
+    return remember(("assessment.running_cycles", getattr(user, "pk", None)), read)
+
+
+def published_results(user: Any, employee_id: int) -> list[AssessmentResult]:
+    """The results of ``employee_id`` in published cycles that ``user`` may see, the latest
+    cycle first (year, then period), with what the home page's lines show of them (the
+    cycle's name and publication time; the explanation is expanded on reading): the
+    assessment panel's latest result and the results still open to appeal of "waiting for
+    you", from this one read (:func:`spm.memo.remember` while the page is built). One a
+    published cycle: a handful."""
+
+    def read() -> list[AssessmentResult]:
+        return list(
+            AssessmentResult.objects.restrict(user, VIEW)
+            .filter(employee_id=employee_id, cycle__status=CycleStatus.PUBLISHED)
+            .select_related("cycle")
+            .only("cycle__name", "cycle__published_at")
+            .order_by("-cycle__year", "-cycle__period")
+        )
+
+    return remember(("assessment.published_results", getattr(user, "pk", None), employee_id), read)
 
 
 def cycle_get(user: Any, pk: Any, action: str = VIEW) -> AssessmentCycle:

@@ -19,27 +19,20 @@ def menu(scope: Scope) -> list[MenuItem]:
 
 def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
     from assessment.models import CycleStatus
+    from assessment.selectors import running_cycles
     from incentives import selectors
 
     user: Any = request.user
     reporter = selectors.may_report(user)
     context: dict[str, Any] = {
-        # What the line shows: the amount and the cycle's name, not the payout's four other
-        # relations and its explanation.
-        "mine": selectors.mine(user)
-        .select_related(None)
-        .select_related("cycle")
-        .only("amount", "cycle__name")
-        .first()
-        if scope.employee_id is not None
-        else None,
+        "mine": selectors.latest_of_mine(user) if scope.employee_id is not None else None,
         "reporter": reporter,
-        "cycles": list(
-            selectors.cycles(user)
-            .filter(status__in=[CycleStatus.CALIBRATION, CycleStatus.FINALISED])
-            .select_related(None)
-            .only("name", "status")[:5]  # a line each: the name and the status
-        )
+        # Those the bonuses are worked out for (read once with the assessment panel's).
+        "cycles": [
+            cycle
+            for cycle in running_cycles(user)
+            if cycle.status in (CycleStatus.CALIBRATION, CycleStatus.FINALISED)
+        ][:5]
         if reporter
         else [],
     }

@@ -77,6 +77,26 @@ def mine(user: Any) -> QuerySet[Payout]:
     )
 
 
+def latest_of_mine(user: Any) -> Payout | None:
+    """The home page's line: the user's latest payout of a published cycle (as the first of
+    :func:`mine`), with what it shows — the amount and the cycle's name, not the payout's
+    four other relations and its explanation. Filtered once: :func:`payouts` leaves out
+    one's own payouts of unpublished cycles, which the filter on published cycles already
+    does."""
+    me = scope_of(user).employee_id
+    if me is None:
+        return None
+    found: Payout | None = (
+        Payout.objects.restrict(user, VIEW)
+        .filter(employee_id=me, cycle__status=CycleStatus.PUBLISHED)
+        .select_related("cycle")
+        .only("amount", "cycle__name")
+        .order_by("-cycle__year", "-cycle_id")
+        .first()
+    )
+    return found
+
+
 @dataclass
 class UnitRows:
     """A report's by-unit rows, read for the units asked: a group holds ~3,300 units and a

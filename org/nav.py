@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from org.scoping import ADMIN, EXECUTIVE, HR, MANAGER, Scope
@@ -22,15 +21,11 @@ def home_panels(request: HttpRequest, scope: Scope) -> list[Panel]:
 
     context: dict[str, Any] = {"scope": scope}
     if scope.employee_id is not None:
-        # What the card shows: not the login row, nor every column of the unit and manager.
-        context["me"] = get_object_or_404(
-            selectors.employees(request.user)
-            .select_related("unit", "line_manager")
-            .only("name", "job_title", "unit__name", "line_manager__name"),
-            pk=scope.employee_id,
-        )
+        context["me"] = selectors.home_me(request.user)
+        if context["me"] is None:
+            raise Http404
     if scope.has_role(MANAGER, HR, EXECUTIVE, ADMIN):
         # A line per root: its name and how many sub-units (not its head, nor every column).
-        context["roots"] = selectors.org_tree_roots(request.user).select_related(None).only("name")
+        context["roots"] = selectors.home_roots(request.user)
         context["headcount"] = headcount.in_scope(request.user)
     return [Panel("org/_home_panel.html", context, order=90)]

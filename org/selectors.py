@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from org.models import Employee, EmployeeQuerySet, OrgUnit
 from org.scoping import VIEW, scope_of
+from spm.memo import remember
 from spm.sorting import Sorts
 
 
@@ -64,6 +65,35 @@ def org_scope_roots(user: Any) -> QuerySet[OrgUnit]:
 def org_tree_roots(user: Any) -> QuerySet[OrgUnit]:
     """The top units of the user's scope with their counts: where the tree browser starts."""
     return with_counts(org_scope_roots(user))
+
+
+def home_me(user: Any) -> Employee | None:
+    """The user's own employee record as the home page shows it (name, job title, unit,
+    line manager; not the login row nor every column of the unit and manager), with the
+    unit's path: the "me" card and the strategy card (the strategy of the unit or the
+    nearest unit above it) read it once (:func:`spm.memo.remember` while the page is
+    built). None for a user without one, or who may not see it."""
+    me = scope_of(user).employee_id
+    if me is None:
+        return None
+
+    def read() -> Employee | None:
+        found: Employee | None = (
+            employees(user)
+            .select_related("unit", "line_manager")
+            .only("name", "job_title", "unit__name", "unit__path", "line_manager__name")
+            .filter(pk=me)
+            .first()
+        )
+        return found
+
+    return remember(("org.home_me", getattr(user, "pk", None), me), read)
+
+
+def home_roots(user: Any) -> QuerySet[OrgUnit]:
+    """The top units of the user's scope as the home page lists them: the name and how many
+    sub-units (not the head, nor the unit's own headcount :func:`org_tree_roots` joins)."""
+    return org_scope_roots(user).annotate(child_count=_count_of(OrgUnit, "parent")).only("name")
 
 
 def org_unit_children(user: Any, unit: OrgUnit) -> QuerySet[OrgUnit]:

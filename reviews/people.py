@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from assessment.models import AssessmentResult, CycleStatus
+from assessment.models import AssessmentResult
 from assessment.models.cycles import COMPUTABLE_STATUSES
 from org.scoping import VIEW, Actor, get_scoped, scope_of
 from reviews import bars, rules
@@ -127,7 +127,9 @@ def waiting(actor: Actor, *, today_clock: Clock | None = None) -> Waiting:
 
     Each read only what the home panel's line shows of it (``only``): the results' explanation
     is expanded on reading, and the whole rows of their relations cost more to build than
-    the five queries take to run."""
+    the queries take to run. Four of them, and the published results, read once with the
+    assessment panel's latest (:func:`assessment.selectors.published_results`)."""
+    from assessment.selectors import published_results
     from reviews.selectors import my_reviews
 
     me = scope_of(actor).employee_id
@@ -147,26 +149,29 @@ def waiting(actor: Actor, *, today_clock: Clock | None = None) -> Waiting:
         .select_related(None)
         .only("scheduled_for")[:10]
     )  # fmt: skip
-    results = list(
-        AssessmentResult.objects.restrict(actor, VIEW)
-        .filter(employee_id=me, cycle__status=CycleStatus.PUBLISHED)
-        .exclude(cycle__published_at__isnull=True)
-        .exclude(appeals__isnull=False)
-        .select_related("cycle")
-        .only("cycle__name", "cycle__published_at")
-        .order_by("-cycle__published_at")[:5]
+    # Every appeal against one's results (one sees them all: they are one's own), for the
+    # open ones and for the results already appealed.
+    mine = list(
+        Appeal.objects.restrict(actor, VIEW)
+        .filter(result__employee_id=me)
+        .select_related("result__cycle")
+        .only("status", "result__cycle__name")
     )
+    appeals = [appeal for appeal in mine if appeal.status in OPEN_STATUSES][:5]
+    appealed = {appeal.result_id for appeal in mine}
+    # The published results (read once with the assessment panel's latest), newest
+    # publication first, not appealed yet.
+    published = [
+        (result.cycle.published_at, result)
+        for result in published_results(actor, me)
+        if result.cycle.published_at is not None and result.pk not in appealed
+    ]
+    published.sort(key=lambda pair: pair[0], reverse=True)
     appealable = []
-    for result in results:
-        day = timezone.localdate(result.cycle.published_at)
+    for published_at, result in published[:5]:
+        day = timezone.localdate(published_at)
         if rules.may_appeal(day, today):
             appealable.append((result, rules.appeal_deadline(day)))
-    appeals = list(
-        Appeal.objects.restrict(actor, VIEW)
-        .filter(result__employee_id=me, status__in=OPEN_STATUSES)
-        .select_related("result__cycle")
-        .only("status", "result__cycle__name")[:5]
-    )
     actions = list(
         PlanAction.objects.filter(owner_id=me, plan__status=PlanStatus.OPEN)
         .exclude(stage="done")

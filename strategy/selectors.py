@@ -316,6 +316,19 @@ def unit_strategy(user: Any, plan: StrategicPlan, unit_id: int | None) -> Strate
     )
 
 
+def unit_strategy_on_path(user: Any, plan: StrategicPlan, unit_path: str) -> Strategy | None:
+    """The strategy nearest above the unit at ``unit_path`` (itself first), as
+    :func:`unit_strategy` answers for a unit the user sees (their own: the home page), from
+    the ids the path holds: no query of the unit."""
+    ids = [int(part) for part in unit_path.strip("/").split("/") if part]
+    return (
+        strategies(user)
+        .filter(plan=plan, unit_id__in=ids)
+        .order_by("-unit__depth", "level")
+        .first()
+    )
+
+
 def warnings_by_plan(user: Any, plan_ids: set[int]) -> dict[int, list[rules.LinkWarning]]:
     """Link warnings of several plans in two queries, as the user sees those plans."""
     ranks: dict[int, dict[int, int]] = {pk: {} for pk in plan_ids}

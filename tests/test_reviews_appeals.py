@@ -98,10 +98,10 @@ def test_managers_and_the_appellant_may_not_decide(cast: Cast) -> None:
             appeal_review_start(actor=who.user, appeal=appeal, version=appeal.version)
 
 
-def test_an_upheld_appeal_leaves_the_result_as_it_was(cast: Cast) -> None:
-    result, appeal, clock = submitted(cast)
+def upheld(cast: Cast, appeal: Appeal, clock: FixedClock) -> Appeal:
+    """``appeal`` taken up and decided by HR: the scores stand."""
     appeal = appeal_review_start(actor=cast.hr.user, appeal=appeal, version=appeal.version)
-    appeal = appeal_decide(
+    return appeal_decide(
         actor=cast.hr.user,
         appeal=appeal,
         version=appeal.version,
@@ -109,6 +109,11 @@ def test_an_upheld_appeal_leaves_the_result_as_it_was(cast: Cast) -> None:
         note="Scores stand",
         clock_=clock,
     )
+
+
+def test_an_upheld_appeal_leaves_the_result_as_it_was(cast: Cast) -> None:
+    result, appeal, clock = submitted(cast)
+    appeal = upheld(cast, appeal, clock)
     before = (result.final_score, result.grade)
     result.refresh_from_db()
     assert appeal.status == AppealStatus.UPHELD
@@ -203,3 +208,30 @@ def test_the_cycle_api_answers_the_publishing_moment_read_only_and_documents_it(
     schema = SchemaGenerator().get_schema(request=None, public=True)
     field = schema["components"]["schemas"]["Cycle"]["properties"]["published_at"]
     assert field["readOnly"] is True and field["format"] == "date-time"
+
+
+def test_waiting_lists_the_result_to_appeal_then_the_open_appeal_then_neither(
+    cast: Cast,
+) -> None:
+    """The home panel's "waiting for you": a published result within its window until it is
+    appealed (whatever then becomes of the appeal), the appeal while it is open."""
+    from reviews.people import waiting
+
+    _, result = published_example(cast)
+    day = published_on(result)
+    assert day is not None
+    clock = FixedClock.on(day + datetime.timedelta(days=3))
+    before = waiting(cast.employee.user, today_clock=clock)
+    assert [(r.pk, r.cycle.name) for r, _deadline in before.appealable] == [
+        (result.pk, result.cycle.name)
+    ]
+    assert before.appeals == []
+    appeal = appeal_submit(
+        actor=cast.employee.user, result=result, reason="My peers were not asked", clock_=clock
+    )
+    open_ = waiting(cast.employee.user, today_clock=clock)
+    assert open_.appealable == []
+    assert [a.pk for a in open_.appeals] == [appeal.pk]
+    upheld(cast, appeal, clock)
+    decided = waiting(cast.employee.user, today_clock=clock)
+    assert (decided.appealable, decided.appeals) == ([], [])

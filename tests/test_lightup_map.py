@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from lightup.models import LightScheme, Rollup
 from lightup.services import lightup_sweep
+from lightup.tally import colour_counts_in_scope
 from org.scoping import SYSTEM
 from scorecard.signals import actuals_changed
 from strategy.kpis import KPIS_SHOWN, objective_kpis
@@ -77,8 +78,14 @@ def test_home_panel_counts_items_and_objectives_by_colour(
     cast: Cast, objectives: dict[str, Any]
 ) -> None:
     content = cast.client("executive").get(reverse("home")).content.decode()
-    assert 'id="lightup-panel"' in content
-    assert "Objectives at risk" in content
+    panel = content.split('id="lightup-panel"', 1)[1].split("</section>", 1)[0]
+    # The panel's own figures (once blank: its template named them without ``panel.``).
+    assert f"Lights {YEAR}-{MONTH}<" in panel
+    counts = colour_counts_in_scope(cast.executive.user, YEAR, MONTH)
+    assert sum(counts.values()) > 0
+    for colour, n in counts.items():
+        assert f'lightup-{colour}"></span> {n}</span>' in panel
+    assert "Objectives:" in panel and "Objectives at risk" in panel and "<li>" in panel
 
 
 def test_changed_actuals_enqueue_a_resweep_of_those_items_after_commit(

@@ -181,12 +181,11 @@ def test_the_home_panels_counts_cost_the_same_queries_at_two_sizes(
     request = RequestFactory().get("/")
     request.user = cast.executive.user
     scope = scope_of(cast.executive.user)
-    # The latest month; the figures are read when shown (the template does not show them)
-    with django_assert_num_queries(1):
+    # latest month, tallies of the scope, the executive's own lights outside it, current
+    # plan (approved, else the latest: two without a plan)
+    with django_assert_num_queries(5):
         panels = home_panels(request, scope)
-    # read: the tallies of the scope and the executive's own lights outside it
-    with django_assert_num_queries(2):
-        counts = dict(panels[0].context["item_counts"])
+    counts = panels[0].context["item_counts"]
     assert counts == counted(cast.executive.user)
     assert sum(counts.values()) == 6 + 3 * size
     response = cast.client("executive").get(reverse("home"))

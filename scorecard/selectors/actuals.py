@@ -17,11 +17,13 @@ from django.db.models import (
     BooleanField,
     Case,
     F,
+    Func,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
     When,
 )
@@ -29,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from org.models import OrgUnit
-from org.scoping import CHANGE, VIEW, scope_of
+from org.scoping import CHANGE, SELF, VIEW, scope_of
 from scorecard.models import (
     ActualStatus,
     ClosedPeriod,
@@ -129,6 +131,39 @@ def actual_sorts(month: int) -> Sorts:
     )
 
 
+class _Unindexed(Func):
+    """A text column as a value no index serves (``path || ''``: the same text, so the same
+    order)."""
+
+    template = "(%(expressions)s || '')"
+    output_field = TextField()
+
+
+def _in_known_units(user: Any) -> bool:
+    """Whether the items ``user`` sees lie in a few units read with the scope (every granted
+    subtree's unit ids are known; an employee has none) and the own card: then their rows are
+    best found from those units and sorted, not by walking every unit of the group in path
+    order until enough rows turn up (the planner's choice for the path order, 14 ms of
+    PostgreSQL CPU for a team head's list at 3,262 units)."""
+    scope = scope_of(user)
+    if scope.superuser:
+        return False
+    roles = ScorecardItem.objects.all().scope_rules.get(VIEW, frozenset()) - {SELF}
+    return all(scope.subtree_ids_of(path) is not None for path in scope.paths(roles))
+
+
+def _entry_order(user: Any, month: int, sort: str) -> list[Any]:
+    """The order ``sort`` means; by unit path, over a few known units, as a sorted value
+    (:func:`_in_known_units`)."""
+    order = actual_sorts(month).order(sort)
+    first = order[0]
+    if isinstance(first, str) and first.lstrip("-") == "scorecard__unit__path":
+        if _in_known_units(user):
+            path = _Unindexed(F("scorecard__unit__path"))
+            order[0] = path.desc() if first.startswith("-") else path.asc()
+    return order
+
+
 ROW_FIELDS = (
     "name",
     "target",
@@ -170,7 +205,7 @@ def actual_entry_rows(
                 to_attr="month_actuals",
             )
         )
-        .order_by(*actual_sorts(month).order(sort))
+        .order_by(*_entry_order(user, month, sort))
     )
     if unit is not None:
         items = items.filter(scorecard__unit__path__startswith=unit.path)

@@ -9,6 +9,7 @@ the import and the services alike.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,9 +18,9 @@ from django.db.models import (
     BooleanField,
     Case,
     F,
+    FilteredRelation,
     Func,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -164,15 +165,6 @@ def _entry_order(user: Any, month: int, sort: str) -> list[Any]:
     return order
 
 
-ROW_FIELDS = (
-    "name",
-    "target",
-    "unit_of_measure",
-    "scorecard__unit__name",
-    "scorecard__employee__name",
-)
-
-
 def actual_entry_rows(
     user: Any,
     *,
@@ -183,28 +175,13 @@ def actual_entry_rows(
     mine: bool = False,
     sort: str = "scorecard",
 ) -> QuerySet[ScorecardItem]:
-    """The quantitative items of ``year`` in scope, each with ``can_enter`` and, in
-    ``month_actuals``, its actual of ``month`` (one query for the page, one for actuals),
-    in the order ``sort`` names (see :func:`actual_sorts`)."""
+    """The quantitative items of ``year`` in scope, each with ``can_enter``, in the order
+    ``sort`` names (see :func:`actual_sorts`). What a page of them shows:
+    :func:`entry_rows`."""
     items = (
         ScorecardItem.objects.restrict(user, VIEW)
         .filter(kind=ItemKind.QUANTITATIVE, scorecard__year=year)
-        .select_related("scorecard__unit", "scorecard__employee")
-        # What a row shows: not the tiers, description and every column of the unit and
-        # the employee, read and converted on each of the page's rows.
-        .only(*ROW_FIELDS)
         .annotate(can_enter=_can_enter_annotation(user))
-        .prefetch_related(
-            Prefetch(
-                "actuals",
-                # One actual an item (unique): the model's ordering would only add joins.
-                queryset=MonthlyActual.objects.filter(month=month)
-                .select_related("entered_by")
-                .only("item_id", "value", "status", "entered_by__username")
-                .order_by(),
-                to_attr="month_actuals",
-            )
-        )
         .order_by(*_entry_order(user, month, sort))
     )
     if unit is not None:
@@ -218,6 +195,66 @@ def actual_entry_rows(
     if mine:
         items = items.filter(can_enter=True)
     return items
+
+
+@dataclass(frozen=True, slots=True)
+class EntryActual:
+    """The month's actual of a row of the actuals list."""
+
+    value: Decimal
+    status: str
+    entered_by: str  # the username, "" when nobody is recorded
+
+    @property
+    def status_label(self) -> str:
+        return str(ActualStatus(self.status).label)
+
+
+@dataclass(slots=True)
+class EntryRow:
+    """A row of the actuals list: an item, who owns its scorecard, its actual of the month
+    (or ``None``), whether the user may enter it; ``light`` is set by ``attach_lights``."""
+
+    pk: int
+    name: str
+    target: Decimal | None
+    unit_of_measure: str
+    owner: str
+    can_enter: bool
+    actual: EntryActual | None
+    light: Any = None
+
+
+ROW_VALUES = (
+    "pk",
+    "name",
+    "target",
+    "unit_of_measure",
+    "scorecard__employee__name",
+    "scorecard__unit__name",
+    "can_enter",
+    "month_actual__value",
+    "month_actual__status",
+    "month_actual__entered_by__username",
+)
+
+
+def entry_row_values(items: QuerySet[ScorecardItem], month: int) -> QuerySet[Any]:
+    """:func:`actual_entry_rows` as plain values, each with its actual of ``month`` joined
+    (one at most: the unique (item, month) index): one query for a page, no model instances."""
+    return items.annotate(
+        month_actual=FilteredRelation("actuals", condition=Q(actuals__month=month))
+    ).values_list(*ROW_VALUES)
+
+
+def entry_rows(values: Iterable[tuple[Any, ...]]) -> list[EntryRow]:
+    """The rows of :func:`entry_row_values`."""
+    rows = []
+    for pk, name, target, measure, employee, unit, can_enter, value, status, who in values:
+        actual = None if status is None else EntryActual(value, status, who or "")
+        owner = unit if employee is None else employee
+        rows.append(EntryRow(pk, name, target, measure, owner, bool(can_enter), actual))
+    return rows
 
 
 def approval_queue(user: Any) -> QuerySet[MonthlyActual]:

@@ -83,6 +83,9 @@ def actual_list(request: HttpRequest) -> HttpResponse:
     )
     labels = _actual_columns()
     page, sort = sorted_page(request, rows, sorts, sort, labels, PAGE_SIZE)
+    page.object_list = selectors.entry_rows(
+        selectors.entry_row_values(page.object_list, month)  # the page's rows, as values
+    )
     attach_lights(page.object_list, year, month)
     problem = services.period_problem(year, month, today=clock().today())
     context = {
@@ -112,7 +115,9 @@ def _url_maker(name: str, *after: Any) -> tuple[str, str]:
     return escape(before), escape(rest)
 
 
-def actual_rows_html(items: Iterable[Any], month: int, *, may_enter: bool) -> SafeString:
+def actual_rows_html(
+    rows: Iterable[selectors.EntryRow], month: int, *, may_enter: bool
+) -> SafeString:
     """The actuals list's table rows (``_actual_rows.html``), rendered in Python: the same
     markup the template loop gave, every value escaped as the template escaped it. The loop
     through the template engine (some twenty variables, two ``{% url %}`` a row) was most
@@ -121,41 +126,38 @@ def actual_rows_html(items: Iterable[Any], month: int, *, may_enter: bool) -> Sa
     edit_url = _url_maker("actual-edit", month)
     history_url = _url_maker("actual-history")
     out = []
-    for item in items:
-        actual = item.month_actuals[0] if item.month_actuals else None
-        card = item.scorecard
-        owner = card.employee.name if card.employee_id is not None else card.unit.name
+    for row in rows:
+        actual = row.actual
         if actual is not None:
             value = escape(num(actual.value))
             status = (
                 f'<span class="badge {STATUS_BADGES.get(actual.status, "text-bg-light")}">'
-                f"{escape(str(actual.get_status_display()))}</span>"
+                f"{escape(actual.status_label)}</span>"
             )
-            user = actual.entered_by
-            who = escape(user.get_username()) if user is not None and user.get_username() else "—"
+            who = escape(actual.entered_by) or "—"
         else:
             value = '<span class="text-muted">—</span>'
             status = f'<span class="badge text-bg-secondary">{escape(missing)}</span>'
             who = "—"
         action = (
-            f'<a class="btn btn-sm btn-primary" href="{edit_url[0]}{item.pk}{edit_url[1]}">'
+            f'<a class="btn btn-sm btn-primary" href="{edit_url[0]}{row.pk}{edit_url[1]}">'
             f"{escape(edit if actual is not None else enter)}</a>"
-            if may_enter and item.can_enter
+            if may_enter and row.can_enter
             else ""
         )
         out.append(
             "\n    <tr>\n"
-            f"      <td>{escape(owner)}</td>\n"
-            f"      <td>{escape(item.name)}</td>\n"
-            f"      <td>{escape(num(item.target))} {escape(item.unit_of_measure)}</td>\n"
+            f"      <td>{escape(row.owner)}</td>\n"
+            f"      <td>{escape(row.name)}</td>\n"
+            f"      <td>{escape(num(row.target))} {escape(row.unit_of_measure)}</td>\n"
             f"      <td>{value}</td>\n"
             f"      <td>{status}</td>\n"
-            f'      <td class="text-nowrap">{light_badge(item.light, forecast=True)}</td>\n'
+            f'      <td class="text-nowrap">{light_badge(row.light, forecast=True)}</td>\n'
             f"      <td>{who}</td>\n"
             '      <td class="text-end text-nowrap">\n'
             f"        {action}\n"
             f'        <a class="btn btn-sm btn-outline-secondary" href="{history_url[0]}'
-            f'{item.pk}{history_url[1]}">{escape(history)}</a>\n'
+            f'{row.pk}{history_url[1]}">{escape(history)}</a>\n'
             "      </td>\n"
             "    </tr>\n  "
         )

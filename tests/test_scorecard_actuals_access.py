@@ -398,10 +398,10 @@ def test_actual_list_page_runs_a_fixed_number_of_queries(
 ) -> None:
     grow(cast, n)
     client = cast.client("manager")
-    # + closed period check, + count, + page of items (scorecard, unit, employee, the
-    # month's actual and who entered it joined; may-enter annotated), + the page's lights of
-    # the month, + the user's saved filters of the list
-    with django_assert_num_queries(PAGE_BASE + 5 + NAV):
+    # + closed period check, + count, + page of items (scorecard, unit, employee joined;
+    # may-enter annotated), + the month's actuals of the page with who entered them,
+    # + the page's lights of the month, + the user's saved filters of the list
+    with django_assert_num_queries(PAGE_BASE + 6 + NAV):
         response = client.get(reverse("actual-list"), {"year": 2026, "month": 1})
     assert len(response.context["page"].object_list) == 2 * n
 

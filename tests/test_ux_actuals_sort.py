@@ -93,8 +93,8 @@ def test_a_sorted_actuals_list_runs_a_fixed_number_of_queries(
 ) -> None:
     _teams(cast, list(range(n)))
     client = cast.client(role)
-    # Sorted or not: closed period, count, page of items with their month's actuals (one
-    # query), the lights, the saved filters.
-    with django_assert_num_queries(PAGE_BASE + 5 + NAV):
+    # Sorted or not: closed period, count, page of items, the month's actuals, the lights,
+    # the saved filters.
+    with django_assert_num_queries(PAGE_BASE + 6 + NAV):
         response = client.get(reverse("actual-list"), {**PERIOD, "sort": sort})
     assert len(response.context["page"].object_list) == n

@@ -83,9 +83,8 @@ def actual_list(request: HttpRequest) -> HttpResponse:
     )
     labels = _actual_columns()
     page, sort = sorted_page(request, rows, sorts, sort, labels, PAGE_SIZE)
-    page.object_list = selectors.entry_rows(
-        selectors.entry_row_values(page.object_list, month)  # the page's rows, as values
-    )
+    # The page's rows as plain values, with their actuals of the month.
+    page.object_list = selectors.entry_rows(selectors.entry_row_values(page.object_list), month)
     attach_lights(page.object_list, year, month)
     problem = services.period_problem(year, month, today=clock().today())
     context = {

@@ -72,3 +72,24 @@ def test_the_unit_filters_of_the_board_and_the_approvals_select_the_filtered_uni
     assert response.status_code == 200
     assert f'<option value="{cast.engineering.pk}" selected>· · Engineering</option>' in content
     assert f'<option value="{cast.finance.pk}">· · Finance</option>' in content
+
+
+def test_a_kept_list_serves_the_same_rows_again_with_their_own_selection() -> None:
+    units = [unit(1, 0, "Group"), unit(2, 1, "Plant"), unit(21, 2, "Team")]
+    first = unit_options(units, 2)
+    assert unit_options(units, 21) == (
+        '<option value="1">Group</option><option value="2">· Plant</option>'
+        '<option value="21" selected>· · Team</option>'
+    )
+    assert unit_options(units, 2) == first
+    assert "selected" not in unit_options(units, "2\">x")
+    assert "selected" not in unit_options(units, "02")
+
+
+def test_a_renamed_unit_is_never_shown_by_its_old_name() -> None:
+    units = [unit(1, 0, "Group"), unit(2, 1, "Plant")]
+    assert "Plant" in unit_options(units)
+    units[1] = unit(2, 1, "Works & <co>")
+    html = unit_options(units)
+    assert "Plant" not in html
+    assert "· Works &amp; &lt;co&gt;</option>" in html

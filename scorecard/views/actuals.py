@@ -3,8 +3,6 @@ evidence download, the CSV/XLSX import with its template, and HR's period closin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from html import escape
 from typing import Any, cast
 
 from django.contrib import messages
@@ -14,7 +12,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -29,8 +26,8 @@ from scorecard.services.actuals_bulk import actuals_approve_many
 from scorecard.services.actuals_encoding import ENCODINGS
 from scorecard.services.actuals_import import EncodingUncertain, ImportFileError, import_template
 from scorecard.services.actuals_import_jobs import actuals_import_submit
-from scorecard.templatetags.scorecard_extras import light_badge, num
 from scorecard.tasks import IMPORT_KIND
+from scorecard.views.rows import actual_rows_html
 from spm.clock import clock, previous_month
 from spm.errors import Conflict
 from spm.forms import act, attach_stale, posted_version, safe_next
@@ -101,66 +98,6 @@ def actual_list(request: HttpRequest) -> HttpResponse:
     if is_htmx_partial(request):
         return render(request, "scorecard/actuals/_actual_rows.html", context)
     return render(request, "scorecard/actuals/actual_list.html", context)
-
-
-STATUS_BADGES = {"approved": "text-bg-success", "rejected": "text-bg-danger"}
-
-
-def _url_maker(name: str, *after: Any) -> tuple[str, str]:
-    """The text of ``name``'s URL before and after its first argument (the row's id), the
-    other arguments ``after`` it: reversed once for a list, not once a row."""
-    marker = 987654321987654321
-    before, _sep, rest = reverse(name, args=(marker, *after)).partition(str(marker))
-    return escape(before), escape(rest)
-
-
-def actual_rows_html(
-    rows: Iterable[selectors.EntryRow], month: int, *, may_enter: bool
-) -> SafeString:
-    """The actuals list's table rows (``_actual_rows.html``), rendered in Python: the same
-    markup the template loop gave, every value escaped as the template escaped it. The loop
-    through the template engine (some twenty variables, two ``{% url %}`` a row) was most
-    of the page's CPU."""
-    missing, edit, enter, history = _("Missing"), _("Edit"), _("Enter"), _("History")
-    edit_url = _url_maker("actual-edit", month)
-    history_url = _url_maker("actual-history")
-    out = []
-    for row in rows:
-        actual = row.actual
-        if actual is not None:
-            value = escape(num(actual.value))
-            status = (
-                f'<span class="badge {STATUS_BADGES.get(actual.status, "text-bg-light")}">'
-                f"{escape(actual.status_label)}</span>"
-            )
-            who = escape(actual.entered_by) or "—"
-        else:
-            value = '<span class="text-muted">—</span>'
-            status = f'<span class="badge text-bg-secondary">{escape(missing)}</span>'
-            who = "—"
-        action = (
-            f'<a class="btn btn-sm btn-primary" href="{edit_url[0]}{row.pk}{edit_url[1]}">'
-            f"{escape(edit if actual is not None else enter)}</a>"
-            if may_enter and row.can_enter
-            else ""
-        )
-        out.append(
-            "\n    <tr>\n"
-            f"      <td>{escape(row.owner)}</td>\n"
-            f"      <td>{escape(row.name)}</td>\n"
-            f"      <td>{escape(num(row.target))} {escape(row.unit_of_measure)}</td>\n"
-            f"      <td>{value}</td>\n"
-            f"      <td>{status}</td>\n"
-            f'      <td class="text-nowrap">{light_badge(row.light, forecast=True)}</td>\n'
-            f"      <td>{who}</td>\n"
-            '      <td class="text-end text-nowrap">\n'
-            f"        {action}\n"
-            f'        <a class="btn btn-sm btn-outline-secondary" href="{history_url[0]}'
-            f'{row.pk}{history_url[1]}">{escape(history)}</a>\n'
-            "      </td>\n"
-            "    </tr>\n  "
-        )
-    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or a number
 
 
 def _actual_columns() -> dict[str, str]:

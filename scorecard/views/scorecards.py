@@ -24,6 +24,7 @@ from scorecard.selectors.duties import is_own_receiver
 from scorecard.selectors.progress import progress_of
 from scorecard.services import scorecards as services
 from scorecard.views.common import year_of
+from scorecard.views.rows import scorecard_rows_html
 from spm.clock import clock
 from spm.forms import act, form_save
 from spm.htmx import is_htmx_partial
@@ -54,6 +55,7 @@ def scorecard_list(request: HttpRequest) -> HttpResponse:
     page.object_list = selectors.with_summary_in_order(list(page.object_list))
     context = {
         "page": page,
+        "rows": scorecard_rows_html(page.object_list),
         "filters": filters,
         "years": selectors.years(request.user, clock().today().year),
         "statuses": ScorecardStatus.choices,

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from html import escape
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -84,6 +89,7 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     page, sort = sorted_page(request, people, selectors.DIRECTORY_SORTS, sort, labels, PAGE_SIZE)
     context = {
         "page": page,
+        "rows": employee_rows_html(page.object_list),
         "filters": filters,
         "sort": sort,
         "columns": selectors.DIRECTORY_SORTS.headings(sort, request.GET, labels),
@@ -94,6 +100,28 @@ def employee_list(request: HttpRequest) -> HttpResponse:
     if is_htmx_partial(request):
         return render(request, "org/_employee_rows.html", context)
     return render(request, "org/employee_list.html", context)
+
+
+def employee_rows_html(people: Iterable[Employee]) -> SafeString:
+    """The directory's table rows (``org/_employee_rows.html``), rendered in Python: the markup
+    the template loop gave, every value escaped as it escaped them (the loop, a ``{% url %}``
+    a row, was a fifth of the page's CPU). ``people`` come with their unit and line manager."""
+    marker = "987654321987654321"
+    before, _sep, after = reverse("employee-detail", args=(int(marker),)).partition(marker)
+    before, after = escape(before), escape(after)
+    out = []
+    for person in people:
+        manager = person.line_manager.name if person.line_manager is not None else ""
+        out.append(
+            "\n    <tr>\n"
+            f'      <td><a href="{before}{person.pk}{after}">{escape(person.name)}</a></td>\n'
+            f"      <td>{escape(person.employee_no)}</td>\n"
+            f"      <td>{escape(person.unit.name)}</td>\n"
+            f"      <td>{escape(person.job_title)}</td>\n"
+            f"      <td>{escape(manager) or '—'}</td>\n"
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
 
 
 def _directory_columns() -> dict[str, str]:

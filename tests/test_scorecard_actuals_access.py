@@ -406,6 +406,20 @@ def test_actual_list_page_runs_a_fixed_number_of_queries(
     assert len(response.context["page"].object_list) == 2 * n
 
 
+@pytest.mark.parametrize("role", ["employee", "manager"])
+def test_the_entry_form_runs_a_fixed_number_of_queries(
+    cast: Cast, items: Items, django_assert_num_queries: Any, role: str
+) -> None:
+    item = items.employee if role == "employee" else items.engineering
+    # + the item with its scorecard, unit and employee, + its actual of the month, + the
+    # closed period check; + whether the user may enter it, unless it is their own card's
+    extra = 3 if role == "employee" else 4
+    client = cast.client(role)
+    with django_assert_num_queries(PAGE_BASE + extra + NAV):
+        response = client.get(reverse("actual-edit", args=[item.pk, 1]))
+    assert response.context["may_enter"] is True
+
+
 @pytest.mark.parametrize("n", [1, 8])
 def test_approvals_page_runs_a_fixed_number_of_queries(
     cast: Cast, django_assert_num_queries: Any, n: int

@@ -66,6 +66,18 @@ def may_enter(user: Any, item_id: int) -> bool:
     return enterable_items(user).filter(pk=item_id).exists()
 
 
+def may_enter_item(user: Any, item: ScorecardItem) -> bool:
+    """:func:`may_enter` for an item read with its scorecard: the owner of the scorecard (an
+    arm of :func:`entry_q`) and a superuser are answered without a query."""
+    scope = scope_of(user)
+    if scope.is_authenticated and (
+        scope.superuser
+        or (scope.employee_id is not None and item.scorecard.employee_id == scope.employee_id)
+    ):
+        return True
+    return may_enter(user, item.pk)
+
+
 def item_get(user: Any, pk: Any) -> ScorecardItem:
     """An item the user may see (404 otherwise), with what its pages show (the entry form
     and the audit trail name its scorecard's owner, not its indicator)."""

@@ -32,7 +32,7 @@ from scorecard.models import (
     MonthlyActual,
     ScorecardItem,
 )
-from scorecard.selectors.actuals import may_enter, month_actual
+from scorecard.selectors.actuals import may_enter_item, month_actual
 from scorecard.signals import actuals_changed
 from spm.clock import Clock
 from spm.clock import clock as configured_clock
@@ -175,7 +175,7 @@ def one_announcement_per_month() -> Iterator[None]:
 
 def _require_entry(actor: Actor, item: ScorecardItem) -> ScorecardItem:
     item = get_scoped(ScorecardItem.objects.select_related("scorecard"), actor, item.pk, VIEW)
-    if not may_enter(actor, item.pk):
+    if not may_enter_item(actor, item):
         raise PermissionDenied(_("You may not enter actuals for this item."))
     if item.kind != ItemKind.QUANTITATIVE:
         raise ValidationError(_("Only quantitative items have monthly actuals."))

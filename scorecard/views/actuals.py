@@ -123,7 +123,7 @@ def _edit_page(
             "form": form,
             "current": current,
             "problem": services.period_problem(item.scorecard.year, month, today=clock().today()),
-            "may_enter": selectors.may_enter(request.user, item.pk),
+            "may_enter": selectors.may_enter_item(request.user, item),
         },
     )
 

@@ -59,8 +59,7 @@ def test_the_actuals_list_sorts_by_item_and_owner(cast: Cast) -> None:
 def test_the_actuals_list_sorts_by_status(cast: Cast) -> None:
     _teams(cast, [1, None])
     statuses = [
-        row.actual.status if row.actual else None
-        for row in _listed(cast, sort="status", q="Team")
+        row.actual.status if row.actual else None for row in _listed(cast, sort="status", q="Team")
     ]
     assert statuses[-1] is None and statuses[0] is not None
 

@@ -169,10 +169,10 @@ def _entry_order(user: Any, month: int, sort: str) -> list[Any]:
     (:func:`_in_known_units`)."""
     order = actual_sorts(month).order(sort)
     first = order[0]
-    if isinstance(first, str) and first.lstrip("-") == "scorecard__unit__path":
-        if _in_known_units(user):
-            path = _Unindexed(F("scorecard__unit__path"))
-            order[0] = path.desc() if first.startswith("-") else path.asc()
+    is_path = isinstance(first, str) and first.lstrip("-") == "scorecard__unit__path"
+    if is_path and _in_known_units(user):
+        path = _Unindexed(F("scorecard__unit__path"))
+        order[0] = path.desc() if first.startswith("-") else path.asc()
     return order
 
 

@@ -247,8 +247,9 @@ ROW_VALUES = (
 )
 
 
-def entry_row_values(items: QuerySet[ScorecardItem]) -> QuerySet[Any]:
-    """:func:`actual_entry_rows` as plain values (no model instances) for a page."""
+def entry_row_values(items: Any) -> QuerySet[Any]:
+    """A page of :func:`actual_entry_rows` (the sliced queryset) as plain values, in its
+    order: no model instances."""
     return items.values_list(*ROW_VALUES)
 
 

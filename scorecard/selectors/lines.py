@@ -23,7 +23,7 @@ from django.db.models.expressions import RawSQL
 
 from org.scoping import scope_of
 from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, ScorecardItem
-from scorecard.selectors.progress import ItemProgress, load_progress_rows, progress_of
+from scorecard.selectors.progress import ItemProgress, load_progress_values, progress_of
 from scorecard.selectors.scorecards import scorecards, with_summary
 from strategy.models import Objective
 
@@ -187,7 +187,7 @@ def my_targets(user: Any, year: int, *, today: datetime.date, summary: bool = Tr
     )
     for item in items:
         item.scorecard = card  # loaded above, with its unit and employee
-    load_progress_rows(items)
+    load_progress_values(items)
     lines = item_lines(items)
     progress = progress_of(items, today=today)
     letter = (

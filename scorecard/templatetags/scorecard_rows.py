@@ -1,0 +1,126 @@
+"""The rows of the scorecard pages, rendered in Python: "my targets" shows an article per
+goal, a scorecard a table row per item. The same HTML as the template loops they replace,
+byte for byte, for a fraction of the cost: the template engine resolved some forty
+variables and filters per row, each through its lookup chain, and reversed every link;
+here each label is translated once a page, each link's prefix reversed once, and every
+value escaped as ``{{ }}`` escapes it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from scorecard.models import ItemKind
+from scorecard.templatetags.scorecard_extras import light_badge, line_up, num, score_note
+
+register = template.Library()
+
+_MARK = 987654321  # an id no URL pattern shows otherwise
+DASH = "\u2013"  # the en dash between a range's ends
+
+
+def id_url(name: str) -> Callable[[int], str]:
+    """The URL of ``name`` for an integer id, reversed once: ``{% url name id %}`` reverses
+    on every row (~45 µs each)."""
+    prefix, suffix = reverse(name, args=[_MARK]).split(str(_MARK))
+    prefix, suffix = conditional_escape(prefix), conditional_escape(suffix)
+    return lambda pk: f"{prefix}{int(pk)}{suffix}"
+
+
+def _value(value: Any) -> str:
+    """``{{ value }}``: localised, then escaped."""
+    return conditional_escape(localize(value))
+
+
+def _kind_labels() -> dict[str, str]:
+    return {value: conditional_escape(str(label)) for value, label in ItemKind.choices}
+
+
+@register.simple_tag
+def target_rows(rows: Iterable[Any]) -> SafeString:
+    """The goals of "my targets" (``scorecard.selectors.lines.TargetRow``), one article each."""
+    e = conditional_escape
+    item_url = id_url("scorecard-item")
+    kinds = _kind_labels()
+    weight_label, target_label = e(_("weight")), e(_("Target"))
+    baseline_label, challenge_label = e(_("baseline")), e(_("challenge"))
+    latest_label, to_date_label = e(_("Latest actual")), e(_("to date"))
+    plan_label, score_label = e(_("plan")), e(_("Score to date"))
+    none_yet, graded = e(_("none yet")), e(_("Graded on completion at the end of the period."))
+    parts = []
+    for row in rows:
+        item, progress = row.item, row.progress
+        note = e(score_note(progress.score))
+        pk = item.pk
+        kind = item.kind
+        if kind == ItemKind.QUANTITATIVE:
+            if item.polarity == "range":
+                target = f"{e(num(item.range_low))} {DASH} {e(num(item.range_high))}"
+            else:
+                target = e(num(item.target))
+            extremes = ""
+            if item.baseline is not None:
+                challenge = (
+                    f", {challenge_label} {e(num(item.challenge))}"
+                    if item.challenge is not None
+                    else ""
+                )
+                extremes = (
+                    f'<span class="small text-muted">({baseline_label} {e(num(item.baseline))}'
+                    f"{challenge})</span>"
+                )
+            if progress.latest_month:
+                month = _("month %(m)s") % {"m": _value(progress.latest_month)}
+                latest = (
+                    f"{e(num(progress.latest_value))} ({month}) · {to_date_label} "
+                    f"{e(num(progress.value_to_date))} / {plan_label} "
+                    f"{e(num(progress.plan_to_date))}"
+                )
+            else:
+                latest = none_yet
+            body = (
+                f'\n      <p class="mb-1">{target_label}: <strong class="spm-target">{target} '
+                f"{e(item.unit_of_measure)}</strong>\n        {extremes}</p>\n"
+                f'      <p class="mb-1 small">{latest_label}: {latest}</p>\n      '
+            )
+        elif kind == ItemKind.MILESTONE:
+            reached = _("%(done)s of %(total)s milestones reached") % {
+                "done": _value(progress.milestones_done),
+                "total": _value(progress.milestones_total),
+            }
+            body = f'\n      <p class="mb-1 small">{reached}</p>\n      '
+        else:
+            body = f'<p class="mb-1 small text-muted">{graded}</p>'
+        light = weight = ""
+        if kind != ItemKind.KEY_TASK:
+            light = f" {light_badge(item.light, forecast=True)}"
+            weight = f"{weight_label} {floatformat(item.weight, '-2')}"
+        score = progress.score_display
+        parts.append(
+            f'\n<article class="spm-card mb-3" aria-labelledby="target-{pk}">\n'
+            '  <div class="d-flex flex-wrap justify-content-between gap-2">\n'
+            f'    <h3 class="h6 mb-1" id="target-{pk}"><a href="{item_url(pk)}">'
+            f"{e(item.name)}</a>\n"
+            f'      <span class="badge text-bg-light">{kinds.get(kind, e(kind))}</span>'
+            f"{light}</h3>\n"
+            f'    <span class="small">{weight}</span>\n'
+            "  </div>\n"
+            '  <div class="row g-3">\n'
+            f'    <div class="col-md-6">\n      {body}\n'
+            f'      <p class="mb-0 small">{score_label}: <strong title="{note}">'
+            f"{'—' if score is None else _value(score)}</strong> "
+            f'<span class="text-muted">· {note}</span></p>\n'
+            "    </div>\n"
+            f'    <div class="col-md-6">{line_up(row.line)}</div>\n'
+            "  </div>\n"
+            "</article>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

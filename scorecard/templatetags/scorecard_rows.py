@@ -12,14 +12,23 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from scorecard.models import ItemKind
-from scorecard.templatetags.scorecard_extras import light_badge, line_up, num, score_note
+from scorecard.templatetags.scorecard_extras import (
+    light_badge,
+    line_up,
+    num,
+    score_note,
+    scorecard_status,
+    status_badge,
+)
 
 register = template.Library()
 
@@ -122,5 +131,55 @@ def target_rows(rows: Iterable[Any]) -> SafeString:
             f'    <div class="col-md-6">{line_up(row.line)}</div>\n'
             "  </div>\n"
             "</article>\n"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag(takes_context=True)
+def team_rows(context: Any, people: Iterable[Any]) -> SafeString:
+    """The rows of a unit page's team table (``team_cards``, with ``own`` set by the view):
+    each person's card (items, status) or the button that creates it, and its weights."""
+    e = conditional_escape
+    card_url = id_url("scorecard-detail")
+    create_url = e(reverse("scorecard-create-for"))
+    can_create, year = context.get("can_create"), _value(context.get("year"))
+    create = (
+        '\n          <form method="post" action="{url}" class="d-inline">{csrf}\n'
+        '            <input type="hidden" name="employee" value="{pk}">'
+        '<input type="hidden" name="year" value="{year}">\n'
+        '            <button class="btn btn-outline-primary btn-sm" type="submit">'
+        "{label}</button>\n"
+        "          </form>\n        "
+    )
+    create_label = e(_("Create scorecard"))
+    csrf = CsrfTokenNode().render(context) if can_create else ""
+    parts = []
+    for person in people:
+        if person.card_id:
+            items = ngettext("%(n)s item", "%(n)s items", person.card_items) % {
+                "n": _value(person.card_items)
+            }
+            card = (
+                f'<a href="{card_url(person.card_id)}">{items}</a>\n'
+                f'          <span class="badge {e(status_badge(person.card_status))}">'
+                f"{e(scorecard_status(person.card_status))}</span>\n        "
+            )
+            weight = floatformat(person.card_weight, "-2")
+            danger = " text-danger" if person.card_weight != 100 else ""
+        else:
+            if can_create and not person.own:
+                card = create.format(
+                    url=create_url, csrf=csrf, pk=person.pk, year=year, label=create_label
+                )
+            else:
+                card = '<span class="text-muted">—</span>'
+            weight, danger = "—", ""
+        parts.append(
+            "\n    <tr>\n"
+            f"      <td>{e(person.name)}</td>\n"
+            f"      <td>{e(person.job_title)}</td>\n"
+            f"      <td>{card}</td>\n"
+            f'      <td class="text-end{danger}">{weight}</td>\n'
+            "    </tr>\n  "
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

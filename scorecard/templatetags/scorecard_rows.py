@@ -183,3 +183,78 @@ def team_rows(context: Any, people: Iterable[Any]) -> SafeString:
             "    </tr>\n  "
         )
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def quantitative_rows(rows: Iterable[Any]) -> SafeString:
+    """The rows of a scorecard page's quantitative table (``ItemProgress`` of each item,
+    loaded by ``scorecard_items``): goal, tiers, latest actual, score, light, origin."""
+    e = conditional_escape
+    item_url = id_url("scorecard-item")
+    cap = e(_("cap"))
+    parts = []
+    for row in rows:
+        item = row.item
+        indicator = (
+            f' <span class="text-muted small">{e(item.indicator.code)}</span>'
+            if item.indicator
+            else ""
+        )
+        children = ""
+        if item.child_count:
+            count = ngettext("%(n)s child", "%(n)s children", item.child_count) % {
+                "n": _value(item.child_count)
+            }
+            children = f'<span class="badge text-bg-light">{count}</span>'
+        objective = (item.objective.code if item.objective else "") or "—"
+        if item.polarity == "range":
+            tiers = (
+                f'        <td class="text-end" colspan="3">{e(num(item.range_low))} {DASH} '
+                f"{e(num(item.range_high))} {e(item.unit_of_measure)}</td>\n"
+            )
+        else:
+            tiers = (
+                f'        <td class="text-end">{e(num(item.baseline))}</td>\n'
+                f'        <td class="text-end fw-semibold">{e(num(item.target))} '
+                f"{e(item.unit_of_measure)}</td>\n"
+                f'        <td class="text-end">{e(num(item.challenge))}</td>\n'
+            )
+        if row.latest_month:
+            month = _("M%(month)s") % {"month": _value(row.latest_month)}
+            to_date = ""
+            if row.plan_to_date is not None:
+                to_date = _("to date %(done)s of plan %(plan)s") % {
+                    "done": e(num(row.value_to_date)),
+                    "plan": e(num(row.plan_to_date)),
+                }
+                to_date = f'<br><span class="small text-muted spm-plan-to-date">{to_date}</span>'
+            latest = (
+                f'{e(num(row.latest_value))} <span class="text-muted small">{month}</span>\n'
+                f"          {to_date}"
+            )
+        else:
+            latest = "—"
+        score = row.score_display
+        capped = (
+            f' <span class="badge text-bg-light">{cap}</span>'
+            if row.score is not None and row.score >= 120
+            else ""
+        )
+        parts.append(
+            "\n      <tr>\n"
+            f'        <td><a href="{item_url(item.pk)}">{e(item.name)}</a>{indicator}\n'
+            f"          {children}</td>\n"
+            f"        <td>{e(objective)}</td>\n"
+            f'        <td class="text-end">{floatformat(item.weight, "-2")}</td>\n'
+            "        \n"
+            f"{tiers}"
+            "        \n"
+            f'        <td class="text-end">{e(num(item.last_year))}</td>\n'
+            f'        <td class="text-end">{latest}</td>\n'
+            f'        <td class="text-end"><span title="{e(score_note(row.score))}">'
+            f"{'—' if score is None else _value(score)}</span>{capped}</td>\n"
+            f'        <td class="text-nowrap">{light_badge(item.light, forecast=True)}</td>\n'
+            f"        <td>{_value(item.parent_owner) if item.parent_id else '—'}</td>\n"
+            "      </tr>\n    "
+        )
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

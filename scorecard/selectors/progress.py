@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Value, prefetch_related_objects
 
 from scorecard.models import (
     ActualStatus,
@@ -85,22 +85,26 @@ def load_progress_values(items: Sequence[ScorecardItem]) -> None:
         item.counted_actuals = []  # type: ignore[attr-defined]
     if not by_id:
         return
-    plans = (
+    # One read: the plans of every item and the counted actuals of the quantitative ones.
+    rows = (
         ItemMonthlyPlan.objects.filter(item_id__in=list(by_id))
-        .order_by("item_id", "month")
-        .values_list("item_id", "month", "value")
+        .order_by()
+        .annotate(counted=Value(False))
+        .values_list("item_id", "month", "value", "counted")
     )
-    for item_id, month, value in plans:
-        by_id[item_id].plan_rows.append(MonthValue(month, value))  # type: ignore[attr-defined]
     if quantitative:
         actuals = (
             MonthlyActual.objects.filter(item_id__in=quantitative)
             .exclude(status=ActualStatus.REJECTED)
-            .order_by("item_id", "month")
-            .values_list("item_id", "month", "value")
+            .order_by()
+            .annotate(counted=Value(True))
+            .values_list("item_id", "month", "value", "counted")
         )
-        for item_id, month, value in actuals:
-            by_id[item_id].counted_actuals.append(MonthValue(month, value))  # type: ignore[attr-defined]
+        rows = rows.union(actuals, all=True)
+    for item_id, month, value, counted in sorted(rows.order_by(), key=lambda row: row[1]):
+        item = by_id[item_id]
+        got = item.counted_actuals if counted else item.plan_rows  # type: ignore[attr-defined]
+        got.append(MonthValue(month, value))
     _load_milestones(items)
 
 

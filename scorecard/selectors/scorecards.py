@@ -11,8 +11,6 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
-    Max,
-    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -160,27 +158,46 @@ def with_summary_in_order(ids: list[int]) -> list[Scorecard]:
 
 
 YEAR_PROBES = 40
+# The years probed with the first and last year, in the same query: a span inside them
+# (this year, the two before and the next) needs no second query.
+NEAR_YEARS = (-2, -1, 0, 1)
 
 
 def years(user: Any, this_year: int) -> list[int]:
     """The years with scorecards ``user`` can see, and ``this_year``, newest first.
 
-    The first and last year come from the ends of the year index; then one ``EXISTS`` per
-    year between them, each written with its year, stops at the first visible card (a
-    ``DISTINCT`` read every card in scope: 100,000 for HR). A span wider than
+    The first and last year come from the ends of the year index, in one query with one
+    ``EXISTS`` per year near ``this_year``; a year between the ends outside those is probed
+    by a second query, each ``EXISTS`` written with its year, and stops at the first visible
+    card (a ``DISTINCT`` read every card in scope: 100,000 for HR). A span wider than
     ``YEAR_PROBES`` falls back to the ``DISTINCT``."""
     found = {this_year}
-    bounds = Scorecard.objects.aggregate(low=Min("year"), high=Max("year"))
-    low, high = bounds["low"], bounds["high"]
-    if low is None:
+    visible = scorecards(user)
+    near = [this_year + offset for offset in NEAR_YEARS]
+    by_year = Scorecard.objects.order_by()
+    rows = list(
+        Scorecard.objects.order_by()
+        .annotate(
+            low=Subquery(by_year.order_by("year").values("year")[:1]),
+            high=Subquery(by_year.order_by("-year").values("year")[:1]),
+            **{f"y{y}": Exists(visible.filter(year=y)) for y in near},
+        )
+        .values("low", "high", *(f"y{y}" for y in near))[:1]
+    )
+    if not rows:
         return [this_year]
+    row = rows[0]
+    low, high = row.pop("low"), row.pop("high")
+    seen = {int(name[1:]): bool(value) for name, value in row.items()}
     if high - low >= YEAR_PROBES:
-        found |= set(scorecards(user).order_by().values_list("year", flat=True).distinct())
+        found |= set(visible.order_by().values_list("year", flat=True).distinct())
     else:
-        visible = scorecards(user)
-        probes = {f"y{y}": Exists(visible.filter(year=y)) for y in range(low, high + 1)}
-        row = Scorecard.objects.order_by().annotate(**probes).values(*probes)[:1].get()
-        found |= {int(name[1:]) for name, seen in row.items() if seen}
+        rest = [y for y in range(low, high + 1) if y not in seen]
+        if rest:
+            probes = {f"y{y}": Exists(visible.filter(year=y)) for y in rest}
+            more = Scorecard.objects.order_by().annotate(**probes).values(*probes)[:1].get()
+            seen |= {int(name[1:]): bool(value) for name, value in more.items()}
+        found |= {y for y, there in seen.items() if there and low <= y <= high}
     return sorted(found, reverse=True)
 
 

@@ -13,9 +13,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from org.scoping import scope_of
 from scorecard.models import MonthlyActual
-from scorecard.selectors.scorecards import years
 from tests.conftest import Cast
 from tests.factories import EmployeeFactory
 from tests.factories_scorecard import (
@@ -95,11 +93,10 @@ def _count(
 def test_scorecard_list_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
     # + count, + the page's ids, + their scorecards with counts/weights/letter, + years (first
-    # and last with one EXISTS per year near this one), + units for the filter, + the user's
-    # saved filters
+    # and last, then one EXISTS per year), + units for the filter, + the user's saved filters
     _count(
         django_assert_num_queries,
-        PAGE_BASE + 6 + NAV,
+        PAGE_BASE + 7 + NAV,
         world.cast.client("hr"),
         f"{reverse('scorecard-list')}?year={YEAR}",  # the world's year, whatever the clock says
     )
@@ -146,12 +143,12 @@ def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -
     # + my scorecard and my unit's (one query), + items, + plans and actuals (of quantitative
     # items; one query; milestones only for milestone items: none here), + the items above
     # (their parents and theirs: one recursive query), + the objective the top one serves,
-    # + current letter, + years (1), + the items' lights (the objectives' own parents: none
+    # + current letter, + years (2), + the items' lights (the objectives' own parents: none
     # here, one query per level otherwise)
     url = reverse("my-targets")
     _count(
         django_assert_num_queries,
-        PAGE_BASE + 8 + NAV,
+        PAGE_BASE + 9 + NAV,
         world.cast.client("employee"),
         url,
         year=2026,
@@ -161,12 +158,12 @@ def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -
 @pytest.mark.parametrize("n", SIZES)
 def test_unit_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + unit, + years (1), + ancestors, + unit scorecard with summary, + sub-units with their
+    # + unit, + years (2), + ancestors, + unit scorecard with summary, + sub-units with their
     # scorecards, + team count, + team page with their scorecards, + hand-overs,
     # + the unit scorecard's items, + their lights
     url = reverse("scorecard-unit", args=[world.cast.engineering.pk])
     manager = world.cast.client("manager")
-    _count(django_assert_num_queries, PAGE_BASE + 10 + NAV, manager, url, year=2026)
+    _count(django_assert_num_queries, PAGE_BASE + 11 + NAV, manager, url, year=2026)
 
 
 def objectives_off_the_tree(world: World, n: int) -> None:
@@ -187,10 +184,10 @@ def test_alignment_page(world: World, django_assert_num_queries: Any, n: int) ->
     # + top unit, + the plans (the default one and the filter's), + unit items per level,
     # + unit items, + children summaries, + objectives, + objectives off the tree served by
     # any item at all, + those served in the view, + weights (rows, count), + sums (rows,
-    # count), + unlinked (rows: fewer than the limit, so no count), + years (1), + units for
+    # count), + unlinked (rows: fewer than the limit, so no count), + years (2), + units for
     # the filter (the top unit has no ancestors for the breadcrumb)
     url = reverse("scorecard-alignment")
-    _count(django_assert_num_queries, PAGE_BASE + 15 + NAV, world.cast.client("hr"), url, year=2026)
+    _count(django_assert_num_queries, PAGE_BASE + 16 + NAV, world.cast.client("hr"), url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -240,29 +237,3 @@ def test_api_alignment(world: World, django_assert_num_queries: Any, n: int) -> 
     # as the page, without the filter lists
     url = "/api/v1/alignment/"
     _count(django_assert_num_queries, API_BASE + 13, world.cast.client("hr"), url, year=2026)
-
-
-def test_years_one_query_near_this_year_a_second_for_years_further(
-    world: World, django_assert_num_queries: Any
-) -> None:
-    """The years a person may pick: this year and those with a visible card. The first and
-    last year and the years near this one are read in one query; a year between the ends
-    but further from this one needs a second; a card out of scope shows no year."""
-    cast = world.cast
-    employee, hr = cast.employee.user, cast.hr.user
-    scope_of(employee), scope_of(hr)  # read once a request, before the page's queries
-    with django_assert_num_queries(1):
-        assert years(employee, YEAR) == [YEAR]
-    ScorecardFactory(unit=cast.finance, employee=cast.finance_clerk, year=YEAR - 1)
-    ScorecardFactory(unit=cast.engineering, employee=cast.employee, year=YEAR + 1)
-    with django_assert_num_queries(1):
-        assert years(employee, YEAR) == [YEAR + 1, YEAR]  # the clerk's card is not theirs
-    with django_assert_num_queries(1):
-        assert years(hr, YEAR) == [YEAR + 1, YEAR, YEAR - 1]
-    ScorecardFactory(unit=cast.finance, employee=cast.finance_clerk, year=YEAR - 6)
-    with django_assert_num_queries(2):
-        assert years(hr, YEAR) == [YEAR + 1, YEAR, YEAR - 1, YEAR - 6]
-    with django_assert_num_queries(2):
-        assert years(employee, YEAR) == [YEAR + 1, YEAR]
-    with django_assert_num_queries(2):  # far from this year, the near ones probed again
-        assert years(hr, YEAR - 5) == [YEAR + 1, YEAR, YEAR - 1, YEAR - 5, YEAR - 6]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -11,6 +12,8 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -158,46 +161,27 @@ def with_summary_in_order(ids: list[int]) -> list[Scorecard]:
 
 
 YEAR_PROBES = 40
-# The years probed with the first and last year, in the same query: a span inside them
-# (this year, the two before and the next) needs no second query.
-NEAR_YEARS = (-2, -1, 0, 1)
 
 
 def years(user: Any, this_year: int) -> list[int]:
     """The years with scorecards ``user`` can see, and ``this_year``, newest first.
 
-    The first and last year come from the ends of the year index, in one query with one
-    ``EXISTS`` per year near ``this_year``; a year between the ends outside those is probed
-    by a second query, each ``EXISTS`` written with its year, and stops at the first visible
-    card (a ``DISTINCT`` read every card in scope: 100,000 for HR). A span wider than
+    The first and last year come from the ends of the year index; then one ``EXISTS`` per
+    year between them, each written with its year, stops at the first visible card (a
+    ``DISTINCT`` read every card in scope: 100,000 for HR). A span wider than
     ``YEAR_PROBES`` falls back to the ``DISTINCT``."""
     found = {this_year}
-    visible = scorecards(user)
-    near = [this_year + offset for offset in NEAR_YEARS]
-    by_year = Scorecard.objects.order_by()
-    rows = list(
-        Scorecard.objects.order_by()
-        .annotate(
-            low=Subquery(by_year.order_by("year").values("year")[:1]),
-            high=Subquery(by_year.order_by("-year").values("year")[:1]),
-            **{f"y{y}": Exists(visible.filter(year=y)) for y in near},
-        )
-        .values("low", "high", *(f"y{y}" for y in near))[:1]
-    )
-    if not rows:
+    bounds = Scorecard.objects.aggregate(low=Min("year"), high=Max("year"))
+    low, high = bounds["low"], bounds["high"]
+    if low is None:
         return [this_year]
-    row = rows[0]
-    low, high = row.pop("low"), row.pop("high")
-    seen = {int(name[1:]): bool(value) for name, value in row.items()}
     if high - low >= YEAR_PROBES:
-        found |= set(visible.order_by().values_list("year", flat=True).distinct())
+        found |= set(scorecards(user).order_by().values_list("year", flat=True).distinct())
     else:
-        rest = [y for y in range(low, high + 1) if y not in seen]
-        if rest:
-            probes = {f"y{y}": Exists(visible.filter(year=y)) for y in rest}
-            more = Scorecard.objects.order_by().annotate(**probes).values(*probes)[:1].get()
-            seen |= {int(name[1:]): bool(value) for name, value in more.items()}
-        found |= {y for y, there in seen.items() if there and low <= y <= high}
+        visible = scorecards(user)
+        probes = {f"y{y}": Exists(visible.filter(year=y)) for y in range(low, high + 1)}
+        row = Scorecard.objects.order_by().annotate(**probes).values(*probes)[:1].get()
+        found |= {int(name[1:]) for name, seen in row.items() if seen}
     return sorted(found, reverse=True)
 
 
@@ -220,20 +204,30 @@ def _with_card(qs: QuerySet[Any], year: int, visible: QuerySet[Scorecard]) -> Qu
     ).annotate(card_items=_item_count("card_id"), card_weight=_weight_total("card_id"))
 
 
-def unit_card(user: Any, unit: OrgUnit, year: int) -> Scorecard | None:
-    return with_summary(
-        scorecards(user).filter(unit=unit, employee__isnull=True, year=year)
-    ).first()
-
-
-def light_items(card: Scorecard) -> QuerySet[ScorecardItem]:
-    """The items of a (visible) scorecard that carry a light: all but key tasks."""
-    return (
-        ScorecardItem.objects.filter(scorecard=card)
-        .exclude(kind=ItemKind.KEY_TASK)
-        .order_by("order", "pk")
-        .only("pk", "name", "kind", "scorecard_id")
+def unit_card(user: Any, unit: OrgUnit, year: int) -> tuple[Scorecard | None, list[ScorecardItem]]:
+    """The unit's scorecard of ``year`` as its page shows it, and its items with a light
+    (all but key tasks), in two queries: the card with its letter's status, then its items,
+    which give the item count and the weight total (:func:`with_summary` counts them with
+    two subqueries besides)."""
+    card = (
+        scorecards(user)
+        .filter(unit=unit, employee__isnull=True, year=year)
+        .annotate(letter_status=_letter_status("pk"))
+        .select_related("unit")
+        .order_by("pk")
+        .first()
     )
+    if card is None:
+        return None, []
+    items = list(
+        ScorecardItem.objects.filter(scorecard=card)
+        .order_by("order", "pk")
+        .only("pk", "name", "kind", "weight", "scorecard_id")
+    )
+    lit = [item for item in items if item.kind != ItemKind.KEY_TASK]
+    card.item_count = len(items)  # type: ignore[attr-defined]
+    card.weight_total = sum((item.weight for item in lit), Decimal(0))  # type: ignore[attr-defined]
+    return card, lit
 
 
 def sub_unit_cards(user: Any, unit: OrgUnit, year: int) -> QuerySet[OrgUnit]:
@@ -263,6 +257,17 @@ def hand_overs(user: Any, unit: OrgUnit, year: int, limit: int = 100) -> list[Mi
         # No employee to join: only units' scorecards (their ``owner_name`` is the unit's).
         .select_related("item__scorecard__unit", "responsible_unit", "counterpart_unit")
         .order_by("due_date", "item__scorecard__unit__depth", "pk")
+        # What a line shows: not the item's goal, nor the cards' and units' every column.
+        .only(
+            "name",
+            "due_date",
+            "completed_on",
+            "responsible_unit__name",
+            "counterpart_unit__name",
+            "item__name",
+            "item__scorecard__employee_id",
+            "item__scorecard__unit__name",
+        )
     )
     seen: set[tuple[Any, ...]] = set()
     found: list[Milestone] = []

@@ -171,10 +171,10 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     team = page_of(request, selectors.team_cards(request.user, unit, year))
     for person in team.object_list:  # one's own card is created by the next level up
         person.own = is_own_receiver(actor_of(request), unit=None, employee=person)
-    card = selectors.unit_card(request.user, unit, year)
-    card_items = []  # the unit scorecard's items with their colours (not for team rows)
-    if card is not None and not is_htmx_partial(request):
-        card_items = list(selectors.light_items(card))
+    card = None  # and the unit scorecard's items with their colours (not for team rows)
+    card_items: list[ScorecardItem] = []
+    if not is_htmx_partial(request):
+        card, card_items = selectors.unit_card(request.user, unit, year)
         attach_lights(card_items, year)
     context = {
         "unit": unit,

@@ -237,9 +237,14 @@ def sub_unit_cards(user: Any, unit: OrgUnit, year: int) -> QuerySet[OrgUnit]:
     return _with_card(units, year, visible).order_by("sort_order", "name")
 
 
+def team(user: Any, unit: OrgUnit) -> QuerySet[Employee]:
+    """The people working in the unit, in scope (what the team's pager counts)."""
+    return Employee.objects.restrict(user).filter(unit=unit, active=True)
+
+
 def team_cards(user: Any, unit: OrgUnit, year: int) -> QuerySet[Employee]:
     """The people working in the unit, in scope, each with their scorecard of ``year``."""
-    people = Employee.objects.restrict(user).filter(unit=unit, active=True)
+    people = team(user, unit)
     visible = scorecards(user).filter(employee__isnull=False, year=year)
     return _with_card(people, year, visible).order_by("name", "employee_no")
 

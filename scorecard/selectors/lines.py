@@ -194,6 +194,8 @@ def my_targets(user: Any, year: int, *, today: datetime.date, summary: bool = Tr
         ResponsibilityLetter.objects.filter(scorecard=card)
         .filter(~Q(status=LetterStatus.SUPERSEDED))
         .order_by("-version")
+        # What the page and the API show of it: not the snapshot of the whole card (JSON)
+        .only("pk", "scorecard_id", "version", "status", "acknowledged_at")
         .first()
     )
     if letter is not None:

@@ -158,12 +158,24 @@ def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -
 @pytest.mark.parametrize("n", SIZES)
 def test_unit_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + unit, + years (2), + ancestors, + unit scorecard with summary, + sub-units with their
-    # scorecards, + team count, + team page with their scorecards, + hand-overs,
-    # + the unit scorecard's items, + their lights
+    # + unit, + years (2), + ancestors, + unit scorecard with its letter's status, + its items
+    # (count, weights, and those with a light), + their lights, + sub-units (ids), + their
+    # scorecards, + team count, + team page with their scorecards, + hand-overs
     url = reverse("scorecard-unit", args=[world.cast.engineering.pk])
     manager = world.cast.client("manager")
-    _count(django_assert_num_queries, PAGE_BASE + 11 + NAV, manager, url, year=2026)
+    _count(django_assert_num_queries, PAGE_BASE + 12 + NAV, manager, url, year=2026)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_unit_page_of_a_unit_without_sub_units(
+    world: World, django_assert_num_queries: Any, n: int
+) -> None:
+    grow(world, n)
+    # As a unit with sub-units, without the query of their scorecards (there are none)
+    url = reverse("scorecard-unit", args=[world.cast.site.pk])
+    manager = world.cast.client("manager")
+    response = _count(django_assert_num_queries, PAGE_BASE + 11 + NAV, manager, url, year=2026)
+    assert b"No sub-units." in response.content
 
 
 def objectives_off_the_tree(world: World, n: int) -> None:

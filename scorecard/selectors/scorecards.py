@@ -230,11 +230,21 @@ def unit_card(user: Any, unit: OrgUnit, year: int) -> tuple[Scorecard | None, li
     return card, lit
 
 
-def sub_unit_cards(user: Any, unit: OrgUnit, year: int) -> QuerySet[OrgUnit]:
-    """The unit's direct sub-units in scope, each with its scorecard of ``year``."""
-    units = OrgUnit.objects.restrict(user).filter(parent=unit, active=True)
+def sub_unit_cards(user: Any, unit: OrgUnit, year: int) -> list[OrgUnit]:
+    """The unit's direct sub-units in scope, each with its scorecard of ``year``. Their ids
+    first: most units (teams) have none, and the query of the cards takes the ORM three
+    times as long to build as the one that finds there are none."""
+    ids = list(
+        OrgUnit.objects.restrict(user)
+        .filter(parent=unit, active=True)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
     visible = scorecards(user).filter(employee__isnull=True, year=year)
-    return _with_card(units, year, visible).order_by("sort_order", "name")
+    units = OrgUnit.objects.filter(pk__in=ids)
+    return list(_with_card(units, year, visible).order_by("sort_order", "name"))
 
 
 def team(user: Any, unit: OrgUnit) -> QuerySet[Employee]:

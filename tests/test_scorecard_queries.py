@@ -11,9 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from org.scoping import scope_of
 from scorecard.models import MonthlyActual
+from scorecard.selectors.scorecards import years
 from tests.conftest import Cast
 from tests.factories import EmployeeFactory
 from tests.factories_scorecard import (
@@ -249,3 +252,24 @@ def test_api_alignment(world: World, django_assert_num_queries: Any, n: int) -> 
     # as the page, without the filter lists
     url = "/api/v1/alignment/"
     _count(django_assert_num_queries, API_BASE + 13, world.cast.client("hr"), url, year=2026)
+
+
+def test_the_years_to_pick_are_those_of_the_cards_in_scope(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """This year and the years with a card the person may see: the first and last year of
+    all cards, then every year between them probed in one statement; a card out of scope
+    shows no year, and a login that sees no card is offered this year only."""
+    cast = world.cast
+    employee, hr = cast.employee.user, cast.hr.user
+    nobody = get_user_model().objects.create_user("nobody-here")
+    for user in (employee, hr, nobody):
+        scope_of(user)  # read once a request, before the page's queries
+    ScorecardFactory(unit=cast.finance, employee=cast.finance_clerk, year=YEAR - 3)
+    ScorecardFactory(unit=cast.engineering, employee=cast.employee, year=YEAR + 1)
+    with django_assert_num_queries(2):
+        assert years(employee, YEAR) == [YEAR + 1, YEAR]  # the clerk's card is not theirs
+    with django_assert_num_queries(2):
+        assert years(hr, YEAR) == [YEAR + 1, YEAR, YEAR - 3]
+    assert years(hr, YEAR - 1) == [YEAR + 1, YEAR, YEAR - 1, YEAR - 3]
+    assert years(nobody, YEAR) == [YEAR]

@@ -281,7 +281,7 @@ def team(user: Any, unit: OrgUnit) -> QuerySet[Employee]:
 
 def team_cards(user: Any, unit: OrgUnit, year: int) -> QuerySet[Employee]:
     """The people working in the unit, in scope, each with their scorecard of ``year``."""
-    people = team(user, unit)
+    people = team(user, unit).only("name", "job_title")  # what a row shows of them
     visible = scorecards(user).filter(employee__isnull=False, year=year)
     return _with_card(people, year, visible).order_by("name", "employee_no")
 

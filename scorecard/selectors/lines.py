@@ -127,7 +127,13 @@ def _objective_lines(lines: dict[int, Line], served: dict[int, Objective | int |
     for _level in range(MAX_DEPTH):
         if not wanted:
             break
-        for o in Objective.objects.filter(pk__in=wanted).select_related("owner_unit").order_by():
+        level = (
+            Objective.objects.filter(pk__in=wanted)
+            .select_related("owner_unit")
+            .only("code", "name", "parent_id", "owner_unit__name")  # what a line shows
+            .order_by()
+        )
+        for o in level:
             known[o.pk] = o
         wanted = {o.parent_id for o in known.values() if o.parent_id and o.parent_id not in known}
     for item_id, found in served.items():

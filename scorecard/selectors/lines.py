@@ -33,18 +33,23 @@ MAX_DEPTH = 12  # a guard against a corrupt cycle; real cascades are 3-5 levels 
 # year and owner (the card's person, else its unit), and the way up (parent, objective).
 # Standard SQL: PostgreSQL and SQLite.
 LINE_STEPS = """
-    WITH RECURSIVE above(id) AS (
-        SELECT id FROM {items} WHERE id IN ({ids})
-        UNION
-        SELECT i.parent_id FROM {items} i JOIN above a ON i.id = a.id WHERE i.parent_id IS NOT NULL
-    )
     SELECT i.id, i.name, i.parent_id, i.objective_id, c.year, p.name, u.name
     FROM {items} i
-    JOIN above a ON a.id = i.id
     JOIN {cards} c ON c.id = i.scorecard_id
     LEFT JOIN {people} p ON p.id = c.employee_id
     JOIN {units} u ON u.id = c.unit_id
+    WHERE i.id IN (
+        WITH RECURSIVE above(id) AS (
+            SELECT id FROM {items} WHERE id IN ({ids})
+            UNION
+            SELECT i.parent_id FROM {items} i JOIN above a ON i.id = a.id
+            WHERE i.parent_id IS NOT NULL
+        )
+        SELECT id FROM above
+    )
 """
+# (The recursive query inside ``IN``, not a join with it: PostgreSQL then plans for the few
+# rows there are, and looks each card's unit up by its key rather than hashing them all.)
 
 
 @dataclass(frozen=True)

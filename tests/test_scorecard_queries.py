@@ -11,9 +11,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from org.scoping import scope_of
 from scorecard.models import MonthlyActual
+from scorecard.selectors.scorecards import years
 from tests.conftest import Cast
 from tests.factories import EmployeeFactory
 from tests.factories_scorecard import (
@@ -105,36 +108,50 @@ def test_scorecard_list_page(world: World, django_assert_num_queries: Any, n: in
 @pytest.mark.parametrize("n", SIZES)
 def test_scorecard_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + scorecard, + items with child counts, + actuals, + plans, + milestones, + may change,
-    # + the items' lights
+    # + scorecard, + items with child counts, + plans and actuals (one query), + milestones,
+    # + may change, + the items' lights
     url = reverse("scorecard-detail", args=[world.cards["site"].pk])
-    _count(django_assert_num_queries, PAGE_BASE + 7 + NAV, world.cast.client("manager"), url)
+    _count(django_assert_num_queries, PAGE_BASE + 6 + NAV, world.cast.client("manager"), url)
 
 
 @pytest.mark.parametrize("n", SIZES)
 def test_item_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)  # n more items decomposed from Engineering's
-    # + item with its card, unit, employee, indicator and objective, + plans, + actuals (a
-    # quantitative item: no milestones), + children's totals and count (the pager's too),
-    # + the items above (one recursive query), + the objective the top one serves,
-    # + milestones the manager may record, + may cascade, + feedback threads, + the page of
+    # + item with its card, unit, employee, indicator and objective, + plans and actuals (one
+    # query; a quantitative item: no milestones, nor milestones to record), + children's
+    # totals and count (the pager's too), + the items above (one recursive query), + the
+    # objective the top one serves, + may cascade, + feedback threads, + the page of
     # children, + changes
     url = reverse("scorecard-item", args=[world.items["engineering"].pk])
-    _count(django_assert_num_queries, PAGE_BASE + 11 + NAV, world.cast.client("manager"), url)
+    _count(django_assert_num_queries, PAGE_BASE + 9 + NAV, world.cast.client("manager"), url)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_item_page_of_an_item_not_decomposed(
+    world: World, django_assert_num_queries: Any, n: int
+) -> None:
+    grow(world, n)
+    # The employee's own item: as the item page above, without the page of children (none
+    # counted) and without the check for cascading (a person's card)
+    url = reverse("scorecard-item", args=[world.items["employee"].pk])
+    response = _count(
+        django_assert_num_queries, PAGE_BASE + 7 + NAV, world.cast.client("employee"), url
+    )
+    assert b"Not decomposed yet." in response.content
 
 
 @pytest.mark.parametrize("n", SIZES)
 def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + my scorecard and my unit's (one query), + items, + plans, + actuals (of quantitative
-    # items; milestones only for milestone items: none here), + the items above (their
-    # parents and theirs: one recursive query), + the objective the top one serves, + current
-    # letter, + years (2), + the items' lights (the objectives' own parents: none here, one
-    # query per level otherwise)
+    # + my scorecard and my unit's (one query), + items, + plans and actuals (of quantitative
+    # items; one query; milestones only for milestone items: none here), + the items above
+    # (their parents and theirs: one recursive query), + the objective the top one serves,
+    # + current letter, + years (2), + the items' lights (the objectives' own parents: none
+    # here, one query per level otherwise)
     url = reverse("my-targets")
     _count(
         django_assert_num_queries,
-        PAGE_BASE + 10 + NAV,
+        PAGE_BASE + 9 + NAV,
         world.cast.client("employee"),
         url,
         year=2026,
@@ -144,12 +161,24 @@ def test_my_targets_page(world: World, django_assert_num_queries: Any, n: int) -
 @pytest.mark.parametrize("n", SIZES)
 def test_unit_page(world: World, django_assert_num_queries: Any, n: int) -> None:
     grow(world, n)
-    # + unit, + years (2), + ancestors, + unit scorecard with summary, + sub-units with their
-    # scorecards, + team count, + team page with their scorecards, + hand-overs,
-    # + the unit scorecard's items, + their lights
+    # + unit, + years (2), + ancestors, + unit scorecard with its letter's status, + its items
+    # (count, weights, and those with a light), + their lights, + sub-units (ids), + their
+    # scorecards, + team count, + team page with their scorecards, + hand-overs
     url = reverse("scorecard-unit", args=[world.cast.engineering.pk])
     manager = world.cast.client("manager")
-    _count(django_assert_num_queries, PAGE_BASE + 11 + NAV, manager, url, year=2026)
+    _count(django_assert_num_queries, PAGE_BASE + 12 + NAV, manager, url, year=2026)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_unit_page_of_a_unit_without_sub_units(
+    world: World, django_assert_num_queries: Any, n: int
+) -> None:
+    grow(world, n)
+    # As a unit with sub-units, without the query of their scorecards (there are none)
+    url = reverse("scorecard-unit", args=[world.cast.site.pk])
+    manager = world.cast.client("manager")
+    response = _count(django_assert_num_queries, PAGE_BASE + 11 + NAV, manager, url, year=2026)
+    assert b"No sub-units." in response.content
 
 
 def objectives_off_the_tree(world: World, n: int) -> None:
@@ -213,7 +242,7 @@ def test_api_my_targets(world: World, django_assert_num_queries: Any, n: int) ->
     grow(world, n)
     # as the page, without the years
     url = "/api/v1/my-targets/"
-    _count(django_assert_num_queries, API_BASE + 7, world.cast.client("employee"), url, year=2026)
+    _count(django_assert_num_queries, API_BASE + 6, world.cast.client("employee"), url, year=2026)
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -223,3 +252,24 @@ def test_api_alignment(world: World, django_assert_num_queries: Any, n: int) -> 
     # as the page, without the filter lists
     url = "/api/v1/alignment/"
     _count(django_assert_num_queries, API_BASE + 13, world.cast.client("hr"), url, year=2026)
+
+
+def test_the_years_to_pick_are_those_of_the_cards_in_scope(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    """This year and the years with a card the person may see: the first and last year of
+    all cards, then every year between them probed in one statement; a card out of scope
+    shows no year, and a login that sees no card is offered this year only."""
+    cast = world.cast
+    employee, hr = cast.employee.user, cast.hr.user
+    nobody = get_user_model().objects.create_user("nobody-here")
+    for user in (employee, hr, nobody):
+        scope_of(user)  # read once a request, before the page's queries
+    ScorecardFactory(unit=cast.finance, employee=cast.finance_clerk, year=YEAR - 3)
+    ScorecardFactory(unit=cast.engineering, employee=cast.employee, year=YEAR + 1)
+    with django_assert_num_queries(2):
+        assert years(employee, YEAR) == [YEAR + 1, YEAR]  # the clerk's card is not theirs
+    with django_assert_num_queries(2):
+        assert years(hr, YEAR) == [YEAR + 1, YEAR, YEAR - 3]
+    assert years(hr, YEAR - 1) == [YEAR + 1, YEAR, YEAR - 1, YEAR - 3]
+    assert years(nobody, YEAR) == [YEAR]

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from org.scoping import VIEW
 from scorecard.models import Scorecard, ScorecardItem
-from scorecard.selectors.progress import load_progress_rows
+from scorecard.selectors.progress import load_progress_rows, load_progress_values
 
 # The item's own card and what it measures and serves (an item's page), and the card of the
 # item it was decomposed from (the edit forms check it).
@@ -46,7 +46,7 @@ def scorecard_items(scorecard: Scorecard) -> list[ScorecardItem]:
     )
     for item in items:
         item.scorecard = scorecard
-    load_progress_rows(items)
+    load_progress_values(items)
     return items
 
 
@@ -67,7 +67,7 @@ def item_page_get(user: Any, pk: Any) -> ScorecardItem:
     :func:`~scorecard.selectors.lines.item_lines`, so neither the parent nor the plan is
     joined (eleven tables took PostgreSQL 6-10 ms to plan, for a 1 ms read)."""
     item = get_object_or_404(items(user).select_related(*PAGE_RELATED), pk=pk)
-    load_progress_rows([item])
+    load_progress_values([item])
     return item
 
 

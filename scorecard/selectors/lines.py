@@ -19,25 +19,37 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q
-from django.db.models.expressions import RawSQL
 
+from org.models import Employee, OrgUnit
 from org.scoping import scope_of
 from scorecard.models import LetterStatus, ResponsibilityLetter, Scorecard, ScorecardItem
-from scorecard.selectors.progress import ItemProgress, load_progress_rows, progress_of
+from scorecard.selectors.progress import ItemProgress, load_progress_values, progress_of
 from scorecard.selectors.scorecards import scorecards, with_summary
 from strategy.models import Objective
 
 MAX_DEPTH = 12  # a guard against a corrupt cycle; real cascades are 3-5 levels deep
 # The items above some items: their parents, the parents' parents … (``UNION`` stops at an
-# item already found, so a corrupt cycle ends too). Standard SQL: PostgreSQL and SQLite.
-ABOVE = """
-    WITH RECURSIVE above(id) AS (
-        SELECT id FROM {table} WHERE id IN ({ids})
-        UNION
-        SELECT i.parent_id FROM {table} i JOIN above a ON i.id = a.id WHERE i.parent_id IS NOT NULL
+# item already found, so a corrupt cycle ends too), and what a step shows of each: its name,
+# year and owner (the card's person, else its unit), and the way up (parent, objective).
+# Standard SQL: PostgreSQL and SQLite.
+LINE_STEPS = """
+    SELECT i.id, i.name, i.parent_id, i.objective_id, c.year, p.name, u.name
+    FROM {items} i
+    JOIN {cards} c ON c.id = i.scorecard_id
+    LEFT JOIN {people} p ON p.id = c.employee_id
+    JOIN {units} u ON u.id = c.unit_id
+    WHERE i.id IN (
+        WITH RECURSIVE above(id) AS (
+            SELECT id FROM {items} WHERE id IN ({ids})
+            UNION
+            SELECT i.parent_id FROM {items} i JOIN above a ON i.id = a.id
+            WHERE i.parent_id IS NOT NULL
+        )
+        SELECT id FROM above
     )
-    SELECT id FROM above
 """
+# (The recursive query inside ``IN``, not a join with it: PostgreSQL then plans for the few
+# rows there are, and looks each card's unit up by its key rather than hashing them all.)
 
 
 @dataclass(frozen=True)
@@ -83,26 +95,23 @@ def item_lines(items: Iterable[ScorecardItem]) -> dict[int, Line]:
 def _items_above(ids: set[int]) -> dict[int, tuple[LineStep, int | None, int | None]]:
     """``{id: (step, parent id, objective id)}`` of the items ``ids`` and all above them, in
     one query: what a step shows (name, owner, year) and the way up — not the targets,
-    tiers and texts of each goal above, nor a query and a row of models per level."""
+    tiers and texts of each goal above, nor a query and a row of models per level. Plain
+    SQL (ids, names and years need no conversion): the ORM took longer to build the
+    statement than the database to run it."""
     if not ids:
         return {}
-    table = connection.ops.quote_name(ScorecardItem._meta.db_table)
-    # The model's table and one placeholder per id: nothing of the request's in the text.
-    sql = ABOVE.format(table=table, ids=", ".join(["%s"] * len(ids)))
-    above = RawSQL(sql, sorted(ids))  # noqa: S611
-    rows = (
-        ScorecardItem.objects.filter(pk__in=above)
-        .order_by()
-        .values_list(
-            "pk",
-            "name",
-            "parent_id",
-            "objective_id",
-            "scorecard__year",
-            "scorecard__employee__name",
-            "scorecard__unit__name",
-        )
-    )
+    quote = connection.ops.quote_name
+    tables = {
+        "items": quote(ScorecardItem._meta.db_table),
+        "cards": quote(Scorecard._meta.db_table),
+        "people": quote(Employee._meta.db_table),
+        "units": quote(OrgUnit._meta.db_table),
+    }
+    # The models' tables and one placeholder per id: nothing of the request's in the text.
+    sql = LINE_STEPS.format(ids=", ".join(["%s"] * len(ids)), **tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sorted(ids))
+        rows = cursor.fetchall()
     return {
         pk: (
             # ``Scorecard.owner_name``: the employee's card by their name, else the unit's.
@@ -123,7 +132,13 @@ def _objective_lines(lines: dict[int, Line], served: dict[int, Objective | int |
     for _level in range(MAX_DEPTH):
         if not wanted:
             break
-        for o in Objective.objects.filter(pk__in=wanted).select_related("owner_unit").order_by():
+        level = (
+            Objective.objects.filter(pk__in=wanted)
+            .select_related("owner_unit")
+            .only("code", "name", "parent_id", "owner_unit__name")  # what a line shows
+            .order_by()
+        )
+        for o in level:
             known[o.pk] = o
         wanted = {o.parent_id for o in known.values() if o.parent_id and o.parent_id not in known}
     for item_id, found in served.items():
@@ -187,13 +202,15 @@ def my_targets(user: Any, year: int, *, today: datetime.date, summary: bool = Tr
     )
     for item in items:
         item.scorecard = card  # loaded above, with its unit and employee
-    load_progress_rows(items)
+    load_progress_values(items)
     lines = item_lines(items)
     progress = progress_of(items, today=today)
     letter = (
         ResponsibilityLetter.objects.filter(scorecard=card)
         .filter(~Q(status=LetterStatus.SUPERSEDED))
         .order_by("-version")
+        # What the page and the API show of it: not the snapshot of the whole card (JSON)
+        .only("pk", "scorecard_id", "version", "status", "acknowledged_at")
         .first()
     )
     if letter is not None:

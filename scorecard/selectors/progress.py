@@ -10,8 +10,9 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, Value, prefetch_related_objects
 
 from scorecard.models import (
     ActualStatus,
@@ -55,26 +56,73 @@ def load_progress_rows(items: Sequence[ScorecardItem]) -> None:
         queryset=MonthlyActual.objects.exclude(status=ActualStatus.REJECTED).order_by("month"),
         to_attr="counted_actuals",
     )
-    milestones = Prefetch(
-        "milestones",
-        # The model's order within an item, without the item's own (which joins the
-        # scorecard, its unit and its employee to sort rows already grouped by item).
-        queryset=Milestone.objects.select_related("responsible_unit", "counterpart_unit").order_by(
-            "due_date", "order", "pk"
-        ),
-        to_attr="milestone_rows",
-    )
     quantitative = [item for item in items if item.kind == ItemKind.QUANTITATIVE]
-    staged = [item for item in items if item.kind == ItemKind.MILESTONE]
     for item in items:
         if item.kind != ItemKind.QUANTITATIVE:
             item.counted_actuals = []  # type: ignore[attr-defined]
-        if item.kind != ItemKind.MILESTONE:
-            item.milestone_rows = []  # type: ignore[attr-defined]
     prefetch_related_objects(list(items), plans)
     if quantitative:
         prefetch_related_objects(quantitative, actuals)
+    _load_milestones(items)
+
+
+class MonthValue(NamedTuple):
+    """A month's plan or counted actual, as :func:`progress_of` and the pages read it."""
+
+    month: int
+    value: Decimal
+
+
+def load_progress_values(items: Sequence[ScorecardItem]) -> None:
+    """What :func:`load_progress_rows` reads, the plans and actuals as :class:`MonthValue`
+    rows (month and value) instead of models: the pages that only show and score them build
+    a model for none of the hundreds of rows a scorecard has (twelve plans and up to twelve
+    actuals an item). The milestones stay models (their units are shown)."""
+    by_id = {item.pk: item for item in items}
+    quantitative = [item.pk for item in items if item.kind == ItemKind.QUANTITATIVE]
+    for item in items:
+        item.plan_rows = []  # type: ignore[attr-defined]
+        item.counted_actuals = []  # type: ignore[attr-defined]
+    if not by_id:
+        return
+    # One read: the plans of every item and the counted actuals of the quantitative ones.
+    rows = (
+        ItemMonthlyPlan.objects.filter(item_id__in=list(by_id))
+        .order_by()
+        .annotate(counted=Value(False))
+        .values_list("item_id", "month", "value", "counted")
+    )
+    if quantitative:
+        actuals = (
+            MonthlyActual.objects.filter(item_id__in=quantitative)
+            .exclude(status=ActualStatus.REJECTED)
+            .order_by()
+            .annotate(counted=Value(True))
+            .values_list("item_id", "month", "value", "counted")
+        )
+        rows = rows.union(actuals, all=True)
+    for item_id, month, value, counted in sorted(rows.order_by(), key=lambda row: row[1]):
+        item = by_id[item_id]
+        got = item.counted_actuals if counted else item.plan_rows  # type: ignore[attr-defined]
+        got.append(MonthValue(month, value))
+    _load_milestones(items)
+
+
+def _load_milestones(items: Sequence[ScorecardItem]) -> None:
+    staged = [item for item in items if item.kind == ItemKind.MILESTONE]
+    for item in items:
+        if item.kind != ItemKind.MILESTONE:
+            item.milestone_rows = []  # type: ignore[attr-defined]
     if staged:
+        milestones = Prefetch(
+            "milestones",
+            # The model's order within an item, without the item's own (which joins the
+            # scorecard, its unit and its employee to sort rows already grouped by item).
+            queryset=Milestone.objects.select_related(
+                "responsible_unit", "counterpart_unit"
+            ).order_by("due_date", "order", "pk"),
+            to_attr="milestone_rows",
+        )
         prefetch_related_objects(staged, milestones)
 
 

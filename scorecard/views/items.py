@@ -58,19 +58,25 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "item": item,
         "progress": progress_of([item], today=clock().today())[item.pk],
         "line": item_lines([item])[item.pk],
-        # Counted with the totals: the pager needs no count of its own.
-        "page": capped_page(children, PAGE_SIZE, request.GET.get("page"), count=totals["n"]),
+        # Counted with the totals: the pager needs no count of its own, nor a read of no
+        # children (most items are not decomposed).
+        "page": capped_page(
+            children if totals["n"] else [], PAGE_SIZE, request.GET.get("page"), count=totals["n"]
+        ),
         # Only summed targets add up; a ratio's children are shown, never summed.
         "children_total": totals["total"] if item.aggregation == scoring.SUM else None,
         "adds_up": adds_up,
         "months": months,
         "milestones": getattr(item, "milestone_rows", []),
+        # Only a milestone item shows its milestones.
         "completable": set(
             Milestone.objects.restrict(request.user, COMPLETE)
             .filter(item=item)
             .exclude(own_cards_q(actor_of(request), "item__scorecard"))
             .values_list("pk", flat=True)
-        ),
+        )
+        if item.kind == ItemKind.MILESTONE
+        else set(),
         "can_edit": may_change,
         "can_cascade": item.scorecard.employee_id is None
         and selectors.changeable_units(request.user)

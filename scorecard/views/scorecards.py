@@ -28,7 +28,7 @@ from scorecard.views.rows import scorecard_rows_html
 from spm.clock import clock
 from spm.forms import act, form_save
 from spm.htmx import is_htmx_partial
-from spm.paginator import page_of
+from spm.paginator import PAGE_SIZE, CappedPaginator, capped_page, page_of
 from spm.saved_filters import with_saved_filters
 
 
@@ -170,13 +170,21 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A manager's unit: its scorecard, its sub-units', its team's, and its hand-overs."""
     unit = org_selectors.org_unit_get(request.user, pk)
     year = year_of(request)
-    team = page_of(request, selectors.team_cards(request.user, unit, year))
+    # Counted without the cards (each person has at most one a year): the same count, for
+    # a query the ORM builds in a fraction of the time.
+    count = CappedPaginator(selectors.team(request.user, unit), PAGE_SIZE).count
+    team = capped_page(
+        selectors.team_cards(request.user, unit, year),
+        PAGE_SIZE,
+        request.GET.get("page"),
+        count=count,
+    )
     for person in team.object_list:  # one's own card is created by the next level up
         person.own = is_own_receiver(actor_of(request), unit=None, employee=person)
-    card = selectors.unit_card(request.user, unit, year)
-    card_items = []  # the unit scorecard's items with their colours (not for team rows)
-    if card is not None and not is_htmx_partial(request):
-        card_items = list(selectors.light_items(card))
+    card = None  # and the unit scorecard's items with their colours (not for team rows)
+    card_items: list[ScorecardItem] = []
+    if not is_htmx_partial(request):
+        card, card_items = selectors.unit_card(request.user, unit, year)
         attach_lights(card_items, year)
     context = {
         "unit": unit,

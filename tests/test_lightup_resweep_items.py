@@ -10,6 +10,7 @@ ORM path with ``in_sql=False``).
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -61,8 +62,22 @@ def sweep(**kwargs: Any) -> Any:
     return lightup_sweep(actor=SYSTEM, year=YEAR, month=MONTH, today=TODAY, **kwargs)
 
 
-def computed_at() -> dict[int, Any]:
-    return dict(LightStatus.objects.filter(month=MONTH).values_list("item_id", "computed_at"))
+# Long before any sweep: a light judged again carries the sweep's time instead, also when
+# the clock is pinned (``SPM_TODAY``), where two sweeps stamp the same time.
+LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def stamp_long_ago() -> set[int]:
+    """Every light of the month stamped ``LONG_AGO``; returns their items."""
+    lights = LightStatus.objects.filter(month=MONTH)
+    lights.update(computed_at=LONG_AGO)
+    return set(lights.values_list("item_id", flat=True))
+
+
+def judged_again() -> set[int]:
+    """The items whose light of the month a sweep wrote since :func:`stamp_long_ago`."""
+    lights = LightStatus.objects.filter(month=MONTH).exclude(computed_at=LONG_AGO)
+    return set(lights.values_list("item_id", flat=True))
 
 
 @pytest.fixture(autouse=True)
@@ -109,14 +124,15 @@ def test_a_resweep_of_the_changed_items_stores_what_a_full_sweep_stores(
     world: World, in_sql: bool
 ) -> None:
     changed = change(world)
-    before = computed_at()
+    lit = stamp_long_ago()
     result = sweep(item_ids=[i.pk for i in changed], in_sql=in_sql)
     targeted = stored()
-    after = computed_at()
     # Only the changed items and the two new ones were judged again.
     assert result.items == len(changed) + 2
-    untouched = set(before) - {i.pk for i in changed}
-    assert untouched and all(after[pk] == before[pk] for pk in untouched)
+    again = judged_again()
+    assert {i.pk for i in changed} <= again and len(again - lit) == 2
+    untouched = lit - {i.pk for i in changed}
+    assert untouched and not untouched & again
     colours = dict(LightStatus.objects.filter(month=MONTH).values_list("item__name", "colour"))
     assert colours["Capacity online"] == "red"
     assert colours["Profit"] == "green"
@@ -159,11 +175,10 @@ def test_saved_actuals_resweep_only_their_items(
     """The path of a save: the signal, the task after the commit, the items only."""
     changed = world.items["green"]
     MonthlyActual.objects.filter(item=changed, month=MONTH).update(value=Decimal(50))
-    before = computed_at()
+    stamp_long_ago()
     with django_capture_on_commit_callbacks(execute=True):
         actuals_changed.send(sender=None, year=YEAR, month=MONTH, item_ids=[changed.pk])
-    after = computed_at()
-    assert [pk for pk in after if after[pk] != before[pk]] == [changed.pk]
+    assert judged_again() == {changed.pk}
     assert LightStatus.objects.get(item=changed, month=MONTH).colour == "yellow"
     expected = stored()
     sweep()

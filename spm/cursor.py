@@ -20,9 +20,9 @@ database, and a keyset cannot seek past them.
 
 A view names in ``bounded_ordering_fields`` the fields no index reads in order at the list's
 size (the month of 9 million actuals): asked for by ``?ordering=``, they order a filtered
-list of at most :data:`spm.paginator.CAP` rows, and a longer one is refused (400) with what
-to do — the database would sort every row (half a minute for HR's actuals) for each page.
-The same bound as the pages' sorts (:mod:`spm.sorting`).
+list the capped pager counts in full (at most :data:`spm.paginator.CAP` rows), and a
+longer one is refused (400) with what to do — the database would sort every row (half a
+minute for HR's actuals) for each page. The same bound as the pages' sorts (:mod:`spm.sorting`).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination, _reverse_ordering
 from rest_framework.request import Request
 
-from spm.paginator import CAP
+from spm.paginator import CappedPaginator
 
 
 def _value(instance: Any, field: str) -> Any:
@@ -58,11 +58,6 @@ def _nullable(model: Any, field: str) -> bool:
         nullable = nullable or found.null
         model = found.related_model or model
     return nullable
-
-
-def _longer_than_cap(queryset: QuerySet[Any]) -> bool:
-    """Whether ``queryset`` has more than ``CAP`` rows (counted up to ``CAP + 1``)."""
-    return queryset.order_by().values("pk")[: CAP + 1].count() > CAP
 
 
 def after(ordering: tuple[str, ...], values: list[Any], *, backwards: bool) -> Q:
@@ -97,7 +92,7 @@ class KeysetPagination(CursorPagination):
         bounded = set(getattr(view, "bounded_ordering_fields", ())) & {
             field.lstrip("-") for field in ordering
         }
-        if bounded and request.query_params.get("ordering") and _longer_than_cap(queryset):
+        if bounded and request.query_params.get("ordering") and CappedPaginator(queryset, 1).capped:
             raise ValidationError(
                 {
                     "ordering": _(
@@ -105,7 +100,7 @@ class KeysetPagination(CursorPagination):
                         "%(limit)s rows, and this one has more: narrow it with its filters "
                         "first, or keep the default order."
                     )
-                    % {"fields": ", ".join(sorted(bounded)), "limit": CAP}
+                    % {"fields": ", ".join(sorted(bounded)), "limit": CappedPaginator.cap}
                 }
             )
         for field in ordering:

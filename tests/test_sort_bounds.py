@@ -22,7 +22,6 @@ SAID = "Sorting by Actual is offered for lists of at most 2 rows"
 @pytest.fixture
 def cap_of_two(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(CappedPaginator, "cap", 2)
-    monkeypatch.setattr("spm.cursor.CAP", 2)
 
 
 def test_a_list_under_the_cap_sorts_by_any_column(cast: Cast) -> None:

@@ -11,7 +11,6 @@ from html import escape
 from typing import Any
 
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -24,16 +23,9 @@ from scorecard.templatetags.scorecard_extras import (
     scorecard_status,
     status_badge,
 )
+from spm.row_urls import id_url
 
 STATUS_BADGES = {"approved": "text-bg-success", "rejected": "text-bg-danger"}
-
-
-def url_around(name: str, *after: Any) -> tuple[str, str]:
-    """The text of ``name``'s URL before and after its first argument (the row's id), the
-    other arguments ``after`` it: reversed once for a list, not once a row."""
-    marker = 987654321987654321
-    before, _sep, rest = reverse(name, args=(marker, *after)).partition(str(marker))
-    return escape(before), escape(rest)
 
 
 def actual_rows_html(rows: Iterable[EntryRow], month: int, *, may_enter: bool) -> SafeString:
@@ -42,8 +34,8 @@ def actual_rows_html(rows: Iterable[EntryRow], month: int, *, may_enter: bool) -
     through the template engine (some twenty variables, two ``{% url %}`` a row) was most
     of the page's CPU."""
     missing, edit, enter, history = _("Missing"), _("Edit"), _("Enter"), _("History")
-    edit_url = url_around("actual-edit", month)
-    history_url = url_around("actual-history")
+    edit_url = id_url("actual-edit", month)
+    history_url = id_url("actual-history")
     out = []
     for row in rows:
         actual = row.actual
@@ -59,7 +51,7 @@ def actual_rows_html(rows: Iterable[EntryRow], month: int, *, may_enter: bool) -
             status = f'<span class="badge text-bg-secondary">{escape(missing)}</span>'
             who = "—"
         action = (
-            f'<a class="btn btn-sm btn-primary" href="{edit_url[0]}{row.pk}{edit_url[1]}">'
+            f'<a class="btn btn-sm btn-primary" href="{edit_url(row.pk)}">'
             f"{escape(edit if actual is not None else enter)}</a>"
             if may_enter and row.can_enter
             else ""
@@ -75,8 +67,8 @@ def actual_rows_html(rows: Iterable[EntryRow], month: int, *, may_enter: bool) -
             f"      <td>{who}</td>\n"
             '      <td class="text-end text-nowrap">\n'
             f"        {action}\n"
-            f'        <a class="btn btn-sm btn-outline-secondary" href="{history_url[0]}'
-            f'{row.pk}{history_url[1]}">{escape(history)}</a>\n'
+            f'        <a class="btn btn-sm btn-outline-secondary" href="{history_url(row.pk)}">'
+            f"{escape(history)}</a>\n"
             "      </td>\n"
             "    </tr>\n  "
         )
@@ -88,7 +80,7 @@ def scorecard_rows_html(cards: Iterable[Any]) -> SafeString:
     escaped and localised as the template did. The loop through the template engine (a
     ``{% url %}`` and some fifteen variables a row) was a third of the page's CPU."""
     unit_badge = f'<span class="badge text-bg-light">{escape(_("unit"))}</span>'
-    before, after = url_around("scorecard-detail")
+    card_url = id_url("scorecard-detail")
     out = []
     for card in cards:
         employee = card.employee
@@ -96,7 +88,7 @@ def scorecard_rows_html(cards: Iterable[Any]) -> SafeString:
         weights = card.weight_total
         out.append(
             "\n    <tr>\n"
-            f'      <td><a href="{before}{card.pk}{after}">'
+            f'      <td><a href="{card_url(card.pk)}">'
             f"{unit if employee is None else escape(employee.name)}</a>\n"
             f"        {'' if employee is not None else unit_badge}</td>\n"
             f"      <td>{unit}</td>\n"
